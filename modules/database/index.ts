@@ -1,0 +1,37 @@
+import { defineModule } from '../../src/module-system/contract.js';
+import { storeDeployment, storeError, storeRecommendation } from './history.js';
+import { MIGRATIONS } from './migrations.js';
+import { mountHistoryRoutes } from './routes.js';
+
+/**
+ * The deployment history: every deployment, error and recommendation, raw and enriched, in the hub's
+ * PostgreSQL, with the query API the original's history service offered.
+ */
+export const databaseModule = defineModule({
+  name: 'database',
+  description: 'Deployment history in PostgreSQL, with a query API',
+  events: ['deployment', 'error', 'recommendation'],
+  legacyNames: ['modules.subscribers.database.cosmosdb', 'modules.subscribers.database', 'modules.subscribers.database.database'],
+  migrations: MIGRATIONS,
+  create: ({ db }) => ({
+    subscribe(bus) {
+      bus.on('deployment', async (event) => {
+        await storeDeployment(db, event);
+      });
+      bus.on('error', async (event) => {
+        await storeError(db, event);
+      });
+      bus.on('recommendation', async (event) => {
+        await storeRecommendation(db, event);
+      });
+    },
+    unsubscribe(bus) {
+      bus.off('deployment');
+      bus.off('error');
+      bus.off('recommendation');
+    },
+    routes(router) {
+      mountHistoryRoutes(router, db);
+    },
+  }),
+});

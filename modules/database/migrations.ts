@@ -1,0 +1,48 @@
+import type { Migration } from '../../src/store/migrate.js';
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    id: '001-history',
+    sql: `
+      create table deployments (
+        event_id uuid primary key,
+        application_name text not null,
+        cluster text,
+        version text,
+        image_name text,
+        replicas integer not null,
+        team text,
+        importance text not null,
+        created_at timestamptz,
+        received_at timestamptz not null,
+        raw jsonb,
+        enriched jsonb not null
+      );
+      create index deployments_received on deployments (received_at desc, event_id desc);
+      create index deployments_app_cluster on deployments (cluster, application_name, received_at desc);
+      create index deployments_team on deployments (team, received_at desc);
+
+      create table error_reports (
+        event_id uuid primary key,
+        application_name text,
+        cluster text,
+        message text not null,
+        received_at timestamptz not null,
+        raw jsonb,
+        enriched jsonb not null
+      );
+      create index error_reports_received on error_reports (received_at desc);
+
+      create table recommendations (
+        event_id uuid primary key,
+        application_name text,
+        team text,
+        message text not null,
+        received_at timestamptz not null,
+        raw jsonb,
+        enriched jsonb not null
+      );
+      create index recommendations_received on recommendations (received_at desc);
+    `,
+  },
+];

@@ -1,0 +1,5 @@
+import type { AnyModuleDefinition } from '../src/module-system/contract.js';
+import { databaseModule } from './database/index.js';
+
+/** The one explicit list of integrations. Order is subscription order; the hub checks it at boot. */
+export const MODULES: readonly AnyModuleDefinition[] = [databaseModule];

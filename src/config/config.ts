@@ -1,0 +1,214 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { describeIssues, envBool, envInt, envList, envString, envUrl, type Env } from './env.js';
+
+/** The clusters the original knew; any other cluster name falls back to `active`'s hosts. */
+export const CLUSTERS = ['active', 'stage', 'integral', 'integral-stage'] as const;
+export type ClusterName = (typeof CLUSTERS)[number];
+
+export interface ClusterHosts {
+  app?: string;
+  api?: string;
+}
+
+/** Team names looked for inside Slack channel names; `alias=team` maps a channel fragment to a team. */
+export const DEFAULT_TEAMS =
+  'team-pipeline,team-studadm,team-e-larande,team-integration,team-kth-webb,team-digitalexam,team-kursinfo=team-kursinformation';
+
+export interface TeamRule {
+  match: string;
+  team: string;
+}
+
+export interface DeliveryPolicy {
+  maxAttempts: number;
+  maxAgeSeconds: number;
+  timeoutMs: number;
+}
+
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+
+export interface CoreConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Absent: the hub starts its own embedded PostgreSQL under `dataDir`. */
+  databaseUrl?: string;
+  logLevel: LogLevel;
+  publicUrl: string;
+  disabledSubscribers: string[];
+  hosts: Record<ClusterName, ClusterHosts>;
+  graylogHost?: string;
+  monitorKeyword: string;
+  teams: TeamRule[];
+  adminToken?: string;
+  delivery: DeliveryPolicy;
+  /** Per-module overrides of the delivery policy, keyed by module name. */
+  deliveryOverrides: Record<string, Partial<DeliveryPolicy>>;
+  workerConcurrency: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  idempotencyWindowSeconds: number;
+  errorStormWindowSeconds: number;
+  shutdownTimeoutMs: number;
+}
+
+const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+const coreSchema = z.object({
+  PORT: envInt(3010, { min: 0, max: 65535 }),
+  HOST: envString(),
+  DATA_DIR: envString(),
+  DATABASE_URL: envString(),
+  DB_URL: envString(),
+  DB_PASSWORD: envString(),
+  LOG_LEVEL: z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : undefined),
+    z.enum(LOG_LEVELS).optional(),
+  ),
+  DEBUG: envBool(false),
+  HUB_PUBLIC_URL: envUrl(),
+  DISABLED_SUBSCRIBERS: envList(),
+  ACTIVE_APP_HOST: envUrl(),
+  ACTIVE_API_HOST: envUrl(),
+  STAGE_APP_HOST: envUrl(),
+  STAGE_API_HOST: envUrl(),
+  INTEGRAL_APP_HOST: envUrl(),
+  INTEGRAL_API_HOST: envUrl(),
+  INTEGRAL_STAGE_APP_HOST: envUrl(),
+  INTEGRAL_STAGE_API_HOST: envUrl(),
+  GRAYLOG_HOST: envUrl(),
+  UTR_KEYWORD: envString(),
+  TEAMS: envList(),
+  ADMIN_TOKEN: envString().refine((value) => value === undefined || value.length >= 16, {
+    message: 'must be at least 16 characters',
+  }),
+  DELIVERY_MAX_ATTEMPTS: envInt(8, { min: 1, max: 100 }),
+  DELIVERY_MAX_AGE_SECONDS: envInt(24 * 3600, { min: 1 }),
+  DELIVERY_TIMEOUT_MS: envInt(30_000, { min: 100, max: 3_600_000 }),
+  WORKER_CONCURRENCY: envInt(8, { min: 1, max: 256 }),
+  DELIVERY_BACKOFF_BASE_MS: envInt(2_000, { min: 1, max: 3_600_000 }),
+  DELIVERY_BACKOFF_MAX_MS: envInt(600_000, { min: 1, max: 24 * 3_600_000 }),
+  IDEMPOTENCY_WINDOW_SECONDS: envInt(60, { min: 0, max: 7 * 24 * 3600 }),
+  ERROR_STORM_WINDOW_SECONDS: envInt(300, { min: 0, max: 24 * 3600 }),
+  SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 0, max: 600_000 }),
+  // Accepted so an original deployment's environment keeps working; the original's own test suite read them.
+  SKIP_VALIDATION_TESTS: envString(),
+  VALIDATE_DEPLOYMENT_URL: envString(),
+});
+
+const OVERRIDE_PATTERN = /^DELIVERY_(MAX_ATTEMPTS|MAX_AGE_SECONDS|TIMEOUT_MS)_([A-Z0-9_]+)$/;
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: string[] };
+
+export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<CoreConfig> {
+  const parsed = coreSchema.safeParse(env);
+  const problems: string[] = parsed.success ? [] : describeIssues(parsed.error);
+  const { overrides, problems: overrideProblems } = parseDeliveryOverrides(env);
+  problems.push(...overrideProblems);
+  const teams = parseTeams(env.TEAMS && env.TEAMS.trim() !== '' ? env.TEAMS : DEFAULT_TEAMS);
+  problems.push(...teams.problems);
+  if (!parsed.success || problems.length > 0) return { ok: false, problems };
+
+  const e = parsed.data;
+  const port = e.PORT;
+  const logLevel: LogLevel = e.LOG_LEVEL ?? (e.DEBUG ? 'debug' : 'info');
+  return {
+    ok: true,
+    value: {
+      port,
+      host: e.HOST ?? '0.0.0.0',
+      dataDir: path.resolve(cwd, e.DATA_DIR ?? './data'),
+      databaseUrl: resolveDatabaseUrl(e.DATABASE_URL ?? e.DB_URL, e.DB_PASSWORD),
+      logLevel,
+      publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+      disabledSubscribers: e.DISABLED_SUBSCRIBERS,
+      hosts: {
+        active: { app: e.ACTIVE_APP_HOST, api: e.ACTIVE_API_HOST },
+        stage: { app: e.STAGE_APP_HOST, api: e.STAGE_API_HOST },
+        integral: { app: e.INTEGRAL_APP_HOST, api: e.INTEGRAL_API_HOST },
+        'integral-stage': { app: e.INTEGRAL_STAGE_APP_HOST, api: e.INTEGRAL_STAGE_API_HOST },
+      },
+      graylogHost: e.GRAYLOG_HOST,
+      monitorKeyword: e.UTR_KEYWORD ?? 'APPLICATION_STATUS: OK',
+      teams: teams.rules,
+      adminToken: e.ADMIN_TOKEN,
+      delivery: {
+        maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
+        maxAgeSeconds: e.DELIVERY_MAX_AGE_SECONDS,
+        timeoutMs: e.DELIVERY_TIMEOUT_MS,
+      },
+      deliveryOverrides: overrides,
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      backoffBaseMs: e.DELIVERY_BACKOFF_BASE_MS,
+      backoffMaxMs: e.DELIVERY_BACKOFF_MAX_MS,
+      idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
+      errorStormWindowSeconds: e.ERROR_STORM_WINDOW_SECONDS,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    },
+  };
+}
+
+/** `DB_URL` of the original came with its password in `DB_PASSWORD`; put it into the URL when the URL has none. */
+function resolveDatabaseUrl(url: string | undefined, password: string | undefined): string | undefined {
+  if (url === undefined) return undefined;
+  if (password === undefined) return url;
+  try {
+    const parsed = new URL(url);
+    if (parsed.password === '') parsed.password = password;
+    return parsed.toString();
+  } catch {
+    return url;
+  }
+}
+
+function parseTeams(value: string): { rules: TeamRule[]; problems: string[] } {
+  const rules: TeamRule[] = [];
+  const problems: string[] = [];
+  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+    const [match, team, extra] = entry.split('=').map((part) => part.trim().toLowerCase());
+    if (!match || extra !== undefined || team === '') {
+      problems.push(`TEAMS: "${entry}" is not "team" or "fragment=team"`);
+      continue;
+    }
+    rules.push({ match, team: team ?? match });
+  }
+  return { rules, problems };
+}
+
+function parseDeliveryOverrides(env: Env): {
+  overrides: Record<string, Partial<DeliveryPolicy>>;
+  problems: string[];
+} {
+  const overrides: Record<string, Partial<DeliveryPolicy>> = {};
+  const problems: string[] = [];
+  for (const [key, raw] of Object.entries(env)) {
+    const match = OVERRIDE_PATTERN.exec(key);
+    if (!match || raw === undefined || raw.trim() === '') continue;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 1) {
+      problems.push(`${key}: expected a positive whole number`);
+      continue;
+    }
+    const moduleName = match[2]!.toLowerCase();
+    const field = ({ MAX_ATTEMPTS: 'maxAttempts', MAX_AGE_SECONDS: 'maxAgeSeconds', TIMEOUT_MS: 'timeoutMs' } as const)[
+      match[1] as 'MAX_ATTEMPTS' | 'MAX_AGE_SECONDS' | 'TIMEOUT_MS'
+    ];
+    overrides[moduleName] = { ...overrides[moduleName], [field]: value };
+  }
+  return { overrides, problems };
+}
+
+/** Values in the environment that must never be printed: collected once, handed to the redactor. */
+export function coreSecrets(config: CoreConfig, env: Env): string[] {
+  const secrets = [config.adminToken, env.DB_PASSWORD];
+  if (config.databaseUrl) {
+    try {
+      const password = new URL(config.databaseUrl).password;
+      if (password) secrets.push(decodeURIComponent(password), password);
+    } catch {
+      // A URL pg cannot parse either: pg reports it; nothing to collect.
+    }
+  }
+  return secrets.filter((value): value is string => typeof value === 'string' && value.length > 0);
+}

@@ -1,0 +1,369 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import { Logger as GraphileLogger, run, type Runner, type Task } from 'graphile-worker';
+import type pg from 'pg';
+import type { Bus } from '../bus/bus.js';
+import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
+import type { Logger } from '../logging/logger.js';
+import type { Redactor } from '../logging/redact.js';
+import type { ModuleRegistry } from '../module-system/registry.js';
+import type { Db } from '../store/db.js';
+import { DELIVER_TASK, STORM_TASK, writeEvents, type WriterOptions } from '../store/event-writer.js';
+import { backoffDelay } from './backoff.js';
+import { DeliveryError, errorInfo } from './errors.js';
+
+export interface EngineOptions {
+  concurrency: number;
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  writer: WriterOptions;
+  /** Followed-up storm messages are built by the hub (it knows how to make an event). */
+  onStormFollowUp: (leaderId: string, client: pg.PoolClient) => Promise<void>;
+}
+
+interface ClaimedDelivery {
+  id: string;
+  module: string;
+  attempts: number;
+  max_attempts: number;
+  timeout_ms: number;
+  deadline: Date;
+  event_id: string;
+  type: EventType;
+  payload: unknown;
+  received_at: Date;
+  parent_id: string | null;
+  raw: unknown;
+}
+
+const HEARTBEAT_MS = 5_000;
+/** A hub silent for this long is dead: its jobs are unlocked for the others (well inside the 30 s promise). */
+const DEAD_AFTER_SECONDS = 15;
+
+/**
+ * Runs deliveries from graphile-worker jobs. Our task never lets graphile-worker's own retry decide:
+ * it records the outcome on the delivery and, when another attempt is due, schedules it itself, so
+ * backoff, Retry-After, permanent failures and maximum age follow our rules, all in one transaction.
+ */
+export class DeliveryEngine {
+  private runner: Runner | null = null;
+  private readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly workerIds = new Set<string>();
+  private heartbeat: NodeJS.Timeout | null = null;
+  private running = 0;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: Bus,
+    private readonly registry: ModuleRegistry,
+    private readonly logger: Logger,
+    private readonly redactor: Redactor,
+    private readonly options: EngineOptions,
+  ) {}
+
+  get inFlight(): number {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    await this.db.query(
+      `insert into hub_instances (id) values ($1) on conflict (id) do update set heartbeat_at = now()`,
+      [this.instanceId],
+    );
+    const deliver: Task = async (payload) => {
+      await this.runDelivery((payload as { deliveryId: string }).deliveryId);
+    };
+    const stormFollowUp: Task = async (payload) => {
+      const { leaderId } = payload as { leaderId: string };
+      await this.db.transaction((client) => this.options.onStormFollowUp(leaderId, client));
+    };
+    this.runner = await run({
+      pgPool: this.db.pool,
+      concurrency: this.options.concurrency,
+      noHandleSignals: true,
+      pollInterval: 1_000,
+      taskList: { [DELIVER_TASK]: deliver, [STORM_TASK]: stormFollowUp },
+      logger: graphileLogger(this.logger),
+    });
+    this.runner.events.on('worker:create', ({ worker }) => {
+      this.workerIds.add(worker.workerId);
+      void this.beat();
+    });
+    this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeat.unref();
+    await this.beat();
+  }
+
+  /** Stops taking jobs; running ones may finish until `timeoutMs`, the rest stay queued for the next hub. */
+  async stop(timeoutMs: number): Promise<void> {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const runner = this.runner;
+    this.runner = null;
+    if (!runner) return;
+    const stopped = runner.stop().then(() => true, () => true);
+    const finished = await Promise.race([stopped, sleep(timeoutMs).then(() => false)]);
+    if (!finished) {
+      this.logger.warn('shutdown timeout: unfinished deliveries are left for the next hub', { inFlight: this.running });
+      // Unlock our jobs now rather than making another hub wait for the dead-hub sweep.
+      await this.db.query('select graphile_worker.force_unlock_workers($1::text[])', [[...this.workerIds]]).catch(() => undefined);
+    }
+    await this.db.query('delete from hub_instances where id = $1', [this.instanceId]).catch(() => undefined);
+  }
+
+  /** Heartbeat, and the sweep that hands a dead hub's locked jobs to the living. */
+  private async beat(): Promise<void> {
+    try {
+      await this.db.query(
+        `insert into hub_instances (id, worker_ids, heartbeat_at) values ($1, $2, now())
+         on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now()`,
+        [this.instanceId, [...this.workerIds]],
+      );
+      const dead = await this.db.query<{ id: string; worker_ids: string[] }>(
+        `delete from hub_instances where heartbeat_at < now() - make_interval(secs => $1) returning id, worker_ids`,
+        [DEAD_AFTER_SECONDS],
+      );
+      const workerIds = dead.rows.flatMap((row) => row.worker_ids);
+      if (workerIds.length > 0) {
+        await this.db.query('select graphile_worker.force_unlock_workers($1::text[])', [workerIds]);
+        this.logger.warn('unlocked jobs of hubs that stopped answering', { hubs: dead.rows.map((row) => row.id) });
+      }
+    } catch (error) {
+      this.logger.warn('heartbeat failed', { error: String(error) });
+    }
+  }
+
+  /** Re-queues deliveries (any state but in progress) with a fresh attempt budget; the log shows the replay. */
+  async replay(client: pg.PoolClient, deliveryIds: string[]): Promise<string[]> {
+    const rows = await client.query<{ id: string; module: string }>(
+      `select id, module from deliveries where id = any($1::uuid[]) and status <> 'in_progress' for update`,
+      [deliveryIds],
+    );
+    for (const row of rows.rows) {
+      const policy = this.registry.policyFor(row.module);
+      const updated = await client.query<{ attempts: number }>(
+        `update deliveries set status = 'queued', next_attempt_at = null, updated_at = now(), finished_at = null,
+                max_attempts = attempts + $2, deadline = now() + make_interval(secs => $3)
+         where id = $1 returning attempts`,
+        [row.id, policy.maxAttempts, policy.maxAgeSeconds],
+      );
+      await this.log(client, row.id, 'queued', updated.rows[0]!.attempts, { replay: true });
+      await this.enqueue(client, row.id, row.module, null);
+    }
+    return rows.rows.map((row) => row.id);
+  }
+
+  private async enqueue(client: pg.PoolClient, deliveryId: string, module: string, runAt: Date | null): Promise<void> {
+    await client.query(
+      `select graphile_worker.add_job($1, json_build_object('deliveryId', $2::text), queue_name => $3,
+              run_at => coalesce($4::timestamptz, now()), job_key => $5, max_attempts => 25)`,
+      [DELIVER_TASK, deliveryId, this.registry.queueNameFor(module), runAt?.toISOString() ?? null, `delivery:${deliveryId}`],
+    );
+  }
+
+  private async runDelivery(deliveryId: string): Promise<void> {
+    // In progress is claimable too: a hub that died mid-delivery left it so, and its job was unlocked for us.
+    const claimed = await this.db.transaction(async (client) => {
+      const result = await client.query<ClaimedDelivery>(
+        `update deliveries d set status = 'in_progress', attempts = d.attempts + 1, started_at = now(),
+                updated_at = now(), next_attempt_at = null
+         from events e
+         where d.id = $1 and e.id = d.event_id and d.status in ('queued', 'failed', 'in_progress')
+         returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline,
+                   e.id as event_id, e.type, e.payload, e.received_at, e.parent_id, e.raw`,
+        [deliveryId],
+      );
+      const row = result.rows[0];
+      if (row) await this.log(client, row.id, 'in_progress', row.attempts, null);
+      return row;
+    });
+    if (!claimed) return;
+    this.announce(claimed, 'in_progress');
+
+    if (!this.registry.isEnabled(claimed.module) || !this.bus.isSubscribed(claimed.module, claimed.type)) {
+      await this.finish(claimed, 'skipped', null, { message: `module "${claimed.module}" is off` }, 0);
+      return;
+    }
+
+    const event: HubEvent = {
+      id: claimed.event_id,
+      type: claimed.type,
+      payload: claimed.payload as never,
+      receivedAt: claimed.received_at.toISOString(),
+      parentId: claimed.parent_id,
+      raw: claimed.raw,
+    };
+    const started = Date.now();
+    this.running += 1;
+    const controller = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          controller.abort();
+          reject(new DeliveryError(`timed out after ${claimed.timeout_ms} ms`, { code: 'TIMEOUT' }));
+        }, claimed.timeout_ms);
+      });
+      const result = await Promise.race([
+        this.bus.deliver(claimed.module, event, {
+          deliveryId: claimed.id,
+          attempt: claimed.attempts,
+          signal: controller.signal,
+          logger: this.logger.child({ module: claimed.module, eventId: event.id, deliveryId: claimed.id }),
+        }),
+        timeout,
+      ]);
+      await this.finish(claimed, 'succeeded', (result as CheckResult | undefined) ?? null, null, Date.now() - started);
+    } catch (error) {
+      await this.fail(claimed, error, Date.now() - started);
+    } finally {
+      clearTimeout(timer);
+      this.running -= 1;
+    }
+  }
+
+  private async fail(claimed: ClaimedDelivery, error: unknown, durationMs: number): Promise<void> {
+    const info = this.redactor.redactDeep(errorInfo(error));
+    const deliveryError = error instanceof DeliveryError ? error : null;
+    const delay = deliveryError?.retryAfterMs ?? backoffDelay(claimed.attempts, this.options.backoffBaseMs, this.options.backoffMaxMs);
+    const nextAt = new Date(Date.now() + delay);
+    const reason = deliveryError?.permanent
+      ? 'permanent'
+      : claimed.attempts >= claimed.max_attempts
+        ? 'attempts exhausted'
+        : nextAt > claimed.deadline
+          ? 'maximum age reached'
+          : null;
+    if (reason) {
+      await this.finish(claimed, 'dead', null, { ...info, ...(reason !== 'permanent' ? { message: `${info.message} (${reason})` } : {}) }, durationMs);
+      return;
+    }
+    await this.db.transaction(async (client) => {
+      await client.query(
+        `update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now()
+         where id = $1`,
+        [claimed.id, info, nextAt, durationMs],
+      );
+      await this.log(client, claimed.id, 'failed', claimed.attempts, { ...info, nextAttemptAt: nextAt.toISOString() });
+      await this.enqueue(client, claimed.id, claimed.module, nextAt);
+    });
+    this.announce(claimed, 'failed', info.message);
+  }
+
+  private async finish(
+    claimed: ClaimedDelivery,
+    status: Extract<DeliveryStatus, 'succeeded' | 'dead' | 'skipped'>,
+    result: CheckResult | null,
+    error: DeliveryErrorInfo | null,
+    durationMs: number,
+  ): Promise<void> {
+    await this.db.transaction(async (client) => {
+      await client.query(
+        `update deliveries set status = $2, result = $3, last_error = coalesce($4, last_error), finished_at = now(),
+                duration_ms = $5, updated_at = now()
+         where id = $1`,
+        [claimed.id, status, result, error, durationMs],
+      );
+      await this.log(client, claimed.id, status, claimed.attempts, error);
+      if (this.shouldAnnounceOutcome(claimed, status, result)) {
+        await this.publishCheckFinished(client, claimed, status as 'succeeded' | 'dead', result, error);
+      }
+    });
+    this.announce(claimed, status, error?.message);
+  }
+
+  /** Outcomes worth telling other modules: a result with something to say, or a delivery that gave up. */
+  private shouldAnnounceOutcome(claimed: ClaimedDelivery, status: DeliveryStatus, result: CheckResult | null): boolean {
+    if (claimed.type === 'check.finished') return false; // reports about reports would never end
+    if (status === 'dead') return true;
+    return status === 'succeeded' && Boolean(result?.summary) && result?.notify !== false;
+  }
+
+  private async publishCheckFinished(
+    client: pg.PoolClient,
+    claimed: ClaimedDelivery,
+    status: 'succeeded' | 'dead',
+    result: CheckResult | null,
+    error: DeliveryErrorInfo | null,
+  ): Promise<void> {
+    const targets = this.registry
+      .subscribersOf('check.finished')
+      .filter((module) => module !== claimed.module)
+      .map((module) => ({
+        deliveryId: randomUUID(),
+        module,
+        policy: this.registry.policyFor(module),
+        queueName: this.registry.queueNameFor(module),
+      }));
+    if (targets.length === 0) return;
+    const payload = payloadSummary(claimed.payload);
+    await writeEvents(
+      client,
+      [
+        {
+          id: randomUUID(),
+          type: 'check.finished',
+          payload: {
+            eventId: claimed.event_id,
+            eventType: claimed.type,
+            module: claimed.module,
+            deliveryId: claimed.id,
+            status,
+            attempts: claimed.attempts,
+            result,
+            error,
+          },
+          raw: null,
+          parentId: claimed.event_id,
+          applicationName: payload.applicationName,
+          cluster: payload.cluster,
+          team: payload.team,
+          targets,
+        },
+      ],
+      this.options.writer,
+    );
+  }
+
+  private async log(client: pg.PoolClient, deliveryId: string, status: DeliveryStatus, attempt: number, detail: unknown): Promise<void> {
+    await client.query('insert into delivery_log (delivery_id, status, attempt, detail) values ($1, $2, $3, $4)', [
+      deliveryId,
+      status,
+      attempt,
+      detail === null ? null : JSON.stringify(detail),
+    ]);
+  }
+
+  private announce(claimed: ClaimedDelivery, status: DeliveryStatus, error?: string): void {
+    this.bus.notify('delivery', {
+      deliveryId: claimed.id,
+      eventId: claimed.event_id,
+      eventType: claimed.type,
+      module: claimed.module,
+      status,
+      attempts: claimed.attempts,
+      at: new Date().toISOString(),
+      ...(error ? { error } : {}),
+    });
+  }
+}
+
+function payloadSummary(payload: unknown): { applicationName: string | null; cluster: string | null; team: string | null } {
+  const record = (payload ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : null);
+  return { applicationName: text(record.applicationName), cluster: text(record.cluster), team: text(record.team) };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}
+
+/** graphile-worker logs through our winston logger, at debug for its chatter. */
+function graphileLogger(logger: Logger) {
+  return new GraphileLogger((scope) => (level, message, meta) => {
+    const fields = { queue: 'graphile-worker', ...scope, ...meta };
+    if (level === 'error') logger.error(message, fields);
+    else if (level === 'warning') logger.warn(message, fields);
+    else logger.debug(message, fields);
+  });
+}
+

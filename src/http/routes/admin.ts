@@ -1,0 +1,108 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Router, type RequestHandler } from 'express';
+import type { DeliveryEngine } from '../../delivery/engine.js';
+import type { ModuleRegistry } from '../../module-system/registry.js';
+import type { Db } from '../../store/db.js';
+import { findDeliveries, isUuid } from '../../store/events-repo.js';
+import { HubError, methodNotAllowed } from '../errors.js';
+
+const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
+
+/** Constant-time bearer check. Without ADMIN_TOKEN the admin routes do not exist (404), rather than being open. */
+export function requireAdmin(token: string | undefined): RequestHandler {
+  const expected = token ? createHash('sha256').update(token).digest() : null;
+  return (req, _res, next) => {
+    if (!expected) {
+      next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+      return;
+    }
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(header);
+    const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
+    if (!match || !timingSafeEqual(given, expected)) {
+      next(new HubError('HUB_ERR_UNAUTHORIZED', 'admin routes need Authorization: Bearer <ADMIN_TOKEN>', undefined, {
+        'WWW-Authenticate': 'Bearer',
+      }));
+      return;
+    }
+    next();
+  };
+}
+
+export function moduleRoutes(registry: ModuleRegistry): Router {
+  const router = Router();
+  router.get('/api/v1/modules', (_req, res) => {
+    res.json({ modules: registry.statuses() });
+  });
+  return router;
+}
+
+export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: DeliveryEngine; adminToken?: string }): Router {
+  const router = Router();
+  const admin = requireAdmin(deps.adminToken);
+
+  const moduleName = (name: string) => {
+    if (!deps.registry.has(name)) throw new HubError('HUB_ERR_NOT_FOUND', `no module "${name}"`);
+    return name;
+  };
+
+  router
+    .route('/api/v1/modules/:name/enable')
+    .post(admin, (req, res) => {
+      try {
+        res.json(deps.registry.enable(moduleName(req.params.name!)));
+      } catch (error) {
+        if (error instanceof HubError) throw error;
+        throw new HubError('HUB_ERR_CONFLICT', (error as Error).message);
+      }
+    })
+    .all(admin, methodNotAllowed(['POST']));
+
+  router
+    .route('/api/v1/modules/:name/disable')
+    .post(admin, (req, res) => {
+      res.json(deps.registry.disable(moduleName(req.params.name!)));
+    })
+    .all(admin, methodNotAllowed(['POST']));
+
+  router.get('/api/v1/deliveries', admin, async (req, res) => {
+    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+    const module = typeof req.query.module === 'string' ? req.query.module : undefined;
+    if (status && !STATUSES.includes(status)) {
+      throw new HubError('HUB_ERR_BAD_PARAMETER', `status must be one of ${STATUSES.join(', ')}`, [{ field: 'status', message: 'unknown status' }]);
+    }
+    const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 500);
+    res.json({ deliveries: await findDeliveries(deps.db, { status, module, limit }) });
+  });
+
+  router
+    .route('/api/v1/deliveries/:id/replay')
+    .post(admin, async (req, res) => {
+      const id = req.params.id!;
+      if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
+      const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
+      if (existing.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
+      const replayed = await deps.db.transaction((client) => deps.engine.replay(client, [id]));
+      if (replayed.length === 0) throw new HubError('HUB_ERR_CONFLICT', `delivery ${id} is running; replay it when it ends`);
+      res.json({ replayed });
+    })
+    .all(admin, methodNotAllowed(['POST']));
+
+  router
+    .route('/api/v1/modules/:name/replay')
+    .post(admin, async (req, res) => {
+      const name = moduleName(req.params.name!);
+      const status = typeof req.query.status === 'string' ? req.query.status : 'dead';
+      if (!['dead', 'failed', 'skipped'].includes(status)) {
+        throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed or skipped', [{ field: 'status', message: 'not replayable' }]);
+      }
+      const ids = (await deps.db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [name, status])).rows.map(
+        (row) => row.id,
+      );
+      const replayed = ids.length > 0 ? await deps.db.transaction((client) => deps.engine.replay(client, ids)) : [];
+      res.json({ module: name, replayed: replayed.length });
+    })
+    .all(admin, methodNotAllowed(['POST']));
+
+  return router;
+}

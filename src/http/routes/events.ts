@@ -1,0 +1,14 @@
+import { Router } from 'express';
+import type { Db } from '../../store/db.js';
+import { findEvent } from '../../store/events-repo.js';
+import { HubError } from '../errors.js';
+
+export function eventRoutes(db: Db): Router {
+  const router = Router();
+  router.get('/api/v1/events/:id', async (req, res) => {
+    const event = await findEvent(db, req.params.id);
+    if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
+    res.json(event);
+  });
+  return router;
+}

@@ -1,0 +1,60 @@
+import { Router } from 'express';
+import type { CoreConfig } from '../../config/config.js';
+import { INGEST_TYPES, ingestJsonSchema, type IngestType } from '../../events/schemas.js';
+import type { IngestService } from '../../ingest/ingest.js';
+import { validateAndEnrich } from '../../ingest/ingest.js';
+import { HubError, methodNotAllowed } from '../errors.js';
+import { jsonBody } from '../json-body.js';
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
+
+export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService }): Router {
+  const router = Router();
+  const body = jsonBody();
+
+  for (const type of INGEST_TYPES) {
+    router
+      .route(`/api/v1/${type}`)
+      .put(...body, async (req, res) => {
+        res.json(await accept(type, req.body, req.get('Idempotency-Key')));
+      })
+      .post(...body, async (req, res) => {
+        res.json(await accept(type, req.body, req.get('Idempotency-Key')));
+      })
+      .all(methodNotAllowed(['PUT', 'POST']));
+  }
+
+  router
+    .route('/api/v1/deployment/enrich')
+    .post(...body, (req, res) => {
+      res.json(validateAndEnrich('deployment', req.body, deps.config));
+    })
+    .all(methodNotAllowed(['POST']));
+
+  router.get('/api/v1/schemas/:type', (req, res) => {
+    const type = req.params.type as IngestType;
+    if (!INGEST_TYPES.includes(type)) {
+      throw new HubError('HUB_ERR_NOT_FOUND', `no schema "${req.params.type}"; try ${INGEST_TYPES.join(', ')}`);
+    }
+    res.json(ingestJsonSchema(type));
+  });
+
+  async function accept(type: IngestType, payload: unknown, key: string | undefined) {
+    if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
+      throw new HubError('HUB_ERR_BAD_PARAMETER', 'Idempotency-Key must be 1-200 visible ASCII characters', [
+        { field: 'Idempotency-Key', message: 'invalid' },
+      ]);
+    }
+    const accepted = await deps.ingest.ingest(type, payload, key ? { idempotencyKey: key } : {});
+    return {
+      id: accepted.eventId,
+      type,
+      status: accepted.duplicate ? 'duplicate' : accepted.stormOf ? 'coalesced' : 'accepted',
+      url: `${deps.config.publicUrl}/api/v1/events/${accepted.eventId}`,
+      deliveries: accepted.deliveries,
+      ...(accepted.stormOf ? { stormOf: accepted.stormOf } : {}),
+    };
+  }
+
+  return router;
+}

@@ -1,0 +1,94 @@
+import type { AxiosInstance } from 'axios';
+import type { Router } from 'express';
+import type { z } from 'zod';
+import type { CoreConfig } from '../config/config.js';
+import type { Env } from '../config/env.js';
+import type { CheckResult, EventMap, EventType, HubEvent } from '../events/types.js';
+import type { Logger } from '../logging/logger.js';
+import type { Db } from '../store/db.js';
+import type { Migration } from '../store/migrate.js';
+
+/** Per delivery attempt: who is running, which attempt, and a signal that fires at the attempt's timeout. */
+export interface DeliveryContext {
+  deliveryId: string;
+  attempt: number;
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+export type Handler<T extends EventType> = (
+  event: HubEvent<T>,
+  delivery: DeliveryContext,
+) => Promise<CheckResult | void> | CheckResult | void;
+
+/** The bus as one module sees it: everything it subscribes is recorded as owned by that module. */
+export interface ModuleBus {
+  readonly moduleName: string;
+  on<T extends EventType>(type: T, handler: Handler<T>): void;
+  off<T extends EventType>(type: T): void;
+}
+
+/** Outbound HTTP handed to modules: a timeout, redacted errors, upstream failures as `UpstreamError`. */
+export interface HttpClientOptions {
+  baseURL: string;
+  /** Service name used in error messages ("Slack answered 503"). */
+  service: string;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+export interface ModuleContext<C> {
+  name: string;
+  config: C;
+  core: Readonly<CoreConfig>;
+  logger: Logger;
+  db: Db;
+  /** DATA_DIR/modules/<name>, created on start. */
+  dataDir: string;
+  http(options: HttpClientOptions): AxiosInstance;
+}
+
+/** A running module: the original Alvares contract, subscribe() and unsubscribe(), plus optional extras. */
+export interface HubModule {
+  subscribe(bus: ModuleBus): void;
+  unsubscribe(bus: ModuleBus): void;
+  /** Routes mounted under /api/v1 (read APIs of the module's own data). */
+  routes?(router: Router): void;
+  stop?(): Promise<void>;
+}
+
+export type Enablement = { enabled: true } | { enabled: false; reason: string };
+
+export interface ModuleDefinition<C = unknown> {
+  /** The one name used in env (DISABLED_SUBSCRIBERS), logs, metrics, status rows and queue names. */
+  name: string;
+  description: string;
+  /** Event types this module subscribes to; checked at boot against the handlers it registers. */
+  events: readonly EventType[];
+  /** Names the original used for this module in DISABLED_SUBSCRIBERS (`modules.subscribers.slack.slack_deployment`). */
+  legacyNames?: readonly string[];
+  /** Its slice of the environment; problems are reported together with every other config problem. */
+  configSchema?: z.ZodType<C>;
+  /** Config values that must never be printed. */
+  secrets?(config: C): Array<string | undefined>;
+  /** Off when a required secret is missing, with the reason shown on the status page and in the log. */
+  enablement?(config: C): Enablement;
+  /** Delivery policy defaults for this module (env overrides still win). */
+  delivery?: Partial<{ maxAttempts: number; maxAgeSeconds: number; timeoutMs: number }>;
+  /** Run this module's deliveries one at a time (a browser, an audit), on a queue of its own. */
+  serial?: boolean;
+  /** The module's own tables, applied at start after the core's, recorded as `<name>:<id>`. */
+  migrations?: readonly Migration[];
+  create(context: ModuleContext<C>): HubModule;
+}
+
+/** Keeps each module's config type when listing differently-typed definitions together. */
+export function defineModule<C>(definition: ModuleDefinition<C>): ModuleDefinition<C> {
+  return definition;
+}
+
+export type AnyModuleDefinition = ModuleDefinition<any>;
+
+export type EnvReader = (env: Env) => unknown;
+
+export type { EventMap };

@@ -1,0 +1,71 @@
+import type { Migration } from './migrate.js';
+
+/** The core's tables: events as accepted, and one delivery (check) per event and module. */
+export const CORE_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '001-events-and-deliveries',
+    sql: `
+      create table events (
+        id uuid primary key,
+        type text not null,
+        received_at timestamptz not null default now(),
+        parent_id uuid references events(id) on delete cascade,
+        raw jsonb,
+        payload jsonb not null,
+        application_name text,
+        cluster text,
+        team text,
+        idempotency_key text,
+        body_hash text,
+        fingerprint text,
+        -- An error coalesced into a storm: the id of the storm's first error, which went out at once.
+        storm_of uuid,
+        storm_reported boolean not null default false
+      );
+      create unique index events_idempotency_key on events (idempotency_key) where idempotency_key is not null;
+      create index events_body_hash on events (body_hash, received_at) where body_hash is not null;
+      create index events_fingerprint on events (fingerprint, received_at) where fingerprint is not null;
+      create index events_received_at on events (received_at desc, id desc);
+      create index events_parent on events (parent_id) where parent_id is not null;
+      create index events_storm on events (storm_of) where storm_of is not null;
+
+      create table deliveries (
+        id uuid primary key,
+        event_id uuid not null references events(id) on delete cascade,
+        module text not null,
+        status text not null,
+        attempts integer not null default 0,
+        max_attempts integer not null,
+        timeout_ms integer not null,
+        deadline timestamptz not null,
+        next_attempt_at timestamptz,
+        started_at timestamptz,
+        finished_at timestamptz,
+        duration_ms integer,
+        last_error jsonb,
+        result jsonb,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        unique (event_id, module)
+      );
+      create index deliveries_module_status on deliveries (module, status);
+
+      create table delivery_log (
+        id bigserial primary key,
+        delivery_id uuid not null references deliveries(id) on delete cascade,
+        at timestamptz not null default now(),
+        status text not null,
+        attempt integer not null,
+        detail jsonb
+      );
+      create index delivery_log_delivery on delivery_log (delivery_id, id);
+
+      create table hub_instances (
+        id text primary key,
+        worker_ids text[] not null default '{}',
+        started_at timestamptz not null default now(),
+        heartbeat_at timestamptz not null default now()
+      );
+    `,
+  },
+];

