@@ -152,6 +152,10 @@ export class Hub {
     this.server.keepAliveTimeout = 5_000;
     this.server.listen(config.port, config.host);
     await once(this.server, 'listening');
+    // Links in messages and answers use HUB_PUBLIC_URL; without it, the port really bound (PORT=0 in tests).
+    if (!this.options.env.HUB_PUBLIC_URL?.trim()) {
+      this.config.publicUrl = `http://localhost:${(this.server.address() as AddressInfo).port}`;
+    }
     this.ready = true;
     logger.info('hub listening', {
       url: this.url,

@@ -15,7 +15,7 @@ describe('a deployment PUT by Aspen', () => {
   it('answers 200 with the event id and its URL, and shows up enriched in the history', async () => {
     const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment()).expect(200);
     expect(answer.body).toMatchObject({ type: 'deployment', status: 'accepted' });
-    expect(answer.body.url).toBe(`http://localhost:0/api/v1/events/${answer.body.id}`);
+    expect(answer.body.url).toBe(`${hub.url.replace("127.0.0.1", "localhost")}/api/v1/events/${answer.body.id}`);
 
     const history = await waitFor(async () => {
       const res = await request(hub.url).get('/api/v1/deployments').expect(200);
