@@ -1,0 +1,56 @@
+import { createHmac } from 'node:crypto';
+import { z } from 'zod';
+import { envString, envUrl } from '../../src/config/env.js';
+import { defineModule } from '../../src/module-system/contract.js';
+import type { EventType, HubEvent } from '../../src/events/types.js';
+
+const configSchema = z.object({
+  WEBHOOK_URL: envUrl(),
+  WEBHOOK_SECRET: envString(),
+});
+
+type WebhookConfig = z.output<typeof configSchema>;
+
+const EVENTS: readonly EventType[] = ['deployment', 'error', 'recommendation'];
+
+/** HMAC-SHA256 of the exact body, so the receiver can tell the hub sent it. */
+export function signBody(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/**
+ * A generic outbound webhook: every accepted deployment, error and recommendation is POSTed as JSON to
+ * WEBHOOK_URL, for tools the hub has no module for. Retries, backoff and Retry-After come from the
+ * delivery engine; the event id travels in a header so receivers can drop repeats.
+ */
+export const webhookModule = defineModule<WebhookConfig>({
+  name: 'webhook',
+  description: 'POSTs every event as JSON to WEBHOOK_URL',
+  events: EVENTS,
+  configSchema,
+  secrets: (config) => [config.WEBHOOK_SECRET],
+  enablement: (config) => (config.WEBHOOK_URL ? { enabled: true } : { enabled: false, reason: 'WEBHOOK_URL is not set' }),
+  create: ({ config, http }) => {
+    const client = http({ baseURL: config.WEBHOOK_URL!, service: 'webhook' });
+    const send = async (event: HubEvent, attempt: number, signal: AbortSignal) => {
+      const body = JSON.stringify({ id: event.id, type: event.type, receivedAt: event.receivedAt, payload: event.payload });
+      const headers: Record<string, string> = {
+        'Content-Type': 'application/json',
+        'X-Alvares-Event-Id': event.id,
+        'X-Alvares-Event-Type': event.type,
+        'X-Alvares-Attempt': String(attempt),
+      };
+      if (config.WEBHOOK_SECRET) headers['X-Alvares-Signature'] = signBody(body, config.WEBHOOK_SECRET);
+      const response = await client.post('', body, { headers, signal });
+      return { summary: `POSTed to webhook (${response.status})`, notify: false };
+    };
+    return {
+      subscribe(bus) {
+        for (const type of EVENTS) bus.on(type, (event, delivery) => send(event, delivery.attempt, delivery.signal));
+      },
+      unsubscribe(bus) {
+        for (const type of EVENTS) bus.off(type);
+      },
+    };
+  },
+});

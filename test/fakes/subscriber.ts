@@ -1,0 +1,78 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedRequest {
+  at: number;
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+type Plan = { status: number; headers?: Record<string, string>; body?: string; stallMs?: number };
+
+/**
+ * A webhook receiver that can fail, stall and answer 429 on command: a real HTTP server on a free
+ * port that records every request it gets (answered or not).
+ */
+export class FakeSubscriber {
+  readonly received: ReceivedRequest[] = [];
+  private readonly plans: Plan[] = [];
+  private readonly server: http.Server;
+  private readonly sockets = new Set<import('node:net').Socket>();
+
+  constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          // keep the text
+        }
+        this.received.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        const plan = this.plans.shift() ?? { status: 200 };
+        const answer = () => {
+          res.writeHead(plan.status, { 'content-type': 'application/json', ...plan.headers });
+          res.end(plan.body ?? JSON.stringify({ ok: plan.status < 300 }));
+        };
+        if (plan.stallMs) setTimeout(answer, plan.stallMs);
+        else answer();
+      });
+    });
+    this.server.on('connection', (socket) => {
+      this.sockets.add(socket);
+      socket.on('close', () => this.sockets.delete(socket));
+    });
+  }
+
+  async start(): Promise<string> {
+    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+    return this.url;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hook`;
+  }
+
+  /** The next `times` requests get this answer. */
+  answer(status: number, times = 1, headers: Record<string, string> = {}, body?: string): void {
+    for (let i = 0; i < times; i += 1) this.plans.push({ status, headers, body });
+  }
+
+  stall(ms: number, times = 1): void {
+    for (let i = 0; i < times; i += 1) this.plans.push({ status: 200, stallMs: ms });
+  }
+
+  eventIds(): string[] {
+    return this.received.map((request) => String(request.headers['x-alvares-event-id']));
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
