@@ -5,6 +5,8 @@ import { isUuid } from '../../src/store/events-repo.js';
 import { latestDeployments, listDeployments, type DeploymentRow } from './history.js';
 
 const MAX_LIMIT = 200;
+/** timestamptz as PostgreSQL prints it: the cursor keeps its microseconds so no row falls between pages. */
+const POSTGRES_TIME = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?$/;
 
 export function mountHistoryRoutes(router: Router, db: Db): void {
   router.get('/api/v1/deployments', async (req, res) => {
@@ -49,7 +51,7 @@ function parseCursor(value: unknown): { receivedAt: string; id: string } | undef
     const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
     if (!Array.isArray(decoded) || decoded.length !== 2) throw bad();
     const [receivedAt, id] = decoded as [unknown, unknown];
-    if (typeof receivedAt !== 'string' || Number.isNaN(Date.parse(receivedAt.replace(' ', 'T'))) || typeof id !== 'string' || !isUuid(id)) throw bad();
+    if (typeof receivedAt !== 'string' || !POSTGRES_TIME.test(receivedAt) || typeof id !== 'string' || !isUuid(id)) throw bad();
     return { receivedAt, id };
   } catch {
     throw bad();
