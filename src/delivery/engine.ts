@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { Logger as GraphileLogger, run, type Runner, type Task } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { Logger as GraphileLogger, run, type Runner, type Task, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Bus } from '../bus/bus.js';
 import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
@@ -77,17 +78,24 @@ export class DeliveryEngine {
       const { leaderId } = payload as { leaderId: string };
       await this.db.transaction((client) => this.options.onStormFollowUp(leaderId, client));
     };
+    // Listen before run(): workers are created while it starts, and their ids are what a survivor must
+    // unlock if this hub dies holding jobs.
+    const events: WorkerEvents = new EventEmitter() as WorkerEvents;
+    // Jobs are locked by the pool's id (local queue) or a worker's id; record both.
+    events.on('pool:create', ({ workerPool }) => {
+      this.workerIds.add(workerPool.id);
+    });
+    events.on('worker:create', ({ worker }) => {
+      this.workerIds.add(worker.workerId);
+    });
     this.runner = await run({
+      events,
       pgPool: this.db.pool,
       concurrency: this.options.concurrency,
       noHandleSignals: true,
       pollInterval: 1_000,
       taskList: { [DELIVER_TASK]: deliver, [STORM_TASK]: stormFollowUp },
       logger: graphileLogger(this.logger),
-    });
-    this.runner.events.on('worker:create', ({ worker }) => {
-      this.workerIds.add(worker.workerId);
-      void this.beat();
     });
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
     this.heartbeat.unref();

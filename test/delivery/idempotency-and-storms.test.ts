@@ -65,18 +65,18 @@ describe('repeated requests', () => {
       'Pod web-99887766aa crashed after 450ms (exit 1), request 00000000-0000-4000-8000-00000000abcd',
       'Pod web-0011223344 crashed after 3s (exit 2), request 11111111-2222-4333-8444-555555555555',
     ];
-    const answers = [];
+    const answers: Array<{ id: string; status: string; stormOf?: string }> = [];
     for (const message of messages) {
       answers.push((await request(hub.url).put('/api/v1/error').send(aspenError({ message, applicationName: 'web', cluster: 'active' })).expect(200)).body);
     }
-    expect(answers[0].status).toBe('accepted');
+    expect(answers[0]!.status).toBe('accepted');
     expect(answers.slice(1).map((answer) => answer.status)).toEqual(['coalesced', 'coalesced', 'coalesced']);
-    expect(answers.slice(1).every((answer) => answer.stormOf === answers[0].id)).toBe(true);
+    expect(answers.slice(1).every((answer) => answer.stormOf === answers[0]!.id)).toBe(true);
 
     const errorsReceived = () => subscriber.received.filter((received) => received.body.type === 'error');
     const delivered = await waitFor(async () => (errorsReceived().length >= 2 ? errorsReceived() : null), 10_000, 'follow-up');
     expect(delivered[0]!.body.payload.message).toBe(messages[0]);
-    expect(delivered[1]!.body.payload.repeats).toEqual({ count: 3, firstEventId: answers[0].id, windowSeconds: 2 });
+    expect(delivered[1]!.body.payload.repeats).toEqual({ count: 3, firstEventId: answers[0]!.id, windowSeconds: 2 });
     expect(delivered[1]!.body.payload.message).toMatch(/repeated 3 more times/);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(errorsReceived()).toHaveLength(2);

@@ -1,0 +1,113 @@
+import pg from 'pg';
+import { FakeSubscriber } from '../fakes/subscriber.js';
+import { aspenDeployment } from '../fixtures/aspen.js';
+import { createTestDatabase } from '../support/database.js';
+import { spawnHub } from '../support/process-hub.js';
+import { waitFor } from '../support/hub.js';
+
+async function put(url: string, version: string): Promise<string | null> {
+  try {
+    const res = await fetch(`${url}/api/v1/deployment`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(aspenDeployment({ version })),
+    });
+    if (res.status !== 200) return null;
+    return ((await res.json()) as { id: string }).id;
+  } catch {
+    return null; // the hub died before answering: not accepted, so not owed
+  }
+}
+
+async function subscriberHasAll(subscriber: FakeSubscriber, ids: string[]): Promise<boolean> {
+  const delivered = new Set(subscriber.eventIds());
+  return ids.every((id) => delivered.has(id));
+}
+
+async function deliveryStates(databaseUrl: string, eventIds: string[]) {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const result = await client.query<{ module: string; status: string; n: number }>(
+      `select module, status, count(*)::int as n from deliveries where event_id = any($1::uuid[]) group by 1, 2 order by 1, 2`,
+      [eventIds],
+    );
+    return result.rows;
+  } finally {
+    await client.end();
+  }
+}
+
+describe('a hub killed in the middle of a burst', () => {
+  it('delivers, after a restart on the same store, every event it answered 200', async () => {
+    const database = await createTestDatabase();
+    const subscriber = new FakeSubscriber();
+    await subscriber.start();
+    // Slow deliveries, so plenty are queued or in progress when the kill comes.
+    subscriber.stall(300, 40);
+    const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '4' };
+    try {
+      const first = await spawnHub(env);
+      const accepted: string[] = [];
+      let sent = 0;
+      const burst = (async () => {
+        while (first.child.exitCode === null && sent < 2000) {
+          const batch = await Promise.all(Array.from({ length: 10 }, () => put(first.url, `burst-${(sent += 1)}`)));
+          accepted.push(...batch.filter((id): id is string => id !== null));
+        }
+      })();
+      await waitFor(async () => accepted.length >= 150, 30_000, '150 accepted');
+      first.child.kill('SIGKILL');
+      await first.exited;
+      await burst;
+      expect(subscriber.eventIds().length).toBeLessThan(accepted.length);
+
+      const second = await spawnHub(env);
+      try {
+        const delivered = await waitFor(() => subscriberHasAll(subscriber, accepted), 60_000, 'all accepted events delivered');
+        expect(delivered).toBe(true);
+        // Deliveries the dead hub held are unlocked by the survivors' sweep and finish too.
+        const states = await waitFor(async () => {
+          const rows = await deliveryStates(database.url, accepted);
+          return rows.length === 2 && rows.every((row) => row.status === 'succeeded') ? rows : null;
+        }, 60_000, 'every delivery succeeded');
+        expect(states).toEqual([
+          { module: 'database', status: 'succeeded', n: accepted.length },
+          { module: 'webhook', status: 'succeeded', n: accepted.length },
+        ]);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      await subscriber.stop();
+      await database.drop();
+    }
+  }, 150_000);
+});
+
+describe('SIGTERM', () => {
+  it('stops taking requests, lets running deliveries finish and exits 0', async () => {
+    const database = await createTestDatabase();
+    const subscriber = new FakeSubscriber();
+    await subscriber.start();
+    subscriber.stall(1_000, 1);
+    try {
+      const hub = await spawnHub({ DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, SHUTDOWN_TIMEOUT_MS: '5000' });
+      const id = await put(hub.url, 'graceful');
+      await waitFor(async () => subscriber.received.length === 1, 10_000, 'delivery started');
+      hub.child.kill('SIGTERM');
+      expect(await hub.exited).toBe(0);
+      const client = new pg.Client({ connectionString: database.url });
+      await client.connect();
+      const row = await client.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [id]);
+      await client.end();
+      expect(row.rows[0].status).toBe('succeeded');
+      expect(hub.output()).toMatch(/hub stopped/);
+      await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
+    } finally {
+      await subscriber.stop();
+      await database.drop();
+    }
+  }, 60_000);
+});
