@@ -65,7 +65,7 @@ export function monitorFields(deployment: Deployment, contact: UtrAlertContact |
     type: String(KEYWORD_MONITOR_TYPE),
     url: deployment.monitorUrl,
     friendly_name: deployment.friendlyName,
-    keyword_type: '1',
+    keyword_type: String(KEYWORD_MISSING),
     keyword_value: deployment.monitorPattern,
     ...(contact ? { alert_contacts: `${contact.id}_0_0` } : {}),
   };

@@ -103,7 +103,7 @@ export class FakeUptimeRobot {
 
     const index = this.failures.findIndex((entry) => entry.method === null || entry.method === method);
     if (index >= 0) {
-      const [{ failure }] = this.failures.splice(index, 1) as [{ failure: UtrFailure }];
+      const { failure } = this.failures.splice(index, 1)[0]!;
       if (failure.kind === 'http') {
         res.writeHead(failure.status, { 'Content-Type': 'text/plain', ...failure.headers });
         res.end(failure.body ?? 'Service Unavailable');
