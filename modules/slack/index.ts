@@ -1,0 +1,68 @@
+import { defineModule } from '../../src/module-system/contract.js';
+import { slackConfigSchema, slackEnablement, slackSecrets, type SlackConfig } from './config.js';
+import { MIGRATIONS } from './migrations.js';
+import { SlackNotifier } from './notifier.js';
+import { ChannelPacer } from './pacer.js';
+import { SlackStore } from './store.js';
+import { WebApiTransport, WebhookTransport, type SlackTransport } from './transport.js';
+
+/**
+ * Slack: deployments, errors and recommendations as Block Kit messages, and one live thread per deployment
+ * and channel in which other modules' outcomes (announced on the bus as `check.finished`) are replied.
+ */
+export const slackModule = defineModule<SlackConfig>({
+  name: 'slack',
+  description: 'Slack messages, with one live thread per deployment',
+  events: ['deployment', 'error', 'recommendation', 'check.finished'],
+  legacyNames: [
+    'modules.subscribers.slack',
+    'modules.subscribers.slack.slack_deployment',
+    'modules.subscribers.slack.slack_error',
+    'modules.subscribers.slack.slack_recommendation',
+  ],
+  configSchema: slackConfigSchema,
+  secrets: slackSecrets,
+  enablement: slackEnablement,
+  // Posts queue per channel at about one a second; a burst of deployments to one channel needs the time.
+  delivery: { timeoutMs: 60_000 },
+  migrations: MIGRATIONS,
+  create(ctx) {
+    const { config, logger } = ctx;
+    const transport: SlackTransport = config.token
+      ? new WebApiTransport({ token: config.token, apiBaseUrl: config.apiBaseUrl, logger })
+      : new WebhookTransport(ctx.http({ baseURL: config.webhookUrl!, service: 'Slack webhook' }));
+    const notifier = new SlackNotifier({
+      moduleName: ctx.name,
+      config,
+      transport,
+      store: new SlackStore(ctx.db),
+      pacer: new ChannelPacer(config.paceMs),
+      logger,
+      publicUrl: () => ctx.core.publicUrl,
+    });
+    let identified = false;
+
+    return {
+      subscribe(bus) {
+        bus.on('deployment', (event, delivery) => notifier.deployment(event, delivery));
+        bus.on('error', (event, delivery) => notifier.error(event, delivery));
+        bus.on('recommendation', (event, delivery) => notifier.recommendation(event, delivery));
+        bus.on('check.finished', (event, delivery) => notifier.checkFinished(event, delivery));
+        if (!identified) {
+          identified = true;
+          // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
+          void transport.identify().then(
+            (who) => logger.info(config.token ? 'posting through the Slack Web API' : 'posting through the Slack incoming webhook', who ? { as: who } : {}),
+            (error: unknown) => logger.warn('Slack did not accept the token', { error: error instanceof Error ? error.message : String(error) }),
+          );
+        }
+      },
+      unsubscribe(bus) {
+        bus.off('deployment');
+        bus.off('error');
+        bus.off('recommendation');
+        bus.off('check.finished');
+      },
+    };
+  },
+});

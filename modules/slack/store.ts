@@ -1,0 +1,97 @@
+import type { CheckFinished } from '../../src/events/types.js';
+import type { Db, Queryable } from '../../src/store/db.js';
+import type { SlackMessage } from './blocks.js';
+
+export type MessageKind = 'deployment' | 'error' | 'recommendation';
+
+export interface PostedRow {
+  channel: string;
+  kind: MessageKind;
+  channelId: string | null;
+  ts: string | null;
+  message: SlackMessage;
+}
+
+/** The module's own tables (see migrations.ts); nothing else reads or writes them. */
+export class SlackStore {
+  constructor(private readonly db: Db) {}
+
+  async posted(eventId: string): Promise<Map<string, PostedRow>> {
+    const rows = await this.db.query<{ channel: string; kind: MessageKind; channel_id: string | null; ts: string | null; message: SlackMessage }>(
+      'select channel, kind, channel_id, ts, message from slack_messages where event_id = $1 order by posted_at, channel',
+      [eventId],
+    );
+    return new Map(
+      rows.rows.map((row) => [row.channel, { channel: row.channel, kind: row.kind, channelId: row.channel_id, ts: row.ts, message: row.message }]),
+    );
+  }
+
+  async recordPosted(eventId: string, row: PostedRow): Promise<void> {
+    await this.db.query(
+      `insert into slack_messages (event_id, channel, kind, channel_id, ts, message) values ($1, $2, $3, $4, $5, $6)
+       on conflict (event_id, channel) do nothing`,
+      [eventId, row.channel, row.kind, row.channelId, row.ts, JSON.stringify(row.message)],
+    );
+  }
+
+  /** Thread roots of a deployment: rows with a Slack id and ts (webhook posts have neither). */
+  async threads(eventId: string): Promise<PostedRow[]> {
+    const posted = await this.posted(eventId);
+    return [...posted.values()].filter((row) => row.kind === 'deployment' && row.channelId !== null && row.ts !== null);
+  }
+
+  /** Keeps the newest outcome per module: a replayed check that now succeeds replaces its earlier failure. */
+  async recordOutcome(eventId: string, checkEventId: string, reportedAt: string, finished: CheckFinished): Promise<void> {
+    await this.db.query(
+      `insert into slack_outcomes (event_id, module, check_event_id, finished, reported_at) values ($1, $2, $3, $4, $5)
+       on conflict (event_id, module) do update
+         set check_event_id = excluded.check_event_id, finished = excluded.finished, reported_at = excluded.reported_at
+         where slack_outcomes.reported_at <= excluded.reported_at`,
+      [eventId, finished.module, checkEventId, JSON.stringify(finished), reportedAt],
+    );
+  }
+
+  async outcomes(client: Queryable, eventId: string): Promise<CheckFinished[]> {
+    const rows = await client.query<{ finished: CheckFinished }>(
+      'select finished from slack_outcomes where event_id = $1 order by first_reported_at, module',
+      [eventId],
+    );
+    return rows.rows.map((row) => row.finished);
+  }
+
+  async repliedChannels(checkEventId: string): Promise<Set<string>> {
+    const rows = await this.db.query<{ channel: string }>('select channel from slack_replies where check_event_id = $1', [checkEventId]);
+    return new Set(rows.rows.map((row) => row.channel));
+  }
+
+  async recordReply(checkEventId: string, eventId: string, channel: string, ts: string | null): Promise<void> {
+    await this.db.query(
+      `insert into slack_replies (check_event_id, channel, event_id, ts) values ($1, $2, $3, $4) on conflict do nothing`,
+      [checkEventId, channel, eventId, ts],
+    );
+  }
+
+  /**
+   * Serialises root updates of one thread across replicas: the status line is read and sent under the
+   * lock, so an update built from fewer outcomes can never land after one built from more.
+   */
+  async withRootLock<T>(eventId: string, channel: string, work: (client: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (client) => {
+      await client.query('select pg_advisory_xact_lock(hashtext($1))', [`slack-root:${eventId}:${channel}`]);
+      return work(client);
+    });
+  }
+
+  /**
+   * Where this module's own delivery of an event stands. Read from the core's `deliveries` table: a check can
+   * finish before our root message is posted, and only the delivery says whether a root is still coming.
+   */
+  async ownDelivery(eventId: string, moduleName: string): Promise<{ status: string; nextAttemptAt: Date | null } | null> {
+    const rows = await this.db.query<{ status: string; next_attempt_at: Date | null }>(
+      'select status, next_attempt_at from deliveries where event_id = $1 and module = $2',
+      [eventId, moduleName],
+    );
+    const row = rows.rows[0];
+    return row ? { status: row.status, nextAttemptAt: row.next_attempt_at } : null;
+  }
+}

@@ -1,0 +1,116 @@
+import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
+import type { AxiosInstance } from 'axios';
+import type { Logger } from '../../src/logging/logger.js';
+import type { SlackMessage } from './blocks.js';
+import { toDeliveryError, toWebhookDeliveryError } from './errors.js';
+
+/** Where a posted message landed: Slack's channel id and ts, or nulls when a webhook gave no answer to keep. */
+export interface Posted {
+  channelId: string | null;
+  ts: string | null;
+}
+
+/** How messages reach Slack. Failures are thrown as DeliveryError, already classified. */
+export interface SlackTransport {
+  /** Only the Web API can reply in threads and update messages. */
+  readonly threads: boolean;
+  post(channel: string, message: SlackMessage, threadTs?: string): Promise<Posted>;
+  update(channelId: string, ts: string, message: SlackMessage): Promise<void>;
+  /** Who the token belongs to, for one log line at start. */
+  identify(): Promise<string | null>;
+}
+
+const CALL_TIMEOUT_MS = 10_000;
+
+/** The Web API with a bot token. */
+export class WebApiTransport implements SlackTransport {
+  readonly threads = true;
+  private readonly client: WebClient;
+
+  constructor(options: { token: string; apiBaseUrl: string; logger: Logger }) {
+    this.client = new WebClient(options.token, {
+      slackApiUrl: options.apiBaseUrl,
+      // Retries belong to the delivery engine (durable, visible, Retry-After honoured across restarts);
+      // the client's own would hide them and hold a worker for up to half an hour.
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      timeout: CALL_TIMEOUT_MS,
+      logger: slackLogger(options.logger),
+    });
+  }
+
+  async post(channel: string, message: SlackMessage, threadTs?: string): Promise<Posted> {
+    try {
+      const answer = await this.client.chat.postMessage({
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        // Our links point at the hub and the apps; previews of them would bury the message.
+        unfurl_links: false,
+        unfurl_media: false,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      });
+      return { channelId: answer.channel ?? null, ts: answer.ts ?? null };
+    } catch (error) {
+      throw toDeliveryError(error, threadTs ? `chat.postMessage (reply) to ${channel}` : `chat.postMessage to ${channel}`);
+    }
+  }
+
+  async update(channelId: string, ts: string, message: SlackMessage): Promise<void> {
+    try {
+      await this.client.chat.update({ channel: channelId, ts, text: message.text, blocks: message.blocks });
+    } catch (error) {
+      throw toDeliveryError(error, `chat.update in ${channelId}`);
+    }
+  }
+
+  async identify(): Promise<string | null> {
+    try {
+      const answer = await this.client.auth.test();
+      return `${answer.user ?? '?'} in ${answer.team ?? '?'}`;
+    } catch (error) {
+      throw toDeliveryError(error, 'auth.test');
+    }
+  }
+}
+
+/**
+ * An incoming webhook, as the original posted. Legacy webhooks honour `channel`; app webhooks post to
+ * their own channel whatever it says. No ts comes back, so there are no threads or updates.
+ */
+export class WebhookTransport implements SlackTransport {
+  readonly threads = false;
+
+  constructor(private readonly http: AxiosInstance) {}
+
+  async post(channel: string, message: SlackMessage): Promise<Posted> {
+    try {
+      await this.http.post('', { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      return { channelId: null, ts: null };
+    } catch (error) {
+      throw toWebhookDeliveryError(error, `the message to ${channel}`);
+    }
+  }
+
+  async update(): Promise<void> {
+    throw new Error('an incoming webhook cannot update messages');
+  }
+
+  async identify(): Promise<string | null> {
+    return null;
+  }
+}
+
+/** @slack/web-api logs to the console unless given a logger; its lines go through ours (and its redaction). */
+function slackLogger(logger: Logger): SlackLogger {
+  const line = (...parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  return {
+    debug: (...parts) => logger.debug(line(...parts), { source: '@slack/web-api' }),
+    info: (...parts) => logger.debug(line(...parts), { source: '@slack/web-api' }),
+    warn: (...parts) => logger.warn(line(...parts), { source: '@slack/web-api' }),
+    error: (...parts) => logger.error(line(...parts), { source: '@slack/web-api' }),
+    setLevel: () => undefined,
+    getLevel: () => LogLevel.DEBUG,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,298 @@
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parse as parseQuery } from 'node:querystring';
+
+/** One request as the fake received it. `body` is decoded: form fields, with JSON-valued ones parsed. */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  contentType: string;
+  rawBody: string;
+  body: Record<string, unknown>;
+  /** What the fake answered. */
+  status: number;
+  answer: unknown;
+}
+
+/** A message in the fake's memory: what Slack would show, with its replies and its latest edit. */
+export interface FakeMessage {
+  channelId: string;
+  channelName: string;
+  ts: string;
+  threadTs: string | null;
+  text: string;
+  blocks: unknown[];
+  /** Every chat.update applied, oldest first; `text`/`blocks` above are the latest. */
+  edits: Array<{ text: string; blocks: unknown[] }>;
+}
+
+interface Scripted {
+  remaining: number;
+  method: string | null;
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+// Slack's field limits: the fake refuses what Slack refuses, so a message that passes here fits there too.
+const MAX_BLOCKS = 50;
+const MAX_SECTION_TEXT = 3000;
+const MAX_FIELD_TEXT = 2000;
+const MAX_TEXT = 40_000;
+
+/**
+ * A local stand-in for Slack's Web API (`/api/<method>`) and an incoming webhook (`/hooks/...`): a real
+ * HTTP server on 127.0.0.1 and a free port. It answers like Slack (HTTP 200 with `ok: false` for refusals,
+ * 429 with Retry-After when told to), records every request, and keeps the messages it accepted.
+ */
+export class FakeSlack {
+  readonly requests: RecordedRequest[] = [];
+  readonly messages: FakeMessage[] = [];
+  private readonly server: http.Server;
+  private readonly channelIds = new Map<string, string>();
+  private readonly channelErrors = new Map<string, string>();
+  private scripted: Scripted[] = [];
+  private webhookScripted: Scripted[] = [];
+  private tsCounter = 0;
+
+  private constructor(
+    private readonly token: string,
+    private readonly onRequest: ((request: RecordedRequest) => void) | undefined,
+  ) {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+  }
+
+  /** `onRequest` sees each request as it is recorded (the README's manual walk-through prints them). */
+  static async start(options: { token?: string; port?: number; onRequest?: (request: RecordedRequest) => void } = {}): Promise<FakeSlack> {
+    const fake = new FakeSlack(options.token ?? 'xoxb-fake-token', options.onRequest);
+    fake.server.listen(options.port ?? 0, '127.0.0.1');
+    await once(fake.server, 'listening');
+    return fake;
+  }
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  /** What SLACK_API_BASE_URL should be. */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  /** What SLACK_WEB_HOOK should be. */
+  get webhookUrl(): string {
+    return `http://127.0.0.1:${this.port}/hooks/services/T000/B000/fakehooksecret`;
+  }
+
+  /** Slack's id for a channel name ("#team-x" -> "C…"), stable for the fake's life. */
+  channelId(name: string): string {
+    const key = name.startsWith('#') ? name : `#${name}`;
+    let id = this.channelIds.get(key);
+    if (!id) {
+      id = `C${String(this.channelIds.size + 1).padStart(8, '0')}`;
+      this.channelIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** Every later message to this channel (name or id) is refused with `ok: false, error`. */
+  failChannel(channel: string, error: string): void {
+    this.channelErrors.set(channel, error);
+  }
+
+  /** The next `count` Web API calls (of `method`, or any) answer 429 with this Retry-After. */
+  rateLimitNext(count: number, retryAfterSeconds: number, method: string | null = null): void {
+    this.scripted.push({
+      remaining: count,
+      method,
+      status: 429,
+      headers: { 'retry-after': String(retryAfterSeconds) },
+      body: { ok: false, error: 'ratelimited' },
+    });
+  }
+
+  /** The next `count` Web API calls (of `method`, or any) answer this HTTP status (a 503, say). */
+  failNextWithStatus(count: number, status: number, method: string | null = null): void {
+    this.scripted.push({ remaining: count, method, status, headers: {}, body: 'upstream trouble' });
+  }
+
+  /** The next `count` Web API calls answer HTTP 200 with `ok: false` and this error. */
+  refuseNext(count: number, error: string, method: string | null = null): void {
+    this.scripted.push({ remaining: count, method, status: 200, headers: {}, body: { ok: false, error } });
+  }
+
+  /** The next `count` webhook posts answer like Slack's webhooks do: a status and a plain-text code. */
+  failWebhookNext(count: number, status: number, code: string, headers: Record<string, string> = {}): void {
+    this.webhookScripted.push({ remaining: count, method: null, status, headers, body: code });
+  }
+
+  /** Recorded calls of one Web API method ("chat.postMessage") that the fake accepted. */
+  calls(method: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.path === `/api/${method}` && (request.answer as { ok?: boolean })?.ok === true);
+  }
+
+  /** Every recorded request to one Web API method, accepted or not. */
+  attempts(method: string): RecordedRequest[] {
+    return this.requests.filter((request) => request.path === `/api/${method}`);
+  }
+
+  webhookPosts(): RecordedRequest[] {
+    return this.requests.filter((request) => request.path.startsWith('/hooks/'));
+  }
+
+  /** Top-level messages in a channel (by name), oldest first. */
+  roots(channel: string): FakeMessage[] {
+    const id = this.channelId(channel);
+    return this.messages.filter((message) => message.channelId === id && message.threadTs === null);
+  }
+
+  replies(root: FakeMessage): FakeMessage[] {
+    return this.messages.filter((message) => message.channelId === root.channelId && message.threadTs === root.ts);
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const rawBody = Buffer.concat(chunks).toString('utf8');
+    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const path = (req.url ?? '/').split('?')[0]!;
+    const body = decodeBody(contentType, rawBody);
+
+    const reply = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
+      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status, answer };
+      this.requests.push(recorded);
+      this.onRequest?.(recorded);
+      const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
+      res.writeHead(status, { 'content-type': typeof answer === 'string' ? 'text/plain' : 'application/json; charset=utf-8', ...headers });
+      res.end(text);
+    };
+
+    if (path.startsWith('/hooks/')) {
+      const scripted = takeScripted(this.webhookScripted, null);
+      if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
+      const channel = typeof body.channel === 'string' ? body.channel : null;
+      const refusal = channel ? this.channelErrors.get(channel) : undefined;
+      if (refusal) return reply(404, refusal);
+      if (typeof body.text !== 'string' && !Array.isArray(body.blocks)) return reply(400, 'no_text');
+      return reply(200, 'ok');
+    }
+
+    const method = path.startsWith('/api/') ? path.slice('/api/'.length) : null;
+    if (req.method !== 'POST' || method === null) return reply(404, { ok: false, error: 'unknown_method' });
+    const scripted = takeScripted(this.scripted, method);
+    if (scripted) return reply(scripted.status, scripted.body, scripted.headers);
+
+    const auth = String(req.headers.authorization ?? '');
+    if (auth === '') return reply(200, { ok: false, error: 'not_authed' });
+    if (auth !== `Bearer ${this.token}`) return reply(200, { ok: false, error: 'invalid_auth' });
+
+    switch (method) {
+      case 'auth.test':
+        return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake Team', user: 'alvares', team_id: 'T000', user_id: 'U000', bot_id: 'B000' });
+      case 'chat.postMessage':
+        return reply(200, this.postMessage(body));
+      case 'chat.update':
+        return reply(200, this.update(body));
+      default:
+        return reply(200, { ok: false, error: 'unknown_method' });
+    }
+  }
+
+  private postMessage(body: Record<string, unknown>): Record<string, unknown> {
+    const channel = typeof body.channel === 'string' ? body.channel : '';
+    if (channel === '') return { ok: false, error: 'channel_not_found' };
+    const name = this.nameOf(channel);
+    const refusal = this.channelErrors.get(channel) ?? (name ? this.channelErrors.get(name) : undefined);
+    if (refusal) return { ok: false, error: refusal };
+    if (!name) return { ok: false, error: 'channel_not_found' };
+    const invalid = checkContents(body);
+    if (invalid) return { ok: false, error: invalid };
+    const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : null;
+    const id = this.channelId(name);
+    if (threadTs && !this.messages.some((message) => message.channelId === id && message.ts === threadTs)) {
+      return { ok: false, error: 'thread_not_found' };
+    }
+    this.tsCounter += 1;
+    const message: FakeMessage = {
+      channelId: id,
+      channelName: name,
+      ts: `1763800000.${String(this.tsCounter).padStart(6, '0')}`,
+      threadTs,
+      text: typeof body.text === 'string' ? body.text : '',
+      blocks: Array.isArray(body.blocks) ? body.blocks : [],
+      edits: [],
+    };
+    this.messages.push(message);
+    return { ok: true, channel: id, ts: message.ts, message: { type: 'message', text: message.text, ts: message.ts } };
+  }
+
+  private update(body: Record<string, unknown>): Record<string, unknown> {
+    // Like Slack, chat.update wants the channel's id; a name is not found.
+    const channel = typeof body.channel === 'string' ? body.channel : '';
+    const message = this.messages.find((candidate) => candidate.channelId === channel && candidate.ts === body.ts);
+    if (!message) return { ok: false, error: [...this.channelIds.values()].includes(channel) ? 'message_not_found' : 'channel_not_found' };
+    const invalid = checkContents(body);
+    if (invalid) return { ok: false, error: invalid };
+    message.text = typeof body.text === 'string' ? body.text : '';
+    message.blocks = Array.isArray(body.blocks) ? body.blocks : [];
+    message.edits.push({ text: message.text, blocks: message.blocks });
+    return { ok: true, channel, ts: message.ts, text: message.text };
+  }
+
+  /** "#team-x", "team-x" or a known id -> "#team-x"; an unknown id -> null. */
+  private nameOf(channel: string): string | null {
+    if (/^[CGD][A-Z0-9]{8,}$/.test(channel)) {
+      for (const [name, id] of this.channelIds) if (id === channel) return name;
+      return null;
+    }
+    return channel.startsWith('#') ? channel : `#${channel}`;
+  }
+}
+
+function takeScripted(list: Scripted[], method: string | null): Scripted | null {
+  const index = list.findIndex((entry) => entry.method === null || entry.method === method);
+  if (index < 0) return null;
+  const entry = list[index]!;
+  entry.remaining -= 1;
+  if (entry.remaining <= 0) list.splice(index, 1);
+  return entry;
+}
+
+/** @slack/web-api sends form fields with objects JSON-encoded; webhooks get JSON. Both decode to one shape. */
+function decodeBody(contentType: string, raw: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (contentType === 'application/json') return JSON.parse(raw) as Record<string, unknown>;
+  const form = parseQuery(raw);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(form)) {
+    const text = Array.isArray(value) ? value[0] : value;
+    body[key] = (key === 'blocks' || key === 'attachments' || key === 'metadata') && typeof text === 'string' ? JSON.parse(text) : text;
+  }
+  return body;
+}
+
+/** The subset of Slack's validation that matters to us: a message must say something and fit. */
+function checkContents(body: Record<string, unknown>): string | null {
+  const text = typeof body.text === 'string' ? body.text : '';
+  const blocks = Array.isArray(body.blocks) ? (body.blocks as Array<Record<string, any>>) : null;
+  if (text === '' && (!blocks || blocks.length === 0)) return 'no_text';
+  if (text.length > MAX_TEXT) return 'msg_too_long';
+  if (!blocks) return null;
+  if (blocks.length > MAX_BLOCKS) return 'invalid_blocks';
+  for (const block of blocks) {
+    if (block.type === 'section') {
+      if (typeof block.text?.text === 'string' && block.text.text.length > MAX_SECTION_TEXT) return 'invalid_blocks';
+      if (Array.isArray(block.fields) && (block.fields.length > 10 || block.fields.some((field: any) => String(field.text).length > MAX_FIELD_TEXT))) {
+        return 'invalid_blocks';
+      }
+    }
+  }
+  return null;
+}
