@@ -1,0 +1,80 @@
+import { accessSync, constants, statSync } from 'node:fs';
+import path from 'node:path';
+import { defineModule } from '../../src/module-system/contract.js';
+import { buildAllowList, describeAllowedHost } from './allow-list.js';
+import { auditDeployment } from './audit-deployment.js';
+import { Auditor } from './auditor.js';
+import { lighthouseConfigSchema, type LighthouseConfig } from './config.js';
+import { ReportStore } from './reports.js';
+import { mountReportRoutes } from './routes.js';
+
+/**
+ * Lighthouse audits (accessibility, best practices, SEO, performance) of a deployed application's pages,
+ * in a local headless Chromium. Reports are kept under the module's data directory and served by the hub;
+ * the scores become the check's result, which the Slack module posts to the deployment's thread.
+ */
+export const lighthouseModule = defineModule<LighthouseConfig>({
+  name: 'lighthouse',
+  description: 'Lighthouse accessibility, best-practice, SEO and performance audits in headless Chromium',
+  events: ['deployment'],
+  legacyNames: ['modules.subscribers.lighthouse', 'modules.subscribers.lighthouse.lighthouse'],
+  configSchema: lighthouseConfigSchema,
+  enablement: (config) =>
+    isExecutable(config.chromePath)
+      ? { enabled: true }
+      : { enabled: false, reason: `Chromium not found at ${config.chromePath} (install chromium or set CHROME_PATH)` },
+  // One browser at a time, on a queue of its own; an audit takes seconds to a minute, several URLs more.
+  serial: true,
+  delivery: { timeoutMs: 180_000, maxAttempts: 5, maxAgeSeconds: 6 * 3600 },
+  create: (ctx) => {
+    const { config, logger } = ctx;
+    if (config.legacyImage) {
+      logger.warn('LIGHTHOUSE_IMAGE is ignored: audits run in the local Chromium (CHROME_PATH), not in Docker', {
+        image: config.legacyImage,
+      });
+    }
+    const allowList = buildAllowList(ctx.core.hosts, config.allowedHosts);
+    if (allowList.length === 0) {
+      logger.warn('no host may be audited: set the cluster hosts (ACTIVE_APP_HOST, ...) or LIGHTHOUSE_ALLOWED_HOSTS');
+    } else {
+      logger.debug('hosts that may be audited', { hosts: allowList.map(describeAllowedHost) });
+    }
+    const store = new ReportStore(path.join(ctx.dataDir, 'reports'));
+    const auditor = new Auditor({ chromePath: config.chromePath, timeoutMs: config.timeoutMs, logger });
+
+    return {
+      subscribe(bus) {
+        bus.on('deployment', (event, delivery) =>
+          auditDeployment(event.payload, delivery.signal, {
+            audit: (url, signal) => auditor.audit(url, signal),
+            store,
+            allowList,
+            keepReports: config.keepReports,
+            maxUrls: config.maxUrls,
+            // Read per delivery: the hub learns its own URL (PORT=0) only once it listens.
+            publicUrl: ctx.core.publicUrl,
+            logger: delivery.logger,
+          }),
+        );
+      },
+      unsubscribe(bus) {
+        bus.off('deployment');
+      },
+      routes(router) {
+        mountReportRoutes(router, store, () => ctx.core.publicUrl);
+      },
+      async stop() {
+        await auditor.stop();
+      },
+    };
+  },
+});
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
