@@ -32,7 +32,7 @@ export const slackModule = defineModule<SlackConfig>({
       ? new WebApiTransport({ token: config.token, apiBaseUrl: config.apiBaseUrl, logger })
       : new WebhookTransport(ctx.http({ baseURL: config.webhookUrl!, service: 'Slack webhook' }));
     const notifier = new SlackNotifier({
-      moduleName: ctx.name,
+      ownDelivery: ctx.ownDelivery,
       config,
       transport,
       store: new SlackStore(ctx.db),

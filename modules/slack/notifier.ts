@@ -1,7 +1,7 @@
 import { DeliveryError } from '../../src/delivery/errors.js';
 import type { CheckResult, HubEvent } from '../../src/events/types.js';
 import type { Logger } from '../../src/logging/logger.js';
-import type { DeliveryContext } from '../../src/module-system/contract.js';
+import type { DeliveryContext, ModuleContext } from '../../src/module-system/contract.js';
 import type { SlackMessage } from './blocks.js';
 import type { SlackConfig } from './config.js';
 import { AUTH_ERRORS } from './errors.js';
@@ -20,7 +20,8 @@ import type { MessageKind, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
 
 export interface NotifierDeps {
-  moduleName: string;
+  /** This module's own delivery of an event (ModuleContext.ownDelivery). */
+  ownDelivery: ModuleContext<unknown>['ownDelivery'];
   config: SlackConfig;
   transport: SlackTransport;
   store: SlackStore;
@@ -155,7 +156,7 @@ export class SlackNotifier {
   private async waitForRoots(eventId: string, signal: AbortSignal): Promise<void> {
     const until = Date.now() + ROOT_POLL_LIMIT_MS;
     for (;;) {
-      const own = await this.deps.store.ownDelivery(eventId, this.deps.moduleName);
+      const own = await this.deps.ownDelivery(eventId);
       if (!own || !UNFINISHED.has(own.status)) return;
       const waitingForRetry = own.status === 'failed';
       if (waitingForRetry || Date.now() >= until || signal.aborted) {

@@ -81,17 +81,4 @@ export class SlackStore {
       return work(client);
     });
   }
-
-  /**
-   * Where this module's own delivery of an event stands. Read from the core's `deliveries` table: a check can
-   * finish before our root message is posted, and only the delivery says whether a root is still coming.
-   */
-  async ownDelivery(eventId: string, moduleName: string): Promise<{ status: string; nextAttemptAt: Date | null } | null> {
-    const rows = await this.db.query<{ status: string; next_attempt_at: Date | null }>(
-      'select status, next_attempt_at from deliveries where event_id = $1 and module = $2',
-      [eventId, moduleName],
-    );
-    const row = rows.rows[0];
-    return row ? { status: row.status, nextAttemptAt: row.next_attempt_at } : null;
-  }
 }

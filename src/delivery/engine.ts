@@ -52,6 +52,8 @@ export class DeliveryEngine {
   private readonly workerIds = new Set<string>();
   private heartbeat: NodeJS.Timeout | null = null;
   private running = 0;
+  /** Abort controllers of running attempts: fired when shutdown runs out of patience. */
+  private readonly inFlightControllers = new Set<AbortController>();
 
   constructor(
     private readonly db: Db,
@@ -112,6 +114,8 @@ export class DeliveryEngine {
     const finished = await Promise.race([stopped, sleep(timeoutMs).then(() => false)]);
     if (!finished) {
       this.logger.warn('shutdown timeout: unfinished deliveries are left for the next hub', { inFlight: this.running });
+      // Tell running handlers to give up (a browser, a paced post) before modules and the pool close.
+      for (const controller of this.inFlightControllers) controller.abort();
       // Unlock our jobs now rather than making another hub wait for the dead-hub sweep.
       await this.db.query('select graphile_worker.force_unlock_workers($1::text[])', [[...this.workerIds]]).catch(() => undefined);
     }
@@ -203,6 +207,7 @@ export class DeliveryEngine {
     const started = Date.now();
     this.running += 1;
     const controller = new AbortController();
+    this.inFlightControllers.add(controller);
     let timer: NodeJS.Timeout | undefined;
     try {
       const timeout = new Promise<never>((_, reject) => {
@@ -225,6 +230,7 @@ export class DeliveryEngine {
       await this.fail(claimed, error, Date.now() - started);
     } finally {
       clearTimeout(timer);
+      this.inFlightControllers.delete(controller);
       this.running -= 1;
     }
   }
@@ -266,7 +272,8 @@ export class DeliveryEngine {
   ): Promise<void> {
     await this.db.transaction(async (client) => {
       await client.query(
-        `update deliveries set status = $2, result = $3, last_error = coalesce($4, last_error), finished_at = now(),
+        // A success clears the error of an earlier attempt (the lifecycle keeps it); a failure keeps its own.
+        `update deliveries set status = $2, result = $3, last_error = case when $2 = 'succeeded' then null else coalesce($4, last_error) end, finished_at = now(),
                 duration_ms = $5, updated_at = now()
          where id = $1`,
         [claimed.id, status, result, error, durationMs],

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import type { z } from 'zod';
 import type { CoreConfig } from '../config/config.js';
 import type { Env } from '../config/env.js';
-import type { CheckResult, EventMap, EventType, HubEvent } from '../events/types.js';
+import type { CheckResult, DeliveryStatus, EventMap, EventType, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import type { Migration } from '../store/migrate.js';
@@ -46,6 +46,17 @@ export interface ModuleContext<C> {
   /** DATA_DIR/modules/<name>, created on start. */
   dataDir: string;
   http(options: HttpClientOptions): AxiosInstance;
+  /**
+   * Where this module's own delivery of an event stands (null if it has none): lets a module wait for work
+   * of its own that another delivery depends on (Slack replies need the thread root it posts).
+   */
+  ownDelivery(eventId: string): Promise<OwnDelivery | null>;
+}
+
+export interface OwnDelivery {
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
 }
 
 /** A running module: the original Alvares contract, subscribe() and unsubscribe(), plus optional extras. */

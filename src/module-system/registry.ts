@@ -6,6 +6,7 @@ import type { Bus } from '../bus/bus.js';
 import { EVENT_TYPES, type EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
+import { findOwnDelivery } from '../store/events-repo.js';
 import type { AnyModuleDefinition, HubModule, HttpClientOptions, ModuleContext } from './contract.js';
 import type { AxiosInstance } from 'axios';
 
@@ -128,6 +129,7 @@ export class ModuleRegistry {
           db: this.deps.db,
           dataDir,
           http: (options) => this.deps.http(options, logger),
+          ownDelivery: (eventId) => findOwnDelivery(this.deps.db, eventId, definition.name),
         };
         entry.instance = definition.create(context);
       }

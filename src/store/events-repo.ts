@@ -1,3 +1,5 @@
+import type { DeliveryStatus } from '../events/types.js';
+import type { OwnDelivery } from '../module-system/contract.js';
 import type { Db } from './db.js';
 
 export interface DeliveryView {
@@ -97,4 +99,14 @@ export async function findDeliveries(
     result: row.result,
     lifecycle: row.lifecycle,
   }));
+}
+
+export async function findOwnDelivery(db: Db, eventId: string, module: string): Promise<OwnDelivery | null> {
+  if (!isUuid(eventId)) return null;
+  const rows = await db.query<{ status: DeliveryStatus; attempts: number; next_attempt_at: Date | null }>(
+    'select status, attempts, next_attempt_at from deliveries where event_id = $1 and module = $2',
+    [eventId, module],
+  );
+  const row = rows.rows[0];
+  return row ? { status: row.status, attempts: row.attempts, nextAttemptAt: row.next_attempt_at } : null;
 }

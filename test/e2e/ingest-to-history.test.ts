@@ -1,12 +1,14 @@
 import request from 'supertest';
 import { aspenDeployment, HOSTS_ENV } from '../fixtures/aspen.js';
+import { databaseModule } from '../../modules/database/index.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
 
 describe('a deployment PUT by Aspen', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ env: HOSTS_ENV });
+    // The database module alone: this is the foundation's path, without the integrations that call out.
+    hub = await startTestHub({ env: HOSTS_ENV, modules: [databaseModule] });
   });
   afterAll(async () => {
     await hub.stop();
