@@ -221,7 +221,7 @@ export class Hub {
           applicationName: row.application_name,
           cluster: row.cluster,
           team: row.team,
-          targets: deliveryTargets(this.registry, 'error'),
+          targets: deliveryTargets(this.registry, 'error', payload),
         },
       ],
       writerOptions,

@@ -2,7 +2,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
 import { defineModule } from '../../src/module-system/contract.js';
 import { buildAllowList, describeAllowedHost } from './allow-list.js';
-import { auditDeployment } from './audit-deployment.js';
+import { auditDeployment, skipReason } from './audit-deployment.js';
+import type { Deployment } from '../../src/events/enrich.js';
 import { Auditor } from './auditor.js';
 import { lighthouseConfigSchema, type LighthouseConfig } from './config.js';
 import { ReportStore } from './reports.js';
@@ -23,6 +24,8 @@ export const lighthouseModule = defineModule<LighthouseConfig>({
     isExecutable(config.chromePath)
       ? { enabled: true }
       : { enabled: false, reason: `Chromium not found at ${config.chromePath} (install chromium or set CHROME_PATH)` },
+  // Deployments that do not ask for an audit (or are removals) get no delivery at all.
+  wants: (type, payload) => type !== 'deployment' || skipReason(payload as Deployment) === null,
   // One browser at a time, on a queue of its own; an audit takes seconds to a minute, several URLs more.
   serial: true,
   delivery: { timeoutMs: 180_000, maxAttempts: 5, maxAgeSeconds: 6 * 3600 },

@@ -4,11 +4,12 @@ import { EventEmitter } from 'node:events';
 import { Logger as GraphileLogger, run, type Runner, type Task, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Bus } from '../bus/bus.js';
-import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
+import type { CheckFinished, CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
+import { deliveryTargets } from '../ingest/ingest.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
-import type { Db } from '../store/db.js';
+import type { Db, Queryable } from '../store/db.js';
 import { DELIVER_TASK, STORM_TASK, writeEvents, type WriterOptions } from '../store/event-writer.js';
 import { backoffDelay } from './backoff.js';
 import { DeliveryError, errorInfo } from './errors.js';
@@ -97,6 +98,8 @@ export class DeliveryEngine {
       noHandleSignals: true,
       pollInterval: 1_000,
       taskList: { [DELIVER_TASK]: deliver, [STORM_TASK]: stormFollowUp },
+      // graphile-worker's batching (localQueue, completeJobBatchDelay) stays off: both keep a named queue
+      // (Lighthouse's) locked past a job's end, so its next job waits for a poll, about one job a second.
       logger: graphileLogger(this.logger),
     });
     this.heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
@@ -174,20 +177,21 @@ export class DeliveryEngine {
 
   private async runDelivery(deliveryId: string): Promise<void> {
     // In progress is claimable too: a hub that died mid-delivery left it so, and its job was unlocked for us.
-    const claimed = await this.db.transaction(async (client) => {
-      const result = await client.query<ClaimedDelivery>(
-        `update deliveries d set status = 'in_progress', attempts = d.attempts + 1, started_at = now(),
+    // One statement: the claim and its lifecycle row commit together without a transaction's extra round trips.
+    const result = await this.db.query<ClaimedDelivery>(
+      `with claimed as (
+         update deliveries d set status = 'in_progress', attempts = d.attempts + 1, started_at = now(),
                 updated_at = now(), next_attempt_at = null
-         from events e
-         where d.id = $1 and e.id = d.event_id and d.status in ('queued', 'failed', 'in_progress')
-         returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline,
-                   e.id as event_id, e.type, e.payload, e.received_at, e.parent_id, e.raw`,
-        [deliveryId],
-      );
-      const row = result.rows[0];
-      if (row) await this.log(client, row.id, 'in_progress', row.attempts, null);
-      return row;
-    });
+         where d.id = $1 and d.status in ('queued', 'failed', 'in_progress')
+         returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline, d.event_id
+       ), logged as (
+         insert into delivery_log (delivery_id, status, attempt) select id, 'in_progress', attempts from claimed
+       )
+       select c.*, e.type, e.payload, e.received_at, e.parent_id, e.raw
+       from claimed c join events e on e.id = c.event_id`,
+      [deliveryId],
+    );
+    const claimed = result.rows[0];
     if (!claimed) return;
     this.announce(claimed, 'in_progress');
 
@@ -251,15 +255,18 @@ export class DeliveryEngine {
       await this.finish(claimed, 'dead', null, { ...info, ...(reason !== 'permanent' ? { message: `${info.message} (${reason})` } : {}) }, durationMs);
       return;
     }
-    await this.db.transaction(async (client) => {
-      await client.query(
-        `update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now()
-         where id = $1`,
-        [claimed.id, info, nextAt, durationMs],
-      );
-      await this.log(client, claimed.id, 'failed', claimed.attempts, { ...info, nextAttemptAt: nextAt.toISOString() });
-      await this.enqueue(client, claimed.id, claimed.module, nextAt);
-    });
+    await this.db.query(
+      `with failed as (
+         update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now()
+         where id = $1 returning id, attempts
+       ), logged as (
+         insert into delivery_log (delivery_id, status, attempt, detail) select id, 'failed', attempts, $5 from failed
+       )
+       select graphile_worker.add_job($6, json_build_object('deliveryId', $1::text), queue_name => $7,
+              run_at => $3, job_key => 'delivery:' || $1::text, max_attempts => 25)
+       from failed`,
+      [claimed.id, info, nextAt, durationMs, { ...info, nextAttemptAt: nextAt.toISOString() }, DELIVER_TASK, this.registry.queueNameFor(claimed.module)],
+    );
     this.announce(claimed, 'failed', info.message);
   }
 
@@ -270,19 +277,28 @@ export class DeliveryEngine {
     error: DeliveryErrorInfo | null,
     durationMs: number,
   ): Promise<void> {
-    await this.db.transaction(async (client) => {
+    const record = async (client: Queryable) => {
+      // A success clears the error of an earlier attempt (the lifecycle keeps it); a failure keeps its own.
       await client.query(
-        // A success clears the error of an earlier attempt (the lifecycle keeps it); a failure keeps its own.
-        `update deliveries set status = $2, result = $3, last_error = case when $2 = 'succeeded' then null else coalesce($4, last_error) end, finished_at = now(),
-                duration_ms = $5, updated_at = now()
-         where id = $1`,
+        `with done as (
+           update deliveries set status = $2, result = $3,
+                  last_error = case when $2 = 'succeeded' then null else coalesce($4, last_error) end,
+                  finished_at = now(), duration_ms = $5, updated_at = now()
+           where id = $1 returning id, attempts
+         )
+         insert into delivery_log (delivery_id, status, attempt, detail) select id, $2, attempts, $4 from done`,
         [claimed.id, status, result, error, durationMs],
       );
-      await this.log(client, claimed.id, status, claimed.attempts, error);
-      if (this.shouldAnnounceOutcome(claimed, status, result)) {
+    };
+    if (this.shouldAnnounceOutcome(claimed, status, result)) {
+      // The outcome and the event announcing it commit together: neither exists without the other.
+      await this.db.transaction(async (client) => {
+        await record(client);
         await this.publishCheckFinished(client, claimed, status as 'succeeded' | 'dead', result, error);
-      }
-    });
+      });
+    } else {
+      await record(this.db.pool);
+    }
     this.announce(claimed, status, error?.message);
   }
 
@@ -300,15 +316,17 @@ export class DeliveryEngine {
     result: CheckResult | null,
     error: DeliveryErrorInfo | null,
   ): Promise<void> {
-    const targets = this.registry
-      .subscribersOf('check.finished')
-      .filter((module) => module !== claimed.module)
-      .map((module) => ({
-        deliveryId: randomUUID(),
-        module,
-        policy: this.registry.policyFor(module),
-        queueName: this.registry.queueNameFor(module),
-      }));
+    const checkFinished: CheckFinished = {
+      eventId: claimed.event_id,
+      eventType: claimed.type,
+      module: claimed.module,
+      deliveryId: claimed.id,
+      status,
+      attempts: claimed.attempts,
+      result,
+      error,
+    };
+    const targets = deliveryTargets(this.registry, 'check.finished', checkFinished).filter((target) => target.module !== claimed.module);
     if (targets.length === 0) return;
     const payload = payloadSummary(claimed.payload);
     await writeEvents(
@@ -317,16 +335,7 @@ export class DeliveryEngine {
         {
           id: randomUUID(),
           type: 'check.finished',
-          payload: {
-            eventId: claimed.event_id,
-            eventType: claimed.type,
-            module: claimed.module,
-            deliveryId: claimed.id,
-            status,
-            attempts: claimed.attempts,
-            result,
-            error,
-          },
+          payload: checkFinished,
           raw: null,
           parentId: claimed.event_id,
           applicationName: payload.applicationName,

@@ -41,8 +41,8 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function deliveryTargets(registry: ModuleRegistry, type: keyof EventMap): DeliveryTarget[] {
-  return registry.subscribersOf(type).map((module) => ({
+export function deliveryTargets<T extends keyof EventMap>(registry: ModuleRegistry, type: T, payload: EventMap[T]): DeliveryTarget[] {
+  return registry.subscribersOf(type, payload).map((module) => ({
     deliveryId: randomUUID(),
     module,
     policy: registry.policyFor(module),
@@ -70,7 +70,7 @@ export class IngestService {
       applicationName: text(record.applicationName),
       cluster: text(record.cluster),
       team: text(record.team),
-      targets: deliveryTargets(this.registry, type),
+      targets: deliveryTargets(this.registry, type, payload),
       ...(options.idempotencyKey ? { idempotencyKey: `${type}:${options.idempotencyKey}` } : {}),
     };
     // Aspen gives up after 5 s and may send the same deployment again; errors have storm control instead.

@@ -86,6 +86,12 @@ export interface ModuleDefinition<C = unknown> {
   enablement?(config: C): Enablement;
   /** Delivery policy defaults for this module (env overrides still win). */
   delivery?: Partial<{ maxAttempts: number; maxAgeSeconds: number; timeoutMs: number }>;
+  /**
+   * Which events of its types the module has work for. Deliveries are only created for those, so a module
+   * that would skip most events (Lighthouse audits only deployments that ask for it) costs nothing for the
+   * rest. Must be a quick, pure check of the payload. Default: every event of its types.
+   */
+  wants?<T extends EventType>(type: T, payload: EventMap[T]): boolean;
   /** Run this module's deliveries one at a time (a browser, an audit), on a queue of its own. */
   serial?: boolean;
   /** The module's own tables, applied at start after the core's, recorded as `<name>:<id>`. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { CoreConfig, DeliveryPolicy } from '../config/config.js';
 import { describeIssues, type Env } from '../config/env.js';
 import type { Bus } from '../bus/bus.js';
-import { EVENT_TYPES, type EventType } from '../events/types.js';
+import { EVENT_TYPES, type EventMap, type EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import { findOwnDelivery } from '../store/events-repo.js';
@@ -164,9 +164,12 @@ export class ModuleRegistry {
     return this.status(entry);
   }
 
-  /** Enabled modules subscribed to a type: the deliveries to create for a new event of that type. */
-  subscribersOf(type: EventType): string[] {
-    return this.deps.bus.subscribersOf(type).filter((name) => this.entries.get(name)?.enabled);
+  /** Enabled modules subscribed to a type that want this event: the deliveries to create for it. */
+  subscribersOf<T extends EventType>(type: T, payload: EventMap[T]): string[] {
+    return this.deps.bus.subscribersOf(type).filter((name) => {
+      const entry = this.entries.get(name);
+      return entry?.enabled && (entry.definition.wants?.(type, payload) ?? true);
+    });
   }
 
   isEnabled(name: string): boolean {

@@ -1,7 +1,6 @@
-import type pg from 'pg';
 import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
-import type { Db } from './db.js';
+import type { Db, Queryable } from './db.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
 export interface NewEvent {
@@ -71,7 +70,7 @@ export class EventWriter {
     private readonly db: Db,
     private readonly options: WriterOptions,
   ) {
-    this.maxConcurrent = options.maxConcurrentFlushes ?? 2;
+    this.maxConcurrent = options.maxConcurrentFlushes ?? 4;
     this.maxBatch = options.maxBatch ?? 200;
   }
 
@@ -100,7 +99,11 @@ export class EventWriter {
 
   private async flush(batch: Pending[]): Promise<void> {
     try {
-      const results = await this.db.transaction((client) => writeEvents(client, batch.map((p) => p.event), this.options));
+      const events = batch.map((pending) => pending.event);
+      // Storm bookkeeping takes several statements that must commit together; everything else is one statement.
+      const results = events.some((event) => event.fingerprint)
+        ? await this.db.transaction((client) => writeEvents(client, events, this.options))
+        : await writeEvents(this.db.pool, events, this.options);
       batch.forEach((pending, index) => pending.resolve(results[index]!));
     } catch (error) {
       if (batch.length === 1) {
@@ -114,25 +117,28 @@ export class EventWriter {
 }
 
 /**
- * Stores events and enqueues their deliveries inside the caller's transaction. Also used directly by the
- * delivery engine, so a finished check and the event announcing it commit together.
+ * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
+ * it needs no explicit transaction: the events, their deliveries, the lifecycle rows and the queue jobs
+ * commit together in one round trip. Also used by the delivery engine inside its own transaction, so a
+ * finished check and the event announcing it commit together.
  */
-export async function writeEvents(client: pg.PoolClient, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
+export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
   const results: Array<Accepted | undefined> = new Array(events.length);
-  const duplicates = await findDuplicates(client, events, options.dedupeWindowSeconds);
   const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
 
   const fresh: NewEvent[] = [];
   const stormOf = new Map<string, string>();
-  const batchKeys = new Map<string, string>();
+  const batchKeys = new Map<string, NewEvent>();
+  /** Repeats inside this batch, by index, and the batch neighbour they repeat. */
+  const repeats = new Map<number, NewEvent>();
   events.forEach((event, index) => {
     const key = event.idempotencyKey ? `k:${event.idempotencyKey}` : event.bodyHash ? `h:${event.bodyHash}` : null;
-    const earlier = (key && (duplicates.get(key) ?? batchKeys.get(key))) || null;
+    const earlier = key ? batchKeys.get(key) : undefined;
     if (earlier) {
-      results[index] = { eventId: earlier, duplicate: true, stormOf: null, deliveries: [] };
+      repeats.set(index, earlier);
       return;
     }
-    if (key) batchKeys.set(key, event.id);
+    if (key) batchKeys.set(key, event);
     if (event.fingerprint) {
       const leader = storms.get(event.fingerprint);
       if (leader) stormOf.set(event.id, leader.id);
@@ -141,99 +147,144 @@ export async function writeEvents(client: pg.PoolClient, events: NewEvent[], opt
     fresh.push(event);
   });
 
-  if (fresh.length > 0) {
-    const inserted = await client.query<{ id: string; idempotency_key: string | null }>(
-      `insert into events (id, type, parent_id, raw, payload, application_name, cluster, team,
-                           idempotency_key, body_hash, fingerprint, storm_of)
-       select r.id, r.type, r.parent_id, r.raw, r.payload, r.application_name, r.cluster, r.team,
-              r.idempotency_key, r.body_hash, r.fingerprint, r.storm_of
-       from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, raw jsonb, payload jsonb,
-            application_name text, cluster text, team text, idempotency_key text, body_hash text,
-            fingerprint text, storm_of uuid)
-       on conflict (idempotency_key) where idempotency_key is not null do nothing
-       returning id, idempotency_key`,
-      [
-        JSON.stringify(
-          fresh.map((event) => ({
-            id: event.id,
-            type: event.type,
-            parent_id: event.parentId,
-            raw: event.raw ?? null,
-            payload: event.payload,
-            application_name: event.applicationName,
-            cluster: event.cluster,
-            team: event.team,
-            idempotency_key: event.idempotencyKey ?? null,
-            body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
-            fingerprint: event.fingerprint ?? null,
-            storm_of: stormOf.get(event.id) ?? null,
-          })),
-        ),
-      ],
-    );
-    const stored = new Set(inserted.rows.map((row) => row.id));
-    // A concurrent request (another batch, another replica) won the race for the same idempotency key.
-    const lost = fresh.filter((event) => !stored.has(event.id));
-    if (lost.length > 0) {
-      const winners = await client.query<{ id: string; idempotency_key: string }>(
-        'select id, idempotency_key from events where idempotency_key = any($1)',
-        [lost.map((event) => event.idempotencyKey)],
-      );
-      const byKey = new Map(winners.rows.map((row) => [row.idempotency_key, row.id]));
-      for (const event of lost) {
-        results[events.indexOf(event)] = {
-          eventId: byKey.get(event.idempotencyKey!) ?? event.id,
-          duplicate: true,
-          stormOf: null,
-          deliveries: [],
-        };
-      }
+  const stored = fresh.length > 0 ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds) : new Set<string>();
+  const notStored = fresh.filter((event) => !stored.has(event.id));
+  if (notStored.length > 0) {
+    // An earlier request (this batch's neighbour, another replica, the dedupe window) holds the same key or body.
+    const earlier = await findEarlier(client, notStored, options.dedupeWindowSeconds);
+    for (const event of notStored) {
+      results[events.indexOf(event)] = { eventId: earlier.get(event.id) ?? event.id, duplicate: true, stormOf: null, deliveries: [] };
     }
-
-    const deliverable = fresh.filter((event) => stored.has(event.id) && !stormOf.has(event.id));
-    await insertDeliveries(client, deliverable);
-    await scheduleStormFollowUps(client, fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id)), stormOf, storms, options);
-    for (const event of fresh) {
-      if (!stored.has(event.id)) continue;
-      const leader = stormOf.get(event.id) ?? null;
-      results[events.indexOf(event)] = {
-        eventId: event.id,
-        duplicate: false,
-        stormOf: leader,
-        deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
-      };
-    }
+  }
+  const coalesced = fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id));
+  if (coalesced.length > 0) await scheduleStormFollowUps(client, coalesced, stormOf, storms, options);
+  for (const event of fresh) {
+    if (!stored.has(event.id)) continue;
+    const leader = stormOf.get(event.id) ?? null;
+    results[events.indexOf(event)] = {
+      eventId: event.id,
+      duplicate: false,
+      stormOf: leader,
+      deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
+    };
+  }
+  // A repeat inside the batch gets whatever its neighbour got, which may itself be an earlier event.
+  for (const [index, neighbour] of repeats) {
+    const answer = results[events.indexOf(neighbour)]!;
+    results[index] = { eventId: answer.eventId, duplicate: true, stormOf: null, deliveries: [] };
   }
   return results as Accepted[];
 }
 
-async function findDuplicates(client: pg.PoolClient, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
+/**
+ * One statement: insert the events that are not repeats (same idempotency key ever, or same body inside
+ * the window), then, for the ones inserted, their deliveries, 'queued' lifecycle rows and queue jobs.
+ * Returns the ids inserted.
+ */
+async function insertEventsAndDeliveries(
+  client: Queryable,
+  events: NewEvent[],
+  stormOf: Map<string, string>,
+  dedupeWindowSeconds: number,
+): Promise<Set<string>> {
+  const eventRows = events.map((event) => ({
+    id: event.id,
+    type: event.type,
+    parent_id: event.parentId,
+    raw: event.raw ?? null,
+    payload: event.payload,
+    application_name: event.applicationName,
+    cluster: event.cluster,
+    team: event.team,
+    idempotency_key: event.idempotencyKey ?? null,
+    body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
+    fingerprint: event.fingerprint ?? null,
+    storm_of: stormOf.get(event.id) ?? null,
+  }));
+  const deliveryRows = events
+    .filter((event) => !stormOf.has(event.id))
+    .flatMap((event) =>
+      event.targets.map((target) => ({
+        id: target.deliveryId,
+        event_id: event.id,
+        module: target.module,
+        max_attempts: target.policy.maxAttempts,
+        timeout_ms: target.policy.timeoutMs,
+        max_age: target.policy.maxAgeSeconds,
+        queue_name: target.queueName,
+      })),
+    );
+  const result = await client.query<{ id: string }>(
+    `with input as (
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, raw jsonb, payload jsonb,
+            application_name text, cluster text, team text, idempotency_key text, body_hash text,
+            fingerprint text, storm_of uuid)
+     ), inserted as (
+       insert into events (id, type, parent_id, raw, payload, application_name, cluster, team,
+                           idempotency_key, body_hash, fingerprint, storm_of)
+       select i.id, i.type, i.parent_id, i.raw, i.payload, i.application_name, i.cluster, i.team,
+              i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
+       from input i
+       where i.body_hash is null or $4::int <= 0 or not exists (
+         select 1 from events e where e.body_hash = i.body_hash and e.received_at > now() - make_interval(secs => $4::int))
+       on conflict (idempotency_key) where idempotency_key is not null do nothing
+       returning id
+     ), targets as (
+       select t.* from jsonb_to_recordset($2::jsonb) as t(id uuid, event_id uuid, module text, max_attempts int,
+              timeout_ms int, max_age int, queue_name text)
+       join inserted on inserted.id = t.event_id
+     ), delivered as (
+       insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline)
+       select id, event_id, module, 'queued', max_attempts, timeout_ms, now() + make_interval(secs => max_age) from targets
+       returning id
+     ), logged as (
+       insert into delivery_log (delivery_id, status, attempt) select id, 'queued', 0 from delivered
+     ), jobs as (
+       select graphile_worker.add_jobs(array(
+         select row($3, json_build_object('deliveryId', t.id), t.queue_name, null, 25, 'delivery:' || t.id, 0, null)::graphile_worker.job_spec
+         from targets t
+       )) as added
+       where exists (select 1 from targets)
+     )
+     -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
+     select id from inserted where (select count(*) from jobs) >= 0`,
+    [JSON.stringify(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK, dedupeWindowSeconds],
+  );
+  return new Set(result.rows.map((row) => row.id));
+}
+
+/** For requests that turned out to be repeats: the id of the event they repeat. */
+async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
   const found = new Map<string, string>();
-  const keys = events.map((event) => event.idempotencyKey).filter((key): key is string => Boolean(key));
+  const keys = events.filter((event) => event.idempotencyKey).map((event) => event.idempotencyKey as string);
+  const hashes = events.filter((event) => !event.idempotencyKey && event.bodyHash).map((event) => event.bodyHash as string);
+  const byKey = new Map<string, string>();
   if (keys.length > 0) {
     const rows = await client.query<{ id: string; idempotency_key: string }>(
       'select id, idempotency_key from events where idempotency_key = any($1)',
       [keys],
     );
-    for (const row of rows.rows) found.set(`k:${row.idempotency_key}`, row.id);
+    for (const row of rows.rows) byKey.set(`k:${row.idempotency_key}`, row.id);
   }
-  const hashes = events
-    .filter((event) => !event.idempotencyKey && event.bodyHash)
-    .map((event) => event.bodyHash as string);
-  if (hashes.length > 0 && windowSeconds > 0) {
+  if (hashes.length > 0) {
     const rows = await client.query<{ id: string; body_hash: string }>(
       `select distinct on (body_hash) id, body_hash from events
        where body_hash = any($1) and received_at > now() - make_interval(secs => $2)
        order by body_hash, received_at`,
       [hashes, windowSeconds],
     );
-    for (const row of rows.rows) found.set(`h:${row.body_hash}`, row.id);
+    for (const row of rows.rows) byKey.set(`h:${row.body_hash}`, row.id);
+  }
+  for (const event of events) {
+    const key = event.idempotencyKey ? `k:${event.idempotencyKey}` : `h:${event.bodyHash}`;
+    const id = byKey.get(key);
+    if (id) found.set(event.id, id);
   }
   return found;
 }
 
 async function findStormLeaders(
-  client: pg.PoolClient,
+  client: Queryable,
   events: NewEvent[],
   windowSeconds: number,
 ): Promise<Map<string, { id: string; receivedAt: Date }>> {
@@ -250,41 +301,8 @@ async function findStormLeaders(
   return leaders;
 }
 
-async function insertDeliveries(client: pg.PoolClient, events: NewEvent[]): Promise<void> {
-  const rows = events.flatMap((event) =>
-    event.targets.map((target) => ({
-      id: target.deliveryId,
-      event_id: event.id,
-      module: target.module,
-      max_attempts: target.policy.maxAttempts,
-      timeout_ms: target.policy.timeoutMs,
-      max_age: target.policy.maxAgeSeconds,
-      queue_name: target.queueName,
-    })),
-  );
-  if (rows.length === 0) return;
-  await client.query(
-    `with r as (
-       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, event_id uuid, module text, max_attempts int,
-              timeout_ms int, max_age int, queue_name text)
-     ), d as (
-       insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline)
-       select id, event_id, module, 'queued', max_attempts, timeout_ms, now() + make_interval(secs => max_age) from r
-       returning id
-     ), l as (
-       insert into delivery_log (delivery_id, status, attempt) select id, 'queued', 0 from d
-     )
-     select graphile_worker.add_jobs(array(
-       select row($2, json_build_object('deliveryId', r.id), r.queue_name, null, 25,
-                  'delivery:' || r.id, 0, null)::graphile_worker.job_spec
-       from r
-     ))`,
-    [JSON.stringify(rows), DELIVER_TASK],
-  );
-}
-
 async function scheduleStormFollowUps(
-  client: pg.PoolClient,
+  client: Queryable,
   coalesced: NewEvent[],
   stormOf: Map<string, string>,
   leaders: Map<string, { id: string; receivedAt: Date }>,

@@ -188,19 +188,15 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
     expect(pages.requests.length).toBe(before);
   });
 
-  it('skips, quietly, deployments without testAccessibility and removals', async () => {
+  it('creates no delivery, and opens no page, for deployments without testAccessibility and removals', async () => {
     const before = pages.requests.length;
-    const notWanted = await deploy(hub, { applicationName: 'quiet-web', applicationPath: '/good', testAccessibility: false });
-    const removal = await deploy(hub, { applicationName: 'gone-web', applicationPath: '/good', testAccessibility: true, replicas: 0 });
-
-    expect(await lighthouseDelivery(hub, notWanted, 15_000)).toMatchObject({
-      status: 'succeeded',
-      result: { notify: false, summary: 'skipped: testAccessibility is not set' },
-    });
-    expect(await lighthouseDelivery(hub, removal, 15_000)).toMatchObject({
-      status: 'succeeded',
-      result: { notify: false, summary: 'skipped: the application is being removed (0 replicas)' },
-    });
+    for (const body of [
+      { applicationName: 'quiet-web', applicationPath: '/good', testAccessibility: false },
+      { applicationName: 'gone-web', applicationPath: '/good', testAccessibility: true, replicas: 0 },
+    ]) {
+      const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment(body)).expect(200);
+      expect(answer.body.deliveries.map((delivery: { module: string }) => delivery.module)).toEqual(['database']);
+    }
     expect(pages.requests.length).toBe(before);
   });
 
