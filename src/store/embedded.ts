@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
+import { freePort, isAlive } from '../util/processes.js';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -130,24 +130,4 @@ async function stopServer(databaseDir: string, logger: Logger): Promise<void> {
   const until = Date.now() + 15_000;
   while (isAlive(pid) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
   logger.info('embedded PostgreSQL stopped');
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

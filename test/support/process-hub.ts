@@ -1,8 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort } from '../../src/util/processes.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -45,15 +45,4 @@ export async function spawnHub(env: Record<string, string>): Promise<HubProcess>
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return { url, child, output: () => output, exited };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(address.port));
-    });
-  });
 }
