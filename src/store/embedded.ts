@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
 import type { Logger } from '../logging/logger.js';
@@ -24,16 +24,18 @@ interface Credentials {
 export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Promise<EmbeddedDatabase> {
   const databaseDir = path.join(dataDir, 'postgres');
   await mkdir(dataDir, { recursive: true });
+  await claimDataDir(dataDir);
+  if (process.getuid?.() === 0) await ensureReachableByPostgresUser(dataDir);
   const { password } = await loadCredentials(dataDir);
+  const release = async () => {
+    await stopServer(databaseDir, logger);
+    await rm(path.join(dataDir, OWNER_FILE), { force: true });
+  };
 
   const adopted = await adoptRunningServer(databaseDir, password);
   if (adopted) {
     logger.info('embedded PostgreSQL was still running; using it', { port: adopted.port });
-    return {
-      url: adopted.url,
-      password,
-      stop: () => stopServer(databaseDir, logger),
-    };
+    return { url: adopted.url, password, stop: release };
   }
 
   const port = await freePort();
@@ -57,14 +59,44 @@ export async function startEmbeddedDatabase(dataDir: string, logger: Logger): Pr
   }
   await server.start();
   logger.info('embedded PostgreSQL started', { port, databaseDir });
-  return {
-    url: connectionUrl(port, password),
-    password,
-    stop: async () => {
-      await server.stop();
-      logger.info('embedded PostgreSQL stopped');
-    },
-  };
+  // Stopped by pid rather than the package's stop(), which waits forever for a server that already exited.
+  return { url: connectionUrl(port, password), password, stop: release };
+}
+
+const OWNER_FILE = 'hub.pid';
+
+/**
+ * One hub per DATA_DIR: a second one would adopt the first one's PostgreSQL and stop it on its way out.
+ * The owner file names the hub's pid; a file left by a hub that died is taken over.
+ */
+async function claimDataDir(dataDir: string): Promise<void> {
+  const file = path.join(dataDir, OWNER_FILE);
+  if (existsSync(file)) {
+    const owner = Number((await readFile(file, 'utf8')).trim());
+    if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`DATA_DIR ${dataDir} is in use by the hub with pid ${owner}; give this hub another DATA_DIR or a DATABASE_URL`);
+    }
+  }
+  await writeFile(file, `${process.pid}\n`);
+}
+
+/**
+ * As root, PostgreSQL runs as the `postgres` user, which must be able to pass through every directory
+ * above its data. DATA_DIR itself is opened to it (search only, o+x); a parent that blocks it is named.
+ */
+async function ensureReachableByPostgresUser(dataDir: string): Promise<void> {
+  const mode = (await stat(dataDir)).mode;
+  if ((mode & 0o001) === 0) await chmod(dataDir, mode | 0o001);
+  for (let dir = path.dirname(dataDir); ; dir = path.dirname(dir)) {
+    const info = await stat(dir);
+    if ((info.mode & 0o001) === 0) {
+      throw new Error(
+        `the embedded PostgreSQL runs as the "postgres" user, which cannot pass through ${dir}; ` +
+          `allow it (chmod o+x ${dir}), set DATA_DIR to a directory outside it, or set DATABASE_URL`,
+      );
+    }
+    if (dir === path.dirname(dir)) break;
+  }
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
