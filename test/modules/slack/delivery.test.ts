@@ -2,7 +2,7 @@ import request from 'supertest';
 import { FakeSlack } from '../../fakes/slack.js';
 import { aspenDeployment, aspenError, aspenRecommendation } from '../../fixtures/aspen.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
-import { finishedDelivery, put, startSlackHub, TOKEN } from './helpers.js';
+import { finishedDelivery, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
 
 /** Every text a reader could see in a recorded postMessage body. */
 function visibleTexts(body: Record<string, unknown>): string[] {
@@ -29,6 +29,7 @@ describe('Slack limits and failures', () => {
   });
 
   it('retries a 429 after its Retry-After through the delivery engine, and the message arrives once', async () => {
+    await quiesce(hub);
     fake.rateLimitNext(1, 1, 'chat.postMessage');
     const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'rate limited once', slackChannels: '#team-rate' }));
     const delivery = await finishedDelivery(hub, id);
@@ -75,6 +76,7 @@ describe('Slack limits and failures', () => {
   );
 
   it('retries a 5xx and posts again only to the channels that failed', async () => {
+    await quiesce(hub);
     fake.failNextWithStatus(1, 503, 'chat.postMessage');
     const id = await put(hub, 'deployment', aspenDeployment({ version: '5.0.3', slackChannels: '#team-a,#team-b' }));
     const delivery = await finishedDelivery(hub, id);

@@ -42,6 +42,23 @@ export async function eventView(hub: TestHub, id: string): Promise<{ deliveries:
   return answer.body;
 }
 
+/**
+ * Waits until no delivery is pending in the hub. A test that scripts the fake's next answer must start
+ * from quiet: an earlier test's late reply or root update would otherwise take the scripted answer.
+ */
+export async function quiesce(hub: TestHub, timeoutMs = 15_000): Promise<void> {
+  await waitFor(
+    async () => {
+      const pending = await hub.hub.db.query<{ n: number }>(
+        `select count(*)::int as n from deliveries where status in ('queued', 'in_progress', 'failed')`,
+      );
+      return pending.rows[0]!.n === 0;
+    },
+    timeoutMs,
+    'no pending deliveries',
+  );
+}
+
 /** Waits until the module's delivery of the event has ended (succeeded, dead or skipped) and returns it. */
 export async function finishedDelivery(hub: TestHub, eventId: string, module = 'slack', timeoutMs = 10_000): Promise<DeliveryView> {
   return waitFor(

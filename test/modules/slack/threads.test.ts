@@ -4,7 +4,7 @@ import { FakeSlack, type FakeMessage } from '../../fakes/slack.js';
 import { aspenDeployment, aspenError } from '../../fixtures/aspen.js';
 import { createTestDatabase } from '../../support/database.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
-import { brokenScannerModule, checkDeliveries, eventView, finishedDelivery, monitorModule, put, startSlackHub, TOKEN } from './helpers.js';
+import { brokenScannerModule, checkDeliveries, eventView, finishedDelivery, monitorModule, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
 
 const statusBlock = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
@@ -156,6 +156,7 @@ describe('outcomes that need no thread or arrive twice', () => {
   });
 
   it('does not post a reply twice when its delivery is retried after a failed root update', async () => {
+    await quiesce(hub);
     fake.failNextWithStatus(1, 503, 'chat.update');
     const id = await put(hub, 'deployment', aspenDeployment({ version: '2.0.1' }));
     await finishedDelivery(hub, id);
@@ -170,6 +171,7 @@ describe('outcomes that need no thread or arrive twice', () => {
   });
 
   it('keeps the reply when the root can no longer be edited', async () => {
+    await quiesce(hub);
     fake.refuseNext(1, 'message_not_found', 'chat.update');
     const id = await put(hub, 'deployment', aspenDeployment({ version: '2.0.2' }));
     await finishedDelivery(hub, id);
