@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Router } from 'express';
+import { Router } from 'express';
 import { runMigrations as runQueueMigrations } from 'graphile-worker';
 import type pg from 'pg';
 import { Bus } from './bus/bus.js';
@@ -134,7 +134,7 @@ export class Hub {
     });
     await this.engine.start();
 
-    const moduleRouter = (await import('express')).Router();
+    const moduleRouter = Router();
     this.registryHandle.mountRoutes(moduleRouter);
     const routers: Router[] = [
       healthRoutes({ db: this.dbHandle, isReady: () => this.ready }),

@@ -65,10 +65,6 @@ export class DeliveryEngine {
     private readonly options: EngineOptions,
   ) {}
 
-  get inFlight(): number {
-    return this.running;
-  }
-
   async start(): Promise<void> {
     await this.db.query(
       `insert into hub_instances (id) values ($1) on conflict (id) do update set heartbeat_at = now()`,

@@ -2,7 +2,6 @@ import type { AxiosInstance } from 'axios';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { CoreConfig } from '../config/config.js';
-import type { Env } from '../config/env.js';
 import type { CheckResult, DeliveryStatus, EventMap, EventType, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
@@ -105,7 +104,3 @@ export function defineModule<C>(definition: ModuleDefinition<C>): ModuleDefiniti
 }
 
 export type AnyModuleDefinition = ModuleDefinition<any>;
-
-export type EnvReader = (env: Env) => unknown;
-
-export type { EventMap };
