@@ -24,6 +24,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
 const STEADY_RATE = Number(process.env.BENCH_RATE ?? 100);
 const STEADY_S = Number(process.env.BENCH_STEADY_DURATION ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
+/** Which of a, b, c to run (all by default), e.g. BENCH_ONLY=b. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((part) => part.trim()));
 
 const NODE = process.execPath;
 const HUB_MAIN = path.join(ROOT, 'dist/src/main.js');
@@ -232,15 +234,21 @@ async function main(): Promise<void> {
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   const report: Record<string, unknown> = { at: new Date().toISOString(), machine, store: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded' };
   try {
-    process.stdout.write(`a. ingest: ${CONNECTIONS} connections, ${DURATION_S} s each…\n`);
-    report.ingest = await benchIngest(adminUrl);
-    process.stdout.write(`${JSON.stringify(report.ingest, null, 2)}\n`);
-    process.stdout.write(`b. end to end at ${STEADY_RATE}/s for ${STEADY_S} s…\n`);
-    report.endToEnd = await benchEndToEnd(adminUrl);
-    process.stdout.write(`${JSON.stringify(report.endToEnd, null, 2)}\n`);
-    process.stdout.write(`c. burst of ${BURST}…\n`);
-    report.burst = await benchBurst(adminUrl);
-    process.stdout.write(`${JSON.stringify(report.burst, null, 2)}\n`);
+    if (ONLY.has('a')) {
+      process.stdout.write(`a. ingest: ${CONNECTIONS} connections, ${DURATION_S} s each…\n`);
+      report.ingest = await benchIngest(adminUrl);
+      process.stdout.write(`${JSON.stringify(report.ingest, null, 2)}\n`);
+    }
+    if (ONLY.has('b')) {
+      process.stdout.write(`b. end to end at ${STEADY_RATE}/s for ${STEADY_S} s…\n`);
+      report.endToEnd = await benchEndToEnd(adminUrl);
+      process.stdout.write(`${JSON.stringify(report.endToEnd, null, 2)}\n`);
+    }
+    if (ONLY.has('c')) {
+      process.stdout.write(`c. burst of ${BURST}…\n`);
+      report.burst = await benchBurst(adminUrl);
+      process.stdout.write(`${JSON.stringify(report.burst, null, 2)}\n`);
+    }
   } finally {
     await embedded?.stop();
   }

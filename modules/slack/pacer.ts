@@ -12,6 +12,8 @@ export class ChannelPacer {
 
   /** Runs `task` in its channel's turn. A delivery that timed out while waiting gives up its turn unrun. */
   run<T>(channel: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    // Pacing off (0): nothing to wait for, so posts to one channel run side by side instead of in a chain.
+    if (this.intervalMs <= 0) return task();
     const previous = this.tails.get(channel) ?? Promise.resolve();
     const result = previous.then(() => {
       if (signal?.aborted) throw new DeliveryError(`gave up waiting for ${channel}'s turn`, { code: 'TIMEOUT' });

@@ -24,6 +24,20 @@ describe('pacing posts per channel', () => {
     expect(starts[2]!.at - starts[1]!.at).toBeGreaterThanOrEqual(55);
   });
 
+  it('with pacing off, runs calls to one channel side by side', async () => {
+    const pacer = new ChannelPacer(0);
+    let running = 0;
+    let most = 0;
+    const slow = () => async () => {
+      running += 1;
+      most = Math.max(most, running);
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      running -= 1;
+    };
+    await Promise.all([pacer.run('#a', slow()), pacer.run('#a', slow()), pacer.run('#a', slow())]);
+    expect(most).toBe(3);
+  });
+
   it('does not make one channel wait for another', async () => {
     const pacer = new ChannelPacer(200);
     const { starts, task } = recorder();
