@@ -127,7 +127,8 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
 
   const fresh: NewEvent[] = [];
-  const stormOf = new Map<string, string>();
+  /** Coalesced errors, by event id, and the storm leader each is folded into. */
+  const stormOf = new Map<string, StormLeader>();
   const batchKeys = new Map<string, NewEvent>();
   /** Repeats inside this batch, by index, and the batch neighbour they repeat. */
   const repeats = new Map<number, NewEvent>();
@@ -139,9 +140,10 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
       return;
     }
     if (key) batchKeys.set(key, event);
-    if (event.fingerprint) {
+    // With the storm window at 0, storm control is off: not even errors inside one batch are folded.
+    if (event.fingerprint && options.stormWindowSeconds > 0) {
       const leader = storms.get(event.fingerprint);
-      if (leader) stormOf.set(event.id, leader.id);
+      if (leader) stormOf.set(event.id, leader);
       else storms.set(event.fingerprint, { id: event.id, receivedAt: new Date() });
     }
     fresh.push(event);
@@ -157,10 +159,10 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
     }
   }
   const coalesced = fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id));
-  if (coalesced.length > 0) await scheduleStormFollowUps(client, coalesced, stormOf, storms, options);
+  if (coalesced.length > 0) await scheduleStormFollowUps(client, coalesced.map((event) => stormOf.get(event.id)!), options);
   for (const event of fresh) {
     if (!stored.has(event.id)) continue;
-    const leader = stormOf.get(event.id) ?? null;
+    const leader = stormOf.get(event.id)?.id ?? null;
     results[events.indexOf(event)] = {
       eventId: event.id,
       duplicate: false,
@@ -184,7 +186,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
 async function insertEventsAndDeliveries(
   client: Queryable,
   events: NewEvent[],
-  stormOf: Map<string, string>,
+  stormOf: Map<string, StormLeader>,
   dedupeWindowSeconds: number,
 ): Promise<Set<string>> {
   const eventRows = events.map((event) => ({
@@ -199,7 +201,7 @@ async function insertEventsAndDeliveries(
     idempotency_key: event.idempotencyKey ?? null,
     body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
     fingerprint: event.fingerprint ?? null,
-    storm_of: stormOf.get(event.id) ?? null,
+    storm_of: stormOf.get(event.id)?.id ?? null,
   }));
   const deliveryRows = events
     .filter((event) => !stormOf.has(event.id))
@@ -283,12 +285,13 @@ async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds:
   return found;
 }
 
-async function findStormLeaders(
-  client: Queryable,
-  events: NewEvent[],
-  windowSeconds: number,
-): Promise<Map<string, { id: string; receivedAt: Date }>> {
-  const leaders = new Map<string, { id: string; receivedAt: Date }>();
+interface StormLeader {
+  id: string;
+  receivedAt: Date;
+}
+
+async function findStormLeaders(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, StormLeader>> {
+  const leaders = new Map<string, StormLeader>();
   const fingerprints = events.map((event) => event.fingerprint).filter((value): value is string => Boolean(value));
   if (fingerprints.length === 0 || windowSeconds <= 0) return leaders;
   const rows = await client.query<{ id: string; fingerprint: string; received_at: Date }>(
@@ -301,19 +304,8 @@ async function findStormLeaders(
   return leaders;
 }
 
-async function scheduleStormFollowUps(
-  client: Queryable,
-  coalesced: NewEvent[],
-  stormOf: Map<string, string>,
-  leaders: Map<string, { id: string; receivedAt: Date }>,
-  options: WriterOptions,
-): Promise<void> {
-  const byLeader = new Map<string, Date>();
-  for (const event of coalesced) {
-    const leaderId = stormOf.get(event.id)!;
-    const leader = [...leaders.values()].find((candidate) => candidate.id === leaderId);
-    byLeader.set(leaderId, leader?.receivedAt ?? new Date());
-  }
+async function scheduleStormFollowUps(client: Queryable, leaders: StormLeader[], options: WriterOptions): Promise<void> {
+  const byLeader = new Map(leaders.map((leader) => [leader.id, leader.receivedAt]));
   for (const [leaderId, receivedAt] of byLeader) {
     const runAt = new Date(receivedAt.getTime() + options.stormWindowSeconds * 1000);
     // One follow-up per storm: the job key makes every further repeat update the same job, not add one.

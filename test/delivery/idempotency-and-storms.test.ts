@@ -88,3 +88,18 @@ describe('repeated requests', () => {
     expect([a.body.status, b.body.status]).toEqual(['accepted', 'accepted']);
   });
 });
+
+describe('with the storm window at 0', () => {
+  it('sends every error, even identical ones arriving together', async () => {
+    const hub = await startTestHub({ modules: [databaseModule], env: { ERROR_STORM_WINDOW_SECONDS: '0' } });
+    try {
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, () => request(hub.url).put('/api/v1/error').send(aspenError({ message: 'same error' })).expect(200)),
+      );
+      expect(answers.map((answer) => answer.body.status)).toEqual(Array(6).fill('accepted'));
+      expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(6);
+    } finally {
+      await hub.stop();
+    }
+  });
+});
