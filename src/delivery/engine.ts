@@ -143,32 +143,39 @@ export class DeliveryEngine {
     }
   }
 
-  /** Re-queues deliveries (any state but in progress) with a fresh attempt budget; the log shows the replay. */
-  async replay(client: pg.PoolClient, deliveryIds: string[]): Promise<string[]> {
-    const rows = await client.query<{ id: string; module: string }>(
-      `select id, module from deliveries where id = any($1::uuid[]) and status <> 'in_progress' for update`,
-      [deliveryIds],
+  /**
+   * Re-queues deliveries (any state but in progress) with a fresh attempt budget of their module's policy:
+   * one statement for any number, with a 'queued' lifecycle row marked as a replay and a job each.
+   */
+  async replay(client: Queryable, deliveryIds: string[]): Promise<string[]> {
+    const modules = await client.query<{ module: string }>('select distinct module from deliveries where id = any($1::uuid[])', [deliveryIds]);
+    const policies = modules.rows.map(({ module }) => {
+      const policy = this.registry.policyFor(module);
+      return { module, max_attempts: policy.maxAttempts, max_age: policy.maxAgeSeconds, queue_name: this.registry.queueNameFor(module) };
+    });
+    const replayed = await client.query<{ id: string }>(
+      `with policy as (
+         select * from jsonb_to_recordset($2::jsonb) as p(module text, max_attempts int, max_age int, queue_name text)
+       ), replayed as (
+         update deliveries d set status = 'queued', next_attempt_at = null, updated_at = now(), finished_at = null,
+                max_attempts = d.attempts + p.max_attempts, deadline = now() + make_interval(secs => p.max_age)
+         from policy p
+         where d.id = any($1::uuid[]) and d.module = p.module and d.status <> 'in_progress'
+         returning d.id, d.attempts, p.queue_name
+       ), logged as (
+         insert into delivery_log (delivery_id, status, attempt, detail)
+         select id, 'queued', attempts, '{"replay": true}' from replayed
+       ), jobs as (
+         select graphile_worker.add_jobs(array(
+           select row($3, json_build_object('deliveryId', r.id), r.queue_name, null, 25, 'delivery:' || r.id, 0, null)::graphile_worker.job_spec
+           from replayed r
+         )) as added
+       )
+       -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
+       select id from replayed where (select count(*) from jobs) >= 0`,
+      [deliveryIds, JSON.stringify(policies), DELIVER_TASK],
     );
-    for (const row of rows.rows) {
-      const policy = this.registry.policyFor(row.module);
-      const updated = await client.query<{ attempts: number }>(
-        `update deliveries set status = 'queued', next_attempt_at = null, updated_at = now(), finished_at = null,
-                max_attempts = attempts + $2, deadline = now() + make_interval(secs => $3)
-         where id = $1 returning attempts`,
-        [row.id, policy.maxAttempts, policy.maxAgeSeconds],
-      );
-      await this.log(client, row.id, 'queued', updated.rows[0]!.attempts, { replay: true });
-      await this.enqueue(client, row.id, row.module, null);
-    }
-    return rows.rows.map((row) => row.id);
-  }
-
-  private async enqueue(client: pg.PoolClient, deliveryId: string, module: string, runAt: Date | null): Promise<void> {
-    await client.query(
-      `select graphile_worker.add_job($1, json_build_object('deliveryId', $2::text), queue_name => $3,
-              run_at => coalesce($4::timestamptz, now()), job_key => $5, max_attempts => 25)`,
-      [DELIVER_TASK, deliveryId, this.registry.queueNameFor(module), runAt?.toISOString() ?? null, `delivery:${deliveryId}`],
-    );
+    return replayed.rows.map((row) => row.id);
   }
 
   private async runDelivery(deliveryId: string): Promise<void> {
@@ -342,15 +349,6 @@ export class DeliveryEngine {
       ],
       this.options.writer,
     );
-  }
-
-  private async log(client: pg.PoolClient, deliveryId: string, status: DeliveryStatus, attempt: number, detail: unknown): Promise<void> {
-    await client.query('insert into delivery_log (delivery_id, status, attempt, detail) values ($1, $2, $3, $4)', [
-      deliveryId,
-      status,
-      attempt,
-      detail === null ? null : JSON.stringify(detail),
-    ]);
   }
 
   private announce(claimed: ClaimedDelivery, status: DeliveryStatus, error?: string): void {
