@@ -54,6 +54,8 @@ export class Hub {
   private readonly moduleConfigs: Map<string, unknown>;
   private embedded: EmbeddedDatabase | null = null;
   private dbHandle: Db | null = null;
+  /** The write path's own connections: ingest, claims and outcomes, one statement in flight each. */
+  private keyedDb: Db | null = null;
   private registryHandle: ModuleRegistry | null = null;
   private engine: DeliveryEngine | null = null;
   private writer: EventWriter | null = null;
@@ -103,6 +105,7 @@ export class Hub {
       databaseUrl = this.embedded.url;
     }
     this.dbHandle = createDb(databaseUrl, { max: config.workerConcurrency + 12 });
+    this.keyedDb = createDb(databaseUrl, { max: 4, applicationName: 'alvares-write-path', keyedOnly: true });
     await runQueueMigrations({ pgPool: this.dbHandle.pool, logger: undefined });
     const applied = await runMigrations(this.dbHandle, [
       { owner: 'core', migrations: CORE_MIGRATIONS },
@@ -124,8 +127,8 @@ export class Hub {
       dedupeWindowSeconds: config.idempotencyWindowSeconds,
       stormWindowSeconds: config.errorStormWindowSeconds,
     };
-    this.writer = new EventWriter(this.dbHandle, writerOptions);
-    this.engine = new DeliveryEngine(this.dbHandle, this.bus, this.registryHandle, logger, this.redactor, {
+    this.writer = new EventWriter(this.keyedDb, writerOptions);
+    this.engine = new DeliveryEngine(this.dbHandle, this.keyedDb, this.bus, this.registryHandle, logger, this.redactor, {
       concurrency: config.workerConcurrency,
       backoffBaseMs: config.backoffBaseMs,
       backoffMaxMs: config.backoffMaxMs,
@@ -184,6 +187,7 @@ export class Hub {
     while (this.writer && !this.writer.idle && Date.now() < until) await delay(20);
     await this.engine?.stop(this.config.shutdownTimeoutMs);
     await this.registryHandle?.stop();
+    await this.keyedDb?.close();
     await this.dbHandle?.close();
     await this.embedded?.stop();
     logger.info('hub stopped');

@@ -46,7 +46,6 @@ export function deliveryTargets<T extends keyof EventMap>(registry: ModuleRegist
     deliveryId: randomUUID(),
     module,
     policy: registry.policyFor(module),
-    queueName: registry.queueNameFor(module),
   }));
 }
 

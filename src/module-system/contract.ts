@@ -91,7 +91,7 @@ export interface ModuleDefinition<C = unknown> {
    * rest. Must be a quick, pure check of the payload. Default: every event of its types.
    */
   wants?<T extends EventType>(type: T, payload: EventMap[T]): boolean;
-  /** Run this module's deliveries one at a time (a browser, an audit), on a queue of its own. */
+  /** Run this module's deliveries one at a time in each hub (a browser, an audit). */
   serial?: boolean;
   /** The module's own tables, applied at start after the core's, recorded as `<name>:<id>`. */
   migrations?: readonly Migration[];

@@ -185,9 +185,9 @@ export class ModuleRegistry {
     return { ...this.deps.core.delivery, ...defaults, ...this.deps.core.deliveryOverrides[name] };
   }
 
-  /** Modules that must run one job at a time (one browser, one audit) get a graphile-worker queue of their own. */
-  queueNameFor(name: string): string | null {
-    return this.entries.get(name)?.definition.serial ? `module:${name}` : null;
+  /** Modules that run one delivery at a time in each hub (one browser, one audit). */
+  isSerial(name: string): boolean {
+    return this.entries.get(name)?.definition.serial ?? false;
   }
 
   mountRoutes(router: import('express').Router): void {

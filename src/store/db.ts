@@ -5,17 +5,30 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 /** The hub's one PostgreSQL pool, with the two operations everything else needs. */
 export interface Db {
   readonly pool: pg.Pool;
-  query<R extends pg.QueryResultRow = any>(sql: string, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  /** A named query config (`{ name, text, values }`) is prepared once per connection: for hot statements. */
+  query<R extends pg.QueryResultRow = any>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 
-export function createDb(connectionString: string, options: { max?: number; applicationName?: string } = {}): Db {
+export interface DbOptions {
+  max?: number;
+  applicationName?: string;
+  /**
+   * For statements that only touch rows by key: tell PostgreSQL to keep to indexes. A prepared statement's
+   * plan is made while a young table looks tiny and is kept as the table grows; without this, those plans
+   * went on scanning whole tables (a 5x slower ingest and delivery path on a fresh database under load).
+   */
+  keyedOnly?: boolean;
+}
+
+export function createDb(connectionString: string, options: DbOptions = {}): Db {
   const pool = new pg.Pool({
     connectionString,
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'alvares',
     connectionTimeoutMillis: 10_000,
+    ...(options.keyedOnly ? { options: '-c enable_seqscan=off' } : {}),
     idleTimeoutMillis: 30_000,
   });
   // A client losing its server must not crash the process; the next query reports the problem.
@@ -24,7 +37,7 @@ export function createDb(connectionString: string, options: { max?: number; appl
   let closed = false;
   return {
     pool,
-    query: (sql, params) => pool.query(sql, params as unknown[]),
+    query: (sql, params) => (typeof sql === 'string' ? pool.query(sql, params as unknown[]) : pool.query(sql)),
     async transaction(work) {
       const client = await pool.connect();
       try {

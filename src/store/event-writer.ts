@@ -1,5 +1,7 @@
 import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
+import { Batcher } from '../util/batcher.js';
+import { DELIVER_TASK, STORM_TASK } from '../delivery/jobs.js';
 import type { Db, Queryable } from './db.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
@@ -25,8 +27,6 @@ export interface DeliveryTarget {
   deliveryId: string;
   module: string;
   policy: DeliveryPolicy;
-  /** graphile-worker queue: jobs of one named queue run one at a time. */
-  queueName: string | null;
 }
 
 export interface Accepted {
@@ -41,78 +41,33 @@ export interface Accepted {
 export interface WriterOptions {
   dedupeWindowSeconds: number;
   stormWindowSeconds: number;
-  /** How many batches may be committing at once. */
-  maxConcurrentFlushes?: number;
-  maxBatch?: number;
 }
-
-interface Pending {
-  event: NewEvent;
-  resolve: (accepted: Accepted) => void;
-  reject: (error: unknown) => void;
-}
-
-export const DELIVER_TASK = 'deliver';
-export const STORM_TASK = 'storm-follow-up';
 
 /**
- * Writes accepted events with group commit: requests arriving while a batch commits wait for the next
- * batch, so N concurrent PUTs cost one transaction rather than N, and an idle hub adds no delay at all.
+ * Writes accepted events with group commit (see Batcher): one commit at a time, each carrying every request
+ * that arrived while the previous one committed. Measured here with 16 connections: one commit at a time
+ * took twice the requests per second of four at once, whose batches were a quarter the size.
  * A 200 is only given after the commit that holds the event, its deliveries and their jobs.
  */
 export class EventWriter {
-  private queue: Pending[] = [];
-  private flushing = 0;
-  private readonly maxConcurrent: number;
-  private readonly maxBatch: number;
+  private readonly batcher: Batcher<NewEvent, Accepted>;
 
-  constructor(
-    private readonly db: Db,
-    private readonly options: WriterOptions,
-  ) {
-    this.maxConcurrent = options.maxConcurrentFlushes ?? 4;
-    this.maxBatch = options.maxBatch ?? 200;
+  constructor(db: Db, options: WriterOptions) {
+    this.batcher = new Batcher((events) =>
+      // Storm bookkeeping takes several statements that must commit together; everything else is one statement.
+      events.some((event) => event.fingerprint)
+        ? db.transaction((client) => writeEvents(client, events, options))
+        : writeEvents(db.pool, events, options),
+    );
   }
 
   accept(event: NewEvent): Promise<Accepted> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ event, resolve, reject });
-      this.kick();
-    });
+    return this.batcher.submit(event);
   }
 
   /** Idle means nothing waiting and nothing committing: used by shutdown to let accepted requests finish. */
   get idle(): boolean {
-    return this.queue.length === 0 && this.flushing === 0;
-  }
-
-  private kick(): void {
-    while (this.flushing < this.maxConcurrent && this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch);
-      this.flushing += 1;
-      void this.flush(batch).finally(() => {
-        this.flushing -= 1;
-        this.kick();
-      });
-    }
-  }
-
-  private async flush(batch: Pending[]): Promise<void> {
-    try {
-      const events = batch.map((pending) => pending.event);
-      // Storm bookkeeping takes several statements that must commit together; everything else is one statement.
-      const results = events.some((event) => event.fingerprint)
-        ? await this.db.transaction((client) => writeEvents(client, events, this.options))
-        : await writeEvents(this.db.pool, events, this.options);
-      batch.forEach((pending, index) => pending.resolve(results[index]!));
-    } catch (error) {
-      if (batch.length === 1) {
-        batch[0]!.reject(error);
-        return;
-      }
-      // One bad row must not fail its neighbours: retry each on its own so only the culprit gets the error.
-      await Promise.all(batch.map((pending) => this.flush([pending])));
-    }
+    return this.batcher.idle;
   }
 }
 
@@ -133,7 +88,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   /** Repeats inside this batch, by index, and the batch neighbour they repeat. */
   const repeats = new Map<number, NewEvent>();
   events.forEach((event, index) => {
-    const key = event.idempotencyKey ? `k:${event.idempotencyKey}` : event.bodyHash ? `h:${event.bodyHash}` : null;
+    const key = event.idempotencyKey || options.dedupeWindowSeconds > 0 ? dedupeKey(event) : null;
     const earlier = key ? batchKeys.get(key) : undefined;
     if (earlier) {
       repeats.set(index, earlier);
@@ -153,7 +108,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   const notStored = fresh.filter((event) => !stored.has(event.id));
   if (notStored.length > 0) {
     // An earlier request (this batch's neighbour, another replica, the dedupe window) holds the same key or body.
-    const earlier = await findEarlier(client, notStored, options.dedupeWindowSeconds);
+    const earlier = await findEarlier(client, notStored);
     for (const event of notStored) {
       results[events.indexOf(event)] = { eventId: earlier.get(event.id) ?? event.id, duplicate: true, stormOf: null, deliveries: [] };
     }
@@ -178,10 +133,15 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   return results as Accepted[];
 }
 
+/** The key a repeat is recognised by: the Idempotency-Key when sent, else the body hash (deployments, recommendations). */
+function dedupeKey(event: NewEvent): string | null {
+  return event.idempotencyKey ? `k:${event.idempotencyKey}` : event.bodyHash ? `h:${event.bodyHash}` : null;
+}
+
 /**
- * One statement: insert the events that are not repeats (same idempotency key ever, or same body inside
- * the window), then, for the ones inserted, their deliveries, 'queued' lifecycle rows and queue jobs.
- * Returns the ids inserted.
+ * One statement: claim each event's dedupe key (a live key held by an earlier event makes this one a
+ * repeat), insert the events that are not repeats, then their deliveries, 'queued' lifecycle rows and queue
+ * jobs. Returns the ids inserted. Named, so PostgreSQL plans it once per connection.
  */
 async function insertEventsAndDeliveries(
   client: Queryable,
@@ -202,6 +162,9 @@ async function insertEventsAndDeliveries(
     body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
     fingerprint: event.fingerprint ?? null,
     storm_of: stormOf.get(event.id)?.id ?? null,
+    // A body hash only dedupes inside the window; with the window at 0 it is not claimed at all.
+    dedupe_key: event.idempotencyKey || dedupeWindowSeconds > 0 ? dedupeKey(event) : null,
+    key_ttl: event.idempotencyKey ? null : dedupeWindowSeconds,
   }));
   const deliveryRows = events
     .filter((event) => !stormOf.has(event.id))
@@ -213,27 +176,33 @@ async function insertEventsAndDeliveries(
         max_attempts: target.policy.maxAttempts,
         timeout_ms: target.policy.timeoutMs,
         max_age: target.policy.maxAgeSeconds,
-        queue_name: target.queueName,
       })),
     );
-  const result = await client.query<{ id: string }>(
-    `with input as (
+  const result = await client.query<{ id: string }>({
+    name: 'alvares:insert-events',
+    text: `with input as (
        select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, raw jsonb, payload jsonb,
             application_name text, cluster text, team text, idempotency_key text, body_hash text,
-            fingerprint text, storm_of uuid)
+            fingerprint text, storm_of uuid, dedupe_key text, key_ttl int)
+     ), claimed as (
+       -- An expired key (a body hash past its window) is taken over; a live one makes the event a repeat.
+       insert into event_keys as k (key, event_id, expires_at)
+       select dedupe_key, id, case when key_ttl is null then 'infinity' else now() + make_interval(secs => key_ttl) end
+       from input where dedupe_key is not null
+       on conflict (key) do update set event_id = excluded.event_id, expires_at = excluded.expires_at
+         where k.expires_at <= now()
+       returning event_id
      ), inserted as (
        insert into events (id, type, parent_id, raw, payload, application_name, cluster, team,
                            idempotency_key, body_hash, fingerprint, storm_of)
        select i.id, i.type, i.parent_id, i.raw, i.payload, i.application_name, i.cluster, i.team,
               i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
        from input i
-       where i.body_hash is null or $4::int <= 0 or not exists (
-         select 1 from events e where e.body_hash = i.body_hash and e.received_at > now() - make_interval(secs => $4::int))
-       on conflict (idempotency_key) where idempotency_key is not null do nothing
+       where i.dedupe_key is null or i.id in (select event_id from claimed)
        returning id
      ), targets as (
        select t.* from jsonb_to_recordset($2::jsonb) as t(id uuid, event_id uuid, module text, max_attempts int,
-              timeout_ms int, max_age int, queue_name text)
+              timeout_ms int, max_age int)
        join inserted on inserted.id = t.event_id
      ), delivered as (
        insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline)
@@ -243,43 +212,26 @@ async function insertEventsAndDeliveries(
        insert into delivery_log (delivery_id, status, attempt) select id, 'queued', 0 from delivered
      ), jobs as (
        select graphile_worker.add_jobs(array(
-         select row($3, json_build_object('deliveryId', t.id), t.queue_name, null, 25, 'delivery:' || t.id, 0, null)::graphile_worker.job_spec
+         select row($3, json_build_object('deliveryId', t.id, 'module', t.module), null, null, 25, null, 0, null)::graphile_worker.job_spec
          from targets t
        )) as added
        where exists (select 1 from targets)
      )
      -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
      select id from inserted where (select count(*) from jobs) >= 0`,
-    [JSON.stringify(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK, dedupeWindowSeconds],
-  );
+    values: [JSON.stringify(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK],
+  });
   return new Set(result.rows.map((row) => row.id));
 }
 
-/** For requests that turned out to be repeats: the id of the event they repeat. */
-async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
+/** For requests that turned out to be repeats: the id of the event holding their key. */
+async function findEarlier(client: Queryable, events: NewEvent[]): Promise<Map<string, string>> {
+  const keys = events.map(dedupeKey).filter((key): key is string => key !== null);
+  const rows = await client.query<{ key: string; event_id: string }>('select key, event_id from event_keys where key = any($1)', [keys]);
+  const byKey = new Map(rows.rows.map((row) => [row.key, row.event_id]));
   const found = new Map<string, string>();
-  const keys = events.filter((event) => event.idempotencyKey).map((event) => event.idempotencyKey as string);
-  const hashes = events.filter((event) => !event.idempotencyKey && event.bodyHash).map((event) => event.bodyHash as string);
-  const byKey = new Map<string, string>();
-  if (keys.length > 0) {
-    const rows = await client.query<{ id: string; idempotency_key: string }>(
-      'select id, idempotency_key from events where idempotency_key = any($1)',
-      [keys],
-    );
-    for (const row of rows.rows) byKey.set(`k:${row.idempotency_key}`, row.id);
-  }
-  if (hashes.length > 0) {
-    const rows = await client.query<{ id: string; body_hash: string }>(
-      `select distinct on (body_hash) id, body_hash from events
-       where body_hash = any($1) and received_at > now() - make_interval(secs => $2)
-       order by body_hash, received_at`,
-      [hashes, windowSeconds],
-    );
-    for (const row of rows.rows) byKey.set(`h:${row.body_hash}`, row.id);
-  }
   for (const event of events) {
-    const key = event.idempotencyKey ? `k:${event.idempotencyKey}` : `h:${event.bodyHash}`;
-    const id = byKey.get(key);
+    const id = byKey.get(dedupeKey(event) ?? '');
     if (id) found.set(event.id, id);
   }
   return found;

@@ -110,4 +110,42 @@ describe('SIGTERM', () => {
       await database.drop();
     }
   }, 60_000);
+
+  it('leaves no job locked when it stops with a backlog, so the next hub runs the backlog at once', async () => {
+    const database = await createTestDatabase();
+    const subscriber = new FakeSubscriber();
+    await subscriber.start();
+    // Two workers and slow calls: most jobs wait in the hub's local queue, fetched and locked, when SIGTERM comes.
+    subscriber.stall(400, 12);
+    const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '2', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
+    const client = new pg.Client({ connectionString: database.url });
+    try {
+      const first = await spawnHub(env);
+      const ids: string[] = [];
+      for (let i = 0; i < 12; i += 1) ids.push((await put(first.url, `backlog-${i}`))!);
+      await waitFor(async () => subscriber.received.length >= 1, 10_000, 'deliveries started');
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      await client.connect();
+      const jobs = await client.query<{ total: number; locked: number }>(
+        'select count(*)::int as total, count(locked_by)::int as locked from graphile_worker.jobs',
+      );
+      expect(jobs.rows[0]!.total).toBeGreaterThan(0);
+      expect(jobs.rows[0]!.locked).toBe(0);
+
+      const second = await spawnHub(env);
+      try {
+        // Well inside the 15 s after which a silent hub's jobs would be unlocked by a survivor's sweep.
+        await waitFor(async () => subscriberHasAll(subscriber, ids), 10_000, 'the backlog delivered by the next hub');
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    } finally {
+      await client.end().catch(() => undefined);
+      await subscriber.stop();
+      await database.drop();
+    }
+  }, 60_000);
 });

@@ -77,8 +77,9 @@ describe('two hub replicas on one PostgreSQL', () => {
       `select d.id, d.event_id, d.module, d.status, d.attempts,
               (extract(epoch from d.finished_at) * 1000)::float8 as finished_ms,
               (select string_agg(l.status, ',' order by l.id) from delivery_log l where l.delivery_id = d.id) as steps,
-              -- The queue's own record of who holds the delivery's job (a worker or a hub's local queue).
-              (select j.locked_by from graphile_worker.jobs j where j.key = 'delivery:' || d.id) as locked_by
+              -- The queue's own record of who holds the delivery's job (a worker or a hub's local queue); the public
+              -- jobs view does not show payloads, which is where the delivery id is.
+              (select j.locked_by from graphile_worker._private_jobs j where j.payload->>'deliveryId' = d.id::text order by j.id desc limit 1) as locked_by
        from deliveries d where d.event_id = any($1::uuid[]) order by d.event_id, d.module`,
       [eventIds],
     );

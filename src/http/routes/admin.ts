@@ -83,7 +83,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
       const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
       if (existing.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
       const replayed = await deps.db.transaction((client) => deps.engine.replay(client, [id]));
-      if (replayed.length === 0) throw new HubError('HUB_ERR_CONFLICT', `delivery ${id} is running; replay it when it ends`);
+      if (replayed.length === 0) throw new HubError('HUB_ERR_CONFLICT', `delivery ${id} is queued or running; replay it when it ends`);
       res.json({ replayed });
     })
     .all(admin, methodNotAllowed(['POST']));
