@@ -9,6 +9,7 @@ import { Bus } from './bus/bus.js';
 import { coreSecrets, parseCoreConfig, type CoreConfig } from './config/config.js';
 import type { Env } from './config/env.js';
 import { DeliveryEngine } from './delivery/engine.js';
+import { SCHEDULE_TASK } from './delivery/jobs.js';
 import type { ErrorReport } from './events/enrich.js';
 import { buildApp } from './http/app.js';
 import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
@@ -26,6 +27,9 @@ import { createDb, type Db } from './store/db.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './store/embedded.js';
 import { EventWriter, writeEvents, type WriterOptions } from './store/event-writer.js';
 import { runMigrations } from './store/migrate.js';
+import { pruneSchedule } from './store/retention.js';
+import { Scheduler, collectSchedules } from './scheduler/scheduler.js';
+import { scheduleRoutes } from './http/routes/schedules.js';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -135,7 +139,15 @@ export class Hub {
       writer: writerOptions,
       onStormFollowUp: (leaderId, client) => this.followUpStorm(leaderId, client, writerOptions),
     });
-    await this.engine.start();
+    const declared = [{ owner: 'core', work: pruneSchedule(this.dbHandle, config.eventRetentionDays) }, ...this.registryHandle.schedules()];
+    const { schedules, problems } = collectSchedules(declared, config.scheduleOverrides);
+    if (problems.length > 0) throw new ConfigError(problems);
+    const registry = this.registryHandle;
+    const scheduler = new Scheduler(
+      { db: this.dbHandle, bus: this.bus, logger, redactor: this.redactor, hubId: this.engine.instanceId, isOn: (owner) => owner === 'core' || registry.isEnabled(owner) },
+      schedules,
+    );
+    await this.engine.start({ tasks: { [SCHEDULE_TASK]: scheduler.task }, cronItems: scheduler.cronItems() });
 
     const moduleRouter = Router();
     this.registryHandle.mountRoutes(moduleRouter);
@@ -144,6 +156,7 @@ export class Hub {
       ingestRoutes({ config, ingest: new IngestService(config, this.registryHandle, this.writer) }),
       eventRoutes(this.dbHandle),
       moduleRoutes(this.registryHandle),
+      scheduleRoutes(scheduler),
       adminRoutes({ db: this.dbHandle, registry: this.registryHandle, engine: this.engine, adminToken: config.adminToken }),
       moduleRouter,
     ];

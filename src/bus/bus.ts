@@ -2,6 +2,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { DeliveryStatus, EventType, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { DeliveryContext, Handler, ModuleBus } from '../module-system/contract.js';
+import type { ScheduleChange } from '../scheduler/scheduler.js';
 
 /** A change in a delivery's lifecycle, emitted in-process for live pages and metrics. */
 export interface DeliveryChange {
@@ -17,6 +18,7 @@ export interface DeliveryChange {
 
 interface LifecycleEvents {
   delivery: (change: DeliveryChange) => void;
+  schedule: (change: ScheduleChange) => void;
   'handler-error': (failure: { module: string; eventType: EventType; error: unknown }) => void;
 }
 

@@ -51,6 +51,10 @@ export interface CoreConfig {
   idempotencyWindowSeconds: number;
   errorStormWindowSeconds: number;
   shutdownTimeoutMs: number;
+  /** Events (with their deliveries) older than this are deleted by the hourly prune; 0 keeps them forever. */
+  eventRetentionDays: number;
+  /** SCHEDULE_<ID> values: a cron pattern replacing a schedule's own, or `off`; keyed by the variable's suffix. */
+  scheduleOverrides: Record<string, string>;
 }
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -93,6 +97,7 @@ const coreSchema = z.object({
   IDEMPOTENCY_WINDOW_SECONDS: envInt(60, { min: 0, max: 7 * 24 * 3600 }),
   ERROR_STORM_WINDOW_SECONDS: envInt(300, { min: 0, max: 24 * 3600 }),
   SHUTDOWN_TIMEOUT_MS: envInt(10_000, { min: 0, max: 600_000 }),
+  EVENT_RETENTION_DAYS: envInt(30, { min: 0, max: 36_500 }),
   // Accepted so an original deployment's environment keeps working; the original's own test suite read them.
   SKIP_VALIDATION_TESTS: envString(),
   VALIDATE_DEPLOYMENT_URL: envString(),
@@ -146,8 +151,20 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
       idempotencyWindowSeconds: e.IDEMPOTENCY_WINDOW_SECONDS,
       errorStormWindowSeconds: e.ERROR_STORM_WINDOW_SECONDS,
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      eventRetentionDays: e.EVENT_RETENTION_DAYS,
+      scheduleOverrides: parseScheduleOverrides(env),
     },
   };
+}
+
+/** SCHEDULE_CORE_PRUNE=off, SCHEDULE_CORE_PRUNE='0 3 * * *': checked against the schedules at start. */
+function parseScheduleOverrides(env: Env): Record<string, string> {
+  const overrides: Record<string, string> = {};
+  for (const [key, raw] of Object.entries(env)) {
+    const match = /^SCHEDULE_([A-Z0-9_]+)$/.exec(key);
+    if (match && raw !== undefined && raw.trim() !== '') overrides[match[1]!] = raw.trim();
+  }
+  return overrides;
 }
 
 /** `DB_URL` of the original came with its password in `DB_PASSWORD`; put it into the URL when the URL has none. */

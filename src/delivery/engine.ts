@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import { EventEmitter } from 'node:events';
-import { Logger as GraphileLogger, run, type Runner, type Task, type WorkerEvents } from 'graphile-worker';
+import { Logger as GraphileLogger, run, type ParsedCronItem, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type pg from 'pg';
 import type { Bus } from '../bus/bus.js';
 import type { CheckFinished, CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
@@ -70,7 +70,8 @@ const DEAD_AFTER_SECONDS = 15;
 export class DeliveryEngine {
   private runner: Runner | null = null;
   private stopping = false;
-  private readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  /** This hub among the replicas: its heartbeat row, and the hub named on scheduled runs. */
+  readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly workerIds = new Set<string>();
   private heartbeat: NodeJS.Timeout | null = null;
   private running = 0;
@@ -99,7 +100,8 @@ export class DeliveryEngine {
     });
   }
 
-  async start(): Promise<void> {
+  /** Starts taking jobs: deliveries, storm follow-ups, and the scheduler's ticks and cron items when given. */
+  async start(scheduled: { tasks?: TaskList; cronItems?: ParsedCronItem[] } = {}): Promise<void> {
     await this.db.query(
       `insert into hub_instances (id) values ($1) on conflict (id) do update set heartbeat_at = now()`,
       [this.instanceId],
@@ -131,7 +133,8 @@ export class DeliveryEngine {
       // sort of the whole backlog: 7 ms a fetch behind a burst); planned per call they use its index.
       noPreparedStatements: true,
       pollInterval: 1_000,
-      taskList: { [DELIVER_TASK]: deliver, [STORM_TASK]: stormFollowUp },
+      taskList: { ...scheduled.tasks, [DELIVER_TASK]: deliver, [STORM_TASK]: stormFollowUp },
+      parsedCronItems: scheduled.cronItems ?? [],
       // Most deliveries are a few milliseconds of HTTP, so finding and completing their jobs one round trip
       // each would cost more than the work: jobs are fetched in batches (local queue) and completed in
       // batches. Batched fetching ignores named queues (graphile/worker#621), so serial modules are kept to

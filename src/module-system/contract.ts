@@ -58,12 +58,36 @@ export interface OwnDelivery {
   nextAttemptAt: Date | null;
 }
 
+/** What a scheduled run is handed: the tick it runs for, a signal that fires at its timeout, a logger. */
+export interface ScheduleContext {
+  firedAt: Date;
+  signal: AbortSignal;
+  logger: Logger;
+}
+
+/**
+ * Work a module wants done on a schedule. Modules keep no timers: the core runs it from the queue's cron,
+ * once per tick across all replicas, and records every run (GET /api/v1/schedules).
+ */
+export interface ScheduledWork {
+  /** Unique within the module; the schedule's id is `<module>.<name>`. */
+  name: string;
+  /** Five-field cron pattern, UTC (`17 * * * *`: hourly at minute 17). SCHEDULE_<ID> in the environment overrides it, or turns it `off`. */
+  cron: string;
+  /** Limit for one run; default 5 minutes. */
+  timeoutMs?: number;
+  /** Throwing records a failed run; the next tick is the retry. */
+  run(context: ScheduleContext): Promise<CheckResult | void> | CheckResult | void;
+}
+
 /** A running module: the original Alvares contract, subscribe() and unsubscribe(), plus optional extras. */
 export interface HubModule {
   subscribe(bus: ModuleBus): void;
   unsubscribe(bus: ModuleBus): void;
   /** Routes mounted under /api/v1 (read APIs of the module's own data). */
   routes?(router: Router): void;
+  /** Scheduled work; runs while the module is on. */
+  schedules?: readonly ScheduledWork[];
   stop?(): Promise<void>;
 }
 

@@ -7,7 +7,7 @@ import { EVENT_TYPES, type EventMap, type EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import { findOwnDelivery } from '../store/events-repo.js';
-import type { AnyModuleDefinition, HubModule, HttpClientOptions, ModuleContext } from './contract.js';
+import type { AnyModuleDefinition, HubModule, HttpClientOptions, ModuleContext, ScheduledWork } from './contract.js';
 import type { AxiosInstance } from 'axios';
 
 const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
@@ -188,6 +188,13 @@ export class ModuleRegistry {
   /** Modules that run one delivery at a time in each hub (one browser, one audit). */
   isSerial(name: string): boolean {
     return this.entries.get(name)?.definition.serial ?? false;
+  }
+
+  /** Scheduled work of every module that was configured (a run of a module turned off is skipped). */
+  schedules(): Array<{ owner: string; work: ScheduledWork }> {
+    return [...this.entries.values()].flatMap((entry) =>
+      (entry.instance?.schedules ?? []).map((work) => ({ owner: entry.definition.name, work })),
+    );
   }
 
   mountRoutes(router: import('express').Router): void {

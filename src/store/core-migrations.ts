@@ -88,4 +88,26 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       drop index events_body_hash;
     `,
   },
+  {
+    // One row per schedule and tick: the unique key is what makes a tick run once even if two replicas
+    // were ever handed it, and the record operators read (GET /api/v1/schedules).
+    id: '003-scheduled-runs',
+    sql: `
+      create table scheduled_runs (
+        id bigserial primary key,
+        schedule text not null,
+        fired_at timestamptz not null,
+        hub text not null,
+        status text not null,
+        attempts integer not null default 1,
+        started_at timestamptz not null default now(),
+        finished_at timestamptz,
+        duration_ms integer,
+        result jsonb,
+        error jsonb,
+        unique (schedule, fired_at)
+      );
+      create index scheduled_runs_recent on scheduled_runs (schedule, fired_at desc);
+    `,
+  },
 ];

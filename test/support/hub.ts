@@ -40,7 +40,14 @@ export async function startTestHub(
   const level = process.env.TEST_LOG_LEVEL;
   const logger = createLogger({ level: level ?? 'error', redactor: new Redactor(), silent: !level, json: true });
   const hub = new Hub({ env, modules: options.modules ?? MODULES, logger });
-  await hub.start();
+  try {
+    await hub.start();
+  } catch (error) {
+    await hub.stop().catch(() => undefined);
+    await database?.drop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     hub,
     url: hub.url,

@@ -1,0 +1,65 @@
+import type { CheckResult } from '../events/types.js';
+import type { ScheduledWork } from '../module-system/contract.js';
+import type { Db } from './db.js';
+
+/** Rows deleted per statement: short transactions, so ingest never waits long behind the prune. */
+const CHUNK = 5_000;
+
+export interface Pruned {
+  keys: number;
+  events: number;
+  runs: number;
+}
+
+/**
+ * Deletes what the hub no longer needs: dedupe keys past their window, events older than the retention
+ * (their deliveries, lifecycle rows and keys go with them), and scheduled-run records as old. An event
+ * with a delivery still queued, running or waiting to retry is kept whatever its age. Module tables (the
+ * deployment history, Slack threads) are the modules' own and are not touched.
+ */
+export async function pruneExpired(db: Db, retentionDays: number): Promise<Pruned> {
+  const pruned: Pruned = { keys: 0, events: 0, runs: 0 };
+  pruned.keys = await deleteInChunks(db, `delete from event_keys where key in (select key from event_keys where expires_at < now() limit $1)`, []);
+  if (retentionDays <= 0) return pruned;
+  pruned.events = await deleteInChunks(
+    db,
+    `delete from events where id in (
+       select e.id from events e
+       where e.received_at < now() - make_interval(days => $2)
+         and not exists (select 1 from deliveries d where d.event_id = e.id and d.status in ('queued', 'in_progress', 'failed'))
+       limit $1)`,
+    [retentionDays],
+  );
+  pruned.runs = await deleteInChunks(
+    db,
+    `delete from scheduled_runs where id in (
+       select id from scheduled_runs where fired_at < now() - make_interval(days => $2) limit $1)`,
+    [retentionDays],
+  );
+  return pruned;
+}
+
+async function deleteInChunks(db: Db, sql: string, params: unknown[]): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const result = await db.query(sql, [CHUNK, ...params]);
+    total += result.rowCount ?? 0;
+    if ((result.rowCount ?? 0) < CHUNK) return total;
+  }
+}
+
+/** The core's hourly prune, as scheduled work (`core.prune`; SCHEDULE_CORE_PRUNE overrides or turns it off). */
+export function pruneSchedule(db: Db, retentionDays: number): ScheduledWork {
+  return {
+    name: 'prune',
+    cron: '17 * * * *',
+    async run(): Promise<CheckResult> {
+      const pruned = await pruneExpired(db, retentionDays);
+      const kept = retentionDays > 0 ? `events older than ${retentionDays} days` : 'no events (EVENT_RETENTION_DAYS=0 keeps them)';
+      return {
+        summary: `pruned ${pruned.events} events, ${pruned.keys} expired dedupe keys, ${pruned.runs} scheduled-run records; removes ${kept}`,
+        details: { ...pruned },
+      };
+    },
+  };
+}
