@@ -3,6 +3,11 @@ export interface BatcherOptions {
    * batch is running goes into the next one. */
   maxConcurrent?: number;
   maxBatch?: number;
+  /**
+   * How long a batch that could start now waits for company. 0 (the default) sends a lone item at once;
+   * a few milliseconds gathers work whose callers are not waiting on a person (delivery bookkeeping).
+   */
+  lingerMs?: number;
 }
 
 interface Pending<I, O> {
@@ -25,6 +30,8 @@ export class Batcher<I, O> {
   private running = 0;
   private readonly maxConcurrent: number;
   private readonly maxBatch: number;
+  private readonly lingerMs: number;
+  private lingering: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly run: (items: I[]) => Promise<O[]>,
@@ -32,6 +39,7 @@ export class Batcher<I, O> {
   ) {
     this.maxConcurrent = options.maxConcurrent ?? 1;
     this.maxBatch = options.maxBatch ?? 500;
+    this.lingerMs = options.lingerMs ?? 0;
   }
 
   submit(item: I): Promise<O> {
@@ -46,13 +54,26 @@ export class Batcher<I, O> {
     return this.queue.length === 0 && this.running === 0;
   }
 
+  /** A new item: with nothing running it may linger for company; otherwise it joins the next batch. */
   private kick(): void {
+    if (this.lingerMs > 0 && this.running === 0 && this.queue.length < this.maxBatch) {
+      this.lingering ??= setTimeout(() => {
+        this.lingering = null;
+        this.flushWaiting();
+      }, this.lingerMs);
+      return;
+    }
+    this.flushWaiting();
+  }
+
+  private flushWaiting(): void {
     while (this.running < this.maxConcurrent && this.queue.length > 0) {
       const batch = this.queue.splice(0, this.maxBatch);
       this.running += 1;
       void this.flush(batch).finally(() => {
         this.running -= 1;
-        this.kick();
+        // What arrived meanwhile has waited long enough: it goes at once.
+        this.flushWaiting();
       });
     }
   }

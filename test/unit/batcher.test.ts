@@ -65,4 +65,22 @@ describe('Batcher (group commit)', () => {
     finishNext();
     expect(await Promise.all(answers)).toEqual(['120', '13 is refused', '140']);
   });
+
+  it('with lingerMs, an idle batcher waits that long for company, but not behind a running batch', async () => {
+    const { run, batches, finishNext } = controlledRun();
+    const batcher = new Batcher(run, { lingerMs: 30 });
+    const first = batcher.submit(1);
+    const second = batcher.submit(2);
+    expect(batches).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(batches).toEqual([[1, 2]]);
+    const third = batcher.submit(3);
+    finishNext();
+    expect(await Promise.all([first, second])).toEqual([10, 20]);
+    // 3 arrived while a batch ran: it goes as soon as that batch is done, with no further wait.
+    await tick();
+    expect(batches).toEqual([[1, 2], [3]]);
+    finishNext();
+    expect(await third).toBe(30);
+  });
 });
