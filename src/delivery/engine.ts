@@ -197,8 +197,9 @@ export class DeliveryEngine {
   }
 
   /**
-   * Re-queues finished or failed deliveries (not queued or in progress: those have a job already) with a fresh attempt budget of their module's policy:
-   * one statement for any number, with a 'queued' lifecycle row marked as a replay and a job each.
+   * Re-queues finished or failed deliveries (not queued or in progress: those have a job already) with a
+   * fresh attempt budget of their module's policy: one statement for any number, with a 'queued' lifecycle
+   * row marked as a replay and a job each.
    */
   async replay(client: Queryable, deliveryIds: string[]): Promise<string[]> {
     const modules = await client.query<{ module: string }>('select distinct module from deliveries where id = any($1::uuid[])', [deliveryIds]);
