@@ -153,6 +153,21 @@ describe('delivery to a subscriber that fails', () => {
       await webhookDelivery(second, 'succeeded');
     });
 
+    it('answers 409 for a delivery that is still running, and runs it once', async () => {
+      // Inside this suite's 400 ms attempt timeout, so the one attempt succeeds.
+      subscriber.stall(300);
+      const id = await put(aspenRecommendation({ message: 'replayed too early' }));
+      const running = await webhookDelivery(id, 'in_progress');
+      const answer = await request(hub.url)
+        .post(`/api/v1/deliveries/${running.id}/replay`)
+        .set('Authorization', `Bearer ${ADMIN_TOKEN}`)
+        .expect(409);
+      expect(answer.body.error.code).toBe('HUB_ERR_CONFLICT');
+      const delivered = await webhookDelivery(id, 'succeeded');
+      expect(delivered.attempts).toBe(1);
+      expect(subscriber.eventIds().filter((eventId) => eventId === id)).toHaveLength(1);
+    });
+
     it('answers 404 for an unknown delivery', async () => {
       await request(hub.url)
         .post('/api/v1/deliveries/00000000-0000-4000-8000-000000000000/replay')
