@@ -12,6 +12,7 @@ import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Db, Queryable } from '../store/db.js';
 import { writeEvents, type WriterOptions } from '../store/event-writer.js';
 import { Batcher } from '../util/batcher.js';
+import { withDeadline } from '../util/deadline.js';
 import { DELIVER_TASK, STORM_TASK } from './jobs.js';
 import { backoffDelay } from './backoff.js';
 import { DeliveryError, errorInfo } from './errors.js';
@@ -303,28 +304,20 @@ export class DeliveryEngine {
     this.running += 1;
     const controller = new AbortController();
     this.inFlightControllers.add(controller);
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          reject(new DeliveryError(`timed out after ${claimed.timeout_ms} ms`, { code: 'TIMEOUT' }));
-        }, claimed.timeout_ms);
-      });
-      const result = await Promise.race([
+      const timedOut = () => new DeliveryError(`timed out after ${claimed.timeout_ms} ms`, { code: 'TIMEOUT' });
+      const result = await withDeadline(controller, claimed.timeout_ms, timedOut, () =>
         this.bus.deliver(claimed.module, event, {
           deliveryId: claimed.id,
           attempt: claimed.attempts,
           signal: controller.signal,
           logger: this.logger.child({ module: claimed.module, eventId: event.id, deliveryId: claimed.id }),
         }),
-        timeout,
-      ]);
+      );
       await this.finish(claimed, 'succeeded', (result as CheckResult | undefined) ?? null, null, Date.now() - started);
     } catch (error) {
       await this.fail(claimed, error, Date.now() - started);
     } finally {
-      clearTimeout(timer);
       this.inFlightControllers.delete(controller);
       this.running -= 1;
     }

@@ -10,7 +10,8 @@ import { findOwnDelivery } from '../store/events-repo.js';
 import type { AnyModuleDefinition, HubModule, HttpClientOptions, ModuleContext, ScheduledWork } from './contract.js';
 import type { AxiosInstance } from 'axios';
 
-const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+/** Module names, and the names of their schedules. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 
 export interface ModuleStatus {
   name: string;

@@ -6,9 +6,10 @@ import type { CheckResult, DeliveryErrorInfo } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { ScheduledWork } from '../module-system/contract.js';
+import { NAME_PATTERN } from '../module-system/registry.js';
 import type { Db } from '../store/db.js';
+import { withDeadline } from '../util/deadline.js';
 
-const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
 const RECENT_RUNS = 5;
 
@@ -165,23 +166,15 @@ export class Scheduler {
     }
     const started = Date.now();
     const controller = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
     try {
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          reject(new Error(`timed out after ${schedule.timeoutMs} ms`));
-        }, schedule.timeoutMs);
-      });
       const logger = this.deps.logger.child({ schedule: schedule.id, firedAt: firedAt.toISOString() });
-      const result = await Promise.race([Promise.resolve(schedule.run({ firedAt, signal: controller.signal, logger })), timeout]);
+      const timedOut = () => new Error(`timed out after ${schedule.timeoutMs} ms`);
+      const result = await withDeadline(controller, schedule.timeoutMs, timedOut, () => schedule.run({ firedAt, signal: controller.signal, logger }));
       await this.finish(schedule.id, firedAt, 'succeeded', result ?? null, null, Date.now() - started);
     } catch (error) {
       const info = this.deps.redactor.redactDeep(errorInfo(error));
       this.deps.logger.warn('scheduled run failed', { schedule: schedule.id, error: info.message });
       await this.finish(schedule.id, firedAt, 'failed', null, info, Date.now() - started);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

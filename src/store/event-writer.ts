@@ -88,7 +88,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   /** Repeats inside this batch, by index, and the batch neighbour they repeat. */
   const repeats = new Map<number, NewEvent>();
   events.forEach((event, index) => {
-    const key = event.idempotencyKey || options.dedupeWindowSeconds > 0 ? dedupeKey(event) : null;
+    const key = dedupeKey(event, options.dedupeWindowSeconds);
     const earlier = key ? batchKeys.get(key) : undefined;
     if (earlier) {
       repeats.set(index, earlier);
@@ -108,7 +108,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   const notStored = fresh.filter((event) => !stored.has(event.id));
   if (notStored.length > 0) {
     // An earlier request (this batch's neighbour, another replica, the dedupe window) holds the same key or body.
-    const earlier = await findEarlier(client, notStored);
+    const earlier = await findEarlier(client, notStored, options.dedupeWindowSeconds);
     for (const event of notStored) {
       results[events.indexOf(event)] = { eventId: earlier.get(event.id) ?? event.id, duplicate: true, stormOf: null, deliveries: [] };
     }
@@ -133,9 +133,13 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   return results as Accepted[];
 }
 
-/** The key a repeat is recognised by: the Idempotency-Key when sent, else the body hash (deployments, recommendations). */
-function dedupeKey(event: NewEvent): string | null {
-  return event.idempotencyKey ? `k:${event.idempotencyKey}` : event.bodyHash ? `h:${event.bodyHash}` : null;
+/**
+ * The key a repeat is recognised by: the Idempotency-Key when sent, else the body hash (deployments,
+ * recommendations), which only dedupes inside the window: with the window at 0 there is none.
+ */
+function dedupeKey(event: NewEvent, windowSeconds: number): string | null {
+  if (event.idempotencyKey) return `k:${event.idempotencyKey}`;
+  return event.bodyHash && windowSeconds > 0 ? `h:${event.bodyHash}` : null;
 }
 
 /**
@@ -162,8 +166,7 @@ async function insertEventsAndDeliveries(
     body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
     fingerprint: event.fingerprint ?? null,
     storm_of: stormOf.get(event.id)?.id ?? null,
-    // A body hash only dedupes inside the window; with the window at 0 it is not claimed at all.
-    dedupe_key: event.idempotencyKey || dedupeWindowSeconds > 0 ? dedupeKey(event) : null,
+    dedupe_key: dedupeKey(event, dedupeWindowSeconds),
     key_ttl: event.idempotencyKey ? null : dedupeWindowSeconds,
   }));
   const deliveryRows = events
@@ -225,13 +228,13 @@ async function insertEventsAndDeliveries(
 }
 
 /** For requests that turned out to be repeats: the id of the event holding their key. */
-async function findEarlier(client: Queryable, events: NewEvent[]): Promise<Map<string, string>> {
-  const keys = events.map(dedupeKey).filter((key): key is string => key !== null);
+async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
+  const keys = events.map((event) => dedupeKey(event, windowSeconds)).filter((key): key is string => key !== null);
   const rows = await client.query<{ key: string; event_id: string }>('select key, event_id from event_keys where key = any($1)', [keys]);
   const byKey = new Map(rows.rows.map((row) => [row.key, row.event_id]));
   const found = new Map<string, string>();
   for (const event of events) {
-    const id = byKey.get(dedupeKey(event) ?? '');
+    const id = byKey.get(dedupeKey(event, windowSeconds) ?? '');
     if (id) found.set(event.id, id);
   }
   return found;
