@@ -1,5 +1,6 @@
 import dotenv from 'dotenv';
-import { ConfigError, Hub } from './hub.js';
+import { ConfigError } from './errors.js';
+import { Hub } from './hub.js';
 import { MODULES } from '../modules/index.js';
 
 /** The process: build the hub from the environment, start it, and stop it cleanly on SIGTERM/SIGINT. */

@@ -1,6 +1,4 @@
-import type { Db } from '../../src/store/db.js';
-import type { Deployment, ErrorReport, Recommendation } from '../../src/events/enrich.js';
-import type { HubEvent } from '../../src/events/types.js';
+import type { Db, Deployment, ErrorReport, HubEvent, Recommendation } from '../../src/module-api.js';
 
 /** Inserts are keyed by event id: a retried delivery writes nothing twice. */
 export async function storeDeployment(db: Db, event: HubEvent<'deployment'>): Promise<void> {

@@ -1,7 +1,7 @@
-import { defineModule } from '../../src/module-system/contract.js';
 import { storeDeployment, storeError, storeRecommendation } from './history.js';
 import { MIGRATIONS } from './migrations.js';
 import { mountHistoryRoutes } from './routes.js';
+import { defineModule } from '../../src/module-api.js';
 
 /**
  * The deployment history: every deployment, error and recommendation, raw and enriched, in the hub's
@@ -14,21 +14,16 @@ export const databaseModule = defineModule({
   legacyNames: ['modules.subscribers.database.cosmosdb', 'modules.subscribers.database', 'modules.subscribers.database.database'],
   migrations: MIGRATIONS,
   create: ({ db }) => ({
-    subscribe(bus) {
-      bus.on('deployment', async (event) => {
+    handlers: {
+      deployment: async (event) => {
         await storeDeployment(db, event);
-      });
-      bus.on('error', async (event) => {
+      },
+      error: async (event) => {
         await storeError(db, event);
-      });
-      bus.on('recommendation', async (event) => {
+      },
+      recommendation: async (event) => {
         await storeRecommendation(db, event);
-      });
-    },
-    unsubscribe(bus) {
-      bus.off('deployment');
-      bus.off('error');
-      bus.off('recommendation');
+      },
     },
     routes(router) {
       mountHistoryRoutes(router, db);

@@ -1,4 +1,4 @@
-import type { Migration } from '../../src/store/migrate.js';
+import type { Migration } from '../../src/module-api.js';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

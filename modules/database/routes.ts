@@ -1,8 +1,6 @@
 import type { Router } from 'express';
-import { HubError } from '../../src/http/errors.js';
-import type { Db } from '../../src/store/db.js';
-import { isUuid } from '../../src/store/events-repo.js';
 import { latestDeployments, listDeployments, type DeploymentRow } from './history.js';
+import { HubError, isUuid, type Db } from '../../src/module-api.js';
 
 const MAX_LIMIT = 200;
 /** timestamptz as PostgreSQL prints it: the cursor keeps its microseconds so no row falls between pages. */

@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import { DeliveryError, UpstreamError } from '../../src/delivery/errors.js';
+import { DeliveryError, UpstreamError } from '../../src/module-api.js';
 
 export interface DetectifyProfile {
   token: string;
@@ -14,7 +14,7 @@ export class DetectifyClient {
   async listProfiles(key: string, signal?: AbortSignal): Promise<DetectifyProfile[]> {
     const response = await this.http.get<unknown>('/profiles/', { headers: this.auth(key), signal });
     if (!Array.isArray(response.data)) {
-      throw new DeliveryError('Detectify listed profiles in an unexpected shape', { code: 'DETECTIFY_BAD_ANSWER' });
+      throw new DeliveryError('Detectify listed profiles in an unexpected shape', { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'DETECTIFY_BAD_ANSWER' });
     }
     return (response.data as Array<Partial<DetectifyProfile>>).filter(
       (profile): profile is DetectifyProfile => typeof profile?.token === 'string',
@@ -26,7 +26,7 @@ export class DetectifyClient {
     // The original found `state` where the documentation promised `status`; accept either.
     const state = response.data?.state ?? response.data?.status;
     if (typeof state !== 'string') {
-      throw new DeliveryError('Detectify answered a scan status without a state', { code: 'DETECTIFY_BAD_ANSWER' });
+      throw new DeliveryError('Detectify answered a scan status without a state', { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'DETECTIFY_BAD_ANSWER' });
     }
     return state;
   }

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { envList, envUrlWithDefault } from '../../src/config/env.js';
-import type { Enablement } from '../../src/module-system/contract.js';
+import { envList, envUrlWithDefault, type Enablement } from '../../src/module-api.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.detectify.com/rest/v2';
 

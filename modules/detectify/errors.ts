@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DeliveryError, UpstreamError } from '../../src/delivery/errors.js';
+import { DeliveryError, UpstreamError, codeForStatus } from '../../src/module-api.js';
 
 /** Detectify's documented answers, in the original's words. */
 const STATUS_MESSAGES: Record<number, string> = {
@@ -46,7 +46,8 @@ export function detectifyError(context: string, error: unknown): DeliveryError {
     const retryable = status >= 500 || status === 429 || status === 408;
     return new DeliveryError(`${context}: ${messageForStatus(status)}`, {
       status,
-      code: STATUS_CODES[status] ?? (status >= 500 ? 'DETECTIFY_SERVER_ERROR' : 'DETECTIFY_HTTP_ERROR'),
+      code: codeForStatus(status),
+      reason: STATUS_CODES[status] ?? (status >= 500 ? 'DETECTIFY_SERVER_ERROR' : 'DETECTIFY_HTTP_ERROR'),
       permanent: !retryable,
       retryAfterMs: error.retryAfterMs,
     });
@@ -55,6 +56,7 @@ export function detectifyError(context: string, error: unknown): DeliveryError {
     return new DeliveryError(`${context}: ${error.message}`, {
       status: error.status,
       code: error.code,
+      reason: error.reason,
       permanent: error.permanent,
       retryAfterMs: error.retryAfterMs,
     });

@@ -1,13 +1,13 @@
-import { defineModule } from '../../src/module-system/contract.js';
 import { DetectifyClient } from './client.js';
-import { detectifyConfigSchema, detectifyEnablement, type DetectifyConfig } from './config.js';
+import { detectifyConfigSchema, detectifyEnablement } from './config.js';
 import { handleDeployment } from './scans.js';
+import { defineModule } from '../../src/module-api.js';
 
 /**
  * Detectify security scans after a deployment: for each configured key, start a scan on each of the
  * deployment's profiles that is not already scanning; on removal, a reminder to remove the profile.
  */
-export const detectifyModule = defineModule<DetectifyConfig>({
+export const detectifyModule = defineModule({
   name: 'detectify',
   description: 'Detectify security scans of deployed applications',
   events: ['deployment'],
@@ -19,13 +19,8 @@ export const detectifyModule = defineModule<DetectifyConfig>({
   create: ({ config, http }) => {
     const client = new DetectifyClient(http({ baseURL: config.apiBaseUrl, service: 'Detectify' }));
     return {
-      subscribe(bus) {
-        bus.on('deployment', (event, delivery) =>
-          handleDeployment({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
-        );
-      },
-      unsubscribe(bus) {
-        bus.off('deployment');
+      handlers: {
+        deployment: (event, delivery) => handleDeployment({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
       },
     };
   },

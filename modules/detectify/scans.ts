@@ -1,10 +1,7 @@
-import { DeliveryError } from '../../src/delivery/errors.js';
-import type { Deployment } from '../../src/events/enrich.js';
-import type { CheckResult } from '../../src/events/types.js';
-import type { Logger } from '../../src/logging/logger.js';
 import type { DetectifyClient } from './client.js';
 import type { DetectifyConfig } from './config.js';
 import { detectifyError, keyLabel, messageForStatus } from './errors.js';
+import { DeliveryError, type CheckResult, type Deployment, type Logger } from '../../src/module-api.js';
 
 export type ScanDecision =
   | { action: 'skip'; reason: string }
@@ -147,6 +144,7 @@ export function scanOutcome(report: ScanReport): CheckResult {
   throw new DeliveryError(`${failures.map((failure) => failure.message).join('; ')}${done}`, {
     status: first.status,
     code: first.code,
+    reason: first.reason,
     permanent: failures.every((failure) => failure.permanent),
     retryAfterMs: retryAfters.length > 0 ? Math.max(...retryAfters) : undefined,
   });

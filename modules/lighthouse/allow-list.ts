@@ -1,4 +1,4 @@
-import type { ClusterHosts } from '../../src/config/config.js';
+import type { ClusterHosts } from '../../src/module-api.js';
 
 /**
  * A host audits may go to. `port: 'default'` means the scheme's own port (80 for http, 443 for https),

@@ -1,12 +1,9 @@
-import { DeliveryError } from '../../src/delivery/errors.js';
-import type { Deployment } from '../../src/events/enrich.js';
-import type { CheckResult } from '../../src/events/types.js';
-import type { Logger } from '../../src/logging/logger.js';
 import { checkAuditUrl, isAllowedHost, type AllowedHost } from './allow-list.js';
 import { AuditFailure, type AuditReports } from './auditor.js';
 import type { ReportStore } from './reports.js';
 import { reportPath } from './routes.js';
 import { extractScores, formatScores, lowestScores, type LighthouseResultLike, type Scores } from './scores.js';
+import { DeliveryError, type CheckResult, type Deployment, type Logger } from '../../src/module-api.js';
 
 export interface AuditDeploymentDeps {
   audit(url: string, signal: AbortSignal): Promise<AuditReports>;
@@ -119,11 +116,11 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
     const timedOut = failures.every((failure) => failure.code === 'TIMEOUT');
     throw new DeliveryError(
       `Lighthouse could not audit ${failures.map((failure) => `${failure.url} (${failure.message})`).join('; ')}`,
-      { code: timedOut ? 'LIGHTHOUSE_TIMEOUT' : 'LIGHTHOUSE_FAILED' },
+      timedOut ? { code: 'HUB_ERR_TIMEOUT', reason: 'LIGHTHOUSE_TIMEOUT' } : { code: 'HUB_ERR_FAILED', reason: 'LIGHTHOUSE_FAILED' },
     );
   }
   if (pages.length === 0) {
-    throw new DeliveryError(`Lighthouse refused ${describeRefused(refused)}`, { permanent: true, code: 'LIGHTHOUSE_URL_REFUSED' });
+    throw new DeliveryError(`Lighthouse refused ${describeRefused(refused)}`, { permanent: true, code: 'HUB_ERR_REFUSED', reason: 'LIGHTHOUSE_URL_REFUSED' });
   }
   return resultOf(pages, refused, overLimit, deps.maxUrls);
 }

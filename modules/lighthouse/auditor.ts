@@ -2,9 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { Worker } from 'node:worker_threads';
 import { Launcher } from 'chrome-launcher';
-import type { Logger } from '../../src/logging/logger.js';
 import type { AuditReply, AuditRequest } from './audit-worker.js';
 import { CATEGORIES } from './scores.js';
+import type { Logger } from '../../src/module-api.js';
 
 /**
  * Debian's chromium as a headless audit browser in a container: no sandbox (no user namespaces there),

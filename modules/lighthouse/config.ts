@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { envInt, envList, envString } from '../../src/config/env.js';
 import { parseAllowedHostEntry, type AllowedHost } from './allow-list.js';
+import { envInt, envList, envString } from '../../src/module-api.js';
 
 export const DEFAULT_CHROME_PATH = '/usr/bin/chromium';
 

@@ -1,20 +1,19 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { defineModule } from '../../src/module-system/contract.js';
 import { buildAllowList, describeAllowedHost } from './allow-list.js';
 import { auditDeployment, skipReason } from './audit-deployment.js';
-import type { Deployment } from '../../src/events/enrich.js';
 import { Auditor } from './auditor.js';
-import { lighthouseConfigSchema, type LighthouseConfig } from './config.js';
+import { lighthouseConfigSchema } from './config.js';
 import { ReportStore } from './reports.js';
 import { mountReportRoutes } from './routes.js';
+import { defineModule, type Deployment } from '../../src/module-api.js';
 
 /**
  * Lighthouse audits (accessibility, best practices, SEO, performance) of a deployed application's pages,
  * in a local headless Chromium. Reports are kept under the module's data directory and served by the hub;
  * the scores become the check's result, which the Slack module posts to the deployment's thread.
  */
-export const lighthouseModule = defineModule<LighthouseConfig>({
+export const lighthouseModule = defineModule({
   name: 'lighthouse',
   description: 'Lighthouse accessibility, best-practice, SEO and performance audits in headless Chromium',
   events: ['deployment'],
@@ -46,25 +45,20 @@ export const lighthouseModule = defineModule<LighthouseConfig>({
     const auditor = new Auditor({ chromePath: config.chromePath, timeoutMs: config.timeoutMs, logger });
 
     return {
-      subscribe(bus) {
-        bus.on('deployment', (event, delivery) =>
+      handlers: {
+        deployment: (event, delivery) =>
           auditDeployment(event.payload, delivery.signal, {
             audit: (url, signal) => auditor.audit(url, signal),
             store,
             allowList,
             keepReports: config.keepReports,
             maxUrls: config.maxUrls,
-            // Read per delivery: the hub learns its own URL (PORT=0) only once it listens.
             publicUrl: ctx.core.publicUrl,
             logger: delivery.logger,
           }),
-        );
-      },
-      unsubscribe(bus) {
-        bus.off('deployment');
       },
       routes(router) {
-        mountReportRoutes(router, store, () => ctx.core.publicUrl);
+        mountReportRoutes(router, store, ctx.core.publicUrl);
       },
       async stop() {
         await auditor.stop();

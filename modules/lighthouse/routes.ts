@@ -1,6 +1,6 @@
 import type { Response, Router } from 'express';
-import { HubError } from '../../src/http/errors.js';
 import { isSafeSegment, type ReportFormat, type ReportStore } from './reports.js';
+import { HubError } from '../../src/module-api.js';
 
 export const REPORTS_PATH = '/api/v1/lighthouse/reports';
 
@@ -33,9 +33,9 @@ export function reportPath(application: string, slug: string, file: string): str
  * GET <REPORTS_PATH>/:app/:slug             the kept reports of one URL, newest first
  * GET <REPORTS_PATH>/:app/:slug/:file       <id>.html, <id>.json, latest, latest.html, latest.json
  */
-export function mountReportRoutes(router: Router, store: ReportStore, publicUrl: () => string): void {
+export function mountReportRoutes(router: Router, store: ReportStore, publicUrl: string): void {
   const link = (application: string, slug: string, file?: string) =>
-    `${publicUrl()}${file === undefined ? `${REPORTS_PATH}/${application}/${slug}` : reportPath(application, slug, file)}`;
+    `${publicUrl}${file === undefined ? `${REPORTS_PATH}/${application}/${slug}` : reportPath(application, slug, file)}`;
 
   router.get(`${REPORTS_PATH}/:app`, async (req, res) => {
     const application = segment(req.params.app);

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { envInt, envList, envString, envUrl, envUrlWithDefault } from '../../src/config/env.js';
-import type { Enablement } from '../../src/module-system/contract.js';
 import { normaliseChannels } from './routing.js';
+import { envInt, envList, envString, envUrl, envUrlWithDefault, type Enablement } from '../../src/module-api.js';
 
 export const DEFAULT_API_BASE_URL = 'https://slack.com/api/';
 

@@ -1,4 +1,4 @@
-import { DeliveryError, isPermanentStatus, parseRetryAfter, UpstreamError } from '../../src/delivery/errors.js';
+import { DeliveryError, UpstreamError, codeForStatus, isPermanentStatus, parseRetryAfter } from '../../src/module-api.js';
 
 /**
  * Slack `error` codes that no retry will fix: the token, the channel or the message itself is wrong.
@@ -71,19 +71,25 @@ export function toDeliveryError(error: unknown, action: string): DeliveryError {
         const seconds = error.retryAfter ?? 1;
         return new DeliveryError(`Slack rate-limited ${action}; retry after ${seconds} s`, {
           status: 429,
-          code: 'ratelimited',
+          code: 'HUB_ERR_RATE_LIMITED',
+          reason: 'ratelimited',
           retryAfterMs: seconds * 1000,
         });
       }
       case PLATFORM: {
         const code = error.data?.error ?? 'unknown_error';
-        return new DeliveryError(`Slack refused ${action}: ${code}`, { code, permanent: PERMANENT_SLACK_ERRORS.has(code) });
+        return new DeliveryError(`Slack refused ${action}: ${code}`, {
+          code: AUTH_ERRORS.has(code) ? 'HUB_ERR_UPSTREAM_AUTH' : 'HUB_ERR_UPSTREAM',
+          reason: code,
+          permanent: PERMANENT_SLACK_ERRORS.has(code),
+        });
       }
       case HTTP: {
         const status = error.statusCode ?? 0;
         return new DeliveryError(`Slack answered ${status} to ${action}`, {
           status,
-          code: `http_${status}`,
+          code: codeForStatus(status),
+          reason: `http_${status}`,
           permanent: isPermanentStatus(status),
           retryAfterMs: parseRetryAfter(error.headers?.['retry-after']),
         });
@@ -91,7 +97,8 @@ export function toDeliveryError(error: unknown, action: string): DeliveryError {
       case REQUEST: {
         const reason = networkReason(error.original);
         return new DeliveryError(`Slack unreachable during ${action}: ${reason}`, {
-          code: /^[A-Z_]+$/.test(reason) ? reason : 'network_error',
+          code: reason === 'TIMEOUT' ? 'HUB_ERR_TIMEOUT' : 'HUB_ERR_UNREACHABLE',
+          reason: /^[A-Z_]+$/.test(reason) ? reason : 'network_error',
         });
       }
       default:
@@ -110,7 +117,8 @@ export function toWebhookDeliveryError(error: unknown, action: string): Delivery
     const code = /^[a-z_]+$/.test(body) ? body : `http_${error.status}`;
     return new DeliveryError(`Slack webhook refused ${action}: ${code}`, {
       status: error.status,
-      code,
+      code: error.code,
+      reason: code,
       permanent: error.permanent,
       retryAfterMs: error.retryAfterMs,
     });

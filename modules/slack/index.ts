@@ -1,16 +1,16 @@
-import { defineModule } from '../../src/module-system/contract.js';
-import { slackConfigSchema, slackEnablement, slackSecrets, type SlackConfig } from './config.js';
+import { slackConfigSchema, slackEnablement, slackSecrets } from './config.js';
 import { MIGRATIONS } from './migrations.js';
 import { SlackNotifier } from './notifier.js';
 import { ChannelPacer } from './pacer.js';
 import { SlackStore } from './store.js';
 import { WebApiTransport, WebhookTransport, type SlackTransport } from './transport.js';
+import { defineModule } from '../../src/module-api.js';
 
 /**
  * Slack: deployments, errors and recommendations as Block Kit messages, and one live thread per deployment
  * and channel in which other modules' outcomes (announced on the bus as `check.finished`) are replied.
  */
-export const slackModule = defineModule<SlackConfig>({
+export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
   events: ['deployment', 'error', 'recommendation', 'check.finished'],
@@ -38,30 +38,23 @@ export const slackModule = defineModule<SlackConfig>({
       store: new SlackStore(ctx.db),
       pacer: new ChannelPacer(config.paceMs),
       logger,
-      publicUrl: () => ctx.core.publicUrl,
+      publicUrl: ctx.core.publicUrl,
     });
-    let identified = false;
 
     return {
-      subscribe(bus) {
-        bus.on('deployment', (event, delivery) => notifier.deployment(event, delivery));
-        bus.on('error', (event, delivery) => notifier.error(event, delivery));
-        bus.on('recommendation', (event, delivery) => notifier.recommendation(event, delivery));
-        bus.on('check.finished', (event, delivery) => notifier.checkFinished(event, delivery));
-        if (!identified) {
-          identified = true;
-          // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
-          void transport.identify().then(
-            (who) => logger.info(config.token ? 'posting through the Slack Web API' : 'posting through the Slack incoming webhook', who ? { as: who } : {}),
-            (error: unknown) => logger.warn('Slack did not accept the token', { error: error instanceof Error ? error.message : String(error) }),
-          );
-        }
+      handlers: {
+        deployment: (event, delivery) => notifier.deployment(event, delivery),
+        error: (event, delivery) => notifier.error(event, delivery),
+        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
+        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
       },
-      unsubscribe(bus) {
-        bus.off('deployment');
-        bus.off('error');
-        bus.off('recommendation');
-        bus.off('check.finished');
+      async start() {
+        // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
+        // Not awaited: an unreachable Slack must not hold up the hub's start (deliveries retry on their own).
+        void transport.identify().then(
+          (who) => logger.info(config.token ? 'posting through the Slack Web API' : 'posting through the Slack incoming webhook', who ? { as: who } : {}),
+          (error: unknown) => logger.warn('Slack did not accept the token', { error: error instanceof Error ? error.message : String(error) }),
+        );
       },
     };
   },

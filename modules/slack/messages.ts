@@ -1,7 +1,6 @@
-import type { Deployment, ErrorReport, Recommendation } from '../../src/events/enrich.js';
-import type { CheckFinished } from '../../src/events/types.js';
 import { LIMITS, context, fitMessage, mrkdwn, section, type SlackBlock, type SlackMessage } from './blocks.js';
 import { boldLines, codeBlock, escapeText, link } from './mrkdwn.js';
+import type { CheckFinished, Deployment, ErrorReport, Recommendation } from '../../src/module-api.js';
 
 /** Where the hub's own pages live: links in messages point back at the event and the history. */
 export interface HubLinks {

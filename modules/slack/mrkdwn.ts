@@ -1,4 +1,4 @@
-import { isHttpUrl } from '../../src/config/env.js';
+import { isHttpUrl } from '../../src/module-api.js';
 
 /** Shown wherever Slack's limits made us cut: readers must know there was more. */
 export const TRUNCATED_NOTE = '…(truncated)';

@@ -1,7 +1,3 @@
-import { DeliveryError } from '../../src/delivery/errors.js';
-import type { CheckResult, HubEvent } from '../../src/events/types.js';
-import type { Logger } from '../../src/logging/logger.js';
-import type { DeliveryContext, ModuleContext } from '../../src/module-system/contract.js';
 import type { SlackMessage } from './blocks.js';
 import type { SlackConfig } from './config.js';
 import { AUTH_ERRORS } from './errors.js';
@@ -18,6 +14,7 @@ import type { ChannelPacer } from './pacer.js';
 import { channelsForDeployment, channelsForError, channelsForRecommendation } from './routing.js';
 import type { MessageKind, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
+import { DeliveryError, type CheckResult, type DeliveryContext, type HubEvent, type Logger, type ModuleContext } from '../../src/module-api.js';
 
 export interface NotifierDeps {
   /** This module's own delivery of an event (ModuleContext.ownDelivery). */
@@ -27,8 +24,7 @@ export interface NotifierDeps {
   store: SlackStore;
   pacer: ChannelPacer;
   logger: Logger;
-  /** Read at call time: the hub learns its bound port only after modules are created. */
-  publicUrl: () => string;
+  publicUrl: string;
 }
 
 /** Our deliveries that may still post a root: until they end, a finished check waits for its thread. */
@@ -90,7 +86,7 @@ export class SlackNotifier {
   }
 
   private links(eventId: string): HubLinks {
-    return { publicUrl: this.deps.publicUrl(), eventId };
+    return { publicUrl: this.deps.publicUrl, eventId };
   }
 
   /**
@@ -140,8 +136,8 @@ export class SlackNotifier {
         await transport.update(channelId, ts, withStatusLine(root, formatStatusLine(outcomes)));
       });
     } catch (error) {
-      if (error instanceof DeliveryError && error.permanent && !AUTH_ERRORS.has(error.code ?? '')) {
-        this.deps.logger.warn('could not update the thread root', { eventId, channel, code: error.code });
+      if (error instanceof DeliveryError && error.permanent && !AUTH_ERRORS.has(error.reason ?? '')) {
+        this.deps.logger.warn('could not update the thread root', { eventId, channel, reason: error.reason });
         return;
       }
       throw error;
@@ -162,7 +158,8 @@ export class SlackNotifier {
       if (waitingForRetry || Date.now() >= until || signal.aborted) {
         const dueIn = own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
         throw new DeliveryError('waiting for the deployment message this outcome replies to', {
-          code: 'SLACK_ROOT_PENDING',
+          code: 'HUB_ERR_WAITING',
+          reason: 'SLACK_ROOT_PENDING',
           retryAfterMs: dueIn + ROOT_RETRY_MARGIN_MS,
         });
       }
@@ -183,7 +180,7 @@ export class SlackNotifier {
     });
     if (failures.length === 0) return;
     for (const { channel, error } of failures) {
-      logger.warn('slack call failed', { channel, code: error.code, permanent: error.permanent, error: error.message });
+      logger.warn('slack call failed', { channel, code: error.code, reason: error.reason, permanent: error.permanent, error: error.message });
     }
     if (failures.length === 1) throw failures[0]!.error;
     const retryable = failures.filter(({ error }) => !error.permanent);
@@ -192,6 +189,7 @@ export class SlackNotifier {
     throw new DeliveryError(`${failures.length} of ${channels.length} channels failed: ${failures.map(({ error }) => error.message).join('; ')}`, {
       permanent: retryable.length === 0,
       code: leading.code,
+      reason: leading.reason,
       status: leading.status,
       ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
     });

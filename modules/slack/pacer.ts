@@ -1,4 +1,4 @@
-import { DeliveryError } from '../../src/delivery/errors.js';
+import { DeliveryError } from '../../src/module-api.js';
 
 /**
  * Slack asks for about one message per second per channel. Calls for one channel are chained: each waits
@@ -16,7 +16,7 @@ export class ChannelPacer {
     if (this.intervalMs <= 0) return task();
     const previous = this.tails.get(channel) ?? Promise.resolve();
     const result = previous.then(() => {
-      if (signal?.aborted) throw new DeliveryError(`gave up waiting for ${channel}'s turn`, { code: 'TIMEOUT' });
+      if (signal?.aborted) throw new DeliveryError(`gave up waiting for ${channel}'s turn`, { code: 'HUB_ERR_TIMEOUT' });
       return task();
     });
     const tail = result.then(

@@ -1,4 +1,4 @@
-import type { Deployment, ErrorReport, Recommendation } from '../../src/events/enrich.js';
+import type { Deployment, ErrorReport, Recommendation } from '../../src/module-api.js';
 
 /** The part of the config routing reads. */
 export interface RoutingConfig {

@@ -1,6 +1,5 @@
-import type { CheckFinished } from '../../src/events/types.js';
-import type { Db, Queryable } from '../../src/store/db.js';
 import type { SlackMessage } from './blocks.js';
+import type { CheckFinished, Db, Queryable } from '../../src/module-api.js';
 
 export type MessageKind = 'deployment' | 'error' | 'recommendation';
 

@@ -1,8 +1,8 @@
 import { LogLevel, WebClient, type Logger as SlackLogger } from '@slack/web-api';
 import type { AxiosInstance } from 'axios';
-import type { Logger } from '../../src/logging/logger.js';
 import type { SlackMessage } from './blocks.js';
 import { toDeliveryError, toWebhookDeliveryError } from './errors.js';
+import type { Logger } from '../../src/module-api.js';
 
 /** Where a posted message landed: Slack's channel id and ts, or nulls when a webhook gave no answer to keep. */
 export interface Posted {

@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import { DeliveryError } from '../../src/delivery/errors.js';
+import { DeliveryError } from '../../src/module-api.js';
 
 /** Alert contact type 11 is a Slack integration in UptimeRobot's API v2. */
 export const SLACK_CONTACT_TYPE = 11;
@@ -46,7 +46,8 @@ export function statFailError(method: UtrMethod, error: UtrError | undefined): D
   const authProblem = parameter === 'api_key' || /auth|api_key|account/i.test(type);
   const requestProblem = /invalid_parameter|missing_parameter|not_found|already_exists/i.test(type);
   return new DeliveryError(`UptimeRobot ${method} failed: ${detail}`, {
-    code: authProblem ? 'UTR_AUTH' : `UTR_${type.toUpperCase()}`,
+    code: authProblem ? 'HUB_ERR_UPSTREAM_AUTH' : 'HUB_ERR_UPSTREAM',
+    reason: authProblem ? 'UTR_AUTH' : `UTR_${type.toUpperCase()}`,
     permanent: authProblem || requestProblem,
   });
 }
@@ -66,7 +67,7 @@ export class UptimeRobotClient {
     });
     const body = response.data as { stat?: string; error?: UtrError } | undefined;
     if (!body || typeof body !== 'object') {
-      throw new DeliveryError(`UptimeRobot ${method} answered something that is not JSON`, { code: 'UTR_BAD_ANSWER' });
+      throw new DeliveryError(`UptimeRobot ${method} answered something that is not JSON`, { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'UTR_BAD_ANSWER' });
     }
     if (body.stat !== 'ok') throw statFailError(method, body.error);
     return body as T;
@@ -100,7 +101,7 @@ export class UptimeRobotClient {
 
 function requireId(method: UtrMethod, id: number | undefined): number {
   if (id === undefined || id === null) {
-    throw new DeliveryError(`UptimeRobot ${method} answered ok without a monitor id`, { code: 'UTR_BAD_ANSWER' });
+    throw new DeliveryError(`UptimeRobot ${method} answered ok without a monitor id`, { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'UTR_BAD_ANSWER' });
   }
   return id;
 }

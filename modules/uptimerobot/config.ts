@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { envBool, envList, envString, envUrlWithDefault } from '../../src/config/env.js';
-import type { Enablement } from '../../src/module-system/contract.js';
+import { envBool, envList, envString, envUrlWithDefault, type Enablement } from '../../src/module-api.js';
 
 export const DEFAULT_API_BASE_URL = 'https://api.uptimerobot.com/v2';
 /** The original's fallback when no Slack alert contact matched the team. */

@@ -1,14 +1,14 @@
-import { defineModule } from '../../src/module-system/contract.js';
 import { UptimeRobotClient } from './client.js';
-import { uptimerobotConfigSchema, uptimerobotEnablement, type UptimeRobotConfig } from './config.js';
+import { uptimerobotConfigSchema, uptimerobotEnablement } from './config.js';
 import { syncMonitor } from './monitor.js';
+import { defineModule } from '../../src/module-api.js';
 
 /**
  * UptimeRobot keyword monitors for published applications: created on the first deployment, edited on
  * the next ones, deleted on removal behind FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS. The outcome is the
  * check's result, which the hub reports to the deployment's Slack thread.
  */
-export const uptimerobotModule = defineModule<UptimeRobotConfig>({
+export const uptimerobotModule = defineModule({
   name: 'uptimerobot',
   description: 'UptimeRobot keyword monitors for deployed applications',
   events: ['deployment'],
@@ -25,13 +25,8 @@ export const uptimerobotModule = defineModule<UptimeRobotConfig>({
     // enablement() keeps the module from being created without a key.
     const client = new UptimeRobotClient(http({ baseURL: config.apiBaseUrl, service: 'UptimeRobot' }), config.apiKey!);
     return {
-      subscribe(bus) {
-        bus.on('deployment', (event, delivery) =>
-          syncMonitor({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
-        );
-      },
-      unsubscribe(bus) {
-        bus.off('deployment');
+      handlers: {
+        deployment: (event, delivery) => syncMonitor({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
       },
     };
   },

@@ -1,6 +1,3 @@
-import type { Deployment } from '../../src/events/enrich.js';
-import type { CheckResult } from '../../src/events/types.js';
-import type { Logger } from '../../src/logging/logger.js';
 import {
   KEYWORD_MISSING,
   KEYWORD_MONITOR_TYPE,
@@ -11,6 +8,7 @@ import {
   type UtrMonitor,
 } from './client.js';
 import type { UptimeRobotConfig } from './config.js';
+import type { CheckResult, Deployment, Logger } from '../../src/module-api.js';
 
 export type MonitorDecision = { act: true } | { act: false; reason: string };
 

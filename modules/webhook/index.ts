@@ -1,17 +1,12 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { envString, envUrl } from '../../src/config/env.js';
-import { defineModule } from '../../src/module-system/contract.js';
-import type { EventType, HubEvent } from '../../src/events/types.js';
+import { defineModule, envString, envUrl, type DeliveryContext, type HubEvent } from '../../src/module-api.js';
 
 const configSchema = z.object({
   WEBHOOK_URL: envUrl(),
   WEBHOOK_SECRET: envString(),
 });
 
-type WebhookConfig = z.output<typeof configSchema>;
-
-const EVENTS: readonly EventType[] = ['deployment', 'error', 'recommendation'];
 
 /** HMAC-SHA256 of the exact body, so the receiver can tell the hub sent it. */
 export function signBody(body: string, secret: string): string {
@@ -23,10 +18,10 @@ export function signBody(body: string, secret: string): string {
  * WEBHOOK_URL, for tools the hub has no module for. Retries, backoff and Retry-After come from the
  * delivery engine; the event id travels in a header so receivers can drop repeats.
  */
-export const webhookModule = defineModule<WebhookConfig>({
+export const webhookModule = defineModule({
   name: 'webhook',
   description: 'POSTs every event as JSON to WEBHOOK_URL',
-  events: EVENTS,
+  events: ['deployment', 'error', 'recommendation'],
   configSchema,
   secrets: (config) => [config.WEBHOOK_SECRET],
   enablement: (config) => (config.WEBHOOK_URL ? { enabled: true } : { enabled: false, reason: 'WEBHOOK_URL is not set' }),
@@ -44,13 +39,7 @@ export const webhookModule = defineModule<WebhookConfig>({
       const response = await client.post('', body, { headers, signal });
       return { summary: `POSTed to webhook (${response.status})`, notify: false };
     };
-    return {
-      subscribe(bus) {
-        for (const type of EVENTS) bus.on(type, (event, delivery) => send(event, delivery.attempt, delivery.signal));
-      },
-      unsubscribe(bus) {
-        for (const type of EVENTS) bus.off(type);
-      },
-    };
+    const handle = (event: HubEvent, delivery: DeliveryContext) => send(event, delivery.attempt, delivery.signal);
+    return { handlers: { deployment: handle, error: handle, recommendation: handle } };
   },
 });

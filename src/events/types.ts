@@ -1,3 +1,4 @@
+import type { DeliveryErrorInfo } from '../errors.js';
 import type { Deployment, ErrorReport, Recommendation } from './enrich.js';
 
 /** What a module may return from a handler: recorded as the check's result and shown on the event. */
@@ -13,13 +14,7 @@ export interface CheckResult {
   notify?: boolean;
 }
 
-export interface DeliveryErrorInfo {
-  message: string;
-  /** Upstream HTTP status, when the failure came from another service. */
-  status?: number;
-  code?: string;
-  permanent?: boolean;
-}
+export type { DeliveryErrorInfo };
 
 export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped';
 
@@ -45,10 +40,6 @@ export interface EventMap {
 export type EventType = keyof EventMap;
 
 export const EVENT_TYPES: readonly EventType[] = ['deployment', 'error', 'recommendation', 'check.finished'];
-
-export function isEventType(value: string): value is EventType {
-  return (EVENT_TYPES as readonly string[]).includes(value);
-}
 
 export interface HubEvent<T extends EventType = EventType> {
   id: string;

@@ -1,54 +1,8 @@
+/** The HTTP side of the error catalogue (src/errors.ts): the one place an error becomes an answer. */
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { z } from 'zod';
+import { HubError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
-
-/** The error catalogue: stable codes, one HTTP status each, mapped in one middleware. */
-export const ERROR_CODES = {
-  HUB_ERR_INVALID_JSON: 400,
-  HUB_ERR_VALIDATION: 400,
-  HUB_ERR_TOO_DEEP: 400,
-  HUB_ERR_BAD_PARAMETER: 400,
-  HUB_ERR_UNAUTHORIZED: 401,
-  HUB_ERR_NOT_FOUND: 404,
-  HUB_ERR_METHOD_NOT_ALLOWED: 405,
-  HUB_ERR_CONFLICT: 409,
-  HUB_ERR_BODY_TOO_LARGE: 413,
-  HUB_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
-  HUB_ERR_INTERNAL: 500,
-  HUB_ERR_UNAVAILABLE: 503,
-} as const;
-
-export type ErrorCode = keyof typeof ERROR_CODES;
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-export class HubError extends Error {
-  readonly status: number;
-
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly fields?: FieldProblem[],
-    readonly headers?: Record<string, string>,
-  ) {
-    super(message);
-    this.name = 'HubError';
-    this.status = ERROR_CODES[code];
-  }
-}
-
-export function validationError(error: z.ZodError, what: string): HubError {
-  const fields = error.issues.map((issue) => ({
-    field: issue.path.length > 0 ? issue.path.join('.') : '(body)',
-    message: issue.message,
-  }));
-  const names = [...new Set(fields.map((field) => field.field))].join(', ');
-  return new HubError('HUB_ERR_VALIDATION', `invalid ${what}: ${names}`, fields);
-}
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));

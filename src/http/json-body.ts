@@ -1,5 +1,5 @@
 import express, { type RequestHandler } from 'express';
-import { HubError } from './errors.js';
+import { HubError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_JSON_DEPTH = 32;

@@ -1,11 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { CoreConfig } from '../config/config.js';
+import { validationError } from '../errors.js';
+import type { EventAppender } from '../bus/appender.js';
 import { enrichDeployment, enrichError, enrichRecommendation } from '../events/enrich.js';
 import { INGEST_SCHEMAS, type IngestType } from '../events/schemas.js';
 import type { EventMap } from '../events/types.js';
-import { validationError } from '../http/errors.js';
-import type { ModuleRegistry } from '../module-system/registry.js';
-import type { Accepted, DeliveryTarget, EventWriter, NewEvent } from '../store/event-writer.js';
+import type { Accepted } from '../store/event-writer.js';
 
 /** Validates and enriches a body. Throws a 400 HubError naming every bad field. */
 export function validateAndEnrich<T extends IngestType>(type: T, body: unknown, config: CoreConfig): EventMap[T] {
@@ -41,40 +41,23 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-export function deliveryTargets<T extends keyof EventMap>(registry: ModuleRegistry, type: T, payload: EventMap[T]): DeliveryTarget[] {
-  return registry.subscribersOf(type, payload).map((module) => ({
-    deliveryId: randomUUID(),
-    module,
-    policy: registry.policyFor(module),
-  }));
-}
-
+/** What the pipeline sends, made into an event: validated, enriched, keyed for repeats, through the one door. */
 export class IngestService {
   constructor(
     private readonly config: CoreConfig,
-    private readonly registry: ModuleRegistry,
-    private readonly writer: EventWriter,
+    private readonly appender: EventAppender,
   ) {}
 
   async ingest(type: IngestType, body: unknown, options: { idempotencyKey?: string } = {}): Promise<Accepted> {
     const payload = validateAndEnrich(type, body, this.config);
-    const record = payload as unknown as Record<string, unknown>;
-    const text = (value: unknown) => (typeof value === 'string' ? value : null);
-    const event: NewEvent = {
-      id: randomUUID(),
+    return this.appender.accept({
       type,
       payload,
       raw: body,
-      parentId: null,
-      applicationName: text(record.applicationName),
-      cluster: text(record.cluster),
-      team: text(record.team),
-      targets: deliveryTargets(this.registry, type, payload),
       ...(options.idempotencyKey ? { idempotencyKey: `${type}:${options.idempotencyKey}` } : {}),
-    };
-    // Aspen gives up after 5 s and may send the same deployment again; errors have storm control instead.
-    if (!options.idempotencyKey && type !== 'error') event.bodyHash = sha256(`${type}\n${JSON.stringify(body)}`);
-    if (type === 'error') event.fingerprint = errorFingerprint(payload as EventMap['error']);
-    return this.writer.accept(event);
+      // Aspen gives up after 5 s and may send the same deployment again; errors have storm control instead.
+      ...(!options.idempotencyKey && type !== 'error' ? { bodyHash: sha256(`${type}\n${JSON.stringify(body)}`) } : {}),
+      ...(type === 'error' ? { fingerprint: errorFingerprint(payload as EventMap['error']) } : {}),
+    });
   }
 }

@@ -2,10 +2,23 @@ import type { AxiosInstance } from 'axios';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { CoreConfig } from '../config/config.js';
-import type { CheckResult, DeliveryStatus, EventMap, EventType, HubEvent } from '../events/types.js';
+import type { CheckResult, EventMap, EventType, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
+import type { OwnDelivery } from '../store/deliveries-repo.js';
 import type { Migration } from '../store/migrate.js';
+
+/** Options of a derived event: the event it is about (shown as its child on the event's page). */
+export interface PublishOptions {
+  parentId?: string | null;
+}
+
+/**
+ * Puts a derived event on the bus through the one door every event enters by (ingest's too): stored with a
+ * delivery for each module subscribed to its type. Inside a delivery or a scheduled run it commits together
+ * with that run's outcome, so a failed attempt publishes nothing and a retry does not publish twice.
+ */
+export type Publish = <T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions) => void;
 
 /** Per delivery attempt: who is running, which attempt, and a signal that fires at the attempt's timeout. */
 export interface DeliveryContext {
@@ -13,6 +26,7 @@ export interface DeliveryContext {
   attempt: number;
   signal: AbortSignal;
   logger: Logger;
+  publish: Publish;
 }
 
 export type Handler<T extends EventType> = (
@@ -20,12 +34,8 @@ export type Handler<T extends EventType> = (
   delivery: DeliveryContext,
 ) => Promise<CheckResult | void> | CheckResult | void;
 
-/** The bus as one module sees it: everything it subscribes is recorded as owned by that module. */
-export interface ModuleBus {
-  readonly moduleName: string;
-  on<T extends EventType>(type: T, handler: Handler<T>): void;
-  off<T extends EventType>(type: T): void;
-}
+/** One handler for each event type a module declares: the compiler holds the two lists together. */
+export type Handlers<E extends EventType> = { [K in E]: Handler<K> };
 
 /** Outbound HTTP handed to modules: a timeout, redacted errors, upstream failures as `UpstreamError`. */
 export interface HttpClientOptions {
@@ -39,10 +49,11 @@ export interface HttpClientOptions {
 export interface ModuleContext<C> {
   name: string;
   config: C;
+  /** Frozen: the hub's own settings, its public URL included (resolved before modules are created). */
   core: Readonly<CoreConfig>;
   logger: Logger;
   db: Db;
-  /** DATA_DIR/modules/<name>, created on start. */
+  /** DATA_DIR/modules/<name>, created before the module is. */
   dataDir: string;
   http(options: HttpClientOptions): AxiosInstance;
   /**
@@ -50,12 +61,8 @@ export interface ModuleContext<C> {
    * of its own that another delivery depends on (Slack replies need the thread root it posts).
    */
   ownDelivery(eventId: string): Promise<OwnDelivery | null>;
-}
-
-export interface OwnDelivery {
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: Date | null;
+  /** Publishes a derived event at once, in a transaction of its own (from a route, a start-up task). */
+  publish<T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions): Promise<string>;
 }
 
 /** What a scheduled run is handed: the tick it runs for, a signal that fires at its timeout, a logger. */
@@ -63,6 +70,8 @@ export interface ScheduleContext {
   firedAt: Date;
   signal: AbortSignal;
   logger: Logger;
+  /** Derived events, committed with the run's record. */
+  publish: Publish;
 }
 
 /**
@@ -80,25 +89,30 @@ export interface ScheduledWork {
   run(context: ScheduleContext): Promise<CheckResult | void> | CheckResult | void;
 }
 
-/** A running module: the original Alvares contract, subscribe() and unsubscribe(), plus optional extras. */
-export interface HubModule {
-  subscribe(bus: ModuleBus): void;
-  unsubscribe(bus: ModuleBus): void;
+/**
+ * A running module. The registry subscribes its handlers while the module is on and unsubscribes them when
+ * it is turned off (the original Alvares's subscribe/unsubscribe, owned by the core so it is done one way).
+ */
+export interface HubModule<E extends EventType = EventType> {
+  handlers: Handlers<E>;
+  /** Called once after creation, before any delivery: connections, a first call to say who we are. */
+  start?(): Promise<void>;
+  /** Called once at shutdown, in reverse module order, after deliveries have drained. */
+  stop?(): Promise<void>;
   /** Routes mounted under /api/v1 (read APIs of the module's own data). */
   routes?(router: Router): void;
   /** Scheduled work; runs while the module is on. */
   schedules?: readonly ScheduledWork[];
-  stop?(): Promise<void>;
 }
 
 export type Enablement = { enabled: true } | { enabled: false; reason: string };
 
-export interface ModuleDefinition<C = unknown> {
+export interface ModuleDefinition<C = unknown, E extends EventType = EventType> {
   /** The one name used in env (DISABLED_SUBSCRIBERS), logs, metrics, status rows and queue names. */
   name: string;
   description: string;
-  /** Event types this module subscribes to; checked at boot against the handlers it registers. */
-  events: readonly EventType[];
+  /** The event types this module handles: declared once, here; `create` must return a handler for each. */
+  events: readonly E[];
   /** Names the original used for this module in DISABLED_SUBSCRIBERS (`modules.subscribers.slack.slack_deployment`). */
   legacyNames?: readonly string[];
   /** Its slice of the environment; problems are reported together with every other config problem. */
@@ -114,17 +128,19 @@ export interface ModuleDefinition<C = unknown> {
    * that would skip most events (Lighthouse audits only deployments that ask for it) costs nothing for the
    * rest. Must be a quick, pure check of the payload. Default: every event of its types.
    */
-  wants?<T extends EventType>(type: T, payload: EventMap[T]): boolean;
+  wants?<T extends E>(type: T, payload: EventMap[T]): boolean;
   /** Run this module's deliveries one at a time in each hub (a browser, an audit). */
   serial?: boolean;
   /** The module's own tables, applied at start after the core's, recorded as `<name>:<id>`. */
   migrations?: readonly Migration[];
-  create(context: ModuleContext<C>): HubModule;
+  create(context: ModuleContext<C>): HubModule<E>;
 }
 
-/** Keeps each module's config type when listing differently-typed definitions together. */
-export function defineModule<C>(definition: ModuleDefinition<C>): ModuleDefinition<C> {
+/** Keeps each module's config and event types when listing differently-typed definitions together. */
+export function defineModule<C = unknown, E extends EventType = EventType>(definition: ModuleDefinition<C, E>): ModuleDefinition<C, E> {
   return definition;
 }
 
-export type AnyModuleDefinition = ModuleDefinition<any>;
+export type { OwnDelivery };
+
+export type AnyModuleDefinition = ModuleDefinition<any, any>;

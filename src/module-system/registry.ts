@@ -1,17 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import type { AxiosInstance } from 'axios';
+import type { Router } from 'express';
 import type { CoreConfig, DeliveryPolicy } from '../config/config.js';
 import { describeIssues, type Env } from '../config/env.js';
-import type { Bus } from '../bus/bus.js';
 import { EVENT_TYPES, type EventMap, type EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
+import type { HubStream } from '../stream/hub-stream.js';
 import type { Db } from '../store/db.js';
-import { findOwnDelivery } from '../store/events-repo.js';
-import type { AnyModuleDefinition, HubModule, HttpClientOptions, ModuleContext, ScheduledWork } from './contract.js';
-import type { AxiosInstance } from 'axios';
-
-/** Module names, and the names of their schedules. */
-export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/;
+import type { AnyModuleDefinition, Handler, HttpClientOptions, HubModule, ModuleContext, OwnDelivery, PublishOptions, ScheduledWork } from './contract.js';
+import { NAME_PATTERN } from './names.js';
 
 export interface ModuleStatus {
   name: string;
@@ -25,11 +23,23 @@ export interface ModuleStatus {
 
 interface Entry {
   definition: AnyModuleDefinition;
-  config: unknown;
   configured: boolean;
   reason: string | null;
   instance: HubModule | null;
   enabled: boolean;
+}
+
+export interface RegistryDeps {
+  db: Db;
+  core: Readonly<CoreConfig>;
+  logger: Logger;
+  stream: HubStream;
+  configs: Map<string, unknown>;
+  /** DELIVERY_*_<MODULE> overrides, already matched to module names. */
+  deliveryOverrides: Record<string, Partial<DeliveryPolicy>>;
+  http: (options: HttpClientOptions, logger: Logger) => AxiosInstance;
+  ownDelivery: (eventId: string, module: string) => Promise<OwnDelivery | null>;
+  publish: (source: string, type: EventType, payload: unknown, options?: PublishOptions) => Promise<string>;
 }
 
 /** Checks the explicit module list at boot: unique names, known event types. Throws one message for all problems. */
@@ -38,6 +48,7 @@ export function validateDefinitions(definitions: readonly AnyModuleDefinition[])
   const seen = new Set<string>();
   for (const definition of definitions) {
     if (!NAME_PATTERN.test(definition.name)) problems.push(`module "${definition.name}": name must match ${NAME_PATTERN}`);
+    if (definition.name === 'core') problems.push('module "core": the name is the hub\'s own');
     if (seen.has(definition.name)) problems.push(`module "${definition.name}" is listed twice`);
     seen.add(definition.name);
     for (const type of definition.events) {
@@ -84,93 +95,80 @@ export function resolveDisabled(definitions: readonly AnyModuleDefinition[], nam
 }
 
 /**
- * Holds the running modules: creates them, subscribes the enabled ones through scoped bus handles,
- * and lets operators turn them off and on at run time.
+ * The modules and who handles what. Creates and starts the configured modules, subscribes the enabled
+ * ones, and lets operators turn them off and on at run time. The subscription table here is the only
+ * record of it: deliveries are created from it at ingest and checked against it when they run.
  */
 export class ModuleRegistry {
   private readonly entries = new Map<string, Entry>();
+  /** Event type -> the enabled modules handling it, in module-list order. */
+  private subscriptions = new Map<EventType, string[]>();
 
   constructor(
     private readonly definitions: readonly AnyModuleDefinition[],
-    private readonly deps: {
-      bus: Bus;
-      db: Db;
-      core: CoreConfig;
-      logger: Logger;
-      configs: Map<string, unknown>;
-      http: (options: HttpClientOptions, logger: Logger) => AxiosInstance;
-    },
+    private readonly deps: RegistryDeps,
   ) {}
 
+  /**
+   * Creates every configured module and subscribes the enabled ones, then starts them in list order. Starting
+   * after every subscription is in place lets a module publish at start and reach the modules after it;
+   * deliveries only begin once the hub's engine starts, after this.
+   */
   async start(): Promise<void> {
     const { disabled, unknown } = resolveDisabled(this.definitions, this.deps.core.disabledSubscribers);
     if (unknown.length > 0) this.deps.logger.warn('DISABLED_SUBSCRIBERS names unknown modules', { unknown });
     for (const definition of this.definitions) {
       const config = this.deps.configs.get(definition.name);
       const enablement = definition.enablement?.(config) ?? { enabled: true as const };
-      const reason = !enablement.enabled ? enablement.reason : disabled.has(definition.name) ? 'listed in DISABLED_SUBSCRIBERS' : null;
       const entry: Entry = {
         definition,
-        config,
         configured: enablement.enabled,
-        reason,
-        instance: null,
+        reason: !enablement.enabled ? enablement.reason : disabled.has(definition.name) ? 'listed in DISABLED_SUBSCRIBERS' : null,
+        instance: enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null,
         enabled: false,
       };
       this.entries.set(definition.name, entry);
-      if (enablement.enabled) {
-        const logger = moduleLogger(this.deps.logger, definition.name);
-        const dataDir = path.join(this.deps.core.dataDir, 'modules', definition.name);
-        await mkdir(dataDir, { recursive: true });
-        const context: ModuleContext<unknown> = {
-          name: definition.name,
-          config,
-          core: this.deps.core,
-          logger,
-          db: this.deps.db,
-          dataDir,
-          http: (options) => this.deps.http(options, logger),
-          ownDelivery: (eventId) => findOwnDelivery(this.deps.db, eventId, definition.name),
-        };
-        entry.instance = definition.create(context);
+      if (entry.reason === null) this.enable(definition.name);
+      else {
+        this.deps.logger.info('module off', { module: definition.name, reason: entry.reason });
+        this.announce(entry);
       }
-      if (reason === null) this.enable(definition.name);
-      else this.deps.logger.info('module off', { module: definition.name, reason });
     }
+    for (const entry of this.entries.values()) await entry.instance?.start?.();
   }
 
-  /** Subscribes a module; checks that it subscribed to exactly what it declared. */
   enable(name: string): ModuleStatus {
     const entry = this.entry(name);
     if (!entry.instance) throw new Error(`module "${name}" cannot be enabled: ${entry.reason ?? 'not configured'}`);
-    if (entry.enabled) return this.status(entry);
-    const bus = this.deps.bus.scopedTo(name);
-    entry.instance.subscribe(bus);
-    const subscribed = this.deps.bus.subscriptionsOf(name).sort();
-    const declared = [...entry.definition.events].sort();
-    if (subscribed.join() !== declared.join()) {
-      entry.instance.unsubscribe(bus);
-      throw new Error(`module "${name}" declared [${declared.join(', ')}] but subscribed [${subscribed.join(', ')}]`);
+    if (!entry.enabled) {
+      entry.enabled = true;
+      entry.reason = null;
+      this.rebuildSubscriptions();
+      this.announce(entry);
     }
-    entry.enabled = true;
-    entry.reason = null;
     return this.status(entry);
   }
 
   disable(name: string, reason = 'turned off at run time'): ModuleStatus {
     const entry = this.entry(name);
-    if (entry.enabled && entry.instance) entry.instance.unsubscribe(this.deps.bus.scopedTo(name));
+    const changed = entry.enabled || entry.reason !== reason;
     entry.enabled = false;
     entry.reason = reason;
+    this.rebuildSubscriptions();
+    if (changed) this.announce(entry);
     return this.status(entry);
   }
 
   /** Enabled modules subscribed to a type that want this event: the deliveries to create for it. */
   subscribersOf<T extends EventType>(type: T, payload: EventMap[T]): string[] {
-    return this.deps.bus.subscribersOf(type).filter((name) => {
-      const entry = this.entries.get(name);
-      return entry?.enabled && (entry.definition.wants?.(type, payload) ?? true);
-    });
+    return (this.subscriptions.get(type) ?? []).filter((name) => this.entries.get(name)!.definition.wants?.(type, payload) ?? true);
+  }
+
+  /** The handler to run for a delivery, or null when the module is off or no longer handles the type. */
+  handlerFor(name: string, type: EventType): Handler<EventType> | null {
+    const entry = this.entries.get(name);
+    if (!entry?.enabled || !entry.instance) return null;
+    return (entry.instance.handlers as Record<string, Handler<EventType>>)[type] ?? null;
   }
 
   isEnabled(name: string): boolean {
@@ -181,9 +179,13 @@ export class ModuleRegistry {
     return this.entries.has(name);
   }
 
+  names(): string[] {
+    return this.definitions.map((definition) => definition.name);
+  }
+
   policyFor(name: string): DeliveryPolicy {
     const defaults = this.entries.get(name)?.definition.delivery ?? {};
-    return { ...this.deps.core.delivery, ...defaults, ...this.deps.core.deliveryOverrides[name] };
+    return { ...this.deps.core.delivery, ...defaults, ...this.deps.deliveryOverrides[name] };
   }
 
   /** Modules that run one delivery at a time in each hub (one browser, one audit). */
@@ -198,7 +200,7 @@ export class ModuleRegistry {
     );
   }
 
-  mountRoutes(router: import('express').Router): void {
+  mountRoutes(router: Router): void {
     for (const entry of this.entries.values()) entry.instance?.routes?.(router);
   }
 
@@ -206,14 +208,51 @@ export class ModuleRegistry {
     return [...this.entries.values()].map((entry) => this.status(entry));
   }
 
+  /** Unsubscribes everything, then stops the modules in reverse order. */
   async stop(): Promise<void> {
+    for (const entry of this.entries.values()) entry.enabled = false;
+    this.rebuildSubscriptions();
     for (const entry of [...this.entries.values()].reverse()) {
-      if (entry.enabled && entry.instance) entry.instance.unsubscribe(this.deps.bus.scopedTo(entry.definition.name));
-      entry.enabled = false;
       await entry.instance?.stop?.().catch((error: unknown) =>
         this.deps.logger.warn('module stop failed', { module: entry.definition.name, error: String(error) }),
       );
     }
+  }
+
+  private async contextFor(definition: AnyModuleDefinition, config: unknown): Promise<ModuleContext<unknown>> {
+    const logger = moduleLogger(this.deps.logger, definition.name);
+    const dataDir = path.join(this.deps.core.dataDir, 'modules', definition.name);
+    await mkdir(dataDir, { recursive: true });
+    return {
+      name: definition.name,
+      config,
+      core: this.deps.core,
+      logger,
+      db: this.deps.db,
+      dataDir,
+      http: (options) => this.deps.http(options, logger),
+      ownDelivery: (eventId) => this.deps.ownDelivery(eventId, definition.name),
+      publish: (type, payload, options) => this.deps.publish(definition.name, type, payload, options),
+    };
+  }
+
+  private rebuildSubscriptions(): void {
+    const table = new Map<EventType, string[]>();
+    for (const definition of this.definitions) {
+      if (!this.entries.get(definition.name)?.enabled) continue;
+      for (const type of definition.events as readonly EventType[]) table.set(type, [...(table.get(type) ?? []), definition.name]);
+    }
+    this.subscriptions = table;
+  }
+
+  private announce(entry: Entry): void {
+    this.deps.stream.emit({
+      kind: 'module.changed',
+      module: entry.definition.name,
+      enabled: entry.enabled,
+      reason: entry.reason,
+      at: new Date().toISOString(),
+    });
   }
 
   private entry(name: string): Entry {

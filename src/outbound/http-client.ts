@@ -1,5 +1,5 @@
 import axios, { type AxiosError, type AxiosInstance } from 'axios';
-import { DeliveryError, UpstreamError, parseRetryAfter } from '../delivery/errors.js';
+import { DeliveryError, UpstreamError, parseRetryAfter } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { HttpClientOptions } from '../module-system/contract.js';
@@ -35,6 +35,10 @@ export function toDeliveryError(service: string, error: AxiosError, redactor: Re
       retryAfterMs: parseRetryAfter(headers['retry-after'] as string | undefined),
     });
   }
-  const reason = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT' ? 'timed out' : error.code ?? error.message;
-  return new DeliveryError(redactor.redact(`${service} unreachable: ${reason}`), { code: error.code, cause: undefined });
+  const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
+  const reason = timedOut ? 'timed out' : error.code ?? error.message;
+  return new DeliveryError(redactor.redact(`${service} unreachable: ${reason}`), {
+    code: timedOut ? 'HUB_ERR_TIMEOUT' : 'HUB_ERR_UNREACHABLE',
+    ...(error.code ? { reason: error.code } : {}),
+  });
 }

@@ -1,8 +1,7 @@
 import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
-import { Batcher } from '../util/batcher.js';
-import { DELIVER_TASK, STORM_TASK } from '../delivery/jobs.js';
-import type { Db, Queryable } from './db.js';
+import type { Queryable } from './db.js';
+import { DELIVER_TASK, STORM_TASK } from './jobs.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
 export interface NewEvent {
@@ -44,38 +43,9 @@ export interface WriterOptions {
 }
 
 /**
- * Writes accepted events with group commit (see Batcher): one commit at a time, each carrying every request
- * that arrived while the previous one committed. Measured here with 16 connections: one commit at a time
- * took twice the requests per second of four at once, whose batches were a quarter the size.
- * A 200 is only given after the commit that holds the event, its deliveries and their jobs.
- */
-export class EventWriter {
-  private readonly batcher: Batcher<NewEvent, Accepted>;
-
-  constructor(db: Db, options: WriterOptions) {
-    this.batcher = new Batcher((events) =>
-      // Storm bookkeeping takes several statements that must commit together; everything else is one statement.
-      events.some((event) => event.fingerprint)
-        ? db.transaction((client) => writeEvents(client, events, options))
-        : writeEvents(db.pool, events, options),
-    );
-  }
-
-  accept(event: NewEvent): Promise<Accepted> {
-    return this.batcher.submit(event);
-  }
-
-  /** Idle means nothing waiting and nothing committing: used by shutdown to let accepted requests finish. */
-  get idle(): boolean {
-    return this.batcher.idle;
-  }
-}
-
-/**
  * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
  * it needs no explicit transaction: the events, their deliveries, the lifecycle rows and the queue jobs
- * commit together in one round trip. Also used by the delivery engine inside its own transaction, so a
- * finished check and the event announcing it commit together.
+ * commit together in one round trip. Called only through the event appender (src/events/appender.ts), the one door events enter by.
  */
 export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
   const results: Array<Accepted | undefined> = new Array(events.length);

@@ -1,5 +1,3 @@
-import type { CheckResult } from '../events/types.js';
-import type { ScheduledWork } from '../module-system/contract.js';
 import type { Db } from './db.js';
 
 /** Rows deleted per statement: short transactions, so ingest never waits long behind the prune. */
@@ -46,20 +44,4 @@ async function deleteInChunks(db: Db, sql: string, params: unknown[]): Promise<n
     total += result.rowCount ?? 0;
     if ((result.rowCount ?? 0) < CHUNK) return total;
   }
-}
-
-/** The core's hourly prune, as scheduled work (`core.prune`; SCHEDULE_CORE_PRUNE overrides or turns it off). */
-export function pruneSchedule(db: Db, retentionDays: number): ScheduledWork {
-  return {
-    name: 'prune',
-    cron: '17 * * * *',
-    async run(): Promise<CheckResult> {
-      const pruned = await pruneExpired(db, retentionDays);
-      const kept = retentionDays > 0 ? `events older than ${retentionDays} days` : 'no events (EVENT_RETENTION_DAYS=0 keeps them)';
-      return {
-        summary: `pruned ${pruned.events} events, ${pruned.keys} expired dedupe keys, ${pruned.runs} scheduled-run records; removes ${kept}`,
-        details: { ...pruned },
-      };
-    },
-  };
 }

@@ -1,10 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { DeliveryEngine } from '../../delivery/engine.js';
+import type { DeliveryStatus } from '../../events/types.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Db } from '../../store/db.js';
-import { findDeliveries, isUuid } from '../../store/events-repo.js';
-import { HubError, methodNotAllowed } from '../errors.js';
+import { HubError } from '../../errors.js';
+import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/deliveries-repo.js';
+import { methodNotAllowed } from '../errors.js';
 
 const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
 
@@ -92,13 +94,11 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
     .route('/api/v1/modules/:name/replay')
     .post(admin, async (req, res) => {
       const name = moduleName(req.params.name!);
-      const status = typeof req.query.status === 'string' ? req.query.status : 'dead';
+      const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
       if (!['dead', 'failed', 'skipped'].includes(status)) {
         throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed or skipped', [{ field: 'status', message: 'not replayable' }]);
       }
-      const ids = (await deps.db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [name, status])).rows.map(
-        (row) => row.id,
-      );
+      const ids = await deliveryIdsOf(deps.db, name, status);
       const replayed = ids.length > 0 ? await deps.db.transaction((client) => deps.engine.replay(client, ids)) : [];
       res.json({ module: name, replayed: replayed.length });
     })

@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import type { Db } from '../../store/db.js';
 import { findEvent } from '../../store/events-repo.js';
-import { HubError } from '../errors.js';
+import { HubError } from '../../errors.js';
 
 export function eventRoutes(db: Db): Router {
   const router = Router();

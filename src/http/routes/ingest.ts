@@ -3,7 +3,8 @@ import type { CoreConfig } from '../../config/config.js';
 import { INGEST_TYPES, ingestJsonSchema, type IngestType } from '../../events/schemas.js';
 import type { IngestService } from '../../ingest/ingest.js';
 import { validateAndEnrich } from '../../ingest/ingest.js';
-import { HubError, methodNotAllowed } from '../errors.js';
+import { HubError } from '../../errors.js';
+import { methodNotAllowed } from '../errors.js';
 import { jsonBody } from '../json-body.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import type { Logger } from '../logging/logger.js';
+import type { Db } from '../store/db.js';
+import { forgetReplica, recordHeartbeat, sweepDeadReplicas, unlockWorkers } from '../store/replicas-repo.js';
+
+const HEARTBEAT_MS = 5_000;
+/** A hub silent for this long is dead: its jobs are unlocked for the others (well inside the 30 s promise). */
+const DEAD_AFTER_SECONDS = 15;
+
+/**
+ * This hub among the replicas on one PostgreSQL: a heartbeat row naming the queue workers it locks jobs
+ * under, and the sweep that hands a dead hub's locked jobs to the living. Every hub sweeps; whichever
+ * notices first unlocks.
+ */
+export class Replicas {
+  readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly workerIds = new Set<string>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly logger: Logger,
+  ) {}
+
+  addWorker(id: string): void {
+    this.workerIds.add(id);
+  }
+
+  async start(): Promise<void> {
+    await this.beat();
+    this.timer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.timer.unref();
+  }
+
+  /**
+   * Unlocks whatever this hub still holds and leaves. graphile-worker 0.18 fails to hand back jobs of its
+   * local queue gracefully ("Cannot background something when the queue is already released") and relies on
+   * its forceful shutdown to unlock them; doing it here keeps the promise that the next hub runs them at once
+   * independent of that fallback. Locked, they would wait hours.
+   */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await unlockWorkers(this.db, [...this.workerIds]).catch(() => undefined);
+    await forgetReplica(this.db, this.instanceId).catch(() => undefined);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      await recordHeartbeat(this.db, this.instanceId, [...this.workerIds]);
+      const dead = await sweepDeadReplicas(this.db, DEAD_AFTER_SECONDS);
+      if (dead.length > 0) this.logger.warn('unlocked jobs of hubs that stopped answering', { hubs: dead });
+    } catch (error) {
+      this.logger.warn('heartbeat failed', { error: String(error) });
+    }
+  }
+}

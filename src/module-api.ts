@@ -1,0 +1,44 @@
+/**
+ * Everything a module may use of the core, in one place. Files under modules/ import the core through this
+ * file only (test/architecture.test.ts fails otherwise), so the core can change behind it.
+ */
+export { defineModule } from './module-system/contract.js';
+export type {
+  AnyModuleDefinition,
+  DeliveryContext,
+  Enablement,
+  Handler,
+  Handlers,
+  HttpClientOptions,
+  HubModule,
+  ModuleContext,
+  ModuleDefinition,
+  OwnDelivery,
+  Publish,
+  PublishOptions,
+  ScheduleContext,
+  ScheduledWork,
+} from './module-system/contract.js';
+
+export type { CheckFinished, CheckResult, DeliveryStatus, EventMap, EventType, HubEvent } from './events/types.js';
+export type { Deployment, ErrorReport, Importance, Recommendation } from './events/enrich.js';
+export type { ClusterHosts, ClusterName, CoreConfig } from './config/config.js';
+
+export {
+  DeliveryDeferral,
+  DeliveryError,
+  HubError,
+  UpstreamError,
+  codeForStatus,
+  isPermanentStatus,
+  parseRetryAfter,
+  type DeliveryCode,
+  type DeliveryErrorInfo,
+  type ErrorCode,
+} from './errors.js';
+
+export { envBool, envInt, envList, envString, envUrl, envUrlWithDefault, isHttpUrl } from './config/env.js';
+export type { Logger } from './logging/logger.js';
+export type { Db, Queryable } from './store/db.js';
+export type { Migration } from './store/migrate.js';
+export { isUuid } from './store/deliveries-repo.js';

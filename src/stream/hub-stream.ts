@@ -1,0 +1,92 @@
+import { EventEmitter } from 'eventemitter3';
+import type { DeliveryStatus, EventType } from '../events/types.js';
+import type { Logger } from '../logging/logger.js';
+
+/** An event was stored (ingested or derived) with the deliveries enqueued for it. */
+export interface EventAccepted {
+  kind: 'event.accepted';
+  eventId: string;
+  type: EventType;
+  parentId: string | null;
+  applicationName: string | null;
+  cluster: string | null;
+  deliveries: Array<{ id: string; module: string }>;
+  at: string;
+}
+
+/** A delivery's lifecycle moved: in progress, failed (with its next attempt), or an end. */
+export interface DeliveryChanged {
+  kind: 'delivery.changed';
+  deliveryId: string;
+  eventId: string;
+  eventType: EventType;
+  module: string;
+  status: DeliveryStatus;
+  attempts: number;
+  durationMs?: number;
+  at: string;
+  error?: string;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+/** A scheduled run started or ended. */
+export interface RunChanged {
+  kind: 'run.changed';
+  schedule: string;
+  firedAt: string;
+  status: RunStatus;
+  durationMs?: number;
+  at: string;
+  error?: string;
+}
+
+/** A module was turned on or off (at start or at run time). */
+export interface ModuleChanged {
+  kind: 'module.changed';
+  module: string;
+  enabled: boolean;
+  reason: string | null;
+  at: string;
+}
+
+export type HubHappening = EventAccepted | DeliveryChanged | RunChanged | ModuleChanged;
+export type HappeningKind = HubHappening['kind'];
+type Of<K extends HappeningKind> = Extract<HubHappening, { kind: K }>;
+
+/**
+ * One typed stream of what happens in this hub: the single source the status page, metrics and tests
+ * read, so none of them reaches into the delivery engine or the scheduler. Each listener is isolated:
+ * eventemitter3's emit() does not catch, and a page or a metric must never break a delivery.
+ */
+export class HubStream {
+  private readonly emitter = new EventEmitter();
+
+  constructor(private readonly logger: Logger) {}
+
+  emit(happening: HubHappening): void {
+    this.emitter.emit(happening.kind, happening);
+    this.emitter.emit('*', happening);
+  }
+
+  on<K extends HappeningKind>(kind: K, listener: (happening: Of<K>) => void): () => void {
+    return this.listen(kind, listener as (happening: HubHappening) => void);
+  }
+
+  /** Every happening, in order. */
+  onAny(listener: (happening: HubHappening) => void): () => void {
+    return this.listen('*', listener);
+  }
+
+  private listen(name: string, listener: (happening: HubHappening) => void): () => void {
+    const safe = (happening: HubHappening) => {
+      try {
+        listener(happening);
+      } catch (error) {
+        this.logger.error('stream listener failed', { kind: happening.kind, error: String(error) });
+      }
+    };
+    this.emitter.on(name, safe);
+    return () => this.emitter.off(name, safe);
+  }
+}
