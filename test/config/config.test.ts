@@ -1,5 +1,6 @@
 import { coreSecrets, parseCoreConfig } from '../../src/config/config.js';
-import { Hub, ConfigError } from '../../src/hub.js';
+import { ConfigError } from '../../src/errors.js';
+import { Hub } from '../../src/hub.js';
 import { MODULES } from '../../modules/index.js';
 
 describe('core configuration', () => {
@@ -83,5 +84,12 @@ describe('hub construction', () => {
     const [database] = MODULES;
     expect(() => new Hub({ env: {}, modules: [database!, database!] })).toThrow(/listed twice/);
     expect(() => new Hub({ env: {}, modules: [{ ...database!, name: 'odd', events: ['deploy' as never] }] })).toThrow(/unknown event type "deploy"/);
+  });
+
+  it('refuses a per-module delivery override naming no module, and accepts one that does', () => {
+    expect(() => new Hub({ env: { DELIVERY_MAX_ATTEMPTS_SLAK: '3' }, modules: MODULES })).toThrow(
+      /DELIVERY_MAX_ATTEMPTS_SLAK: no module of that name \(known: DATABASE, SLACK,/,
+    );
+    expect(() => new Hub({ env: { DELIVERY_MAX_ATTEMPTS_SLACK: '3' }, modules: MODULES })).not.toThrow();
   });
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { FakeSubscriber } from '../fakes/subscriber.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 import { createTestDatabase } from '../support/database.js';
 import { spawnHub } from '../support/process-hub.js';
 import { waitFor } from '../support/hub.js';

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '../../src/store/db.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 import { createTestDatabase } from '../support/database.js';
 import { waitFor } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/process-hub.js';
@@ -94,8 +94,6 @@ describe('two hub replicas on one PostgreSQL', () => {
   let replicaB: HubProcess;
   let receiverA: FakeSubscriber;
   let receiverB: FakeSubscriber;
-  /** The receiver whose calls hang (test b). */
-  let hanging: FakeSubscriber | undefined;
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -118,10 +116,6 @@ describe('two hub replicas on one PostgreSQL', () => {
       }
     }
     await pool?.close();
-    // The fake answers a stalled call from a timer even after it stops; let those run out rather than leave
-    // jest waiting on them (the survivor's takeover takes longer than this anyway).
-    const lastAnswer = Math.max(0, ...(hanging?.received ?? []).map((request) => request.at + HANG_MS));
-    if (lastAnswer > Date.now()) await new Promise((resolve) => setTimeout(resolve, lastAnswer - Date.now() + 50));
     for (const subscriber of subscribers) await subscriber.stop();
     await database?.drop();
     for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
@@ -169,7 +163,6 @@ describe('two hub replicas on one PostgreSQL', () => {
     expect(await replicaA.exited).toBe(0);
     const known = new Set((await pool.query<{ id: string }>('select id from hub_instances')).rows.map((row) => row.id));
     const receiverC = await newSubscriber();
-    hanging = receiverC;
     receiverC.stall(HANG_MS, 100);
     const replicaC = await startReplica('c', receiverC);
     // C's queue identities, from the heartbeat row it added: the jobs they lock are the ones C holds.

@@ -3,7 +3,7 @@ import { databaseModule } from '../../modules/database/index.js';
 import { webhookModule } from '../../modules/webhook/index.js';
 import { signBody } from '../../modules/webhook/index.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
-import { aspenDeployment, aspenRecommendation } from '../fixtures/aspen.js';
+import { aspenDeployment, aspenRecommendation } from '../support/aspen.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
 
 const ADMIN_TOKEN = 'test-admin-token-0123456789';

@@ -1,7 +1,5 @@
-import { backoffDelay } from '../../src/delivery/backoff.js';
-import { DeliveryError, UpstreamError, errorInfo, isPermanentStatus, parseRetryAfter } from '../../src/delivery/errors.js';
-import { errorFingerprint } from '../../src/ingest/ingest.js';
-import { jsonDepth } from '../../src/http/json-body.js';
+import { backoffDelay, decideRetry } from '../../src/delivery/retry-policy.js';
+import { DeliveryError, UpstreamError, errorInfo, isPermanentStatus, parseRetryAfter } from '../../src/errors.js';
 
 describe('backoff', () => {
   it('doubles per attempt with jitter between half and all of the step, capped', () => {
@@ -9,6 +7,36 @@ describe('backoff', () => {
     expect(backoffDelay(1, 1000, 60_000, () => 1)).toBe(1000);
     expect(backoffDelay(4, 1000, 60_000, () => 1)).toBe(8000);
     expect(backoffDelay(30, 1000, 60_000, () => 1)).toBe(60_000);
+  });
+});
+
+describe('the retry decision', () => {
+  const backoff = { baseMs: 1000, maxMs: 60_000 };
+  const now = Date.parse('2026-12-04T12:00:00Z');
+  const failed = (over: Partial<Parameters<typeof decideRetry>[0]> = {}) => ({
+    attempts: 1,
+    maxAttempts: 3,
+    deadline: new Date(now + 3_600_000),
+    permanent: false,
+    ...over,
+  });
+
+  it('gives a transient failure another attempt after its backoff', () => {
+    expect(decideRetry(failed({ attempts: 2 }), backoff, now, () => 1)).toEqual({ retry: true, at: new Date(now + 2000) });
+  });
+  it("waits exactly the upstream's Retry-After instead of the backoff", () => {
+    expect(decideRetry(failed({ retryAfterMs: 7000 }), backoff, now, () => 1)).toEqual({ retry: true, at: new Date(now + 7000) });
+  });
+  it('gives up at once on a permanent failure, whatever attempts are left', () => {
+    expect(decideRetry(failed({ permanent: true }), backoff, now)).toEqual({ retry: false, reason: 'permanent' });
+  });
+  it('gives up when the attempts are spent', () => {
+    expect(decideRetry(failed({ attempts: 3 }), backoff, now)).toEqual({ retry: false, reason: 'attempts exhausted' });
+  });
+  it('gives up when the next attempt would come after the deadline', () => {
+    const late = failed({ deadline: new Date(now + 1500), retryAfterMs: 2000 });
+    expect(decideRetry(late, backoff, now)).toEqual({ retry: false, reason: 'maximum age reached' });
+    expect(decideRetry({ ...late, retryAfterMs: 1000 }, backoff, now)).toEqual({ retry: true, at: new Date(now + 1000) });
   });
 });
 
@@ -29,35 +57,12 @@ describe('upstream errors', () => {
     expect(error.permanent).toBe(false);
     expect(error.message.length).toBeLessThan(600);
     expect(errorInfo(error)).toMatchObject({ status: 503, permanent: false });
-    expect(errorInfo(new DeliveryError('nope', { permanent: true, code: 'invalid_auth' }))).toEqual({
+    expect(errorInfo(new DeliveryError('nope', { permanent: true, code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'invalid_auth' }))).toEqual({
       message: 'nope',
-      code: 'invalid_auth',
+      code: 'HUB_ERR_UPSTREAM_AUTH',
+      reason: 'invalid_auth',
       permanent: true,
     });
-  });
-});
-
-describe('error fingerprints', () => {
-  const base = { applicationName: 'app', cluster: 'active' };
-  it('ignore numbers, durations, hex and uuids in the message', () => {
-    const a = errorFingerprint({ ...base, message: 'Timeout after 30s on pod web-7f9c8d6b5-x2k4q request 1234 id 550e8400-e29b-41d4-a716-446655440000' });
-    const b = errorFingerprint({ ...base, message: 'Timeout after 45 ms on pod web-1a2b3c4d5-x2k4q request 99 id 123e4567-e89b-12d3-a456-426614174000' });
-    expect(a).toBe(b);
-  });
-  it('differ by application, cluster and wording', () => {
-    const a = errorFingerprint({ ...base, message: 'disk full' });
-    expect(errorFingerprint({ ...base, cluster: 'stage', message: 'disk full' })).not.toBe(a);
-    expect(errorFingerprint({ ...base, applicationName: 'other', message: 'disk full' })).not.toBe(a);
-    expect(errorFingerprint({ ...base, message: 'disk empty' })).not.toBe(a);
-  });
-});
-
-describe('JSON depth', () => {
-  it('counts nesting outside strings only', () => {
-    expect(jsonDepth(Buffer.from('{"a":[{"b":1}]}'), 100)).toBe(3);
-    expect(jsonDepth(Buffer.from('{"a":"[[[[{{{{\\"[["}'), 100)).toBe(1);
-  });
-  it('stops counting once past the limit', () => {
-    expect(jsonDepth(Buffer.from('['.repeat(100_000)), 32)).toBe(33);
+    expect(errorInfo(new Error('plain'))).toEqual({ message: 'plain', code: 'HUB_ERR_FAILED' });
   });
 });

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { webhookModule } from '../../modules/webhook/index.js';
 import { defineModule } from '../../src/module-system/contract.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
 
 /**
@@ -17,18 +17,15 @@ function slowSerialModule(runMs: number) {
     events: ['deployment'],
     serial: true,
     create: () => ({
-      subscribe(bus) {
-        bus.on('deployment', async (event) => {
+      handlers: {
+        deployment: async (event) => {
           state.running += 1;
           state.mostAtOnce = Math.max(state.mostAtOnce, state.running);
           await new Promise((resolve) => setTimeout(resolve, runMs));
           state.running -= 1;
           state.finished.push(event.id);
           return { summary: 'done slowly', notify: false };
-        });
-      },
-      unsubscribe(bus) {
-        bus.off('deployment');
+        },
       },
     }),
   });

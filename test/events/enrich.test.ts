@@ -15,7 +15,7 @@ import {
   teamFromChannels,
 } from '../../src/events/enrich.js';
 import { deploymentSchema } from '../../src/events/schemas.js';
-import { aspenDeployment, HOSTS_ENV } from '../fixtures/aspen.js';
+import { aspenDeployment, HOSTS_ENV } from '../support/aspen.js';
 
 function config(env: Record<string, string> = HOSTS_ENV) {
   const parsed = parseCoreConfig(env);

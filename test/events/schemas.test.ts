@@ -1,5 +1,5 @@
 import { deploymentSchema, errorSchema, ingestJsonSchema } from '../../src/events/schemas.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 
 describe('the deployment schema', () => {
   it('accepts Aspen bodies with nulls, numeric replicas and fractional created', () => {

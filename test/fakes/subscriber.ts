@@ -20,6 +20,8 @@ export class FakeSubscriber {
   private readonly plans: Plan[] = [];
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
+  /** Stalled answers still due: cancelled on stop, so nothing outlives the fake. */
+  private readonly stalls = new Set<NodeJS.Timeout>();
 
   constructor() {
     this.server = http.createServer((req, res) => {
@@ -39,8 +41,13 @@ export class FakeSubscriber {
           res.writeHead(plan.status, { 'content-type': 'application/json', ...plan.headers });
           res.end(plan.body ?? JSON.stringify({ ok: plan.status < 300 }));
         };
-        if (plan.stallMs) setTimeout(answer, plan.stallMs);
-        else answer();
+        if (plan.stallMs) {
+          const timer = setTimeout(() => {
+            this.stalls.delete(timer);
+            answer();
+          }, plan.stallMs);
+          this.stalls.add(timer);
+        } else answer();
       });
     });
     this.server.on('connection', (socket) => {
@@ -72,6 +79,8 @@ export class FakeSubscriber {
   }
 
   async stop(): Promise<void> {
+    for (const timer of this.stalls) clearTimeout(timer);
+    this.stalls.clear();
     for (const socket of this.sockets) socket.destroy();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import request from 'supertest';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /** A deterministic generator, so a failure can be replayed. */

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { aspenDeployment, aspenError, HOSTS_ENV } from '../fixtures/aspen.js';
+import { aspenDeployment, aspenError, HOSTS_ENV } from '../support/aspen.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 describe('the ingest API', () => {

@@ -2,8 +2,8 @@ import request from 'supertest';
 import { databaseModule } from '../../modules/database/index.js';
 import { webhookModule } from '../../modules/webhook/index.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
-import { aspenDeployment, aspenError } from '../fixtures/aspen.js';
-import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
+import { aspenDeployment, aspenError } from '../support/aspen.js';
+import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../support/hub.js';
 
 describe('repeated requests', () => {
   let hub: TestHub;
@@ -31,7 +31,7 @@ describe('repeated requests', () => {
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.status).toBe('duplicate');
     await waitFor(async () => subscriber.eventIds().includes(first.body.id));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitForQuiet(hub);
     expect(subscriber.eventIds().filter((id) => id === first.body.id)).toHaveLength(1);
   });
 
@@ -78,7 +78,8 @@ describe('repeated requests', () => {
     expect(delivered[0]!.body.payload.message).toBe(messages[0]);
     expect(delivered[1]!.body.payload.repeats).toEqual({ count: 3, firstEventId: answers[0]!.id, windowSeconds: 2 });
     expect(delivered[1]!.body.payload.message).toMatch(/repeated 3 more times/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // No second follow-up is queued or running, and no delivery is left: the storm has been told once.
+    await waitForQuiet(hub);
     expect(errorsReceived()).toHaveLength(2);
   });
 

@@ -3,8 +3,8 @@ import { MODULES } from '../../modules/index.js';
 import { FakeDetectify } from '../fakes/detectify.js';
 import { FakeSlack } from '../fakes/slack.js';
 import { FakeUptimeRobot } from '../fakes/uptimerobot.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
-import { startPageServer, type PageServer } from '../modules/lighthouse/pages.js';
+import { aspenDeployment } from '../support/aspen.js';
+import { startPageServer, type PageServer } from './lighthouse/pages.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
 
 const UTR_KEY = 'u9999999-utr-key-for-the-pipeline';

@@ -7,7 +7,7 @@ import { databaseModule } from '../../modules/database/index.js';
 import { Hub } from '../../src/hub.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { Redactor } from '../../src/logging/redact.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 import { isAlive } from '../../src/util/processes.js';
 import { waitFor } from '../support/hub.js';
 import { spawnHub, type HubProcess } from '../support/process-hub.js';

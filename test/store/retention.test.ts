@@ -4,7 +4,7 @@ import { webhookModule } from '../../modules/webhook/index.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { pruneExpired } from '../../src/store/retention.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
-import { aspenDeployment } from '../fixtures/aspen.js';
+import { aspenDeployment } from '../support/aspen.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
 
 describe('pruning what the hub no longer needs', () => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { waitFor, type TestHub } from '../support/hub.js';
+import { waitFor, type TestHub } from './hub.js';
 
 /** A delivery as GET /api/v1/events/:id shows it. */
 export interface DeliveryJson {

@@ -76,3 +76,24 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
   }
   throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
 }
+
+/**
+ * Waits until the hub has nothing left to do: no delivery queued, running or waiting to retry, and no job
+ * in the queue (of `task` only, when given: a storm follow-up, a scheduled tick). Tests that assert
+ * "nothing more happens" wait for this rather than for a fixed time.
+ */
+export async function waitForQuiet(hub: TestHub, options: { task?: string; timeoutMs?: number } = {}): Promise<void> {
+  await waitFor(
+    async () => {
+      const pending = await hub.hub.db.query<{ deliveries: number; jobs: number }>(
+        `select (select count(*)::int from deliveries where status in ('queued', 'in_progress', 'failed')) as deliveries,
+                (select count(*)::int from graphile_worker.jobs where $1::text is null or task_identifier = $1) as jobs`,
+        [options.task ?? null],
+      );
+      const row = pending.rows[0]!;
+      return row.deliveries === 0 && row.jobs === 0;
+    },
+    options.timeoutMs ?? 15_000,
+    'a quiet hub',
+  );
+}

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { Batcher } from '../../src/util/batcher.js';
 
 /** A run function whose batches finish only when the test says so. */
@@ -67,13 +68,16 @@ describe('Batcher (group commit)', () => {
   });
 
   it('with lingerMs, an idle batcher waits that long for company, but not behind a running batch', async () => {
+    jest.useFakeTimers({ doNotFake: ['setImmediate'] });
     const { run, batches, finishNext } = controlledRun();
     const batcher = new Batcher(run, { lingerMs: 30 });
     const first = batcher.submit(1);
+    await jest.advanceTimersByTimeAsync(29);
     const second = batcher.submit(2);
     expect(batches).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 60));
+    await jest.advanceTimersByTimeAsync(1);
     expect(batches).toEqual([[1, 2]]);
+    jest.useRealTimers();
     const third = batcher.submit(3);
     finishNext();
     expect(await Promise.all([first, second])).toEqual([10, 20]);

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { aspenDeployment, HOSTS_ENV } from '../fixtures/aspen.js';
-import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
+import { startTestHub, waitFor, type TestHub } from '../../support/hub.js';
 
 describe('the deployment history API', () => {
   let hub: TestHub;

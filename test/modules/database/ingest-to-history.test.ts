@@ -1,7 +1,7 @@
 import request from 'supertest';
-import { aspenDeployment, HOSTS_ENV } from '../fixtures/aspen.js';
-import { databaseModule } from '../../modules/database/index.js';
-import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
+import { databaseModule } from '../../../modules/database/index.js';
+import { startTestHub, waitFor, type TestHub } from '../../support/hub.js';
 
 describe('a deployment PUT by Aspen', () => {
   let hub: TestHub;

@@ -3,9 +3,9 @@ import { databaseModule } from '../../../modules/database/index.js';
 import { detectifyModule } from '../../../modules/detectify/index.js';
 import { keyLabel } from '../../../modules/detectify/errors.js';
 import { FakeDetectify } from '../../fakes/detectify.js';
-import { aspenDeployment, HOSTS_ENV } from '../../fixtures/aspen.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
-import { finishedDelivery, putDeployment } from '../deliveries.js';
+import { finishedDelivery, putDeployment } from '../../support/deliveries.js';
 
 const KEY_ONE = 'dk1-4f3e2d1c0b9a8f7e6d5c4b3a29181716';
 const KEY_TWO = 'dk2-a1b2c3d4e5f60718293a4b5c6d7e8f90';
@@ -107,7 +107,8 @@ describe('detectify module in a running hub', () => {
       lastError: {
         message: `Detectify ${LABEL_ONE}, profile ddd444: Locked: the domain is not verified (423)`,
         status: 423,
-        code: 'DETECTIFY_DOMAIN_NOT_VERIFIED',
+        code: 'HUB_ERR_UPSTREAM',
+        reason: 'DETECTIFY_DOMAIN_NOT_VERIFIED',
         permanent: true,
       },
     });
@@ -125,7 +126,8 @@ describe('detectify module in a running hub', () => {
       lastError: {
         message: `Detectify ${LABEL_ONE}: Invalid API key (401) (meanwhile Detectify: started scan for ccc333)`,
         status: 401,
-        code: 'DETECTIFY_INVALID_KEY',
+        code: 'HUB_ERR_UPSTREAM_AUTH',
+        reason: 'DETECTIFY_INVALID_KEY',
         permanent: true,
       },
     });

@@ -1,4 +1,4 @@
-import { DeliveryError, UpstreamError } from '../../../src/delivery/errors.js';
+import { DeliveryError, UpstreamError } from '../../../src/errors.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { Redactor } from '../../../src/logging/redact.js';
 import { resolveDisabled } from '../../../src/module-system/registry.js';
@@ -32,11 +32,11 @@ describe('detectify: status codes', () => {
       expect(detectifyError('ctx', new UpstreamError('Detectify', status)).permanent).toBe(true);
     }
     const busy = detectifyError('Detectify key 1', new UpstreamError('Detectify', 503, { body: 'oops', retryAfterMs: 2000 }));
-    expect(busy).toMatchObject({ permanent: false, status: 503, retryAfterMs: 2000, code: 'DETECTIFY_SERVER_ERROR' });
+    expect(busy).toMatchObject({ permanent: false, status: 503, retryAfterMs: 2000, code: 'HUB_ERR_UPSTREAM', reason: 'DETECTIFY_SERVER_ERROR' });
     expect(busy.message).toBe('Detectify key 1: Internal Detectify error (503)');
     expect(detectifyError('ctx', new UpstreamError('Detectify', 429)).permanent).toBe(false);
-    const network = detectifyError('ctx', new DeliveryError('Detectify unreachable: ECONNREFUSED', { code: 'ECONNREFUSED' }));
-    expect(network).toMatchObject({ permanent: false, code: 'ECONNREFUSED', message: 'ctx: Detectify unreachable: ECONNREFUSED' });
+    const network = detectifyError('ctx', new DeliveryError('Detectify unreachable: ECONNREFUSED', { code: 'HUB_ERR_UNREACHABLE', reason: 'ECONNREFUSED' }));
+    expect(network).toMatchObject({ permanent: false, code: 'HUB_ERR_UNREACHABLE', reason: 'ECONNREFUSED', message: 'ctx: Detectify unreachable: ECONNREFUSED' });
   });
 
   it('names a key by position and a short hash, never by the key itself', () => {

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import winston from 'winston';
-import { DeliveryError } from '../../../src/delivery/errors.js';
+import { DeliveryError } from '../../../src/errors.js';
 import type { Deployment } from '../../../src/events/enrich.js';
 import { parseAllowedHostEntry } from '../../../modules/lighthouse/allow-list.js';
 import { auditDeployment, auditUrls, skipReason, type AuditDeploymentDeps } from '../../../modules/lighthouse/audit-deployment.js';
@@ -183,7 +183,8 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
     expect(failure).toBeInstanceOf(DeliveryError);
     expect(failure).toMatchObject({
       permanent: true,
-      code: 'LIGHTHOUSE_URL_REFUSED',
+      code: 'HUB_ERR_REFUSED',
+      reason: 'LIGHTHOUSE_URL_REFUSED',
       message: 'Lighthouse refused http://10.0.0.1/admin (host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS)',
     });
     expect(audited).toEqual([]);
@@ -199,7 +200,8 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
     const failure = await auditDeployment(deployment({ accessibilityUrls: [url] }), signal, deps()).catch((e) => e);
     expect(failure).toMatchObject({
       permanent: true,
-      code: 'LIGHTHOUSE_URL_REFUSED',
+      code: 'HUB_ERR_REFUSED',
+      reason: 'LIGHTHOUSE_URL_REFUSED',
       message: expect.stringContaining('redirected to host 169.254.169.254, which is not a cluster host'),
     });
     expect(await readdir(root)).toEqual([]);
@@ -215,7 +217,8 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
     const failure = await auditDeployment(deployment({ accessibilityUrls: [url] }), signal, deps()).catch((e) => e);
     expect(failure).toMatchObject({
       permanent: false,
-      code: 'LIGHTHOUSE_FAILED',
+      code: 'HUB_ERR_FAILED',
+      reason: 'LIGHTHOUSE_FAILED',
       message: 'Lighthouse could not audit https://app.example.test/ (ERRORED_DOCUMENT_REQUEST: Status code: 503)',
     });
   });
@@ -225,7 +228,8 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
     outcomes.set(slow, new AuditFailure('audit timed out after 60000 ms', 'TIMEOUT'));
     await expect(auditDeployment(deployment({ accessibilityUrls: [slow] }), signal, deps())).rejects.toMatchObject({
       permanent: false,
-      code: 'LIGHTHOUSE_TIMEOUT',
+      code: 'HUB_ERR_TIMEOUT',
+      reason: 'LIGHTHOUSE_TIMEOUT',
     });
 
     audited = [];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import request from 'supertest';
 import { databaseModule } from '../../../modules/database/index.js';
 import { lighthouseModule } from '../../../modules/lighthouse/index.js';
-import { aspenDeployment } from '../../fixtures/aspen.js';
+import { aspenDeployment } from '../../support/aspen.js';
 import { startTestHub, waitFor, type TestHub } from '../../support/hub.js';
 import { startPageServer, type PageServer } from './pages.js';
 
@@ -177,7 +177,7 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
     const delivery = await lighthouseDelivery(hub, eventId, 15_000);
 
     expect(delivery).toMatchObject({ status: 'dead', attempts: 1 });
-    expect(delivery.lastError).toMatchObject({ code: 'LIGHTHOUSE_URL_REFUSED', permanent: true });
+    expect(delivery.lastError).toMatchObject({ code: 'HUB_ERR_REFUSED', reason: 'LIGHTHOUSE_URL_REFUSED', permanent: true });
     const message = delivery.lastError!.message;
     expect(message).toContain('http://169.254.169.254/latest/meta-data/ (host 169.254.169.254 is not a cluster host');
     expect(message).toContain(`http://localhost:${pages.port}/good (host localhost:${pages.port} is not`);

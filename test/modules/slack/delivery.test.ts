@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { FakeSlack } from '../../fakes/slack.js';
-import { aspenDeployment, aspenError, aspenRecommendation } from '../../fixtures/aspen.js';
+import { aspenDeployment, aspenError, aspenRecommendation } from '../../support/aspen.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
 import { finishedDelivery, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
 
@@ -39,7 +39,8 @@ describe('Slack limits and failures', () => {
     expect(failed.detail).toMatchObject({
       message: 'Slack rate-limited chat.postMessage to #team-rate; retry after 1 s',
       status: 429,
-      code: 'ratelimited',
+      code: 'HUB_ERR_RATE_LIMITED',
+      reason: 'ratelimited',
       permanent: false,
     });
     const retryAt = Date.parse((failed.detail as { nextAttemptAt: string }).nextAttemptAt);
@@ -58,7 +59,8 @@ describe('Slack limits and failures', () => {
     expect(delivery).toMatchObject({ status: 'dead', attempts: 1 });
     expect(delivery.lastError).toEqual({
       message: 'Slack refused chat.postMessage to #nowhere: channel_not_found',
-      code: 'channel_not_found',
+      code: 'HUB_ERR_UPSTREAM',
+      reason: 'channel_not_found',
       permanent: true,
     });
     expect(fake.attempts('chat.postMessage').filter((call) => call.body.channel === '#nowhere')).toHaveLength(1);
@@ -66,12 +68,13 @@ describe('Slack limits and failures', () => {
 
   it.each(['is_archived', 'not_authed', 'account_inactive', 'token_revoked', 'missing_scope'])(
     'goes dead at once on %s',
-    async (code) => {
-      const channel = `#refused-${code.replace(/_/g, '-')}`;
-      fake.failChannel(channel, code);
-      const id = await put(hub, 'recommendation', aspenRecommendation({ message: `refused with ${code}`, slackChannels: channel }));
+    async (reason) => {
+      const channel = `#refused-${reason.replace(/_/g, '-')}`;
+      fake.failChannel(channel, reason);
+      const id = await put(hub, 'recommendation', aspenRecommendation({ message: `refused with ${reason}`, slackChannels: channel }));
       const delivery = await finishedDelivery(hub, id);
-      expect(delivery).toMatchObject({ status: 'dead', attempts: 1, lastError: { code, permanent: true } });
+      const code = reason === 'is_archived' ? 'HUB_ERR_UPSTREAM' : 'HUB_ERR_UPSTREAM_AUTH';
+      expect(delivery).toMatchObject({ status: 'dead', attempts: 1, lastError: { code, reason, permanent: true } });
     },
   );
 
@@ -81,7 +84,7 @@ describe('Slack limits and failures', () => {
     const id = await put(hub, 'deployment', aspenDeployment({ version: '5.0.3', slackChannels: '#team-a,#team-b' }));
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ status: 503, code: 'http_503', permanent: false });
+    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ status: 503, code: 'HUB_ERR_UPSTREAM', reason: 'http_503', permanent: false });
     expect((delivery.result as { details: { alreadyPosted: string[] } }).details.alreadyPosted).toHaveLength(2);
 
     const attempts = fake.attempts('chat.postMessage').filter((call) => JSON.stringify(call.body).includes(id));
@@ -171,7 +174,7 @@ describe('a token Slack does not accept', () => {
       expect(delivery).toMatchObject({
         status: 'dead',
         attempts: 1,
-        lastError: { code: 'invalid_auth', permanent: true },
+        lastError: { code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'invalid_auth', permanent: true },
       });
       expect(fake.attempts('chat.postMessage').every((call) => call.headers.authorization === `Bearer ${wrong}`)).toBe(true);
       const view = await request(hub.url).get(`/api/v1/events/${id}`).expect(200);

@@ -2,12 +2,12 @@ import request from 'supertest';
 import { databaseModule } from '../../../modules/database/index.js';
 import { slackModule } from '../../../modules/slack/index.js';
 import type { Env } from '../../../src/config/env.js';
-import { DeliveryError } from '../../../src/delivery/errors.js';
+import { DeliveryError } from '../../../src/errors.js';
 import { defineModule, type AnyModuleDefinition } from '../../../src/module-system/contract.js';
-import type { DeliveryView } from '../../../src/store/events-repo.js';
+import type { DeliveryView } from '../../../src/store/deliveries-repo.js';
 import type { FakeSlack } from '../../fakes/slack.js';
-import { HOSTS_ENV } from '../../fixtures/aspen.js';
-import { startTestHub, waitFor, type TestHub } from '../../support/hub.js';
+import { HOSTS_ENV } from '../../support/aspen.js';
+import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../../support/hub.js';
 
 export const TOKEN = 'xoxb-test-0000000000-secret';
 
@@ -43,20 +43,11 @@ export async function eventView(hub: TestHub, id: string): Promise<{ deliveries:
 }
 
 /**
- * Waits until no delivery is pending in the hub. A test that scripts the fake's next answer must start
- * from quiet: an earlier test's late reply or root update would otherwise take the scripted answer.
+ * A test that scripts the fake's next answer must start from quiet: an earlier test's late reply or root
+ * update would otherwise take the scripted answer.
  */
-export async function quiesce(hub: TestHub, timeoutMs = 15_000): Promise<void> {
-  await waitFor(
-    async () => {
-      const pending = await hub.hub.db.query<{ n: number }>(
-        `select count(*)::int as n from deliveries where status in ('queued', 'in_progress', 'failed')`,
-      );
-      return pending.rows[0]!.n === 0;
-    },
-    timeoutMs,
-    'no pending deliveries',
-  );
+export function quiesce(hub: TestHub, timeoutMs = 15_000): Promise<void> {
+  return waitForQuiet(hub, { task: 'deliver', timeoutMs });
 }
 
 /** Waits until the module's delivery of the event has ended (succeeded, dead or skipped) and returns it. */
@@ -98,12 +89,7 @@ export const monitorModule = defineModule({
   description: 'test module reporting a monitor',
   events: ['deployment'],
   create: () => ({
-    subscribe(bus) {
-      bus.on('deployment', () => ({ summary: 'Monitoring https://x' }));
-    },
-    unsubscribe(bus) {
-      bus.off('deployment');
-    },
+    handlers: { deployment: () => ({ summary: 'Monitoring https://x' }) },
   }),
 });
 
@@ -113,13 +99,10 @@ export const brokenScannerModule = defineModule({
   description: 'test module whose key was revoked',
   events: ['deployment'],
   create: () => ({
-    subscribe(bus) {
-      bus.on('deployment', () => {
-        throw new DeliveryError('scanner key <revoked>', { permanent: true, code: 'KEY_REVOKED' });
-      });
-    },
-    unsubscribe(bus) {
-      bus.off('deployment');
+    handlers: {
+      deployment: () => {
+        throw new DeliveryError('scanner key <revoked>', { permanent: true, code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'KEY_REVOKED' });
+      },
     },
   }),
 });

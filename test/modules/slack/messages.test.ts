@@ -12,7 +12,7 @@ import {
   historyUrl,
   withStatusLine,
 } from '../../../modules/slack/messages.js';
-import { aspenDeployment, aspenError, aspenRecommendation, HOSTS_ENV } from '../../fixtures/aspen.js';
+import { aspenDeployment, aspenError, aspenRecommendation, HOSTS_ENV } from '../../support/aspen.js';
 
 const config = (() => {
   const parsed = parseCoreConfig(HOSTS_ENV);

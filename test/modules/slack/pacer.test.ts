@@ -1,27 +1,36 @@
+import { jest } from '@jest/globals';
 import { ChannelPacer } from '../../../modules/slack/pacer.js';
-import { DeliveryError } from '../../../src/delivery/errors.js';
+import { DeliveryError } from '../../../src/errors.js';
 
+/** Records which tasks have started; time is jest's fake clock, moved by the test alone. */
 function recorder() {
-  const starts: Array<{ label: string; at: number }> = [];
-  const origin = Date.now();
+  const started: string[] = [];
   return {
-    starts,
+    started,
     task: (label: string, result: () => Promise<unknown> = async () => label) => async () => {
-      starts.push({ label, at: Date.now() - origin });
+      started.push(label);
       return result();
     },
   };
 }
 
 describe('pacing posts per channel', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
   it('spaces calls to one channel by the interval, in order', async () => {
     const pacer = new ChannelPacer(60);
-    const { starts, task } = recorder();
-    const results = await Promise.all([pacer.run('#a', task('1')), pacer.run('#a', task('2')), pacer.run('#a', task('3'))]);
-    expect(results).toEqual(['1', '2', '3']);
-    expect(starts.map((start) => start.label)).toEqual(['1', '2', '3']);
-    expect(starts[1]!.at - starts[0]!.at).toBeGreaterThanOrEqual(55);
-    expect(starts[2]!.at - starts[1]!.at).toBeGreaterThanOrEqual(55);
+    const { started, task } = recorder();
+    const results = Promise.all([pacer.run('#a', task('1')), pacer.run('#a', task('2')), pacer.run('#a', task('3'))]);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['1']);
+    await jest.advanceTimersByTimeAsync(59);
+    expect(started).toEqual(['1']);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(started).toEqual(['1', '2']);
+    await jest.advanceTimersByTimeAsync(60);
+    expect(started).toEqual(['1', '2', '3']);
+    expect(await results).toEqual(['1', '2', '3']);
   });
 
   it('with pacing off, runs calls to one channel side by side', async () => {
@@ -34,38 +43,50 @@ describe('pacing posts per channel', () => {
       await new Promise((resolve) => setTimeout(resolve, 30));
       running -= 1;
     };
-    await Promise.all([pacer.run('#a', slow()), pacer.run('#a', slow()), pacer.run('#a', slow())]);
+    const all = Promise.all([pacer.run('#a', slow()), pacer.run('#a', slow()), pacer.run('#a', slow())]);
+    await jest.advanceTimersByTimeAsync(30);
+    await all;
     expect(most).toBe(3);
   });
 
   it('does not make one channel wait for another', async () => {
     const pacer = new ChannelPacer(200);
-    const { starts, task } = recorder();
-    await Promise.all([pacer.run('#a', task('a')), pacer.run('#b', task('b')), pacer.run('#c', task('c'))]);
-    expect(Math.max(...starts.map((start) => start.at))).toBeLessThan(100);
+    const { started, task } = recorder();
+    void pacer.run('#a', task('a1'));
+    void pacer.run('#a', task('a2'));
+    void pacer.run('#b', task('b'));
+    void pacer.run('#c', task('c'));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(started).toEqual(['a1', 'b', 'c']);
+    await jest.advanceTimersByTimeAsync(200);
+    expect(started).toEqual(['a1', 'b', 'c', 'a2']);
   });
 
   it("holds a channel for a 429's Retry-After, and keeps going after a failure", async () => {
     const pacer = new ChannelPacer(10);
-    const { starts, task } = recorder();
+    const { started, task } = recorder();
     const limited = pacer.run('#a', task('limited', async () => {
       throw new DeliveryError('rate limited', { retryAfterMs: 150 });
     }));
     const next = pacer.run('#a', task('next'));
     await expect(limited).rejects.toThrow('rate limited');
+    await jest.advanceTimersByTimeAsync(149);
+    expect(started).toEqual(['limited']);
+    await jest.advanceTimersByTimeAsync(1);
     await expect(next).resolves.toBe('next');
-    expect(starts[1]!.at - starts[0]!.at).toBeGreaterThanOrEqual(140);
   });
 
   it('skips a task whose delivery gave up while it waited for its turn', async () => {
     const pacer = new ChannelPacer(50);
     const controller = new AbortController();
-    const { starts, task } = recorder();
+    const { started, task } = recorder();
     const first = pacer.run('#a', task('first'));
     const second = pacer.run('#a', task('second'), controller.signal);
+    const secondOutcome = second.catch((error: Error) => error.message);
     controller.abort();
     await first;
-    await expect(second).rejects.toThrow("gave up waiting for #a's turn");
-    expect(starts.map((start) => start.label)).toEqual(['first']);
+    await jest.advanceTimersByTimeAsync(50);
+    expect(await secondOutcome).toBe("gave up waiting for #a's turn");
+    expect(started).toEqual(['first']);
   });
 });

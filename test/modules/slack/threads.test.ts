@@ -1,7 +1,7 @@
 import { defineModule } from '../../../src/module-system/contract.js';
-import { DeliveryError } from '../../../src/delivery/errors.js';
+import { DeliveryError } from '../../../src/errors.js';
 import { FakeSlack, type FakeMessage } from '../../fakes/slack.js';
-import { aspenDeployment, aspenError } from '../../fixtures/aspen.js';
+import { aspenDeployment, aspenError } from '../../support/aspen.js';
 import { createTestDatabase } from '../../support/database.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
 import { brokenScannerModule, checkDeliveries, eventView, finishedDelivery, monitorModule, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
@@ -119,12 +119,7 @@ describe('outcomes that need no thread or arrive twice', () => {
     description: 'test module that reports on errors',
     events: ['error'],
     create: () => ({
-      subscribe(bus) {
-        bus.on('error', () => ({ summary: 'Seen the error' }));
-      },
-      unsubscribe(bus) {
-        bus.off('error');
-      },
+      handlers: { error: () => ({ summary: 'Seen the error' }) },
     }),
   });
 
@@ -163,7 +158,7 @@ describe('outcomes that need no thread or arrive twice', () => {
     const [check] = await checkDeliveries(hub, id, 1);
     expect(check).toMatchObject({ status: 'succeeded', result: { summary: 'replied in 1 thread' } });
     expect(check!.attempts).toBeGreaterThanOrEqual(2);
-    expect(check!.lifecycle.map((step) => step.detail)).toContainEqual(expect.objectContaining({ code: 'http_503', status: 503 }));
+    expect(check!.lifecycle.map((step) => step.detail)).toContainEqual(expect.objectContaining({ code: 'HUB_ERR_UPSTREAM', reason: 'http_503', status: 503 }));
 
     const root = fake.roots('#alvares-test').find((candidate) => JSON.stringify(candidate.blocks).includes(id))!;
     expect(fake.replies(root).map((reply) => reply.text)).toEqual(['✅ test-monitor: Monitoring https://x']);
@@ -193,14 +188,11 @@ describe('threads kept in PostgreSQL', () => {
       description: 'test module that succeeds on its retry',
       events: ['deployment'],
       create: () => ({
-        subscribe(bus) {
-          bus.on('deployment', (_event, delivery) => {
+        handlers: {
+          deployment: (_event, delivery) => {
             if (delivery.attempt === 1) throw new DeliveryError('not yet', { retryAfterMs: 1500 });
             return { summary: 'Monitoring after restart' };
-          });
-        },
-        unsubscribe(bus) {
-          bus.off('deployment');
+          },
         },
       }),
     });

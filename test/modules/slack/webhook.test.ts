@@ -2,7 +2,7 @@ import request from 'supertest';
 import { databaseModule } from '../../../modules/database/index.js';
 import { slackModule } from '../../../modules/slack/index.js';
 import { FakeSlack } from '../../fakes/slack.js';
-import { aspenDeployment, aspenRecommendation, HOSTS_ENV } from '../../fixtures/aspen.js';
+import { aspenDeployment, aspenRecommendation, HOSTS_ENV } from '../../support/aspen.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
 import { checkDeliveries, eventView, finishedDelivery, monitorModule, put } from './helpers.js';
 
@@ -66,7 +66,7 @@ describe('posting through the incoming webhook (no token)', () => {
     const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'hooked and limited', slackChannels: '#team-hook' }));
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ status: 429, code: 'rate_limited', permanent: false });
+    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ status: 429, code: 'HUB_ERR_RATE_LIMITED', reason: 'rate_limited', permanent: false });
     const posts = fake.webhookPosts().filter((post) => post.body.text === 'Recommendation: hooked and limited');
     expect(posts.map((post) => post.status)).toEqual([429, 200]);
   });
@@ -78,7 +78,7 @@ describe('posting through the incoming webhook (no token)', () => {
     expect(delivery).toMatchObject({
       status: 'dead',
       attempts: 1,
-      lastError: { message: 'Slack webhook refused the message to #gone: channel_not_found', status: 404, code: 'channel_not_found', permanent: true },
+      lastError: { message: 'Slack webhook refused the message to #gone: channel_not_found', status: 404, code: 'HUB_ERR_UPSTREAM', reason: 'channel_not_found', permanent: true },
     });
     // The webhook URL is a secret: it appears nowhere in what the hub shows.
     const view = await eventView(hub, id);

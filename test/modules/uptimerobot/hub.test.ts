@@ -2,9 +2,9 @@ import request from 'supertest';
 import { databaseModule } from '../../../modules/database/index.js';
 import { uptimerobotModule } from '../../../modules/uptimerobot/index.js';
 import { FakeUptimeRobot } from '../../fakes/uptimerobot.js';
-import { aspenDeployment, HOSTS_ENV } from '../../fixtures/aspen.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
-import { finishedDelivery, putDeployment } from '../deliveries.js';
+import { finishedDelivery, putDeployment } from '../../support/deliveries.js';
 
 const API_KEY = 'u1234567-utr-secret-key-for-tests';
 const MONITOR_URL = 'https://app.example.test/kth-azure-app/_monitor';
@@ -163,7 +163,7 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
     expect(delivery).toMatchObject({
       status: 'dead',
       attempts: 1,
-      lastError: { message: 'UptimeRobot getMonitors failed: invalid_parameter (api_key)', code: 'UTR_AUTH', permanent: true },
+      lastError: { message: 'UptimeRobot getMonitors failed: invalid_parameter (api_key)', code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'UTR_AUTH', permanent: true },
     });
     expect(fake.calls('newMonitor')).toHaveLength(0);
     expect(JSON.stringify(event)).not.toContain(API_KEY);

@@ -6,7 +6,7 @@ import { uptimerobotModule } from '../../../modules/uptimerobot/index.js';
 import { statFailError, type UtrAlertContact } from '../../../modules/uptimerobot/client.js';
 import { uptimerobotConfigSchema, uptimerobotEnablement } from '../../../modules/uptimerobot/config.js';
 import { decideMonitoring, editFields, monitorFields, selectAlertContact } from '../../../modules/uptimerobot/monitor.js';
-import { aspenDeployment, HOSTS_ENV } from '../../fixtures/aspen.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
 
 const core = (() => {
   const parsed = parseCoreConfig(HOSTS_ENV);
@@ -109,7 +109,8 @@ describe('uptimerobot: stat fail answers', () => {
   it('treats a rejected api_key as permanent and never echoes the passed value', () => {
     const error = statFailError('getMonitors', { type: 'invalid_parameter', parameter_name: 'api_key' });
     expect(error.permanent).toBe(true);
-    expect(error.code).toBe('UTR_AUTH');
+    expect(error.code).toBe('HUB_ERR_UPSTREAM_AUTH');
+    expect(error.reason).toBe('UTR_AUTH');
     expect(error.message).toBe('UptimeRobot getMonitors failed: invalid_parameter (api_key)');
   });
 

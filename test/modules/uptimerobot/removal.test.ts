@@ -2,9 +2,9 @@ import request from 'supertest';
 import { databaseModule } from '../../../modules/database/index.js';
 import { uptimerobotModule } from '../../../modules/uptimerobot/index.js';
 import { FakeUptimeRobot } from '../../fakes/uptimerobot.js';
-import { aspenDeployment, HOSTS_ENV } from '../../fixtures/aspen.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
 import { startTestHub, type TestHub } from '../../support/hub.js';
-import { finishedDelivery, putDeployment } from '../deliveries.js';
+import { finishedDelivery, putDeployment } from '../../support/deliveries.js';
 
 const API_KEY = 'u7654321-utr-other-key-for-tests';
 const MONITOR_URL = 'https://app.example.test/kth-azure-app/_monitor';
