@@ -43,7 +43,7 @@ export interface StoredModuleConfig {
   updatedAt: string;
 }
 
-export async function storedModuleConfigs(db: Queryable): Promise<StoredModuleConfig[]> {
+export async function storedModuleConfigs(db: Db): Promise<StoredModuleConfig[]> {
   const rows = await db.query<{ module: string; overrides: Record<string, string | null>; version: string; updated_at: Date }>(
     'select module, overrides, version, updated_at from ops_module_config order by module',
   );
@@ -60,32 +60,30 @@ export interface ConfigChange {
   requestId: string | null;
 }
 
-/** Stores (or with `overrides: null` removes) a module's run-time config and records the change, in the caller's transaction. */
+/**
+ * Stores (or with `overrides: null` removes) a module's run-time config and records the change, in the
+ * caller's transaction. The stored version is the change's id: unique for ever, so a replica that missed a
+ * reset and the set after it still sees a version it has not applied.
+ */
 export async function writeModuleConfig(
   client: Queryable,
   change: { module: string; overrides: Record<string, string | null> | null; keys: string[]; hub: string; requestId: string | null },
 ): Promise<ConfigChange> {
+  const action = change.overrides === null ? 'reset' : 'set';
+  const row = await client.query<{ id: string; at: Date }>(
+    `insert into ops_config_changes (module, action, keys, hub, request_id) values ($1, $2, $3, $4, $5) returning id, at`,
+    [change.module, action, change.keys, change.hub, change.requestId],
+  );
+  const id = Number(row.rows[0]!.id);
   if (change.overrides === null) await client.query('delete from ops_module_config where module = $1', [change.module]);
   else {
     await client.query(
-      `insert into ops_module_config (module, overrides) values ($1, $2)
-       on conflict (module) do update set overrides = excluded.overrides, version = ops_module_config.version + 1, updated_at = now()`,
-      [change.module, JSON.stringify(change.overrides)],
+      `insert into ops_module_config (module, overrides, version) values ($1, $2, $3)
+       on conflict (module) do update set overrides = excluded.overrides, version = excluded.version, updated_at = now()`,
+      [change.module, JSON.stringify(change.overrides), id],
     );
   }
-  const row = await client.query<{ id: string; at: Date }>(
-    `insert into ops_config_changes (module, action, keys, hub, request_id) values ($1, $2, $3, $4, $5) returning id, at`,
-    [change.module, change.overrides === null ? 'reset' : 'set', change.keys, change.hub, change.requestId],
-  );
-  return {
-    id: Number(row.rows[0]!.id),
-    module: change.module,
-    at: row.rows[0]!.at.toISOString(),
-    action: change.overrides === null ? 'reset' : 'set',
-    keys: change.keys,
-    hub: change.hub,
-    requestId: change.requestId,
-  };
+  return { id, module: change.module, at: row.rows[0]!.at.toISOString(), action, keys: change.keys, hub: change.hub, requestId: change.requestId };
 }
 
 export async function configChanges(db: Db, options: { module?: string; limit: number }): Promise<ConfigChange[]> {
