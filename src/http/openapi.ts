@@ -1,4 +1,4 @@
-import type { Express } from 'express';
+import type { Application } from 'express';
 import { z } from 'zod';
 import { routeDocOf, type RouteDoc } from './route-docs.js';
 
@@ -18,7 +18,7 @@ interface LayerLike {
  * Every route and method the app really mounts, found by walking express's router stack (routers mounted
  * at the root, and routers inside those). `.all(...)` catch-alls (405 answers) are not routes of their own.
  */
-export function mountedRoutes(app: Express): MountedRoute[] {
+export function mountedRoutes(app: Application): MountedRoute[] {
   const found: MountedRoute[] = [];
   const walk = (stack: LayerLike[]) => {
     for (const layer of stack) {
@@ -115,7 +115,7 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
 }
 
 /** The OpenAPI 3.1 document of every documented route the app mounts. */
-export function openApiDocument(app: Express, info: { version: string; serverUrl: string }): Record<string, unknown> {
+export function openApiDocument(app: Application, info: { version: string; serverUrl: string }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of mountedRoutes(app)) {
     if (!route.doc) continue;

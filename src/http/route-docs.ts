@@ -38,8 +38,11 @@ export function routeDocOf(handler: unknown): RouteDoc | undefined {
   return typeof handler === 'function' ? (handler as Documented)[ROUTE_DOC] : undefined;
 }
 
-/** The route's documentation, and the validation of what it documents (query and body). */
-export function doc(spec: RouteDoc): RequestHandler[] {
+/**
+ * The route's documentation, and the validation of what it documents (query and body; a body is parsed
+ * first with the hub's JSON parser). One handler, so express's types still reach the handlers after it.
+ */
+export function doc(spec: RouteDoc): RequestHandler {
   const validate: Documented = (req, res, next) => {
     if (spec.query) {
       const parsed = spec.query.safeParse(req.query ?? {});
@@ -53,6 +56,25 @@ export function doc(spec: RouteDoc): RequestHandler[] {
     }
     next();
   };
-  validate[ROUTE_DOC] = spec;
-  return spec.body ? [...jsonBody(), validate] : [validate];
+  if (!spec.body) {
+    validate[ROUTE_DOC] = spec;
+    return validate;
+  }
+  const chain = [...jsonBody(), validate];
+  const documented: Documented = (req, res, next) => {
+    let index = 0;
+    const step = (error?: unknown): void => {
+      if (error) return next(error);
+      const handler = chain[index++];
+      if (!handler) return next();
+      try {
+        void handler(req, res, step);
+      } catch (thrown) {
+        next(thrown);
+      }
+    };
+    step();
+  };
+  documented[ROUTE_DOC] = spec;
+  return documented;
 }

@@ -51,7 +51,8 @@ export class ModuleConfigControl {
 
   constructor(
     private readonly deps: {
-      db: Db;
+      /** The store, once open. */
+      db: () => Db;
       env: Env;
       definitions: readonly AnyModuleDefinition[];
       redactor: Redactor;
@@ -62,7 +63,7 @@ export class ModuleConfigControl {
 
   /** Before the modules start: their configs with what was set at run time, so they start with it. */
   async initialConfigs(configs: Map<string, unknown>): Promise<void> {
-    for (const stored of await storedModuleConfigs(this.deps.db)) {
+    for (const stored of await storedModuleConfigs(this.deps.db())) {
       const definition = this.deps.definitions.find((candidate) => candidate.name === stored.module);
       if (!definition) continue;
       const parsed = this.parse(definition, stored.overrides);
@@ -93,7 +94,7 @@ export class ModuleConfigControl {
 
   async view(name: string): Promise<ModuleConfigView> {
     const definition = this.definition(name);
-    const stored = (await storedModuleConfigs(this.deps.db)).find((row) => row.module === name);
+    const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
     const values = this.effective(definition, stored?.overrides ?? {});
     const secrets = this.secretKeys(definition, values);
     return {
@@ -115,7 +116,7 @@ export class ModuleConfigControl {
     if (unknown.length > 0) {
       throw new HubError('HUB_ERR_VALIDATION', `invalid configuration of ${name}: ${unknown.join(', ')}`, unknown.map((field) => ({ field, message: `not a setting of ${name}; settings: ${keys.join(', ')}` })));
     }
-    const stored = (await storedModuleConfigs(this.deps.db)).find((row) => row.module === name);
+    const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
     const before = this.effective(definition, stored?.overrides ?? {});
     const secrets = this.secretKeys(definition, before);
     const overrides: Overrides = {};
@@ -133,7 +134,7 @@ export class ModuleConfigControl {
   /** Back to the environment's values. */
   async reset(name: string, requestId: string | null): Promise<{ change: ConfigChange; config: ModuleConfigView }> {
     const definition = this.definition(name);
-    const stored = (await storedModuleConfigs(this.deps.db)).find((row) => row.module === name);
+    const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
     const parsed = this.parse(definition, {});
     if (!parsed.ok) throw parsed.error;
     return this.write(definition, null, Object.keys(stored?.overrides ?? {}).sort(), parsed.config, requestId);
@@ -141,7 +142,7 @@ export class ModuleConfigControl {
 
   changes(name: string | undefined, limit: number): Promise<ConfigChange[]> {
     if (name !== undefined) this.definition(name);
-    return configChanges(this.deps.db, { module: name, limit });
+    return configChanges(this.deps.db(), { module: name, limit });
   }
 
   /** Applies what PostgreSQL holds wherever this hub is behind; one pass at a time. */
@@ -151,7 +152,7 @@ export class ModuleConfigControl {
       if (!registry) return;
       let stored: StoredModuleConfig[];
       try {
-        stored = await storedModuleConfigs(this.deps.db);
+        stored = await storedModuleConfigs(this.deps.db());
       } catch (error) {
         this.deps.logger.warn('could not read module configuration', { error: String(error) });
         return;
@@ -180,7 +181,7 @@ export class ModuleConfigControl {
 
   private async write(definition: AnyModuleDefinition, overrides: Overrides | null, keys: string[], config: unknown, requestId: string | null) {
     const registry = this.requireRegistry();
-    const change = await this.deps.db.transaction(async (client) => {
+    const change = await this.deps.db().transaction(async (client) => {
       const written = await writeModuleConfig(client, { module: definition.name, overrides, keys, hub: this.deps.hubId(), requestId });
       this.remember(definition, config);
       try {
