@@ -190,13 +190,13 @@ export class HubMetrics {
     };
     this.addGauge({
       name: 'alvares_queue_depth',
-      help: 'Deliveries due now and not yet taken by any hub, by module (shared by all replicas).',
+      help: 'Deliveries due now and not yet started by any hub, by module (shared by all replicas).',
       labelNames: ['module'],
       read: () => perModule((row) => row.depth),
     });
     this.addGauge({
       name: 'alvares_queue_oldest_age_seconds',
-      help: 'How long the oldest delivery due and not yet taken has waited, by module.',
+      help: 'How long the oldest delivery due and not yet started has waited, by module.',
       labelNames: ['module'],
       read: () => perModule((row) => row.oldestAgeSeconds),
     });
