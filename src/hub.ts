@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Express } from 'express';
 import { coreSecrets, parseCoreConfig, type CoreConfig } from './config/config.js';
 import { parseOpsConfig, type OpsConfig } from './config/ops-config.js';
 import type { Env } from './config/env.js';
@@ -114,6 +114,11 @@ export class Hub {
   get registry(): ModuleRegistry {
     if (!this.registryHandle) throw new Error('hub not started');
     return this.registryHandle;
+  }
+
+  /** The express app serving requests, once started. */
+  get app(): Express | null {
+    return this.server.attached;
   }
 
   /** The URL the hub listens on (with the real port when PORT=0). */

@@ -205,7 +205,7 @@ export class ModuleConfigControl {
 
   private parse(definition: AnyModuleDefinition, overrides: Overrides): { ok: true; config: unknown } | { ok: false; error: HubError } {
     if (!definition.configSchema) return { ok: true, config: {} };
-    const parsed = definition.configSchema.safeParse(this.effective(definition, overrides));
+    const parsed = definition.configSchema.safeParse(present(this.effective(definition, overrides)));
     return parsed.success ? { ok: true, config: parsed.data } : { ok: false, error: validationError(parsed.error, `configuration of ${definition.name}`) };
   }
 
@@ -232,7 +232,7 @@ export class ModuleConfigControl {
   }
 
   private safeConfig(definition: AnyModuleDefinition, values: Record<string, string | null>): unknown {
-    const parsed = definition.configSchema?.safeParse(Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null)));
+    const parsed = definition.configSchema?.safeParse(present(values));
     return parsed?.success ? parsed.data : undefined;
   }
 
@@ -246,4 +246,9 @@ export class ModuleConfigControl {
     if (!this.registry) throw new HubError('HUB_ERR_UNAVAILABLE', 'the hub is starting');
     return this.registry;
   }
+}
+
+/** Unset keys are absent, as in the environment. */
+function present(values: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null));
 }
