@@ -22,6 +22,8 @@ export function httpMetrics(observer: HttpObserver | undefined, logger: Logger):
       const route = routeLabel(req);
       const method = METHODS.has(req.method) ? req.method : 'OTHER';
       observer?.observeHttp(route, method, res.statusCode, seconds);
+      // Checked first: at the usual info level this costs nothing per request.
+      if (!logger.isLevelEnabled('http')) return;
       logger.http('request', {
         method,
         route,
