@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import { Router, type Express } from 'express';
 import { coreSecrets, parseCoreConfig, type CoreConfig } from './config/config.js';
+import { parseOpsConfig, type OpsConfig } from './config/ops-config.js';
 import type { Env } from './config/env.js';
 import { Deliverer } from './delivery/deliverer.js';
 import { DeliveryEngine } from './delivery/engine.js';
@@ -9,16 +10,20 @@ import { buildApp } from './http/app.js';
 import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
+import { metricsRoutes } from './http/routes/metrics.js';
+import { opsRoutes } from './http/routes/ops.js';
 import { ingestRoutes } from './http/routes/ingest.js';
 import { scheduleRoutes } from './http/routes/schedules.js';
 import { HubServer } from './http/server.js';
 import { IngestService } from './ingest/ingest.js';
 import { stormFollowUpTask } from './ingest/storms.js';
+import type { AnyLogLevel } from './logging/levels.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
 import type { AnyModuleDefinition } from './module-system/contract.js';
 import { resolveDeliveryOverrides } from './module-system/overrides.js';
 import { ModuleRegistry, parseModuleConfigs, validateDefinitions } from './module-system/registry.js';
+import { Operations } from './ops/operations.js';
 import { createHttpClient } from './outbound/http-client.js';
 import { pruneSchedule } from './scheduler/core-schedules.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -34,6 +39,8 @@ export interface HubOptions {
   modules: readonly AnyModuleDefinition[];
   /** Tests pass a silent or captured logger; the process uses the configured one. */
   logger?: Logger;
+  /** POST /api/v1/admin/shutdown: the process passes its SIGTERM path; by default the hub stops itself. */
+  onShutdownRequest?: (reason: string) => void;
 }
 
 /**
@@ -45,6 +52,9 @@ export class Hub {
   readonly redactor: Redactor;
   readonly logger: Logger;
   readonly stream: HubStream;
+  /** Metrics, log levels, module configuration at run time, heartbeat figures. */
+  readonly ops: Operations;
+  private readonly opsConfig: OpsConfig;
   private settings: Readonly<CoreConfig>;
   private readonly moduleConfigs: Map<string, unknown>;
   private readonly deliveryOverrides: ReturnType<typeof resolveDeliveryOverrides>['overrides'];
@@ -64,18 +74,31 @@ export class Hub {
       options.modules.map((definition) => definition.name),
       core.ok ? core.value.deliveryOverrides : {},
     );
-    const problems = [...(core.ok ? [] : core.problems), ...modules.problems, ...overrides.problems];
-    if (!core.ok || problems.length > 0) throw new ConfigError(problems);
+    const opsConfig = parseOpsConfig(options.env);
+    const problems = [...(core.ok ? [] : core.problems), ...modules.problems, ...overrides.problems, ...(opsConfig.ok ? [] : opsConfig.problems)];
+    if (!core.ok || !opsConfig.ok || problems.length > 0) throw new ConfigError(problems);
+    this.opsConfig = opsConfig.value;
     this.settings = Object.freeze(core.value);
     this.moduleConfigs = modules.configs;
     this.deliveryOverrides = overrides.overrides;
-    this.redactor = new Redactor(coreSecrets(this.settings, options.env));
+    this.redactor = new Redactor([...coreSecrets(this.settings, options.env), ...(this.opsConfig.metricsToken ? [this.opsConfig.metricsToken] : [])]);
     for (const definition of options.modules) {
       const secrets = definition.secrets?.(this.moduleConfigs.get(definition.name)) ?? [];
       this.redactor.addSecrets(secrets.filter((value): value is string => typeof value === 'string'));
     }
     this.logger = options.logger ?? createLogger({ level: this.settings.logLevel, redactor: this.redactor });
     this.stream = new HubStream(this.logger);
+    this.ops = new Operations({
+      logger: this.logger,
+      stream: this.stream,
+      env: options.env,
+      definitions: options.modules,
+      redactor: this.redactor,
+      // A logger handed in (tests) keeps its own level as the starting one.
+      environmentLevel: (options.logger?.level ?? this.settings.logLevel) as AnyLogLevel,
+      hubId: () => this.engine?.instanceId ?? 'starting',
+      config: this.opsConfig,
+    });
   }
 
   /** The configuration in force; frozen, its public URL final once the hub listens. */
@@ -91,6 +114,11 @@ export class Hub {
   get registry(): ModuleRegistry {
     if (!this.registryHandle) throw new Error('hub not started');
     return this.registryHandle;
+  }
+
+  /** The express app serving requests, once started. */
+  get app(): Express | null {
+    return this.server.attached;
   }
 
   /** The URL the hub listens on (with the real port when PORT=0). */
@@ -115,6 +143,7 @@ export class Hub {
       redactor,
     });
     this.store = store;
+    await this.ops.open(store.db, this.moduleConfigs);
 
     const writer = { dedupeWindowSeconds: config.idempotencyWindowSeconds, stormWindowSeconds: config.errorStormWindowSeconds };
     const targets: TargetFinder = (type, payload) =>
@@ -153,6 +182,7 @@ export class Hub {
     });
     const engine = new DeliveryEngine(store.db, deliverer, registry, logger, config.workerConcurrency);
     this.engine = engine;
+    this.ops.attach(registry, engine);
     const declared = [{ owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) }, ...registry.schedules()];
     const { schedules, problems } = collectSchedules(declared, config.scheduleOverrides);
     if (problems.length > 0) throw new ConfigError(problems);
@@ -177,9 +207,23 @@ export class Hub {
       moduleRoutes(registry),
       scheduleRoutes(scheduler),
       adminRoutes({ db: store.db, registry, engine, adminToken: config.adminToken }),
+      metricsRoutes({ metrics: this.ops.metrics, metricsToken: this.opsConfig.metricsToken, version: this.ops.version, publicUrl: () => this.settings.publicUrl }),
+      opsRoutes({
+        adminToken: config.adminToken,
+        allowShutdown: this.opsConfig.allowShutdown,
+        logs: this.ops.logs,
+        configs: this.ops.configs,
+        replicas: () => this.ops.replicas(),
+        hubId: () => engine.instanceId,
+        shutdown: (reason) => {
+          logger.warn('shutdown requested over the admin API', { reason });
+          if (this.options.onShutdownRequest) this.options.onShutdownRequest(reason);
+          else void this.stop();
+        },
+      }),
       moduleRouter,
     ];
-    this.server.attach(buildApp({ routers, logger, redactor }));
+    this.server.attach(buildApp({ routers, logger, redactor, metrics: this.ops.metrics }));
     this.ready = true;
     logger.info('hub listening', {
       url: this.url,
@@ -203,6 +247,7 @@ export class Hub {
     while (this.appender && !this.appender.idle && Date.now() < until) await delay(20);
     await this.engine?.stop(settings.shutdownTimeoutMs);
     await this.registryHandle?.stop();
+    await this.ops.close();
     await this.store?.close();
     logger.info('hub stopped');
   }

@@ -58,6 +58,7 @@ export function errorMiddleware(logger: Logger, redactor: Redactor): ErrorReques
         code: hubError.code,
         message: redactor.redact(hubError.message),
         ...(hubError.fields ? { fields: hubError.fields } : {}),
+        ...(typeof res.locals.requestId === 'string' ? { requestId: res.locals.requestId } : {}),
       },
     });
   };

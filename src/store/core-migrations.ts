@@ -1,4 +1,5 @@
 import type { Migration } from './migrate.js';
+import { OPS_MIGRATIONS } from './ops-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
 export const CORE_MIGRATIONS: readonly Migration[] = [
@@ -110,4 +111,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       create index scheduled_runs_recent on scheduled_runs (schedule, fired_at desc);
     `,
   },
+  ...OPS_MIGRATIONS,
 ];

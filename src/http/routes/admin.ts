@@ -7,6 +7,9 @@ import type { Db } from '../../store/db.js';
 import { HubError } from '../../errors.js';
 import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/deliveries-repo.js';
 import { methodNotAllowed } from '../errors.js';
+import { doc } from '../route-docs.js';
+
+const tags = ['admin'];
 
 const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
 
@@ -33,7 +36,7 @@ export function requireAdmin(token: string | undefined): RequestHandler {
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
   const router = Router();
-  router.get('/api/v1/modules', (_req, res) => {
+  router.get('/api/v1/modules', doc({ summary: 'Every module: on or off and why', tags: ['modules'] }), (_req, res) => {
     res.json({ modules: registry.statuses() });
   });
   return router;
@@ -50,7 +53,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/enable')
-    .post(admin, (req, res) => {
+    .post(doc({ summary: 'Turn a module on (this replica)', tags, auth: 'admin', errors: { 404: 'no such module', 409: 'not configured' } }), admin, (req, res) => {
       try {
         res.json(deps.registry.enable(moduleName(req.params.name!)));
       } catch (error) {
@@ -62,12 +65,12 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/disable')
-    .post(admin, (req, res) => {
+    .post(doc({ summary: 'Turn a module off (this replica)', tags, auth: 'admin', errors: { 404: 'no such module' } }), admin, (req, res) => {
       res.json(deps.registry.disable(moduleName(req.params.name!)));
     })
     .all(admin, methodNotAllowed(['POST']));
 
-  router.get('/api/v1/deliveries', admin, async (req, res) => {
+  router.get('/api/v1/deliveries', doc({ summary: 'Deliveries, newest first (?status, ?module, ?limit)', tags, auth: 'admin' }), admin, async (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : undefined;
     const module = typeof req.query.module === 'string' ? req.query.module : undefined;
     if (status && !STATUSES.includes(status)) {
@@ -79,7 +82,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/deliveries/:id/replay')
-    .post(admin, async (req, res) => {
+    .post(doc({ summary: 'Run a finished or failed delivery again', tags, auth: 'admin', errors: { 404: 'no such delivery', 409: 'queued or running' } }), admin, async (req, res) => {
       const id = req.params.id!;
       if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
       const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
@@ -92,7 +95,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/replay')
-    .post(admin, async (req, res) => {
+    .post(doc({ summary: "Replay a module's dead (or ?status=failed|skipped) deliveries", tags, auth: 'admin', errors: { 404: 'no such module' } }), admin, async (req, res) => {
       const name = moduleName(req.params.name!);
       const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
       if (!['dead', 'failed', 'skipped'].includes(status)) {

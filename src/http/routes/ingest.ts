@@ -1,11 +1,22 @@
 import { Router } from 'express';
 import type { CoreConfig } from '../../config/config.js';
-import { INGEST_TYPES, ingestJsonSchema, type IngestType } from '../../events/schemas.js';
+import { z } from 'zod';
+import { INGEST_SCHEMAS, INGEST_TYPES, ingestJsonSchema, type IngestType } from '../../events/schemas.js';
 import type { IngestService } from '../../ingest/ingest.js';
 import { validateAndEnrich } from '../../ingest/ingest.js';
 import { HubError } from '../../errors.js';
 import { methodNotAllowed } from '../errors.js';
 import { jsonBody } from '../json-body.js';
+import { doc } from '../route-docs.js';
+
+const accepted = z.object({
+  id: z.string(),
+  type: z.enum(INGEST_TYPES),
+  status: z.enum(['accepted', 'duplicate', 'coalesced']),
+  url: z.string(),
+  deliveries: z.array(z.unknown()),
+  stormOf: z.string().optional(),
+});
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
@@ -14,12 +25,14 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService }
   const body = jsonBody();
 
   for (const type of INGEST_TYPES) {
+    // Documented with the schema ingest validates with (while it enriches), so not validated twice.
+    const documented = doc({ summary: `Accept a ${type}: stored and its deliveries enqueued before the 200`, tags: ['ingest'], documentedBody: INGEST_SCHEMAS[type], response: accepted, errors: { 415: 'not JSON', 413: 'larger than 1 MiB' } });
     router
       .route(`/api/v1/${type}`)
-      .put(...body, async (req, res) => {
+      .put(documented, ...body, async (req, res) => {
         res.json(await accept(type, req.body, req.get('Idempotency-Key')));
       })
-      .post(...body, async (req, res) => {
+      .post(documented, ...body, async (req, res) => {
         res.json(await accept(type, req.body, req.get('Idempotency-Key')));
       })
       .all(methodNotAllowed(['PUT', 'POST']));
@@ -27,12 +40,12 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService }
 
   router
     .route('/api/v1/deployment/enrich')
-    .post(...body, (req, res) => {
+    .post(doc({ summary: 'The enriched deployment; nothing stored or sent', tags: ['ingest'], documentedBody: INGEST_SCHEMAS.deployment }), ...body, (req, res) => {
       res.json(validateAndEnrich('deployment', req.body, deps.config));
     })
     .all(methodNotAllowed(['POST']));
 
-  router.get('/api/v1/schemas/:type', (req, res) => {
+  router.get('/api/v1/schemas/:type', doc({ summary: 'JSON Schema of what a pipeline may send', tags: ['ingest'], params: z.object({ type: z.enum(INGEST_TYPES) }) }), (req, res) => {
     const type = req.params.type as IngestType;
     if (!INGEST_TYPES.includes(type)) {
       throw new HubError('HUB_ERR_NOT_FOUND', `no schema "${req.params.type}"; try ${INGEST_TYPES.join(', ')}`);
