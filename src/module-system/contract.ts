@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import type { OwnDelivery } from '../store/deliveries-repo.js';
 import type { Migration } from '../store/migrate.js';
+import type { AnyInspection } from './inspection-contract.js';
 
 /** Options of a derived event: the event it is about (shown as its child on the event's page). */
 export interface PublishOptions {
@@ -81,7 +82,10 @@ export interface ScheduleContext {
 export interface ScheduledWork {
   /** Unique within the module; the schedule's id is `<module>.<name>`. */
   name: string;
-  /** Five-field cron pattern, UTC (`17 * * * *`: hourly at minute 17). SCHEDULE_<ID> in the environment overrides it, or turns it `off`. */
+  /**
+   * Five-field cron pattern, UTC (`17 * * * *`: hourly at minute 17), or an interval (`30s`, `5m`; at least
+   * 10 s). SCHEDULE_<ID> in the environment overrides it, or turns it `off`.
+   */
   cron: string;
   /** Limit for one run; default 5 minutes. */
   timeoutMs?: number;
@@ -103,6 +107,8 @@ export interface HubModule<E extends EventType = EventType> {
   routes?(router: Router): void;
   /** Scheduled work; runs while the module is on. */
   schedules?: readonly ScheduledWork[];
+  /** Scheduled inspections (src/module-system/inspection-contract.ts): results with an alert state per key. */
+  inspections?: readonly AnyInspection[];
 }
 
 export type Enablement = { enabled: true } | { enabled: false; reason: string };
@@ -141,6 +147,6 @@ export function defineModule<C = unknown, E extends EventType = EventType>(defin
   return definition;
 }
 
-export type { OwnDelivery };
+export type { AnyInspection, OwnDelivery };
 
 export type AnyModuleDefinition = ModuleDefinition<any, any>;

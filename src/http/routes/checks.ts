@@ -1,0 +1,97 @@
+import { Router } from 'express';
+import { decodeCursor, type CheckCatalog } from '../../checks/catalog.js';
+import type { ExternalChecks } from '../../checks/external-checks.js';
+import { HubError } from '../../errors.js';
+import { methodNotAllowed } from '../errors.js';
+import { jsonBody, optionalJsonBody } from '../json-body.js';
+import { requireAdmin } from './admin.js';
+
+/** `?limit=` within bounds; a 400 naming it otherwise. */
+export function limitParam(value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const limit = Number(value);
+  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
+    throw new HubError('HUB_ERR_BAD_PARAMETER', `limit must be an integer from 1 to ${max}`, [{ field: 'limit', message: 'out of range' }]);
+  }
+  return limit;
+}
+
+/**
+ * The check model over HTTP: every check with its state, a check's runs, the errors page for admins, and
+ * the external checks' reporting API (admin token, or the check's own token).
+ */
+export function checkRoutes(deps: { catalog: CheckCatalog; external: ExternalChecks; adminToken?: string; publicUrl: string }): Router {
+  const router = Router();
+  const admin = requireAdmin(deps.adminToken);
+  const { catalog, external } = deps;
+  const body = jsonBody();
+  const optional = optionalJsonBody();
+  const runUrl = (name: string, runId: string) => `${deps.publicUrl}/api/v1/checks/${encodeURIComponent(name)}/runs/${encodeURIComponent(runId)}`;
+
+  router.get('/api/v1/checks', async (_req, res) => {
+    res.json({ checks: await catalog.list() });
+  });
+
+  router
+    .route('/api/v1/checks/:name')
+    .put(admin, ...body, async (req, res) => {
+      const { name, token, check, created } = await external.put(String(req.params.name), req.body);
+      res.status(created ? 201 : 200).json({ name, ...(token ? { token } : {}), check });
+    })
+    .all(methodNotAllowed(['PUT']));
+
+  router
+    .route('/api/v1/checks/:name/runs')
+    .get(async (req, res) => {
+      const limit = limitParam(req.query.limit, 20, 200);
+      res.json(await catalog.runs(String(req.params.name), limit, decodeCursor(typeof req.query.cursor === 'string' ? req.query.cursor : undefined)));
+    })
+    .post(...optional, async (req, res) => {
+      const check = await external.authorize(String(req.params.name), req.get('authorization'));
+      const { run, created } = await external.start(check, req.body);
+      res.status(created ? 201 : 200).json({ runId: run.runId, status: run.status, url: runUrl(check.name, run.runId), run });
+    })
+    .all(methodNotAllowed(['GET', 'POST']));
+
+  router.post('/api/v1/checks/:name/runs/:runId/result', ...body, async (req, res) => {
+    const check = await external.authorize(String(req.params.name), req.get('authorization'));
+    const run = await external.result(check, String(req.params.runId), req.body);
+    res.json({ runId: run.runId, status: run.status, result: run.result });
+  });
+
+  router.post('/api/v1/checks/:name/runs/:runId/errors', ...body, async (req, res) => {
+    const check = await external.authorize(String(req.params.name), req.get('authorization'));
+    const run = await external.error(check, String(req.params.runId), req.body);
+    res.status(201).json({ runId: run.runId, status: run.status, errors: run.errors });
+  });
+
+  router.post('/api/v1/checks/:name/runs/:runId/done', ...optional, async (req, res) => {
+    const check = await external.authorize(String(req.params.name), req.get('authorization'));
+    const run = await external.done(check, String(req.params.runId));
+    res.json({ runId: run.runId, status: run.status, durationMs: run.durationMs, result: run.result });
+  });
+
+  router.post('/api/v1/checks/:name/results', ...body, async (req, res) => {
+    const check = await external.authorize(String(req.params.name), req.get('authorization'));
+    const { run, created } = await external.oneShot(check, req.body);
+    res.status(created ? 201 : 200).json({ runId: run.runId, status: run.status, durationMs: run.durationMs, url: runUrl(check.name, run.runId), run });
+  });
+
+  router.get('/api/v1/checks/:name/runs/:runId', async (req, res) => {
+    const page = await catalog.runs(String(req.params.name), 200);
+    const run = page.runs.find((r) => r.runId === req.params.runId);
+    if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${req.params.runId}" of "${req.params.name}" among its latest 200`);
+    res.json(run);
+  });
+
+  router.get('/api/v1/errors', admin, async (req, res) => {
+    const sinceText = typeof req.query.since === 'string' ? req.query.since : undefined;
+    const since = sinceText ? new Date(/^\d+(\.\d+)?$/.test(sinceText) ? Number(sinceText) * 1000 : sinceText) : new Date(Date.now() - 24 * 3600_000);
+    if (Number.isNaN(since.getTime())) throw new HubError('HUB_ERR_BAD_PARAMETER', 'since must be an ISO time or Unix seconds', [{ field: 'since', message: 'invalid time' }]);
+    const check = typeof req.query.check === 'string' && req.query.check !== '' ? req.query.check : undefined;
+    if (check) await catalog.kindOf(check);
+    res.json({ errors: await catalog.errors({ ...(check ? { check } : {}), since, limit: limitParam(req.query.limit, 100, 500) }) });
+  });
+
+  return router;
+}
