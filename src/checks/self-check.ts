@@ -22,7 +22,7 @@ export function deliveriesSelfCheck(db: Db, modules: () => string[]): AnyInspect
     name: 'deliveries',
     title: 'Hub deliveries',
     description: 'Dead deliveries in the last hour, deliveries queued too long, modules failing every delivery.',
-    every: '1m',
+    every: '* * * * *',
     parameters: PARAMETERS,
     async run({ parameters }): Promise<InspectionEvent[]> {
       const health = await moduleHealth(db, modules());

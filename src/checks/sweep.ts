@@ -16,7 +16,7 @@ import { keyDimensions, titleOf } from './external-checks.js';
 export function checkSweepSchedule(deps: { db: Db; alerts: AlertBook }): ScheduledWork {
   return {
     name: 'checks',
-    cron: '30s',
+    cron: '* * * * *',
     async run(): Promise<CheckResult> {
       const { db, alerts } = deps;
       const timedOut = await timeOutRuns(db);

@@ -7,7 +7,10 @@ import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import type { OwnDelivery } from '../store/deliveries-repo.js';
 import type { Migration } from '../store/migrate.js';
+import type { HttpClientOptions } from './http-options.js';
 import type { AnyInspection } from './inspection-contract.js';
+
+export type { HttpClientOptions };
 
 /** Options of a derived event: the event it is about (shown as its child on the event's page). */
 export interface PublishOptions {
@@ -38,14 +41,6 @@ export type Handler<T extends EventType> = (
 /** One handler for each event type a module declares: the compiler holds the two lists together. */
 export type Handlers<E extends EventType> = { [K in E]: Handler<K> };
 
-/** Outbound HTTP handed to modules: a timeout, redacted errors, upstream failures as `UpstreamError`. */
-export interface HttpClientOptions {
-  baseURL: string;
-  /** Service name used in error messages ("Slack answered 503"). */
-  service: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-}
 
 export interface ModuleContext<C> {
   name: string;

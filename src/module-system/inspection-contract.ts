@@ -5,7 +5,7 @@ import type { Thresholds } from '../events/alert-state.js';
 import type { CheckStatus } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { DeployedApplication } from '../store/deployment-history.js';
-import type { HttpClientOptions } from './contract.js';
+import type { HttpClientOptions } from './http-options.js';
 
 /** What an inspection reports, one per key it looked at (the monitoring platform's event: title, message, level, dimension tags). */
 export interface InspectionEvent {
