@@ -43,8 +43,12 @@ const ONE_SHOT = z.strictObject({ ...runFields, ...resultFields });
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const parsed = schema.safeParse(body ?? {});
-  if (!parsed.success) throw validationError(parsed.error, what);
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  // An unknown field is named as itself, not as the whole body.
+  const issues = parsed.error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown field' })) : [issue],
+  );
+  throw validationError({ issues }, what);
 }
 
 const hash = (token: string) => createHash('sha256').update(token).digest();

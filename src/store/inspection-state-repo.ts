@@ -21,8 +21,8 @@ export async function saveStates(client: Queryable, states: KeyState[]): Promise
   if (states.length === 0) return;
   await client.query(
     `insert into inspection_state (check_name, key, dimensions, status, alert_status, bad_streak, good_streak, since, title, message, updated_at)
-     select s.check, s.key, s.dimensions, s.status, s.alert_status, s.bad_streak, s.good_streak, s.since, s.title, s.message, now()
-     from json_to_recordset($1::json) as s(check text, key text, dimensions jsonb, status text, alert_status text, bad_streak int,
+     select s."check", s.key, s.dimensions, s.status, s.alert_status, s.bad_streak, s.good_streak, s.since, s.title, s.message, now()
+     from json_to_recordset($1::json) as s("check" text, key text, dimensions jsonb, status text, alert_status text, bad_streak int,
                                            good_streak int, since timestamptz, title text, message text)
      on conflict (check_name, key) do update set dimensions = excluded.dimensions, status = excluded.status,
        alert_status = excluded.alert_status, bad_streak = excluded.bad_streak, good_streak = excluded.good_streak,
@@ -57,8 +57,8 @@ export async function insertTransitions(client: Queryable, rows: TransitionRow[]
   if (rows.length === 0) return;
   await client.query(
     `insert into inspection_transitions (check_name, key, dimensions, transition, status, previous_status, since, at, title, message, run_id, event_id)
-     select t.check, t.key, t.dimensions, t.transition, t.status, t."previousStatus", t.since, t.at, t.title, t.message, t."runId", t."eventId"
-     from json_to_recordset($1::json) as t(check text, key text, dimensions jsonb, transition text, status text, "previousStatus" text,
+     select t."check", t.key, t.dimensions, t.transition, t.status, t."previousStatus", t.since, t.at, t.title, t.message, t."runId", t."eventId"
+     from json_to_recordset($1::json) as t("check" text, key text, dimensions jsonb, transition text, status text, "previousStatus" text,
                                            since timestamptz, at timestamptz, title text, message text, "runId" text, "eventId" uuid)`,
     [JSON.stringify(rows)],
   );
