@@ -1,7 +1,7 @@
 import { HubError } from '../errors.js';
 import { severity } from '../events/alert-state.js';
 import type { CheckKind, CheckStatus } from '../events/types.js';
-import { checkErrors, listRuns, runSummaries, type RunCursor, type RunSummary } from '../store/check-runs-repo.js';
+import { checkErrors, findRun, listRuns, runSummaries, type RunCursor, type RunSummary } from '../store/check-runs-repo.js';
 import type { Db } from '../store/db.js';
 import { listChecks } from '../store/external-checks-repo.js';
 import { listStates, type KeyState } from '../store/inspection-state-repo.js';
@@ -67,6 +67,14 @@ export class CheckCatalog {
     const kind = await this.kindOf(name);
     const page = kind === 'module' ? await listModuleRuns(this.deps.db, name, limit, cursor) : await listRuns(this.deps.db, name, limit, cursor);
     return { check: name, kind, runs: page.runs, next: page.next ? encodeCursor(page.next) : null };
+  }
+
+  /** One run: by the reporter's run id (inspections, external checks) or the delivery id (modules). */
+  async run(name: string, runId: string) {
+    const kind = await this.kindOf(name);
+    if (kind !== 'module') return findRun(this.deps.db.pool, name, runId);
+    if (!/^[0-9a-f-]{36}$/i.test(runId)) return null;
+    return (await listModuleRuns(this.deps.db, name, 1, undefined, runId)).runs[0] ?? null;
   }
 
   /** Every check's recent errors, newest first: modules' failed attempts and check runs' errors together. */

@@ -14,12 +14,14 @@ const COLUMNS = `d.id, d.module, d.status, d.result, d.last_error, d.created_at,
   coalesce((select json_agg(json_build_object('error', l.detail->>'message', 'detail', l.detail->>'reason', 'at', l.at) order by l.id)
             from delivery_log l where l.delivery_id = d.id and l.status in ('failed', 'dead') and l.detail is not null), '[]') as errors`;
 
-export async function listModuleRuns(db: Db, module: string, limit: number, cursor?: RunCursor): Promise<{ runs: RunView[]; next: RunCursor | null }> {
+/** Newest first, keyset-paged on (created_at, id); `deliveryId` picks one. */
+export async function listModuleRuns(db: Db, module: string, limit: number, cursor?: RunCursor, deliveryId?: string): Promise<{ runs: RunView[]; next: RunCursor | null }> {
   const rows = await db.query(
     `select ${COLUMNS}, d.created_at::text as position from deliveries d join events e on e.id = d.event_id
      where d.module = $1 and ($3::timestamptz is null or (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
+       and ($5::uuid is null or d.id = $5)
      order by d.created_at desc, d.id desc limit $2`,
-    [module, limit + 1, cursor?.startedAt ?? null, cursor?.id ?? null],
+    [module, limit + 1, cursor?.startedAt ?? null, cursor?.id ?? null, deliveryId ?? null],
   );
   const runs = rows.rows.slice(0, limit).map(toView);
   const last = rows.rows.length > limit ? rows.rows[limit - 1] : null;

@@ -80,6 +80,8 @@ describe('external checks over HTTP', () => {
         { error: 'login failed', detail: 'HTTP 401 from sso' },
       ],
     });
+    const one = await request(hub.url).get(new URL(started.body.url).pathname).expect(200);
+    expect(one.body).toMatchObject({ runId: 'scan-1', status: 'completed', result: { status: 'warning' } });
     const errors = await request(hub.url).get('/api/v1/errors?check=nightly-scan').set(admin).expect(200);
     expect(errors.body.errors.map((e: { error: string }) => e.error)).toEqual(['login failed', 'one host did not answer']);
     await request(hub.url).get('/api/v1/errors').expect(401);

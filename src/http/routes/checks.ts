@@ -78,9 +78,8 @@ export function checkRoutes(deps: { catalog: CheckCatalog; external: ExternalChe
   });
 
   router.get('/api/v1/checks/:name/runs/:runId', async (req, res) => {
-    const page = await catalog.runs(String(req.params.name), 200);
-    const run = page.runs.find((r) => r.runId === req.params.runId);
-    if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${req.params.runId}" of "${req.params.name}" among its latest 200`);
+    const run = await catalog.run(String(req.params.name), String(req.params.runId));
+    if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${req.params.runId}" of "${req.params.name}"`);
     res.json(run);
   });
 
