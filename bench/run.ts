@@ -4,6 +4,8 @@
  *      node:http server that only parses the same JSON; same load tool (autocannon) and settings.
  *   b. end-to-end latency from the 200 to a fake Slack receiving the message, at a steady 100/s.
  *   c. a burst of 10,000 deployments: time until all are delivered, how many were lost, peak RSS.
+ *   d. endpoint health of 1,000 monitored applications on its every-minute tick, against a bare node script
+ *      making the same 1,000 requests (bench/monitoring.ts).
  * The hub runs as its own process from the built output (`npm run build`), on DATABASE_URL when set,
  * else on an embedded PostgreSQL started for the run. Results go to bench/results/latest.json.
  */
@@ -17,6 +19,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { Redactor } from '../src/logging/redact.js';
 import { startEmbeddedDatabase } from '../src/store/embedded.js';
 import { FakeSlack } from '../test/fakes/slack.js';
+import { benchMonitoring } from './monitoring.js';
 import { ROOT, createDatabase, deployment, dropDatabase, freePort, percentile, startChild, type Child } from './support.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
@@ -24,8 +27,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
 const STEADY_RATE = Number(process.env.BENCH_RATE ?? 100);
 const STEADY_S = Number(process.env.BENCH_STEADY_DURATION ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
-/** Which of a, b, c to run (all by default), e.g. BENCH_ONLY=b. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c').split(',').map((part) => part.trim()));
+/** Which of a, b, c, d to run (all by default), e.g. BENCH_ONLY=b. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((part) => part.trim()));
 
 const NODE = process.execPath;
 const HUB_MAIN = path.join(ROOT, 'dist/src/main.js');
@@ -257,6 +260,11 @@ async function main(): Promise<void> {
       process.stdout.write(`c. burst of ${BURST}…\n`);
       report.burst = await benchBurst(adminUrl);
       process.stdout.write(`${JSON.stringify(report.burst, null, 2)}\n`);
+    }
+    if (ONLY.has('d')) {
+      process.stdout.write('d. endpoint health of 1,000 monitored applications, one tick…\n');
+      report.monitoring = await benchMonitoring(adminUrl);
+      process.stdout.write(`${JSON.stringify(report.monitoring, null, 2)}\n`);
     }
   } finally {
     await embedded?.stop();

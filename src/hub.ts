@@ -2,17 +2,20 @@ import { Router, type Express } from 'express';
 import { coreSecrets, parseCoreConfig, type CoreConfig } from './config/config.js';
 import { parseOpsConfig, type OpsConfig } from './config/ops-config.js';
 import type { Env } from './config/env.js';
+import { CheckSystem } from './checks/check-system.js';
 import { Deliverer } from './delivery/deliverer.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { ConfigError } from './errors.js';
 import { EventAppender, type TargetFinder } from './bus/appender.js';
 import { buildApp } from './http/app.js';
 import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
+import { checkRoutes } from './http/routes/checks.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 import { opsRoutes } from './http/routes/ops.js';
 import { ingestRoutes } from './http/routes/ingest.js';
+import { inspectionRoutes } from './http/routes/inspections.js';
 import { scheduleRoutes } from './http/routes/schedules.js';
 import { HubServer } from './http/server.js';
 import { IngestService } from './ingest/ingest.js';
@@ -183,9 +186,14 @@ export class Hub {
     const engine = new DeliveryEngine(store.db, deliverer, registry, logger, config.workerConcurrency);
     this.engine = engine;
     this.ops.attach(registry, engine);
-    const declared = [{ owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) }, ...registry.schedules()];
+    const http = (options: Parameters<typeof createHttpClient>[0], log: Logger) => createHttpClient(options, { redactor, logger: log });
+    const checks = new CheckSystem({
+      db: store.db, appender, stream, logger, redactor, core: config, env: this.options.env, http, modules: () => registry.statuses(), declared: registry.inspections(),
+    });
+    const declared = [{ owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) }, ...checks.schedules(), ...registry.schedules()];
     const { schedules, problems } = collectSchedules(declared, config.scheduleOverrides);
-    if (problems.length > 0) throw new ConfigError(problems);
+    if (problems.length > 0 || checks.problems.length > 0) throw new ConfigError([...checks.problems, ...problems]);
+    checks.useSchedules(schedules);
     const scheduler = new Scheduler(
       { db: store.db, appender, stream, logger, redactor, hubId: engine.instanceId, isOn: (owner) => owner === 'core' || registry.isEnabled(owner) },
       schedules,
@@ -197,6 +205,7 @@ export class Hub {
       },
       cronItems: scheduler.cronItems(),
     });
+    await scheduler.startIntervals();
 
     const moduleRouter = Router();
     registry.mountRoutes(moduleRouter);
@@ -205,7 +214,9 @@ export class Hub {
       ingestRoutes({ config, ingest: new IngestService(config, appender) }),
       eventRoutes(store.db),
       moduleRoutes(registry),
-      scheduleRoutes(scheduler),
+      scheduleRoutes(scheduler, { adminToken: config.adminToken, publicUrl: config.publicUrl }),
+      checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken: config.adminToken, publicUrl: config.publicUrl }),
+      inspectionRoutes({ inspections: checks.inspections, adminToken: config.adminToken }),
       adminRoutes({ db: store.db, registry, engine, adminToken: config.adminToken }),
       metricsRoutes({ metrics: this.ops.metrics, metricsToken: this.opsConfig.metricsToken, version: this.ops.version, publicUrl: () => this.settings.publicUrl }),
       opsRoutes({

@@ -20,7 +20,21 @@ export type {
   ScheduledWork,
 } from './module-system/contract.js';
 
-export type { CheckFinished, CheckResult, DeliveryStatus, EventMap, EventType, HubEvent } from './events/types.js';
+export type {
+  CheckFinished,
+  CheckKind,
+  CheckResult,
+  CheckStatus,
+  DeliveryStatus,
+  EventMap,
+  EventType,
+  HubEvent,
+  InspectionTransition,
+  TransitionName,
+} from './events/types.js';
+export { defineInspection } from './module-system/inspection-contract.js';
+export type { AnyInspection, Inspection, InspectionContext, InspectionEvent } from './module-system/inspection-contract.js';
+export type { DeployedApplication } from './store/deployment-history.js';
 export type { Deployment, ErrorReport, Importance, Recommendation } from './events/enrich.js';
 export type { ClusterHosts, ClusterName, CoreConfig } from './config/config.js';
 

@@ -54,3 +54,15 @@ export function jsonBody(): RequestHandler[] {
   };
   return [requireJson, parse, requireBody];
 }
+
+/** For routes whose body is optional (POST …/done, POST …/runs): no body is `{}`, a body must be JSON as above. */
+export function optionalJsonBody(): RequestHandler[] {
+  const [requireJson, parse] = jsonBody();
+  const empty: RequestHandler = (req, _res, next) => {
+    const length = req.headers['content-length'];
+    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) req.body = {};
+    next();
+  };
+  const whenBody = (handler: RequestHandler): RequestHandler => (req, res, next) => (req.body === undefined ? handler(req, res, next) : next());
+  return [empty, whenBody(requireJson!), whenBody(parse!)];
+}

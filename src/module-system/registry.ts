@@ -7,7 +7,7 @@ import type { EventMap, EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import type { Db } from '../store/db.js';
-import type { AnyModuleDefinition, Handler, HttpClientOptions, HubModule, ModuleContext, OwnDelivery, PublishOptions, ScheduledWork } from './contract.js';
+import type { AnyInspection, AnyModuleDefinition, Handler, HttpClientOptions, HubModule, ModuleContext, OwnDelivery, PublishOptions, ScheduledWork } from './contract.js';
 import { resolveDisabled } from './definitions.js';
 import { liveRoutes, liveSchedule } from './live-parts.js';
 
@@ -180,6 +180,10 @@ export class ModuleRegistry {
     return [...this.entries.values()].flatMap((entry) =>
       (entry.instance?.schedules ?? []).map((work) => ({ owner: entry.definition.name, work: liveSchedule(work, () => entry.instance) })),
     );
+  }
+
+  inspections(): Array<{ owner: string; inspection: AnyInspection }> {
+    return [...this.entries.values()].flatMap((e) => (e.instance?.inspections ?? []).map((inspection) => ({ owner: e.definition.name, inspection })));
   }
 
   mountRoutes(router: Router): void {

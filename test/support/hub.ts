@@ -88,7 +88,9 @@ export async function waitForQuiet(hub: TestHub, options: { task?: string; timeo
     async () => {
       const pending = await hub.hub.db.query<{ deliveries: number; jobs: number }>(
         `select (select count(*)::int from deliveries where status in ('queued', 'in_progress', 'failed')) as deliveries,
-                (select count(*)::int from graphile_worker.jobs where $1::text is null or task_identifier = $1) as jobs`,
+                (select count(*)::int from graphile_worker.jobs where ($1::text is null or task_identifier = $1)
+                   -- the next tick of an interval schedule always waits in the queue; it is not pending work
+                   and not (key like 'schedule:%' and run_at > now() and locked_at is null)) as jobs`,
         [options.task ?? null],
       );
       const row = pending.rows[0]!;
