@@ -194,6 +194,7 @@ export class Hub {
     const { schedules, problems } = collectSchedules(declared, config.scheduleOverrides);
     if (problems.length > 0 || checks.problems.length > 0) throw new ConfigError([...checks.problems, ...problems]);
     checks.useSchedules(schedules);
+    for (const gauge of checks.gauges()) this.ops.metrics.addGauge(gauge);
     const scheduler = new Scheduler(
       { db: store.db, appender, stream, logger, redactor, hubId: engine.instanceId, isOn: (owner) => owner === 'core' || registry.isEnabled(owner) },
       schedules,

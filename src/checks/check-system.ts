@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { HttpClientOptions, ScheduledWork } from '../module-system/contract.js';
 import type { AnyInspection } from '../module-system/inspection-contract.js';
+import { countKeysByStatus, countOpenRuns } from '../store/check-metrics-repo.js';
 import type { Db } from '../store/db.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import { AlertBook } from './alert-book.js';
@@ -55,6 +56,25 @@ export class CheckSystem {
   /** The core's sweep and every inspection, as scheduled work. */
   schedules(): Array<{ owner: string; work: ScheduledWork }> {
     return [{ owner: 'core', work: checkSweepSchedule({ db: this.deps.db, alerts: this.alerts }) }, ...this.inspections.scheduledWork()];
+  }
+
+  /** Gauges read at scrape time from PostgreSQL (every replica's state), so a deleted check disappears. */
+  gauges(): Array<{ name: string; help: string; labelNames: readonly string[]; read: () => Promise<Array<{ labels: Record<string, string>; value: number }>> }> {
+    const { db } = this.deps;
+    return [
+      {
+        name: 'alvares_inspection_keys',
+        help: 'Keys (an inspection or external check with one set of dimensions) by their current status.',
+        labelNames: ['check', 'status'],
+        read: async () => (await countKeysByStatus(db)).map((row) => ({ labels: { check: row.check, status: row.status }, value: row.count })),
+      },
+      {
+        name: 'alvares_check_runs_open',
+        help: 'Runs of inspections and external checks queued or in progress, on every replica.',
+        labelNames: ['check', 'kind'],
+        read: async () => (await countOpenRuns(db)).map((row) => ({ labels: { check: row.check, kind: row.kind }, value: row.count })),
+      },
+    ];
   }
 
   useSchedules(schedules: Array<{ id: string } & ScheduleInfo>): void {

@@ -136,6 +136,34 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('GET /metrics for checks', () => {
+  it('counts an external check\'s keys by status and its open runs, read from PostgreSQL at scrape time', async () => {
+    const ADMIN_TOKEN = 'metrics-admin-0123456789abcdef';
+    const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    const hub = await startTestHub({ modules: [], env: { ADMIN_TOKEN } });
+    const send = (method: string, path: string, body: unknown) => fetch(`${hub.url}${path}`, { method, headers: admin, body: JSON.stringify(body) });
+    const scrape = async () => parsePrometheus(await (await fetch(`${hub.url}/metrics`)).text());
+    try {
+      expect((await send('PUT', '/api/v1/checks/nightly-scan', { description: 'scan' })).status).toBe(201);
+      for (const status of ['error', 'error']) expect((await send('POST', '/api/v1/checks/nightly-scan/results', { status })).status).toBe(201);
+      expect((await send('POST', '/api/v1/checks/nightly-scan/runs', { runId: 'open-1' })).status).toBe(201);
+
+      const during = await scrape();
+      expect(during.get('alvares_inspection_keys')?.type).toBe('gauge');
+      expect(sampleValue(during, 'alvares_inspection_keys', { check: 'nightly-scan', status: 'error' })).toBe(1);
+      expect(sampleValue(during, 'alvares_check_runs_open', { check: 'nightly-scan', kind: 'external' })).toBe(1);
+
+      expect((await send('POST', '/api/v1/checks/nightly-scan/runs/open-1/result', { status: 'ok' })).status).toBe(200);
+      expect((await send('POST', '/api/v1/checks/nightly-scan/runs/open-1/done', {})).status).toBe(200);
+      const after = await scrape();
+      expect(sampleValue(after, 'alvares_check_runs_open', { check: 'nightly-scan', kind: 'external' })).toBeUndefined();
+      expect(sampleValue(after, 'alvares_inspection_keys', { check: 'nightly-scan', status: 'ok' })).toBe(1);
+    } finally {
+      await hub.stop();
+    }
+  });
+});
+
 describe('GET /metrics without METRICS_TOKEN', () => {
   it('is open', async () => {
     const hub = await startTestHub({ modules: [webhookModule] });
