@@ -2,6 +2,7 @@ import express, { Router, type Express } from 'express';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import { errorMiddleware, notFound } from './errors.js';
+import { rejectUnsafeParameters } from './parameters.js';
 
 /**
  * The express app, built apart from the server that listens (tests drive it with supertest). Routes
@@ -15,6 +16,7 @@ export function buildApp(deps: { routers: Router[]; logger: Logger; redactor: Re
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(rejectUnsafeParameters);
   for (const router of deps.routers) app.use(router);
   app.use(notFound);
   app.use(errorMiddleware(deps.logger, deps.redactor));

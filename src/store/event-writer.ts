@@ -2,6 +2,7 @@ import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
 import type { Queryable } from './db.js';
 import { DELIVER_TASK, STORM_TASK } from './jobs.js';
+import { postgresJson, postgresText } from '../util/text.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
 export interface NewEvent {
@@ -129,9 +130,10 @@ async function insertEventsAndDeliveries(
     parent_id: event.parentId,
     raw: event.raw ?? null,
     payload: event.payload,
-    application_name: event.applicationName,
-    cluster: event.cluster,
-    team: event.team,
+    // Derived events' columns come from modules' payloads, which nobody validated.
+    application_name: postgresText(event.applicationName),
+    cluster: postgresText(event.cluster),
+    team: postgresText(event.team),
     idempotency_key: event.idempotencyKey ?? null,
     body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
     fingerprint: event.fingerprint ?? null,
@@ -192,7 +194,7 @@ async function insertEventsAndDeliveries(
      )
      -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
      select id from inserted where (select count(*) from jobs) >= 0`,
-    values: [JSON.stringify(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK],
+    values: [postgresJson(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK],
   });
   return new Set(result.rows.map((row) => row.id));
 }
