@@ -6,6 +6,7 @@ import { DeliveryEngine } from './delivery/engine.js';
 import { ConfigError } from './errors.js';
 import { EventAppender, type TargetFinder } from './bus/appender.js';
 import { buildApp } from './http/app.js';
+import { Access } from './http/auth.js';
 import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
 import { eventRoutes } from './http/routes/events.js';
 import { healthRoutes } from './http/routes/health.js';
@@ -168,18 +169,19 @@ export class Hub {
       cronItems: scheduler.cronItems(),
     });
 
+    const access = new Access({ adminToken: config.adminToken, security: config.security });
     const moduleRouter = Router();
     registry.mountRoutes(moduleRouter);
     const routers: Router[] = [
       healthRoutes({ db: store.db, isReady: () => this.ready }),
-      ingestRoutes({ config, ingest: new IngestService(config, appender) }),
+      ingestRoutes({ config, ingest: new IngestService(config, appender), access }),
       eventRoutes(store.db),
       moduleRoutes(registry),
       scheduleRoutes(scheduler),
-      adminRoutes({ db: store.db, registry, engine, adminToken: config.adminToken }),
+      adminRoutes({ db: store.db, registry, engine, access }),
       moduleRouter,
     ];
-    this.server.attach(buildApp({ routers, logger, redactor }));
+    this.server.attach(buildApp({ routers, logger, redactor, access }));
     this.ready = true;
     logger.info('hub listening', {
       url: this.url,

@@ -110,4 +110,9 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       create index scheduled_runs_recent on scheduled_runs (schedule, fired_at desc);
     `,
   },
+  {
+    // The authenticated sender of an ingested event (INGEST_TOKENS name, 'hmac'); null while ingest is open.
+    id: '004-event-sender',
+    sql: `alter table events add column sender text;`,
+  },
 ];
