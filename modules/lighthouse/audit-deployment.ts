@@ -98,7 +98,7 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
     const finalUrl = lhr.mainDocumentUrl ?? lhr.finalDisplayedUrl ?? null;
     const blocked = reports.blocked ?? [];
     // The document itself was refused (a redirect hop to a host not allowed): nothing of it was fetched.
-    const blockedDocument = blocked.find((entry) => entry.url === finalUrl) ?? (lhr.runtimeError ? blocked[0] : undefined);
+    const blockedDocument = finalUrl ? blocked.find((entry) => isDocument(entry.url, finalUrl)) : undefined;
     if (blockedDocument) {
       refused.push({ url, reason: `redirected to ${blockedDocument.url}, refused: ${blockedDocument.reason}` });
       deps.logger.warn('audited page redirected to a URL not allowed; nothing fetched there', { url, refused: blockedDocument });
@@ -177,6 +177,17 @@ async function redirectRefusal(finalUrl: string, guard: UrlGuard): Promise<strin
   const check = await guard.check(url.href);
   if (check.ok || check.temporary) return null;
   return `redirected to host ${url.host}, which ${check.reason.replace(/^host \S+ /, '')}`;
+}
+
+/** The refused request was the page's final document: its URL, or (https, seen as a CONNECT) its origin. */
+function isDocument(refusedUrl: string, documentUrl: string): boolean {
+  if (refusedUrl === documentUrl) return true;
+  try {
+    const refused = new URL(refusedUrl);
+    return refused.protocol === 'https:' && refused.pathname === '/' && refused.origin === new URL(documentUrl).origin;
+  } catch {
+    return false;
+  }
 }
 
 function describeRefused(refused: readonly Refused[]): string {

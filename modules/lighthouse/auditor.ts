@@ -91,9 +91,9 @@ export class Auditor {
       cleanup = running.then(noop, noop).then(() => session.dispose()).then(() => closing?.close());
       try {
         const reports = await raceWithLimits(running, combined, this.options.timeoutMs);
-        return { ...reports, blocked: [...(proxy?.refused ?? [])] };
+        return { ...reports, blocked: pageRequests(proxy?.refused ?? []) };
       } catch (error) {
-        if (error instanceof AuditFailure) error.blocked = [...(proxy?.refused ?? [])];
+        if (error instanceof AuditFailure) error.blocked = pageRequests(proxy?.refused ?? []);
         throw error;
       } finally {
         void session.dispose();
@@ -225,6 +225,32 @@ class AuditSession {
  */
 function proxyFlags(proxyUrl: string): string[] {
   return [`--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>', '--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
+}
+
+/**
+ * Chromium's own background calls (network time, component updates, sign-in, optimisation hints) go
+ * through the proxy too, whatever flags say, and are refused like anything else; they are left out of
+ * what is reported as the page's refused requests, which would otherwise list them under every page.
+ */
+const BROWSER_SERVICE_HOSTS = new Set([
+  'clients1.google.com',
+  'clients2.google.com',
+  'accounts.google.com',
+  'update.googleapis.com',
+  'optimizationguide-pa.googleapis.com',
+  'safebrowsing.googleapis.com',
+  'content-autofill.googleapis.com',
+  'redirector.gvt1.com',
+]);
+
+function pageRequests(refused: readonly Refused[]): Refused[] {
+  return refused.filter((entry) => {
+    try {
+      return !BROWSER_SERVICE_HOSTS.has(new URL(entry.url).hostname);
+    } catch {
+      return true;
+    }
+  });
 }
 
 function replyOf(worker: Worker): Promise<AuditReply> {
