@@ -8,6 +8,7 @@ import { DeliveryEngine } from './delivery/engine.js';
 import { ConfigError } from './errors.js';
 import { EventAppender, type TargetFinder } from './bus/appender.js';
 import { buildApp } from './http/app.js';
+import { Access } from './http/auth.js';
 import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
 import { checkRoutes } from './http/routes/checks.js';
 import { eventRoutes } from './http/routes/events.js';
@@ -208,17 +209,18 @@ export class Hub {
     });
     await scheduler.startIntervals();
 
+    const access = new Access({ adminToken: config.adminToken, security: config.security });
     const moduleRouter = Router();
     registry.mountRoutes(moduleRouter);
     const routers: Router[] = [
       healthRoutes({ db: store.db, isReady: () => this.ready }),
-      ingestRoutes({ config, ingest: new IngestService(config, appender) }),
+      ingestRoutes({ config, ingest: new IngestService(config, appender), access }),
       eventRoutes(store.db),
       moduleRoutes(registry),
       scheduleRoutes(scheduler, { adminToken: config.adminToken, publicUrl: config.publicUrl }),
       checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken: config.adminToken, publicUrl: config.publicUrl }),
       inspectionRoutes({ inspections: checks.inspections, adminToken: config.adminToken }),
-      adminRoutes({ db: store.db, registry, engine, adminToken: config.adminToken }),
+      adminRoutes({ db: store.db, registry, engine, access }),
       metricsRoutes({ metrics: this.ops.metrics, metricsToken: this.opsConfig.metricsToken, version: this.ops.version, publicUrl: () => this.settings.publicUrl }),
       opsRoutes({
         adminToken: config.adminToken,
@@ -235,7 +237,7 @@ export class Hub {
       }),
       moduleRouter,
     ];
-    this.server.attach(buildApp({ routers, logger, redactor, metrics: this.ops.metrics }));
+    this.server.attach(buildApp({ routers, logger, redactor, metrics: this.ops.metrics, access }));
     this.ready = true;
     logger.info('hub listening', {
       url: this.url,

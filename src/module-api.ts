@@ -58,3 +58,9 @@ export type { Migration } from './store/migrate.js';
 export { isUuid } from './store/deliveries-repo.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
 export { doc, type RouteDoc } from './http/route-docs.js';
+
+// Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), a fetch and a browser proxy through it.
+export { createUrlGuard, UrlRefusedError, type Checked, type Refused, type UrlGuard, type UrlGuardOptions } from './outbound/url-guard.js';
+export { guardedFetch, type GuardedFetchOptions, type GuardedResponse } from './outbound/guarded-fetch.js';
+export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
+export { parseHostRule, type HostRule } from './config/host-rules.js';

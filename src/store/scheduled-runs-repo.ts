@@ -2,6 +2,7 @@ import type { CheckResult, DeliveryErrorInfo } from '../events/types.js';
 import type { RunStatus } from '../stream/hub-stream.js';
 import type { Db, Queryable } from './db.js';
 import { SCHEDULE_TASK } from './jobs.js';
+import { postgresJson } from '../util/text.js';
 
 export interface ScheduledRunView {
   runId: string;
@@ -40,7 +41,7 @@ export async function finishRun(
   await client.query(
     `update scheduled_runs set status = $3, result = $4, error = $5, duration_ms = $6, finished_at = now()
      where schedule = $1 and fired_at = $2`,
-    [run.schedule, run.firedAt, run.status, run.result, run.error, run.durationMs],
+    [run.schedule, run.firedAt, run.status, run.result && postgresJson(run.result), run.error && postgresJson(run.error), run.durationMs],
   );
 }
 

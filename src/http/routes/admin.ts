@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { DeliveryStatus } from '../../events/types.js';
@@ -6,6 +5,7 @@ import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Db } from '../../store/db.js';
 import { HubError } from '../../errors.js';
 import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/deliveries-repo.js';
+import { Access } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
 import { doc } from '../route-docs.js';
 
@@ -13,26 +13,12 @@ const tags = ['admin'];
 
 const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
 
-/** Constant-time bearer check. Without ADMIN_TOKEN the admin routes do not exist (404), rather than being open. */
+/** The admin bearer check (src/http/auth.ts): without ADMIN_TOKEN the admin routes do not exist (404) rather than being open. */
 export function requireAdmin(token: string | undefined): RequestHandler {
-  const expected = token ? createHash('sha256').update(token).digest() : null;
-  return (req, _res, next) => {
-    if (!expected) {
-      next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
-      return;
-    }
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
-    if (!match || !timingSafeEqual(given, expected)) {
-      next(new HubError('HUB_ERR_UNAUTHORIZED', 'admin routes need Authorization: Bearer <ADMIN_TOKEN>', undefined, {
-        'WWW-Authenticate': 'Bearer',
-      }));
-      return;
-    }
-    next();
-  };
+  return new Access({ adminToken: token, security: OPEN }).requireToken('admin');
 }
+
+const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] };
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
   const router = Router();
@@ -42,9 +28,9 @@ export function moduleRoutes(registry: ModuleRegistry): Router {
   return router;
 }
 
-export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: DeliveryEngine; adminToken?: string }): Router {
+export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: DeliveryEngine; adminToken?: string; access?: Access }): Router {
   const router = Router();
-  const admin = requireAdmin(deps.adminToken);
+  const admin = deps.access ? deps.access.requireToken('admin') : requireAdmin(deps.adminToken);
 
   const moduleName = (name: string) => {
     if (!deps.registry.has(name)) throw new HubError('HUB_ERR_NOT_FOUND', `no module "${name}"`);

@@ -6,6 +6,7 @@ import type { IngestService } from '../../ingest/ingest.js';
 import { validateAndEnrich } from '../../ingest/ingest.js';
 import { HubError } from '../../errors.js';
 import { methodNotAllowed } from '../errors.js';
+import type { Access, IngestRequest } from '../auth.js';
 import { jsonBody } from '../json-body.js';
 import { doc } from '../route-docs.js';
 
@@ -20,9 +21,13 @@ const accepted = z.object({
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
-export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService }): Router {
+export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; access: Access }): Router {
   const router = Router();
-  const body = jsonBody();
+  const { access } = deps;
+  // Credentials before the body is read; a signature is checked against the body as it is read, and the
+  // rate limit counts only requests whose sender is proven.
+  const [requireJson, parse, requireBody] = jsonBody({ verify: (req, buffer) => access.verifyBody(req, buffer) });
+  const body = [access.ingestCredentials, requireJson!, parse!, access.requireVerified, access.rateLimit, requireBody!];
 
   for (const type of INGEST_TYPES) {
     // Documented with the schema ingest validates with (while it enriches), so not validated twice.
@@ -30,10 +35,10 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService }
     router
       .route(`/api/v1/${type}`)
       .put(documented, ...body, async (req, res) => {
-        res.json(await accept(type, req.body, req.get('Idempotency-Key')));
+        res.json(await accept(type, req.body, req.get('Idempotency-Key'), (req as IngestRequest).sender ?? null));
       })
       .post(documented, ...body, async (req, res) => {
-        res.json(await accept(type, req.body, req.get('Idempotency-Key')));
+        res.json(await accept(type, req.body, req.get('Idempotency-Key'), (req as IngestRequest).sender ?? null));
       })
       .all(methodNotAllowed(['PUT', 'POST']));
   }
@@ -53,19 +58,20 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService }
     res.json(ingestJsonSchema(type));
   });
 
-  async function accept(type: IngestType, payload: unknown, key: string | undefined) {
+  async function accept(type: IngestType, payload: unknown, key: string | undefined, sender: string | null) {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
       throw new HubError('HUB_ERR_BAD_PARAMETER', 'Idempotency-Key must be 1-200 visible ASCII characters', [
         { field: 'Idempotency-Key', message: 'invalid' },
       ]);
     }
-    const accepted = await deps.ingest.ingest(type, payload, key ? { idempotencyKey: key } : {});
+    const accepted = await deps.ingest.ingest(type, payload, { ...(key ? { idempotencyKey: key } : {}), sender });
     return {
       id: accepted.eventId,
       type,
       status: accepted.duplicate ? 'duplicate' : accepted.stormOf ? 'coalesced' : 'accepted',
       url: `${deps.config.publicUrl}/api/v1/events/${accepted.eventId}`,
       deliveries: accepted.deliveries,
+      ...(sender ? { sender } : {}),
       ...(accepted.stormOf ? { stormOf: accepted.stormOf } : {}),
     };
   }
