@@ -64,6 +64,7 @@ export const MIGRATIONS: readonly Migration[] = [
         thread_ts text,
         message jsonb not null,
         line text not null,
+        application text,
         queued_at timestamptz not null default clock_timestamp(),
         batch_id uuid,
         batch_kind text,
@@ -75,7 +76,9 @@ export const MIGRATIONS: readonly Migration[] = [
       create index slack_queue_batch on slack_queue (batch_id) where batch_id is not null;
 
       -- A deployment announced in a digest: its thread is the digest's, shared with the others in it.
+      -- Its replies there name the application, since the thread is not the deployment's alone.
       alter table slack_messages add column digest boolean not null default false;
+      alter table slack_messages add column application text;
 
       -- Slack's id of each channel name we have posted to: conversations.history takes ids only.
       create table slack_channel_ids (
