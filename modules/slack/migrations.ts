@@ -71,9 +71,12 @@ export const MIGRATIONS: readonly Migration[] = [
         claimed_at timestamptz,
         claimed_by uuid,
         claimed_attempt integer,
+        -- Posted (alone or in a batch): kept a day so that a late retry cannot queue it again.
+        done_at timestamptz,
         primary key (channel, item_key)
       );
       create index slack_queue_batch on slack_queue (batch_id) where batch_id is not null;
+      create index slack_queue_line on slack_queue (channel, queued_at, item_key) where batch_id is null;
 
       -- A deployment announced in a digest: its thread is the digest's, shared with the others in it.
       -- Its replies there name the application, since the thread is not the deployment's alone.

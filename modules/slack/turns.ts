@@ -55,15 +55,17 @@ export interface PaceSettings {
 export const CLAIM_LEASE_MS = 30_000;
 /** An item claimed by someone else's post that is still running: look again shortly. */
 const CLAIMED_RECHECK_MS = 500;
+/** Another delivery holds the channel's lock for a moment: come back rather than hold a worker waiting. */
+const BUSY_RECHECK_MS = 250;
 /** Candidates read for one digest; what fits Slack's limits is claimed, the rest waits for the next turn. */
 const DIGEST_CANDIDATES = 400;
 
 /**
  * Each channel's turns, in PostgreSQL so every replica keeps to one limit: a token bucket per channel (Slack's
  * burst, then one post per interval) and the queue of what waits for the channel. Whoever gets a turn posts
- * what waits: its own item alone, or, when more than a few roots wait, all of them as one digest. Every
- * statement that changes a channel's queue first locks the channel's pace row, so "already posted" and
- * "queued" never race.
+ * what waits: its own item alone, or, when more than a few roots wait, all of them as one digest. Claims,
+ * releases and records take the channel's pace row lock; queueing does not (a posted row stays, marked done,
+ * so a late insert of the same item is a no-op).
  */
 export class ChannelTurns {
   constructor(
@@ -73,22 +75,24 @@ export class ChannelTurns {
 
   /** Queues the item (once) and, if the channel may post now, claims what to post. */
   async take(item: QueueItem, attempt: number): Promise<Turn> {
+    // In line first, outside the channel's lock, so a flood's items are all there for the next digest. A
+    // posted item keeps its row (done_at), so this cannot queue it again.
+    await this.db.query(
+      `insert into slack_queue (channel, item_key, kind, event_id, delivery_id, thread_ts, message, line, application)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (channel, item_key) do nothing`,
+      [item.channel, item.key, item.kind, item.eventId, item.deliveryId, item.threadTs, JSON.stringify(item.message), item.line, item.application],
+    );
     return this.db.transaction(async (client) => {
-      const pace = await this.lockChannel(client, item.channel);
-      if (await this.isDone(client, item)) {
-        await client.query('delete from slack_queue where channel = $1 and item_key = $2', [item.channel, item.key]);
-        return { kind: 'done' };
-      }
-      await client.query(
-        `insert into slack_queue (channel, item_key, kind, event_id, delivery_id, thread_ts, message, line, application)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (channel, item_key) do nothing`,
-        [item.channel, item.key, item.kind, item.eventId, item.deliveryId, item.threadTs, JSON.stringify(item.message), item.line, item.application],
-      );
+      // A flood wakes many deliveries of one channel at once; queueing them on the lock would hold every
+      // worker, and the quiet channels' deliveries would wait for a free one. Busy: come back shortly.
+      const pace = await this.lockChannel(client, item.channel, { skipLocked: true });
       const own = (await client.query<ClaimRow>(
-        `select batch_id, batch_kind, claimed_by, claimed_attempt, extract(epoch from clock_timestamp() - claimed_at) * 1000 as claim_age_ms
+        `select done_at is not null as done, batch_id, batch_kind, claimed_by, claimed_attempt,
+                extract(epoch from clock_timestamp() - claimed_at) * 1000 as claim_age_ms
          from slack_queue where channel = $1 and item_key = $2`,
         [item.channel, item.key],
-      )).rows[0]!;
+      )).rows[0];
+      if (!own || own.done) return { kind: 'done' };
       if (own.batch_id) {
         const ours = own.claimed_by === item.deliveryId && (own.claimed_attempt ?? 0) < attempt;
         if (ours || Number(own.claim_age_ms) > CLAIM_LEASE_MS) {
@@ -96,10 +100,21 @@ export class ChannelTurns {
         }
         return { kind: 'wait', ms: CLAIMED_RECHECK_MS, why: `being posted to ${item.channel} with others` };
       }
+      if (!pace) return { kind: 'wait', ms: BUSY_RECHECK_MS + Math.floor(Math.random() * BUSY_RECHECK_MS), why: `${item.channel} is busy` };
 
       const waitMs = this.takeToken(pace);
       await client.query('update slack_channel_pace set tokens = $2, refilled_at = $3 where channel = $1', [item.channel, pace.tokens, pace.now]);
-      if (waitMs > 0) return { kind: 'wait', ms: waitMs, why: `${item.channel}'s next turn` };
+      if (waitMs > 0) {
+        // Only the first in line needs to be there when the turn comes: it posts everyone waiting. The rest
+        // come back a turn later to find themselves posted, and do not crowd the first one's moment.
+        const ahead = await client.query<{ n: number }>(
+          `select count(*)::int as n from slack_queue where channel = $1 and batch_id is null
+             and (queued_at, item_key) < (select queued_at, item_key from slack_queue where channel = $1 and item_key = $2)`,
+          [item.channel, item.key],
+        );
+        const later = ahead.rows[0]!.n > 0 ? Math.max(this.settings.intervalMs, 500) : 0;
+        return { kind: 'wait', ms: waitMs + later, why: `${item.channel}'s next turn` };
+      }
 
       const batch = await this.chooseBatch(client, item);
       await client.query(
@@ -118,13 +133,14 @@ export class ChannelTurns {
       // Straight from the queue rows: a digest's items keep their own message (the thread root if posted alone).
       await client.query(
         `insert into slack_messages (event_id, channel, kind, channel_id, ts, message, digest, application)
-         select event_id, channel, kind, $2, $3, message, $4, application from slack_queue where batch_id = $1 and kind <> 'reply'
+         select event_id, channel, kind, $2, $3, message, $4, application from slack_queue
+         where batch_id = $1 and done_at is null and kind <> 'reply'
          on conflict (event_id, channel) do nothing`,
         [batch.id, posted.channelId, posted.ts, batch.kind === 'digest'],
       );
       await client.query(
         `insert into slack_replies (check_event_id, channel, event_id, ts)
-         select item_key::uuid, channel, event_id, $2 from slack_queue where batch_id = $1 and kind = 'reply'
+         select item_key::uuid, channel, event_id, $2 from slack_queue where batch_id = $1 and done_at is null and kind = 'reply'
          on conflict do nothing`,
         [batch.id, posted.ts],
       );
@@ -134,7 +150,9 @@ export class ChannelTurns {
           [batch.channel, posted.channelId],
         );
       }
-      await client.query('delete from slack_queue where batch_id = $1', [batch.id]);
+      await client.query('update slack_queue set done_at = clock_timestamp() where batch_id = $1 and done_at is null', [batch.id]);
+      // Kept a day, long after any retry of theirs; then cleared.
+      await client.query(`delete from slack_queue where channel = $1 and done_at < clock_timestamp() - interval '1 day'`, [batch.channel]);
     });
   }
 
@@ -144,7 +162,7 @@ export class ChannelTurns {
       await this.lockChannel(client, batch.channel);
       await client.query(
         `update slack_queue set batch_id = null, batch_kind = null, claimed_at = null, claimed_by = null, claimed_attempt = null
-         where batch_id = $1`,
+         where batch_id = $1 and done_at is null`,
         [batch.id],
       );
       if (holdMs > 0) {
@@ -167,19 +185,25 @@ export class ChannelTurns {
     return rows.rows[0]?.channel_id ?? null;
   }
 
-  private async lockChannel(client: Queryable, channel: string): Promise<PaceRow> {
+  private lockChannel(client: Queryable, channel: string): Promise<PaceRow>;
+  private lockChannel(client: Queryable, channel: string, options: { skipLocked: true }): Promise<PaceRow | null>;
+  private async lockChannel(client: Queryable, channel: string, options: { skipLocked?: boolean } = {}): Promise<PaceRow | null> {
     await client.query('insert into slack_channel_pace (channel, tokens) values ($1, $2) on conflict (channel) do nothing', [channel, this.settings.burst]);
     const rows = await client.query<PaceRow>(
-      `select tokens, refilled_at, held_until, clock_timestamp() as now from slack_channel_pace where channel = $1 for update`,
+      `select tokens, refilled_at, held_until, clock_timestamp() as now from slack_channel_pace where channel = $1
+       for update${options.skipLocked ? ' skip locked' : ''}`,
       [channel],
     );
-    return rows.rows[0]!;
+    return rows.rows[0] ?? null;
   }
 
   /** Refills the bucket up to now and takes a token: 0, or how long until one is there. */
   private takeToken(pace: PaceRow): number {
-    const { intervalMs, burst } = this.settings;
-    if (intervalMs <= 0) return 0;
+    const { burst } = this.settings;
+    if (this.settings.intervalMs <= 0) return 0;
+    // A twentieth slower than the limit: a post that took longer to reach Slack than the next one must not
+    // make the two arrive closer together than Slack allows.
+    const intervalMs = this.settings.intervalMs * 1.05;
     const now = pace.now.getTime();
     if (pace.held_until && pace.held_until.getTime() > now) {
       pace.now = pace.refilled_at;
@@ -190,14 +214,6 @@ export class ChannelTurns {
     if (pace.tokens < 1) return Math.ceil((1 - pace.tokens) * intervalMs);
     pace.tokens -= 1;
     return 0;
-  }
-
-  private async isDone(client: Queryable, item: QueueItem): Promise<boolean> {
-    const sql =
-      item.kind === 'reply'
-        ? 'select 1 from slack_replies where check_event_id = $1 and channel = $2'
-        : 'select 1 from slack_messages where event_id = $1 and channel = $2';
-    return (await client.query(sql, [item.key, item.channel])).rows.length > 0;
   }
 
   /**
@@ -226,7 +242,7 @@ export class ChannelTurns {
   }
 
   private async batchOf(client: Queryable, channel: string, batchId: string, kind: string): Promise<Batch> {
-    const rows = await client.query<QueueDbRow>(`select ${ROW_COLUMNS} from slack_queue where batch_id = $1 order by queued_at, item_key`, [batchId]);
+    const rows = await client.query<QueueDbRow>(`select ${ROW_COLUMNS} from slack_queue where batch_id = $1 and done_at is null order by queued_at, item_key`, [batchId]);
     return { id: batchId, channel, kind: kind as Batch['kind'], items: rows.rows.map(toQueuedRow) };
   }
 }
@@ -239,6 +255,7 @@ interface PaceRow {
 }
 
 interface ClaimRow {
+  done: boolean;
   batch_id: string | null;
   batch_kind: string | null;
   claimed_by: string | null;

@@ -14,6 +14,8 @@ export interface RecordedRequest {
   /** What the fake answered. */
   status: number;
   answer: unknown;
+  /** When it was answered (Date.now()). */
+  at: number;
 }
 
 /** A message in the fake's memory: what Slack would show, with its replies and its latest edit. */
@@ -63,6 +65,8 @@ export class FakeSlack {
   private readonly channelErrors = new Map<string, string>();
   private scripted: Scripted[] = [];
   private webhookScripted: Scripted[] = [];
+  /** Posts to accept and then cut the connection on, so the caller cannot know they arrived. */
+  private dropAnswers = 0;
   private lastTs = 0;
   /** Per channel id: the token bucket of chat.postMessage, when a rate limit is set. */
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -140,6 +144,14 @@ export class FakeSlack {
     this.scripted.push({ remaining: count, method, status: 200, headers: {}, body: { ok: false, error } });
   }
 
+  /**
+   * The next `count` chat.postMessage calls are accepted (the message is in the channel) but the connection is
+   * cut before the answer: the caller's fate is unknown, as when a hub dies mid-call.
+   */
+  dropAnswerNext(count: number): void {
+    this.dropAnswers += count;
+  }
+
   /** The next `count` webhook posts answer like Slack's webhooks do: a status and a plain-text code. */
   failWebhookNext(count: number, status: number, code: string, headers: Record<string, string> = {}): void {
     this.webhookScripted.push({ remaining: count, method: null, status, headers, body: code });
@@ -188,7 +200,7 @@ export class FakeSlack {
     const body = decodeBody(contentType, rawBody);
 
     const reply = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
-      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status, answer };
+      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status, answer, at: Date.now() };
       this.requests.push(recorded);
       this.onRequest?.(recorded);
       const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
@@ -222,6 +234,12 @@ export class FakeSlack {
         const answer = this.postMessage(body);
         if (answer.status === 429) {
           return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(answer.retryAfter) });
+        }
+        if (answer.ok === true && this.dropAnswers > 0) {
+          this.dropAnswers -= 1;
+          this.requests.push({ method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status: 0, answer, at: Date.now() });
+          res.socket?.destroy();
+          return;
         }
         return reply(200, answer);
       }
