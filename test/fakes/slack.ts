@@ -67,6 +67,8 @@ export class FakeSlack {
   private webhookScripted: Scripted[] = [];
   /** Posts to accept and then cut the connection on, so the caller cannot know they arrived. */
   private dropAnswers = 0;
+  /** Accepted posts are answered this much later: a hub killed meanwhile never learns they arrived. */
+  private answerDelayMs = 0;
   private lastTs = 0;
   /** Per channel id: the token bucket of chat.postMessage, when a rate limit is set. */
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
@@ -150,6 +152,11 @@ export class FakeSlack {
    */
   dropAnswerNext(count: number): void {
     this.dropAnswers += count;
+  }
+
+  /** From now on, accepted chat.postMessage calls are answered `ms` after the message is in the channel. */
+  delayAnswers(ms: number): void {
+    this.answerDelayMs = ms;
   }
 
   /** The next `count` webhook posts answer like Slack's webhooks do: a status and a plain-text code. */
@@ -241,6 +248,7 @@ export class FakeSlack {
           res.socket?.destroy();
           return;
         }
+        if (answer.ok === true && this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
         return reply(200, answer);
       }
       case 'chat.update':
