@@ -58,7 +58,7 @@ describe('a hub killed in the middle of a burst', () => {
     subscriber.stall(300, 40);
     // Slack takes each post at once but answers late: a kill then leaves posts whose fate the hub never learnt.
     const slack = await FakeSlack.start({ token: 'xoxb-crash-test', rateLimit: { burst: 3, intervalMs: 1000 } });
-    slack.delayAnswers(250);
+    slack.delayAnswers(1500);
     const env = {
       DATABASE_URL: database.url,
       WEBHOOK_URL: subscriber.url,
@@ -103,6 +103,8 @@ describe('a hub killed in the middle of a burst', () => {
           const duplicates = [...mentions.values()].filter((n) => n > 1).length;
           expect({ channel, lost, duplicates }).toEqual({ channel, lost: 0, duplicates: 0 });
         }
+        // The kill left posts whose answers never came: the restarted hub looked for them rather than post again.
+        expect(slack.attempts('conversations.history').length).toBeGreaterThan(0);
         process.stdout.write(
           `kill: ${accepted.length} accepted; ${slack.calls('chat.postMessage').length} Slack posts, ` +
             `${slack.attempts('conversations.history').length} history lookups after the kill, 0 lost, 0 duplicates\n`,
