@@ -66,13 +66,6 @@ export class SlackStore {
     return new Set(rows.rows.map((row) => row.channel));
   }
 
-  async recordReply(checkEventId: string, eventId: string, channel: string, ts: string | null): Promise<void> {
-    await this.db.query(
-      `insert into slack_replies (check_event_id, channel, event_id, ts) values ($1, $2, $3, $4) on conflict do nothing`,
-      [checkEventId, channel, eventId, ts],
-    );
-  }
-
   /**
    * Serialises root updates of one thread across replicas: the status line is read and sent under the
    * lock, so an update built from fewer outcomes can never land after one built from more.
