@@ -218,8 +218,8 @@ export class ChannelTurns {
 
   /**
    * What this turn posts. A root: every root waiting for the channel as one digest when more than a few wait
-   * (oldest first, as many as fit Slack's limits), else itself alone. A reply: every reply waiting for the same
-   * thread, as one message.
+   * (oldest first, as many as fit Slack's limits), else itself alone. A reply: likewise, every reply waiting
+   * for the same thread as one message when more than a few wait.
    */
   private async chooseBatch(client: Queryable, item: QueueItem): Promise<Batch> {
     const id = randomUUID();
@@ -231,12 +231,12 @@ export class ChannelTurns {
       [item.channel, isReply ? item.threadTs : null, DIGEST_CANDIDATES],
     )).rows.map(toQueuedRow);
     const own = waiting.find((row) => row.key === item.key)!;
+    // A few waiting go one by one, as they would without a flood; more go together.
+    if (waiting.length <= this.settings.digestAfter) return { id, channel: item.channel, kind: 'single', items: [own] };
     if (isReply) {
       const count = Math.max(1, replyCapacity(waiting.map((row) => row.line)));
-      const items = waiting.length > 1 ? [own, ...waiting.filter((row) => row !== own)].slice(0, count) : [own];
-      return { id, channel: item.channel, kind: items.length > 1 ? 'replies' : 'single', items };
+      return { id, channel: item.channel, kind: 'replies', items: [own, ...waiting.filter((row) => row !== own)].slice(0, count) };
     }
-    if (waiting.length <= this.settings.digestAfter) return { id, channel: item.channel, kind: 'single', items: [own] };
     const count = Math.max(1, digestCapacity(waiting.map((row) => row.line)));
     return { id, channel: item.channel, kind: 'digest', items: waiting.slice(0, count) };
   }
