@@ -9,6 +9,9 @@ export interface PostedRow {
   channelId: string | null;
   ts: string | null;
   message: SlackMessage;
+  /** Announced in a digest: `ts` is the digest's, shared with the others in it. */
+  digest: boolean;
+  application: string | null;
 }
 
 /** The module's own tables (see migrations.ts); nothing else reads or writes them. */
@@ -16,20 +19,20 @@ export class SlackStore {
   constructor(private readonly db: Db) {}
 
   async posted(eventId: string): Promise<Map<string, PostedRow>> {
-    const rows = await this.db.query<{ channel: string; kind: MessageKind; channel_id: string | null; ts: string | null; message: SlackMessage }>(
-      'select channel, kind, channel_id, ts, message from slack_messages where event_id = $1 order by posted_at, channel',
-      [eventId],
-    );
+    const rows = await this.db.query<{
+      channel: string;
+      kind: MessageKind;
+      channel_id: string | null;
+      ts: string | null;
+      message: SlackMessage;
+      digest: boolean;
+      application: string | null;
+    }>('select channel, kind, channel_id, ts, message, digest, application from slack_messages where event_id = $1 order by posted_at, channel', [eventId]);
     return new Map(
-      rows.rows.map((row) => [row.channel, { channel: row.channel, kind: row.kind, channelId: row.channel_id, ts: row.ts, message: row.message }]),
-    );
-  }
-
-  async recordPosted(eventId: string, row: PostedRow): Promise<void> {
-    await this.db.query(
-      `insert into slack_messages (event_id, channel, kind, channel_id, ts, message) values ($1, $2, $3, $4, $5, $6)
-       on conflict (event_id, channel) do nothing`,
-      [eventId, row.channel, row.kind, row.channelId, row.ts, JSON.stringify(row.message)],
+      rows.rows.map((row) => [
+        row.channel,
+        { channel: row.channel, kind: row.kind, channelId: row.channel_id, ts: row.ts, message: row.message, digest: row.digest, application: row.application },
+      ]),
     );
   }
 
@@ -61,13 +64,6 @@ export class SlackStore {
   async repliedChannels(checkEventId: string): Promise<Set<string>> {
     const rows = await this.db.query<{ channel: string }>('select channel from slack_replies where check_event_id = $1', [checkEventId]);
     return new Set(rows.rows.map((row) => row.channel));
-  }
-
-  async recordReply(checkEventId: string, eventId: string, channel: string, ts: string | null): Promise<void> {
-    await this.db.query(
-      `insert into slack_replies (check_event_id, channel, event_id, ts) values ($1, $2, $3, $4) on conflict do nothing`,
-      [checkEventId, channel, eventId, ts],
-    );
   }
 
   /**
