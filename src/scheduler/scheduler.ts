@@ -7,7 +7,7 @@ import type { Redactor } from '../logging/redact.js';
 import type { Publish } from '../module-system/contract.js';
 import type { Db } from '../store/db.js';
 import { SCHEDULE_TASK } from '../store/jobs.js';
-import { claimRun, finishRun, recentRuns, type ScheduledRunView } from '../store/scheduled-runs-repo.js';
+import { claimRun, enqueueRunNow, finishRun, recentRuns, type ScheduledRunView } from '../store/scheduled-runs-repo.js';
 import type { HubStream, RunStatus } from '../stream/hub-stream.js';
 import { withDeadline } from '../util/deadline.js';
 import type { Schedule } from './schedules.js';
@@ -136,6 +136,13 @@ export class Scheduler {
       ...(durationMs !== undefined ? { durationMs } : {}),
       ...(error ? { error } : {}),
     });
+  }
+
+  /** Runs a schedule once now, on whichever replica takes the job; false for a schedule this hub does not have. */
+  async runNow(id: string): Promise<boolean> {
+    if (!this.byId.has(id)) return false;
+    await enqueueRunNow(this.deps.db, SCHEDULE_TASK, id);
+    return true;
   }
 
   /** Every schedule with its most recent runs, newest first. */

@@ -40,6 +40,17 @@ export async function finishRun(
   );
 }
 
+/**
+ * A tick now, outside the schedule's cron (an operator's "run now"): a job like the cron's, keyed so a
+ * second click before it runs is the same run. Recorded under the moment it starts.
+ */
+export async function enqueueRunNow(db: Db, task: string, schedule: string): Promise<void> {
+  await db.query(`select graphile_worker.add_job($1, json_build_object('schedule', $2::text), max_attempts => 1, job_key => 'run-now:' || $2)`, [
+    task,
+    schedule,
+  ]);
+}
+
 /** The newest `perSchedule` runs of each schedule, newest first. */
 export async function recentRuns(db: Db, schedules: string[], perSchedule: number): Promise<Map<string, ScheduledRunView[]>> {
   const rows = await db.query(
