@@ -27,7 +27,9 @@ import type { Db } from './store/db.js';
 import { findOwnDelivery } from './store/deliveries-repo.js';
 import { SCHEDULE_TASK, STORM_TASK } from './store/jobs.js';
 import { openStore, type Store } from './store/open-store.js';
+import { ActivityRecorder } from './stream/activity-recorder.js';
 import { HubStream } from './stream/hub-stream.js';
+import { StatusPage } from './status-page/status-page.js';
 
 export interface HubOptions {
   env: Env;
@@ -53,6 +55,8 @@ export class Hub {
   private registryHandle: ModuleRegistry | null = null;
   private engine: DeliveryEngine | null = null;
   private appender: EventAppender | null = null;
+  private recorder: ActivityRecorder | null = null;
+  private statusPage: StatusPage | null = null;
   private ready = false;
   private stopping: Promise<void> | null = null;
 
@@ -115,6 +119,9 @@ export class Hub {
       redactor,
     });
     this.store = store;
+    // Before anything can happen: every happening from here on reaches the live feed of every replica.
+    this.recorder = new ActivityRecorder(store.db, logger);
+    this.recorder.start(stream);
 
     const writer = { dedupeWindowSeconds: config.idempotencyWindowSeconds, stormWindowSeconds: config.errorStormWindowSeconds };
     const targets: TargetFinder = (type, payload) =>
@@ -168,6 +175,10 @@ export class Hub {
       cronItems: scheduler.cronItems(),
     });
 
+    const statusPage = new StatusPage({ db: store.db, logger, adminToken: config.adminToken, publicReading: config.statusPagePublic });
+    this.statusPage = statusPage;
+    await statusPage.start();
+
     const moduleRouter = Router();
     registry.mountRoutes(moduleRouter);
     const routers: Router[] = [
@@ -175,9 +186,10 @@ export class Hub {
       ingestRoutes({ config, ingest: new IngestService(config, appender) }),
       eventRoutes(store.db),
       moduleRoutes(registry),
-      scheduleRoutes(scheduler),
+      scheduleRoutes(scheduler, config.adminToken),
       adminRoutes({ db: store.db, registry, engine, adminToken: config.adminToken }),
       moduleRouter,
+      ...statusPage.routers({ registry, engine, scheduler }),
     ];
     this.server.attach(buildApp({ routers, logger, redactor }));
     this.ready = true;
@@ -197,12 +209,15 @@ export class Hub {
     this.ready = false;
     const { logger, settings } = this;
     logger.info('hub stopping');
+    this.statusPage?.closeStreams();
     await this.server.close(settings.shutdownTimeoutMs);
     // Requests already answered 200 are committed; wait for those still committing.
     const until = Date.now() + settings.shutdownTimeoutMs;
     while (this.appender && !this.appender.idle && Date.now() < until) await delay(20);
     await this.engine?.stop(settings.shutdownTimeoutMs);
     await this.registryHandle?.stop();
+    await this.recorder?.stop();
+    await this.statusPage?.stop();
     await this.store?.close();
     logger.info('hub stopped');
   }
