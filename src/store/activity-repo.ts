@@ -34,7 +34,8 @@ export async function appendActivity(db: Db, items: Array<{ kind: string; data: 
 export async function readActivity(db: Db, afterId: string, limit: number): Promise<ActivityRow[]> {
   const rows = await db.query<{ id: string; kind: string; data: unknown }>({
     name: 'alvares:activity-read',
-    text: 'select id::text, kind, data from status_activity where id > $1::bigint order by id limit $2',
+    // Ordered by the bigint column itself: `order by id` would sort the text output column ('100' < '98').
+    text: 'select a.id::text as id, a.kind, a.data from status_activity a where a.id > $1::bigint order by a.id limit $2',
     values: [afterId, limit],
   });
   return rows.rows;
