@@ -54,7 +54,8 @@ const JS = `(() => {
   const show = (state, text) => { badge.dataset.state = state; badge.textContent = text; };
 
   function connect() {
-    // The browser sends Last-Event-ID itself when it reconnects; the query carries it for a fresh EventSource.
+    // The browser sends Last-Event-ID itself when it retries; after it gives up (CLOSED) a fresh EventSource
+    // carries the id in the query instead.
     source = new EventSource('/api/v1/stream' + (lastId ? '?lastEventId=' + encodeURIComponent(lastId) : ''));
     source.onopen = () => {
       show('live', 'live');
@@ -107,10 +108,11 @@ const JS = `(() => {
     while (activity.children.length > 50) activity.lastElementChild.remove();
   }
 
-  // At most one re-read a second, the first 100 ms after a quiet spell: a busy hub costs one request a second.
+  // At most two re-reads a second, the first 50 ms after a quiet spell: a change shows within a second, and
+  // a busy hub costs each open page two requests a second, not one per change.
   function refreshSoon() {
     if (timer) return;
-    timer = setTimeout(refresh, Math.max(100, lastRefresh + 1000 - Date.now()));
+    timer = setTimeout(refresh, Math.max(50, lastRefresh + 500 - Date.now()));
   }
 
   async function refresh() {

@@ -4,7 +4,7 @@ import type { Db } from '../store/db.js';
 import type { HubHappening, HubStream } from './hub-stream.js';
 
 /** How long a happening waits for company before its batch is written: the page's latency budget is 1 s. */
-const LINGER_MS = 50;
+const LINGER_MS = 25;
 const MAX_BATCH = 2_000;
 /** Past this many unwritten rows (PostgreSQL slow or away) the oldest are dropped: the feed must never grow the heap without bound. */
 const MAX_BUFFERED = 50_000;
