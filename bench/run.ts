@@ -27,7 +27,9 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
 const STEADY_RATE = Number(process.env.BENCH_RATE ?? 100);
 const STEADY_S = Number(process.env.BENCH_STEADY_DURATION ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
-/** Which of a, b, c, d to run (all by default), e.g. BENCH_ONLY=b. */
+/** Case s: status-page streams open while (a)'s hub ingests. */
+const STREAMS = Number(process.env.BENCH_STREAMS ?? 50);
+/** Which of a, b, c, d, s to run (a, b, c, d by default), e.g. BENCH_ONLY=b or BENCH_ONLY=a,s. */
 const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((part) => part.trim()));
 
 const NODE = process.execPath;
@@ -132,6 +134,63 @@ async function benchIngest(adminUrl: string) {
     targets: { shareAtLeast: 0.25, p99UnderMs: 50 },
     met: ratio >= 0.25 && hubResult.latencyP99Ms < 50 && hubResult.non2xx === 0,
   };
+}
+
+/** Open `count` GET /api/v1/stream readers that count the events they receive (bytes only, no parsing). */
+async function openStreams(url: string, count: number) {
+  const controller = new AbortController();
+  let events = 0;
+  let connected = 0;
+  const readers = Array.from({ length: count }, async () => {
+    try {
+      const response = await fetch(`${url}/api/v1/stream`, { signal: controller.signal });
+      connected += 1;
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        for (let i = 0; i < chunk.length - 2; i += 1) if (chunk[i] === 10 && chunk[i + 1] === 105 && chunk[i + 2] === 100) events += 1;
+      }
+    } catch {
+      // aborted at the end
+    }
+  });
+  while (connected < count) await new Promise((resolve) => setTimeout(resolve, 20));
+  return {
+    get events() {
+      return events;
+    },
+    async close() {
+      controller.abort();
+      await Promise.all(readers);
+    },
+  };
+}
+
+/**
+ * s. (a)'s hub (webhook subscriber), measured the same way twice on fresh databases: with no status-page
+ * stream open, then with STREAMS streams open for the whole run. Both hubs write the live feed; the
+ * difference is the cost of serving the streams.
+ */
+async function benchStreams(adminUrl: string) {
+  const sink = await startSink();
+  const loadOptions = { connections: CONNECTIONS, duration: DURATION_S };
+  const env = { WEBHOOK_URL: sink.url, DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse' };
+  const measure = async (streams: number) => {
+    const databaseUrl = await createDatabase(adminUrl, 'alvares_bench_s');
+    const hub = await startHub(databaseUrl, env);
+    const open = streams > 0 ? await openStreams(hub.url, streams) : null;
+    await load({ url: hub.url, ...loadOptions, duration: 3, requests: [putDeployment()] });
+    const before = open?.events ?? 0;
+    const result = summarise(await load({ url: hub.url, ...loadOptions, requests: [putDeployment()] }));
+    const received = (open?.events ?? 0) - before;
+    await open?.close();
+    await hub.stop();
+    await dropDatabase(adminUrl, 'alvares_bench_s');
+    return { streams, ...result, streamEventsPerSecondEach: streams > 0 ? Math.round(received / streams / DURATION_S) : 0 };
+  };
+  const without = await measure(0);
+  const withStreams = await measure(STREAMS);
+  await sink.close();
+  const ratio = withStreams.requestsPerSecond / without.requestsPerSecond;
+  return { without, with: withStreams, throughputRatio: Number(ratio.toFixed(3)), targets: { ratioAtLeast: 0.9 }, met: ratio >= 0.9 && withStreams.non2xx === 0 };
 }
 
 async function benchEndToEnd(adminUrl: string) {
@@ -265,6 +324,11 @@ async function main(): Promise<void> {
       process.stdout.write('d. endpoint health of 1,000 monitored applications, one tick…\n');
       report.monitoring = await benchMonitoring(adminUrl);
       process.stdout.write(`${JSON.stringify(report.monitoring, null, 2)}\n`);
+    }
+    if (ONLY.has('s')) {
+      process.stdout.write(`s. ingest as in (a), without and with ${STREAMS} status-page streams open…\n`);
+      report.streams = await benchStreams(adminUrl);
+      process.stdout.write(`${JSON.stringify(report.streams, null, 2)}\n`);
     }
   } finally {
     await embedded?.stop();

@@ -1,4 +1,4 @@
-import { Router, type Express } from 'express';
+import type { Express } from 'express';
 import { coreSecrets, parseCoreConfig, type CoreConfig } from './config/config.js';
 import { parseOpsConfig, type OpsConfig } from './config/ops-config.js';
 import type { Env } from './config/env.js';
@@ -9,17 +9,8 @@ import { ConfigError } from './errors.js';
 import { EventAppender, type TargetFinder } from './bus/appender.js';
 import { buildApp } from './http/app.js';
 import { Access } from './http/auth.js';
-import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
-import { checkRoutes } from './http/routes/checks.js';
-import { eventRoutes } from './http/routes/events.js';
-import { healthRoutes } from './http/routes/health.js';
-import { metricsRoutes } from './http/routes/metrics.js';
-import { opsRoutes } from './http/routes/ops.js';
-import { ingestRoutes } from './http/routes/ingest.js';
-import { inspectionRoutes } from './http/routes/inspections.js';
-import { scheduleRoutes } from './http/routes/schedules.js';
+import { hubRouters } from './http/routes/hub-routers.js';
 import { HubServer } from './http/server.js';
-import { IngestService } from './ingest/ingest.js';
 import { stormFollowUpTask } from './ingest/storms.js';
 import type { AnyLogLevel } from './logging/levels.js';
 import { createLogger, type Logger } from './logging/logger.js';
@@ -36,7 +27,9 @@ import type { Db } from './store/db.js';
 import { findOwnDelivery } from './store/deliveries-repo.js';
 import { SCHEDULE_TASK, STORM_TASK } from './store/jobs.js';
 import { openStore, type Store } from './store/open-store.js';
+import { ActivityRecorder } from './stream/activity-recorder.js';
 import { HubStream } from './stream/hub-stream.js';
+import { StatusPage } from './status-page/status-page.js';
 
 export interface HubOptions {
   env: Env;
@@ -67,6 +60,8 @@ export class Hub {
   private registryHandle: ModuleRegistry | null = null;
   private engine: DeliveryEngine | null = null;
   private appender: EventAppender | null = null;
+  private recorder: ActivityRecorder | null = null;
+  private statusPage: StatusPage | null = null;
   private ready = false;
   private stopping: Promise<void> | null = null;
 
@@ -148,6 +143,9 @@ export class Hub {
     });
     this.store = store;
     await this.ops.open(store.db, this.moduleConfigs);
+    // Before anything can happen: every happening from here on reaches the live feed of every replica.
+    this.recorder = new ActivityRecorder(store.db, logger);
+    this.recorder.start(stream);
 
     const writer = { dedupeWindowSeconds: config.idempotencyWindowSeconds, stormWindowSeconds: config.errorStormWindowSeconds };
     const targets: TargetFinder = (type, payload) =>
@@ -209,34 +207,21 @@ export class Hub {
     });
     await scheduler.startIntervals();
 
+    const statusPage = new StatusPage({ db: store.db, logger, adminToken: config.adminToken, publicReading: config.statusPagePublic });
+    this.statusPage = statusPage;
+    await statusPage.start();
+
     const access = new Access({ adminToken: config.adminToken, security: config.security });
-    const moduleRouter = Router();
-    registry.mountRoutes(moduleRouter);
-    const routers: Router[] = [
-      healthRoutes({ db: store.db, isReady: () => this.ready }),
-      ingestRoutes({ config, ingest: new IngestService(config, appender), access }),
-      eventRoutes(store.db),
-      moduleRoutes(registry),
-      scheduleRoutes(scheduler, { adminToken: config.adminToken, publicUrl: config.publicUrl }),
-      checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken: config.adminToken, publicUrl: config.publicUrl }),
-      inspectionRoutes({ inspections: checks.inspections, adminToken: config.adminToken }),
-      adminRoutes({ db: store.db, registry, engine, access }),
-      metricsRoutes({ metrics: this.ops.metrics, metricsToken: this.opsConfig.metricsToken, version: this.ops.version, publicUrl: () => this.settings.publicUrl }),
-      opsRoutes({
-        adminToken: config.adminToken,
-        allowShutdown: this.opsConfig.allowShutdown,
-        logs: this.ops.logs,
-        configs: this.ops.configs,
-        replicas: () => this.ops.replicas(),
-        hubId: () => engine.instanceId,
-        shutdown: (reason) => {
-          logger.warn('shutdown requested over the admin API', { reason });
-          if (this.options.onShutdownRequest) this.options.onShutdownRequest(reason);
-          else void this.stop();
-        },
-      }),
-      moduleRouter,
-    ];
+    const routers = hubRouters({
+      db: store.db, config, opsConfig: this.opsConfig, appender, registry, engine, scheduler, checks, ops: this.ops, statusPage, access,
+      isReady: () => this.ready,
+      publicUrl: () => this.settings.publicUrl,
+      shutdown: (reason) => {
+        logger.warn('shutdown requested over the admin API', { reason });
+        if (this.options.onShutdownRequest) this.options.onShutdownRequest(reason);
+        else void this.stop();
+      },
+    });
     this.server.attach(buildApp({ routers, logger, redactor, metrics: this.ops.metrics, access }));
     this.ready = true;
     logger.info('hub listening', {
@@ -255,12 +240,15 @@ export class Hub {
     this.ready = false;
     const { logger, settings } = this;
     logger.info('hub stopping');
+    this.statusPage?.closeStreams();
     await this.server.close(settings.shutdownTimeoutMs);
     // Requests already answered 200 are committed; wait for those still committing.
     const until = Date.now() + settings.shutdownTimeoutMs;
     while (this.appender && !this.appender.idle && Date.now() < until) await delay(20);
     await this.engine?.stop(settings.shutdownTimeoutMs);
     await this.registryHandle?.stop();
+    await this.recorder?.stop();
+    await this.statusPage?.stop();
     await this.ops.close();
     await this.store?.close();
     logger.info('hub stopped');

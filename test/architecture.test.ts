@@ -33,7 +33,7 @@ const LAYERS: string[][] = [
   ['src/store/', 'src/stream/'],
   ['src/module-system/', 'src/bus/', 'src/outbound/'],
   ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/'],
-  ['src/http/'],
+  ['src/http/', 'src/status-page/'],
   ['src/hub.ts', 'src/main.ts', 'src/module-api.ts'],
 ];
 

@@ -14,6 +14,7 @@ export interface CheckView {
   kind: CheckKind;
   description: string | null;
   inProgress: number;
+  openSince: string | null;
   lastResult: RunSummary['lastResult'];
   alert: { state: 'ok' | 'alerting'; status: CheckStatus | null; alertingKeys: number; keys: number; since: string | null };
   link: string;
@@ -44,6 +45,7 @@ export class CheckCatalog {
       kind,
       description,
       inProgress: summary?.inProgress ?? 0,
+      openSince: summary?.openSince ?? null,
       lastResult: summary?.lastResult ?? null,
       alert: alertOf(states.filter((s) => s.check === name)),
       link: this.deps.alerts.linkFor(name),

@@ -43,6 +43,8 @@ export interface CoreConfig {
   monitorKeyword: string;
   teams: TeamRule[];
   adminToken?: string;
+  /** STATUS_PAGE_PUBLIC=false: reading the status page and its stream needs signing in (with ADMIN_TOKEN). */
+  statusPagePublic: boolean;
   delivery: DeliveryPolicy;
   /** Per-module overrides of the delivery policy, keyed by module name. */
   deliveryOverrides: Record<string, Partial<DeliveryPolicy>>;
@@ -90,6 +92,7 @@ const coreSchema = z.object({
   ADMIN_TOKEN: envString().refine((value) => value === undefined || value.length >= 16, {
     message: 'must be at least 16 characters',
   }),
+  STATUS_PAGE_PUBLIC: envBool(true),
   DELIVERY_MAX_ATTEMPTS: envInt(8, { min: 1, max: 100 }),
   DELIVERY_MAX_AGE_SECONDS: envInt(24 * 3600, { min: 1 }),
   DELIVERY_TIMEOUT_MS: envInt(30_000, { min: 100, max: 3_600_000 }),
@@ -119,6 +122,9 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
   problems.push(...teams.problems);
   const security = parseSecurity(env);
   problems.push(...security.problems);
+  if (parsed.success && !parsed.data.STATUS_PAGE_PUBLIC && !parsed.data.ADMIN_TOKEN) {
+    problems.push('STATUS_PAGE_PUBLIC=false needs ADMIN_TOKEN: nobody could sign in to read the status page');
+  }
   if (!parsed.success || problems.length > 0) return { ok: false, problems };
 
   const e = parsed.data;
@@ -144,6 +150,7 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
       monitorKeyword: e.UTR_KEYWORD ?? 'APPLICATION_STATUS: OK',
       teams: teams.rules,
       adminToken: e.ADMIN_TOKEN,
+      statusPagePublic: e.STATUS_PAGE_PUBLIC,
       delivery: {
         maxAttempts: e.DELIVERY_MAX_ATTEMPTS,
         maxAgeSeconds: e.DELIVERY_MAX_AGE_SECONDS,

@@ -12,7 +12,7 @@ export function pruneSchedule(db: Db, retentionDays: number): ScheduledWork {
       const pruned = await pruneExpired(db, retentionDays);
       const kept = retentionDays > 0 ? `events older than ${retentionDays} days` : 'no events (EVENT_RETENTION_DAYS=0 keeps them)';
       return {
-        summary: `pruned ${pruned.events} events, ${pruned.keys} expired dedupe keys, ${pruned.runs} scheduled-run records; removes ${kept}`,
+        summary: `pruned ${pruned.events} events, ${pruned.keys} expired dedupe keys, ${pruned.runs} scheduled-run records, ${pruned.activity} live-feed rows; removes ${kept}`,
         details: { ...pruned },
       };
     },

@@ -143,6 +143,8 @@ export async function listRuns(db: Db, check: string, limit: number, cursor?: Ru
 
 export interface RunSummary {
   inProgress: number;
+  /** When the oldest open run started (the page's spinner counts from it). */
+  openSince?: string | null;
   lastResult: { runId: string; status: CheckStatus; score: number | null; message: string | null; at: string } | null;
 }
 
@@ -151,6 +153,7 @@ export async function runSummaries(db: Db, checks: string[]): Promise<Map<string
   const rows = await db.query(
     `select c.name,
             (select count(*)::int from check_runs o where o.check_name = c.name and o.status in ('queued', 'in_progress')) as in_progress,
+            (select min(o.started_at) from check_runs o where o.check_name = c.name and o.status in ('queued', 'in_progress')) as open_since,
             l.id, l.result_status, l.score, l.message, l.finished_at
      from unnest($1::text[]) as c(name)
      left join lateral (select * from check_runs r where r.check_name = c.name and r.result_status is not null
@@ -162,6 +165,7 @@ export async function runSummaries(db: Db, checks: string[]): Promise<Map<string
       row.name,
       {
         inProgress: row.in_progress,
+        openSince: row.open_since ? (row.open_since as Date).toISOString() : null,
         lastResult: row.id
           ? { runId: row.id, status: row.result_status, score: row.score, message: row.message, at: (row.finished_at as Date).toISOString() }
           : null,

@@ -221,5 +221,25 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       create index events_latest_deployment on events (application_name, cluster, received_at desc) where type = 'deployment';
     `,
   },
+  {
+    // The status page's live feed (GET /api/v1/stream): every replica writes what its HubStream saw, in
+    // batches off the ingest path, and every replica's stream reads rows past the id a browser last saw, so
+    // Last-Event-ID replays what was missed whichever replica wrote it. Unlogged: a feed of the last hours,
+    // not a record (events and deliveries are); it costs no WAL, and a PostgreSQL crash only empties it.
+    id: '006-activity',
+    sql: `
+      create unlogged table status_activity (
+        id bigserial primary key,
+        at timestamptz not null default now(),
+        kind text not null,
+        data jsonb not null
+      );
+      create index status_activity_at on status_activity (at);
+      -- The page's "last success per module" reads the newest row of (module, 'succeeded'); with finished_at
+      -- in the index that is one index step instead of every success of the module. The old index is a prefix.
+      create index deliveries_module_status_finished on deliveries (module, status, finished_at desc);
+      drop index deliveries_module_status;
+    `,
+  },
   ...OPS_MIGRATIONS,
 ];

@@ -1,3 +1,4 @@
+import { pruneActivity } from './activity-repo.js';
 import type { Db } from './db.js';
 
 /** Rows deleted per statement: short transactions, so ingest never waits long behind the prune. */
@@ -7,7 +8,12 @@ export interface Pruned {
   keys: number;
   events: number;
   runs: number;
+  /** Rows of the status page's live feed (older than ACTIVITY_RETENTION_HOURS, whatever the event retention). */
+  activity: number;
 }
+
+/** The live feed only serves browsers catching up after a drop; a day covers a laptop closed overnight. */
+export const ACTIVITY_RETENTION_HOURS = 24;
 
 /**
  * Deletes what the hub no longer needs: dedupe keys past their window, events older than the retention
@@ -18,8 +24,9 @@ export interface Pruned {
  * Slack threads) are the modules' own and are not touched.
  */
 export async function pruneExpired(db: Db, retentionDays: number): Promise<Pruned> {
-  const pruned: Pruned = { keys: 0, events: 0, runs: 0 };
+  const pruned: Pruned = { keys: 0, events: 0, runs: 0, activity: 0 };
   pruned.keys = await deleteInChunks(db, `delete from event_keys where key in (select key from event_keys where expires_at < now() limit $1)`, []);
+  pruned.activity = await pruneActivity(db, ACTIVITY_RETENTION_HOURS);
   if (retentionDays <= 0) return pruned;
   pruned.events = await deleteInChunks(
     db,

@@ -45,6 +45,11 @@ export async function finishRun(
   );
 }
 
+/**
+ * A tick now, outside the schedule's cron (an operator's "run now"): a job like the cron's, keyed so a
+ * second click before it runs is the same run. Recorded under the moment it starts.
+ */
+
 /** The newest `perSchedule` runs of each schedule, newest first. */
 export async function recentRuns(db: Db, schedules: string[], perSchedule: number): Promise<Map<string, ScheduledRunView[]>> {
   const rows = await db.query(

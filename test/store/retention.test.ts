@@ -52,9 +52,13 @@ describe('pruning what the hub no longer needs', () => {
                                                                           ('core.prune', now(), 'this-hub', 'succeeded')`,
     );
 
+    // The live feed of these four deliveries, aged past its day; what the hub writes from now on stays.
+    const aged = (await db.query(`update status_activity set at = now() - interval '25 hours'`)).rowCount ?? 0;
+    expect(aged).toBeGreaterThan(0);
+
     const pruned = await pruneExpired(db, 30);
 
-    expect(pruned).toEqual({ keys: 3, events: 2, runs: 1 });
+    expect(pruned).toEqual({ keys: 3, events: 2, runs: 1, activity: aged });
     const left = (await db.query<{ id: string }>('select id from events where id = any($1::uuid[]) order by received_at', [[old, oldWithKey, unfinished, recent]])).rows.map((row) => row.id);
     expect(left).toEqual([unfinished, recent]);
     expect(await count('select count(*)::int as n from deliveries where event_id = any($1::uuid[])', [[old, oldWithKey]])).toBe(0);
@@ -71,7 +75,7 @@ describe('pruning what the hub no longer needs', () => {
     await settled(id);
     await db.query(`update events set received_at = now() - interval '4000 days' where id = $1`, [id]);
     await db.query(`update event_keys set expires_at = now() - interval '1 second' where event_id = $1`, [id]);
-    expect(await pruneExpired(db, 0)).toEqual({ keys: 1, events: 0, runs: 0 });
+    expect(await pruneExpired(db, 0)).toEqual({ keys: 1, events: 0, runs: 0, activity: 0 });
     expect(await count('select count(*)::int as n from events where id = $1', [id])).toBe(1);
   });
 });
