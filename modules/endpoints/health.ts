@@ -1,8 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import { defineInspection, type CoreConfig, type Deployment, type InspectionEvent } from '../../src/module-api.js';
-import { hostGuard } from './host-guard.js';
+import { createUrlGuard, defineInspection, type CoreConfig, type Deployment, type InspectionEvent } from '../../src/module-api.js';
 import { probe, type ProbeResult } from './probe.js';
 
 export const HEALTH_PARAMETERS = z.object({
@@ -14,7 +13,7 @@ export const HEALTH_PARAMETERS = z.object({
   concurrency: z.number().int().min(1).max(200).default(20),
   /** A TLS certificate expiring within this many days is a `warning`. */
   certificateDays: z.number().int().min(0).max(365).default(14),
-  /** Hosts besides the clusters' own that monitor URLs may point at: `host`, `host:port`, `*.example.com`. */
+  /** Hosts besides the clusters' own (and OUTBOUND_ALLOWED_HOSTS) that monitor URLs may point at: `host`, `host:port`, `*.example.com`, an address or CIDR. */
   allowedHosts: z.array(z.string().min(1)).default([]),
 });
 
@@ -35,22 +34,22 @@ export function healthInspection(core: Readonly<CoreConfig>) {
       const deployed = (await deployments.latest())
         .map((row) => row.deployment)
         .filter((d) => !d.removal && d.replicas > 0 && d.monitorUrl !== '');
-      const allowed = hostGuard(core.hosts, parameters.allowedHosts);
+      // The core's outbound guard: known hosts only, the name resolved once and every address checked
+      // (loopback, private, link-local, metadata refused unless allowed explicitly), then connected to as checked.
+      const guard = createUrlGuard({ core, allowedHosts: parameters.allowedHosts, setting: 'the allowedHosts parameter or OUTBOUND_ALLOWED_HOSTS' });
       const agents = {
         http: new http.Agent({ keepAlive: true, maxSockets: parameters.concurrency }),
         https: new https.Agent({ keepAlive: true, maxSockets: parameters.concurrency }),
       };
       try {
         return await mapLimited(deployed, parameters.concurrency, async (d) => {
-          let url: URL | null = null;
-          try {
-            url = new URL(d.monitorUrl);
-          } catch {
-            // reported below
+          const checked = await guard.check(d.monitorUrl);
+          if (!checked.ok) {
+            const finding = checked.reason === 'not a valid URL' ? 'not a URL' : `host not allowed: ${checked.reason}`;
+            return eventFor(d, { status: 'error', finding, httpStatus: null, elapsedMs: 0, certificateExpires: null });
           }
-          if (!url) return eventFor(d, { status: 'error', finding: 'not a URL', httpStatus: null, elapsedMs: 0, certificateExpires: null });
-          if (!allowed(url)) return eventFor(d, { status: 'error', finding: 'host not allowed', httpStatus: null, elapsedMs: 0, certificateExpires: null });
-          return eventFor(d, await probe(url, { ...parameters, pattern: d.monitorPattern, signal, agents }));
+          const pinned = { address: checked.address, family: checked.family };
+          return eventFor(d, await probe(new URL(checked.url), { ...parameters, pattern: d.monitorPattern, signal, agents, pinned }));
         });
       } finally {
         agents.http.destroy();

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { CheckStatus } from '../../src/module-api.js';
 
@@ -10,6 +11,8 @@ export interface ProbeOptions {
   certificateDays: number;
   signal: AbortSignal;
   agents: { http: http.Agent; https: https.Agent };
+  /** The address the URL guard checked: connected to instead of a fresh DNS answer (no rebinding). */
+  pinned?: { address: string; family: 4 | 6 };
 }
 
 export interface ProbeResult {
@@ -45,6 +48,7 @@ export function probe(url: URL, options: ProbeOptions): Promise<ProbeResult> {
       agent: url.protocol === 'https:' ? options.agents.https : options.agents.http,
       headers: { 'user-agent': 'alvares-endpoints/1', accept: 'text/html,application/json,text/plain,*/*' },
       signal: options.signal,
+      ...(options.pinned ? { lookup: pinnedLookup(options.pinned) } : {}),
     });
     const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'HUB_TIMEOUT' })), options.timeoutMs);
     request.on('error', (error: NodeJS.ErrnoException) => {
@@ -90,4 +94,13 @@ function certificateOf(socket: TLSSocket | null): Date | null {
   const validTo = socket.getPeerCertificate()?.valid_to;
   const date = validTo ? new Date(validTo) : null;
   return date && !Number.isNaN(date.getTime()) ? date : null;
+}
+
+/** A `lookup` that answers the checked address whatever DNS would say now (the TLS name stays the URL's). */
+function pinnedLookup(pinned: { address: string; family: 4 | 6 }): LookupFunction {
+  const lookup = (_hostname: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) => {
+    if (options?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
+    else callback(null, pinned.address, pinned.family);
+  };
+  return lookup as unknown as LookupFunction;
 }

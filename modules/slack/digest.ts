@@ -42,14 +42,14 @@ export function digestReplyLine(application: string | null, outcomeLine: string)
 }
 
 export interface DigestEntry {
-  kind: 'deployment' | 'error' | 'recommendation' | 'reply';
+  kind: 'deployment' | 'error' | 'recommendation' | 'alert' | 'reply';
   line: string;
   queuedAt: Date;
 }
 
 /** "14 deployments in the last minute", "12 deployments and 2 errors in the last 3 minutes". */
 export function digestHeadline(entries: readonly DigestEntry[], now = Date.now()): string {
-  const counts = (['deployment', 'error', 'recommendation'] as const)
+  const counts = (['deployment', 'error', 'recommendation', 'alert'] as const)
     .map((kind) => [kind, entries.filter((entry) => entry.kind === kind).length] as const)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`);

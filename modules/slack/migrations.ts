@@ -90,4 +90,15 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Inspection alerts (issue 10): a key's escalations and recovery reply in the thread of its alert.
+    id: '003-alert-threads',
+    sql: `
+      create table slack_alert_threads (
+        key text primary key,
+        alert_event_id uuid not null,
+        updated_at timestamptz not null default now()
+      );
+    `,
+  },
 ];

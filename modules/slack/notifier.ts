@@ -1,3 +1,4 @@
+import { alertLine, channelsForTransition, formatAlertMessage, formatAlertStatusLine, formatTransitionReply } from './alerts.js';
 import { fitMessage, section, type SlackMessage } from './blocks.js';
 import type { ChannelPoster, PostOutcome } from './channel-poster.js';
 import type { SlackConfig } from './config.js';
@@ -116,6 +117,66 @@ export class SlackNotifier {
     this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
     this.deferWaiting(results);
     return { notify: false, summary: `replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+  }
+
+  /**
+   * An inspection's or external check's alert state changed. An alert posts a root to its channels; an
+   * escalation or recovery replies in that alert's thread and updates the root's status line ("recovered after
+   * 12 min"). A transition with no thread (Slack turned on mid-alert) is posted as a root of its own.
+   */
+  async inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const t = event.payload;
+    const { store, transport, config } = this.deps;
+    const route = allowChannels(config, channelsForTransition(config, t));
+    const alertEventId = t.transition === 'alert' ? null : await store.alertThread(t.key);
+    const threads = alertEventId && transport.threads ? [...(await store.posted(alertEventId)).values()].filter((row) => row.ts && row.channelId) : [];
+    if (threads.length === 0) {
+      const message = t.transition === 'alert' ? formatAlertMessage(t) : fitMessage({ text: formatTransitionReply(t), blocks: [section(formatTransitionReply(t))] });
+      const result = await this.postOnce(event.id, 'alert', route, { message, line: alertLine(t), application: null }, delivery);
+      if (t.transition !== 'recovered') await store.setAlertThread(t.key, event.id);
+      return result;
+    }
+    const replied = await store.repliedChannels(event.id);
+    const reply = formatTransitionReply(t);
+    const results = await Promise.allSettled(
+      threads.map(async (thread): Promise<PostOutcome> => {
+        if (!replied.has(thread.channel)) {
+          const posted = await this.deps.poster.post(
+            {
+              channel: thread.channel,
+              target: thread.channelId!,
+              key: event.id,
+              kind: 'reply',
+              eventId: alertEventId!,
+              deliveryId: delivery.deliveryId,
+              threadTs: thread.ts,
+              message: fitMessage({ text: reply, blocks: [section(reply)] }),
+              line: reply,
+              application: null,
+            },
+            delivery,
+          );
+          if (posted.kind === 'wait') return posted;
+        }
+        if (!thread.digest) await this.updateAlertRoot(thread.channelId!, thread.ts!, thread.message, formatAlertStatusLine(t));
+        return { kind: 'posted' };
+      }),
+    );
+    this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
+    this.deferWaiting(results);
+    return { notify: false, summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+  }
+
+  private async updateAlertRoot(channelId: string, ts: string, root: SlackMessage, statusLine: string): Promise<void> {
+    try {
+      await this.deps.transport.update(channelId, ts, withStatusLine(root, statusLine));
+    } catch (error) {
+      if (error instanceof DeliveryError && error.permanent && !AUTH_ERRORS.has(error.reason ?? '')) {
+        this.deps.logger.warn('could not update the alert root', { channelId, reason: error.reason });
+        return;
+      }
+      throw error;
+    }
   }
 
   private links(eventId: string): HubLinks {

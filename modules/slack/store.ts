@@ -1,7 +1,7 @@
 import type { SlackMessage } from './blocks.js';
 import type { CheckFinished, Db, Queryable } from '../../src/module-api.js';
 
-export type MessageKind = 'deployment' | 'error' | 'recommendation';
+export type MessageKind = 'deployment' | 'error' | 'recommendation' | 'alert';
 
 export interface PostedRow {
   channel: string;
@@ -75,5 +75,19 @@ export class SlackStore {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`slack-root:${eventId}:${channel}`]);
       return work(client);
     });
+  }
+
+  /** The alert event whose thread a key's escalations and recovery reply in (one open alert per key). */
+  async alertThread(key: string): Promise<string | null> {
+    const rows = await this.db.query<{ alert_event_id: string }>('select alert_event_id from slack_alert_threads where key = $1', [key]);
+    return rows.rows[0]?.alert_event_id ?? null;
+  }
+
+  async setAlertThread(key: string, alertEventId: string): Promise<void> {
+    await this.db.query(
+      `insert into slack_alert_threads (key, alert_event_id) values ($1, $2)
+       on conflict (key) do update set alert_event_id = excluded.alert_event_id, updated_at = now()`,
+      [key, alertEventId],
+    );
   }
 }

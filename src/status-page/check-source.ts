@@ -1,3 +1,5 @@
+import { HubError } from '../errors.js';
+import type { RunView } from '../store/check-runs-repo.js';
 import type { CheckCatalog, CheckView } from '../checks/catalog.js';
 import type { CheckSource, CheckState } from './read-model.js';
 
@@ -6,6 +8,15 @@ export function checkSourceOf(catalog: CheckCatalog): CheckSource {
   return {
     async checks(): Promise<CheckState[]> {
       return (await catalog.list()).filter((check) => check.kind !== 'module').map(toState);
+    },
+    async runs(name: string, limit: number) {
+      try {
+        const page = await catalog.runs(name, limit);
+        return page.kind === 'module' ? null : (page.runs as RunView[]);
+      } catch (error) {
+        if (error instanceof HubError && error.status === 404) return null;
+        throw error;
+      }
     },
   };
 }

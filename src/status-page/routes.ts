@@ -17,6 +17,7 @@ import { eventFilters, eventsView, eventView } from './views/events.js';
 import { clusterPicker, deploymentsView, errorsView, schedulesView, signInView } from './views/more.js';
 import { LIVE_ACTIVITY, overviewView } from './views/overview.js';
 import { doc } from '../http/route-docs.js';
+import { checkView } from './views/check.js';
 
 const PAGE_TAGS = ['status page'];
 const HTML = { contentType: 'text/html', description: 'an HTML page (a redirect after a form)' };
@@ -76,6 +77,14 @@ export function pageRoutes(deps: PageDeps): Router {
     if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
     const name = (event.payload as { applicationName?: unknown } | null)?.applicationName;
     send(req, res, { title: `${event.type}${typeof name === 'string' ? ` · ${name}` : ''}`, nav: 'events' }, eventView(req.viewer!, event));
+  });
+
+  router.get('/checks/:name', doc({ summary: 'Status page: one inspection or external check, its state and latest runs', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
+    const name = param(req, 'name');
+    const [states, runs] = await Promise.all([checks(), deps.checks?.runs?.(name, 50) ?? Promise.resolve(null)]);
+    const check = states.find((state) => state.name === name);
+    if (!check || !runs) throw new HubError('HUB_ERR_NOT_FOUND', `no check "${name}"`);
+    send(req, res, { title: `Check ${name}`, nav: 'schedules' }, checkView(check, runs));
   });
 
   router.get('/deployments', doc({ summary: 'Status page: latest deployment per application and cluster', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {

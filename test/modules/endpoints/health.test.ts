@@ -2,8 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { endpointsModule } from '../../../modules/endpoints/index.js';
-import { hostGuard } from '../../../modules/endpoints/host-guard.js';
-import { defineModule, type HubEvent } from '../../../src/module-api.js';
+import { createUrlGuard, defineModule, type HubEvent } from '../../../src/module-api.js';
 import { aspenDeployment } from '../../support/aspen.js';
 import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../../support/hub.js';
 import { FlappingEndpoints } from '../../fakes/flapping-endpoint.js';
@@ -20,19 +19,26 @@ function listener(received: Array<HubEvent<'inspection'>>) {
   });
 }
 
-describe('the host allow-list', () => {
-  const allowed = hostGuard({ active: { app: 'https://app.example.com' }, stage: { api: 'http://api-stage.example.com:8080' } }, ['status.example.org', '*.kth.se']);
+describe("the core's URL guard as endpoint health uses it", () => {
+  // Public names resolve to a public address; one name resolves to a private one (DNS pointing inward).
+  const resolve = async (hostname: string) => [{ address: hostname === 'inward.kth.se' ? '10.0.0.7' : '93.184.216.34', family: 4 }];
+  const guard = createUrlGuard({
+    allowedHosts: ['https://app.example.com', 'http://api-stage.example.com:8080', 'status.example.org', '*.kth.se'],
+    setting: 'the allowedHosts parameter',
+    resolve,
+  });
   it.each([
     ['https://app.example.com/x/_monitor', true],
     ['http://api-stage.example.com:8080/_monitor', true],
     ['http://api-stage.example.com/_monitor', false],
-    ['https://status.example.org:444/_monitor', true],
+    ['https://status.example.org/_monitor', true],
     ['https://www.kth.se/_monitor', true],
     ['https://evilkth.se/_monitor', false],
+    ['https://inward.kth.se/_monitor', false],
     ['http://169.254.169.254/latest/meta-data', false],
     ['ftp://app.example.com/file', false],
-  ])('%s -> %s', (url, expected) => {
-    expect(allowed(new URL(url))).toBe(expected);
+  ])('%s -> %s', async (url, expected) => {
+    expect((await guard.check(url)).ok).toBe(expected);
   });
 });
 
