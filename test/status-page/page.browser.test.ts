@@ -106,7 +106,14 @@ describe('the status page in Chromium', () => {
     const row = page.locator('#live tr', { hasText: 'deployment slow-app' }).filter({ has: page.locator('.spinner') });
     await row.waitFor({ timeout: 2_000 });
     // The script ticks the elapsed time: past 0 s without a reload of the part.
-    await page.waitForFunction(`/^[1-9]\\d* s$/.test(document.querySelector('#live .elapsed')?.textContent ?? '')`, undefined, { timeout: 3_000 });
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+        return /^[1-9]\d* s$/.test(doc.querySelector('#live .elapsed')?.textContent ?? '');
+      },
+      undefined,
+      { timeout: 3_000 },
+    );
     await row.waitFor({ state: 'detached', timeout: 5_000 });
     expect(await page.locator('#live .spinner').count()).toBe(0);
     await page.close();
