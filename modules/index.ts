@@ -1,5 +1,6 @@
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
+import { endpointsModule } from './endpoints/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
 import { slackModule } from './slack/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
@@ -14,4 +15,5 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   detectifyModule,
   lighthouseModule,
   webhookModule,
+  endpointsModule,
 ];

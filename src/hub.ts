@@ -1,24 +1,24 @@
-import { Router } from 'express';
+import type { Express } from 'express';
 import { coreSecrets, parseCoreConfig, type CoreConfig } from './config/config.js';
+import { parseOpsConfig, type OpsConfig } from './config/ops-config.js';
 import type { Env } from './config/env.js';
+import { CheckSystem } from './checks/check-system.js';
 import { Deliverer } from './delivery/deliverer.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { ConfigError } from './errors.js';
 import { EventAppender, type TargetFinder } from './bus/appender.js';
 import { buildApp } from './http/app.js';
-import { adminRoutes, moduleRoutes } from './http/routes/admin.js';
-import { eventRoutes } from './http/routes/events.js';
-import { healthRoutes } from './http/routes/health.js';
-import { ingestRoutes } from './http/routes/ingest.js';
-import { scheduleRoutes } from './http/routes/schedules.js';
+import { Access } from './http/auth.js';
+import { hubRouters } from './http/routes/hub-routers.js';
 import { HubServer } from './http/server.js';
-import { IngestService } from './ingest/ingest.js';
 import { stormFollowUpTask } from './ingest/storms.js';
+import type { AnyLogLevel } from './logging/levels.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
 import type { AnyModuleDefinition } from './module-system/contract.js';
 import { resolveDeliveryOverrides } from './module-system/overrides.js';
 import { ModuleRegistry, parseModuleConfigs, validateDefinitions } from './module-system/registry.js';
+import { Operations } from './ops/operations.js';
 import { createHttpClient } from './outbound/http-client.js';
 import { pruneSchedule } from './scheduler/core-schedules.js';
 import { Scheduler } from './scheduler/scheduler.js';
@@ -36,6 +36,8 @@ export interface HubOptions {
   modules: readonly AnyModuleDefinition[];
   /** Tests pass a silent or captured logger; the process uses the configured one. */
   logger?: Logger;
+  /** POST /api/v1/admin/shutdown: the process passes its SIGTERM path; by default the hub stops itself. */
+  onShutdownRequest?: (reason: string) => void;
 }
 
 /**
@@ -47,6 +49,9 @@ export class Hub {
   readonly redactor: Redactor;
   readonly logger: Logger;
   readonly stream: HubStream;
+  /** Metrics, log levels, module configuration at run time, heartbeat figures. */
+  readonly ops: Operations;
+  private readonly opsConfig: OpsConfig;
   private settings: Readonly<CoreConfig>;
   private readonly moduleConfigs: Map<string, unknown>;
   private readonly deliveryOverrides: ReturnType<typeof resolveDeliveryOverrides>['overrides'];
@@ -68,18 +73,31 @@ export class Hub {
       options.modules.map((definition) => definition.name),
       core.ok ? core.value.deliveryOverrides : {},
     );
-    const problems = [...(core.ok ? [] : core.problems), ...modules.problems, ...overrides.problems];
-    if (!core.ok || problems.length > 0) throw new ConfigError(problems);
+    const opsConfig = parseOpsConfig(options.env);
+    const problems = [...(core.ok ? [] : core.problems), ...modules.problems, ...overrides.problems, ...(opsConfig.ok ? [] : opsConfig.problems)];
+    if (!core.ok || !opsConfig.ok || problems.length > 0) throw new ConfigError(problems);
+    this.opsConfig = opsConfig.value;
     this.settings = Object.freeze(core.value);
     this.moduleConfigs = modules.configs;
     this.deliveryOverrides = overrides.overrides;
-    this.redactor = new Redactor(coreSecrets(this.settings, options.env));
+    this.redactor = new Redactor([...coreSecrets(this.settings, options.env), ...(this.opsConfig.metricsToken ? [this.opsConfig.metricsToken] : [])]);
     for (const definition of options.modules) {
       const secrets = definition.secrets?.(this.moduleConfigs.get(definition.name)) ?? [];
       this.redactor.addSecrets(secrets.filter((value): value is string => typeof value === 'string'));
     }
     this.logger = options.logger ?? createLogger({ level: this.settings.logLevel, redactor: this.redactor });
     this.stream = new HubStream(this.logger);
+    this.ops = new Operations({
+      logger: this.logger,
+      stream: this.stream,
+      env: options.env,
+      definitions: options.modules,
+      redactor: this.redactor,
+      // A logger handed in (tests) keeps its own level as the starting one.
+      environmentLevel: (options.logger?.level ?? this.settings.logLevel) as AnyLogLevel,
+      hubId: () => this.engine?.instanceId ?? 'starting',
+      config: this.opsConfig,
+    });
   }
 
   /** The configuration in force; frozen, its public URL final once the hub listens. */
@@ -95,6 +113,11 @@ export class Hub {
   get registry(): ModuleRegistry {
     if (!this.registryHandle) throw new Error('hub not started');
     return this.registryHandle;
+  }
+
+  /** The express app serving requests, once started. */
+  get app(): Express | null {
+    return this.server.attached;
   }
 
   /** The URL the hub listens on (with the real port when PORT=0). */
@@ -119,6 +142,7 @@ export class Hub {
       redactor,
     });
     this.store = store;
+    await this.ops.open(store.db, this.moduleConfigs);
     // Before anything can happen: every happening from here on reaches the live feed of every replica.
     this.recorder = new ActivityRecorder(store.db, logger);
     this.recorder.start(stream);
@@ -160,9 +184,16 @@ export class Hub {
     });
     const engine = new DeliveryEngine(store.db, deliverer, registry, logger, config.workerConcurrency);
     this.engine = engine;
-    const declared = [{ owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) }, ...registry.schedules()];
+    this.ops.attach(registry, engine);
+    const http = (options: Parameters<typeof createHttpClient>[0], log: Logger) => createHttpClient(options, { redactor, logger: log });
+    const checks = new CheckSystem({
+      db: store.db, appender, stream, logger, redactor, core: config, env: this.options.env, http, modules: () => registry.statuses(), declared: registry.inspections(),
+    });
+    const declared = [{ owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) }, ...checks.schedules(), ...registry.schedules()];
     const { schedules, problems } = collectSchedules(declared, config.scheduleOverrides);
-    if (problems.length > 0) throw new ConfigError(problems);
+    if (problems.length > 0 || checks.problems.length > 0) throw new ConfigError([...checks.problems, ...problems]);
+    checks.useSchedules(schedules);
+    for (const gauge of checks.gauges()) this.ops.metrics.addGauge(gauge);
     const scheduler = new Scheduler(
       { db: store.db, appender, stream, logger, redactor, hubId: engine.instanceId, isOn: (owner) => owner === 'core' || registry.isEnabled(owner) },
       schedules,
@@ -174,24 +205,24 @@ export class Hub {
       },
       cronItems: scheduler.cronItems(),
     });
+    await scheduler.startIntervals();
 
     const statusPage = new StatusPage({ db: store.db, logger, adminToken: config.adminToken, publicReading: config.statusPagePublic });
     this.statusPage = statusPage;
     await statusPage.start();
 
-    const moduleRouter = Router();
-    registry.mountRoutes(moduleRouter);
-    const routers: Router[] = [
-      healthRoutes({ db: store.db, isReady: () => this.ready }),
-      ingestRoutes({ config, ingest: new IngestService(config, appender) }),
-      eventRoutes(store.db),
-      moduleRoutes(registry),
-      scheduleRoutes(scheduler, config.adminToken),
-      adminRoutes({ db: store.db, registry, engine, adminToken: config.adminToken }),
-      moduleRouter,
-      ...statusPage.routers({ registry, engine, scheduler }),
-    ];
-    this.server.attach(buildApp({ routers, logger, redactor }));
+    const access = new Access({ adminToken: config.adminToken, security: config.security });
+    const routers = hubRouters({
+      db: store.db, config, opsConfig: this.opsConfig, appender, registry, engine, scheduler, checks, ops: this.ops, statusPage, access,
+      isReady: () => this.ready,
+      publicUrl: () => this.settings.publicUrl,
+      shutdown: (reason) => {
+        logger.warn('shutdown requested over the admin API', { reason });
+        if (this.options.onShutdownRequest) this.options.onShutdownRequest(reason);
+        else void this.stop();
+      },
+    });
+    this.server.attach(buildApp({ routers, logger, redactor, metrics: this.ops.metrics, access }));
     this.ready = true;
     logger.info('hub listening', {
       url: this.url,
@@ -218,6 +249,7 @@ export class Hub {
     await this.registryHandle?.stop();
     await this.recorder?.stop();
     await this.statusPage?.stop();
+    await this.ops.close();
     await this.store?.close();
     logger.info('hub stopped');
   }

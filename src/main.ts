@@ -8,7 +8,8 @@ async function main(): Promise<void> {
   dotenv.config({ quiet: true });
   let hub: Hub;
   try {
-    hub = new Hub({ env: process.env, modules: MODULES });
+    // The admin API's shutdown takes the SIGTERM path: the same graceful stop, then the process exits.
+    hub = new Hub({ env: process.env, modules: MODULES, onShutdownRequest: () => shutdown('admin API') });
   } catch (error) {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(1);

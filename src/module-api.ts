@@ -20,7 +20,21 @@ export type {
   ScheduledWork,
 } from './module-system/contract.js';
 
-export type { CheckFinished, CheckResult, DeliveryStatus, EventMap, EventType, HubEvent } from './events/types.js';
+export type {
+  CheckFinished,
+  CheckKind,
+  CheckResult,
+  CheckStatus,
+  DeliveryStatus,
+  EventMap,
+  EventType,
+  HubEvent,
+  InspectionTransition,
+  TransitionName,
+} from './events/types.js';
+export { defineInspection } from './module-system/inspection-contract.js';
+export type { AnyInspection, Inspection, InspectionContext, InspectionEvent } from './module-system/inspection-contract.js';
+export type { DeployedApplication } from './store/deployment-history.js';
 export type { Deployment, ErrorReport, Importance, Recommendation } from './events/enrich.js';
 export type { ClusterHosts, ClusterName, CoreConfig } from './config/config.js';
 
@@ -42,3 +56,11 @@ export type { Logger } from './logging/logger.js';
 export type { Db, Queryable } from './store/db.js';
 export type { Migration } from './store/migrate.js';
 export { isUuid } from './store/deliveries-repo.js';
+/** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
+export { doc, type RouteDoc } from './http/route-docs.js';
+
+// Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), a fetch and a browser proxy through it.
+export { createUrlGuard, UrlRefusedError, type Checked, type Refused, type UrlGuard, type UrlGuardOptions } from './outbound/url-guard.js';
+export { guardedFetch, type GuardedFetchOptions, type GuardedResponse } from './outbound/guarded-fetch.js';
+export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
+export { parseHostRule, type HostRule } from './config/host-rules.js';

@@ -1,13 +1,13 @@
 import type { Router } from 'express';
 import { latestDeployments, listDeployments, type DeploymentRow } from './history.js';
-import { HubError, isUuid, type Db } from '../../src/module-api.js';
+import { HubError, doc, isUuid, type Db } from '../../src/module-api.js';
 
 const MAX_LIMIT = 200;
 /** timestamptz as PostgreSQL prints it: the cursor keeps its microseconds so no row falls between pages. */
 const POSTGRES_TIME = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?$/;
 
 export function mountHistoryRoutes(router: Router, db: Db): void {
-  router.get('/api/v1/deployments', async (req, res) => {
+  router.get('/api/v1/deployments', doc({ summary: 'Deployment history, newest first (filters: cluster, applicationName, team, since; limit, cursor)', tags: ['deployments'] }), async (req, res) => {
     const query = req.query as Record<string, unknown>;
     const limit = parseLimit(query.limit);
     const since = parseSince(query.since);
@@ -26,7 +26,7 @@ export function mountHistoryRoutes(router: Router, db: Db): void {
     });
   });
 
-  router.get('/api/v1/deployments/latest', async (req, res) => {
+  router.get('/api/v1/deployments/latest', doc({ summary: 'The latest deployment of each application in a cluster (?cluster=)', tags: ['deployments'] }), async (req, res) => {
     const cluster = text(req.query.cluster, 'cluster');
     if (!cluster) throw new HubError('HUB_ERR_BAD_PARAMETER', 'cluster is required', [{ field: 'cluster', message: 'required' }]);
     res.json({ cluster, deployments: (await latestDeployments(db, cluster)).map(present) });

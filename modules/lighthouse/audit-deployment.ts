@@ -1,14 +1,14 @@
-import { checkAuditUrl, isAllowedHost, type AllowedHost } from './allow-list.js';
 import { AuditFailure, type AuditReports } from './auditor.js';
 import type { ReportStore } from './reports.js';
 import { reportPath } from './routes.js';
 import { extractScores, formatScores, lowestScores, type LighthouseResultLike, type Scores } from './scores.js';
-import { DeliveryError, type CheckResult, type Deployment, type Logger } from '../../src/module-api.js';
+import { DeliveryError, type CheckResult, type Deployment, type Logger, type Refused, type UrlGuard } from '../../src/module-api.js';
 
 export interface AuditDeploymentDeps {
   audit(url: string, signal: AbortSignal): Promise<AuditReports>;
   store: ReportStore;
-  allowList: readonly AllowedHost[];
+  /** The core's outbound guard over the cluster hosts, OUTBOUND_ALLOWED_HOSTS and LIGHTHOUSE_ALLOWED_HOSTS. */
+  guard: UrlGuard;
   keepReports: number;
   maxUrls: number;
   publicUrl: string;
@@ -24,6 +24,8 @@ export interface AuditedPage {
   lighthouseVersion: string | null;
   warnings: string[];
   report: { html: string; json: string; latest: string };
+  /** Sub-resources the browser was not let fetch (hosts not allowed). */
+  blocked?: Refused[];
 }
 
 export interface RefusedUrl {
@@ -61,15 +63,17 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
   const overLimit = urls.slice(deps.maxUrls);
   const refused: RefusedUrl[] = [];
   const allowed: string[] = [];
+  const failures: Array<{ url: string; message: string; code: string }> = [];
   for (const url of considered) {
-    const check = checkAuditUrl(url, deps.allowList);
+    const check = await deps.guard.check(url);
     if (check.ok) allowed.push(check.url);
+    // A name that does not resolve now may resolve after the deployment settles: retried, not refused.
+    else if (check.temporary) failures.push({ url: check.url, message: check.reason, code: 'DNS' });
     else refused.push({ url: check.url, reason: check.reason });
   }
   for (const entry of refused) deps.logger.warn('refused to audit a URL', entry);
 
   const pages: AuditedPage[] = [];
-  const failures: Array<{ url: string; message: string; code: string }> = [];
   for (const url of allowed) {
     let reports: AuditReports;
     try {
@@ -77,6 +81,12 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
     } catch (error) {
       // The delivery is over (its timeout or a shutdown): what is left is not ours to report.
       if (error instanceof AuditFailure && error.code === 'ABORTED') throw error;
+      // The page could not load because the browser was refused its way (a redirect to an internal address).
+      const blocked = error instanceof AuditFailure ? error.blocked : [];
+      if (blocked.length > 0) {
+        refused.push({ url, reason: `the browser was refused ${describeRefused(blocked)}` });
+        continue;
+      }
       failures.push({ url, message: messageOf(error), code: error instanceof AuditFailure ? error.code : 'LIGHTHOUSE' });
       continue;
     }
@@ -85,12 +95,20 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
       failures.push({ url, message: 'the JSON report could not be read', code: 'LIGHTHOUSE' });
       continue;
     }
+    const finalUrl = lhr.mainDocumentUrl ?? lhr.finalDisplayedUrl ?? null;
+    const blocked = reports.blocked ?? [];
+    // The document itself was refused (a redirect hop to a host not allowed): nothing of it was fetched.
+    const blockedDocument = finalUrl ? blocked.find((entry) => isDocument(entry.url, finalUrl)) : undefined;
+    if (blockedDocument) {
+      refused.push({ url, reason: `redirected to ${blockedDocument.url}, refused: ${blockedDocument.reason}` });
+      deps.logger.warn('audited page redirected to a URL not allowed; nothing fetched there', { url, refused: blockedDocument });
+      continue;
+    }
     if (lhr.runtimeError) {
       failures.push({ url, message: `${lhr.runtimeError.code}: ${lhr.runtimeError.message}`, code: 'PAGE' });
       continue;
     }
-    const finalUrl = lhr.mainDocumentUrl ?? lhr.finalDisplayedUrl ?? null;
-    const redirect = finalUrl ? redirectRefusal(finalUrl, deps.allowList) : null;
+    const redirect = finalUrl ? await redirectRefusal(finalUrl, deps.guard) : null;
     if (redirect) {
       // The report would show a page of a host we may not browse; it is not kept.
       refused.push({ url, reason: redirect });
@@ -107,7 +125,9 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
       lighthouseVersion: lhr.lighthouseVersion ?? null,
       warnings: lhr.runWarnings ?? [],
       report: { html: link(`${stored.id}.html`), json: link(`${stored.id}.json`), latest: link('latest') },
+      ...(blocked.length > 0 ? { blocked } : {}),
     };
+    if (blocked.length > 0) deps.logger.warn('requests of an audited page refused', { url, blocked });
     pages.push(page);
     deps.logger.info('page audited', { url, scores: page.scores, durationMs: page.durationMs });
   }
@@ -145,18 +165,32 @@ export function resultOf(pages: readonly AuditedPage[], refused: readonly Refuse
   };
 }
 
-function redirectRefusal(finalUrl: string, allowList: readonly AllowedHost[]): string | null {
+/** The browser's proxy checked every hop already; this catches a report of a page it was never asked for. */
+async function redirectRefusal(finalUrl: string, guard: UrlGuard): Promise<string | null> {
   let url: URL;
   try {
     url = new URL(finalUrl);
   } catch {
     return null;
   }
-  if ((url.protocol === 'http:' || url.protocol === 'https:') && isAllowedHost(url, allowList)) return null;
-  return `redirected to ${url.protocol === 'http:' || url.protocol === 'https:' ? `host ${url.host}` : url.protocol}, which is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `redirected to ${url.protocol}, which is not http or https`;
+  const check = await guard.check(url.href);
+  if (check.ok || check.temporary) return null;
+  return `redirected to host ${url.host}, which ${check.reason.replace(/^host \S+ /, '')}`;
 }
 
-function describeRefused(refused: readonly RefusedUrl[]): string {
+/** The refused request was the page's final document: its URL, or (https, seen as a CONNECT) its origin. */
+function isDocument(refusedUrl: string, documentUrl: string): boolean {
+  if (refusedUrl === documentUrl) return true;
+  try {
+    const refused = new URL(refusedUrl);
+    return refused.protocol === 'https:' && refused.pathname === '/' && refused.origin === new URL(documentUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+function describeRefused(refused: readonly Refused[]): string {
   return refused.map((entry) => `${entry.url} (${entry.reason})`).join(', ');
 }
 

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Launcher } from 'chrome-launcher';
 import type { AuditReply, AuditRequest } from './audit-worker.js';
 import { CATEGORIES } from './scores.js';
-import type { Logger } from '../../src/module-api.js';
+import { startGuardedProxy, type GuardedProxy, type Logger, type Refused, type UrlGuard } from '../../src/module-api.js';
 
 /**
  * Debian's chromium as a headless audit browser in a container: no sandbox (no user namespaces there),
@@ -30,6 +30,9 @@ const EXIT_WAIT_MS = 5_000;
 export type AuditFailureCode = 'TIMEOUT' | 'ABORTED' | 'CHROME' | 'LIGHTHOUSE';
 
 export class AuditFailure extends Error {
+  /** What the browser asked for and the guard refused during the audit. */
+  blocked: Refused[] = [];
+
   constructor(
     message: string,
     readonly code: AuditFailureCode,
@@ -44,12 +47,16 @@ export interface AuditReports {
   json: string;
   html: string;
   durationMs: number;
+  /** Requests of the browser the guard refused (a redirect to an internal address, sub-resources there). */
+  blocked?: Refused[];
 }
 
 export interface AuditorOptions {
   chromePath: string;
   timeoutMs: number;
   logger: Logger;
+  /** Every request Chromium makes goes through a proxy checking it with this guard (none: Chromium connects directly). */
+  guard?: UrlGuard;
 }
 
 /**
@@ -72,14 +79,22 @@ export class Auditor {
     });
     const combined = AbortSignal.any([signal, this.shutdown.signal]);
     let cleanup: Promise<void> = Promise.resolve();
+    let proxy: GuardedProxy | null = null;
     try {
       await raceWithLimits(previous, combined);
-      const session = new AuditSession(url, this.options);
+      // One proxy per audit, so what it refused belongs to this page; Chromium has no other way out.
+      proxy = this.options.guard ? await startGuardedProxy(this.options.guard) : null;
+      const session = new AuditSession(url, this.options, proxy?.url);
       const running = session.run();
+      const closing = proxy;
       // The browser must be gone before the next audit, however this one ends.
-      cleanup = running.then(noop, noop).then(() => session.dispose());
+      cleanup = running.then(noop, noop).then(() => session.dispose()).then(() => closing?.close());
       try {
-        return await raceWithLimits(running, combined, this.options.timeoutMs);
+        const reports = await raceWithLimits(running, combined, this.options.timeoutMs);
+        return { ...reports, blocked: pageRequests(proxy?.refused ?? []) };
+      } catch (error) {
+        if (error instanceof AuditFailure) error.blocked = pageRequests(proxy?.refused ?? []);
+        throw error;
       } finally {
         void session.dispose();
       }
@@ -113,6 +128,7 @@ class AuditSession {
   constructor(
     private readonly url: string,
     private readonly options: AuditorOptions,
+    proxyUrl?: string,
   ) {
     let fail!: (error: Error) => void;
     this.startFailure = new Promise<never>((_, reject) => {
@@ -131,7 +147,7 @@ class AuditSession {
     this.launcher = new Launcher(
       {
         chromePath: options.chromePath,
-        chromeFlags: [...CHROME_FLAGS],
+        chromeFlags: [...CHROME_FLAGS, ...(proxyUrl ? proxyFlags(proxyUrl) : [])],
         logLevel: 'silent',
         // The hub handles signals; chrome-launcher's own SIGINT handler would exit the process.
         handleSIGINT: false,
@@ -201,6 +217,40 @@ class AuditSession {
     await Promise.race([once(chrome, 'exit'), delay(EXIT_WAIT_MS)]).catch(noop);
     this.options.logger.debug('chromium stopped', { pid: chrome.pid, url: this.url });
   }
+}
+
+/**
+ * Every request through the guarded proxy: `<-loopback>` removes Chromium's built-in bypass for localhost
+ * and 127.0.0.1, and WebRTC may not send UDP around the proxy.
+ */
+function proxyFlags(proxyUrl: string): string[] {
+  return [`--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>', '--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
+}
+
+/**
+ * Chromium's own background calls (network time, component updates, sign-in, optimisation hints) go
+ * through the proxy too, whatever flags say, and are refused like anything else; they are left out of
+ * what is reported as the page's refused requests, which would otherwise list them under every page.
+ */
+const BROWSER_SERVICE_HOSTS = new Set([
+  'clients1.google.com',
+  'clients2.google.com',
+  'accounts.google.com',
+  'update.googleapis.com',
+  'optimizationguide-pa.googleapis.com',
+  'safebrowsing.googleapis.com',
+  'content-autofill.googleapis.com',
+  'redirector.gvt1.com',
+]);
+
+function pageRequests(refused: readonly Refused[]): Refused[] {
+  return refused.filter((entry) => {
+    try {
+      return !BROWSER_SERVICE_HOSTS.has(new URL(entry.url).hostname);
+    } catch {
+      return true;
+    }
+  });
 }
 
 function replyOf(worker: Worker): Promise<AuditReply> {

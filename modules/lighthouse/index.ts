@@ -6,7 +6,7 @@ import { Auditor } from './auditor.js';
 import { lighthouseConfigSchema } from './config.js';
 import { ReportStore } from './reports.js';
 import { mountReportRoutes } from './routes.js';
-import { defineModule, type Deployment } from '../../src/module-api.js';
+import { createUrlGuard, defineModule, type Deployment } from '../../src/module-api.js';
 
 /**
  * Lighthouse audits (accessibility, best practices, SEO, performance) of a deployed application's pages,
@@ -35,14 +35,19 @@ export const lighthouseModule = defineModule({
         image: config.legacyImage,
       });
     }
-    const allowList = buildAllowList(ctx.core.hosts, config.allowedHosts);
-    if (allowList.length === 0) {
-      logger.warn('no host may be audited: set the cluster hosts (ACTIVE_APP_HOST, ...) or LIGHTHOUSE_ALLOWED_HOSTS');
+    // The core's guard, for the first URL and (through the browser's proxy) every request of the audit.
+    const guard = createUrlGuard({
+      core: ctx.core,
+      allowedHosts: buildAllowList({}, config.allowedHosts).map(describeAllowedHost),
+      setting: 'LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS',
+    });
+    if (guard.entries.length === 0) {
+      logger.warn('no host may be audited: set the cluster hosts (ACTIVE_APP_HOST, ...), LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS');
     } else {
-      logger.debug('hosts that may be audited', { hosts: allowList.map(describeAllowedHost) });
+      logger.debug('hosts that may be audited', { hosts: guard.entries });
     }
     const store = new ReportStore(path.join(ctx.dataDir, 'reports'));
-    const auditor = new Auditor({ chromePath: config.chromePath, timeoutMs: config.timeoutMs, logger });
+    const auditor = new Auditor({ chromePath: config.chromePath, timeoutMs: config.timeoutMs, logger, guard });
 
     return {
       handlers: {
@@ -50,7 +55,7 @@ export const lighthouseModule = defineModule({
           auditDeployment(event.payload, delivery.signal, {
             audit: (url, signal) => auditor.audit(url, signal),
             store,
-            allowList,
+            guard,
             keepReports: config.keepReports,
             maxUrls: config.maxUrls,
             publicUrl: ctx.core.publicUrl,

@@ -1,6 +1,6 @@
 import type { Response, Router } from 'express';
 import { isSafeSegment, type ReportFormat, type ReportStore } from './reports.js';
-import { HubError } from '../../src/module-api.js';
+import { HubError, doc } from '../../src/module-api.js';
 
 export const REPORTS_PATH = '/api/v1/lighthouse/reports';
 
@@ -37,7 +37,7 @@ export function mountReportRoutes(router: Router, store: ReportStore, publicUrl:
   const link = (application: string, slug: string, file?: string) =>
     `${publicUrl}${file === undefined ? `${REPORTS_PATH}/${application}/${slug}` : reportPath(application, slug, file)}`;
 
-  router.get(`${REPORTS_PATH}/:app`, async (req, res) => {
+  router.get(`${REPORTS_PATH}/:app`, doc({ summary: 'The audited URLs of an application with their latest reports', tags: ['lighthouse'] }), async (req, res) => {
     const application = segment(req.params.app);
     const slugs = await store.slugs(application);
     const urls = await Promise.all(
@@ -55,7 +55,7 @@ export function mountReportRoutes(router: Router, store: ReportStore, publicUrl:
     });
   });
 
-  router.get(`${REPORTS_PATH}/:app/:slug`, async (req, res) => {
+  router.get(`${REPORTS_PATH}/:app/:slug`, doc({ summary: 'The kept reports of one audited URL, newest first', tags: ['lighthouse'] }), async (req, res) => {
     const application = segment(req.params.app);
     const slug = segment(req.params.slug);
     const reports = await store.list(application, slug);
@@ -70,7 +70,7 @@ export function mountReportRoutes(router: Router, store: ReportStore, publicUrl:
     });
   });
 
-  router.get(`${REPORTS_PATH}/:app/:slug/:file`, async (req, res) => {
+  router.get(`${REPORTS_PATH}/:app/:slug/:file`, doc({ summary: 'One report: <id>.html, <id>.json, latest, latest.html or latest.json', tags: ['lighthouse'], response: { contentType: 'text/html', description: 'the Lighthouse report (HTML or JSON)' } }), async (req, res) => {
     const found = await store.resolve(segment(req.params.app), segment(req.params.slug), req.params.file);
     if (!found) throw notFound();
     const latest = req.params.file.startsWith('latest');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normaliseChannels } from './routing.js';
+import { normaliseChannels, normalisePatterns } from './routing.js';
 import { envInt, envList, envString, envUrl, envUrlWithDefault, type Enablement } from '../../src/module-api.js';
 
 export const DEFAULT_API_BASE_URL = 'https://slack.com/api/';
@@ -13,6 +13,9 @@ export const slackConfigSchema = z
     SLACK_CHANNEL_OVERRIDE: envList(),
     SLACK_CHANNELS: envList(),
     SLACK_PACE_MS: envInt(1000, { min: 0, max: 60_000 }),
+    SLACK_BURST: envInt(3, { min: 1, max: 100 }),
+    SLACK_DIGEST_AFTER: envInt(3, { min: 1, max: 1000 }),
+    SLACK_ALLOWED_CHANNELS: envList(),
   })
   .transform((env) => ({
     token: env.SLACK_TOKEN,
@@ -22,6 +25,9 @@ export const slackConfigSchema = z
     channelOverride: normaliseChannels(env.SLACK_CHANNEL_OVERRIDE),
     channels: normaliseChannels(env.SLACK_CHANNELS),
     paceMs: env.SLACK_PACE_MS,
+    burst: env.SLACK_BURST,
+    digestAfter: env.SLACK_DIGEST_AFTER,
+    allowedChannels: normalisePatterns(env.SLACK_ALLOWED_CHANNELS),
   }));
 
 export type SlackConfig = z.output<typeof slackConfigSchema>;

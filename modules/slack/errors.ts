@@ -134,3 +134,13 @@ function networkReason(original: (Error & { cause?: unknown }) | undefined): str
   if (original?.name === 'TimeoutError' || original?.name === 'AbortError') return 'TIMEOUT';
   return original?.message || 'network error';
 }
+
+/**
+ * Slack answered and did not take the post: a refusal (`ok: false`), a 429, another 4xx. After a timeout, a
+ * network error or a 5xx (a gateway may time out after Slack posted) the post may have happened.
+ */
+export function slackAnswered(error: DeliveryError): boolean {
+  if (error.code === 'HUB_ERR_RATE_LIMITED') return true;
+  if (error.code !== 'HUB_ERR_UPSTREAM' && error.code !== 'HUB_ERR_UPSTREAM_AUTH') return false;
+  return error.status === undefined || error.status < 500;
+}

@@ -1,8 +1,9 @@
+import { ChannelPoster } from './channel-poster.js';
 import { slackConfigSchema, slackEnablement, slackSecrets } from './config.js';
 import { MIGRATIONS } from './migrations.js';
 import { SlackNotifier } from './notifier.js';
-import { ChannelPacer } from './pacer.js';
 import { SlackStore } from './store.js';
+import { ChannelTurns } from './turns.js';
 import { WebApiTransport, WebhookTransport, type SlackTransport } from './transport.js';
 import { defineModule } from '../../src/module-api.js';
 
@@ -13,7 +14,7 @@ import { defineModule } from '../../src/module-api.js';
 export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
-  events: ['deployment', 'error', 'recommendation', 'check.finished'],
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection'],
   legacyNames: [
     'modules.subscribers.slack',
     'modules.subscribers.slack.slack_deployment',
@@ -23,8 +24,8 @@ export const slackModule = defineModule({
   configSchema: slackConfigSchema,
   secrets: slackSecrets,
   enablement: slackEnablement,
-  // Posts queue per channel at about one a second; a burst of deployments to one channel needs the time.
-  delivery: { timeoutMs: 60_000 },
+  // A post waiting for its channel's turn is deferred, not held: an attempt is a few Slack calls at most.
+  delivery: { timeoutMs: 30_000 },
   migrations: MIGRATIONS,
   create(ctx) {
     const { config, logger } = ctx;
@@ -36,7 +37,11 @@ export const slackModule = defineModule({
       config,
       transport,
       store: new SlackStore(ctx.db),
-      pacer: new ChannelPacer(config.paceMs),
+      poster: new ChannelPoster(
+        new ChannelTurns(ctx.db, { intervalMs: config.paceMs, burst: config.burst, digestAfter: config.digestAfter }),
+        transport,
+        logger,
+      ),
       logger,
       publicUrl: ctx.core.publicUrl,
     });
@@ -47,6 +52,7 @@ export const slackModule = defineModule({
         error: (event, delivery) => notifier.error(event, delivery),
         recommendation: (event, delivery) => notifier.recommendation(event, delivery),
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
+        inspection: (event, delivery) => notifier.inspection(event, delivery),
       },
       async start() {
         // One line at start saying which workspace and bot the token is for; a bad token shows up here first.

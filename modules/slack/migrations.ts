@@ -39,4 +39,66 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: '002-channel-turns',
+    sql: `
+      -- Each channel's share of Slack's chat.postMessage limit, as a token bucket every replica takes from:
+      -- a burst of tokens, refilled one per pace interval; held_until keeps the channel quiet after a 429.
+      create table slack_channel_pace (
+        channel text primary key,
+        tokens double precision not null,
+        refilled_at timestamptz not null default clock_timestamp(),
+        held_until timestamptz
+      );
+
+      -- What waits for a channel's turn: roots (deployments, errors, recommendations) and thread replies.
+      -- Whoever gets the channel's next turn posts the waiting items, several roots as one digest. A claimed
+      -- row (batch_id) is being posted; the claim's batch id travels in the message's metadata, so a claim
+      -- whose post may or may not have reached Slack can be looked up in the channel's history.
+      create table slack_queue (
+        channel text not null,
+        item_key text not null,
+        kind text not null,
+        event_id uuid not null,
+        delivery_id uuid not null,
+        thread_ts text,
+        message jsonb not null,
+        line text not null,
+        application text,
+        queued_at timestamptz not null default clock_timestamp(),
+        batch_id uuid,
+        batch_kind text,
+        claimed_at timestamptz,
+        claimed_by uuid,
+        claimed_attempt integer,
+        -- Posted (alone or in a batch): kept a day so that a late retry cannot queue it again.
+        done_at timestamptz,
+        primary key (channel, item_key)
+      );
+      create index slack_queue_batch on slack_queue (batch_id) where batch_id is not null;
+      create index slack_queue_line on slack_queue (channel, queued_at, item_key) where batch_id is null;
+
+      -- A deployment announced in a digest: its thread is the digest's, shared with the others in it.
+      -- Its replies there name the application, since the thread is not the deployment's alone.
+      alter table slack_messages add column digest boolean not null default false;
+      alter table slack_messages add column application text;
+
+      -- Slack's id of each channel name we have posted to: conversations.history takes ids only.
+      create table slack_channel_ids (
+        channel text primary key,
+        channel_id text not null
+      );
+    `,
+  },
+  {
+    // Inspection alerts (issue 10): a key's escalations and recovery reply in the thread of its alert.
+    id: '003-alert-threads',
+    sql: `
+      create table slack_alert_threads (
+        key text primary key,
+        alert_event_id uuid not null,
+        updated_at timestamptz not null default now()
+      );
+    `,
+  },
 ];

@@ -1,20 +1,30 @@
-import type { SlackMessage } from './blocks.js';
+import { alertLine, channelsForTransition, formatAlertMessage, formatAlertStatusLine, formatTransitionReply } from './alerts.js';
+import { fitMessage, section, type SlackMessage } from './blocks.js';
+import type { ChannelPoster, PostOutcome } from './channel-poster.js';
 import type { SlackConfig } from './config.js';
+import { deploymentLine, digestReplyLine, errorLine, recommendationLine } from './digest.js';
 import { AUTH_ERRORS } from './errors.js';
 import {
   formatDeploymentMessage,
   formatErrorMessage,
-  formatOutcomeReply,
+  formatOutcomeLine,
   formatRecommendationMessage,
   formatStatusLine,
   withStatusLine,
   type HubLinks,
 } from './messages.js';
-import type { ChannelPacer } from './pacer.js';
-import { channelsForDeployment, channelsForError, channelsForRecommendation } from './routing.js';
+import { allowChannels, channelsForDeployment, channelsForError, channelsForRecommendation, type Route } from './routing.js';
 import type { MessageKind, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
-import { DeliveryError, type CheckResult, type DeliveryContext, type HubEvent, type Logger, type ModuleContext } from '../../src/module-api.js';
+import {
+  DeliveryDeferral,
+  DeliveryError,
+  type CheckResult,
+  type DeliveryContext,
+  type HubEvent,
+  type Logger,
+  type ModuleContext,
+} from '../../src/module-api.js';
 
 export interface NotifierDeps {
   /** This module's own delivery of an event (ModuleContext.ownDelivery). */
@@ -22,34 +32,45 @@ export interface NotifierDeps {
   config: SlackConfig;
   transport: SlackTransport;
   store: SlackStore;
-  pacer: ChannelPacer;
+  poster: ChannelPoster;
   logger: Logger;
   publicUrl: string;
 }
 
 /** Our deliveries that may still post a root: until they end, a finished check waits for its thread. */
 const UNFINISHED = new Set(['queued', 'in_progress', 'failed']);
-const ROOT_POLL_MS = 100;
-const ROOT_POLL_LIMIT_MS = 2000;
-const ROOT_RETRY_MARGIN_MS = 1000;
+const ROOT_RECHECK_MS = 300;
+const ROOT_RETRY_MARGIN_MS = 500;
+/** Deliveries waiting for one channel's turn wake spread over this much, not all in the same instant. */
+const WAKE_JITTER_MS = 150;
 
-/** The module's behaviour: route, format, post (paced, once per channel), thread and update. */
+/** The module's behaviour: route, format, post (in the channel's turn, once per channel), thread and update. */
 export class SlackNotifier {
   constructor(private readonly deps: NotifierDeps) {}
 
   async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const message = formatDeploymentMessage(event.payload, this.links(event.id));
-    return this.postOnce(event.id, 'deployment', channelsForDeployment(this.deps.config, event.payload), message, delivery);
+    const links = this.links(event.id);
+    const route = allowChannels(this.deps.config, channelsForDeployment(this.deps.config, event.payload));
+    const root = { message: formatDeploymentMessage(event.payload, links), line: deploymentLine(event.payload, links), application: event.payload.applicationName };
+    return this.postOnce(event.id, 'deployment', route, root, delivery);
   }
 
   async error(event: HubEvent<'error'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const message = formatErrorMessage(event.payload, this.links(event.id));
-    return this.postOnce(event.id, 'error', channelsForError(this.deps.config, event.payload), message, delivery);
+    const links = this.links(event.id);
+    const route = allowChannels(this.deps.config, channelsForError(this.deps.config, event.payload));
+    const root = { message: formatErrorMessage(event.payload, links), line: errorLine(event.payload, links), application: event.payload.applicationName };
+    return this.postOnce(event.id, 'error', route, root, delivery);
   }
 
   async recommendation(event: HubEvent<'recommendation'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const message = formatRecommendationMessage(event.payload, this.links(event.id));
-    return this.postOnce(event.id, 'recommendation', channelsForRecommendation(this.deps.config, event.payload), message, delivery);
+    const links = this.links(event.id);
+    const route = allowChannels(this.deps.config, channelsForRecommendation(this.deps.config, event.payload));
+    const root = {
+      message: formatRecommendationMessage(event.payload, links),
+      line: recommendationLine(event.payload, links),
+      application: event.payload.applicationName,
+    };
+    return this.postOnce(event.id, 'recommendation', route, root, delivery);
   }
 
   /** Another module finished with a deployment: reply in its threads, then refresh each root's status line. */
@@ -59,30 +80,103 @@ export class SlackNotifier {
     if (!transport.threads) return { notify: false, summary: 'no thread: posting through the incoming webhook' };
     if (finished.eventType !== 'deployment') return { notify: false, summary: 'no thread' };
 
-    await this.waitForRoots(finished.eventId, delivery.signal);
+    await this.waitForRoots(finished.eventId);
     const threads = await store.threads(finished.eventId);
     if (threads.length === 0) return { notify: false, summary: 'no thread' };
 
     await store.recordOutcome(finished.eventId, event.id, event.receivedAt, finished);
     const replied = await store.repliedChannels(event.id);
-    const reply = formatOutcomeReply(finished);
+    const outcome = formatOutcomeLine(finished);
     const results = await Promise.allSettled(
-      threads.map((thread) =>
-        this.deps.pacer.run(
-          thread.channel,
-          async () => {
-            if (!replied.has(thread.channel)) {
-              const posted = await transport.post(thread.channelId!, reply, thread.ts!);
-              await store.recordReply(event.id, finished.eventId, thread.channel, posted.ts);
-            }
-            await this.updateRoot(finished.eventId, thread.channel, thread.channelId!, thread.ts!, thread.message);
-          },
-          delivery.signal,
-        ),
-      ),
+      threads.map(async (thread): Promise<PostOutcome> => {
+        if (!replied.has(thread.channel)) {
+          // A digest's thread is shared by every deployment in it: the reply says which one it is about.
+          const line = thread.digest ? digestReplyLine(thread.application, outcome) : outcome;
+          const posted = await this.deps.poster.post(
+            {
+              channel: thread.channel,
+              target: thread.channelId!,
+              key: event.id,
+              kind: 'reply',
+              eventId: finished.eventId,
+              deliveryId: delivery.deliveryId,
+              threadTs: thread.ts,
+              message: fitMessage({ text: line, blocks: [section(line)] }),
+              line,
+              application: thread.application,
+            },
+            delivery,
+          );
+          if (posted.kind === 'wait') return posted;
+        }
+        // A digest is everyone's root: its text stays as posted.
+        if (!thread.digest) await this.updateRoot(finished.eventId, thread.channel, thread.channelId!, thread.ts!, thread.message);
+        return { kind: 'posted' };
+      }),
     );
     this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
+    this.deferWaiting(results);
     return { notify: false, summary: `replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+  }
+
+  /**
+   * An inspection's or external check's alert state changed. An alert posts a root to its channels; an
+   * escalation or recovery replies in that alert's thread and updates the root's status line ("recovered after
+   * 12 min"). A transition with no thread (Slack turned on mid-alert) is posted as a root of its own.
+   */
+  async inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const t = event.payload;
+    const { store, transport, config } = this.deps;
+    const route = allowChannels(config, channelsForTransition(config, t));
+    const alertEventId = t.transition === 'alert' ? null : await store.alertThread(t.key);
+    const threads = alertEventId && transport.threads ? [...(await store.posted(alertEventId)).values()].filter((row) => row.ts && row.channelId) : [];
+    if (threads.length === 0) {
+      const message = t.transition === 'alert' ? formatAlertMessage(t) : fitMessage({ text: formatTransitionReply(t), blocks: [section(formatTransitionReply(t))] });
+      const result = await this.postOnce(event.id, 'alert', route, { message, line: alertLine(t), application: null }, delivery);
+      if (t.transition !== 'recovered') await store.setAlertThread(t.key, event.id);
+      return result;
+    }
+    const replied = await store.repliedChannels(event.id);
+    const reply = formatTransitionReply(t);
+    const results = await Promise.allSettled(
+      threads.map(async (thread): Promise<PostOutcome> => {
+        if (!replied.has(thread.channel)) {
+          const posted = await this.deps.poster.post(
+            {
+              channel: thread.channel,
+              target: thread.channelId!,
+              key: event.id,
+              kind: 'reply',
+              eventId: alertEventId!,
+              deliveryId: delivery.deliveryId,
+              threadTs: thread.ts,
+              message: fitMessage({ text: reply, blocks: [section(reply)] }),
+              line: reply,
+              application: null,
+            },
+            delivery,
+          );
+          if (posted.kind === 'wait') return posted;
+        }
+        if (!thread.digest) await this.updateAlertRoot(thread.channelId!, thread.ts!, thread.message, formatAlertStatusLine(t));
+        return { kind: 'posted' };
+      }),
+    );
+    this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
+    this.deferWaiting(results);
+    return { notify: false, summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+  }
+
+  private async updateAlertRoot(channelId: string, ts: string, root: SlackMessage, statusLine: string): Promise<void> {
+    try {
+      await this.deps.transport.update(channelId, ts, withStatusLine(root, statusLine));
+    } catch (error) {
+      if (error instanceof DeliveryError && error.permanent && !AUTH_ERRORS.has(error.reason ?? '')) {
+        this.deps.logger.warn('could not update the alert root', { channelId, reason: error.reason });
+        return;
+      }
+      throw error;
+    }
   }
 
   private links(eventId: string): HubLinks {
@@ -90,38 +184,47 @@ export class SlackNotifier {
   }
 
   /**
-   * Posts `message` to each channel not yet done for this event. Channels run side by side, each in its own
-   * paced turn; a retry of the delivery skips channels that already have the message.
+   * Posts the root to each channel not yet done for this event, side by side, each in its channel's turn.
+   * A channel whose turn has not come makes the delivery wait (deferred: no worker held, no attempt used);
+   * a retry or a later run skips the channels that have the message, alone or in a digest.
    */
   private async postOnce(
     eventId: string,
     kind: MessageKind,
-    channels: string[],
-    message: SlackMessage,
+    route: Route,
+    root: { message: SlackMessage; line: string; application: string | null },
     delivery: DeliveryContext,
   ): Promise<CheckResult> {
-    if (channels.length === 0) return { notify: false, summary: 'no channel to post to' };
-    const { store, transport, pacer } = this.deps;
+    const { channels, dropped } = route;
+    if (dropped.length > 0) delivery.logger.warn('channels not in SLACK_ALLOWED_CHANNELS dropped', { dropped });
+    const droppedNote = dropped.length > 0 ? `; dropped ${dropped.join(', ')} (not in SLACK_ALLOWED_CHANNELS)` : '';
+    if (channels.length === 0) return { notify: false, summary: `no channel to post to${droppedNote}`, details: { channels, dropped } };
+    const { store, poster } = this.deps;
     const done = await store.posted(eventId);
     const pending = channels.filter((channel) => !done.has(channel));
     const results = await Promise.allSettled(
       pending.map((channel) =>
-        pacer.run(
-          channel,
-          async () => {
-            const posted = await transport.post(channel, message);
-            await store.recordPosted(eventId, { channel, kind, channelId: posted.channelId, ts: posted.ts, message });
-          },
-          delivery.signal,
-        ),
+        poster.post({ channel, target: channel, key: eventId, kind, eventId, deliveryId: delivery.deliveryId, threadTs: null, ...root }, delivery),
       ),
     );
     this.throwFailures(results, pending, delivery.logger);
+    this.deferWaiting(results);
+    const posted = await store.posted(eventId);
+    const digested = channels.filter((channel) => posted.get(channel)?.digest);
+    const digestNote = digested.length > 0 ? ` (in a digest in ${digested.join(', ')})` : '';
     return {
       notify: false,
-      summary: `posted to ${channels.join(', ')}`,
-      details: { channels, alreadyPosted: channels.filter((channel) => done.has(channel)) },
+      summary: `posted to ${channels.join(', ')}${digestNote}${droppedNote}`,
+      details: { channels, alreadyPosted: channels.filter((channel) => done.has(channel)), digested, dropped },
     };
+  }
+
+  /** Some channel's turn has not come: the delivery runs again then, holding no worker meanwhile. */
+  private deferWaiting(results: PromiseSettledResult<PostOutcome>[]): void {
+    const waits = results.flatMap((result) => (result.status === 'fulfilled' && result.value.kind === 'wait' ? [result.value] : []));
+    if (waits.length === 0) return;
+    const first = waits.reduce((soonest, wait) => (wait.ms < soonest.ms ? wait : soonest));
+    throw new DeliveryDeferral(first.ms + Math.floor(Math.random() * WAKE_JITTER_MS), `waiting for ${first.why}`);
   }
 
   /**
@@ -146,25 +249,14 @@ export class SlackNotifier {
 
   /**
    * A check can finish before our own delivery of the deployment has posted its roots: they run side by side,
-   * and ours may be waiting out a 429. A delivery that is running usually ends within moments, so wait a
-   * little here; one that waits for a retry (or runs long) makes this delivery retry just after it is due.
+   * and ours may be waiting for its channel's turn or out a 429. This delivery then waits too, deferred (no
+   * worker held, no attempt used): just after the root's next run is due, or shortly while it runs.
    */
-  private async waitForRoots(eventId: string, signal: AbortSignal): Promise<void> {
-    const until = Date.now() + ROOT_POLL_LIMIT_MS;
-    for (;;) {
-      const own = await this.deps.ownDelivery(eventId);
-      if (!own || !UNFINISHED.has(own.status)) return;
-      const waitingForRetry = own.status === 'failed';
-      if (waitingForRetry || Date.now() >= until || signal.aborted) {
-        const dueIn = own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
-        throw new DeliveryError('waiting for the deployment message this outcome replies to', {
-          code: 'HUB_ERR_WAITING',
-          reason: 'SLACK_ROOT_PENDING',
-          retryAfterMs: dueIn + ROOT_RETRY_MARGIN_MS,
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, ROOT_POLL_MS));
-    }
+  private async waitForRoots(eventId: string): Promise<void> {
+    const own = await this.deps.ownDelivery(eventId);
+    if (!own || !UNFINISHED.has(own.status)) return;
+    const dueIn = own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
+    throw new DeliveryDeferral(dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS), 'the deployment message this outcome replies to');
   }
 
   /**

@@ -6,6 +6,14 @@ export interface RoutingConfig {
   channelOverride: string[];
   /** SLACK_CHANNELS: always told about deployments; the fallback for errors without channels. */
   channels: string[];
+  /** SLACK_ALLOWED_CHANNELS: when set, the channels a payload may name (names or `#team-*` patterns). */
+  allowedChannels?: string[];
+}
+
+/** Where a message goes, and the channels the payload named that SLACK_ALLOWED_CHANNELS kept it out of. */
+export interface Route {
+  channels: string[];
+  dropped: string[];
 }
 
 // Conversation ids (C…, G… private, D… direct) are passed through: a "#" in front would turn one into a name.
@@ -30,6 +38,33 @@ export function normaliseChannels(values: readonly string[]): string[] {
     if (channel && !channels.includes(channel)) channels.push(channel);
   }
   return channels;
+}
+
+/** SLACK_ALLOWED_CHANNELS entries: channel names normalised like channels, `*` and `?` kept as wildcards. */
+export function normalisePatterns(values: readonly string[]): string[] {
+  return normaliseChannels(values);
+}
+
+function patternMatches(pattern: string, channel: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === channel;
+  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${source}$`).test(channel);
+}
+
+/**
+ * Keeps the channels SLACK_ALLOWED_CHANNELS allows (all of them when it is unset). The channels the operator
+ * configured (SLACK_CHANNELS, SLACK_CHANNEL_OVERRIDE) are always allowed: the list is about what a payload names.
+ */
+export function allowChannels(config: RoutingConfig, channels: string[]): Route {
+  const allowed = config.allowedChannels ?? [];
+  if (allowed.length === 0) return { channels, dropped: [] };
+  const trusted = new Set([...normaliseChannels(config.channels), ...normaliseChannels(config.channelOverride)]);
+  const route: Route = { channels: [], dropped: [] };
+  for (const channel of channels) {
+    const ok = trusted.has(channel) || allowed.some((pattern) => patternMatches(pattern, channel));
+    (ok ? route.channels : route.dropped).push(channel);
+  }
+  return route;
 }
 
 /** The original's rule: the override alone when set; else SLACK_CHANNELS plus the deployment's own channels. */

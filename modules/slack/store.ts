@@ -1,7 +1,7 @@
 import type { SlackMessage } from './blocks.js';
 import type { CheckFinished, Db, Queryable } from '../../src/module-api.js';
 
-export type MessageKind = 'deployment' | 'error' | 'recommendation';
+export type MessageKind = 'deployment' | 'error' | 'recommendation' | 'alert';
 
 export interface PostedRow {
   channel: string;
@@ -9,6 +9,9 @@ export interface PostedRow {
   channelId: string | null;
   ts: string | null;
   message: SlackMessage;
+  /** Announced in a digest: `ts` is the digest's, shared with the others in it. */
+  digest: boolean;
+  application: string | null;
 }
 
 /** The module's own tables (see migrations.ts); nothing else reads or writes them. */
@@ -16,20 +19,20 @@ export class SlackStore {
   constructor(private readonly db: Db) {}
 
   async posted(eventId: string): Promise<Map<string, PostedRow>> {
-    const rows = await this.db.query<{ channel: string; kind: MessageKind; channel_id: string | null; ts: string | null; message: SlackMessage }>(
-      'select channel, kind, channel_id, ts, message from slack_messages where event_id = $1 order by posted_at, channel',
-      [eventId],
-    );
+    const rows = await this.db.query<{
+      channel: string;
+      kind: MessageKind;
+      channel_id: string | null;
+      ts: string | null;
+      message: SlackMessage;
+      digest: boolean;
+      application: string | null;
+    }>('select channel, kind, channel_id, ts, message, digest, application from slack_messages where event_id = $1 order by posted_at, channel', [eventId]);
     return new Map(
-      rows.rows.map((row) => [row.channel, { channel: row.channel, kind: row.kind, channelId: row.channel_id, ts: row.ts, message: row.message }]),
-    );
-  }
-
-  async recordPosted(eventId: string, row: PostedRow): Promise<void> {
-    await this.db.query(
-      `insert into slack_messages (event_id, channel, kind, channel_id, ts, message) values ($1, $2, $3, $4, $5, $6)
-       on conflict (event_id, channel) do nothing`,
-      [eventId, row.channel, row.kind, row.channelId, row.ts, JSON.stringify(row.message)],
+      rows.rows.map((row) => [
+        row.channel,
+        { channel: row.channel, kind: row.kind, channelId: row.channel_id, ts: row.ts, message: row.message, digest: row.digest, application: row.application },
+      ]),
     );
   }
 
@@ -63,13 +66,6 @@ export class SlackStore {
     return new Set(rows.rows.map((row) => row.channel));
   }
 
-  async recordReply(checkEventId: string, eventId: string, channel: string, ts: string | null): Promise<void> {
-    await this.db.query(
-      `insert into slack_replies (check_event_id, channel, event_id, ts) values ($1, $2, $3, $4) on conflict do nothing`,
-      [checkEventId, channel, eventId, ts],
-    );
-  }
-
   /**
    * Serialises root updates of one thread across replicas: the status line is read and sent under the
    * lock, so an update built from fewer outcomes can never land after one built from more.
@@ -79,5 +75,19 @@ export class SlackStore {
       await client.query('select pg_advisory_xact_lock(hashtext($1))', [`slack-root:${eventId}:${channel}`]);
       return work(client);
     });
+  }
+
+  /** The alert event whose thread a key's escalations and recovery reply in (one open alert per key). */
+  async alertThread(key: string): Promise<string | null> {
+    const rows = await this.db.query<{ alert_event_id: string }>('select alert_event_id from slack_alert_threads where key = $1', [key]);
+    return rows.rows[0]?.alert_event_id ?? null;
+  }
+
+  async setAlertThread(key: string, alertEventId: string): Promise<void> {
+    await this.db.query(
+      `insert into slack_alert_threads (key, alert_event_id) values ($1, $2)
+       on conflict (key) do update set alert_event_id = excluded.alert_event_id, updated_at = now()`,
+      [key, alertEventId],
+    );
   }
 }

@@ -10,21 +10,42 @@ export interface Posted {
   ts: string | null;
 }
 
+/** Slack message metadata: which event and delivery a post was made for, so a retry can find it. */
+export interface PostMetadata {
+  event_type: typeof METADATA_EVENT_TYPE;
+  event_payload: { eventId: string; deliveryId: string; batchId: string };
+}
+
+export const METADATA_EVENT_TYPE = 'alvares_delivery' as const;
+
 /** How messages reach Slack. Failures are thrown as DeliveryError, already classified. */
 export interface SlackTransport {
   /** Only the Web API can reply in threads and update messages. */
   readonly threads: boolean;
-  post(channel: string, message: SlackMessage, threadTs?: string): Promise<Posted>;
+  /** Only the Web API can read a channel back (conversations.history) to find an earlier post. */
+  readonly history: boolean;
+  post(channel: string, message: SlackMessage, threadTs?: string, metadata?: PostMetadata): Promise<Posted>;
+  /**
+   * The newest top-level message in the channel (an id) since `oldest` (seconds) whose metadata is ours and
+   * matches; null when there is none.
+   */
+  findPosted(channelId: string, oldest: number, match: (payload: Record<string, unknown>) => boolean): Promise<Posted | null>;
+  /** Slack's id of a channel name (conversations.list), null when no channel has that name. */
+  channelIdOf(name: string): Promise<string | null>;
   update(channelId: string, ts: string, message: SlackMessage): Promise<void>;
   /** Who the token belongs to, for one log line at start. */
   identify(): Promise<string | null>;
 }
 
 const CALL_TIMEOUT_MS = 10_000;
+/** Pages of history read while looking for an earlier post; a flood channel holds a few hundred messages a minute. */
+const HISTORY_PAGE = 200;
+const HISTORY_MAX_PAGES = 25;
 
 /** The Web API with a bot token. */
 export class WebApiTransport implements SlackTransport {
   readonly threads = true;
+  readonly history = true;
   private readonly client: WebClient;
 
   constructor(options: { token: string; apiBaseUrl: string; logger: Logger }) {
@@ -39,7 +60,7 @@ export class WebApiTransport implements SlackTransport {
     });
   }
 
-  async post(channel: string, message: SlackMessage, threadTs?: string): Promise<Posted> {
+  async post(channel: string, message: SlackMessage, threadTs?: string, metadata?: PostMetadata): Promise<Posted> {
     try {
       const answer = await this.client.chat.postMessage({
         channel,
@@ -49,10 +70,59 @@ export class WebApiTransport implements SlackTransport {
         unfurl_links: false,
         unfurl_media: false,
         ...(threadTs ? { thread_ts: threadTs } : {}),
+        ...(metadata ? { metadata } : {}),
       });
       return { channelId: answer.channel ?? null, ts: answer.ts ?? null };
     } catch (error) {
       throw toDeliveryError(error, threadTs ? `chat.postMessage (reply) to ${channel}` : `chat.postMessage to ${channel}`);
+    }
+  }
+
+  async findPosted(channelId: string, oldest: number, match: (payload: Record<string, unknown>) => boolean): Promise<Posted | null> {
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+        const answer = await this.client.conversations.history({
+          channel: channelId,
+          oldest: oldest.toFixed(6),
+          include_all_metadata: true,
+          limit: HISTORY_PAGE,
+          ...(cursor ? { cursor } : {}),
+        });
+        for (const message of answer.messages ?? []) {
+          const metadata = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+          if (metadata?.event_type === METADATA_EVENT_TYPE && metadata.event_payload && match(metadata.event_payload)) {
+            return { channelId, ts: message.ts ?? null };
+          }
+        }
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!answer.has_more || !cursor) return null;
+      }
+      return null;
+    } catch (error) {
+      throw toDeliveryError(error, `conversations.history of ${channelId}`);
+    }
+  }
+
+  async channelIdOf(name: string): Promise<string | null> {
+    const wanted = name.replace(/^#/, '');
+    let cursor: string | undefined;
+    try {
+      for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
+        const answer = await this.client.conversations.list({
+          types: 'public_channel,private_channel',
+          exclude_archived: true,
+          limit: 1000,
+          ...(cursor ? { cursor } : {}),
+        });
+        const found = answer.channels?.find((channel) => channel.name === wanted);
+        if (found?.id) return found.id;
+        cursor = answer.response_metadata?.next_cursor || undefined;
+        if (!cursor) return null;
+      }
+      return null;
+    } catch (error) {
+      throw toDeliveryError(error, `conversations.list looking for ${name}`);
     }
   }
 
@@ -80,6 +150,7 @@ export class WebApiTransport implements SlackTransport {
  */
 export class WebhookTransport implements SlackTransport {
   readonly threads = false;
+  readonly history = false;
 
   constructor(private readonly http: AxiosInstance) {}
 
@@ -94,6 +165,14 @@ export class WebhookTransport implements SlackTransport {
 
   async update(): Promise<void> {
     throw new Error('an incoming webhook cannot update messages');
+  }
+
+  async findPosted(): Promise<Posted | null> {
+    return null;
+  }
+
+  async channelIdOf(): Promise<string | null> {
+    return null;
   }
 
   async identify(): Promise<string | null> {

@@ -19,6 +19,8 @@ export interface EventInput<T extends EventType = EventType> {
   idempotencyKey?: string;
   bodyHash?: string;
   fingerprint?: string;
+  /** Who sent it (the INGEST_TOKENS name, `hmac`), when ingest needs credentials. */
+  sender?: string | null;
   /** The module it comes from: a module is never delivered its own derived events. */
   source?: string;
   /** Store it only when some module will get it (a check's outcome nobody reports is not kept). */
@@ -104,6 +106,7 @@ export class EventAppender {
       payload: input.payload,
       raw: input.raw ?? null,
       parentId: input.parentId ?? null,
+      sender: input.sender ?? null,
       ...columns,
       targets: this.targets(input.type, input.payload)
         .filter((target) => target.module !== input.source)

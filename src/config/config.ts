@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { describeIssues, envBool, envInt, envList, envString, envUrl, type Env } from './env.js';
+import { parseSecurity, securitySecrets, type SecurityConfig } from './security.js';
 
 /** The clusters the original knew; any other cluster name falls back to `active`'s hosts. */
 export const CLUSTERS = ['active', 'stage', 'integral', 'integral-stage'] as const;
@@ -57,6 +58,8 @@ export interface CoreConfig {
   eventRetentionDays: number;
   /** SCHEDULE_<ID> values: a cron pattern replacing a schedule's own, or `off`; keyed by the variable's suffix. */
   scheduleOverrides: Record<string, string>;
+  /** Ingest and read authentication, rate limit, outbound allow-list (src/config/security.ts). */
+  security: SecurityConfig;
 }
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -117,6 +120,8 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
   problems.push(...overrideProblems);
   const teams = parseTeams(env.TEAMS && env.TEAMS.trim() !== '' ? env.TEAMS : DEFAULT_TEAMS);
   problems.push(...teams.problems);
+  const security = parseSecurity(env);
+  problems.push(...security.problems);
   if (parsed.success && !parsed.data.STATUS_PAGE_PUBLIC && !parsed.data.ADMIN_TOKEN) {
     problems.push('STATUS_PAGE_PUBLIC=false needs ADMIN_TOKEN: nobody could sign in to read the status page');
   }
@@ -160,6 +165,7 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
       shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
       eventRetentionDays: e.EVENT_RETENTION_DAYS,
       scheduleOverrides: parseScheduleOverrides(env),
+      security: security.value,
     },
   };
 }
@@ -226,7 +232,7 @@ function parseDeliveryOverrides(env: Env): {
 
 /** Values in the environment that must never be printed: collected once, handed to the redactor. */
 export function coreSecrets(config: CoreConfig, env: Env): string[] {
-  const secrets = [config.adminToken, env.DB_PASSWORD];
+  const secrets = [config.adminToken, env.DB_PASSWORD, ...securitySecrets(config.security)];
   if (config.databaseUrl) {
     try {
       const password = new URL(config.databaseUrl).password;

@@ -5,7 +5,8 @@ import type { ClaimedDelivery, FinalStatus } from '../store/deliveries-repo.js';
 /**
  * A module's delivery reached an end worth telling other modules about (Slack replies it in the
  * deployment's thread): a result with something to say, or a delivery that gave up. Null otherwise.
- * Outcomes of check.finished deliveries themselves are never announced: reports about reports would never end.
+ * Outcomes of check.finished deliveries themselves are never announced: reports about reports would never end;
+ * nor are those of inspection transitions, which are the news themselves (an alert posted is not a new outcome).
  */
 export function checkFinishedEvent(
   claimed: ClaimedDelivery,
@@ -13,7 +14,7 @@ export function checkFinishedEvent(
   result: CheckResult | null,
   error: DeliveryErrorInfo | null,
 ): EventInput<'check.finished'> | null {
-  if (claimed.type === 'check.finished') return null;
+  if (claimed.type === 'check.finished' || claimed.type === 'inspection') return null;
   const worthTelling = status === 'dead' || (status === 'succeeded' && Boolean(result?.summary) && result?.notify !== false);
   if (!worthTelling) return null;
   const payload: CheckFinished = {

@@ -27,6 +27,11 @@ export class DeliveryEngine {
     this.replicas = new Replicas(db, logger);
   }
 
+  /** Deliveries running in this hub now. */
+  get activeDeliveries(): number {
+    return this.deliverer.running;
+  }
+
   get instanceId(): string {
     return this.replicas.instanceId;
   }

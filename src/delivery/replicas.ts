@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
-import { forgetReplica, recordHeartbeat, sweepDeadReplicas, unlockWorkers } from '../store/replicas-repo.js';
+import { forgetReplica, recordHeartbeat, sweepDeadReplicas, unlockWorkers, type HeartbeatStats, type HubIdentity } from '../store/replicas-repo.js';
+
+/** What this hub reports with each beat (host, version, memory, CPU, loop delay, work). */
+export type HeartbeatDescriber = () => Promise<{ identity: HubIdentity; stats: HeartbeatStats }>;
 
 const HEARTBEAT_MS = 5_000;
 /** A hub silent for this long is dead: its jobs are unlocked for the others (well inside the 30 s promise). */
@@ -17,11 +20,17 @@ export class Replicas {
   readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly workerIds = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
+  private describe: HeartbeatDescriber | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly logger: Logger,
   ) {}
+
+  /** Set before start: the figures each beat carries. */
+  describeWith(describe: HeartbeatDescriber): void {
+    this.describe = describe;
+  }
 
   addWorker(id: string): void {
     this.workerIds.add(id);
@@ -48,7 +57,8 @@ export class Replicas {
 
   private async beat(): Promise<void> {
     try {
-      await recordHeartbeat(this.db, this.instanceId, [...this.workerIds]);
+      const about = this.describe ? await this.describe().catch(() => undefined) : undefined;
+      await recordHeartbeat(this.db, this.instanceId, [...this.workerIds], about);
       const dead = await sweepDeadReplicas(this.db, DEAD_AFTER_SECONDS);
       if (dead.length > 0) this.logger.warn('unlocked jobs of hubs that stopped answering', { hubs: dead });
     } catch (error) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { cleanDisplayText, identifierProblem } from '../util/text.js';
 
 /**
  * The ingest contract, with the field names Aspen sends. Aspen sends `null` for every absent value, so
@@ -7,7 +8,21 @@ import { z } from 'zod';
  */
 const LIMITS = { name: 256, text: 2_000, url: 2_048, message: 10_000, stackTrace: 65_536, list: 4_000 } as const;
 
-const optionalText = (max: number) => z.string().max(max).nullish();
+/**
+ * Identifiers (names, clusters, channels, versions, URLs) are compared, filtered by and linked to: one
+ * holding a NUL, a control character or an unpaired surrogate is refused (400 naming the field), since
+ * changing it would make it name something else. Display text (messages, stack traces, descriptions,
+ * public names) is cleaned instead: what is lost there is noise, and the report still gets through.
+ */
+const identifier = () =>
+  z.string().check((context) => {
+    const problem = identifierProblem(context.value.trim());
+    if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
+  });
+const displayText = () => z.string().overwrite(cleanDisplayText);
+
+const optionalText = (max: number) => identifier().max(max).nullish();
+const optionalDisplay = (max: number) => displayText().max(max).nullish();
 
 /** A number, or a string holding one (some pipelines template every value as a string). */
 const replicasField = z
@@ -39,10 +54,10 @@ const flagField = z
 
 /** A comma-separated list, or an array of strings. */
 const listField = (maxItem: number) =>
-  z.union([z.string().max(LIMITS.list), z.array(z.string().max(maxItem)).max(100)]).nullish();
+  z.union([identifier().max(LIMITS.list), z.array(identifier().max(maxItem)).max(100)]).nullish();
 
 export const deploymentSchema = z.object({
-  applicationName: z.string().trim().min(1, 'required').max(LIMITS.name),
+  applicationName: identifier().trim().min(1, 'required').max(LIMITS.name),
   cluster: optionalText(LIMITS.name),
   replicas: replicasField,
   version: optionalText(LIMITS.name),
@@ -51,10 +66,10 @@ export const deploymentSchema = z.object({
   created: createdField,
   slackChannels: listField(LIMITS.name),
   team: optionalText(LIMITS.name),
-  publicNameSwedish: optionalText(LIMITS.name),
-  publicNameEnglish: optionalText(LIMITS.name),
-  descriptionSwedish: optionalText(LIMITS.text),
-  descriptionEnglish: optionalText(LIMITS.text),
+  publicNameSwedish: optionalDisplay(LIMITS.name),
+  publicNameEnglish: optionalDisplay(LIMITS.name),
+  descriptionSwedish: optionalDisplay(LIMITS.text),
+  descriptionEnglish: optionalDisplay(LIMITS.text),
   importance: optionalText(LIMITS.name),
   detectifyProfileTokens: listField(LIMITS.name),
   applicationUrl: optionalText(LIMITS.url),
@@ -68,15 +83,15 @@ export const deploymentSchema = z.object({
 });
 
 export const errorSchema = z.object({
-  message: z.string().trim().min(1, 'required').max(LIMITS.message),
+  message: displayText().trim().min(1, 'required').max(LIMITS.message),
   slackChannels: listField(LIMITS.name),
-  stackTrace: optionalText(LIMITS.stackTrace),
+  stackTrace: optionalDisplay(LIMITS.stackTrace),
   applicationName: optionalText(LIMITS.name),
   cluster: optionalText(LIMITS.name),
 });
 
 export const recommendationSchema = z.object({
-  message: z.string().trim().min(1, 'required').max(LIMITS.message),
+  message: displayText().trim().min(1, 'required').max(LIMITS.message),
   slackChannels: listField(LIMITS.name),
   applicationName: optionalText(LIMITS.name),
   team: optionalText(LIMITS.name),

@@ -30,16 +30,57 @@ export interface CheckFinished {
   error: DeliveryErrorInfo | null;
 }
 
+/** How a check's result stands, best first: `warning` and worse are bad and can raise an alert. */
+export type CheckStatus = 'ok' | 'info' | 'warning' | 'error' | 'critical';
+
+/** What kind of check a run belongs to: a module (its deliveries), an inspection, or an external tool. */
+export type CheckKind = 'module' | 'inspection' | 'external';
+
+/** A key's alert moved: raised, got worse while raised, or recovered. */
+export type TransitionName = 'alert' | 'escalated' | 'recovered';
+
+/**
+ * An `inspection` event: one key of an inspection or external check changed its alert state. Published through
+ * the one door (so Slack, a webhook or any module may subscribe), with everything a message needs.
+ */
+export interface InspectionTransition {
+  /** The check: `<module>.<inspection>` (`endpoints.health`, `core.deliveries`) or an external check's name. */
+  check: string;
+  kind: Exclude<CheckKind, 'module'>;
+  /** The check plus its sorted dimensions: `endpoints.health{application=app,cluster=active}`. */
+  key: string;
+  dimensions: Record<string, string>;
+  transition: TransitionName;
+  /** The status now, and that of the result before it. */
+  status: CheckStatus;
+  previousStatus: CheckStatus | null;
+  /** When the alert began (for `recovered`: the alert that ended), ISO time. */
+  since: string;
+  /** Milliseconds since `since`: "recovered after 12 min". */
+  durationMs: number;
+  /** The latest result's one-line title and Markdown message. */
+  title: string;
+  message: string;
+  /** The check on the hub: `${publicUrl}/checks/<check>`. */
+  link: string;
+  /** Where to tell people, when known: the deployment's channels (endpoint health), the check's own (external). */
+  slackChannels: string[];
+  /** The run that caused it. */
+  runId: string;
+  at: string;
+}
+
 export interface EventMap {
   deployment: Deployment;
   error: ErrorReport;
   recommendation: Recommendation;
   'check.finished': CheckFinished;
+  inspection: InspectionTransition;
 }
 
 export type EventType = keyof EventMap;
 
-export const EVENT_TYPES: readonly EventType[] = ['deployment', 'error', 'recommendation', 'check.finished'];
+export const EVENT_TYPES: readonly EventType[] = ['deployment', 'error', 'recommendation', 'check.finished', 'inspection'];
 
 export interface HubEvent<T extends EventType = EventType> {
   id: string;

@@ -19,7 +19,11 @@ export function methodNotAllowed(allowed: string[]): RequestHandler {
 }
 
 /** body-parser's errors carry a `type`; they are the client's fault and get a 4xx of our catalogue. */
-function fromBodyParser(error: { type?: string; status?: number; message?: string }): HubError | null {
+function fromBodyParser(error: { type?: string; status?: number; message?: string; code?: string }): HubError | null {
+  // zlib's own errors (Z_DATA_ERROR, Z_BUF_ERROR): the body is not what its Content-Encoding says.
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return new HubError('HUB_ERR_INVALID_JSON', 'the body could not be decompressed as its Content-Encoding says');
+  }
   switch (error.type) {
     case 'entity.parse.failed':
       return new HubError('HUB_ERR_INVALID_JSON', 'the body is not valid JSON');
@@ -58,6 +62,7 @@ export function errorMiddleware(logger: Logger, redactor: Redactor): ErrorReques
         code: hubError.code,
         message: redactor.redact(hubError.message),
         ...(hubError.fields ? { fields: hubError.fields } : {}),
+        ...(typeof res.locals.requestId === 'string' ? { requestId: res.locals.requestId } : {}),
       },
     });
   };

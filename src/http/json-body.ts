@@ -1,4 +1,4 @@
-import express, { type RequestHandler } from 'express';
+import express, { type Request, type RequestHandler } from 'express';
 import { HubError } from '../errors.js';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,8 +29,13 @@ export function jsonDepth(buffer: Buffer, limit: number): number {
   return max;
 }
 
-/** The JSON body parser of every write route: 1 MiB, JSON only (415 otherwise), depth-limited. */
-export function jsonBody(): RequestHandler[] {
+/**
+ * The JSON body parser of every write route: 1 MiB, JSON only (415 otherwise), depth-limited. Bodies sent
+ * with Content-Encoding gzip, deflate or br are inflated as a stream and the limit applies to what comes
+ * out (a gzip bomb stops at 1 MiB); other encodings are 415. `verify` sees the raw (inflated) bytes
+ * before parsing: ingest's signature check.
+ */
+export function jsonBody(options: { verify?: (req: Request, body: Buffer) => void } = {}): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {
     if (!req.is(['application/json', 'application/*+json'])) {
       next(new HubError('HUB_ERR_UNSUPPORTED_MEDIA_TYPE', 'send the body as JSON with Content-Type: application/json'));
@@ -42,7 +47,8 @@ export function jsonBody(): RequestHandler[] {
     limit: MAX_BODY_BYTES,
     strict: true,
     type: ['application/json', 'application/*+json'],
-    verify: (_req, _res, buffer) => {
+    verify: (req, _res, buffer) => {
+      options.verify?.(req as Request, buffer);
       if (jsonDepth(buffer, MAX_JSON_DEPTH) > MAX_JSON_DEPTH) {
         throw new HubError('HUB_ERR_TOO_DEEP', `the body nests deeper than ${MAX_JSON_DEPTH} levels`);
       }
@@ -53,4 +59,16 @@ export function jsonBody(): RequestHandler[] {
     else next();
   };
   return [requireJson, parse, requireBody];
+}
+
+/** For routes whose body is optional (POST …/done, POST …/runs): no body is `{}`, a body must be JSON as above. */
+export function optionalJsonBody(): RequestHandler[] {
+  const [requireJson, parse] = jsonBody();
+  const empty: RequestHandler = (req, _res, next) => {
+    const length = req.headers['content-length'];
+    if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) req.body = {};
+    next();
+  };
+  const whenBody = (handler: RequestHandler): RequestHandler => (req, res, next) => (req.body === undefined ? handler(req, res, next) : next());
+  return [empty, whenBody(requireJson!), whenBody(parse!)];
 }

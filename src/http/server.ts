@@ -42,6 +42,11 @@ export class HubServer {
     return address ? address.port : null;
   }
 
+  /** The app once attached (the route walk of the OpenAPI test reads it). */
+  get attached(): Express | null {
+    return this.app;
+  }
+
   attach(app: Express): void {
     this.app = app;
   }

@@ -48,12 +48,13 @@ export class IngestService {
     private readonly appender: EventAppender,
   ) {}
 
-  async ingest(type: IngestType, body: unknown, options: { idempotencyKey?: string } = {}): Promise<Accepted> {
+  async ingest(type: IngestType, body: unknown, options: { idempotencyKey?: string; sender?: string | null } = {}): Promise<Accepted> {
     const payload = validateAndEnrich(type, body, this.config);
     return this.appender.accept({
       type,
       payload,
       raw: body,
+      sender: options.sender ?? null,
       ...(options.idempotencyKey ? { idempotencyKey: `${type}:${options.idempotencyKey}` } : {}),
       // Aspen gives up after 5 s and may send the same deployment again; errors have storm control instead.
       ...(!options.idempotencyKey && type !== 'error' ? { bodyHash: sha256(`${type}\n${JSON.stringify(body)}`) } : {}),

@@ -7,6 +7,10 @@ import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import type { OwnDelivery } from '../store/deliveries-repo.js';
 import type { Migration } from '../store/migrate.js';
+import type { HttpClientOptions } from './http-options.js';
+import type { AnyInspection } from './inspection-contract.js';
+
+export type { HttpClientOptions };
 
 /** Options of a derived event: the event it is about (shown as its child on the event's page). */
 export interface PublishOptions {
@@ -37,14 +41,6 @@ export type Handler<T extends EventType> = (
 /** One handler for each event type a module declares: the compiler holds the two lists together. */
 export type Handlers<E extends EventType> = { [K in E]: Handler<K> };
 
-/** Outbound HTTP handed to modules: a timeout, redacted errors, upstream failures as `UpstreamError`. */
-export interface HttpClientOptions {
-  baseURL: string;
-  /** Service name used in error messages ("Slack answered 503"). */
-  service: string;
-  headers?: Record<string, string>;
-  timeoutMs?: number;
-}
 
 export interface ModuleContext<C> {
   name: string;
@@ -81,7 +77,10 @@ export interface ScheduleContext {
 export interface ScheduledWork {
   /** Unique within the module; the schedule's id is `<module>.<name>`. */
   name: string;
-  /** Five-field cron pattern, UTC (`17 * * * *`: hourly at minute 17). SCHEDULE_<ID> in the environment overrides it, or turns it `off`. */
+  /**
+   * Five-field cron pattern, UTC (`17 * * * *`: hourly at minute 17), or an interval (`30s`, `5m`; at least
+   * 10 s). SCHEDULE_<ID> in the environment overrides it, or turns it `off`.
+   */
   cron: string;
   /** Limit for one run; default 5 minutes. */
   timeoutMs?: number;
@@ -103,6 +102,8 @@ export interface HubModule<E extends EventType = EventType> {
   routes?(router: Router): void;
   /** Scheduled work; runs while the module is on. */
   schedules?: readonly ScheduledWork[];
+  /** Scheduled inspections (src/module-system/inspection-contract.ts): results with an alert state per key. */
+  inspections?: readonly AnyInspection[];
 }
 
 export type Enablement = { enabled: true } | { enabled: false; reason: string };
@@ -141,6 +142,6 @@ export function defineModule<C = unknown, E extends EventType = EventType>(defin
   return definition;
 }
 
-export type { OwnDelivery };
+export type { AnyInspection, OwnDelivery };
 
 export type AnyModuleDefinition = ModuleDefinition<any, any>;

@@ -3,13 +3,13 @@ import path from 'node:path';
 import type { AxiosInstance } from 'axios';
 import type { Router } from 'express';
 import type { CoreConfig, DeliveryPolicy } from '../config/config.js';
-import { describeIssues, type Env } from '../config/env.js';
-import { EVENT_TYPES, type EventMap, type EventType } from '../events/types.js';
+import type { EventMap, EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import type { Db } from '../store/db.js';
-import type { AnyModuleDefinition, Handler, HttpClientOptions, HubModule, ModuleContext, OwnDelivery, PublishOptions, ScheduledWork } from './contract.js';
-import { NAME_PATTERN } from './names.js';
+import type { AnyInspection, AnyModuleDefinition, Handler, HttpClientOptions, HubModule, ModuleContext, OwnDelivery, PublishOptions, ScheduledWork } from './contract.js';
+import { resolveDisabled } from './definitions.js';
+import { liveRoutes, liveSchedule } from './live-parts.js';
 
 export interface ModuleStatus {
   name: string;
@@ -27,6 +27,8 @@ interface Entry {
   reason: string | null;
   instance: HubModule | null;
   enabled: boolean;
+  /** Listed in DISABLED_SUBSCRIBERS: stays off when run-time configuration makes it configured. */
+  listedOff: boolean;
 }
 
 export interface RegistryDeps {
@@ -42,57 +44,7 @@ export interface RegistryDeps {
   publish: (source: string, type: EventType, payload: unknown, options?: PublishOptions) => Promise<string>;
 }
 
-/** Checks the explicit module list at boot: unique names, known event types. Throws one message for all problems. */
-export function validateDefinitions(definitions: readonly AnyModuleDefinition[]): void {
-  const problems: string[] = [];
-  const seen = new Set<string>();
-  for (const definition of definitions) {
-    if (!NAME_PATTERN.test(definition.name)) problems.push(`module "${definition.name}": name must match ${NAME_PATTERN}`);
-    if (definition.name === 'core') problems.push('module "core": the name is the hub\'s own');
-    if (seen.has(definition.name)) problems.push(`module "${definition.name}" is listed twice`);
-    seen.add(definition.name);
-    for (const type of definition.events) {
-      if (!(EVENT_TYPES as readonly string[]).includes(type)) {
-        problems.push(`module "${definition.name}" subscribes to unknown event type "${type}"`);
-      }
-    }
-  }
-  if (problems.length > 0) throw new Error(`invalid module list:\n  ${problems.join('\n  ')}`);
-}
-
-/** Parses every module's slice of the environment; returns configs and all problems together. */
-export function parseModuleConfigs(
-  definitions: readonly AnyModuleDefinition[],
-  env: Env,
-): { configs: Map<string, unknown>; problems: string[] } {
-  const configs = new Map<string, unknown>();
-  const problems: string[] = [];
-  for (const definition of definitions) {
-    if (!definition.configSchema) {
-      configs.set(definition.name, {});
-      continue;
-    }
-    const parsed = definition.configSchema.safeParse(env);
-    if (parsed.success) configs.set(definition.name, parsed.data);
-    else problems.push(...describeIssues(parsed.error, `[${definition.name}] `));
-  }
-  return { configs, problems };
-}
-
-/** DISABLED_SUBSCRIBERS takes our names and the original's dotted module paths. */
-export function resolveDisabled(definitions: readonly AnyModuleDefinition[], names: string[]): { disabled: Set<string>; unknown: string[] } {
-  const disabled = new Set<string>();
-  const unknown: string[] = [];
-  for (const raw of names) {
-    const name = raw.trim().toLowerCase();
-    const match = definitions.find(
-      (definition) => definition.name === name || (definition.legacyNames ?? []).some((legacy) => legacy.toLowerCase() === name),
-    );
-    if (match) disabled.add(match.name);
-    else unknown.push(raw);
-  }
-  return { disabled, unknown };
-}
+export { parseModuleConfigs, resolveDisabled, validateDefinitions } from './definitions.js';
 
 /**
  * The modules and who handles what. Creates and starts the configured modules, subscribes the enabled
@@ -126,6 +78,7 @@ export class ModuleRegistry {
         reason: !enablement.enabled ? enablement.reason : disabled.has(definition.name) ? 'listed in DISABLED_SUBSCRIBERS' : null,
         instance: enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null,
         enabled: false,
+        listedOff: disabled.has(definition.name),
       };
       this.entries.set(definition.name, entry);
       if (entry.reason === null) this.enable(definition.name);
@@ -157,6 +110,35 @@ export class ModuleRegistry {
     this.rebuildSubscriptions();
     if (changed) this.announce(entry);
     return this.status(entry);
+  }
+
+  /**
+   * Restarts one module with a new configuration (set at run time): the new instance is created and started
+   * first, then takes over the subscriptions, then the old one is stopped. A module turned off by an operator
+   * or DISABLED_SUBSCRIBERS stays off. If the new instance cannot start, this throws and the old one stays.
+   */
+  async reconfigure(name: string, config: unknown): Promise<ModuleStatus> {
+    const entry = this.entry(name);
+    const { definition } = entry;
+    const enablement = definition.enablement?.(config) ?? { enabled: true as const };
+    const next = enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null;
+    await next?.start?.();
+    const held = entry.configured ? (entry.enabled ? null : entry.reason) : entry.listedOff ? 'listed in DISABLED_SUBSCRIBERS' : null;
+    const previous = entry.instance;
+    this.deps.configs.set(name, config);
+    entry.instance = next;
+    entry.configured = enablement.enabled;
+    entry.enabled = next !== null && held === null;
+    entry.reason = !enablement.enabled ? enablement.reason : held;
+    this.rebuildSubscriptions();
+    this.announce(entry);
+    this.deps.logger.info('module restarted with new configuration', { module: name, enabled: entry.enabled, reason: entry.reason });
+    await previous?.stop?.().catch((error: unknown) => this.deps.logger.warn('module stop failed', { module: name, error: String(error) }));
+    return this.status(entry);
+  }
+
+  definitionOf(name: string): AnyModuleDefinition {
+    return this.entry(name).definition;
   }
 
   /** Enabled modules subscribed to a type that want this event: the deliveries to create for it. */
@@ -196,12 +178,16 @@ export class ModuleRegistry {
   /** Scheduled work of every module that was configured (a run of a module turned off is skipped). */
   schedules(): Array<{ owner: string; work: ScheduledWork }> {
     return [...this.entries.values()].flatMap((entry) =>
-      (entry.instance?.schedules ?? []).map((work) => ({ owner: entry.definition.name, work })),
+      (entry.instance?.schedules ?? []).map((work) => ({ owner: entry.definition.name, work: liveSchedule(work, () => entry.instance) })),
     );
   }
 
+  inspections(): Array<{ owner: string; inspection: AnyInspection }> {
+    return [...this.entries.values()].flatMap((e) => (e.instance?.inspections ?? []).map((inspection) => ({ owner: e.definition.name, inspection })));
+  }
+
   mountRoutes(router: Router): void {
-    for (const entry of this.entries.values()) entry.instance?.routes?.(router);
+    for (const entry of this.entries.values()) router.use(liveRoutes(() => entry.instance));
   }
 
   statuses(): ModuleStatus[] {

@@ -7,9 +7,18 @@ import type { Redactor } from '../logging/redact.js';
 import type { Publish } from '../module-system/contract.js';
 import type { Db } from '../store/db.js';
 import { SCHEDULE_TASK } from '../store/jobs.js';
-import { claimRun, enqueueRunNow, finishRun, recentRuns, type ScheduledRunView } from '../store/scheduled-runs-repo.js';
+import {
+  addIntervalTick,
+  claimRun,
+  findScheduledRun,
+  finishRun,
+  queueManualRun,
+  recentRuns,
+  type ScheduledRunView,
+} from '../store/scheduled-runs-repo.js';
 import type { HubStream, RunStatus } from '../stream/hub-stream.js';
 import { withDeadline } from '../util/deadline.js';
+import { nextIntervalTick } from '../util/every.js';
 import type { Schedule } from './schedules.js';
 
 const RECENT_RUNS = 5;
@@ -18,14 +27,20 @@ export interface ScheduleView {
   id: string;
   owner: string;
   cron: string | null;
+  intervalSeconds: number | null;
   /** Off by SCHEDULE_<ID>=off. */
   enabled: boolean;
   recentRuns: ScheduledRunView[];
 }
 
-interface CronPayload {
+interface TickPayload {
   schedule: string;
+  /** A cron tick (graphile-worker's cron). */
   _cron?: { ts: string; backfilled?: boolean };
+  /** An interval tick: the job's run_at is the tick. */
+  interval?: boolean;
+  /** A run queued by an operator (POST /api/v1/schedules/:id/run). */
+  firedAt?: string;
 }
 
 /**
@@ -56,7 +71,7 @@ export class Scheduler {
   /** For graphile-worker's runner: one cron item per schedule that is on. */
   cronItems(): ParsedCronItem[] {
     const items = [...this.byId.values()]
-      .filter((schedule) => schedule.cron !== null)
+      .filter((schedule) => schedule.cron !== null && schedule.intervalSeconds === null)
       .map((schedule) => ({
         task: SCHEDULE_TASK,
         match: schedule.cron!,
@@ -68,16 +83,27 @@ export class Scheduler {
     return parseCronItems(items);
   }
 
-  readonly task: Task = async (payload) => {
-    await this.runTick(payload as CronPayload);
+  /** Once the queue runs: puts the next tick of every interval schedule in the queue (kept if one waits). */
+  async startIntervals(): Promise<void> {
+    for (const schedule of this.byId.values()) {
+      if (schedule.intervalSeconds !== null) await addIntervalTick(this.deps.db.pool, schedule.id, nextIntervalTick(schedule.intervalSeconds), true);
+    }
+  }
+
+  readonly task: Task = async (payload, helpers) => {
+    await this.runTick(payload as TickPayload, helpers.job.run_at);
   };
 
-  private async runTick(payload: CronPayload): Promise<void> {
+  private async runTick(payload: TickPayload, runAt: Date): Promise<void> {
     const schedule = this.byId.get(payload.schedule);
-    const firedAt = new Date(payload._cron?.ts ?? Date.now());
+    const firedAt = new Date(payload.interval ? runAt : (payload._cron?.ts ?? payload.firedAt ?? Date.now()));
     if (!schedule) {
       this.deps.logger.warn('a tick for a schedule this hub does not have', { schedule: payload.schedule });
       return;
+    }
+    // The next tick is queued before this one runs, so a slow run does not push the schedule back.
+    if (payload.interval && schedule.intervalSeconds !== null) {
+      await addIntervalTick(this.deps.db.pool, schedule.id, nextIntervalTick(schedule.intervalSeconds, Math.max(Date.now(), firedAt.getTime())), false);
     }
     if (!(await claimRun(this.deps.db, schedule.id, firedAt, this.deps.hubId))) return;
     this.announce(schedule.id, firedAt, 'running');
@@ -138,11 +164,20 @@ export class Scheduler {
     });
   }
 
-  /** Runs a schedule once now, on whichever replica takes the job; false for a schedule this hub does not have. */
-  async runNow(id: string): Promise<boolean> {
-    if (!this.byId.has(id)) return false;
-    await enqueueRunNow(this.deps.db, SCHEDULE_TASK, id);
-    return true;
+  has(id: string): boolean {
+    return this.byId.has(id);
+  }
+
+  /** Queues a run now on whichever replica takes it; null while one is queued or running. */
+  async runNow(id: string): Promise<string | null> {
+    const schedule = this.byId.get(id)!;
+    const queued = await queueManualRun(this.deps.db, id, this.deps.hubId, schedule.timeoutMs);
+    if (queued) this.announce(id, queued.firedAt, 'queued');
+    return queued?.runId ?? null;
+  }
+
+  findRun(id: string, runId: string): Promise<ScheduledRunView | null> {
+    return findScheduledRun(this.deps.db, id, runId);
   }
 
   /** Every schedule with its most recent runs, newest first. */
@@ -152,7 +187,8 @@ export class Scheduler {
       id: schedule.id,
       owner: schedule.owner,
       cron: schedule.cron,
-      enabled: schedule.cron !== null,
+      intervalSeconds: schedule.intervalSeconds,
+      enabled: schedule.cron !== null || schedule.intervalSeconds !== null,
       recentRuns: runs.get(schedule.id) ?? [],
     }));
   }

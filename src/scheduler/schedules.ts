@@ -3,16 +3,21 @@ import type { ScheduledWork } from '../module-system/contract.js';
 import { NAME_PATTERN } from '../module-system/names.js';
 import { envSuffix } from '../module-system/overrides.js';
 import { SCHEDULE_TASK } from '../store/jobs.js';
+import { parseInterval } from '../util/every.js';
 
 const DEFAULT_TIMEOUT_MS = 5 * 60_000;
+/** Shorter intervals would make the scheduler's own bookkeeping the work. */
+export const MIN_INTERVAL_SECONDS = 10;
 
 /** A schedule as the core runs it: `<owner>.<name>`, with the environment's override applied. */
 export interface Schedule {
   id: string;
   /** The module that declared it, or `core`. */
   owner: string;
-  /** The pattern in force; null when SCHEDULE_<ID>=off. */
+  /** The pattern in force; null when SCHEDULE_<ID>=off or when it runs on an interval. */
   cron: string | null;
+  /** Seconds between ticks (`30s`, `5m`), for work on an interval rather than a cron pattern. */
+  intervalSeconds: number | null;
   timeoutMs: number;
   run: ScheduledWork['run'];
 }
@@ -40,7 +45,12 @@ export function collectSchedules(
     if (variables.has(variable)) problems.push(`schedule "${id}" is declared twice`);
     variables.add(variable);
     const override = overrides[variable.slice('SCHEDULE_'.length)];
-    const cron = override === undefined ? work.cron : override.toLowerCase() === 'off' ? null : override;
+    const every = override === undefined ? work.cron : override.toLowerCase() === 'off' ? null : override;
+    const intervalSeconds = every === null ? null : parseInterval(every);
+    const cron = intervalSeconds === null ? every : null;
+    if (intervalSeconds !== null && intervalSeconds < MIN_INTERVAL_SECONDS) {
+      problems.push(`${override === undefined ? `schedule "${id}"` : variable}: "${every}" is shorter than ${MIN_INTERVAL_SECONDS} s`);
+    }
     if (cron !== null) {
       try {
         parseCronItems([{ task: SCHEDULE_TASK, match: cron, identifier: id }]);
@@ -49,7 +59,7 @@ export function collectSchedules(
         problems.push(`${source}: "${cron}" is not a cron pattern (${(error as Error).message.replace(/ in item \d+ of parseCronItems call.*$/s, '')})`);
       }
     }
-    schedules.push({ id, owner, cron, timeoutMs: work.timeoutMs ?? DEFAULT_TIMEOUT_MS, run: work.run });
+    schedules.push({ id, owner, cron, intervalSeconds, timeoutMs: work.timeoutMs ?? DEFAULT_TIMEOUT_MS, run: work.run });
   }
   for (const suffix of Object.keys(overrides)) {
     if (!variables.has(`SCHEDULE_${suffix}`)) problems.push(`SCHEDULE_${suffix}: no schedule of that name (known: ${[...variables].join(', ') || 'none'})`);

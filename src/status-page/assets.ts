@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Router } from 'express';
+import { doc } from '../http/route-docs.js';
 
 /**
  * The page's two assets, served by the hub itself (nothing from a CDN: the hub often runs without internet).
@@ -172,7 +173,7 @@ const ASSETS: Record<string, ReturnType<typeof asset>> = {
 export function assetRoutes(): Router {
   const router = Router();
   for (const [path, file] of Object.entries(ASSETS)) {
-    router.get(path, (req, res) => {
+    router.get(path, doc({ summary: `Status page asset ${path}`, tags: ['status page'], response: { contentType: 'text/css or text/javascript', description: 'served by the hub itself' } }), (req, res) => {
       res.setHeader('Cache-Control', 'no-cache');
       res.setHeader('ETag', file.etag);
       if (req.get('if-none-match') === file.etag) {

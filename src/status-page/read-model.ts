@@ -1,3 +1,5 @@
+import type { RunView } from '../store/check-runs-repo.js';
+
 /**
  * What the page shows of checks and inspections (issue #10), as a small read model the page renders
  * without knowing where it comes from. Until checks land the hub gives no source and the page says
@@ -21,4 +23,6 @@ export interface CheckState {
 
 export interface CheckSource {
   checks(): Promise<CheckState[]>;
+  /** One check's latest runs, newest first; null for a check that does not exist. */
+  runs?(name: string, limit: number): Promise<RunView[] | null>;
 }

@@ -16,6 +16,11 @@ import type { CheckSource } from './read-model.js';
 import { eventFilters, eventsView, eventView } from './views/events.js';
 import { clusterPicker, deploymentsView, errorsView, schedulesView, signInView } from './views/more.js';
 import { LIVE_ACTIVITY, overviewView } from './views/overview.js';
+import { doc } from '../http/route-docs.js';
+import { checkView } from './views/check.js';
+
+const PAGE_TAGS = ['status page'];
+const HTML = { contentType: 'text/html', description: 'an HTML page (a redirect after a form)' };
 
 export interface PageDeps {
   db: Db;
@@ -47,7 +52,7 @@ export function pageRoutes(deps: PageDeps): Router {
   // Per route, not router.use: these must not run for the ingest routes mounted beside them.
   const read = [auth.identify, auth.requireReader];
 
-  router.get('/', ...read, async (req, res) => {
+  router.get('/', doc({ summary: 'Status page: overview', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
     const modules = registry.statuses();
     const names = modules.map((module) => module.name);
     const [activity, deliveries, runs, events, replicas, checkStates] = await Promise.all([
@@ -62,31 +67,39 @@ export function pageRoutes(deps: PageDeps): Router {
     send(req, res, { title: 'Overview', nav: 'overview', after: LIVE_ACTIVITY }, body);
   });
 
-  router.get('/events', ...read, async (req, res) => {
+  router.get('/events', doc({ summary: 'Status page: recent events with filters', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
     const filter = eventFilter(req);
     send(req, res, { title: 'Events', nav: 'events', controls: eventFilters(filter) }, eventsView(await status.recentEvents(db, filter), filter));
   });
 
-  router.get('/events/:id', ...read, async (req, res) => {
+  router.get('/events/:id', doc({ summary: 'Status page: one event, its deliveries and derived events', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
     const event = await findEvent(db, String(req.params.id));
     if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
     const name = (event.payload as { applicationName?: unknown } | null)?.applicationName;
     send(req, res, { title: `${event.type}${typeof name === 'string' ? ` · ${name}` : ''}`, nav: 'events' }, eventView(req.viewer!, event));
   });
 
-  router.get('/deployments', ...read, async (req, res) => {
+  router.get('/checks/:name', doc({ summary: 'Status page: one inspection or external check, its state and latest runs', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
+    const name = param(req, 'name');
+    const [states, runs] = await Promise.all([checks(), deps.checks?.runs?.(name, 50) ?? Promise.resolve(null)]);
+    const check = states.find((state) => state.name === name);
+    if (!check || !runs) throw new HubError('HUB_ERR_NOT_FOUND', `no check "${name}"`);
+    send(req, res, { title: `Check ${name}`, nav: 'schedules' }, checkView(check, runs));
+  });
+
+  router.get('/deployments', doc({ summary: 'Status page: latest deployment per application and cluster', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
     const cluster = text(req.query.cluster, 'cluster');
     const deployments = await status.latestDeploymentsByCluster(db);
     const clusters = [...new Set(deployments.map((deployment) => deployment.cluster))].sort();
     send(req, res, { title: 'Deployments: latest per application', nav: 'deployments', controls: clusterPicker(clusters, cluster) }, deploymentsView(deployments, cluster));
   });
 
-  router.get('/schedules', ...read, async (req, res) => {
+  router.get('/schedules', doc({ summary: 'Status page: schedules and inspections', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
     const [schedules, checkStates] = await Promise.all([deps.scheduler.list(), checks()]);
     send(req, res, { title: 'Schedules and inspections', nav: 'schedules' }, schedulesView(req.viewer!, schedules, checkStates));
   });
 
-  router.get('/errors', ...read, async (req, res) => {
+  router.get('/errors', doc({ summary: 'Status page: errors of every check (admins)', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
     if (!req.viewer!.admin) {
       res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
       return;
@@ -97,11 +110,11 @@ export function pageRoutes(deps: PageDeps): Router {
     send(req, res, { title: module ? `Errors: ${module}` : 'Errors', nav: 'errors' }, errorsView(req.viewer!, deliveries, runs));
   });
 
-  router.get('/sign-in', auth.identify, (req, res) => {
+  router.get('/sign-in', doc({ summary: 'Status page: the sign-in form', tags: PAGE_TAGS, response: HTML }), auth.identify, (req, res) => {
     send(req, res, { title: 'Sign in', nav: 'sign-in' }, signInView(req.viewer!, localPath(req.query.next), null, auth.canSignIn));
   });
 
-  router.post('/sign-in', auth.identify, form, (req, res) => {
+  router.post('/sign-in', doc({ summary: 'Sign in with the admin token (sets an HttpOnly, SameSite=Strict session cookie)', tags: PAGE_TAGS, response: HTML }), auth.identify, form, (req, res) => {
     const next = localPath(req.body?.next);
     if (!auth.csrfOk(req)) {
       send(req, res, { title: 'Sign in', nav: 'sign-in' }, signInView(req.viewer!, next, 'The form was stale; try again.', auth.canSignIn), 403);
@@ -114,14 +127,14 @@ export function pageRoutes(deps: PageDeps): Router {
     res.redirect(303, next);
   });
 
-  router.post('/sign-out', auth.identify, form, auth.requireAdminForm, (req, res) => {
+  router.post('/sign-out', doc({ summary: 'Sign out (CSRF token required)', tags: PAGE_TAGS, response: HTML }), auth.identify, form, auth.requireAdminForm, (req, res) => {
     auth.signOut(req, res);
     res.redirect(303, '/');
   });
 
   // Actions: the same registry, engine and scheduler calls as the admin JSON routes.
   const act = (path: string, run: (req: Request) => Promise<string> | string) => {
-    router.post(path, auth.identify, form, auth.requireAdminForm, async (req, res) => {
+    router.post(path, doc({ summary: `Status page action: ${path.split('/').slice(2).join(' ')} (signed in, CSRF token required)`, tags: PAGE_TAGS, response: HTML }), auth.identify, form, auth.requireAdminForm, async (req, res) => {
       auth.flash(req, res, await run(req));
       res.redirect(303, localPath(req.body?.back));
     });
@@ -159,7 +172,8 @@ export function pageRoutes(deps: PageDeps): Router {
   });
   act('/actions/schedules/:id/run', async (req) => {
     const id = param(req, 'id');
-    if (!(await deps.scheduler.runNow(id))) throw new HubError('HUB_ERR_NOT_FOUND', `no schedule "${id}"`);
+    if (!deps.scheduler.has(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no schedule "${id}"`);
+    if ((await deps.scheduler.runNow(id)) === null) throw new HubError('HUB_ERR_CONFLICT', `${id} has a run queued or running already.`);
     return `${id} will run now.`;
   });
 

@@ -2,6 +2,7 @@ import { createSession } from 'better-sse';
 import { Router } from 'express';
 import type { PageAuth } from './auth.js';
 import type { LiveFeed } from './live-feed.js';
+import { doc } from '../http/route-docs.js';
 
 /** Keep-alive comments: proxies and browsers drop an idle stream after 30-60 s. */
 export const KEEP_ALIVE_MS = 15_000;
@@ -14,7 +15,7 @@ export const KEEP_ALIVE_MS = 15_000;
  */
 export function streamRoutes(deps: { auth: PageAuth; feed: LiveFeed; open: Set<() => void> }): Router {
   const router = Router();
-  router.get('/api/v1/stream', deps.auth.identify, deps.auth.requireReader, async (req, res) => {
+  router.get('/api/v1/stream', doc({ summary: 'Server-sent events of what happens on every replica (id from PostgreSQL; Last-Event-ID replays what was missed)', tags: ['status page'], response: { contentType: 'text/event-stream', description: 'event accepted, delivery changed, run changed, transition, module changed' } }), deps.auth.identify, deps.auth.requireReader, async (req, res) => {
     const header = req.get('last-event-id');
     const fromQuery = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
     const lastId = header ?? fromQuery ?? null;

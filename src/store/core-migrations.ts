@@ -1,4 +1,5 @@
 import type { Migration } from './migrate.js';
+import { OPS_MIGRATIONS } from './ops-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
 export const CORE_MIGRATIONS: readonly Migration[] = [
@@ -111,6 +112,116 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
+    // The authenticated sender of an ingested event (INGEST_TOKENS name, 'hmac'); null while ingest is open.
+    id: '004-event-sender',
+    sql: `alter table events add column sender text;`,
+  },
+  {
+    // The check model (issue 10). Modules' runs are their deliveries and are not copied here; inspections'
+    // and external tools' runs are. A run's errors are rows of their own so administrators can list every
+    // check's recent errors in one query. State per (inspection, key) is what makes alerts fire on change
+    // only, across replicas and restarts.
+    id: '005-checks',
+    sql: `
+      create table checks (
+        name text primary key,
+        description text,
+        slack_channels text[] not null default '{}',
+        max_runtime_seconds integer not null default 300,
+        expect_every_seconds integer,
+        -- sha256 of a random 32-byte token: the token itself is shown once and never stored.
+        token_hash bytea not null,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now(),
+        last_report_at timestamptz,
+        last_missed_at timestamptz
+      );
+
+      create table check_runs (
+        id uuid primary key,
+        check_name text not null,
+        kind text not null,
+        -- The reporter's own run id (external checks): the same id again answers the same run.
+        external_id text not null,
+        status text not null,
+        target text,
+        dimensions jsonb not null default '{}',
+        result_status text,
+        score double precision,
+        message text,
+        max_runtime_seconds integer not null,
+        started_at timestamptz not null default now(),
+        finished_at timestamptz,
+        duration_ms integer,
+        unique (check_name, external_id)
+      );
+      create index check_runs_recent on check_runs (check_name, started_at desc, id desc);
+      create index check_runs_open on check_runs (started_at) where status in ('queued', 'in_progress');
+
+      create table check_run_errors (
+        id bigserial primary key,
+        run_id uuid not null references check_runs(id) on delete cascade,
+        check_name text not null,
+        at timestamptz not null default now(),
+        error text not null,
+        detail text
+      );
+      create index check_run_errors_recent on check_run_errors (at desc);
+      create index check_run_errors_check on check_run_errors (check_name, at desc);
+
+      create table inspection_state (
+        check_name text not null,
+        key text not null,
+        dimensions jsonb not null default '{}',
+        status text not null,
+        alert_status text,
+        bad_streak integer not null default 0,
+        good_streak integer not null default 0,
+        since timestamptz,
+        title text not null default '',
+        message text not null default '',
+        updated_at timestamptz not null default now(),
+        primary key (check_name, key)
+      );
+
+      create table inspection_transitions (
+        id bigserial primary key,
+        check_name text not null,
+        key text not null,
+        dimensions jsonb not null default '{}',
+        transition text not null,
+        status text not null,
+        previous_status text,
+        since timestamptz not null,
+        at timestamptz not null default now(),
+        title text not null,
+        message text not null,
+        run_id text,
+        event_id uuid
+      );
+      create index inspection_transitions_recent on inspection_transitions (check_name, id desc);
+
+      create table inspection_parameters (
+        inspection text not null,
+        name text not null,
+        value jsonb not null,
+        updated_at timestamptz not null default now(),
+        primary key (inspection, name)
+      );
+      create table inspection_parameter_changes (
+        id bigserial primary key,
+        inspection text not null,
+        at timestamptz not null default now(),
+        -- {name: {from, to}}, secrets as '***'
+        changes jsonb not null
+      );
+      create index inspection_parameter_changes_recent on inspection_parameter_changes (inspection, id desc);
+
+      -- Inspections read the latest deployment of each application and cluster every minute.
+      create index events_latest_deployment on events (application_name, cluster, received_at desc) where type = 'deployment';
+    `,
+  },
+  {
     // The status page's live feed (GET /api/v1/stream): every replica writes what its HubStream saw, in
     // batches off the ingest path, and every replica's stream reads rows past the id a browser last saw, so
     // Last-Event-ID replays what was missed whichever replica wrote it. Unlogged: a feed of the last hours,
@@ -130,4 +241,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
       drop index deliveries_module_status;
     `,
   },
+  ...OPS_MIGRATIONS,
 ];

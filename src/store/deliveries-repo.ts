@@ -1,6 +1,7 @@
 import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType } from '../events/types.js';
 import type { Db, Queryable } from './db.js';
 import { DELIVER_TASK } from './jobs.js';
+import { postgresJson } from '../util/text.js';
 
 /**
  * Every statement about deliveries: claiming them for a run, recording how the run ended, putting them back
@@ -89,7 +90,7 @@ export async function recordOutcomes(client: Queryable, outcomes: Outcome[]): Pr
        returning d.id, d.attempts, i.status, i.error
      )
      insert into delivery_log (delivery_id, status, attempt, detail) select id, status, attempts, error from done`,
-    values: [JSON.stringify(rows), rows.map((row) => row.id)],
+    values: [postgresJson(rows), rows.map((row) => row.id)],
   });
 }
 
@@ -111,7 +112,7 @@ export async function scheduleRetry(
      select graphile_worker.add_job($6, json_build_object('deliveryId', $1::text, 'module', $7::text), run_at => $3,
             job_key => 'delivery:' || $1::text, max_attempts => 25)
      from failed`,
-    [delivery.id, error, nextAt, durationMs, { ...error, nextAttemptAt: nextAt.toISOString() }, DELIVER_TASK, delivery.module],
+    [delivery.id, postgresJson(error), nextAt, durationMs, postgresJson({ ...error, nextAttemptAt: nextAt.toISOString() }), DELIVER_TASK, delivery.module],
   );
 }
 

@@ -2,6 +2,7 @@ import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
 import type { Queryable } from './db.js';
 import { DELIVER_TASK, STORM_TASK } from './jobs.js';
+import { postgresJson, postgresText } from '../util/text.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
 export interface NewEvent {
@@ -10,6 +11,8 @@ export interface NewEvent {
   payload: unknown;
   raw: unknown;
   parentId: string | null;
+  /** The authenticated sender of an ingested event. */
+  sender?: string | null;
   applicationName: string | null;
   cluster: string | null;
   team: string | null;
@@ -127,11 +130,13 @@ async function insertEventsAndDeliveries(
     id: event.id,
     type: event.type,
     parent_id: event.parentId,
+    sender: event.sender ?? null,
     raw: event.raw ?? null,
     payload: event.payload,
-    application_name: event.applicationName,
-    cluster: event.cluster,
-    team: event.team,
+    // Derived events' columns come from modules' payloads, which nobody validated.
+    application_name: postgresText(event.applicationName),
+    cluster: postgresText(event.cluster),
+    team: postgresText(event.team),
     idempotency_key: event.idempotencyKey ?? null,
     body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
     fingerprint: event.fingerprint ?? null,
@@ -154,7 +159,7 @@ async function insertEventsAndDeliveries(
   const result = await client.query<{ id: string }>({
     name: 'alvares:insert-events',
     text: `with input as (
-       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, raw jsonb, payload jsonb,
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, sender text, raw jsonb, payload jsonb,
             application_name text, cluster text, team text, idempotency_key text, body_hash text,
             fingerprint text, storm_of uuid, dedupe_key text, key_ttl int)
      ), claimed as (
@@ -166,9 +171,9 @@ async function insertEventsAndDeliveries(
          where k.expires_at <= now()
        returning event_id
      ), inserted as (
-       insert into events (id, type, parent_id, raw, payload, application_name, cluster, team,
+       insert into events (id, type, parent_id, sender, raw, payload, application_name, cluster, team,
                            idempotency_key, body_hash, fingerprint, storm_of)
-       select i.id, i.type, i.parent_id, i.raw, i.payload, i.application_name, i.cluster, i.team,
+       select i.id, i.type, i.parent_id, i.sender, i.raw, i.payload, i.application_name, i.cluster, i.team,
               i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
        from input i
        where i.dedupe_key is null or i.id in (select event_id from claimed)
@@ -192,7 +197,7 @@ async function insertEventsAndDeliveries(
      )
      -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
      select id from inserted where (select count(*) from jobs) >= 0`,
-    values: [JSON.stringify(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK],
+    values: [postgresJson(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK],
   });
   return new Set(result.rows.map((row) => row.id));
 }

@@ -6,6 +6,8 @@ export interface EventView {
   type: string;
   receivedAt: string;
   parentId: string | null;
+  /** Who sent it, when ingest needs credentials (an INGEST_TOKENS name, `hmac`). */
+  sender: string | null;
   stormOf: string | null;
   payload: unknown;
   raw: unknown;
@@ -17,7 +19,7 @@ export interface EventView {
 export async function findEvent(db: Db, id: string): Promise<EventView | null> {
   if (!isUuid(id)) return null;
   const event = await db.query(
-    'select id, type, received_at, parent_id, storm_of, payload, raw from events where id = $1',
+    'select id, type, received_at, parent_id, sender, storm_of, payload, raw from events where id = $1',
     [id],
   );
   const row = event.rows[0];
@@ -32,6 +34,7 @@ export async function findEvent(db: Db, id: string): Promise<EventView | null> {
     type: row.type,
     receivedAt: row.received_at.toISOString(),
     parentId: row.parent_id,
+    sender: row.sender,
     stormOf: row.storm_of,
     payload: row.payload,
     raw: row.raw,

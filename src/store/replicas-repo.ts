@@ -1,20 +1,62 @@
 import type { Db } from './db.js';
 
+/** What a hub says about itself with each beat (GET /api/v1/admin/heartbeat, metrics, the status page). */
+export interface HeartbeatStats {
+  rssBytes: number;
+  heapUsedBytes: number;
+  cpuPercent: number;
+  eventLoopLagMs: number;
+  activeDeliveries: number;
+  queueDepth: number;
+}
+
+export interface HubIdentity {
+  host: string;
+  version: string;
+  pid: number;
+}
+
+export interface ReplicaRow extends HubIdentity, HeartbeatStats {
+  hubId: string;
+  startedAt: string;
+  lastHeartbeatAt: string;
+  uptimeSeconds: number;
+}
+
 /** The hub_instances table: one row per running hub, kept fresh by its heartbeat. */
-export async function recordHeartbeat(db: Db, id: string, workerIds: string[]): Promise<void> {
+export async function recordHeartbeat(
+  db: Db,
+  id: string,
+  workerIds: string[],
+  about?: { identity: HubIdentity; stats: HeartbeatStats },
+): Promise<void> {
   await db.query(
-    `insert into hub_instances (id, worker_ids, heartbeat_at) values ($1, $2, now())
-     on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now()`,
-    [id, workerIds],
+    `insert into hub_instances (id, worker_ids, heartbeat_at, host, version, pid, stats) values ($1, $2, now(), $3, $4, $5, $6)
+     on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now(), swept_at = null,
+       host = coalesce(excluded.host, hub_instances.host), version = coalesce(excluded.version, hub_instances.version),
+       pid = coalesce(excluded.pid, hub_instances.pid), stats = coalesce(excluded.stats, hub_instances.stats)`,
+    [id, workerIds, about?.identity.host ?? null, about?.identity.version ?? null, about?.identity.pid ?? null, about ? JSON.stringify(about.stats) : null],
   );
 }
 
-/** Removes hubs silent for `deadAfterSeconds` and unlocks the queue jobs they held; answers their ids. */
+/**
+ * Marks hubs silent for `deadAfterSeconds` as swept and unlocks the queue jobs they held; answers their ids.
+ * Row locks with skip locked make one survivor do it when several notice at once. Rows silent for an hour
+ * are deleted.
+ */
 export async function sweepDeadReplicas(db: Db, deadAfterSeconds: number): Promise<string[]> {
   const dead = await db.query<{ id: string; worker_ids: string[] }>(
-    `delete from hub_instances where heartbeat_at < now() - make_interval(secs => $1) returning id, worker_ids`,
+    `with dead as (
+       select id, worker_ids from hub_instances
+       where heartbeat_at < now() - make_interval(secs => $1) and swept_at is null
+       for update skip locked
+     ), marked as (
+       update hub_instances h set swept_at = now(), worker_ids = '{}' from dead where h.id = dead.id
+     )
+     select id, worker_ids from dead`,
     [deadAfterSeconds],
   );
+  await db.query(`delete from hub_instances where heartbeat_at < now() - interval '1 hour'`);
   const workerIds = dead.rows.flatMap((row) => row.worker_ids);
   if (workerIds.length > 0) await unlockWorkers(db, workerIds);
   return dead.rows.map((row) => row.id);
@@ -26,4 +68,37 @@ export async function unlockWorkers(db: Db, workerIds: string[]): Promise<void> 
 
 export async function forgetReplica(db: Db, id: string): Promise<void> {
   await db.query('delete from hub_instances where id = $1', [id]);
+}
+
+/** Every hub whose heartbeat arrived within `withinSeconds`, oldest start first. */
+export async function recentReplicas(db: Db, withinSeconds: number): Promise<ReplicaRow[]> {
+  const rows = await db.query<{
+    id: string;
+    host: string | null;
+    version: string | null;
+    pid: number | null;
+    stats: Partial<HeartbeatStats> | null;
+    started_at: Date;
+    heartbeat_at: Date;
+    uptime: number;
+  }>(
+    `select id, host, version, pid, stats, started_at, heartbeat_at, extract(epoch from now() - started_at)::float8 as uptime
+     from hub_instances where heartbeat_at >= now() - make_interval(secs => $1) order by started_at, id`,
+    [withinSeconds],
+  );
+  return rows.rows.map((row) => ({
+    hubId: row.id,
+    host: row.host ?? '',
+    version: row.version ?? '',
+    pid: row.pid ?? 0,
+    startedAt: row.started_at.toISOString(),
+    uptimeSeconds: Math.round(row.uptime),
+    rssBytes: row.stats?.rssBytes ?? 0,
+    heapUsedBytes: row.stats?.heapUsedBytes ?? 0,
+    cpuPercent: row.stats?.cpuPercent ?? 0,
+    eventLoopLagMs: row.stats?.eventLoopLagMs ?? 0,
+    activeDeliveries: row.stats?.activeDeliveries ?? 0,
+    queueDepth: row.stats?.queueDepth ?? 0,
+    lastHeartbeatAt: row.heartbeat_at.toISOString(),
+  }));
 }

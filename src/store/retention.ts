@@ -18,8 +18,10 @@ export const ACTIVITY_RETENTION_HOURS = 24;
 /**
  * Deletes what the hub no longer needs: dedupe keys past their window, events older than the retention
  * (their deliveries, lifecycle rows and keys go with them), and scheduled-run records as old. An event
- * with a delivery still queued, running or waiting to retry is kept whatever its age. Module tables (the
- * deployment history, Slack threads) are the modules' own and are not touched.
+ * with a delivery still queued, running or waiting to retry is kept whatever its age, and so is the latest
+ * deployment of each application and cluster: inspections (endpoint health) read what is deployed from it.
+ * Check runs (inspections', external tools') go after the same days. Module tables (the deployment history,
+ * Slack threads) are the modules' own and are not touched.
  */
 export async function pruneExpired(db: Db, retentionDays: number): Promise<Pruned> {
   const pruned: Pruned = { keys: 0, events: 0, runs: 0, activity: 0 };
@@ -32,6 +34,9 @@ export async function pruneExpired(db: Db, retentionDays: number): Promise<Prune
        select e.id from events e
        where e.received_at < now() - make_interval(days => $2)
          and not exists (select 1 from deliveries d where d.event_id = e.id and d.status in ('queued', 'in_progress', 'failed'))
+         and not (e.type = 'deployment' and e.id = (
+           select l.id from events l where l.type = 'deployment' and l.application_name = e.application_name
+             and l.cluster is not distinct from e.cluster order by l.received_at desc limit 1))
        limit $1)`,
     [retentionDays],
   );
@@ -39,6 +44,12 @@ export async function pruneExpired(db: Db, retentionDays: number): Promise<Prune
     db,
     `delete from scheduled_runs where id in (
        select id from scheduled_runs where fired_at < now() - make_interval(days => $2) limit $1)`,
+    [retentionDays],
+  );
+  pruned.runs += await deleteInChunks(
+    db,
+    `delete from check_runs where id in (
+       select id from check_runs where started_at < now() - make_interval(days => $2) and status not in ('queued', 'in_progress') limit $1)`,
     [retentionDays],
   );
   return pruned;

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import type { DeliveryStatus, EventType } from '../events/types.js';
+import type { CheckKind, CheckStatus, DeliveryStatus, EventType, TransitionName } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 
 /** An event was stored (ingested or derived) with the deliveries enqueued for it. */
@@ -28,17 +28,38 @@ export interface DeliveryChanged {
   error?: string;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
+export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
-/** A scheduled run started or ended. */
+/**
+ * A scheduled run was queued, started or ended; or a check's run (an inspection's, an external tool's) moved:
+ * then `check` and `runId` say which, and `checkStatus` is the run's own (in_progress, completed, timed_out).
+ */
 export interface RunChanged {
   kind: 'run.changed';
+  /** The schedule's id; for an external check's run, the check's name. */
   schedule: string;
+  check?: string;
+  checkKind?: CheckKind;
+  runId?: string;
+  checkStatus?: 'queued' | 'in_progress' | 'completed' | 'timed_out';
+  resultStatus?: CheckStatus;
   firedAt: string;
   status: RunStatus;
   durationMs?: number;
   at: string;
   error?: string;
+}
+
+/** A key of a check changed its alert state (the `inspection` event went through the one door). */
+export interface TransitionHappened {
+  kind: 'transition';
+  check: string;
+  key: string;
+  transition: TransitionName;
+  status: CheckStatus;
+  eventId: string | null;
+  link: string;
+  at: string;
 }
 
 /** A module was turned on or off (at start or at run time). */
@@ -50,7 +71,7 @@ export interface ModuleChanged {
   at: string;
 }
 
-export type HubHappening = EventAccepted | DeliveryChanged | RunChanged | ModuleChanged;
+export type HubHappening = EventAccepted | DeliveryChanged | RunChanged | TransitionHappened | ModuleChanged;
 export type HappeningKind = HubHappening['kind'];
 type Of<K extends HappeningKind> = Extract<HubHappening, { kind: K }>;
 

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { FakeSlack } from '../fakes/slack.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
 import { aspenDeployment } from '../support/aspen.js';
 import { createTestDatabase } from '../support/database.js';
@@ -38,14 +39,33 @@ async function deliveryStates(databaseUrl: string, eventIds: string[]) {
   }
 }
 
+/** How many top-level Slack messages name each event (by its event link), per channel. */
+function slackMentions(slack: FakeSlack, channel: string, eventIds: string[]): Map<string, number> {
+  const counts = new Map(eventIds.map((id) => [id, 0]));
+  for (const message of slack.roots(channel)) {
+    const text = JSON.stringify(message.blocks);
+    for (const id of eventIds) if (text.includes(`/api/v1/events/${id}|`)) counts.set(id, counts.get(id)! + 1);
+  }
+  return counts;
+}
+
 describe('a hub killed in the middle of a burst', () => {
-  it('delivers, after a restart on the same store, every event it answered 200', async () => {
+  it('delivers, after a restart on the same store, every event it answered 200, and posts each to Slack once', async () => {
     const database = await createTestDatabase();
     const subscriber = new FakeSubscriber();
     await subscriber.start();
     // Slow deliveries, so plenty are queued or in progress when the kill comes.
     subscriber.stall(300, 40);
-    const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '4' };
+    // Slack takes each post at once but answers late: a kill then leaves posts whose fate the hub never learnt.
+    const slack = await FakeSlack.start({ token: 'xoxb-crash-test', rateLimit: { burst: 3, intervalMs: 1000 } });
+    slack.delayAnswers(1500);
+    const env = {
+      DATABASE_URL: database.url,
+      WEBHOOK_URL: subscriber.url,
+      WORKER_CONCURRENCY: '4',
+      SLACK_TOKEN: 'xoxb-crash-test',
+      SLACK_API_BASE_URL: slack.apiUrl,
+    };
     try {
       const first = await spawnHub(env);
       const accepted: string[] = [];
@@ -69,18 +89,33 @@ describe('a hub killed in the middle of a burst', () => {
         // Deliveries the dead hub held are unlocked by the survivors' sweep and finish too.
         const states = await waitFor(async () => {
           const rows = await deliveryStates(database.url, accepted);
-          return rows.length === 2 && rows.every((row) => row.status === 'succeeded') ? rows : null;
+          return rows.length === 3 && rows.every((row) => row.status === 'succeeded') ? rows : null;
         }, 60_000, 'every delivery succeeded');
         expect(states).toEqual([
           { module: 'database', status: 'succeeded', n: accepted.length },
+          { module: 'slack', status: 'succeeded', n: accepted.length },
           { module: 'webhook', status: 'succeeded', n: accepted.length },
         ]);
+        // Slack: every accepted deployment named exactly once in each of its channels (0 lost, 0 duplicates).
+        for (const channel of ['#team-studadm', '#developers']) {
+          const mentions = slackMentions(slack, channel, accepted);
+          const lost = [...mentions.values()].filter((n) => n === 0).length;
+          const duplicates = [...mentions.values()].filter((n) => n > 1).length;
+          expect({ channel, lost, duplicates }).toEqual({ channel, lost: 0, duplicates: 0 });
+        }
+        // The kill left posts whose answers never came: the restarted hub looked for them rather than post again.
+        expect(slack.attempts('conversations.history').length).toBeGreaterThan(0);
+        process.stdout.write(
+          `kill: ${accepted.length} accepted; ${slack.calls('chat.postMessage').length} Slack posts, ` +
+            `${slack.attempts('conversations.history').length} history lookups after the kill, 0 lost, 0 duplicates\n`,
+        );
       } finally {
         second.child.kill('SIGTERM');
         await second.exited;
       }
     } finally {
       await subscriber.stop();
+      await slack.close();
       await database.drop();
     }
   }, 150_000);

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '../../src/store/db.js';
+import { FakeSlack } from '../fakes/slack.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
 import { aspenDeployment } from '../support/aspen.js';
 import { createTestDatabase } from '../support/database.js';
@@ -46,6 +47,8 @@ describe('two hub replicas on one PostgreSQL', () => {
   let database: { url: string; drop: () => Promise<void> };
   // The hub's own pool wrapper: it keeps a connection ended by the database drop from throwing.
   let pool: Db;
+  // One Slack for every replica, answering each post late: a replica killed meanwhile never learns it landed.
+  let slack: FakeSlack;
   const subscribers: FakeSubscriber[] = [];
   const processes: HubProcess[] = [];
   const dataDirs: string[] = [];
@@ -58,8 +61,10 @@ describe('two hub replicas on one PostgreSQL', () => {
       DATA_DIR: dataDir,
       WEBHOOK_URL: subscriber.url,
       WORKER_CONCURRENCY: '4',
-      // Deployments then go to two modules, database and webhook (lighthouse is on by default, with nothing to audit).
+      // Deployments go to database, webhook and slack (lighthouse is on by default, with nothing to audit).
       DISABLED_SUBSCRIBERS: 'lighthouse',
+      SLACK_TOKEN: 'xoxb-replica-test',
+      SLACK_API_BASE_URL: slack.apiUrl,
     });
     processes.push(hub);
     return hub;
@@ -80,7 +85,8 @@ describe('two hub replicas on one PostgreSQL', () => {
               -- The queue's own record of who holds the delivery's job (a worker or a hub's local queue); the public
               -- jobs view does not show payloads, which is where the delivery id is.
               (select j.locked_by from graphile_worker._private_jobs j where j.payload->>'deliveryId' = d.id::text order by j.id desc limit 1) as locked_by
-       from deliveries d where d.event_id = any($1::uuid[]) order by d.event_id, d.module`,
+       -- Slack's deliveries wait for their channel's turn (deferred, unlocked); they are checked on their own.
+       from deliveries d where d.event_id = any($1::uuid[]) and d.module <> 'slack' order by d.event_id, d.module`,
       [eventIds],
     );
     return result.rows;
@@ -90,6 +96,8 @@ describe('two hub replicas on one PostgreSQL', () => {
     return rows.length === expected && rows.every((row) => row.status === 'succeeded');
   }
 
+  /** Every deployment of the burst test, for the Slack check after the kill. */
+  const burstIds: string[] = [];
   let replicaA: HubProcess;
   let replicaB: HubProcess;
   let receiverA: FakeSubscriber;
@@ -98,6 +106,8 @@ describe('two hub replicas on one PostgreSQL', () => {
   beforeAll(async () => {
     database = await createTestDatabase();
     pool = createDb(database.url, { max: 2 });
+    slack = await FakeSlack.start({ token: 'xoxb-replica-test', rateLimit: { burst: 3, intervalMs: 1000 } });
+    slack.delayAnswers(1000);
     receiverA = await newSubscriber();
     receiverB = await newSubscriber();
     // Started together, as a deployment rolls out replicas: their start-up migrations race as well.
@@ -117,6 +127,7 @@ describe('two hub replicas on one PostgreSQL', () => {
     }
     await pool?.close();
     for (const subscriber of subscribers) await subscriber.stop();
+    await slack?.close();
     await database?.drop();
     for (const dir of dataDirs) await rm(dir, { recursive: true, force: true });
   }, 30_000);
@@ -142,8 +153,9 @@ describe('two hub replicas on one PostgreSQL', () => {
     expect(rows.filter((row) => row.module === 'webhook')).toHaveLength(count);
     expect(rows.filter((row) => row.attempts !== 1)).toEqual([]);
     expect(rows.filter((row) => row.steps !== 'queued,in_progress,succeeded')).toEqual([]);
-    // No job left behind to run again (completions may be batched, so give them a moment).
-    await waitFor(async () => (await pool.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs')).rows[0]!.n === 0, 5_000, 'the queue drained');
+    // No job left behind to run again (completions may be batched, and Slack's wait for their channel's turn).
+    await waitFor(async () => (await pool.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs')).rows[0]!.n === 0, 20_000, 'the queue drained');
+    burstIds.push(...ids);
 
     // Exactly one webhook request per event across both receivers, each a first attempt.
     const burst = new Set(ids);
@@ -233,5 +245,19 @@ describe('two hub replicas on one PostgreSQL', () => {
     }
     // Across the batch, B's receiver got every event exactly once: its own share and what C abandoned.
     expect([...eventIdsOf(receiverB, new Set(ids))].sort()).toEqual([...ids].sort());
-  }, 90_000);
+
+    // Slack, across both tests and the kill: every deployment named exactly once in each of its channels.
+    const all = [...burstIds, ...ids];
+    await waitFor(async () => {
+      const done = await pool.query<{ n: number }>(
+        `select count(*)::int as n from deliveries where module = 'slack' and status = 'succeeded' and event_id = any($1::uuid[])`,
+        [all],
+      );
+      return done.rows[0]!.n === all.length;
+    }, 40_000, "every Slack delivery succeeded");
+    for (const channel of ['#team-studadm', '#developers']) {
+      const counts = all.map((id) => slack.roots(channel).filter((message) => JSON.stringify(message.blocks).includes(`/api/v1/events/${id}|`)).length);
+      expect({ channel, lost: counts.filter((n) => n === 0).length, duplicates: counts.filter((n) => n > 1).length }).toEqual({ channel, lost: 0, duplicates: 0 });
+    }
+  }, 150_000);
 });

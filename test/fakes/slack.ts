@@ -14,6 +14,8 @@ export interface RecordedRequest {
   /** What the fake answered. */
   status: number;
   answer: unknown;
+  /** When it was answered (Date.now()). */
+  at: number;
 }
 
 /** A message in the fake's memory: what Slack would show, with its replies and its latest edit. */
@@ -26,6 +28,14 @@ export interface FakeMessage {
   blocks: unknown[];
   /** Every chat.update applied, oldest first; `text`/`blocks` above are the latest. */
   edits: Array<{ text: string; blocks: unknown[] }>;
+  /** The `metadata` the message was posted with (event_type, event_payload), if any. */
+  metadata: { event_type: string; event_payload: Record<string, unknown> } | null;
+}
+
+/** Slack's per-channel limit on chat.postMessage: `burst` posts at once, then one per `intervalMs`. */
+export interface FakeRateLimit {
+  burst: number;
+  intervalMs: number;
 }
 
 interface Scripted {
@@ -55,18 +65,31 @@ export class FakeSlack {
   private readonly channelErrors = new Map<string, string>();
   private scripted: Scripted[] = [];
   private webhookScripted: Scripted[] = [];
-  private tsCounter = 0;
+  /** Posts to accept and then cut the connection on, so the caller cannot know they arrived. */
+  private dropAnswers = 0;
+  /** Accepted posts are answered this much later: a hub killed meanwhile never learns they arrived. */
+  private answerDelayMs = 0;
+  private lastTs = 0;
+  /** Per channel id: the token bucket of chat.postMessage, when a rate limit is set. */
+  private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   private constructor(
     private readonly token: string,
     private readonly onRequest: ((request: RecordedRequest) => void) | undefined,
+    private readonly rateLimit: FakeRateLimit | undefined,
   ) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
-  /** `onRequest` sees each request as it is recorded (the README's manual walk-through prints them). */
-  static async start(options: { token?: string; port?: number; onRequest?: (request: RecordedRequest) => void } = {}): Promise<FakeSlack> {
-    const fake = new FakeSlack(options.token ?? 'xoxb-fake-token', options.onRequest);
+  /**
+   * `onRequest` sees each request as it is recorded (the README's manual walk-through prints them).
+   * `rateLimit` makes chat.postMessage answer 429 with Retry-After past Slack's per-channel limit (Slack's
+   * own: `{ burst: 3, intervalMs: 1000 }`); without it the fake never limits on its own.
+   */
+  static async start(
+    options: { token?: string; port?: number; onRequest?: (request: RecordedRequest) => void; rateLimit?: FakeRateLimit } = {},
+  ): Promise<FakeSlack> {
+    const fake = new FakeSlack(options.token ?? 'xoxb-fake-token', options.onRequest, options.rateLimit);
     fake.server.listen(options.port ?? 0, '127.0.0.1');
     await once(fake.server, 'listening');
     return fake;
@@ -123,6 +146,19 @@ export class FakeSlack {
     this.scripted.push({ remaining: count, method, status: 200, headers: {}, body: { ok: false, error } });
   }
 
+  /**
+   * The next `count` chat.postMessage calls are accepted (the message is in the channel) but the connection is
+   * cut before the answer: the caller's fate is unknown, as when a hub dies mid-call.
+   */
+  dropAnswerNext(count: number): void {
+    this.dropAnswers += count;
+  }
+
+  /** From now on, accepted chat.postMessage calls are answered `ms` after the message is in the channel. */
+  delayAnswers(ms: number): void {
+    this.answerDelayMs = ms;
+  }
+
   /** The next `count` webhook posts answer like Slack's webhooks do: a status and a plain-text code. */
   failWebhookNext(count: number, status: number, code: string, headers: Record<string, string> = {}): void {
     this.webhookScripted.push({ remaining: count, method: null, status, headers, body: code });
@@ -136,6 +172,11 @@ export class FakeSlack {
   /** Every recorded request to one Web API method, accepted or not. */
   attempts(method: string): RecordedRequest[] {
     return this.requests.filter((request) => request.path === `/api/${method}`);
+  }
+
+  /** chat.postMessage calls answered 429, by the rate limit or a script. */
+  rateLimited(): RecordedRequest[] {
+    return this.attempts('chat.postMessage').filter((request) => request.status === 429);
   }
 
   webhookPosts(): RecordedRequest[] {
@@ -166,7 +207,7 @@ export class FakeSlack {
     const body = decodeBody(contentType, rawBody);
 
     const reply = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
-      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status, answer };
+      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status, answer, at: Date.now() };
       this.requests.push(recorded);
       this.onRequest?.(recorded);
       const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
@@ -196,10 +237,26 @@ export class FakeSlack {
     switch (method) {
       case 'auth.test':
         return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake Team', user: 'alvares', team_id: 'T000', user_id: 'U000', bot_id: 'B000' });
-      case 'chat.postMessage':
-        return reply(200, this.postMessage(body));
+      case 'chat.postMessage': {
+        const answer = this.postMessage(body);
+        if (answer.status === 429) {
+          return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(answer.retryAfter) });
+        }
+        if (answer.ok === true && this.dropAnswers > 0) {
+          this.dropAnswers -= 1;
+          this.requests.push({ method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status: 0, answer, at: Date.now() });
+          res.socket?.destroy();
+          return;
+        }
+        if (answer.ok === true && this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+        return reply(200, answer);
+      }
       case 'chat.update':
         return reply(200, this.update(body));
+      case 'conversations.history':
+        return reply(200, this.history(body));
+      case 'conversations.list':
+        return reply(200, this.list(body));
       default:
         return reply(200, { ok: false, error: 'unknown_method' });
     }
@@ -216,18 +273,21 @@ export class FakeSlack {
     if (invalid) return { ok: false, error: invalid };
     const threadTs = typeof body.thread_ts === 'string' ? body.thread_ts : null;
     const id = this.channelId(name);
+    const waitMs = this.takeToken(id);
+    if (waitMs > 0) return { status: 429, retryAfter: Math.max(1, Math.ceil(waitMs / 1000)) };
     if (threadTs && !this.messages.some((message) => message.channelId === id && message.ts === threadTs)) {
       return { ok: false, error: 'thread_not_found' };
     }
-    this.tsCounter += 1;
+    const metadata = body.metadata as FakeMessage['metadata'] | undefined;
     const message: FakeMessage = {
       channelId: id,
       channelName: name,
-      ts: `1763800000.${String(this.tsCounter).padStart(6, '0')}`,
+      ts: this.nextTs(),
       threadTs,
       text: typeof body.text === 'string' ? body.text : '',
       blocks: Array.isArray(body.blocks) ? body.blocks : [],
       edits: [],
+      metadata: metadata && typeof metadata.event_type === 'string' ? { event_type: metadata.event_type, event_payload: metadata.event_payload ?? {} } : null,
     };
     this.messages.push(message);
     return { ok: true, channel: id, ts: message.ts, message: { type: 'message', text: message.text, ts: message.ts } };
@@ -246,6 +306,81 @@ export class FakeSlack {
     return { ok: true, channel, ts: message.ts, text: message.text };
   }
 
+  /**
+   * conversations.history as Slack answers it: the channel's id only (a name is channel_not_found), top-level
+   * messages newest first, `oldest`/`latest` exclusive unless `inclusive`, `limit` (default 100, at most 999)
+   * with a cursor while `has_more`, and `metadata` only with `include_all_metadata`.
+   */
+  private history(body: Record<string, unknown>): Record<string, unknown> {
+    const channel = typeof body.channel === 'string' ? body.channel : '';
+    if (![...this.channelIds.values()].includes(channel)) return { ok: false, error: 'channel_not_found' };
+    const inclusive = isTrue(body.inclusive);
+    const oldest = typeof body.oldest === 'string' ? Number(body.oldest) : 0;
+    const latest = typeof body.latest === 'string' ? Number(body.latest) : Number.POSITIVE_INFINITY;
+    const limit = Math.min(999, Math.max(1, Number(body.limit ?? 100) || 100));
+    const before = typeof body.cursor === 'string' && body.cursor !== '' ? Buffer.from(body.cursor, 'base64').toString('utf8').replace(/^before:/, '') : null;
+    const withMetadata = isTrue(body.include_all_metadata);
+    const matching = this.messages
+      .filter((message) => message.channelId === channel && message.threadTs === null)
+      .filter((message) => {
+        const ts = Number(message.ts);
+        return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest) && (before === null || ts < Number(before));
+      })
+      .sort((a, b) => Number(b.ts) - Number(a.ts));
+    const page = matching.slice(0, limit);
+    const hasMore = matching.length > limit;
+    return {
+      ok: true,
+      messages: page.map((message) => {
+        const replies = this.replies(message);
+        return {
+          type: 'message',
+          user: 'U000',
+          bot_id: 'B000',
+          text: message.text,
+          blocks: message.blocks,
+          ts: message.ts,
+          ...(replies.length > 0 ? { thread_ts: message.ts, reply_count: replies.length } : {}),
+          ...(withMetadata && message.metadata ? { metadata: message.metadata } : {}),
+        };
+      }),
+      has_more: hasMore,
+      pin_count: 0,
+      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64') } } : {}),
+    };
+  }
+
+  /** conversations.list: every channel the fake knows, in pages of `limit` (default 100). */
+  private list(body: Record<string, unknown>): Record<string, unknown> {
+    const all = [...this.channelIds.entries()].map(([name, id]) => ({ id, name: name.slice(1), is_channel: true, is_archived: false }));
+    const limit = Math.min(1000, Math.max(1, Number(body.limit ?? 100) || 100));
+    const start = typeof body.cursor === 'string' && body.cursor !== '' ? Number(Buffer.from(body.cursor, 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+    const page = all.slice(start, start + limit);
+    const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
+    return { ok: true, channels: page, response_metadata: { next_cursor: next } };
+  }
+
+  /** Milliseconds until the channel may post again; 0 when it may now (and the post is counted). */
+  private takeToken(channelId: string): number {
+    if (!this.rateLimit) return 0;
+    const { burst, intervalMs } = this.rateLimit;
+    const now = Date.now();
+    const bucket = this.buckets.get(channelId) ?? { tokens: burst, at: now };
+    bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.at) / intervalMs);
+    bucket.at = now;
+    this.buckets.set(channelId, bucket);
+    if (bucket.tokens < 1) return (1 - bucket.tokens) * intervalMs;
+    bucket.tokens -= 1;
+    return 0;
+  }
+
+  /** Slack's ts: seconds.microseconds of the post, unique in the channel (here: across the fake). */
+  private nextTs(): string {
+    const micros = Math.max(Date.now() * 1000, this.lastTs + 1);
+    this.lastTs = micros;
+    return `${Math.floor(micros / 1e6)}.${String(micros % 1e6).padStart(6, '0')}`;
+  }
+
   /** "#team-x", "team-x" or a known id -> "#team-x"; an unknown id -> null. */
   private nameOf(channel: string): string | null {
     if (/^[CGD][A-Z0-9]{8,}$/.test(channel)) {
@@ -254,6 +389,10 @@ export class FakeSlack {
     }
     return channel.startsWith('#') ? channel : `#${channel}`;
   }
+}
+
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1';
 }
 
 function takeScripted(list: Scripted[], method: string | null): Scripted | null {

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Hub } from '../../src/hub.js';
-import { createLogger } from '../../src/logging/logger.js';
+import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { Redactor } from '../../src/logging/redact.js';
 import type { AnyModuleDefinition } from '../../src/module-system/contract.js';
 import type { Env } from '../../src/config/env.js';
@@ -19,10 +19,11 @@ export interface TestHub {
 
 /**
  * A real hub on a port of its own, on a fresh database of the tests' PostgreSQL. Logs are silent unless
- * TEST_LOG_LEVEL is set. Pass `databaseUrl` to start a second hub (a replica) on the same store.
+ * TEST_LOG_LEVEL is set (or a `logger` is passed: test/support/captured-logger.ts). Pass `databaseUrl` to start
+ * a second hub (a replica) on the same store.
  */
 export async function startTestHub(
-  options: { env?: Env; modules?: readonly AnyModuleDefinition[]; databaseUrl?: string } = {},
+  options: { env?: Env; modules?: readonly AnyModuleDefinition[]; databaseUrl?: string; logger?: Logger } = {},
 ): Promise<TestHub> {
   const database = options.databaseUrl ? null : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? database!.url;
@@ -38,7 +39,7 @@ export async function startTestHub(
     ...options.env,
   };
   const level = process.env.TEST_LOG_LEVEL;
-  const logger = createLogger({ level: level ?? 'error', redactor: new Redactor(), silent: !level, json: true });
+  const logger = options.logger ?? createLogger({ level: level ?? 'error', redactor: new Redactor(), silent: !level, json: true });
   const hub = new Hub({ env, modules: options.modules ?? MODULES, logger });
   try {
     await hub.start();
@@ -87,7 +88,9 @@ export async function waitForQuiet(hub: TestHub, options: { task?: string; timeo
     async () => {
       const pending = await hub.hub.db.query<{ deliveries: number; jobs: number }>(
         `select (select count(*)::int from deliveries where status in ('queued', 'in_progress', 'failed')) as deliveries,
-                (select count(*)::int from graphile_worker.jobs where $1::text is null or task_identifier = $1) as jobs`,
+                (select count(*)::int from graphile_worker.jobs where ($1::text is null or task_identifier = $1)
+                   -- the next tick of an interval schedule always waits in the queue; it is not pending work
+                   and not (key like 'schedule:%' and run_at > now() and locked_at is null)) as jobs`,
         [options.task ?? null],
       );
       const row = pending.rows[0]!;

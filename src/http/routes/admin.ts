@@ -1,4 +1,3 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { Router, type RequestHandler } from 'express';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { DeliveryStatus } from '../../events/types.js';
@@ -6,42 +5,32 @@ import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Db } from '../../store/db.js';
 import { HubError } from '../../errors.js';
 import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/deliveries-repo.js';
+import { Access } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
+import { doc } from '../route-docs.js';
+
+const tags = ['admin'];
 
 const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
 
-/** Constant-time bearer check. Without ADMIN_TOKEN the admin routes do not exist (404), rather than being open. */
+/** The admin bearer check (src/http/auth.ts): without ADMIN_TOKEN the admin routes do not exist (404) rather than being open. */
 export function requireAdmin(token: string | undefined): RequestHandler {
-  const expected = token ? createHash('sha256').update(token).digest() : null;
-  return (req, _res, next) => {
-    if (!expected) {
-      next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
-      return;
-    }
-    const header = req.get('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header);
-    const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
-    if (!match || !timingSafeEqual(given, expected)) {
-      next(new HubError('HUB_ERR_UNAUTHORIZED', 'admin routes need Authorization: Bearer <ADMIN_TOKEN>', undefined, {
-        'WWW-Authenticate': 'Bearer',
-      }));
-      return;
-    }
-    next();
-  };
+  return new Access({ adminToken: token, security: OPEN }).requireToken('admin');
 }
+
+const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] };
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
   const router = Router();
-  router.get('/api/v1/modules', (_req, res) => {
+  router.get('/api/v1/modules', doc({ summary: 'Every module: on or off and why', tags: ['modules'] }), (_req, res) => {
     res.json({ modules: registry.statuses() });
   });
   return router;
 }
 
-export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: DeliveryEngine; adminToken?: string }): Router {
+export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: DeliveryEngine; adminToken?: string; access?: Access }): Router {
   const router = Router();
-  const admin = requireAdmin(deps.adminToken);
+  const admin = deps.access ? deps.access.requireToken('admin') : requireAdmin(deps.adminToken);
 
   const moduleName = (name: string) => {
     if (!deps.registry.has(name)) throw new HubError('HUB_ERR_NOT_FOUND', `no module "${name}"`);
@@ -50,7 +39,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/enable')
-    .post(admin, (req, res) => {
+    .post(doc({ summary: 'Turn a module on (this replica)', tags, auth: 'admin', errors: { 404: 'no such module', 409: 'not configured' } }), admin, (req, res) => {
       try {
         res.json(deps.registry.enable(moduleName(req.params.name!)));
       } catch (error) {
@@ -62,12 +51,12 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/disable')
-    .post(admin, (req, res) => {
+    .post(doc({ summary: 'Turn a module off (this replica)', tags, auth: 'admin', errors: { 404: 'no such module' } }), admin, (req, res) => {
       res.json(deps.registry.disable(moduleName(req.params.name!)));
     })
     .all(admin, methodNotAllowed(['POST']));
 
-  router.get('/api/v1/deliveries', admin, async (req, res) => {
+  router.get('/api/v1/deliveries', doc({ summary: 'Deliveries, newest first (?status, ?module, ?limit)', tags, auth: 'admin' }), admin, async (req, res) => {
     const status = typeof req.query.status === 'string' ? req.query.status : undefined;
     const module = typeof req.query.module === 'string' ? req.query.module : undefined;
     if (status && !STATUSES.includes(status)) {
@@ -79,7 +68,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/deliveries/:id/replay')
-    .post(admin, async (req, res) => {
+    .post(doc({ summary: 'Run a finished or failed delivery again', tags, auth: 'admin', errors: { 404: 'no such delivery', 409: 'queued or running' } }), admin, async (req, res) => {
       const id = req.params.id!;
       if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
       const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
@@ -92,7 +81,7 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/replay')
-    .post(admin, async (req, res) => {
+    .post(doc({ summary: "Replay a module's dead (or ?status=failed|skipped) deliveries", tags, auth: 'admin', errors: { 404: 'no such module' } }), admin, async (req, res) => {
       const name = moduleName(req.params.name!);
       const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
       if (!['dead', 'failed', 'skipped'].includes(status)) {

@@ -2,10 +2,11 @@ import { Router } from 'express';
 import type { Db } from '../../store/db.js';
 import { findEvent } from '../../store/events-repo.js';
 import { HubError } from '../../errors.js';
+import { doc } from '../route-docs.js';
 
 export function eventRoutes(db: Db): Router {
   const router = Router();
-  router.get('/api/v1/events/:id', async (req, res) => {
+  router.get('/api/v1/events/:id', doc({ summary: 'One event with its deliveries and their lifecycle', tags: ['events'], errors: { 404: 'no such event' } }), async (req, res) => {
     const event = await findEvent(db, req.params.id);
     if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
     res.json(event);

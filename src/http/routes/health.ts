@@ -1,12 +1,13 @@
 import { Router } from 'express';
 import type { Db } from '../../store/db.js';
+import { doc } from '../route-docs.js';
 
 export function healthRoutes(deps: { db: Db; isReady: () => boolean }): Router {
   const router = Router();
-  router.get('/health', (_req, res) => {
+  router.get('/health', doc({ summary: 'Liveness: 200 while the process serves', tags: ['operations'] }), (_req, res) => {
     res.json({ status: 'ok' });
   });
-  router.get('/ready', async (_req, res) => {
+  router.get('/ready', doc({ summary: 'Readiness: 200 when started and the store answers, 503 otherwise', tags: ['operations'], errors: { 503: 'starting, stopping or store unreachable' } }), async (_req, res) => {
     if (!deps.isReady()) {
       res.status(503).json({ status: 'starting or stopping' });
       return;

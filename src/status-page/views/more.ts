@@ -23,7 +23,7 @@ export function schedulesView(viewer: Viewer, schedules: ScheduleView[], inspect
   const inspectionRows = inspections
     .filter((check) => check.kind === 'inspection')
     .map(
-      (check) => html`<tr><td>${check.name}</td><td>${badge(check.state)}${check.runningSince ? html` ${running(check.runningSince)}` : html``}</td>
+      (check) => html`<tr><td><a href="/checks/${encodeURIComponent(check.name)}">${check.name}</a></td><td>${badge(check.state)}${check.runningSince ? html` ${running(check.runningSince)}` : html``}</td>
         <td>${time(check.lastRunAt)}</td><td>${check.parameters ? html`<code>${JSON.stringify(check.parameters)}</code>` : html``}</td></tr>`,
     );
   return html`<section>

@@ -50,7 +50,7 @@ export function overviewView(viewer: Viewer, data: OverviewData): SafeHtml {
   ];
 
   const checkRows = data.checks.map(
-    (check) => html`<tr><td>${check.name}</td><td>${check.kind}</td><td>${badge(check.state)}${check.runningSince ? html` ${running(check.runningSince)}` : html``}</td>
+    (check) => html`<tr><td><a href="/checks/${encodeURIComponent(check.name)}">${check.name}</a></td><td>${check.kind}</td><td>${badge(check.state)}${check.runningSince ? html` ${running(check.runningSince)}` : html``}</td>
       <td>${time(check.since)}</td><td>${check.summary ?? ''}</td></tr>`,
   );
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import winston from 'winston';
 import { DeliveryError } from '../../../src/errors.js';
 import type { Deployment } from '../../../src/events/enrich.js';
-import { parseAllowedHostEntry } from '../../../modules/lighthouse/allow-list.js';
+import { createUrlGuard } from '../../../src/outbound/url-guard.js';
 import { auditDeployment, auditUrls, skipReason, type AuditDeploymentDeps } from '../../../modules/lighthouse/audit-deployment.js';
 import { AuditFailure, type AuditReports } from '../../../modules/lighthouse/auditor.js';
 import { ReportStore } from '../../../modules/lighthouse/reports.js';
@@ -129,7 +129,12 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
         return outcome;
       },
       store: new ReportStore(root),
-      allowList: [parseAllowedHostEntry('app.example.test')!],
+      // app.example.test stands for a public host: a resolver answering a public address, as DNS would.
+      guard: createUrlGuard({
+        allowedHosts: ['app.example.test'],
+        setting: 'LIGHTHOUSE_ALLOWED_HOSTS',
+        resolve: async () => [{ address: '93.184.216.34', family: 4 }],
+      }),
       keepReports: 5,
       maxUrls: 5,
       publicUrl: 'https://hub.example.test',
@@ -205,6 +210,34 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
       message: expect.stringContaining('redirected to host 169.254.169.254, which is not a cluster host'),
     });
     expect(await readdir(root)).toEqual([]);
+  });
+
+  it('refuses a page whose redirect the browser was refused, and keeps a page whose sub-resources were', async () => {
+    const login = 'https://app.example.test/login';
+    const blocked = [{ url: 'http://10.0.0.1/secret', reason: 'host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }];
+    outcomes.set(login, {
+      json: lhr(login, { accessibility: null }, { mainDocumentUrl: 'http://10.0.0.1/secret', runtimeError: { code: 'ERRORED_DOCUMENT_REQUEST', message: 'Status code: 403' } }),
+      html: '',
+      durationMs: 2000,
+      blocked,
+    });
+    const home = 'https://app.example.test/';
+    const tracker = [{ url: 'https://tracker.example.com/', reason: 'host tracker.example.com is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }];
+    outcomes.set(home, { json: lhr(home, ALL(100, 100, 100, 100)), html: '<html></html>', durationMs: 7000, blocked: tracker });
+    const result = await auditDeployment(deployment({ accessibilityUrls: [login, home] }), signal, deps());
+    expect(result.details).toMatchObject({
+      refused: [{ url: login, reason: 'redirected to http://10.0.0.1/secret, refused: host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }],
+      pages: [{ url: home, blocked: tracker }],
+    });
+
+    const failed = new AuditFailure('Lighthouse failed: net::ERR_TUNNEL_CONNECTION_FAILED', 'LIGHTHOUSE');
+    failed.blocked = [{ url: 'https://10.0.0.1/', reason: 'host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }];
+    outcomes.set(login, failed);
+    await expect(auditDeployment(deployment({ accessibilityUrls: [login] }), signal, deps())).rejects.toMatchObject({
+      permanent: true,
+      reason: 'LIGHTHOUSE_URL_REFUSED',
+      message: expect.stringContaining('the browser was refused https://10.0.0.1/'),
+    });
   });
 
   it('fails, to be retried, when a page cannot be audited (the application may still be starting)', async () => {

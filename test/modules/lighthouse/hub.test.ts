@@ -183,7 +183,7 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
     expect(message).toContain(`http://localhost:${pages.port}/good (host localhost:${pages.port} is not`);
     expect(message).toContain(`host 127.0.0.1:${pages.port + 1} is not`);
     expect(message).toContain('file:///etc/passwd (scheme file is not http or https)');
-    expect(message).toContain('http://docs.example.test/ (URLs with credentials are not audited)');
+    expect(message).toContain('http://docs.example.test/ (URLs with credentials are not fetched)');
     expect(message).not.toContain('secret');
     expect(pages.requests.length).toBe(before);
   });

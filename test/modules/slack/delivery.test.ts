@@ -48,7 +48,10 @@ describe('Slack limits and failures', () => {
 
     const attempts = fake.attempts('chat.postMessage').filter((call) => call.body.channel === '#team-rate');
     expect(attempts.map((call) => call.status)).toEqual([429, 200]);
-    expect(attempts[0]!.body).toEqual(attempts[1]!.body);
+    // The same message again, for the same event and delivery; each try has its own batch id.
+    const withoutBatch = (body: Record<string, any>) => ({ ...body, metadata: { ...body.metadata, event_payload: { ...body.metadata.event_payload, batchId: null } } });
+    expect(withoutBatch(attempts[0]!.body)).toEqual(withoutBatch(attempts[1]!.body));
+    expect(attempts[1]!.body.metadata).toMatchObject({ event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id } });
     expect(fake.roots('#team-rate').map((message) => message.text)).toEqual(['Recommendation: rate limited once']);
   });
 
@@ -132,7 +135,7 @@ describe('Slack limits and failures', () => {
 
   it('sends an error to its own channels with the exact payload, and one without channels to SLACK_CHANNELS', async () => {
     const id = await put(hub, 'error', aspenError({ slackChannels: '#team-errors', applicationName: 'kth-azure-app', cluster: 'active' }));
-    await finishedDelivery(hub, id);
+    const delivery = await finishedDelivery(hub, id);
     const [post] = fake.calls('chat.postMessage').filter((call) => call.body.channel === '#team-errors');
     expect(post!.body).toEqual({
       channel: '#team-errors',
@@ -147,6 +150,8 @@ describe('Slack limits and failures', () => {
       ],
       unfurl_links: 'false',
       unfurl_media: 'false',
+      // What a retry looks for in the channel before posting again.
+      metadata: { event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id, batchId: expect.any(String) } },
     });
 
     const orphan = await put(hub, 'error', aspenError({ message: 'an error without channels', slackChannels: null }));

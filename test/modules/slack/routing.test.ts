@@ -66,6 +66,9 @@ describe('Slack configuration', () => {
       channelOverride: [],
       channels: ['#deployments', '#developers'],
       paceMs: 1000,
+      burst: 3,
+      digestAfter: 3,
+      allowedChannels: [],
     });
   });
 

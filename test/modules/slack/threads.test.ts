@@ -28,11 +28,16 @@ describe('one thread per deployment and channel', () => {
     expect(delivery.result).toEqual({
       notify: false,
       summary: 'posted to #deployments, #team-studadm, #developers',
-      details: { channels: ['#deployments', '#team-studadm', '#developers'], alreadyPosted: [] },
+      details: { channels: ['#deployments', '#team-studadm', '#developers'], alreadyPosted: [], digested: [], dropped: [] },
     });
 
-    const posts = fake.calls('chat.postMessage').filter((call) => JSON.stringify(call.body).includes(id) && !call.body.thread_ts);
-    expect(posts.map((post) => post.body.channel)).toEqual(['#deployments', '#team-studadm', '#developers']);
+    // Channels are posted to side by side, so in no particular order.
+    const order = ['#deployments', '#team-studadm', '#developers'];
+    const posts = fake
+      .calls('chat.postMessage')
+      .filter((call) => JSON.stringify(call.body).includes(id) && !call.body.thread_ts)
+      .sort((a, b) => order.indexOf(String(a.body.channel)) - order.indexOf(String(b.body.channel)));
+    expect(posts.map((post) => post.body.channel)).toEqual(order);
     const eventLink = `<${hub.hub.config.publicUrl}/api/v1/events/${id}|Event>`;
     expect(posts[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
     expect(posts[0]!.contentType).toBe('application/x-www-form-urlencoded');
@@ -69,8 +74,11 @@ describe('one thread per deployment and channel', () => {
       ],
       unfurl_links: 'false',
       unfurl_media: 'false',
+      metadata: { event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id, batchId: expect.any(String) } },
     });
-    for (const post of posts.slice(1)) expect({ ...post.body, channel: '#deployments' }).toEqual(posts[0]!.body);
+    for (const post of posts.slice(1)) {
+      expect({ ...post.body, channel: '#deployments', metadata: null }).toEqual({ ...posts[0]!.body, metadata: null });
+    }
   });
 
   it("replies under each root when other modules' checks finish, and keeps each root's status line current", async () => {

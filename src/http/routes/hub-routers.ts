@@ -1,0 +1,70 @@
+import { Router } from 'express';
+import type { EventAppender } from '../../bus/appender.js';
+import type { CheckSystem } from '../../checks/check-system.js';
+import type { CoreConfig } from '../../config/config.js';
+import type { OpsConfig } from '../../config/ops-config.js';
+import type { DeliveryEngine } from '../../delivery/engine.js';
+import { IngestService } from '../../ingest/ingest.js';
+import type { ModuleRegistry } from '../../module-system/registry.js';
+import type { Operations } from '../../ops/operations.js';
+import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { StatusPage } from '../../status-page/status-page.js';
+import { checkSourceOf } from '../../status-page/check-source.js';
+import type { Db } from '../../store/db.js';
+import type { Access } from '../auth.js';
+import { adminRoutes, moduleRoutes } from './admin.js';
+import { checkRoutes } from './checks.js';
+import { eventRoutes } from './events.js';
+import { healthRoutes } from './health.js';
+import { ingestRoutes } from './ingest.js';
+import { inspectionRoutes } from './inspections.js';
+import { metricsRoutes } from './metrics.js';
+import { opsRoutes } from './ops.js';
+import { scheduleRoutes } from './schedules.js';
+
+export interface HubParts {
+  db: Db;
+  config: Readonly<CoreConfig>;
+  opsConfig: OpsConfig;
+  appender: EventAppender;
+  registry: ModuleRegistry;
+  engine: DeliveryEngine;
+  scheduler: Scheduler;
+  checks: CheckSystem;
+  ops: Operations;
+  statusPage: StatusPage;
+  access: Access;
+  isReady: () => boolean;
+  publicUrl: () => string;
+  shutdown: (reason: string) => void;
+}
+
+/** Every router of the hub, in the order express tries them: the table of contents of its HTTP side. */
+export function hubRouters(parts: HubParts): Router[] {
+  const { db, config, registry, engine, scheduler, checks, ops, access } = parts;
+  const { adminToken, publicUrl } = config;
+  const moduleRouter = Router();
+  registry.mountRoutes(moduleRouter);
+  return [
+    healthRoutes({ db, isReady: parts.isReady }),
+    ingestRoutes({ config, ingest: new IngestService(config, parts.appender), access }),
+    eventRoutes(db),
+    moduleRoutes(registry),
+    scheduleRoutes(scheduler, { adminToken, publicUrl }),
+    checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
+    inspectionRoutes({ inspections: checks.inspections, adminToken }),
+    adminRoutes({ db, registry, engine, access }),
+    metricsRoutes({ metrics: ops.metrics, metricsToken: parts.opsConfig.metricsToken, version: ops.version, publicUrl: parts.publicUrl }),
+    opsRoutes({
+      adminToken,
+      allowShutdown: parts.opsConfig.allowShutdown,
+      logs: ops.logs,
+      configs: ops.configs,
+      replicas: () => ops.replicas(),
+      hubId: () => engine.instanceId,
+      shutdown: parts.shutdown,
+    }),
+    moduleRouter,
+    ...parts.statusPage.routers({ registry, engine, scheduler, checks: checkSourceOf(checks.catalog) }),
+  ];
+}
