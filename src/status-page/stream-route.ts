@@ -1,7 +1,7 @@
 import { createSession } from 'better-sse';
 import { Router } from 'express';
 import type { PageAuth } from './auth.js';
-import type { FeedItem, LiveFeed } from './live-feed.js';
+import type { LiveFeed } from './live-feed.js';
 import { doc } from '../http/route-docs.js';
 
 /** Keep-alive comments: proxies and browsers drop an idle stream after 30-60 s. */
@@ -19,23 +19,20 @@ export function streamRoutes(deps: { auth: PageAuth; feed: LiveFeed; open: Set<(
     const header = req.get('last-event-id');
     const fromQuery = typeof req.query.lastEventId === 'string' ? req.query.lastEventId : undefined;
     const lastId = header ?? fromQuery ?? null;
-    // Rows are JSON already (made once for every stream): written as they are.
+    // better-sse opens the stream and keeps it alive; the feed's frames are made once for every stream
+    // and written as they are.
     const session = await createSession(req, res, {
       keepAlive: KEEP_ALIVE_MS,
       retry: 1_000,
       trustClientEventId: false,
-      serializer: (data) => String(data),
       headers: { 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' },
     });
-    const send = (items: FeedItem[]) => {
-      if (!session.isConnected) return;
-      void session.batch((buffer) => {
-        for (const item of items) buffer.push(item.json, item.kind, item.id);
-      });
+    const send = (frames: string) => {
+      if (session.isConnected) res.write(frames);
     };
-    if (lastId === null) session.push(JSON.stringify({ lastId: deps.feed.lastId }), 'ready', deps.feed.lastId);
+    if (lastId === null) session.push({ lastId: deps.feed.lastId }, 'ready', deps.feed.lastId);
     const unsubscribe = deps.feed.subscribe(lastId, send, () => {
-      if (session.isConnected) session.push(JSON.stringify({ lastId: deps.feed.lastId }), 'gap', deps.feed.lastId);
+      if (session.isConnected) session.push({ lastId: deps.feed.lastId }, 'gap', deps.feed.lastId);
     });
     // Shutdown ends open streams first: otherwise the server's close would wait its whole timeout for them.
     const end = () => res.end();
