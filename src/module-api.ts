@@ -60,7 +60,7 @@ export { isUuid } from './store/deliveries-repo.js';
 export { doc, type RouteDoc } from './http/route-docs.js';
 
 // Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), a fetch and a browser proxy through it.
-export { createUrlGuard, UrlRefusedError, type Checked, type Refused, type UrlGuard, type UrlGuardOptions } from './outbound/url-guard.js';
+export { createUrlGuard, UrlRefusedError, type Checked, type Refused, type Resolve, type UrlGuard, type UrlGuardOptions } from './outbound/url-guard.js';
 export { guardedFetch, type GuardedFetchOptions, type GuardedResponse } from './outbound/guarded-fetch.js';
 export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
 export { parseHostRule, type HostRule } from './config/host-rules.js';

@@ -1,4 +1,4 @@
-import type { ClusterHosts } from '../../src/module-api.js';
+import { createUrlGuard, type ClusterHosts, type CoreConfig, type Resolve, type UrlGuard } from '../../src/module-api.js';
 
 /**
  * A host audits may go to. `port: 'default'` means the scheme's own port (80 for http, 443 for https),
@@ -8,8 +8,6 @@ export interface AllowedHost {
   hostname: string;
   port: number | 'default';
 }
-
-export type UrlCheck = { ok: true; url: string } | { ok: false; url: string; reason: string };
 
 const HOST_PORT = /^(?<host>\[[0-9a-f:.]+\]|[^:/?#@[\]\s]+)(?::(?<port>\d{1,5}))?$/i;
 
@@ -58,42 +56,6 @@ export function buildAllowList(clusterHosts: Record<string, ClusterHosts>, extra
   });
 }
 
-/**
- * Whether the hub may point a browser at `value`. Only http(s), no credentials in the URL (they would
- * end up in the stored report), and a host (with port) that the configuration names, so a deployment
- * payload cannot make the hub browse its own network (cloud metadata, admin ports, other services).
- */
-export function checkAuditUrl(value: string, allowed: readonly AllowedHost[]): UrlCheck {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    return { ok: false, url: value, reason: 'not a valid URL' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, url: value, reason: `scheme ${url.protocol.replace(/:$/, '')} is not http or https` };
-  }
-  if (url.username !== '' || url.password !== '') {
-    return { ok: false, url: redactCredentials(url), reason: 'URLs with credentials are not audited' };
-  }
-  if (!isAllowedHost(url, allowed)) {
-    return {
-      ok: false,
-      url: url.href,
-      reason: `host ${url.host} is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS`,
-    };
-  }
-  return { ok: true, url: url.href };
-}
-
-export function isAllowedHost(url: URL, allowed: readonly AllowedHost[]): boolean {
-  const effectivePort = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
-  return allowed.some(
-    (host) =>
-      host.hostname === url.hostname && (host.port === 'default' ? url.port === '' : host.port === effectivePort),
-  );
-}
-
 export function describeAllowedHost(host: AllowedHost): string {
   return host.port === 'default' ? host.hostname : `${host.hostname}:${host.port}`;
 }
@@ -107,9 +69,15 @@ function normaliseHostname(host: string): string | null {
   }
 }
 
-function redactCredentials(url: URL): string {
-  const copy = new URL(url.href);
-  copy.username = '';
-  copy.password = '';
-  return copy.href;
+/**
+ * The guard every audit goes through (the first URL, and every request of the browser through its proxy):
+ * the core's, with the cluster hosts, OUTBOUND_ALLOWED_HOSTS and LIGHTHOUSE_ALLOWED_HOSTS.
+ */
+export function auditGuard(core: Pick<CoreConfig, 'hosts' | 'security'>, allowedHosts: readonly AllowedHost[], resolve?: Resolve): UrlGuard {
+  return createUrlGuard({
+    core,
+    allowedHosts: buildAllowList({}, allowedHosts).map(describeAllowedHost),
+    setting: 'LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS',
+    ...(resolve ? { resolve } : {}),
+  });
 }

@@ -1,12 +1,12 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import path from 'node:path';
-import { buildAllowList, describeAllowedHost } from './allow-list.js';
+import { auditGuard } from './allow-list.js';
 import { auditDeployment, skipReason } from './audit-deployment.js';
 import { Auditor } from './auditor.js';
 import { lighthouseConfigSchema } from './config.js';
 import { ReportStore } from './reports.js';
 import { mountReportRoutes } from './routes.js';
-import { createUrlGuard, defineModule, type Deployment } from '../../src/module-api.js';
+import { defineModule, type Deployment } from '../../src/module-api.js';
 
 /**
  * Lighthouse audits (accessibility, best practices, SEO, performance) of a deployed application's pages,
@@ -36,11 +36,7 @@ export const lighthouseModule = defineModule({
       });
     }
     // The core's guard, for the first URL and (through the browser's proxy) every request of the audit.
-    const guard = createUrlGuard({
-      core: ctx.core,
-      allowedHosts: buildAllowList({}, config.allowedHosts).map(describeAllowedHost),
-      setting: 'LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS',
-    });
+    const guard = auditGuard(ctx.core, config.allowedHosts);
     if (guard.entries.length === 0) {
       logger.warn('no host may be audited: set the cluster hosts (ACTIVE_APP_HOST, ...), LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS');
     } else {

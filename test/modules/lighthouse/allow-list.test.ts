@@ -1,9 +1,17 @@
 import {
+  auditGuard,
   buildAllowList,
-  checkAuditUrl,
   describeAllowedHost,
   parseAllowedHostEntry,
 } from '../../../modules/lighthouse/allow-list.js';
+import type { CoreConfig } from '../../../src/module-api.js';
+
+/** The module's own guard over these settings; names resolve to a public address, as they would on the internet. */
+function guardOver(hosts: CoreConfig['hosts'], allowedHosts: string[]) {
+  const core = { hosts, security: { outboundAllowedHosts: [] } } as unknown as Pick<CoreConfig, 'hosts' | 'security'>;
+  return auditGuard(core, allowedHosts.map((entry) => parseAllowedHostEntry(entry)!), async () => [{ address: '93.184.216.34', family: 4 }]);
+}
+const SETTING = 'LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS';
 import { lighthouseConfigSchema } from '../../../modules/lighthouse/config.js';
 
 const CLUSTER_HOSTS = {
@@ -18,6 +26,7 @@ describe('the hosts Lighthouse may audit', () => {
     parseAllowedHostEntry('www.example.org')!,
     parseAllowedHostEntry('intranet.example.test:8443')!,
   ]);
+  const guard = guardOver(CLUSTER_HOSTS as CoreConfig['hosts'], ['www.example.org', 'intranet.example.test:8443']);
 
   it('are the app and api hosts of every cluster plus LIGHTHOUSE_ALLOWED_HOSTS', () => {
     expect(allowed.map(describeAllowedHost)).toEqual([
@@ -38,46 +47,46 @@ describe('the hosts Lighthouse may audit', () => {
     'http://127.0.0.1:8080/app',
     'https://intranet.example.test:8443/',
     'http://intranet.example.test:8443/',
-  ])('allow %s', (url) => {
-    expect(checkAuditUrl(url, allowed)).toEqual({ ok: true, url: new URL(url).href });
+  ])('allow %s', async (url) => {
+    expect(await guard.check(url)).toMatchObject({ ok: true, url: new URL(url).href });
   });
 
   it.each([
-    ['http://169.254.169.254/latest/meta-data/', 'host 169.254.169.254 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['http://localhost:8080/', 'host localhost:8080 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['http://127.0.0.1:8081/', 'host 127.0.0.1:8081 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['http://127.0.0.1/', 'host 127.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['https://app.example.test:8443/', 'host app.example.test:8443 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['https://intranet.example.test/', 'host intranet.example.test is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['https://app.example.test.evil.test/', 'host app.example.test.evil.test is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['https://evil.test/?app.example.test', 'host evil.test is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
-    ['http://[::1]:8080/', 'host [::1]:8080 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS'],
+    ['http://169.254.169.254/latest/meta-data/', 'host 169.254.169.254 is not a cluster host or in ' + SETTING],
+    ['http://localhost:8080/', 'host localhost:8080 is not a cluster host or in ' + SETTING],
+    ['http://127.0.0.1:8081/', 'host 127.0.0.1:8081 is not a cluster host or in ' + SETTING],
+    ['http://127.0.0.1/', 'host 127.0.0.1 is not a cluster host or in ' + SETTING],
+    ['https://app.example.test:8443/', 'host app.example.test:8443 is not a cluster host or in ' + SETTING],
+    ['https://intranet.example.test/', 'host intranet.example.test is not a cluster host or in ' + SETTING],
+    ['https://app.example.test.evil.test/', 'host app.example.test.evil.test is not a cluster host or in ' + SETTING],
+    ['https://evil.test/?app.example.test', 'host evil.test is not a cluster host or in ' + SETTING],
+    ['http://[::1]:8080/', 'host [::1]:8080 is not a cluster host or in ' + SETTING],
     ['file:///etc/passwd', 'scheme file is not http or https'],
     ['javascript:alert(1)', 'scheme javascript is not http or https'],
     ['chrome://settings', 'scheme chrome is not http or https'],
     ['not a url', 'not a valid URL'],
-  ])('refuse %s', (url, reason) => {
-    expect(checkAuditUrl(url, allowed)).toMatchObject({ ok: false, reason });
+  ])('refuse %s', async (url, reason) => {
+    expect(await guard.check(url)).toMatchObject({ ok: false, reason });
   });
 
-  it('refuses URLs with credentials and leaves the credentials out of the refusal', () => {
-    expect(checkAuditUrl('https://user:hunter2@app.example.test/', allowed)).toEqual({
+  it('refuses URLs with credentials and leaves the credentials out of the refusal', async () => {
+    expect(await guard.check('https://user:hunter2@app.example.test/')).toEqual({
       ok: false,
       url: 'https://app.example.test/',
-      reason: 'URLs with credentials are not audited',
+      reason: 'URLs with credentials are not fetched',
     });
   });
 
-  it('compares hosts as the browser will read them (case, trailing port, numeric forms of an address)', () => {
-    const local = buildAllowList({}, [parseAllowedHostEntry('127.0.0.1:3000')!]);
-    expect(checkAuditUrl('http://0x7f.0.0.1:3000/', local)).toMatchObject({ ok: true, url: 'http://127.0.0.1:3000/' });
-    expect(checkAuditUrl('http://2130706433:3000/', local)).toMatchObject({ ok: true });
-    expect(checkAuditUrl('http://127.1:3001/', local)).toMatchObject({ ok: false });
+  it('compares hosts as the browser will read them (case, trailing port, numeric forms of an address)', async () => {
+    const local = guardOver({} as CoreConfig['hosts'], ['127.0.0.1:3000']);
+    expect(await local.check('http://0x7f.0.0.1:3000/')).toMatchObject({ ok: true, url: 'http://127.0.0.1:3000/' });
+    expect(await local.check('http://2130706433:3000/')).toMatchObject({ ok: true });
+    expect(await local.check('http://127.1:3001/')).toMatchObject({ ok: false });
   });
 
-  it('is empty, refusing everything, when nothing is configured', () => {
+  it('is empty, refusing everything, when nothing is configured', async () => {
     expect(buildAllowList({ active: {} }, [])).toEqual([]);
-    expect(checkAuditUrl('https://app.example.test/', [])).toMatchObject({ ok: false });
+    expect(await guardOver({ active: {} } as CoreConfig['hosts'], []).check('https://app.example.test/')).toMatchObject({ ok: false });
   });
 });
 
