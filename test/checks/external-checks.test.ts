@@ -1,27 +1,19 @@
 import request from 'supertest';
-import { defineModule, type HubEvent } from '../../src/module-api.js';
+import type { HubEvent } from '../../src/module-api.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
+import { inspectionListener } from '../support/inspection-listener.js';
 
 const ADMIN_TOKEN = 'external-checks-admin-0123456789';
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 /** A module of the test's own that records every inspection event it is delivered. */
-function listener(received: Array<HubEvent<'inspection'>>) {
-  return defineModule({
-    name: 'listener',
-    description: 'records inspection events',
-    events: ['inspection'],
-    create: () => ({ handlers: { inspection: (event) => void received.push(event) } }),
-  });
-}
-
 describe('external checks over HTTP', () => {
   let hub: TestHub;
   const received: Array<HubEvent<'inspection'>> = [];
   let token: string;
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [listener(received)], env: { ADMIN_TOKEN, HUB_PUBLIC_URL: 'https://hub.example.com' } });
+    hub = await startTestHub({ modules: [inspectionListener(received)], env: { ADMIN_TOKEN, HUB_PUBLIC_URL: 'https://hub.example.com' } });
     const created = await request(hub.url)
       .put('/api/v1/checks/nightly-scan')
       .set(admin)

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { z } from 'zod';
 import { defineInspection, defineModule, type CheckStatus, type HubEvent } from '../../src/module-api.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
+import { inspectionListener } from '../support/inspection-listener.js';
 
 const ADMIN_TOKEN = 'inspections-test-admin-0123456789';
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
@@ -42,15 +43,6 @@ function prober(hubName: string, every: string) {
   });
 }
 
-function listener(received: Array<HubEvent<'inspection'>>) {
-  return defineModule({
-    name: 'listener',
-    description: 'records inspection events',
-    events: ['inspection'],
-    create: () => ({ handlers: { inspection: (event) => void received.push(event) } }),
-  });
-}
-
 /** Starts a run now through the admin API and waits for it to end; answers the run's record. */
 async function runNow(hub: TestHub, id: string): Promise<{ status: string; result: unknown }> {
   const queued = await request(hub.url).post(`/api/v1/schedules/${id}/run`).set(admin).expect(202);
@@ -69,8 +61,8 @@ describe('inspections on two replicas of one store', () => {
   beforeAll(async () => {
     world.statuses = [];
     world.seen = [];
-    first = await startTestHub({ modules: [prober('first', '10s'), listener(received)], env: { ADMIN_TOKEN } });
-    second = await startTestHub({ modules: [prober('second', '10s'), listener(received)], env: { ADMIN_TOKEN }, databaseUrl: first.databaseUrl });
+    first = await startTestHub({ modules: [prober('first', '10s'), inspectionListener(received)], env: { ADMIN_TOKEN } });
+    second = await startTestHub({ modules: [prober('second', '10s'), inspectionListener(received)], env: { ADMIN_TOKEN }, databaseUrl: first.databaseUrl });
   });
   afterAll(async () => {
     await second?.stop();
@@ -144,7 +136,7 @@ describe('an inspection across a restart', () => {
     world.statuses = [];
     world.seen = [];
     const received: Array<HubEvent<'inspection'>> = [];
-    const before = await startTestHub({ modules: [prober('before', '0 0 1 1 *'), listener(received)], env: { ADMIN_TOKEN } });
+    const before = await startTestHub({ modules: [prober('before', '0 0 1 1 *'), inspectionListener(received)], env: { ADMIN_TOKEN } });
     let hub = before;
     const databaseUrl = hub.databaseUrl;
     try {
@@ -153,7 +145,7 @@ describe('an inspection across a restart', () => {
       await runNow(hub, 'prober.flappy');
       await waitFor(async () => received.length === 1, 10_000, 'the alert');
       await hub.hub.stop();
-      hub = await startTestHub({ modules: [prober('after', '0 0 1 1 *'), listener(received)], env: { ADMIN_TOKEN }, databaseUrl });
+      hub = await startTestHub({ modules: [prober('after', '0 0 1 1 *'), inspectionListener(received)], env: { ADMIN_TOKEN }, databaseUrl });
       world.statuses = ['critical', 'critical', 'ok'];
       for (let i = 0; i < 3; i += 1) await runNow(hub, 'prober.flappy');
       const listed = await request(hub.url).get('/api/v1/inspections').expect(200);

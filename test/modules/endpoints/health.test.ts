@@ -2,22 +2,14 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { endpointsModule } from '../../../modules/endpoints/index.js';
-import { createUrlGuard, defineModule, type HubEvent } from '../../../src/module-api.js';
+import { createUrlGuard, type HubEvent } from '../../../src/module-api.js';
 import { aspenDeployment } from '../../support/aspen.js';
 import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../../support/hub.js';
 import { FlappingEndpoints } from '../../fakes/flapping-endpoint.js';
+import { inspectionListener } from '../../support/inspection-listener.js';
 
 const ADMIN_TOKEN = 'endpoints-test-admin-0123456789';
 const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
-
-function listener(received: Array<HubEvent<'inspection'>>) {
-  return defineModule({
-    name: 'listener',
-    description: 'records inspection events',
-    events: ['inspection'],
-    create: () => ({ handlers: { inspection: (event) => void received.push(event) } }),
-  });
-}
 
 describe("the core's URL guard as endpoint health uses it", () => {
   // Public names resolve to a public address; one name resolves to a private one (DNS pointing inward).
@@ -72,7 +64,7 @@ describe('endpoint health, against monitor pages that flap', () => {
     refusedUrl = `http://127.0.0.1:${(closed.address() as AddressInfo).port}/refused/_monitor`;
     await new Promise((resolve) => closed.close(resolve));
     hub = await startTestHub({
-      modules: [endpointsModule, listener(received)],
+      modules: [endpointsModule, inspectionListener(received)],
       env: { ADMIN_TOKEN, ACTIVE_APP_HOST: base, HUB_PUBLIC_URL: 'https://hub.example.com', INSPECTION_ENDPOINTS_HEALTH_SLOW_MS: '150', INSPECTION_ENDPOINTS_HEALTH_TIMEOUT_MS: '1000' },
     });
   });
