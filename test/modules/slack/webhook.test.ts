@@ -33,9 +33,12 @@ describe('posting through the incoming webhook (no token)', () => {
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', result: { summary: 'posted to #deployments, #team-hook' } });
 
-    const posts = fake.webhookPosts().filter((post) => JSON.stringify(post.body).includes(id));
-    // Channels are posted to side by side, so in no set order.
-    expect(posts.map((post) => String(post.body.channel)).sort()).toEqual(['#deployments', '#team-hook']);
+    // Channels are posted to side by side, so in no set order: compare them by channel.
+    const posts = fake
+      .webhookPosts()
+      .filter((post) => JSON.stringify(post.body).includes(id))
+      .sort((a, b) => String(a.body.channel).localeCompare(String(b.body.channel)));
+    expect(posts.map((post) => post.body.channel)).toEqual(['#deployments', '#team-hook']);
     expect(posts[0]!.method).toBe('POST');
     expect(posts[0]!.path).toBe('/hooks/services/T000/B000/fakehooksecret');
     expect(posts[0]!.contentType).toBe('application/json');
