@@ -14,7 +14,7 @@ import {
   type HubLinks,
 } from './messages.js';
 import { allowChannels, channelsForDeployment, channelsForError, channelsForRecommendation, type Route } from './routing.js';
-import type { MessageKind, SlackStore } from './store.js';
+import type { MessageKind, PostedRow, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
 import {
   DeliveryDeferral,
@@ -85,37 +85,12 @@ export class SlackNotifier {
     if (threads.length === 0) return { notify: false, summary: 'no thread' };
 
     await store.recordOutcome(finished.eventId, event.id, event.receivedAt, finished);
-    const replied = await store.repliedChannels(event.id);
     const outcome = formatOutcomeLine(finished);
-    const results = await Promise.allSettled(
-      threads.map(async (thread): Promise<PostOutcome> => {
-        if (!replied.has(thread.channel)) {
-          // A digest's thread is shared by every deployment in it: the reply says which one it is about.
-          const line = thread.digest ? digestReplyLine(thread.application, outcome) : outcome;
-          const posted = await this.deps.poster.post(
-            {
-              channel: thread.channel,
-              target: thread.channelId!,
-              key: event.id,
-              kind: 'reply',
-              eventId: finished.eventId,
-              deliveryId: delivery.deliveryId,
-              threadTs: thread.ts,
-              message: fitMessage({ text: line, blocks: [section(line)] }),
-              line,
-              application: thread.application,
-            },
-            delivery,
-          );
-          if (posted.kind === 'wait') return posted;
-        }
-        // A digest is everyone's root: its text stays as posted.
-        if (!thread.digest) await this.updateRoot(finished.eventId, thread.channel, thread.channelId!, thread.ts!, thread.message);
-        return { kind: 'posted' };
-      }),
-    );
-    this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
-    this.deferWaiting(results);
+    await this.replyInThreads(threads, { rootEventId: finished.eventId, key: event.id }, delivery, {
+      // A digest's thread is shared by every deployment in it: the reply says which one it is about.
+      lineFor: (thread) => (thread.digest ? digestReplyLine(thread.application, outcome) : outcome),
+      editRoot: (thread) => this.updateRoot(finished.eventId, thread.channel, thread.channelId!, thread.ts!, thread.message),
+    });
     return { notify: false, summary: `replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
   }
 
@@ -136,43 +111,68 @@ export class SlackNotifier {
       if (t.transition !== 'recovered') await store.setAlertThread(t.key, event.id);
       return result;
     }
-    const replied = await store.repliedChannels(event.id);
     const reply = formatTransitionReply(t);
+    const statusLine = formatAlertStatusLine(t);
+    await this.replyInThreads(threads, { rootEventId: alertEventId!, key: event.id }, delivery, {
+      lineFor: () => reply,
+      editRoot: (thread) =>
+        this.editTolerantly('could not update the alert root', { key: t.key, channel: thread.channel }, () =>
+          this.deps.transport.update(thread.channelId!, thread.ts!, withStatusLine(thread.message, statusLine)),
+        ),
+    });
+    return { notify: false, summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+  }
+
+  /**
+   * Replies in each thread not yet replied to for `key`, each in its channel's turn, then edits the thread's
+   * root (a digest is everyone's root: its text stays as posted). Failures and waits as for roots.
+   */
+  private async replyInThreads(
+    threads: PostedRow[],
+    ids: { rootEventId: string; key: string },
+    delivery: DeliveryContext,
+    how: { lineFor: (thread: PostedRow) => string; editRoot: (thread: PostedRow) => Promise<void> },
+  ): Promise<void> {
+    const replied = await this.deps.store.repliedChannels(ids.key);
     const results = await Promise.allSettled(
       threads.map(async (thread): Promise<PostOutcome> => {
         if (!replied.has(thread.channel)) {
+          const line = how.lineFor(thread);
           const posted = await this.deps.poster.post(
             {
               channel: thread.channel,
               target: thread.channelId!,
-              key: event.id,
+              key: ids.key,
               kind: 'reply',
-              eventId: alertEventId!,
+              eventId: ids.rootEventId,
               deliveryId: delivery.deliveryId,
               threadTs: thread.ts,
-              message: fitMessage({ text: reply, blocks: [section(reply)] }),
-              line: reply,
-              application: null,
+              message: fitMessage({ text: line, blocks: [section(line)] }),
+              line,
+              application: thread.application,
             },
             delivery,
           );
           if (posted.kind === 'wait') return posted;
         }
-        if (!thread.digest) await this.updateAlertRoot(thread.channelId!, thread.ts!, thread.message, formatAlertStatusLine(t));
+        if (!thread.digest) await how.editRoot(thread);
         return { kind: 'posted' };
       }),
     );
     this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
     this.deferWaiting(results);
-    return { notify: false, summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
   }
 
-  private async updateAlertRoot(channelId: string, ts: string, root: SlackMessage, statusLine: string): Promise<void> {
+  /**
+   * A root that can no longer be edited (deleted, too old) is not worth failing the reply for: logged and left
+   * as it is. Auth errors and anything retryable still fail the delivery.
+   */
+  private async editTolerantly(what: string, context: Record<string, unknown>, edit: () => Promise<void>): Promise<void> {
     try {
-      await this.deps.transport.update(channelId, ts, withStatusLine(root, statusLine));
+      await edit();
     } catch (error) {
       if (error instanceof DeliveryError && error.permanent && !AUTH_ERRORS.has(error.reason ?? '')) {
-        this.deps.logger.warn('could not update the alert root', { channelId, reason: error.reason });
+        this.deps.logger.warn(what, { ...context, reason: error.reason });
         return;
       }
       throw error;
@@ -233,18 +233,12 @@ export class SlackNotifier {
    */
   private async updateRoot(eventId: string, channel: string, channelId: string, ts: string, root: SlackMessage): Promise<void> {
     const { store, transport } = this.deps;
-    try {
-      await store.withRootLock(eventId, channel, async (client) => {
+    await this.editTolerantly('could not update the thread root', { eventId, channel }, () =>
+      store.withRootLock(eventId, channel, async (client) => {
         const outcomes = await store.outcomes(client, eventId);
         await transport.update(channelId, ts, withStatusLine(root, formatStatusLine(outcomes)));
-      });
-    } catch (error) {
-      if (error instanceof DeliveryError && error.permanent && !AUTH_ERRORS.has(error.reason ?? '')) {
-        this.deps.logger.warn('could not update the thread root', { eventId, channel, reason: error.reason });
-        return;
-      }
-      throw error;
-    }
+      }),
+    );
   }
 
   /**
