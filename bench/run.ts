@@ -1,13 +1,15 @@
 /**
- * `npm run bench`: the three measurements of issue 3, side by side in one run on one machine.
- *   a. PUT /api/v1/deployment throughput and latency (durable store, one fake subscriber) against a bare
- *      node:http server that only parses the same JSON; same load tool (autocannon) and settings.
+ * `npm run bench`: the measurements of issues 3, 11 and 13, side by side in one run on one machine.
+ *   a. PUT /api/v1/deployment throughput and latency of the hub with no, one and two modules delivering,
+ *      as shares of a durable reference server (one JSONB row per request, group commit) on the same store,
+ *      with a bare node:http server for context; wrk as the load (bench/ingest.ts). On the embedded
+ *      PostgreSQL and, when DATABASE_URL is set, on that server too.
  *   b. end-to-end latency from the 200 to a fake Slack receiving the message, at a steady 100/s.
  *   c. a burst of 10,000 deployments: time until all are delivered, how many were lost, peak RSS.
  *   d. endpoint health of 1,000 monitored applications on its every-minute tick, against a bare node script
  *      making the same 1,000 requests (bench/monitoring.ts).
- * The hub runs as its own process from the built output (`npm run build`), on DATABASE_URL when set,
- * else on an embedded PostgreSQL started for the run. Results go to bench/results/latest.json.
+ * The hub runs as its own process from the built output (`npm run build`); (b) to (s) on DATABASE_URL when
+ * set, else on an embedded PostgreSQL started for the run. Results go to bench/results/latest.json.
  */
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -19,6 +21,7 @@ import { createLogger } from '../src/logging/logger.js';
 import { Redactor } from '../src/logging/redact.js';
 import { startEmbeddedDatabase } from '../src/store/embedded.js';
 import { FakeSlack } from '../test/fakes/slack.js';
+import { benchIngest, formatIngestTable, type Store } from './ingest.js';
 import { benchMonitoring } from './monitoring.js';
 import { ROOT, createDatabase, deployment, dropDatabase, freePort, percentile, startChild, type Child } from './support.js';
 
@@ -95,44 +98,6 @@ function summarise(result: autocannon.Result) {
     non2xx: result.non2xx,
     errors: result.errors,
     total: result.requests.total,
-  };
-}
-
-async function benchIngest(adminUrl: string) {
-  const bare = await startChild(NODE, ['--import', 'tsx', path.join(ROOT, 'bench/bare-server.ts')], {}, await freePort(), '/');
-  const loadOptions = { connections: CONNECTIONS, duration: DURATION_S };
-  await load({ url: bare.url, ...loadOptions, duration: 3, requests: [putDeployment()] }); // warm-up
-  const bareResult = summarise(await load({ url: bare.url, ...loadOptions, requests: [putDeployment()] }));
-  await bare.stop();
-
-  const sink = await startSink();
-  const measureHub = async (env: Record<string, string>) => {
-    const databaseUrl = await createDatabase(adminUrl, 'alvares_bench_a');
-    const hub = await startHub(databaseUrl, env);
-    await load({ url: hub.url, ...loadOptions, duration: 3, requests: [putDeployment()] });
-    const deliveredBefore = sink.arrivals.size;
-    const result = summarise(await load({ url: hub.url, ...loadOptions, requests: [putDeployment()] }));
-    const deliveriesPerSecond = Math.round((sink.arrivals.size - deliveredBefore) / DURATION_S);
-    await hub.stop();
-    await dropDatabase(adminUrl, 'alvares_bench_a');
-    return { ...result, deliveriesPerSecond };
-  };
-  // One fake subscriber: the webhook, whose deliveries run beside the ingest. The others would add work
-  // the bare server does not do.
-  const hubResult = await measureHub({ WEBHOOK_URL: sink.url, DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse' });
-  // For context, not a target: the same hub storing events with no module subscribed, so no deliveries.
-  const storeOnly = await measureHub({ DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse,webhook' });
-  await sink.close();
-  const ratio = hubResult.requestsPerSecond / bareResult.requestsPerSecond;
-  return {
-    connections: CONNECTIONS,
-    durationSeconds: DURATION_S,
-    bare: bareResult,
-    hub: hubResult,
-    hubShareOfBare: Number(ratio.toFixed(3)),
-    hubWithoutSubscribers: { ...storeOnly, shareOfBare: Number((storeOnly.requestsPerSecond / bareResult.requestsPerSecond).toFixed(3)) },
-    targets: { shareAtLeast: 0.25, p99UnderMs: 50 },
-    met: ratio >= 0.25 && hubResult.latencyP99Ms < 50 && hubResult.non2xx === 0,
   };
 }
 
@@ -297,21 +262,23 @@ async function benchBurst(adminUrl: string) {
 async function main(): Promise<void> {
   process.stdout.write('building the hub (npm run build)…\n');
   execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  let adminUrl = process.env.DATABASE_URL;
-  let embedded: { stop(): Promise<void> } | null = null;
-  if (!adminUrl) {
-    const dir = await mkdtemp(path.join(os.tmpdir(), 'alvares-bench-pg-'));
-    const started = await startEmbeddedDatabase(dir, createLogger({ level: 'error', redactor: new Redactor(), silent: true }));
-    adminUrl = started.url;
-    embedded = started;
-  }
+  // The embedded PostgreSQL is always measured in (a); DATABASE_URL's server beside it when given, and it is
+  // then the store of the other cases.
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'alvares-bench-pg-'));
+  const embedded = await startEmbeddedDatabase(dir, createLogger({ level: 'error', redactor: new Redactor(), silent: true }));
+  const adminUrl = process.env.DATABASE_URL ?? embedded.url;
+  const stores: Store[] = [
+    ...(process.env.DATABASE_URL ? [{ name: 'DATABASE_URL', adminUrl: process.env.DATABASE_URL }] : []),
+    { name: 'embedded', adminUrl: embedded.url },
+  ];
   const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
   const report: Record<string, unknown> = { at: new Date().toISOString(), machine, store: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded' };
   try {
     if (ONLY.has('a')) {
-      process.stdout.write(`a. ingest: ${CONNECTIONS} connections, ${DURATION_S} s each…\n`);
-      report.ingest = await benchIngest(adminUrl);
-      process.stdout.write(`${JSON.stringify(report.ingest, null, 2)}\n`);
+      process.stdout.write(`a. ingest beside a durable reference: ${CONNECTIONS} connections, ${DURATION_S} s each, on ${stores.map((store) => store.name).join(' and ')}…\n`);
+      const ingest = await benchIngest(stores, startHub);
+      report.ingest = ingest;
+      process.stdout.write(`${JSON.stringify(ingest, null, 2)}\n${formatIngestTable(ingest)}\n`);
     }
     if (ONLY.has('b')) {
       process.stdout.write(`b. end to end at ${STEADY_RATE}/s for ${STEADY_S} s…\n`);
@@ -334,7 +301,7 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(report.streams, null, 2)}\n`);
     }
   } finally {
-    await embedded?.stop();
+    await embedded.stop();
   }
   await mkdir(path.join(ROOT, 'bench/results'), { recursive: true });
   await writeFile(path.join(ROOT, 'bench/results/latest.json'), `${JSON.stringify(report, null, 2)}\n`);
