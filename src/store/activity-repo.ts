@@ -20,6 +20,9 @@ export interface ActivityRow {
 export async function appendActivity(db: Db, items: Array<{ kind: string; data: unknown }>): Promise<void> {
   if (items.length === 0) return;
   await db.transaction(async (client) => {
+    // The feed is for browsers (an unlogged table: a crash empties it anyway), so its commit need not wait
+    // for the WAL flush; ingest's and deliveries' commits then do not queue behind the feed's.
+    await client.query('set local synchronous_commit = off');
     await client.query({ name: 'alvares:activity-lock', text: 'select pg_advisory_xact_lock(hashtext($1))', values: [WRITE_LOCK] });
     await client.query({
       name: 'alvares:activity-append',
