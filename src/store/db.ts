@@ -28,7 +28,11 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     max: options.max ?? 20,
     application_name: options.applicationName ?? 'alvares',
     connectionTimeoutMillis: 10_000,
-    ...(options.keyedOnly ? { options: '-c enable_seqscan=off' } : {}),
+    // JIT off: the hub's statements are short, and JIT compiles a plan again at every execution once its cost
+    // passes jit_above_cost. With enable_seqscan=off every cost is huge, so on a PostgreSQL built with LLVM
+    // (Debian's 15 here; the embedded 18 has none) each claim and outcome spent ~2.5 ms compiling: that, not
+    // the server's version, made the hub several times slower there than on the embedded one.
+    options: options.keyedOnly ? '-c jit=off -c enable_seqscan=off' : '-c jit=off',
     idleTimeoutMillis: 30_000,
   });
   // A client losing its server must not crash the process; the next query reports the problem.
