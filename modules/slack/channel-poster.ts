@@ -6,7 +6,10 @@ import { METADATA_EVENT_TYPE, type PostMetadata, type SlackTransport } from './t
 import { DeliveryError, type DeliveryContext, type Logger } from '../../src/module-api.js';
 
 /** What happened to one item: on Slack now (by this delivery or in someone's digest), or waiting for its turn. */
-export type PostOutcome = { kind: 'posted' } | { kind: 'wait'; ms: number; why: string };
+export type PostOutcome =
+  /** `digest`: whether it went out inside a digest; null when someone else posted it and we did not look. */
+  | { kind: 'posted'; digest: boolean | null }
+  | { kind: 'wait'; ms: number; why: string };
 
 /** The item as this delivery posts it on its own: to `target` (a reply goes to the channel's id). */
 export interface OwnItem extends QueueItem {
@@ -38,7 +41,7 @@ export class ChannelPoster {
       const turn = await this.turns.take(item, delivery.attempt);
       switch (turn.kind) {
         case 'done':
-          return { kind: 'posted' };
+          return { kind: 'posted', digest: null };
         case 'wait':
           return turn;
         case 'unknown':
@@ -46,7 +49,7 @@ export class ChannelPoster {
           break;
         case 'post':
           await this.send(turn.batch, item, delivery);
-          if (turn.batch.items.some((row) => row.key === item.key)) return { kind: 'posted' };
+          if (turn.batch.items.some((row) => row.key === item.key)) return { kind: 'posted', digest: turn.batch.kind === 'digest' };
           break;
       }
     }

@@ -32,16 +32,13 @@ export const slackModule = defineModule({
     const transport: SlackTransport = config.token
       ? new WebApiTransport({ token: config.token, apiBaseUrl: config.apiBaseUrl, logger })
       : new WebhookTransport(ctx.http({ baseURL: config.webhookUrl!, service: 'Slack webhook' }));
+    const turns = new ChannelTurns(ctx.db, { intervalMs: config.paceMs, burst: config.burst, digestAfter: config.digestAfter });
     const notifier = new SlackNotifier({
       ownDelivery: ctx.ownDelivery,
       config,
       transport,
       store: new SlackStore(ctx.db),
-      poster: new ChannelPoster(
-        new ChannelTurns(ctx.db, { intervalMs: config.paceMs, burst: config.burst, digestAfter: config.digestAfter }),
-        transport,
-        logger,
-      ),
+      poster: new ChannelPoster(turns, transport, logger),
       logger,
       publicUrl: ctx.core.publicUrl,
     });
@@ -54,6 +51,15 @@ export const slackModule = defineModule({
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
       },
+      schedules: [
+        {
+          // Posted items are kept a day so a late retry cannot queue them again; clearing them here rather than
+          // after each post keeps a statement that grows with the channel's history off every post.
+          name: 'prune',
+          cron: '23 * * * *',
+          run: async () => ({ summary: `cleared ${await turns.prune()} posted items older than a day` }),
+        },
+      ],
       async start() {
         // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
         // Not awaited: an unreachable Slack must not hold up the hub's start (deliveries retry on their own).

@@ -156,7 +156,7 @@ export class SlackNotifier {
           if (posted.kind === 'wait') return posted;
         }
         if (!thread.digest) await how.editRoot(thread);
-        return { kind: 'posted' };
+        return { kind: 'posted', digest: false };
       }),
     );
     this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
@@ -209,8 +209,15 @@ export class SlackNotifier {
     );
     this.throwFailures(results, pending, delivery.logger);
     this.deferWaiting(results);
-    const posted = await store.posted(eventId);
-    const digested = channels.filter((channel) => posted.get(channel)?.digest);
+    const outcomes = new Map(pending.map((channel, index) => [channel, results[index]]));
+    const digestOf = (channel: string) => {
+      const outcome = outcomes.get(channel);
+      return outcome?.status === 'fulfilled' && outcome.value.kind === 'posted' ? outcome.value.digest : (done.get(channel)?.digest ?? null);
+    };
+    // Read again only when another delivery posted one of ours and we do not know how.
+    const unknown = channels.some((channel) => digestOf(channel) === null);
+    const posted = unknown ? await store.posted(eventId) : null;
+    const digested = channels.filter((channel) => (posted ? posted.get(channel)?.digest : digestOf(channel)));
     const digestNote = digested.length > 0 ? ` (in a digest in ${digested.join(', ')})` : '';
     return {
       notify: false,

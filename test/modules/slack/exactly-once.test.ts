@@ -3,13 +3,18 @@ import { aspenDeployment, aspenRecommendation } from '../../support/aspen.js';
 import type { TestHub } from '../../support/hub.js';
 import { eventView, finishedDelivery, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
 
-describe('exactly one Slack message per event and channel', () => {
+// Paced, a first try takes its channel's turn; with pacing off it queues its item already claimed, in one
+// statement: both must keep a message to one post.
+describe.each([
+  ['paced', '5'],
+  ['with pacing off', '0'],
+])('exactly one Slack message per event and channel (%s)', (_label, paceMs) => {
   let fake: FakeSlack;
   let hub: TestHub;
 
   beforeAll(async () => {
     fake = await FakeSlack.start({ token: TOKEN });
-    hub = await startSlackHub(fake);
+    hub = await startSlackHub(fake, { env: { SLACK_PACE_MS: paceMs } });
   });
   afterAll(async () => {
     await hub.stop();
