@@ -24,7 +24,7 @@ import { pruneSchedule } from './scheduler/core-schedules.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { collectSchedules } from './scheduler/schedules.js';
 import type { Db } from './store/db.js';
-import { findOwnDelivery } from './store/deliveries-repo.js';
+import { findOwnDelivery } from './store/delivery-views.js';
 import { SCHEDULE_TASK, STORM_TASK } from './store/jobs.js';
 import { openStore, type Store } from './store/open-store.js';
 import { ActivityRecorder } from './stream/activity-recorder.js';

@@ -55,7 +55,7 @@ export { envBool, envInt, envList, envString, envUrl, envUrlWithDefault, isHttpU
 export type { Logger } from './logging/logger.js';
 export type { Db, Queryable } from './store/db.js';
 export type { Migration } from './store/migrate.js';
-export { isUuid } from './store/deliveries-repo.js';
+export { isUuid } from './store/delivery-views.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
 export { doc, type RouteDoc } from './http/route-docs.js';
 

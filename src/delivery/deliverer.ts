@@ -9,6 +9,7 @@ import type { Db } from '../store/db.js';
 import {
   claimDeliveries,
   deferDelivery,
+  type ClaimRequest,
   recordOutcomes,
   requeueJob,
   scheduleRetry,
@@ -24,11 +25,12 @@ import { DeliveryDeferral, DeliveryError, errorInfo } from '../errors.js';
 import { decideRetry, type Backoff } from './retry-policy.js';
 import { SerialGate } from './serial-gate.js';
 
-/** The payload of a delivery job (jobs queued before `module` was added carry only the id). */
-interface DeliverPayload {
-  deliveryId: string;
-  module?: string;
-}
+/**
+ * A delivery job's payload: an event's deliveries (the job ingest adds), or one delivery that left its event's
+ * job (a retry, a deferral, a replay, a busy serial module); jobs queued before `module` was added carry only
+ * the id.
+ */
+type DeliverPayload = { deliveries: Array<{ id: string; module: string }> } | { deliveryId: string; module?: string };
 
 export interface DelivererDeps {
   db: Db;
@@ -52,7 +54,7 @@ export interface DelivererDeps {
 export class Deliverer {
   private readonly serial = new SerialGate();
   /** Claims and plain outcomes of deliveries running side by side share one statement each (group commit). */
-  private readonly claims: Batcher<string, ClaimedDelivery | null>;
+  private readonly claims: Batcher<ClaimRequest, ClaimedDelivery | null>;
   private readonly outcomes: Batcher<Outcome, void>;
   /** Abort controllers of running attempts: fired when shutdown runs out of patience. */
   private readonly inFlight = new Set<AbortController>();
@@ -61,7 +63,7 @@ export class Deliverer {
     // Deliveries start and end in bursts (a fetched batch of jobs); 2 ms of waiting for company made the
     // bookkeeping statements larger and fewer: ~1,950 -> ~2,550 PUT/s beside the deliveries in benchmark (a).
     const linger = { lingerMs: 2 };
-    this.claims = new Batcher((ids) => claimDeliveries(deps.keyedDb, ids), linger);
+    this.claims = new Batcher((requests) => claimDeliveries(deps.keyedDb, requests), linger);
     this.outcomes = new Batcher<Outcome, void>(async (outcomes) => {
       await recordOutcomes(deps.keyedDb.pool, outcomes);
       return outcomes.map(() => undefined);
@@ -69,22 +71,35 @@ export class Deliverer {
   }
 
   readonly task: Task = async (payload) => {
-    const { deliveryId, module } = payload as DeliverPayload;
+    const job = payload as DeliverPayload;
+    if ('deliveries' in job) {
+      // An event's deliveries side by side; the job ends when all have (each records its own outcome). One that
+      // could not be recorded (the store failed) fails the job only after the others ended: the queue's retry
+      // of the job then claims just the deliveries left unfinished, none still running here.
+      const settled = await Promise.allSettled(job.deliveries.map((delivery) => this.runOne({ id: delivery.id, viaEvent: true }, delivery.module)));
+      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      return;
+    }
+    await this.runOne({ id: job.deliveryId, viaEvent: false }, job.module);
+  };
+
+  private async runOne(request: ClaimRequest, module: string | undefined): Promise<void> {
     if (module && this.deps.registry.isSerial(module)) {
       if (!this.serial.enter(module)) {
-        // Not claimed: it uses no attempt while it waits for its module.
-        await requeueJob(this.deps.db, { id: deliveryId, module }, SerialGate.WAIT_SECONDS);
+        // Not claimed: it uses no attempt while it waits for its module, in a job of its own.
+        await requeueJob(this.deps.db, { id: request.id, module }, SerialGate.WAIT_SECONDS);
         return;
       }
       try {
-        await this.run(deliveryId);
+        await this.run(request);
       } finally {
         this.serial.leave(module);
       }
       return;
     }
-    await this.run(deliveryId);
-  };
+    await this.run(request);
+  }
 
   /** Deliveries running in this hub now. */
   get running(): number {
@@ -96,8 +111,8 @@ export class Deliverer {
     for (const controller of this.inFlight) controller.abort();
   }
 
-  private async run(deliveryId: string): Promise<void> {
-    const claimed = await this.claims.submit(deliveryId);
+  private async run(request: ClaimRequest): Promise<void> {
+    const claimed = await this.claims.submit(request);
     if (!claimed) return;
     this.announce(claimed, 'in_progress');
 

@@ -5,7 +5,7 @@ import type { CoreConfig } from '../config/config.js';
 import type { CheckResult, EventMap, EventType, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
-import type { OwnDelivery } from '../store/deliveries-repo.js';
+import type { OwnDelivery } from '../store/delivery-views.js';
 import type { Migration } from '../store/migrate.js';
 import type { HttpClientOptions } from './http-options.js';
 import type { AnyInspection } from './inspection-contract.js';

@@ -5,7 +5,7 @@ import { EVENT_TYPES } from '../events/types.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Db } from '../store/db.js';
-import { deliveryIdsOf, findDeliveries, isUuid } from '../store/deliveries-repo.js';
+import { deliveryIdsOf, findDeliveries, isUuid } from '../store/delivery-views.js';
 import { findEvent } from '../store/events-repo.js';
 import * as status from '../store/status-repo.js';
 import type { PageAuth } from './auth.js';

@@ -4,17 +4,15 @@ import { DELIVER_TASK } from './jobs.js';
 import { postgresJson } from '../util/text.js';
 
 /**
- * Every statement about deliveries: claiming them for a run, recording how the run ended, putting them back
- * (a retry, a deferral, a replay), and the lookups of the admin routes and of modules. Claims and outcomes
- * take many deliveries per statement (the delivery engine batches them); they touch rows by key only.
+ * Every write of deliveries: claiming them for a run, recording how the run ended, putting them back (a retry,
+ * a deferral, a replay). Claims and outcomes take many deliveries per statement (the delivery engine batches
+ * them); they touch rows by key only. The reads are in delivery-views.ts.
+ *
+ * The lifecycle a delivery shows is its row plus its log: the row says when it was queued and holds the
+ * current attempt (started, ended, status, error); `delivery_log` keeps only what the row no longer tells
+ * (attempts that failed before a retry, an attempt a dead hub left, the attempt a replay starts over from,
+ * and the replays), written by the statement that replaces it. A first attempt that succeeds writes no log.
  */
-
-/** Where a module's own delivery of an event stands (ModuleContext.ownDelivery). */
-export interface OwnDelivery {
-  status: DeliveryStatus;
-  attempts: number;
-  nextAttemptAt: Date | null;
-}
 
 export type FinalStatus = Extract<DeliveryStatus, 'succeeded' | 'dead' | 'skipped'>;
 
@@ -41,34 +39,53 @@ export interface ClaimedDelivery {
   raw: unknown;
 }
 
+/** A delivery to claim, and whether it is claimed by its event's job (see 008-one-job-per-event) or its own. */
+export interface ClaimRequest {
+  id: string;
+  viaEvent: boolean;
+}
+
 /**
- * Claims deliveries for running: in progress, one more attempt, and its lifecycle row, in one statement for
- * every delivery starting at the same moment. In progress is claimable too: a hub that died mid-delivery
- * left it so, and its job was unlocked for us. Null for a delivery already finished (a job run twice).
+ * Claims deliveries for running: in progress, one more attempt, in one statement for every delivery starting at
+ * the same moment. In progress is claimable too: a hub that died mid-delivery left it so, and its job was
+ * unlocked for us; that abandoned attempt goes to the log, since the row's start is about to be replaced. Null
+ * for a delivery already finished (a job run twice) or run by another job (one that left its event's job).
  */
-export async function claimDeliveries(db: Db, ids: string[]): Promise<Array<ClaimedDelivery | null>> {
+export async function claimDeliveries(db: Db, requests: ClaimRequest[]): Promise<Array<ClaimedDelivery | null>> {
+  const ids = requests.map((request) => request.id);
   const result = await db.query<ClaimedDelivery>({
     name: 'alvares:claim-deliveries',
-    text: `with claimed as (
+    text: `with input as (
+       select * from unnest($1::uuid[], $2::boolean[]) as i(id, via_event)
+     ), previous as (
+       select d.id, d.status, d.started_at from deliveries d join input i on i.id = d.id
+       where d.id = any($1::uuid[]) and d.event_job = i.via_event and d.status in ('queued', 'failed', 'in_progress')
+       for update of d
+     ), claimed as (
        update deliveries d set status = 'in_progress', attempts = d.attempts + 1, started_at = now(),
               updated_at = now(), next_attempt_at = null
-       where d.id = any($1::uuid[]) and d.status in ('queued', 'failed', 'in_progress')
-       returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline, d.event_id
-     ), logged as (
-       insert into delivery_log (delivery_id, status, attempt) select id, 'in_progress', attempts from claimed
+       from previous p where d.id = p.id and d.id = any($1::uuid[])
+       returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline, d.event_id,
+                 p.status as previous_status, p.started_at as previous_started_at
+     ), abandoned as (
+       insert into delivery_log (delivery_id, status, attempt, at)
+       select id, 'in_progress', attempts - 1, previous_started_at from claimed where previous_status = 'in_progress'
      )
      -- A lateral lookup per claimed row keeps to the primary key; a join let PostgreSQL hash the whole
      -- events table while its statistics still described an empty one.
-     select c.*, e.type, e.payload, e.received_at, e.parent_id, e.raw
+     select c.id, c.module, c.attempts, c.max_attempts, c.timeout_ms, c.deadline, c.event_id, e.type, e.payload, e.received_at, e.parent_id, e.raw
      from claimed c
      cross join lateral (select type, payload, received_at, parent_id, raw from events where id = c.event_id offset 0) e`,
-    values: [ids],
+    values: [ids, requests.map((request) => request.viaEvent)],
   });
   const byId = new Map(result.rows.map((row) => [row.id, row]));
   return ids.map((id) => byId.get(id) ?? null);
 }
 
-/** Final states and their lifecycle rows. A success clears the error of an earlier attempt (the lifecycle keeps it). */
+/**
+ * Final states, on the rows only: the row holds its last attempt (the lifecycle reads it from there). A success
+ * clears the error of an earlier attempt (the log keeps that attempt).
+ */
 export async function recordOutcomes(client: Queryable, outcomes: Outcome[]): Promise<void> {
   const rows = outcomes.map((outcome) => ({
     id: outcome.id,
@@ -81,20 +98,20 @@ export async function recordOutcomes(client: Queryable, outcomes: Outcome[]): Pr
     name: 'alvares:record-outcomes',
     text: `with input as (
        select * from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, result jsonb, error jsonb, duration_ms int)
-     ), done as (
-       update deliveries d set status = i.status, result = i.result,
-              last_error = case when i.status = 'succeeded' then null else coalesce(i.error, d.last_error) end,
-              finished_at = now(), duration_ms = i.duration_ms, updated_at = now()
-       -- The id list gives PostgreSQL an index path even while its statistics still describe an empty table.
-       from input i where d.id = i.id and d.id = any($2::uuid[])
-       returning d.id, d.attempts, i.status, i.error
      )
-     insert into delivery_log (delivery_id, status, attempt, detail) select id, status, attempts, error from done`,
+     update deliveries d set status = i.status, result = i.result,
+            last_error = case when i.status = 'succeeded' then null else coalesce(i.error, d.last_error) end,
+            finished_at = now(), duration_ms = i.duration_ms, updated_at = now()
+     -- The id list gives PostgreSQL an index path even while its statistics still describe an empty table.
+     from input i where d.id = i.id and d.id = any($2::uuid[])`,
     values: [postgresJson(rows), rows.map((row) => row.id)],
   });
 }
 
-/** A failed attempt with another to come: the error, the lifecycle row and the job for `nextAt`, together. */
+/**
+ * A failed attempt with another to come: the error, the attempt into the log (its start and its failure: the
+ * next claim replaces the row's), and a job of its own for `nextAt`, together.
+ */
 export async function scheduleRetry(
   db: Db,
   delivery: { id: string; module: string },
@@ -104,10 +121,12 @@ export async function scheduleRetry(
 ): Promise<void> {
   await db.query(
     `with failed as (
-       update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now()
-       where id = $1 returning id, attempts
+       update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now(), event_job = false
+       where id = $1 returning id, attempts, started_at
      ), logged as (
-       insert into delivery_log (delivery_id, status, attempt, detail) select id, 'failed', attempts, $5 from failed
+       insert into delivery_log (delivery_id, status, attempt, at, detail)
+       select id, 'in_progress', attempts, started_at, null::jsonb from failed
+       union all select id, 'failed', attempts, now(), $5::jsonb from failed
      )
      select graphile_worker.add_job($6, json_build_object('deliveryId', $1::text, 'module', $7::text), run_at => $3,
             job_key => 'delivery:' || $1::text, max_attempts => 25)
@@ -118,19 +137,15 @@ export async function scheduleRetry(
 
 /**
  * A claimed delivery that asked to wait (its channel's turn, a busy serial module): back to queued with the
- * attempt it was given taken back, and a job for later. Deferrals write no lifecycle row: a flood waiting
- * its turn would otherwise write one per wait.
+ * attempt it was given taken back, and a job of its own for later. Nothing is logged: the claim wrote nothing
+ * (but for an abandoned attempt, which stays), and a flood waiting its turn would otherwise log every wait.
  */
 export async function deferDelivery(db: Db, delivery: { id: string; module: string }, delayMs: number): Promise<void> {
   await db.query(
     `with deferred as (
        update deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), next_attempt_at = now() + make_interval(secs => $3),
-              updated_at = now()
+              updated_at = now(), event_job = false
        where id = $1 and status = 'in_progress' returning id
-     ), unlogged as (
-       -- The claim's 'in_progress' row: this was not an attempt.
-       delete from delivery_log where id = (select max(id) from delivery_log where delivery_id = $1 and status = 'in_progress')
-         and exists (select 1 from deferred)
      )
      select graphile_worker.add_job($2, json_build_object('deliveryId', $1::text, 'module', $4::text),
             run_at => now() + make_interval(secs => $3), job_key => 'delivery:' || $1::text, max_attempts => 25)
@@ -139,10 +154,14 @@ export async function deferDelivery(db: Db, delivery: { id: string; module: stri
   );
 }
 
-/** A job for a delivery not yet claimed, again after `delaySeconds` (a serial module busy in this hub). */
+/** A job of its own for a delivery not yet claimed, after `delaySeconds` (a serial module busy in this hub). */
 export async function requeueJob(db: Db, delivery: { id: string; module: string }, delaySeconds: number): Promise<void> {
   await db.query(
-    `select graphile_worker.add_job($1, json_build_object('deliveryId', $2::text, 'module', $3::text),
+    `with moved as (
+       -- Out of its event's job, whose re-run must not claim it as well.
+       update deliveries set event_job = false where id = $2 and event_job
+     )
+     select graphile_worker.add_job($1, json_build_object('deliveryId', $2::text, 'module', $3::text),
             run_at => now() + make_interval(secs => $4), job_key => 'delivery:' || $2::text, max_attempts => 25)`,
     [DELIVER_TASK, delivery.id, delivery.module, delaySeconds],
   );
@@ -150,8 +169,9 @@ export async function requeueJob(db: Db, delivery: { id: string; module: string 
 
 /**
  * Re-queues finished or failed deliveries (not queued or in progress: those have a job already) with a
- * fresh attempt budget of their module's policy: one statement for any number, with a 'queued' lifecycle
- * row marked as a replay and a job each. Returns the ids replayed.
+ * fresh attempt budget of their module's policy: one statement for any number, with a job each. The attempt a
+ * finished delivery ends with moves from its row to the log (the next claim replaces it there), followed by a
+ * 'queued' row marked as a replay. Returns the ids replayed.
  */
 export async function replayDeliveries(
   client: Queryable,
@@ -166,15 +186,24 @@ export async function replayDeliveries(
   const replayed = await client.query<{ id: string }>(
     `with policy as (
        select * from jsonb_to_recordset($2::jsonb) as p(module text, max_attempts int, max_age int)
+     ), previous as (
+       select id, status, started_at, finished_at, last_error from deliveries
+       where id = any($1::uuid[]) and status not in ('queued', 'in_progress') for update
      ), replayed as (
-       update deliveries d set status = 'queued', next_attempt_at = null, updated_at = now(), finished_at = null,
+       update deliveries d set status = 'queued', next_attempt_at = null, updated_at = now(), finished_at = null, event_job = false,
               max_attempts = d.attempts + p.max_attempts, deadline = now() + make_interval(secs => p.max_age)
-       from policy p
-       where d.id = any($1::uuid[]) and d.module = p.module and d.status not in ('queued', 'in_progress')
-       returning d.id, d.attempts, d.module
+       from policy p, previous o
+       where d.id = o.id and d.module = p.module
+       returning d.id, d.attempts, d.module, o.status as previous_status, o.started_at, o.finished_at, o.last_error
      ), logged as (
-       insert into delivery_log (delivery_id, status, attempt, detail)
-       select id, 'queued', attempts, '{"replay": true}' from replayed
+       insert into delivery_log (delivery_id, status, attempt, at, detail)
+       select id, 'in_progress', attempts, started_at, null::jsonb from replayed
+         where previous_status in ('succeeded', 'dead', 'skipped') and started_at is not null
+       union all
+       select id, previous_status, attempts, finished_at, case when previous_status = 'succeeded' then null else last_error end from replayed
+         where previous_status in ('succeeded', 'dead', 'skipped')
+       union all
+       select id, 'queued', attempts, now(), '{"replay": true}'::jsonb from replayed
      ), jobs as (
        select graphile_worker.add_jobs(array(
          select row($3, json_build_object('deliveryId', r.id, 'module', r.module), null, null, 25, 'delivery:' || r.id, 0, null)::graphile_worker.job_spec
@@ -186,82 +215,4 @@ export async function replayDeliveries(
     [deliveryIds, JSON.stringify(policies), DELIVER_TASK],
   );
   return replayed.rows.map((row) => row.id);
-}
-
-/** Ids of one module's deliveries in one state (a bulk replay of the dead ones). */
-export async function deliveryIdsOf(db: Db, module: string, status: DeliveryStatus): Promise<string[]> {
-  const rows = await db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [module, status]);
-  return rows.rows.map((row) => row.id);
-}
-
-export interface DeliveryView {
-  id: string;
-  eventId: string;
-  module: string;
-  status: string;
-  attempts: number;
-  maxAttempts: number;
-  nextAttemptAt: string | null;
-  startedAt: string | null;
-  finishedAt: string | null;
-  durationMs: number | null;
-  lastError: unknown;
-  result: unknown;
-  lifecycle: Array<{ at: string; status: string; attempt: number; detail: unknown }>;
-}
-
-export async function findDeliveries(
-  db: Db,
-  filter: { eventId?: string; deliveryId?: string; module?: string; status?: string; limit?: number },
-): Promise<DeliveryView[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const add = (sql: string, value: unknown) => {
-    params.push(value);
-    where.push(sql.replace('?', `$${params.length}`));
-  };
-  if (filter.eventId) add('d.event_id = ?', filter.eventId);
-  if (filter.deliveryId) add('d.id = ?', filter.deliveryId);
-  if (filter.module) add('d.module = ?', filter.module);
-  if (filter.status) add('d.status = ?', filter.status);
-  params.push(filter.limit ?? 500);
-  const rows = await db.query(
-    `select d.*, coalesce((select json_agg(json_build_object('at', l.at, 'status', l.status, 'attempt', l.attempt,
-                                                            'detail', l.detail) order by l.id)
-                           from delivery_log l where l.delivery_id = d.id), '[]') as lifecycle
-     from deliveries d ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
-     order by d.created_at, d.module limit $${params.length}`,
-    params,
-  );
-  return rows.rows.map((row) => ({
-    id: row.id,
-    eventId: row.event_id,
-    module: row.module,
-    status: row.status,
-    attempts: row.attempts,
-    maxAttempts: row.max_attempts,
-    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
-    startedAt: row.started_at?.toISOString() ?? null,
-    finishedAt: row.finished_at?.toISOString() ?? null,
-    durationMs: row.duration_ms,
-    lastError: row.last_error,
-    result: row.result,
-    lifecycle: row.lifecycle,
-  }));
-}
-
-export async function findOwnDelivery(db: Db, eventId: string, module: string): Promise<OwnDelivery | null> {
-  if (!isUuid(eventId)) return null;
-  const rows = await db.query<{ status: DeliveryStatus; attempts: number; next_attempt_at: Date | null }>(
-    'select status, attempts, next_attempt_at from deliveries where event_id = $1 and module = $2',
-    [eventId, module],
-  );
-  const row = rows.rows[0];
-  return row ? { status: row.status, attempts: row.attempts, nextAttemptAt: row.next_attempt_at } : null;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export function isUuid(value: string): boolean {
-  return UUID.test(value);
 }

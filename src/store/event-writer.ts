@@ -47,8 +47,8 @@ export interface WriterOptions {
 
 /**
  * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
- * it needs no explicit transaction: the events, their deliveries, the lifecycle rows and the queue jobs
- * commit together in one round trip. Called only through the event appender (src/events/appender.ts), the one door events enter by.
+ * it needs no explicit transaction: the events, their deliveries and the queue jobs commit together in one
+ * round trip. Called only through the event appender (src/events/appender.ts), the one door events enter by.
  */
 export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
   const results: Array<Accepted | undefined> = new Array(events.length);
@@ -117,8 +117,8 @@ function dedupeKey(event: NewEvent, windowSeconds: number): string | null {
 
 /**
  * One statement: claim each event's dedupe key (a live key held by an earlier event makes this one a
- * repeat), insert the events that are not repeats, then their deliveries, 'queued' lifecycle rows and queue
- * jobs. Returns the ids inserted. Named, so PostgreSQL plans it once per connection.
+ * repeat), insert the events that are not repeats, then their deliveries and one queue job per event for
+ * them. Returns the ids inserted. Named, so PostgreSQL plans it once per connection.
  */
 async function insertEventsAndDeliveries(
   client: Queryable,
@@ -183,15 +183,15 @@ async function insertEventsAndDeliveries(
               timeout_ms int, max_age int)
        join inserted on inserted.id = t.event_id
      ), delivered as (
-       insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline)
-       select id, event_id, module, 'queued', max_attempts, timeout_ms, now() + make_interval(secs => max_age) from targets
-       returning id
-     ), logged as (
-       insert into delivery_log (delivery_id, status, attempt) select id, 'queued', 0 from delivered
+       -- 'queued' needs no lifecycle row: created_at says when (see 008-one-job-per-event).
+       insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline, event_job)
+       select id, event_id, module, 'queued', max_attempts, timeout_ms, now() + make_interval(secs => max_age), true from targets
      ), jobs as (
+       -- One job per event runs all its deliveries: a job costs the queue an insert, a fetch and a delete.
        select graphile_worker.add_jobs(array(
-         select row($3, json_build_object('deliveryId', t.id, 'module', t.module), null, null, 25, null, 0, null)::graphile_worker.job_spec
-         from targets t
+         select row($3, json_build_object('deliveries', json_agg(json_build_object('id', t.id, 'module', t.module) order by t.module)),
+                    null, null, 25, null, 0, null)::graphile_worker.job_spec
+         from targets t group by t.event_id
        )) as added
        where exists (select 1 from targets)
      )

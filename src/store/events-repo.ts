@@ -1,5 +1,5 @@
 import type { Db } from './db.js';
-import { findDeliveries, isUuid, type DeliveryView } from './deliveries-repo.js';
+import { findDeliveries, isUuid, type DeliveryView } from './delivery-views.js';
 
 export interface EventView {
   id: string;

@@ -10,9 +10,13 @@ import type { Db } from './db.js';
 const STATE: Record<string, RunState> = { queued: 'queued', failed: 'queued', in_progress: 'in_progress', succeeded: 'completed', dead: 'completed', skipped: 'completed' };
 const RESULT: Record<string, CheckStatus> = { succeeded: 'ok', skipped: 'info', dead: 'error' };
 
+/** A delivery's errors: failed attempts and earlier deaths are in its log; a death it ends with is on its row. */
 const COLUMNS = `d.id, d.module, d.status, d.result, d.last_error, d.created_at, d.finished_at, d.duration_ms, e.application_name, e.cluster,
-  coalesce((select json_agg(json_build_object('error', l.detail->>'message', 'detail', l.detail->>'reason', 'at', l.at) order by l.id)
-            from delivery_log l where l.delivery_id = d.id and l.status in ('failed', 'dead') and l.detail is not null), '[]') as errors`;
+  coalesce((select json_agg(json_build_object('error', f.detail->>'message', 'detail', f.detail->>'reason', 'at', f.at) order by f.at, f.seq)
+            from (select l.detail, l.at, l.id as seq from delivery_log l
+                  where l.delivery_id = d.id and l.status in ('failed', 'dead') and l.detail is not null
+                  union all
+                  select d.last_error, d.finished_at, 9223372036854775807 where d.status = 'dead' and d.last_error is not null) f), '[]') as errors`;
 
 /** Newest first, keyset-paged on (created_at, id); `deliveryId` picks one. */
 export async function listModuleRuns(db: Db, module: string, limit: number, cursor?: RunCursor, deliveryId?: string): Promise<{ runs: RunView[]; next: RunCursor | null }> {
@@ -54,9 +58,14 @@ export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<st
 /** Failed attempts of every module's deliveries, newest first (the admin's errors page, with check runs' errors). */
 export async function moduleErrors(db: Db, options: { module?: string; since: Date; limit: number }): Promise<Array<RunError & { check: string; runId: string }>> {
   const rows = await db.query(
-    `select d.module, d.id, l.at, l.detail from delivery_log l join deliveries d on d.id = l.delivery_id
-     where l.status in ('failed', 'dead') and l.detail is not null and l.at >= $1 and ($2::text is null or d.module = $2)
-     order by l.at desc limit $3`,
+    `select * from (
+       select d.module, d.id, l.at, l.detail from delivery_log l join deliveries d on d.id = l.delivery_id
+       where l.status in ('failed', 'dead') and l.detail is not null and l.at >= $1 and ($2::text is null or d.module = $2)
+       union all
+       select d.module, d.id, d.finished_at, d.last_error from deliveries d
+       where d.status = 'dead' and d.last_error is not null and d.finished_at >= $1 and ($2::text is null or d.module = $2)
+     ) errors
+     order by at desc limit $3`,
     [options.since, options.module ?? null, options.limit],
   );
   return rows.rows.map((row) => ({

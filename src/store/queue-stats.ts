@@ -16,11 +16,16 @@ export interface QueueDepth {
  */
 export async function deliveryQueueDepth(db: Db): Promise<QueueDepth[]> {
   const rows = await db.query<{ module: string | null; depth: number; oldest: number }>(
-    `select j.payload->>'module' as module, count(*)::int as depth,
+    `select d.module, count(*)::int as depth,
             coalesce(extract(epoch from now() - min(j.run_at)), 0)::float8 as oldest
      from graphile_worker._private_jobs j
      join graphile_worker._private_tasks t on t.id = j.task_id
-     join deliveries d on d.id = (j.payload->>'deliveryId')::uuid
+     -- An event's job lists its deliveries; a delivery's own job names one.
+     cross join lateral (
+       select (item->>'id')::uuid as id from json_array_elements(j.payload->'deliveries') item
+       union all select (j.payload->>'deliveryId')::uuid where j.payload->>'deliveryId' is not null
+     ) listed
+     join deliveries d on d.id = listed.id
      where t.identifier = $1 and j.run_at <= now() and d.status = 'queued'
      group by 1`,
     [DELIVER_TASK],

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, type Db } from '../../src/store/db.js';
+import { LIFECYCLE } from '../../src/store/delivery-views.js';
 import { FakeSlack } from '../fakes/slack.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
 import { aspenDeployment } from '../support/aspen.js';
@@ -81,10 +82,14 @@ describe('two hub replicas on one PostgreSQL', () => {
     const result = await pool.query<DeliveryRow>(
       `select d.id, d.event_id, d.module, d.status, d.attempts,
               (extract(epoch from d.finished_at) * 1000)::float8 as finished_ms,
-              (select string_agg(l.status, ',' order by l.id) from delivery_log l where l.delivery_id = d.id) as steps,
-              -- The queue's own record of who holds the delivery's job (a worker or a hub's local queue); the public
-              -- jobs view does not show payloads, which is where the delivery id is.
-              (select j.locked_by from graphile_worker._private_jobs j where j.payload->>'deliveryId' = d.id::text order by j.id desc limit 1) as locked_by
+              -- The lifecycle as GET /api/v1/events/:id shows it.
+              (select string_agg(s.step->>'status', ',' order by s.n) from json_array_elements((${LIFECYCLE})) with ordinality as s(step, n)) as steps,
+              -- The queue's own record of who holds the delivery's job (a worker or a hub's local queue): its event's
+              -- job, or one of its own. The public jobs view does not show payloads, which is where the ids are.
+              (select j.locked_by from graphile_worker._private_jobs j
+               where j.payload->>'deliveryId' = d.id::text
+                  or exists (select 1 from json_array_elements(j.payload->'deliveries') listed where listed->>'id' = d.id::text)
+               order by j.id desc limit 1) as locked_by
        -- Slack's deliveries wait for their channel's turn (deferred, unlocked); they are checked on their own.
        from deliveries d where d.event_id = any($1::uuid[]) and d.module <> 'slack' order by d.event_id, d.module`,
       [eventIds],

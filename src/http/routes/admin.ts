@@ -4,7 +4,7 @@ import type { DeliveryStatus } from '../../events/types.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Db } from '../../store/db.js';
 import { HubError } from '../../errors.js';
-import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/deliveries-repo.js';
+import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/delivery-views.js';
 import { Access } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
 import { doc } from '../route-docs.js';

@@ -4,7 +4,7 @@ import { slackModule } from '../../../modules/slack/index.js';
 import type { Env } from '../../../src/config/env.js';
 import { DeliveryError } from '../../../src/errors.js';
 import { defineModule, type AnyModuleDefinition } from '../../../src/module-system/contract.js';
-import type { DeliveryView } from '../../../src/store/deliveries-repo.js';
+import type { DeliveryView } from '../../../src/store/delivery-views.js';
 import type { FakeSlack } from '../../fakes/slack.js';
 import { HOSTS_ENV } from '../../support/aspen.js';
 import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../../support/hub.js';

@@ -1,0 +1,28 @@
+import type { Migration } from './migrate.js';
+
+/**
+ * Cheaper deliveries (issue #13): each delivery cost about as much as ingesting its event, in queue jobs and
+ * lifecycle rows that mostly repeated what the delivery's own row says.
+ */
+export const DELIVERY_MIGRATIONS: readonly Migration[] = [
+  {
+    id: '008-one-job-per-event',
+    sql: `
+      -- An event's deliveries are run by one queue job (its payload lists them), not one job each. A delivery
+      -- that leaves that job (a retry, a deferral, a replay, a busy serial module) gets a job of its own and
+      -- loses the flag, so a re-run of the event's job (its hub died) never claims it as well.
+      alter table deliveries add column event_job boolean not null default false;
+
+      -- The lifecycle keeps only what the delivery's row cannot tell: the row says when it was queued
+      -- (created_at) and holds its current attempt (started_at, finished_at, status, last_error); the log
+      -- holds attempts that are over and replaced (a failure before a retry, an attempt a dead hub left, the
+      -- attempt a replay starts over from) and replays. The first 'queued' rows are now read off the row.
+      -- Rows written before this change that the row now tells are dropped, so no step shows twice: the first
+      -- 'queued', and the current attempt's start and end (each stored with the same now() as the row's).
+      delete from delivery_log where status = 'queued' and attempt = 0 and detail is null;
+      delete from delivery_log l using deliveries d
+      where l.delivery_id = d.id and d.status in ('in_progress', 'succeeded', 'dead', 'skipped')
+        and l.attempt = d.attempts and (l.status = 'in_progress' or l.status = d.status);
+    `,
+  },
+];

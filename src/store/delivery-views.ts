@@ -1,0 +1,108 @@
+import type { DeliveryStatus } from '../events/types.js';
+import type { Db } from './db.js';
+
+/**
+ * The reads of deliveries: the admin routes' and the status page's lists, an event's deliveries with their
+ * lifecycles, and a module's look at its own delivery. The writes are in deliveries-repo.ts.
+ */
+
+/** Where a module's own delivery of an event stands (ModuleContext.ownDelivery). */
+export interface OwnDelivery {
+  status: DeliveryStatus;
+  attempts: number;
+  nextAttemptAt: Date | null;
+}
+
+/** Ids of one module's deliveries in one state (a bulk replay of the dead ones). */
+export async function deliveryIdsOf(db: Db, module: string, status: DeliveryStatus): Promise<string[]> {
+  const rows = await db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [module, status]);
+  return rows.rows.map((row) => row.id);
+}
+
+export interface DeliveryView {
+  id: string;
+  eventId: string;
+  module: string;
+  status: string;
+  attempts: number;
+  maxAttempts: number;
+  nextAttemptAt: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  durationMs: number | null;
+  lastError: unknown;
+  result: unknown;
+  lifecycle: Array<{ at: string; status: string; attempt: number; detail: unknown }>;
+}
+
+/**
+ * A delivery's lifecycle, oldest first: 'queued' when it was created, its log, then its current attempt from the
+ * row (started, and ended unless it is still running). A failed or re-queued delivery's attempt is in the log.
+ */
+export const LIFECYCLE = `
+  select coalesce(json_agg(json_build_object('at', s.at, 'status', s.status, 'attempt', s.attempt, 'detail', s.detail) order by s.at, s.seq), '[]')
+  from (
+    select d.created_at as at, 0::bigint as seq, 'queued'::text as status, 0 as attempt, null::jsonb as detail
+    union all
+    select l.at, l.id, l.status, l.attempt, l.detail from delivery_log l where l.delivery_id = d.id
+    union all
+    select d.started_at, 9223372036854775806, 'in_progress', d.attempts, null
+      where d.status in ('in_progress', 'succeeded', 'dead', 'skipped') and d.started_at is not null
+    union all
+    select d.finished_at, 9223372036854775807, d.status, d.attempts, case when d.status = 'succeeded' then null else d.last_error end
+      where d.status in ('succeeded', 'dead', 'skipped')
+  ) s`;
+
+export async function findDeliveries(
+  db: Db,
+  filter: { eventId?: string; deliveryId?: string; module?: string; status?: string; limit?: number },
+): Promise<DeliveryView[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: string, value: unknown) => {
+    params.push(value);
+    where.push(sql.replace('?', `$${params.length}`));
+  };
+  if (filter.eventId) add('d.event_id = ?', filter.eventId);
+  if (filter.deliveryId) add('d.id = ?', filter.deliveryId);
+  if (filter.module) add('d.module = ?', filter.module);
+  if (filter.status) add('d.status = ?', filter.status);
+  params.push(filter.limit ?? 500);
+  const rows = await db.query(
+    `select d.*, (${LIFECYCLE}) as lifecycle
+     from deliveries d ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
+     order by d.created_at, d.module limit $${params.length}`,
+    params,
+  );
+  return rows.rows.map((row) => ({
+    id: row.id,
+    eventId: row.event_id,
+    module: row.module,
+    status: row.status,
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+    nextAttemptAt: row.next_attempt_at?.toISOString() ?? null,
+    startedAt: row.started_at?.toISOString() ?? null,
+    finishedAt: row.finished_at?.toISOString() ?? null,
+    durationMs: row.duration_ms,
+    lastError: row.last_error,
+    result: row.result,
+    lifecycle: row.lifecycle,
+  }));
+}
+
+export async function findOwnDelivery(db: Db, eventId: string, module: string): Promise<OwnDelivery | null> {
+  if (!isUuid(eventId)) return null;
+  const rows = await db.query<{ status: DeliveryStatus; attempts: number; next_attempt_at: Date | null }>(
+    'select status, attempts, next_attempt_at from deliveries where event_id = $1 and module = $2',
+    [eventId, module],
+  );
+  const row = rows.rows[0];
+  return row ? { status: row.status, attempts: row.attempts, nextAttemptAt: row.next_attempt_at } : null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
