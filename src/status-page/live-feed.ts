@@ -30,7 +30,7 @@ function frames(items: FeedItem[]): string {
 const PAGE = 1_000;
 /** Rows kept in memory: a browser back within this many changes is served without a query. */
 const RING = 5_000;
-/** A browser further behind than this gets a `gap` (reload your view) instead of every missed row. */
+/** A browser further behind than this many items gets a `gap` (reload your view) instead of every one missed. */
 const MAX_REPLAY = 20_000;
 const RELISTEN_MS = 1_000;
 /**
@@ -47,6 +47,8 @@ const READ_EVERY_MS = 100;
  */
 export class LiveFeed {
   private last = 0n;
+  /** Items up to this id are in the table only; every later one read so far is in the ring. */
+  private floor = 0n;
   private ring: FeedItem[] = [];
   private lastRead = 0;
   private waiting: NodeJS.Timeout | null = null;
@@ -64,6 +66,7 @@ export class LiveFeed {
 
   async start(): Promise<void> {
     this.last = BigInt(await lastActivityId(this.db));
+    this.floor = this.last;
     await this.listen();
   }
 
@@ -89,24 +92,28 @@ export class LiveFeed {
     return () => this.subscribers.delete(subscriber);
   }
 
+  /**
+   * Ids are sparse (a row's items are numbered from row id × ITEMS_PER_ROW), so what the ring lacks is told by
+   * the floor, not by a difference of ids; how far behind a stream is, by the items read to catch it up.
+   */
   private async catchUp(subscriber: Subscriber, gap: () => void): Promise<void> {
     try {
-      const ringStart = this.ring[0]?.n ?? this.last + 1n;
-      if (subscriber.cursor + 1n < ringStart) {
-        if (this.last - subscriber.cursor > BigInt(MAX_REPLAY)) {
-          gap();
-          subscriber.cursor = this.last;
-        } else {
-          let cursor = subscriber.cursor;
-          while (this.subscribers.has(subscriber)) {
-            const rows = await readActivity(this.db, cursor.toString(), PAGE);
-            if (rows.length > 0) subscriber.send(frames(rows.map(toItem)));
-            if (rows.length > 0) cursor = BigInt(rows.at(-1)!.id);
-            if (rows.length < PAGE || cursor >= (this.ring[0]?.n ?? this.last + 1n) - 1n) break;
-          }
-          subscriber.cursor = cursor;
-        }
+      let cursor = subscriber.cursor;
+      // Gathered first: a stream that missed too much gets the gap alone, not part of what it missed.
+      const missed: FeedItem[] = [];
+      while (cursor < this.floor && this.subscribers.has(subscriber) && missed.length <= MAX_REPLAY) {
+        const rows = await readActivity(this.db, cursor.toString(), PAGE);
+        missed.push(...rows.map(toItem));
+        if (rows.length > 0) cursor = BigInt(rows.at(-1)!.id);
+        if (rows.length < PAGE) break;
       }
+      if (missed.length > MAX_REPLAY) {
+        gap();
+        cursor = this.last;
+      } else if (missed.length > 0) {
+        subscriber.send(frames(missed));
+      }
+      subscriber.cursor = cursor;
     } catch (error) {
       this.logger.warn('could not replay the live feed to a stream', { error: String(error) });
     }
@@ -194,7 +201,7 @@ export class LiveFeed {
       const rows = await readActivity(this.db, this.last.toString(), PAGE);
       if (rows.length === 0) return;
       for (const row of rows) this.ring.push(toItem(row));
-      if (this.ring.length > RING) this.ring.splice(0, this.ring.length - RING);
+      if (this.ring.length > RING) this.floor = this.ring.splice(0, this.ring.length - RING).at(-1)!.n;
       this.last = BigInt(rows.at(-1)!.id);
       const made = new Map<number, string>();
       for (const subscriber of this.subscribers) this.deliver(subscriber, made);

@@ -12,13 +12,21 @@ export interface ActivityRow {
 }
 
 /**
- * Appends what a replica's stream saw, in one statement, then NOTIFYs. Readers take rows with id > the last
- * they saw, so ids must become visible in order: a transaction lock taken before the ids are drawn, held to
- * the commit, makes concurrent writers (other replicas) commit in id order. One batch a few times a second
- * per replica, so the wait is short; ingest never takes this lock.
+ * Ids of what the feed says are row id × ITEMS_PER_ROW + the item's place in its row: one row holds one write's
+ * batch (up to ITEMS_PER_ROW − 1 items), so a busy hub adds a row every few dozen milliseconds rather than one
+ * per delivery change, and ids still grow in the order things were written.
+ */
+export const ITEMS_PER_ROW = 10_000;
+
+/**
+ * Appends what a replica's stream saw, as one row, then NOTIFYs. Readers take items with id > the last they
+ * saw, so ids must become visible in order: a transaction lock taken before the id is drawn, held to the
+ * commit, makes concurrent writers (other replicas) commit in id order. One batch a few times a second per
+ * replica, so the wait is short; ingest never takes this lock.
  */
 export async function appendActivity(db: Db, items: Array<{ kind: string; data: unknown }>): Promise<void> {
   if (items.length === 0) return;
+  if (items.length >= ITEMS_PER_ROW) throw new Error(`at most ${ITEMS_PER_ROW - 1} activity items in one row`);
   await db.transaction(async (client) => {
     // The feed is for browsers (an unlogged table: a crash empties it anyway), so its commit need not wait
     // for the WAL flush; ingest's and deliveries' commits then do not queue behind the feed's.
@@ -26,19 +34,32 @@ export async function appendActivity(db: Db, items: Array<{ kind: string; data: 
     await client.query({ name: 'alvares:activity-lock', text: 'select pg_advisory_xact_lock(hashtext($1))', values: [WRITE_LOCK] });
     await client.query({
       name: 'alvares:activity-append',
-      text: `insert into status_activity (kind, data) select k, d from unnest($1::text[], $2::jsonb[]) as t(k, d)`,
-      values: [items.map((item) => item.kind), items.map((item) => JSON.stringify(item.data))],
+      text: `insert into status_activity (kind, data) values ('batch', $1::jsonb)`,
+      values: [JSON.stringify(items)],
     });
     await client.query({ name: 'alvares:activity-notify', text: 'select pg_notify($1, $2)', values: [ACTIVITY_CHANNEL, ''] });
   });
 }
 
-/** Rows after `afterId`, oldest first. */
+/**
+ * The items of each row, numbered. A row written before rows held batches (one item, its kind in the column)
+ * reads as a batch of one, so replicas of either kind can share the feed while they are upgraded.
+ */
+const ITEMS = `
+  select (a.id * ${ITEMS_PER_ROW} + i.n - 1) as id, i.item->>'kind' as kind, i.item->'data' as data
+  from status_activity a
+  cross join lateral jsonb_array_elements(
+    case when a.kind = 'batch' then a.data else jsonb_build_array(jsonb_build_object('kind', a.kind, 'data', a.data)) end
+  ) with ordinality as i(item, n)`;
+
+/** Items after `afterId`, oldest first. */
 export async function readActivity(db: Db, afterId: string, limit: number): Promise<ActivityRow[]> {
   const rows = await db.query<{ id: string; kind: string; data: unknown }>({
     name: 'alvares:activity-read',
-    // Ordered by the bigint column itself: `order by id` would sort the text output column ('100' < '98').
-    text: 'select a.id::text as id, a.kind, a.data from status_activity a where a.id > $1::bigint order by a.id limit $2',
+    // The row filter lets the primary key find the rows; the item filter drops the first row's items already seen.
+    // Ordered by the bigint itself: `order by id` would sort the text output column ('100' < '98').
+    text: `select t.id::text as id, t.kind, t.data from (${ITEMS} where a.id >= $1::bigint / ${ITEMS_PER_ROW}) t
+           where t.id > $1::bigint order by t.id limit $2`,
     values: [afterId, limit],
   });
   return rows.rows;
@@ -46,7 +67,9 @@ export async function readActivity(db: Db, afterId: string, limit: number): Prom
 
 /** The newest id written so far ('0' for none): where a stream without Last-Event-ID starts. */
 export async function lastActivityId(db: Db): Promise<string> {
-  const rows = await db.query<{ id: string | null }>('select max(id)::text as id from status_activity');
+  const rows = await db.query<{ id: string | null }>(
+    `select max(t.id)::text as id from (${ITEMS} where a.id = (select max(id) from status_activity)) t`,
+  );
   return rows.rows[0]?.id ?? '0';
 }
 
