@@ -1,4 +1,5 @@
 import type { Migration } from './migrate.js';
+import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
 import { OPS_MIGRATIONS } from './ops-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
@@ -242,4 +243,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
     `,
   },
   ...OPS_MIGRATIONS,
+  ...INSIGHTS_MIGRATIONS,
 ];
