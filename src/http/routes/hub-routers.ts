@@ -69,6 +69,6 @@ export function hubRouters(parts: HubParts): Router[] {
       shutdown: parts.shutdown,
     }),
     moduleRouter,
-    ...parts.statusPage.routers({ registry, engine, scheduler, checks: checkSourceOf(checks.catalog) }),
+    ...parts.statusPage.routers({ registry, engine, scheduler, checks: checkSourceOf(checks.catalog), insights: parts.insights }),
   ];
 }
