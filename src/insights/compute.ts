@@ -1,5 +1,5 @@
 import type { WeekFigures } from '../events/types.js';
-import type { FigureRow, InsightsLevel, Interval, SeriesRow } from '../store/insights-repo.js';
+import type { DayRow, FigureRow, InsightsLevel, Interval } from '../store/insights-repo.js';
 
 /**
  * The four measures as the API, the page and the weekly summary show them, from what PostgreSQL summed
@@ -78,6 +78,59 @@ export interface InsightsAnswer {
 }
 
 const DAY_MS = 86_400_000;
+
+/** Sparse series of one level and key, summed from applications' days: start of a period (ms) -> values. */
+export interface SeriesRow {
+  level: InsightsLevel;
+  team: string | null;
+  application: string | null;
+  /** Deployments and failed ones per interval. */
+  buckets: Map<number, { deployments: number; failed: number }>;
+  /** Days (UTC) with a deployment, per calendar week (Monday) and per month. */
+  weekDays: Map<number, number>;
+  monthDays: Map<number, number>;
+}
+
+const seriesKey = (level: InsightsLevel, team: string | null, application: string | null) => JSON.stringify([level, team, application]);
+
+/** Each application's days summed into its periods, its team's and the total's; a day counts once per level. */
+export function seriesOf(applications: readonly DayRow[], interval: Interval): Map<string, SeriesRow> {
+  const levels = new Map<string, { row: SeriesRow; days: Set<number> }>();
+  // 100,000 deployments are some 18,000 application-days but only as many distinct days as the window has.
+  const periods = new Map<number, [number, number, number]>();
+  const periodsOf = (day: number) => {
+    let found = periods.get(day);
+    if (!found) periods.set(day, (found = [truncate(day, interval), truncate(day, 'week'), truncate(day, 'month')]));
+    return found;
+  };
+  const levelOf = (level: InsightsLevel, team: string | null, application: string | null) => {
+    const key = seriesKey(level, team, application);
+    let entry = levels.get(key);
+    if (!entry) {
+      entry = { row: { level, team, application, buckets: new Map(), weekDays: new Map(), monthDays: new Map() }, days: new Set() };
+      levels.set(key, entry);
+    }
+    return entry;
+  };
+  for (const app of applications) {
+    const entries = [levelOf('application', app.team, app.application), levelOf('team', app.team, null), levelOf('total', null, null)];
+    for (const point of app.days) {
+      const [bucket, week, month] = periodsOf(point.day);
+      for (const entry of entries) {
+        const sums = entry.row.buckets.get(bucket);
+        if (sums) {
+          sums.deployments += point.deployments;
+          sums.failed += point.failed;
+        } else entry.row.buckets.set(bucket, { deployments: point.deployments, failed: point.failed });
+        if (entry.days.has(point.day)) continue;
+        entry.days.add(point.day);
+        entry.row.weekDays.set(week, (entry.row.weekDays.get(week) ?? 0) + 1);
+        entry.row.monthDays.set(month, (entry.row.monthDays.get(month) ?? 0) + 1);
+      }
+    }
+  }
+  return new Map([...levels].map(([key, entry]) => [key, entry.row]));
+}
 
 /** Starts of the UTC days, Monday weeks or months that overlap [from, to). */
 export function periodStarts(from: Date, to: Date, interval: Interval): number[] {
@@ -199,9 +252,10 @@ export function measuresOf(row: FigureRow, series: SeriesRow | undefined, window
 export function buildAnswer(
   question: { cluster: string; application?: string; team?: string } & Window,
   figures: readonly FigureRow[],
-  series: readonly SeriesRow[],
+  days: readonly DayRow[],
 ): InsightsAnswer {
-  const seriesOf = (row: FigureRow) => series.find((candidate) => candidate.level === row.level && candidate.team === row.team && candidate.application === row.application);
+  const series = seriesOf(days, question.interval);
+  const seriesFor = (row: FigureRow) => series.get(seriesKey(row.level, row.team, row.application));
   const byName = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a.localeCompare(b));
   const total = figures.find((row) => row.level === 'total') ?? EMPTY_ROW('total');
   return {
@@ -212,15 +266,15 @@ export function buildAnswer(
     to: question.to.toISOString(),
     interval: question.interval,
     periods: periodStarts(question.from, question.to, question.interval).map((start) => new Date(start).toISOString()),
-    total: measuresOf(total, seriesOf(total), question),
+    total: measuresOf(total, seriesFor(total), question),
     teams: figures
       .filter((row) => row.level === 'team')
       .sort((a, b) => byName(a.team, b.team))
-      .map((row) => ({ team: row.team, ...measuresOf(row, seriesOf(row), question) })),
+      .map((row) => ({ team: row.team, ...measuresOf(row, seriesFor(row), question) })),
     applications: figures
       .filter((row) => row.level === 'application')
       .sort((a, b) => byName(a.application, b.application) || byName(a.team, b.team))
-      .map((row) => ({ application: row.application!, team: row.team, ...measuresOf(row, seriesOf(row), question) })),
+      .map((row) => ({ application: row.application!, team: row.team, ...measuresOf(row, seriesFor(row), question) })),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { InsightsWeekly, WeekFigures } from '../events/types.js';
 import type { Db } from '../store/db.js';
-import { figureRows, seriesRows, teamChannels, type InsightsFilter } from '../store/insights-repo.js';
+import { dayRows, figureRows, teamChannels, type InsightsFilter } from '../store/insights-repo.js';
 import { syncInsights } from '../store/insights-sync.js';
 import { buildAnswer, truncate, weekFigures, type InsightsAnswer } from './compute.js';
 import { DEFAULT_CLUSTER, type InsightsQuestion } from './query.js';
@@ -24,11 +24,8 @@ export class Insights {
 
   private async compute(question: InsightsQuestion): Promise<InsightsAnswer> {
     const filter = filterOf(question);
-    const [figures, series] = await Promise.all([
-      figureRows(this.deps.db, filter, question.idsLimit),
-      seriesRows(this.deps.db, filter, question.interval),
-    ]);
-    return buildAnswer(question, figures, series);
+    const [figures, days] = await Promise.all([figureRows(this.deps.db, filter, question.idsLimit), dayRows(this.deps.db, filter)]);
+    return buildAnswer(question, figures, days);
   }
 
   /**

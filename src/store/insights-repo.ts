@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import type { Db } from './db.js';
+import { LOCAL_SETTINGS } from './insights-sync.js';
 
 /** Which counted deployments a question is about: one cluster, arrivals in [from, to), optionally one application or team. */
 export interface InsightsFilter {
@@ -32,123 +34,158 @@ export interface FigureRow {
   leadIds: string[];
 }
 
-/** Sparse series of one level and key: start of a period (ms) -> values. */
-export interface SeriesRow {
-  level: InsightsLevel;
+/** One application's deployments and failed ones per UTC day with any (start of the day in ms). */
+export interface DayRow {
   team: string | null;
-  application: string | null;
-  /** Deployments and failed ones per interval. */
-  buckets: Map<number, { deployments: number; failed: number }>;
-  /** Days with a deployment, per calendar week (Monday) and per month, UTC. */
-  weekDays: Map<number, number>;
-  monthDays: Map<number, number>;
+  application: string;
+  days: Array<{ day: number; deployments: number; failed: number }>;
 }
 
 export type Interval = 'day' | 'week' | 'month';
 
-const LEVELS: Record<number, InsightsLevel> = { 3: 'total', 1: 'team', 0: 'application' };
 const WHERE = `cluster = $1 and at >= $2 and at < $3 and ($4::text is null or application = $4) and ($5::text is null or team = $5)`;
-const GROUPS = `grouping sets ((), (team), (team, application))`;
+
+/** One read with the insights settings, in a transaction of its own. */
+function read<R extends pg.QueryResultRow>(db: Db, sql: string, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.transaction(async (client) => {
+    await client.query(READ_SETTINGS);
+    return client.query<R>(sql, values);
+  });
+}
+
+/**
+ * Memory for sorts and no JIT (see LOCAL_SETTINGS); no parallel workers, whose partial aggregates would join
+ * the id lists out of arrival order; UTC, so date_trunc cuts days, Monday weeks and months in UTC at the cost
+ * of the two-argument form (the zone argument cost 1 µs a row).
+ */
+const READ_SETTINGS = `${LOCAL_SETTINGS}; set local max_parallel_workers_per_gather = 0; set local timezone = 'UTC'`;
 
 function params(filter: InsightsFilter): unknown[] {
   return [filter.cluster, filter.from, filter.to, filter.application ?? null, filter.team ?? null];
 }
 
-/** Ids of the deployments behind a figure, oldest first, at most $6 of them (one string: cheaper than uuid[]). */
-const ids = (condition: string) =>
-  `coalesce(array_to_string((array_agg(event_id order by at, event_id) filter (where ${condition}))[1:$6], ','), '')`;
+/**
+ * The window's outcome rows in the order of the insight_deployments_tree index (team, application, arrival),
+ * read from the index alone: nothing to sort, so aggregates see each application's deployments oldest first.
+ */
+const ORDERED = `(select * from insight_deployments where ${WHERE} order by team, application, at, event_id) d`;
+
+const PERCENTILES = `
+  percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from restored_at - failed_at) * 1000) as restore_ms,
+  percentile_cont(array[0.5, 0.9]) within group (order by lead_ms) as lead_ms`;
+
+/** An application's ids behind a figure: its first $6 by arrival (the input is in arrival order). */
+const ids = (condition: string) => `coalesce(array_to_string((array_agg(event_id) filter (where ${condition}))[1:$6], ','), '')`;
 
 /**
- * The four measures for every level in one pass over the window's outcome rows: counts, the ids behind them,
- * and the median and 90th percentile (linear interpolation) of times to restore and lead times.
+ * The four measures per application (with the ids behind each), and per team and in total (a rollup over the
+ * same order), as two statements side by side: the id lists are only built where they are read. Medians and
+ * 90th percentiles interpolate linearly. A team's and the total's ids are their applications' lists in order
+ * (team, application), cut at `idsLimit`.
  */
 export async function figureRows(db: Db, filter: InsightsFilter, idsLimit: number): Promise<FigureRow[]> {
   const withIds = idsLimit > 0;
   const list = (condition: string) => (withIds ? ids(condition) : `''`);
-  const result = await db.query<Record<string, unknown>>(
-    `select grouping(team, application) as level, team, application,
-       count(*)::int as deployments, ${list('true')} as ids,
-       count(failed_at)::int as failed, ${list('failed_at is not null')} as failed_ids,
-       count(restored_at)::int as restored,
-       percentile_cont(array[0.5, 0.9]) within group (order by extract(epoch from restored_at - failed_at) * 1000) as restore_ms,
-       ${list('restored_at is not null')} as restored_ids,
-       ${list('failed_at is not null and restored_at is null')} as open_ids,
-       count(lead_ms)::int as lead_times,
-       percentile_cont(array[0.5, 0.9]) within group (order by lead_ms) as lead_ms,
-       ${list('lead_ms is not null')} as lead_ids
-     from insight_deployments where ${WHERE}
-     group by ${GROUPS}`,
-    [...params(filter), ...(withIds ? [idsLimit] : [])],
-  );
-  const split = (value: unknown) => (typeof value === 'string' && value !== '' ? value.split(',') : []);
-  return result.rows.map((row) => {
-    const restore = (row.restore_ms as number[] | null) ?? [null, null];
-    const lead = (row.lead_ms as number[] | null) ?? [null, null];
-    return {
-      level: LEVELS[row.level as number]!,
-      team: row.team as string | null,
-      application: row.application as string | null,
-      deployments: row.deployments as number,
-      ids: split(row.ids),
-      failed: row.failed as number,
-      failedIds: split(row.failed_ids),
-      restored: row.restored as number,
-      restoreMedianMs: restore[0] ?? null,
-      restoreP90Ms: restore[1] ?? null,
-      restoredIds: split(row.restored_ids),
-      openIds: split(row.open_ids),
-      leadTimes: row.lead_times as number,
-      leadMedianMs: lead[0] ?? null,
-      leadP90Ms: lead[1] ?? null,
-      leadIds: split(row.lead_ids),
+  const [applications, levels] = await Promise.all([
+    read<Record<string, unknown>>(
+      db,
+      `select 0 as level, team, application, count(*)::int as deployments, count(failed_at)::int as failed,
+         count(restored_at)::int as restored, count(lead_ms)::int as lead_times, ${PERCENTILES},
+         ${list('true')} as ids, ${list('failed_at is not null')} as failed_ids, ${list('restored_at is not null')} as restored_ids,
+         ${list('failed_at is not null and restored_at is null')} as open_ids, ${list('lead_ms is not null')} as lead_ids
+       from ${ORDERED} group by team, application order by team, application`,
+      [...params(filter), ...(withIds ? [Math.min(idsLimit, 2_147_483_647)] : [])],
+    ),
+    read<Record<string, unknown>>(
+      db,
+      `select case when grouping(team) = 1 then 3 else 1 end as level, team, null as application, count(*)::int as deployments,
+         count(failed_at)::int as failed, count(restored_at)::int as restored, count(lead_ms)::int as lead_times, ${PERCENTILES}
+       from ${ORDERED} group by rollup (team)`,
+      params(filter),
+    ),
+  ]);
+  const rows = [...applications.rows, ...levels.rows].map(figureRow);
+  const apps = rows.filter((row) => row.level === 'application');
+  for (const row of rows) {
+    if (row.level === 'application') continue;
+    const members = apps.filter((app) => row.level === 'total' || app.team === row.team);
+    const cut = (pick: (app: FigureRow) => string[]) => {
+      const ids: string[] = [];
+      for (const app of members) {
+        if (ids.length >= idsLimit) break;
+        ids.push(...pick(app).slice(0, idsLimit - ids.length));
+      }
+      return ids;
     };
-  });
+    Object.assign(row, {
+      ids: cut((app) => app.ids),
+      failedIds: cut((app) => app.failedIds),
+      restoredIds: cut((app) => app.restoredIds),
+      openIds: cut((app) => app.openIds),
+      leadIds: cut((app) => app.leadIds),
+    });
+  }
+  return rows;
 }
 
+const LEVELS: Record<number, InsightsLevel> = { 3: 'total', 1: 'team', 0: 'application' };
+
+function figureRow(row: Record<string, unknown>): FigureRow {
+  const split = (value: unknown) => (typeof value === 'string' && value !== '' ? value.split(',') : []);
+  const restore = (row.restore_ms as number[] | null) ?? [null, null];
+  const lead = (row.lead_ms as number[] | null) ?? [null, null];
+  return {
+    level: LEVELS[row.level as number]!,
+    team: row.team as string | null,
+    application: row.application as string | null,
+    deployments: row.deployments as number,
+    ids: split(row.ids),
+    failed: row.failed as number,
+    failedIds: split(row.failed_ids),
+    restored: row.restored as number,
+    restoreMedianMs: restore[0] ?? null,
+    restoreP90Ms: restore[1] ?? null,
+    restoredIds: split(row.restored_ids),
+    openIds: split(row.open_ids),
+    leadTimes: row.lead_times as number,
+    leadMedianMs: lead[0] ?? null,
+    leadP90Ms: lead[1] ?? null,
+    leadIds: split(row.lead_ids),
+  };
+}
+
+const DAY_MS = 86_400_000;
+
 /**
- * Per level and key: deployments and failures per interval, and days with a deployment per week and per month
- * (for the frequency bucket), each as one `start:value[:value]` list, so 200 applications are 600 short rows.
+ * Deployments and failures per application and UTC day, one `day:n:failed` list per application: whole days
+ * from `insight_days`, the two days the window's ends cut from the outcome rows themselves.
  */
-export async function seriesRows(db: Db, filter: InsightsFilter, interval: Interval): Promise<SeriesRow[]> {
-  const result = await db.query<{ series: 'bucket' | 'week' | 'month'; level: number; team: string | null; application: string | null; points: string }>(
-    `with w as materialized (
-       select team, application, at, failed_at is not null as failed from insight_deployments where ${WHERE}
-     ), buckets as (
-       select grouping(team, application) as level, team, application, date_trunc($6, at, 'UTC') as period, count(*) as n, count(*) filter (where failed) as failed
-       from w group by grouping sets ((period), (team, period), (team, application, period))
-     ), days as (
-       select distinct team, application, date_trunc('day', at, 'UTC') as day from w
-     ), weeks as (
-       select grouping(team, application) as level, team, application, date_trunc('week', day, 'UTC') as period, count(distinct day) as n
-       from days group by grouping sets ((period), (team, period), (team, application, period))
-     ), months as (
-       select grouping(team, application) as level, team, application, date_trunc('month', day, 'UTC') as period, count(distinct day) as n
-       from days group by grouping sets ((period), (team, period), (team, application, period))
-     )
-     select 'bucket' as series, level, team, application, string_agg((extract(epoch from period) * 1000)::bigint || ':' || n || ':' || failed, ',') as points
-       from buckets group by level, team, application
-     union all
-     select 'week', level, team, application, string_agg((extract(epoch from period) * 1000)::bigint || ':' || n, ',') from weeks group by level, team, application
-     union all
-     select 'month', level, team, application, string_agg((extract(epoch from period) * 1000)::bigint || ':' || n, ',') from months group by level, team, application`,
-    [...params(filter), interval],
+export async function dayRows(db: Db, filter: InsightsFilter): Promise<DayRow[]> {
+  const firstWhole = Math.ceil(filter.from.getTime() / DAY_MS);
+  const end = Math.floor(filter.to.getTime() / DAY_MS);
+  const result = await read<{ team: string | null; application: string; days: string }>(
+    db,
+    `select team, application, string_agg(day || ':' || n || ':' || failed, ',') as days
+     from (
+       select team, application, day, sum(deployments) as n, sum(failed) as failed from (
+         select team, application, day, deployments, failed from insight_days
+         where cluster = $1 and day >= $6 and day < $7 and ($4::text is null or application = $4) and ($5::text is null or team = $5)
+         union all
+         select team, application, floor(date_part('epoch', at) / 86400)::int, 1, (failed_at is not null)::int from insight_deployments
+         where ${WHERE} and (at < to_timestamp($6::double precision * 86400) or at >= to_timestamp($7::double precision * 86400))
+       ) x group by team, application, day
+     ) d
+     group by team, application`,
+    [...params(filter), firstWhole, end],
   );
-  const byKey = new Map<string, SeriesRow>();
-  for (const row of result.rows) {
-    const level = LEVELS[row.level]!;
-    const key = JSON.stringify([level, row.team, row.application]);
-    let series = byKey.get(key);
-    if (!series) {
-      series = { level, team: row.team, application: row.application, buckets: new Map(), weekDays: new Map(), monthDays: new Map() };
-      byKey.set(key, series);
-    }
-    for (const point of row.points.split(',')) {
-      const [start, first, second] = point.split(':').map(Number) as [number, number, number];
-      if (row.series === 'bucket') series.buckets.set(start, { deployments: first, failed: second });
-      else (row.series === 'week' ? series.weekDays : series.monthDays).set(start, first);
-    }
-  }
-  return [...byKey.values()];
+  return result.rows.map((row) => ({
+    team: row.team,
+    application: row.application,
+    days: row.days.split(',').map((point) => {
+      const [day, deployments, failed] = point.split(':').map(Number) as [number, number, number];
+      return { day: day * DAY_MS, deployments, failed };
+    }),
+  }));
 }
 
 /**

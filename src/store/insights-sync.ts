@@ -9,7 +9,8 @@ import type { Db, Queryable } from './db.js';
  *    closing summary repeats earlier reports and is left out), and `alert`/`recovered` transitions of
  *    inspections whose dimensions name an application.
  * 2. Outcomes: for each application with new facts, `insight_deployments` is recomputed from the earliest
- *    deployment the new facts can change (see `RECOMPUTE_FROM`); the rest is final and left alone.
+ *    deployment the new facts can change (see `RECOMPUTE_FROM`), and `insight_days` from that day; the rest is
+ *    final and left alone.
  *
  * The copy reads by arrival time, so an event must be committed within COPY_MARGIN of its received_at to be
  * seen (an ingest commits in milliseconds). Rows written straight into `events` with an older received_at
@@ -20,13 +21,14 @@ const COPY_MARGIN = '10 minutes';
 /** One copier at a time across replicas; a reader waits for the one running, then finds little left. */
 const LOCK = 'alvares:insights-sync';
 
+// $1: where the copy starts. A parameter, not a join with insight_sync: with it PostgreSQL reads the range from
+// the events_received_at index (a join made it scan every event, 600 ms at 118,000 events).
 const COPY_FACTS = `
-  with bound as (select synced_until - interval '${COPY_MARGIN}' as since from insight_sync),
-  source as (
+  with source as (
     select e.id, e.type, e.received_at, e.payload, e.team,
       case when e.type = 'inspection' then e.payload->'dimensions'->>'application' else e.application_name end as application,
       coalesce(case when e.type = 'inspection' then e.payload->'dimensions'->>'cluster' else e.cluster end, '') as cluster
-    from events e, bound where e.received_at > bound.since and e.type in ('deployment', 'error', 'inspection')
+    from events e where e.received_at > $1 and e.type in ('deployment', 'error', 'inspection')
   ), inserted as (
     insert into insight_facts (event_id, kind, at, cluster, application, team, version, created_at, channels)
     select id,
@@ -139,19 +141,32 @@ export interface SyncResult {
 }
 
 /** Copies new events into the insights tables and recomputes what they change; one caller at a time. */
-export function syncInsights(db: Db): Promise<SyncResult> {
-  return db.transaction(async (client) => {
+export async function syncInsights(db: Db): Promise<SyncResult> {
+  const result = await db.transaction(async (client): Promise<SyncResult> => {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [LOCK]);
-    // Sorting a catch-up of 100,000 facts needs more than the default 4 MB to stay off disk.
-    await client.query(`set local work_mem = '64MB'`);
-    const copied = await client.query<{ cluster: string; application: string; since: Date; facts: number }>(COPY_FACTS);
+    await client.query(LOCAL_SETTINGS);
+    // As text: '-infinity' before the first copy, which a Date cannot hold.
+    const bound = await client.query<{ since: string }>(`select (synced_until - interval '${COPY_MARGIN}')::text as since from insight_sync`);
+    const copied = await client.query<{ cluster: string; application: string; since: Date; facts: number }>(COPY_FACTS, [bound.rows[0]!.since]);
     // The transaction's start: anything received later is read again next time (within the margin).
     await client.query('update insight_sync set synced_until = greatest(synced_until, now())');
     if (copied.rows.length === 0) return { facts: 0, applications: 0 };
     await recompute(client, copied.rows);
     return { facts: copied.rows.reduce((sum, row) => sum + row.facts, 0), applications: copied.rows.length };
   });
+  // After a catch-up (the first read after an upgrade, say) the planner must know the tables are no longer empty
+  // (it planned for 1 row where there were 100,000), and reads want the visibility map for index-only scans.
+  // VACUUM cannot run inside the copy's transaction; autovacuum would get there, later.
+  if (result.facts >= VACUUM_AFTER) await db.query('vacuum (analyze) insight_facts, insight_deployments, insight_days');
+  return result;
 }
+
+/**
+ * For every insights statement, in its transaction: sorts of 100,000 rows in memory rather than on disk, and
+ * no JIT, whose compiling (500 ms, measured on PostgreSQL 15) cost more than the statements it would speed up.
+ */
+export const LOCAL_SETTINGS = `set local work_mem = '64MB'; set local jit = off`;
+const VACUUM_AFTER = 10_000;
 
 async function recompute(client: Queryable, dirty: Array<{ cluster: string; application: string; since: Date }>): Promise<void> {
   const starts = await client.query<{ cluster: string; application: string; from_at: Date }>(RECOMPUTE_FROM, [JSON.stringify(dirty)]);
@@ -162,4 +177,19 @@ async function recompute(client: Queryable, dirty: Array<{ cluster: string; appl
     [json],
   );
   await client.query(RECOMPUTE, [json]);
+  // The days the recomputed outcomes fall on, whole (earlier outcomes of the first day were kept above).
+  await client.query(
+    `with starts as (
+       select cluster, application, floor(date_part('epoch', from_at) / 86400)::int as first_day
+       from jsonb_to_recordset($1::jsonb) as s(cluster text, application text, from_at timestamptz)
+     ), removed as (
+       delete from insight_days d using starts s where d.cluster = s.cluster and d.application = s.application and d.day >= s.first_day
+     )
+     insert into insight_days (cluster, application, team, day, deployments, failed)
+     select o.cluster, o.application, o.team, floor(date_part('epoch', o.at) / 86400)::int as day, count(*), count(o.failed_at)
+     from starts s join insight_deployments o on o.cluster = s.cluster and o.application = s.application
+       and o.at >= to_timestamp(s.first_day * 86400::double precision)
+     group by o.cluster, o.application, o.team, day`,
+    [json],
+  );
 }

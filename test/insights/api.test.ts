@@ -172,6 +172,20 @@ describe('GET /api/v1/insights', () => {
     expect(app(months, 'alpha').deploymentFrequency.perInterval.reduce((sum: number, count: number) => sum + count, 0)).toBe(5);
   });
 
+  it('counts only arrivals inside a window whose ends cut days (from inclusive, to exclusive)', async () => {
+    // From Tuesday noon of week 0 (after a2 at 10:00, before a3 at 15:00) to Friday 09:30 of week 2 (after a5 at 09:00).
+    const window = { from: at(0, 1, 12).toISOString(), to: at(2, 4, 9, 30).toISOString(), application: 'alpha' };
+    const weeks = app((await get(window)).body, 'alpha');
+    expect(weeks.deploymentFrequency).toMatchObject({ n: 3, perInterval: [1, 1, 1], deploymentDays: 3, ids: [ids.get('a3'), ids.get('a4'), ids.get('a5')] });
+    expect(weeks.changeFailureRate).toMatchObject({ n: 3, failed: 1, ids: [ids.get('a4')] });
+    const days = app((await get({ ...window, interval: 'day' })).body, 'alpha');
+    expect(days.deploymentFrequency.perInterval).toHaveLength(18);
+    expect(days.deploymentFrequency.perInterval.slice(0, 1)).toEqual([1]);
+    expect(days.deploymentFrequency.perInterval.reduce((sum: number, count: number) => sum + count, 0)).toBe(3);
+    const exact = app((await get({ ...window, to: at(2, 4, 9).toISOString() })).body, 'alpha');
+    expect(exact.deploymentFrequency.n).toBe(2);
+  });
+
   it('lists at most `ids` ids per figure, and none with ids=0', async () => {
     const two = (await get({ ...WINDOW, application: 'alpha', ids: '2' })).body;
     expect(app(two, 'alpha').deploymentFrequency).toMatchObject({ n: 5, ids: [ids.get('a1'), ids.get('a2')] });

@@ -1,5 +1,5 @@
 import { buildAnswer, formatDuration, formatRate, frequencyBucket, median, periodStarts, truncate } from '../../src/insights/compute.js';
-import type { FigureRow, SeriesRow } from '../../src/store/insights-repo.js';
+import type { DayRow, FigureRow } from '../../src/store/insights-repo.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const at = (text: string) => Date.parse(text);
@@ -67,24 +67,33 @@ describe('an answer from what PostgreSQL summed', () => {
   });
 
   it('fills periods without deployments with zeros, and sorts teams and applications by name', () => {
-    const series: SeriesRow = {
-      level: 'application',
-      team: 'team-b',
-      application: 'zeta',
-      buckets: new Map([[Date.parse('2026-11-16T00:00:00Z'), { deployments: 2, failed: 1 }]]),
-      weekDays: new Map([[Date.parse('2026-11-16T00:00:00Z'), 2]]),
-      monthDays: new Map([[Date.parse('2026-11-01T00:00:00Z'), 2]]),
-    };
-    const answer = buildAnswer(window, [row('application', 'team-b', 'zeta', 2), row('application', null, 'alpha', 1), row('team', 'team-b', null, 2), row('team', null, null, 1)], [series]);
+    const day = (text: string, deployments: number, failed = 0) => ({ day: Date.parse(text), deployments, failed });
+    const days: DayRow[] = [
+      { team: 'team-b', application: 'zeta', days: [day('2026-11-16T00:00:00Z', 2, 1)] },
+      { team: 'team-b', application: 'eta', days: [day('2026-11-16T00:00:00Z', 1), day('2026-11-17T00:00:00Z', 1)] },
+      { team: null, application: 'alpha', days: [day('2026-11-03T00:00:00Z', 1)] },
+    ];
+    const answer = buildAnswer(
+      window,
+      [row('application', 'team-b', 'zeta', 2), row('application', 'team-b', 'eta', 2), row('application', null, 'alpha', 1), row('team', 'team-b', null, 4), row('team', null, null, 1)],
+      days,
+    );
     expect(answer.periods).toEqual(['2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
-    expect(answer.applications.map((entry) => entry.application)).toEqual(['alpha', 'zeta']);
+    expect(answer.applications.map((entry) => entry.application)).toEqual(['alpha', 'eta', 'zeta']);
     expect(answer.teams.map((entry) => entry.team)).toEqual(['team-b', null]);
-    const zeta = answer.applications[1]!;
-    expect(zeta.deploymentFrequency).toMatchObject({ perInterval: [0, 0, 2], deploymentDays: 2, medianDaysPerWeek: 0, medianDaysPerMonth: 2, bucket: 'monthly' });
+    // A day two applications of a team deployed on is one deployment day of the team.
+    expect(answer.teams[0]!.deploymentFrequency).toMatchObject({ perInterval: [0, 0, 4], deploymentDays: 2, medianDaysPerMonth: 2 });
+    const zeta = answer.applications[2]!;
+    expect(zeta.deploymentFrequency).toMatchObject({ perInterval: [0, 0, 2], deploymentDays: 1, medianDaysPerWeek: 0, medianDaysPerMonth: 1, bucket: 'monthly' });
     expect(zeta.changeFailureRate).toMatchObject({ perInterval: [0, 0, 1], rate: 0.5, text: '50 %' });
     expect(zeta.timeToRestore).toMatchObject({ n: 0, open: 1, openIds: ['f'], text: 'n/a' });
-    // No total row from PostgreSQL (nothing deployed): a total of zeros.
+    expect(answer.total.deploymentFrequency.perInterval).toEqual([1, 0, 4]);
+  });
+
+  it('answers a total of zeros when nothing was deployed (PostgreSQL has no total row then)', () => {
+    const answer = buildAnswer(window, [], []);
     expect(answer.total.deploymentFrequency).toMatchObject({ n: 0, perInterval: [0, 0, 0], bucket: null });
     expect(answer.total.changeFailureRate.rate).toBeNull();
+    expect(answer.teams).toEqual([]);
   });
 });
