@@ -1,7 +1,5 @@
-import os from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { ROOT, createDatabase, dropDatabase, freePort, startChild } from './support.js';
+import { createDatabase, dropDatabase, startHubProcess } from './support.js';
 
 const DEPLOYMENTS = Number(process.env.BENCH_INSIGHTS_DEPLOYMENTS ?? 100_000);
 const RUNS = Number(process.env.BENCH_INSIGHTS_RUNS ?? 20);
@@ -41,21 +39,11 @@ export async function benchInsights(adminUrl: string) {
 
 async function benchLayout(adminUrl: string, layout: Layout) {
   const databaseUrl = await createDatabase(adminUrl, DB_NAME);
-  const hub = await startChild(
-    process.execPath,
-    [path.join(ROOT, 'dist/src/main.js')],
-    {
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(os.tmpdir(), `alvares-bench-i-${process.pid}`),
-      DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse,webhook,endpoints',
-      SCHEDULE_CORE_PRUNE: 'off',
-      SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off',
-    },
-    await freePort(),
-    '/ready',
-  );
+  const hub = await startHubProcess(databaseUrl, 'i', {
+    DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse,webhook,endpoints',
+    SCHEDULE_CORE_PRUNE: 'off',
+    SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off',
+  });
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
