@@ -2,7 +2,8 @@ import type { InsightsWeekly, WeekFigures } from '../events/types.js';
 import type { Db } from '../store/db.js';
 import { dayRows, figureRows, teamChannels, type InsightsFilter } from '../store/insights-repo.js';
 import { syncInsights } from '../store/insights-sync.js';
-import { buildAnswer, truncate, weekFigures, type InsightsAnswer } from './compute.js';
+import { buildAnswer, weekFigures, type InsightsAnswer } from './compute.js';
+import { truncate } from './periods.js';
 import { DEFAULT_CLUSTER, type InsightsQuestion } from './query.js';
 
 const WEEK_MS = 7 * 86_400_000;

@@ -1,4 +1,4 @@
-import { truncate } from '../../src/insights/compute.js';
+import { truncate } from '../../src/insights/periods.js';
 import { DAY, HOUR, MINUTE, createdAt, deploymentAt, errorAt, transitionAt, writeHistory } from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 

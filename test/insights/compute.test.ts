@@ -1,4 +1,5 @@
-import { buildAnswer, formatDuration, formatRate, frequencyBucket, median, periodStarts, truncate } from '../../src/insights/compute.js';
+import { buildAnswer, formatDuration, formatRate, frequencyBucket, median } from '../../src/insights/compute.js';
+import { periodStarts, truncate } from '../../src/insights/periods.js';
 import type { DayRow, FigureRow } from '../../src/store/insights-repo.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

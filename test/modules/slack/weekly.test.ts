@@ -1,5 +1,5 @@
 import { weeklyPosts } from '../../../modules/slack/weekly.js';
-import { truncate } from '../../../src/insights/compute.js';
+import { truncate } from '../../../src/insights/periods.js';
 import type { InsightsWeekly, WeekFigures } from '../../../src/events/types.js';
 import { FakeSlack } from '../../fakes/slack.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
