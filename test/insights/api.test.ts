@@ -14,18 +14,20 @@ const WINDOW = { from: new Date(W0).toISOString(), to: new Date(W0 + 3 * 7 * DAY
 const deploy = (application: string, when: Date, version: string, built: Date | null, extra: Record<string, unknown> = {}) =>
   deploymentAt(when, { applicationName: application, version, created: built ? createdAt(built) : null, slackChannels: '#team-a', team: 'team-a', ...extra });
 
+const READ_TOKEN = 'insights-read-token-0123456789';
+
 describe('GET /api/v1/insights', () => {
   let hub: TestHub;
   const ids = new Map<string, string>();
 
   const get = async (params: Record<string, string>) => {
-    const res = await fetch(`${hub.url}/api/v1/insights?${new URLSearchParams(params).toString()}`);
+    const res = await fetch(`${hub.url}/api/v1/insights?${new URLSearchParams(params).toString()}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
     return { status: res.status, body: (await res.json()) as any };
   };
   const app = (body: any, name: string) => body.applications.find((entry: any) => entry.application === name);
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [], env: { SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' } });
+    hub = await startTestHub({ modules: [], env: { READ_TOKEN, SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' } });
     const history = {
       // alpha: five deployments over three weeks, two of them failed and restored, one without created.
       a1: deploy('alpha', at(0, 0, 10), '1', at(0, 0, 8)),
@@ -191,6 +193,14 @@ describe('GET /api/v1/insights', () => {
     expect(app(two, 'alpha').deploymentFrequency).toMatchObject({ n: 5, ids: [ids.get('a1'), ids.get('a2')] });
     const none = (await get({ ...WINDOW, application: 'alpha', ids: '0' })).body;
     expect(app(none, 'alpha').deploymentFrequency).toMatchObject({ n: 5, ids: [] });
+  });
+
+  it('wants the READ_TOKEN like every read, and lists the weekly schedule as SCHEDULE_CORE_INSIGHTS_WEEKLY set it (off)', async () => {
+    const refused = await fetch(`${hub.url}/api/v1/insights`);
+    expect(refused.status).toBe(401);
+    expect(((await refused.json()) as any).error.code).toBe('HUB_ERR_UNAUTHORIZED');
+    const schedules = (await (await fetch(`${hub.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as any;
+    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({ owner: 'core', cron: null, enabled: false });
   });
 
   it('answers 400 naming the parameter for bad input, never a 5xx', async () => {

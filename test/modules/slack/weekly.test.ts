@@ -47,6 +47,8 @@ describe('the weekly delivery insights in Slack', () => {
     `<${hub.hub.config.publicUrl}/insights?${new URLSearchParams({ cluster: 'active', ...params, from: new Date(before).toISOString(), to: new Date(end).toISOString(), interval: 'day' }).toString().replace(/&/g, '&amp;')}|${label}>`;
 
   it('posts last week against the week before: the whole cluster to SLACK_CHANNELS, each team its own to its channel', async () => {
+    const schedules = (await (await fetch(`${hub.url}/api/v1/schedules`)).json()) as any;
+    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({ owner: 'core', cron: '0 8 * * 1' });
     const run = await fetch(`${hub.url}/api/v1/schedules/core.insights-weekly/run`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     expect(run.status).toBe(202);
     const event = await waitFor(async () => (await hub.hub.db.query(`select id from events where type = 'insights.weekly'`)).rows[0], 10_000, 'the weekly event');
