@@ -1,9 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
-import { ROOT, cpuSeconds, createDatabase, dropDatabase, freePort, rssMb, startChild } from './support.js';
+import { ROOT, cpuSeconds, createDatabase, dropDatabase, rssMb, startHubProcess } from './support.js';
 
 const APPS = Number(process.env.BENCH_MONITORED_APPS ?? 1_000);
 const KEYWORD = 'APPLICATION_STATUS: OK';
@@ -24,21 +23,11 @@ export async function benchMonitoring(adminUrl: string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   const databaseUrl = await createDatabase(adminUrl, 'alvares_bench_d');
-  const hub = await startChild(
-    process.execPath,
-    [path.join(ROOT, 'dist/src/main.js')],
-    {
-      DATABASE_URL: databaseUrl,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'warn',
-      DATA_DIR: path.join(os.tmpdir(), `alvares-bench-d-${process.pid}`),
-      ACTIVE_APP_HOST: base,
-      ADMIN_TOKEN,
-      DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse,webhook',
-    },
-    await freePort(),
-    '/ready',
-  );
+  const hub = await startHubProcess(databaseUrl, 'd', {
+    ACTIVE_APP_HOST: base,
+    ADMIN_TOKEN,
+    DISABLED_SUBSCRIBERS: 'database,slack,uptimerobot,detectify,lighthouse,webhook',
+  });
   try {
     for (let i = 0; i < APPS; i += 50) {
       await Promise.all(

@@ -8,7 +8,8 @@
  *   c. a burst of 10,000 deployments: time until all are delivered, how many were lost, peak RSS.
  *   d. endpoint health of 1,000 monitored applications on its every-minute tick, against a bare node script
  *      making the same 1,000 requests (bench/monitoring.ts).
- * The hub runs as its own process from the built output (`npm run build`); (b) to (s) on DATABASE_URL when
+ *   i. GET /api/v1/insights over 100,000 stored deployments (bench/insights.ts).
+ * The hub runs as its own process from the built output (`npm run build`); (b) to (i) on DATABASE_URL when
  * set, else on an embedded PostgreSQL started for the run. Results go to bench/results/latest.json.
  */
 import { execFileSync } from 'node:child_process';
@@ -22,6 +23,7 @@ import { Redactor } from '../src/logging/redact.js';
 import { startEmbeddedDatabase } from '../src/store/embedded.js';
 import { FakeSlack } from '../test/fakes/slack.js';
 import { benchIngest, formatIngestTable, type Store } from './ingest.js';
+import { benchInsights } from './insights.js';
 import { benchMonitoring } from './monitoring.js';
 import { ROOT, createDatabase, deployment, dropDatabase, freePort, percentile, startChild, type Child } from './support.js';
 
@@ -32,8 +34,8 @@ const STEADY_S = Number(process.env.BENCH_STEADY_DURATION ?? 20);
 const BURST = Number(process.env.BENCH_BURST ?? 10_000);
 /** Case s: status-page streams open while (a)'s hub ingests. */
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 50);
-/** Which of a, b, c, d, s to run (a, b, c, d by default), e.g. BENCH_ONLY=b or BENCH_ONLY=a,s. */
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d').split(',').map((part) => part.trim()));
+/** Which of a, b, c, d, i, s to run (a, b, c, d, i by default), e.g. BENCH_ONLY=b or BENCH_ONLY=a,s. */
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'a,b,c,d,i').split(',').map((part) => part.trim()));
 
 const NODE = process.execPath;
 const HUB_MAIN = path.join(ROOT, 'dist/src/main.js');
@@ -294,6 +296,11 @@ async function main(): Promise<void> {
       process.stdout.write('d. endpoint health of 1,000 monitored applications, one tick…\n');
       report.monitoring = await benchMonitoring(adminUrl);
       process.stdout.write(`${JSON.stringify(report.monitoring, null, 2)}\n`);
+    }
+    if (ONLY.has('i')) {
+      process.stdout.write('i. GET /api/v1/insights over 100,000 stored deployments…\n');
+      report.insights = await benchInsights(adminUrl);
+      process.stdout.write(`${JSON.stringify(report.insights, null, 2)}\n`);
     }
     if (ONLY.has('s')) {
       process.stdout.write(`s. ingest as in (a), without and with ${STREAMS} status-page streams open…\n`);

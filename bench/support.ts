@@ -1,8 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-export { freePort } from '../src/util/processes.js';
+import { freePort } from '../src/util/processes.js';
+export { freePort };
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -51,6 +53,12 @@ export async function startChild(command: string, args: string[], env: Record<st
       if (child.exitCode === null) child.kill('SIGKILL');
     },
   };
+}
+
+/** The built hub (`npm run build`) as a process of its own on `databaseUrl`, ready; `name` keeps its DATA_DIR apart. */
+export async function startHubProcess(databaseUrl: string, name: string, env: Record<string, string>): Promise<Child> {
+  const base = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: path.join(os.tmpdir(), `alvares-bench-${name}-${process.pid}`) };
+  return startChild(process.execPath, [path.join(ROOT, 'dist/src/main.js')], { ...base, ...env }, await freePort(), '/ready');
 }
 
 export async function createDatabase(adminUrl: string, name: string): Promise<string> {

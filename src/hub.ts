@@ -12,6 +12,8 @@ import { Access } from './http/auth.js';
 import { hubRouters } from './http/routes/hub-routers.js';
 import { HubServer } from './http/server.js';
 import { stormFollowUpTask } from './ingest/storms.js';
+import { Insights } from './insights/insights.js';
+import { insightsWeeklySchedule } from './insights/weekly.js';
 import type { AnyLogLevel } from './logging/levels.js';
 import { createLogger, type Logger } from './logging/logger.js';
 import { Redactor } from './logging/redact.js';
@@ -189,7 +191,13 @@ export class Hub {
     const checks = new CheckSystem({
       db: store.db, appender, stream, logger, redactor, core: config, env: this.options.env, http, modules: () => registry.statuses(), declared: registry.inspections(),
     });
-    const declared = [{ owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) }, ...checks.schedules(), ...registry.schedules()];
+    const insights = new Insights({ db: store.db, publicUrl: () => this.settings.publicUrl });
+    const declared = [
+      { owner: 'core', work: pruneSchedule(store.db, config.eventRetentionDays) },
+      { owner: 'core', work: insightsWeeklySchedule(insights) },
+      ...checks.schedules(),
+      ...registry.schedules(),
+    ];
     const { schedules, problems } = collectSchedules(declared, config.scheduleOverrides);
     if (problems.length > 0 || checks.problems.length > 0) throw new ConfigError([...checks.problems, ...problems]);
     checks.useSchedules(schedules);
@@ -213,7 +221,7 @@ export class Hub {
 
     const access = new Access({ adminToken: config.adminToken, security: config.security });
     const routers = hubRouters({
-      db: store.db, config, opsConfig: this.opsConfig, appender, registry, engine, scheduler, checks, ops: this.ops, statusPage, access,
+      db: store.db, config, opsConfig: this.opsConfig, appender, registry, engine, scheduler, checks, insights, ops: this.ops, statusPage, access,
       isReady: () => this.ready,
       publicUrl: () => this.settings.publicUrl,
       shutdown: (reason) => {

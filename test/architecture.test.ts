@@ -32,7 +32,7 @@ const LAYERS: string[][] = [
   ['src/errors.ts', 'src/util/', 'src/config/', 'src/logging/', 'src/events/'],
   ['src/store/', 'src/stream/'],
   ['src/module-system/', 'src/bus/', 'src/outbound/'],
-  ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/'],
+  ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/', 'src/insights/'],
   ['src/http/', 'src/status-page/'],
   ['src/hub.ts', 'src/main.ts', 'src/module-api.ts'],
 ];

@@ -42,17 +42,17 @@ export function digestReplyLine(application: string | null, outcomeLine: string)
 }
 
 export interface DigestEntry {
-  kind: 'deployment' | 'error' | 'recommendation' | 'alert' | 'reply';
+  kind: 'deployment' | 'error' | 'recommendation' | 'alert' | 'summary' | 'reply';
   line: string;
   queuedAt: Date;
 }
 
 /** "14 deployments in the last minute", "12 deployments and 2 errors in the last 3 minutes". */
 export function digestHeadline(entries: readonly DigestEntry[], now = Date.now()): string {
-  const counts = (['deployment', 'error', 'recommendation', 'alert'] as const)
+  const counts = (['deployment', 'error', 'recommendation', 'alert', 'summary'] as const)
     .map((kind) => [kind, entries.filter((entry) => entry.kind === kind).length] as const)
     .filter(([, count]) => count > 0)
-    .map(([kind, count]) => `${count} ${kind}${count === 1 ? '' : 's'}`);
+    .map(([kind, count]) => `${count} ${count === 1 ? kind : kind === 'summary' ? 'summaries' : `${kind}s`}`);
   const parts = counts.length > 1 ? `${counts.slice(0, -1).join(', ')} and ${counts.at(-1)}` : (counts[0] ?? '0 messages');
   const oldest = Math.min(...entries.map((entry) => entry.queuedAt.getTime()));
   const minutes = Math.ceil((now - oldest) / 60_000);

@@ -14,7 +14,7 @@ import { defineModule } from '../../src/module-api.js';
 export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection'],
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
   legacyNames: [
     'modules.subscribers.slack',
     'modules.subscribers.slack.slack_deployment',
@@ -50,6 +50,7 @@ export const slackModule = defineModule({
         recommendation: (event, delivery) => notifier.recommendation(event, delivery),
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
+        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
       },
       schedules: [
         {

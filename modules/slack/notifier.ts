@@ -16,6 +16,7 @@ import {
 import { allowChannels, channelsForDeployment, channelsForError, channelsForRecommendation, type Route } from './routing.js';
 import type { MessageKind, PostedRow, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
+import { weeklyPosts } from './weekly.js';
 import {
   DeliveryDeferral,
   DeliveryError,
@@ -36,6 +37,9 @@ export interface NotifierDeps {
   logger: Logger;
   publicUrl: string;
 }
+
+/** A message as posted on its own, its line in a digest, and the application it is about. */
+type Root = { message: SlackMessage; line: string; application: string | null };
 
 /** Our deliveries that may still post a root: until they end, a finished check waits for its thread. */
 const UNFINISHED = new Set(['queued', 'in_progress', 'failed']);
@@ -123,6 +127,14 @@ export class SlackNotifier {
     return { notify: false, summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
   }
 
+  /** The core's weekly delivery insights: the overall summary to SLACK_CHANNELS, each team's to its channels. */
+  async insightsWeekly(event: HubEvent<'insights.weekly'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const { posts, dropped } = weeklyPosts(this.deps.config, event.payload);
+    const byChannel = new Map(posts.map((post) => [post.channel, post]));
+    const route = { channels: posts.map((post) => post.channel), dropped };
+    return this.postOnce(event.id, 'summary', route, (channel) => ({ ...byChannel.get(channel)!, application: null }), delivery);
+  }
+
   /**
    * Replies in each thread not yet replied to for `key`, each in its channel's turn, then edits the thread's
    * root (a digest is everyone's root: its text stays as posted). Failures and waits as for roots.
@@ -186,13 +198,14 @@ export class SlackNotifier {
   /**
    * Posts the root to each channel not yet done for this event, side by side, each in its channel's turn.
    * A channel whose turn has not come makes the delivery wait (deferred: no worker held, no attempt used);
-   * a retry or a later run skips the channels that have the message, alone or in a digest.
+   * a retry or a later run skips the channels that have the message, alone or in a digest. `root` may differ
+   * per channel (the weekly summary: a team's channel gets the team's figures).
    */
   private async postOnce(
     eventId: string,
     kind: MessageKind,
     route: Route,
-    root: { message: SlackMessage; line: string; application: string | null },
+    root: Root | ((channel: string) => Root),
     delivery: DeliveryContext,
   ): Promise<CheckResult> {
     const { channels, dropped } = route;
@@ -204,7 +217,10 @@ export class SlackNotifier {
     const pending = channels.filter((channel) => !done.has(channel));
     const results = await Promise.allSettled(
       pending.map((channel) =>
-        poster.post({ channel, target: channel, key: eventId, kind, eventId, deliveryId: delivery.deliveryId, threadTs: null, ...root }, delivery),
+        poster.post(
+          { channel, target: channel, key: eventId, kind, eventId, deliveryId: delivery.deliveryId, threadTs: null, ...(typeof root === 'function' ? root(channel) : root) },
+          delivery,
+        ),
       ),
     );
     this.throwFailures(results, pending, delivery.logger);

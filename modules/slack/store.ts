@@ -1,7 +1,7 @@
 import type { SlackMessage } from './blocks.js';
 import type { CheckFinished, Db, Queryable } from '../../src/module-api.js';
 
-export type MessageKind = 'deployment' | 'error' | 'recommendation' | 'alert';
+export type MessageKind = 'deployment' | 'error' | 'recommendation' | 'alert' | 'summary';
 
 export interface PostedRow {
   channel: string;

@@ -3,7 +3,7 @@ import type { SlackMessage } from './blocks.js';
 import { digestCapacity, replyCapacity } from './digest.js';
 import type { Db, Queryable } from '../../src/module-api.js';
 
-export type ItemKind = 'deployment' | 'error' | 'recommendation' | 'alert' | 'reply';
+export type ItemKind = 'deployment' | 'error' | 'recommendation' | 'alert' | 'summary' | 'reply';
 
 /** One thing to post to one channel: a root (keyed by its event) or a thread reply (keyed by its check event). */
 export interface QueueItem {

@@ -70,17 +70,45 @@ export interface InspectionTransition {
   at: string;
 }
 
+/** One week's delivery figures (issue #14), as the weekly summary compares them. Durations in ms; null = n/a. */
+export interface WeekFigures {
+  deployments: number;
+  deploymentDays: number;
+  failed: number;
+  /** failed / deployments; null without deployments. */
+  changeFailureRate: number | null;
+  restored: number;
+  timeToRestoreMedianMs: number | null;
+  leadTimes: number;
+  leadTimeMedianMs: number | null;
+}
+
+/**
+ * `insights.weekly`: the core's Monday summary of last week against the week before, overall and per team
+ * (src/insights/weekly.ts). `slackChannels` of a team: channels its deployments named that contain its name.
+ */
+export interface InsightsWeekly {
+  cluster: string;
+  week: { from: string; to: string };
+  previousWeek: { from: string; to: string };
+  /** The insights page on the hub for that week. */
+  link: string;
+  overall: { current: WeekFigures; previous: WeekFigures };
+  teams: Array<{ team: string; slackChannels: string[]; link: string; current: WeekFigures; previous: WeekFigures }>;
+}
+
 export interface EventMap {
   deployment: Deployment;
   error: ErrorReport;
   recommendation: Recommendation;
   'check.finished': CheckFinished;
   inspection: InspectionTransition;
+  'insights.weekly': InsightsWeekly;
 }
 
 export type EventType = keyof EventMap;
 
-export const EVENT_TYPES: readonly EventType[] = ['deployment', 'error', 'recommendation', 'check.finished', 'inspection'];
+export const EVENT_TYPES: readonly EventType[] = ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'];
 
 export interface HubEvent<T extends EventType = EventType> {
   id: string;

@@ -39,6 +39,10 @@ dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;marg
 .delivery{border:1px solid var(--line);border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0}
 ol.lifecycle,ol.runs,ol.activity{margin:.2rem 0;padding-left:1.2rem;font-size:.85rem}
 .js-only{display:none} .js .js-only{display:block}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:.75rem} .card{border:1px solid var(--line);border-radius:.4rem;padding:.5rem .7rem}
+.card .big{font-size:1.5rem;font-weight:700;margin:.1rem 0} .card .big.duration{font-size:1.1rem} .card p{margin:.15rem 0}
+.chart,.meter,.spread{display:block;margin-top:.2rem;overflow:visible} .chart-slot{fill:var(--chip)} .chart-bar{fill:var(--info)} .chart-failed{fill:var(--bad)}
+.meter-track{fill:var(--chip)} .meter-fill{fill:var(--bad)} .spread-range{fill:var(--info);opacity:.45} .spread-median{fill:var(--info)}
 `;
 
 const JS = `(() => {

@@ -5,7 +5,7 @@ export interface PageFrame {
   viewer: Viewer;
   title: string;
   /** Which nav entry is current. */
-  nav: 'overview' | 'events' | 'deployments' | 'schedules' | 'errors' | 'sign-in';
+  nav: 'overview' | 'events' | 'deployments' | 'insights' | 'schedules' | 'errors' | 'sign-in';
   /** The newest activity id when the page was rendered: the script's stream starts after it. */
   lastId: string;
   flash?: string | null;
@@ -20,6 +20,7 @@ const NAV: Array<{ id: PageFrame['nav']; href: string; label: string; admin?: bo
   { id: 'overview', href: '/', label: 'Overview' },
   { id: 'events', href: '/events', label: 'Events' },
   { id: 'deployments', href: '/deployments', label: 'Deployments' },
+  { id: 'insights', href: '/insights', label: 'Insights' },
   { id: 'schedules', href: '/schedules', label: 'Schedules' },
   { id: 'errors', href: '/errors', label: 'Errors', admin: true },
 ];

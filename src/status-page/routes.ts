@@ -1,6 +1,6 @@
 import express, { Router, type ErrorRequestHandler, type Request, type Response } from 'express';
 import type { DeliveryEngine } from '../delivery/engine.js';
-import { HubError } from '../errors.js';
+import { HubError, validationError } from '../errors.js';
 import { EVENT_TYPES } from '../events/types.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -18,6 +18,9 @@ import { clusterPicker, deploymentsView, errorsView, schedulesView, signInView }
 import { LIVE_ACTIVITY, overviewView } from './views/overview.js';
 import { doc } from '../http/route-docs.js';
 import { checkView } from './views/check.js';
+import type { Insights } from '../insights/insights.js';
+import { insightsQuery, questionOf } from '../insights/query.js';
+import { insightsFilters, insightsView } from './views/insights.js';
 
 const PAGE_TAGS = ['status page'];
 const HTML = { contentType: 'text/html', description: 'an HTML page (a redirect after a form)' };
@@ -30,6 +33,7 @@ export interface PageDeps {
   auth: PageAuth;
   feed: LiveFeed;
   checks?: CheckSource;
+  insights?: Insights;
 }
 
 // Nothing but the hub's own script and styles: a payload that slipped past escaping still could not run.
@@ -92,6 +96,15 @@ export function pageRoutes(deps: PageDeps): Router {
     const deployments = await status.latestDeploymentsByCluster(db);
     const clusters = [...new Set(deployments.map((deployment) => deployment.cluster))].sort();
     send(req, res, { title: 'Deployments: latest per application', nav: 'deployments', controls: clusterPicker(clusters, cluster) }, deploymentsView(deployments, cluster));
+  });
+
+  router.get('/insights', doc({ summary: 'Status page: delivery insights per team and application, with charts', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {
+    const parsed = insightsQuery.safeParse(req.query);
+    if (!parsed.success) throw validationError(parsed.error, 'query');
+    if (!deps.insights) throw new HubError('HUB_ERR_NOT_FOUND', 'insights are not served by this hub');
+    // The page shows counts and charts; the ids behind them are the JSON route's.
+    const question = { ...questionOf(parsed.data, new Date()), idsLimit: 0 };
+    send(req, res, { title: 'Delivery insights', nav: 'insights', controls: insightsFilters(parsed.data, question) }, insightsView(await deps.insights.answer(question)));
   });
 
   router.get('/schedules', doc({ summary: 'Status page: schedules and inspections', tags: PAGE_TAGS, response: HTML }), ...read, async (req, res) => {

@@ -1,5 +1,6 @@
 import type { Router } from 'express';
 import type { DeliveryEngine } from '../delivery/engine.js';
+import type { Insights } from '../insights/insights.js';
 import type { Logger } from '../logging/logger.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
@@ -32,7 +33,7 @@ export class StatusPage {
     return this.feed.start();
   }
 
-  routers(parts: { registry: ModuleRegistry; engine: DeliveryEngine; scheduler: Scheduler; checks?: CheckSource }): Router[] {
+  routers(parts: { registry: ModuleRegistry; engine: DeliveryEngine; scheduler: Scheduler; checks?: CheckSource; insights?: Insights }): Router[] {
     const { db } = this.deps;
     return [
       assetRoutes(),

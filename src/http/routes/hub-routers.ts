@@ -5,6 +5,7 @@ import type { CoreConfig } from '../../config/config.js';
 import type { OpsConfig } from '../../config/ops-config.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import { IngestService } from '../../ingest/ingest.js';
+import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
@@ -17,6 +18,7 @@ import { checkRoutes } from './checks.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { ingestRoutes } from './ingest.js';
+import { insightsRoutes } from './insights.js';
 import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
 import { opsRoutes } from './ops.js';
@@ -31,6 +33,7 @@ export interface HubParts {
   engine: DeliveryEngine;
   scheduler: Scheduler;
   checks: CheckSystem;
+  insights: Insights;
   ops: Operations;
   statusPage: StatusPage;
   access: Access;
@@ -53,6 +56,7 @@ export function hubRouters(parts: HubParts): Router[] {
     scheduleRoutes(scheduler, { adminToken, publicUrl }),
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
+    insightsRoutes(parts.insights),
     adminRoutes({ db, registry, engine, access }),
     metricsRoutes({ metrics: ops.metrics, metricsToken: parts.opsConfig.metricsToken, version: ops.version, publicUrl: parts.publicUrl }),
     opsRoutes({
@@ -65,6 +69,6 @@ export function hubRouters(parts: HubParts): Router[] {
       shutdown: parts.shutdown,
     }),
     moduleRouter,
-    ...parts.statusPage.routers({ registry, engine, scheduler, checks: checkSourceOf(checks.catalog) }),
+    ...parts.statusPage.routers({ registry, engine, scheduler, checks: checkSourceOf(checks.catalog), insights: parts.insights }),
   ];
 }

@@ -13,6 +13,7 @@ describe('digests', () => {
     const mixed = [...entries(12, 40), ...entries(2, 40, 'error'), { kind: 'deployment' as const, line: 'x', queuedAt: new Date(now - 150_000) }];
     expect(digestHeadline(mixed, now)).toBe('13 deployments and 2 errors in the last 3 minutes');
     expect(digestHeadline(entries(1, 40, 'recommendation'), now)).toBe('1 recommendation in the last minute');
+    expect(digestHeadline([...entries(3, 40), ...entries(2, 40, 'summary')], now)).toBe('3 deployments and 2 summaries in the last minute');
   });
 
   it("fit Slack's limits however many wait: 50 blocks, 3,000 characters a section, under 40,000 in all", () => {
