@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryPolicy } from '../config/config.js';
 import type { Db, Queryable } from '../store/db.js';
-import { writeEvents, type Accepted, type NewEvent, type WriterOptions } from '../store/event-writer.js';
+import { writeEvents, type Accepted, type NewEvent, type StartedDelivery, type WriterOptions } from '../store/event-writer.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import { Batcher } from '../util/batcher.js';
-import type { EventMap, EventType } from '../events/types.js';
+import { asStoredJson } from '../util/text.js';
+import type { EventMap, EventType, HubEvent } from '../events/types.js';
 
 /** An event to store: ingested (with its raw body and dedupe keys) or derived from another. */
 export interface EventInput<T extends EventType = EventType> {
@@ -27,8 +28,29 @@ export interface EventInput<T extends EventType = EventType> {
   onlyIfSubscribed?: boolean;
 }
 
-/** Who gets a delivery of an event: the registry's subscription table, asked once per event. */
-export type TargetFinder = <T extends EventType>(type: T, payload: EventMap[T]) => Array<{ module: string; policy: DeliveryPolicy }>;
+/**
+ * Who gets a delivery of an event: the registry's subscription table, asked once per event. `queuedOnly`:
+ * never run by the hub that ingests it (a serial module's, one at a time per hub).
+ */
+export type TargetFinder = <T extends EventType>(
+  type: T,
+  payload: EventMap[T],
+) => Array<{ module: string; policy: DeliveryPolicy; queuedOnly?: boolean }>;
+
+/**
+ * Runs deliveries in this hub, at once and with no queue job, when it has room (the delivery engine). An
+ * ingested event's deliveries are then stored already in progress and claimed by this hub, and started
+ * after the commit: a job's insert, fetch, claim and completion saved for each (see 008-one-job-per-event).
+ */
+export interface LocalRunner {
+  /** The id this hub claims under (the replicas' heartbeat names it). */
+  readonly hubId: string;
+  /** Takes room for `count` deliveries if there is that much; what is not started goes back with `release`. */
+  reserve(count: number): boolean;
+  release(count: number): void;
+  /** Starts an event's deliveries stored in progress for this hub; nobody waits for them. */
+  start(event: HubEvent, deliveries: StartedDelivery[]): void;
+}
 
 /**
  * The one door every event enters by: ingested deployments, errors and recommendations, storm follow-ups,
@@ -42,6 +64,7 @@ export type TargetFinder = <T extends EventType>(type: T, payload: EventMap[T]) 
  */
 export class EventAppender {
   private readonly batcher: Batcher<NewEvent, Accepted>;
+  private runner: LocalRunner | null = null;
 
   constructor(
     db: Db,
@@ -59,9 +82,39 @@ export class EventAppender {
     });
   }
 
-  /** Ingest: validated and enriched already; answers once the event and its deliveries are committed. */
-  accept(input: EventInput): Promise<Accepted> {
-    return this.batcher.submit(this.prepare(input));
+  /** From then on, ingested events' deliveries run in this hub when it has room (see LocalRunner). */
+  runLocally(runner: LocalRunner): void {
+    this.runner = runner;
+  }
+
+  /**
+   * Ingest: validated and enriched already; answers once the event and its deliveries are committed. With
+   * room in this hub, its deliveries are stored in progress for this hub and started after the commit (the
+   * answer does not wait for them); without, they go to the queue.
+   */
+  async accept(input: EventInput): Promise<Accepted> {
+    const event = this.prepare(input);
+    const runner = this.runner;
+    const local = runner ? event.targets.filter((target) => !target.queuedOnly) : [];
+    const reserved = local.length > 0 && runner!.reserve(local.length);
+    if (!reserved) return this.batcher.submit(event);
+    for (const target of local) target.runBy = runner!.hubId;
+    let accepted: Accepted;
+    try {
+      accepted = await this.batcher.submit(event);
+    } catch (error) {
+      runner!.release(local.length);
+      throw error;
+    }
+    // A repeat or a coalesced error stored no deliveries.
+    runner!.release(local.length - accepted.started.length);
+    if (accepted.started.length > 0) {
+      // Handlers get the event as a queued run reads it back from the store, whichever way it runs.
+      const { id, type, parentId } = event;
+      const stored = { payload: asStoredJson(event.payload), raw: asStoredJson(event.raw) };
+      runner!.start({ id, type, parentId, ...stored, receivedAt: accepted.receivedAt!.toISOString() } as HubEvent, accepted.started);
+    }
+    return accepted;
   }
 
   /** Inside the caller's transaction; call `announce` with the answer after committing. */

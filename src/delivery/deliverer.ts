@@ -45,7 +45,7 @@ export interface DelivererDeps {
 }
 
 /**
- * Runs one delivery per queue job: claim it, run its module's handler under the module's timeout, and
+ * Runs the deliveries of a queue job: claim them, run each module's handler under the module's timeout, and
  * record how it ended. Our task never lets graphile-worker's own retry decide: a failure is recorded on the
  * delivery and, when another attempt is due, scheduled by us, so backoff, Retry-After, permanent failures
  * and maximum age follow our rules (retry-policy.ts). Derived events (the outcome announced as
@@ -113,7 +113,15 @@ export class Deliverer {
 
   private async run(request: ClaimRequest): Promise<void> {
     const claimed = await this.claims.submit(request);
-    if (!claimed) return;
+    if (claimed) await this.attempt(claimed);
+  }
+
+  /**
+   * One attempt of a claimed delivery: its handler under the module's timeout, then its end recorded. Called
+   * after a queue job's claim, or at once for a delivery stored in progress for this hub (local-runs.ts).
+   * Rejects only when the end could not be recorded.
+   */
+  async attempt(claimed: ClaimedDelivery): Promise<void> {
     this.announce(claimed, 'in_progress');
 
     const handler = this.deps.registry.handlerFor(claimed.module, claimed.type);

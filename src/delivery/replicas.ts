@@ -2,19 +2,20 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
+import { requeueClaimed } from '../store/deliveries-repo.js';
 import { forgetReplica, recordHeartbeat, sweepDeadReplicas, unlockWorkers, type HeartbeatStats, type HubIdentity } from '../store/replicas-repo.js';
 
 /** What this hub reports with each beat (host, version, memory, CPU, loop delay, work). */
 export type HeartbeatDescriber = () => Promise<{ identity: HubIdentity; stats: HeartbeatStats }>;
 
 const HEARTBEAT_MS = 5_000;
-/** A hub silent for this long is dead: its jobs are unlocked for the others (well inside the 30 s promise). */
+/** A hub silent for this long is dead: its work goes to the others (well inside the 30 s promise). */
 const DEAD_AFTER_SECONDS = 15;
 
 /**
  * This hub among the replicas on one PostgreSQL: a heartbeat row naming the queue workers it locks jobs
- * under, and the sweep that hands a dead hub's locked jobs to the living. Every hub sweeps; whichever
- * notices first unlocks.
+ * under, and the sweep that hands a dead hub's work to the living: its locked jobs are unlocked, and the
+ * deliveries it was running itself get jobs. Every hub sweeps; whichever notices first does it.
  */
 export class Replicas {
   readonly instanceId = `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -61,6 +62,10 @@ export class Replicas {
       await recordHeartbeat(this.db, this.instanceId, [...this.workerIds], about);
       const dead = await sweepDeadReplicas(this.db, DEAD_AFTER_SECONDS);
       if (dead.length > 0) this.logger.warn('unlocked jobs of hubs that stopped answering', { hubs: dead });
+      // What silent hubs were running themselves (deliveries of events they ingested) gets jobs; checked on
+      // every beat rather than with the sweep above, so a survivor dying midway leaves nothing behind.
+      const requeued = await requeueClaimed(this.db, { silentForSeconds: DEAD_AFTER_SECONDS });
+      if (requeued > 0) this.logger.warn('gave jobs to deliveries that hubs which stopped answering were running', { deliveries: requeued });
     } catch (error) {
       this.logger.warn('heartbeat failed', { error: String(error) });
     }

@@ -58,8 +58,10 @@ export async function claimDeliveries(db: Db, requests: ClaimRequest[]): Promise
     text: `with input as (
        select * from unnest($1::uuid[], $2::boolean[]) as i(id, via_event)
      ), previous as (
+       -- Not one a living hub runs itself (claimed_by): the sweep clears that before giving it a job.
        select d.id, d.status, d.started_at from deliveries d join input i on i.id = d.id
        where d.id = any($1::uuid[]) and d.event_job = i.via_event and d.status in ('queued', 'failed', 'in_progress')
+         and d.claimed_by is null
        for update of d
      ), claimed as (
        update deliveries d set status = 'in_progress', attempts = d.attempts + 1, started_at = now(),
@@ -101,7 +103,7 @@ export async function recordOutcomes(client: Queryable, outcomes: Outcome[]): Pr
      )
      update deliveries d set status = i.status, result = i.result,
             last_error = case when i.status = 'succeeded' then null else coalesce(i.error, d.last_error) end,
-            finished_at = now(), duration_ms = i.duration_ms, updated_at = now()
+            finished_at = now(), duration_ms = i.duration_ms, updated_at = now(), claimed_by = null
      -- The id list gives PostgreSQL an index path even while its statistics still describe an empty table.
      from input i where d.id = i.id and d.id = any($2::uuid[])`,
     values: [postgresJson(rows), rows.map((row) => row.id)],
@@ -121,7 +123,8 @@ export async function scheduleRetry(
 ): Promise<void> {
   await db.query(
     `with failed as (
-       update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now(), event_job = false
+       update deliveries set status = 'failed', last_error = $2, next_attempt_at = $3, duration_ms = $4, updated_at = now(),
+              event_job = false, claimed_by = null
        where id = $1 returning id, attempts, started_at
      ), logged as (
        insert into delivery_log (delivery_id, status, attempt, at, detail)
@@ -144,7 +147,7 @@ export async function deferDelivery(db: Db, delivery: { id: string; module: stri
   await db.query(
     `with deferred as (
        update deliveries set status = 'queued', attempts = greatest(attempts - 1, 0), next_attempt_at = now() + make_interval(secs => $3),
-              updated_at = now(), event_job = false
+              updated_at = now(), event_job = false, claimed_by = null
        where id = $1 and status = 'in_progress' returning id
      )
      select graphile_worker.add_job($2, json_build_object('deliveryId', $1::text, 'module', $4::text),
@@ -165,6 +168,36 @@ export async function requeueJob(db: Db, delivery: { id: string; module: string 
             run_at => now() + make_interval(secs => $4), job_key => 'delivery:' || $2::text, max_attempts => 25)`,
     [DELIVER_TASK, delivery.id, delivery.module, delaySeconds],
   );
+}
+
+/**
+ * Deliveries a hub was running itself (claimed_by) that it will not finish: those of the given hubs (one that
+ * stops with them still running), the given ones (whose end could not be recorded), or those of every hub
+ * silent for `silentForSeconds` (dead, or its row gone). Each
+ * gets a job of its own, whose claim takes the abandoned attempt over (and logs it). Idempotent, so every hub
+ * may run it with each heartbeat: the partial index holds only deliveries running that way right now.
+ * Answers how many.
+ */
+export async function requeueClaimed(db: Db, of: { hubs: string[] } | { deliveries: string[] } | { silentForSeconds: number }): Promise<number> {
+  const result = await db.query<{ moved: number }>(
+    `with moved as (
+       update deliveries d set claimed_by = null, event_job = false
+       where d.claimed_by is not null and d.status = 'in_progress'
+         and (d.claimed_by = any($1::text[]) or d.id = any($4::uuid[])
+              or ($3::int is not null and not exists (
+                    select 1 from hub_instances h where h.id = d.claimed_by and h.heartbeat_at >= now() - make_interval(secs => $3))))
+       returning d.id, d.module
+     ), jobs as (
+       select graphile_worker.add_jobs(array(
+         select row($2, json_build_object('deliveryId', m.id, 'module', m.module), null, null, 25, 'delivery:' || m.id, 0, null)::graphile_worker.job_spec
+         from moved m
+       )) as added
+       where exists (select 1 from moved)
+     )
+     select (select count(*)::int from moved) as moved where (select count(*) from jobs) >= 0`,
+    ['hubs' in of ? of.hubs : [], DELIVER_TASK, 'silentForSeconds' in of ? of.silentForSeconds : null, 'deliveries' in of ? of.deliveries : []],
+  );
+  return result.rows[0]?.moved ?? 0;
 }
 
 /**

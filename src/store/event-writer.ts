@@ -1,7 +1,8 @@
 import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
 import type { Queryable } from './db.js';
-import { DELIVER_TASK, STORM_TASK } from './jobs.js';
+import { DELIVER_TASK } from './jobs.js';
+import { findStormLeaders, scheduleStormFollowUps, type StormLeader } from './storms-repo.js';
 import { postgresJson, postgresText } from '../util/text.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
@@ -29,6 +30,22 @@ export interface DeliveryTarget {
   deliveryId: string;
   module: string;
   policy: DeliveryPolicy;
+  /**
+   * The hub that runs it at once, itself, with no queue job: it is stored already in progress (its first
+   * attempt) and claimed by that hub, which starts it once the event is committed (see 008-one-job-per-event).
+   */
+  runBy?: string;
+  /** Never run by the hub that ingests it, only from the queue (a serial module's: one at a time per hub). */
+  queuedOnly?: boolean;
+}
+
+/** A delivery stored in progress for the hub that ingested its event to run: what its first attempt needs. */
+export interface StartedDelivery {
+  id: string;
+  module: string;
+  maxAttempts: number;
+  timeoutMs: number;
+  deadline: Date;
 }
 
 export interface Accepted {
@@ -38,6 +55,10 @@ export interface Accepted {
   /** Set when an error was folded into a storm led by this event. */
   stormOf: string | null;
   deliveries: Array<{ id: string; module: string }>;
+  /** When the event was stored (null for a repeat). */
+  receivedAt: Date | null;
+  /** Its deliveries stored in progress for their `runBy` hub, which is to start them now. */
+  started: StartedDelivery[];
 }
 
 export interface WriterOptions {
@@ -77,31 +98,35 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
     fresh.push(event);
   });
 
-  const stored = fresh.length > 0 ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds) : new Set<string>();
+  const stored = fresh.length > 0 ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds) : new Map<string, StoredEvent>();
   const notStored = fresh.filter((event) => !stored.has(event.id));
   if (notStored.length > 0) {
     // An earlier request (this batch's neighbour, another replica, the dedupe window) holds the same key or body.
     const earlier = await findEarlier(client, notStored, options.dedupeWindowSeconds);
     for (const event of notStored) {
-      results[events.indexOf(event)] = { eventId: earlier.get(event.id) ?? event.id, duplicate: true, stormOf: null, deliveries: [] };
+      results[events.indexOf(event)] = { eventId: earlier.get(event.id) ?? event.id, duplicate: true, stormOf: null, deliveries: [], receivedAt: null, started: [] };
     }
   }
   const coalesced = fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id));
   if (coalesced.length > 0) await scheduleStormFollowUps(client, coalesced.map((event) => stormOf.get(event.id)!), options);
   for (const event of fresh) {
-    if (!stored.has(event.id)) continue;
+    const row = stored.get(event.id);
+    if (!row) continue;
     const leader = stormOf.get(event.id)?.id ?? null;
+    const modules = new Map(event.targets.map((target) => [target.deliveryId, target.module]));
     results[events.indexOf(event)] = {
       eventId: event.id,
       duplicate: false,
       stormOf: leader,
       deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
+      receivedAt: row.receivedAt,
+      started: row.started.map((started) => ({ ...started, module: modules.get(started.id)! })),
     };
   }
   // A repeat inside the batch gets whatever its neighbour got, which may itself be an earlier event.
   for (const [index, neighbour] of repeats) {
     const answer = results[events.indexOf(neighbour)]!;
-    results[index] = { eventId: answer.eventId, duplicate: true, stormOf: null, deliveries: [] };
+    results[index] = { eventId: answer.eventId, duplicate: true, stormOf: null, deliveries: [], receivedAt: null, started: [] };
   }
   return results as Accepted[];
 }
@@ -115,17 +140,23 @@ function dedupeKey(event: NewEvent, windowSeconds: number): string | null {
   return event.bodyHash && windowSeconds > 0 ? `h:${event.bodyHash}` : null;
 }
 
+interface StoredEvent {
+  receivedAt: Date;
+  started: Array<Omit<StartedDelivery, 'module'>>;
+}
+
 /**
  * One statement: claim each event's dedupe key (a live key held by an earlier event makes this one a
- * repeat), insert the events that are not repeats, then their deliveries and one queue job per event for
- * them. Returns the ids inserted. Named, so PostgreSQL plans it once per connection.
+ * repeat), insert the events that are not repeats, then their deliveries, and one queue job per event for
+ * those its hub does not run itself. Returns the events inserted. Named, so PostgreSQL plans it once per
+ * connection.
  */
 async function insertEventsAndDeliveries(
   client: Queryable,
   events: NewEvent[],
   stormOf: Map<string, StormLeader>,
   dedupeWindowSeconds: number,
-): Promise<Set<string>> {
+): Promise<Map<string, StoredEvent>> {
   const eventRows = events.map((event) => ({
     id: event.id,
     type: event.type,
@@ -154,9 +185,14 @@ async function insertEventsAndDeliveries(
         max_attempts: target.policy.maxAttempts,
         timeout_ms: target.policy.timeoutMs,
         max_age: target.policy.maxAgeSeconds,
+        run_by: target.runBy ?? null,
       })),
     );
-  const result = await client.query<{ id: string }>({
+  const result = await client.query<{
+    id: string;
+    received_at: Date;
+    started: Array<{ id: string; max_attempts: number; timeout_ms: number; deadline: string }> | null;
+  }>({
     name: 'alvares:insert-events',
     text: `with input as (
        select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, sender text, raw jsonb, payload jsonb,
@@ -177,29 +213,50 @@ async function insertEventsAndDeliveries(
               i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
        from input i
        where i.dedupe_key is null or i.id in (select event_id from claimed)
-       returning id
+       returning id, received_at
      ), targets as (
        select t.* from jsonb_to_recordset($2::jsonb) as t(id uuid, event_id uuid, module text, max_attempts int,
-              timeout_ms int, max_age int)
+              timeout_ms int, max_age int, run_by text)
        join inserted on inserted.id = t.event_id
      ), delivered as (
-       -- 'queued' needs no lifecycle row: created_at says when (see 008-one-job-per-event).
-       insert into deliveries (id, event_id, module, status, max_attempts, timeout_ms, deadline, event_job)
-       select id, event_id, module, 'queued', max_attempts, timeout_ms, now() + make_interval(secs => max_age), true from targets
+       -- 'queued' needs no lifecycle row: created_at says when. One its hub runs at once is stored as that
+       -- first attempt, in progress and claimed (see 008-one-job-per-event).
+       insert into deliveries (id, event_id, module, status, attempts, started_at, claimed_by, max_attempts, timeout_ms, deadline, event_job)
+       select id, event_id, module, case when run_by is null then 'queued' else 'in_progress' end,
+              case when run_by is null then 0 else 1 end, case when run_by is null then null else now() end, run_by,
+              max_attempts, timeout_ms, now() + make_interval(secs => max_age), run_by is null
+       from targets
+       returning id, event_id, max_attempts, timeout_ms, deadline, claimed_by is not null as started
      ), jobs as (
-       -- One job per event runs all its deliveries: a job costs the queue an insert, a fetch and a delete.
+       -- One job per event runs the deliveries its hub does not: a job costs the queue an insert, a fetch and a delete.
        select graphile_worker.add_jobs(array(
          select row($3, json_build_object('deliveries', json_agg(json_build_object('id', t.id, 'module', t.module) order by t.module)),
                     null, null, 25, null, 0, null)::graphile_worker.job_spec
-         from targets t group by t.event_id
+         from targets t where t.run_by is null group by t.event_id
        )) as added
-       where exists (select 1 from targets)
+       where exists (select 1 from targets where run_by is null)
      )
      -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
-     select id from inserted where (select count(*) from jobs) >= 0`,
+     select i.id, i.received_at,
+            (select json_agg(json_build_object('id', d.id, 'max_attempts', d.max_attempts, 'timeout_ms', d.timeout_ms, 'deadline', d.deadline))
+             from delivered d where d.event_id = i.id and d.started) as started
+     from inserted i where (select count(*) from jobs) >= 0`,
     values: [postgresJson(eventRows), JSON.stringify(deliveryRows), DELIVER_TASK],
   });
-  return new Set(result.rows.map((row) => row.id));
+  return new Map(
+    result.rows.map((row) => [
+      row.id,
+      {
+        receivedAt: row.received_at,
+        started: (row.started ?? []).map((started) => ({
+          id: started.id,
+          maxAttempts: started.max_attempts,
+          timeoutMs: started.timeout_ms,
+          deadline: new Date(started.deadline),
+        })),
+      },
+    ]),
+  );
 }
 
 /** For requests that turned out to be repeats: the id of the event holding their key. */
@@ -213,36 +270,4 @@ async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds:
     if (id) found.set(event.id, id);
   }
   return found;
-}
-
-interface StormLeader {
-  id: string;
-  receivedAt: Date;
-}
-
-async function findStormLeaders(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, StormLeader>> {
-  const leaders = new Map<string, StormLeader>();
-  const fingerprints = events.map((event) => event.fingerprint).filter((value): value is string => Boolean(value));
-  if (fingerprints.length === 0 || windowSeconds <= 0) return leaders;
-  const rows = await client.query<{ id: string; fingerprint: string; received_at: Date }>(
-    `select distinct on (fingerprint) id, fingerprint, received_at from events
-     where fingerprint = any($1) and storm_of is null and received_at > now() - make_interval(secs => $2)
-     order by fingerprint, received_at desc`,
-    [fingerprints, windowSeconds],
-  );
-  for (const row of rows.rows) leaders.set(row.fingerprint, { id: row.id, receivedAt: row.received_at });
-  return leaders;
-}
-
-async function scheduleStormFollowUps(client: Queryable, leaders: StormLeader[], options: WriterOptions): Promise<void> {
-  const byLeader = new Map(leaders.map((leader) => [leader.id, leader.receivedAt]));
-  for (const [leaderId, receivedAt] of byLeader) {
-    const runAt = new Date(receivedAt.getTime() + options.stormWindowSeconds * 1000);
-    // One follow-up per storm: the job key makes every further repeat update the same job, not add one.
-    await client.query(
-      `select graphile_worker.add_job($1, json_build_object('leaderId', $2::text), run_at => $3,
-              job_key => $4, job_key_mode => 'preserve_run_at', max_attempts => 25)`,
-      [STORM_TASK, leaderId, runAt.toISOString(), `storm:${leaderId}`],
-    );
-  }
 }

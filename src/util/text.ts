@@ -54,6 +54,18 @@ export function postgresJson(value: unknown): string {
   );
 }
 
+/**
+ * The value as JSONB gives it back once stored through postgresJson: NULs and unpaired surrogates as U+FFFD. The
+ * same object when nothing changes, which is almost always (JSON.stringify writes `\u` escapes only for them and
+ * other controls).
+ */
+export function asStoredJson<T>(value: T): T {
+  const text = JSON.stringify(value);
+  if (text === undefined || !text.includes('\\u')) return value;
+  const stored = postgresJson(value);
+  return stored === text ? value : (JSON.parse(stored) as T);
+}
+
 /** A text column's value without what PostgreSQL's text type refuses (NUL) or cannot encode. */
 export function postgresText(value: string | null): string | null {
   if (value === null) return null;

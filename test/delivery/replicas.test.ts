@@ -41,7 +41,8 @@ interface DeliveryRow {
   attempts: number;
   finished_ms: number | null;
   steps: string;
-  locked_by: string | null;
+  /** Who holds it: the queue worker locking its job, or the hub running it itself (an event it ingested). */
+  held_by: string | null;
 }
 
 describe('two hub replicas on one PostgreSQL', () => {
@@ -84,12 +85,13 @@ describe('two hub replicas on one PostgreSQL', () => {
               (extract(epoch from d.finished_at) * 1000)::float8 as finished_ms,
               -- The lifecycle as GET /api/v1/events/:id shows it.
               (select string_agg(s.step->>'status', ',' order by s.n) from json_array_elements((${LIFECYCLE})) with ordinality as s(step, n)) as steps,
-              -- The queue's own record of who holds the delivery's job (a worker or a hub's local queue): its event's
-              -- job, or one of its own. The public jobs view does not show payloads, which is where the ids are.
-              (select j.locked_by from graphile_worker._private_jobs j
+              -- Who holds it: the hub running it itself (claimed_by), else the queue's own record of who holds its job
+              -- (a worker or a hub's local queue): its event's job, or one of its own. The public jobs view does not
+              -- show payloads, which is where the ids are.
+              coalesce(d.claimed_by, (select j.locked_by from graphile_worker._private_jobs j
                where j.payload->>'deliveryId' = d.id::text
                   or exists (select 1 from json_array_elements(j.payload->'deliveries') listed where listed->>'id' = d.id::text)
-               order by j.id desc limit 1) as locked_by
+               order by j.id desc limit 1)) as held_by
        -- Slack's deliveries wait for their channel's turn (deferred, unlocked); they are checked on their own.
        from deliveries d where d.event_id = any($1::uuid[]) and d.module <> 'slack' order by d.event_id, d.module`,
       [eventIds],
@@ -182,11 +184,12 @@ describe('two hub replicas on one PostgreSQL', () => {
     const receiverC = await newSubscriber();
     receiverC.stall(HANG_MS, 100);
     const replicaC = await startReplica('c', receiverC);
-    // C's queue identities, from the heartbeat row it added: the jobs they lock are the ones C holds.
+    // C's identities, from the heartbeat row it added: the jobs its queue workers lock, and the deliveries it
+    // runs itself under its own id, are the ones C holds.
     const workersOfC = await waitFor(async () => {
       const rows = (await pool.query<{ id: string; worker_ids: string[] }>('select id, worker_ids from hub_instances')).rows;
       const added = rows.filter((row) => !known.has(row.id));
-      return added.length === 1 && added[0]!.worker_ids.length > 0 ? new Set(added[0]!.worker_ids) : null;
+      return added.length === 1 && added[0]!.worker_ids.length > 0 ? new Set([added[0]!.id, ...added[0]!.worker_ids]) : null;
     }, 10_000, "C's heartbeat");
 
     const ids: string[] = [];
@@ -199,7 +202,7 @@ describe('two hub replicas on one PostgreSQL', () => {
       held = await waitFor(async () => {
         const rows = await deliveries(ids);
         const unfinished = rows.filter((row) => row.status !== 'succeeded');
-        const allTaken = rows.length === ids.length * 2 && unfinished.every((row) => row.locked_by !== null && workersOfC.has(row.locked_by));
+        const allTaken = rows.length === ids.length * 2 && unfinished.every((row) => row.held_by !== null && workersOfC.has(row.held_by));
         return allTaken ? unfinished : null;
       }, 10_000, 'the batch taken by the replicas');
     }
@@ -210,7 +213,7 @@ describe('two hub replicas on one PostgreSQL', () => {
     expect(await replicaC.exited).toBe('SIGKILL');
     // What C held when it died, read after the fact: nothing can move it now until the survivor's sweep.
     const atDeath = (await deliveries(ids)).filter((row) => row.status !== 'succeeded');
-    expect(atDeath.filter((row) => row.locked_by === null || !workersOfC.has(row.locked_by))).toEqual([]);
+    expect(atDeath.filter((row) => row.held_by === null || !workersOfC.has(row.held_by))).toEqual([]);
     const heldIds = new Set(atDeath.map((row) => row.id));
     const interruptedIds = new Set(atDeath.filter((row) => row.status === 'in_progress').map((row) => row.id));
     expect(interruptedIds.size).toBeGreaterThanOrEqual(2);

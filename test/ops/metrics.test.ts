@@ -115,15 +115,16 @@ describe('GET /metrics', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('shows a running delivery and the queue behind it while it runs, read at scrape time, and drops them when done', async () => {
-    receiver.stall(2_000);
-    await put('2.0.0');
-    await put('2.0.1');
+  it('shows running deliveries and the queue behind them while they run, read at scrape time, and drops them when done', async () => {
+    // The hub runs up to four times WORKER_CONCURRENCY (1) deliveries of events it ingested itself: four stall
+    // there, the fifth goes to the queue and stalls in its one worker, the sixth waits in the queue.
+    receiver.stall(2_000, 5);
+    for (let i = 0; i < 6; i += 1) await put(`2.0.${i}`);
     const running = await waitFor(async () => {
       const families = await scrape();
       const inProgress = sampleValue(families, 'alvares_runs_in_progress', { kind: 'delivery', module: 'webhook', check: 'webhook' });
-      return inProgress === 1 && sampleValue(families, 'alvares_queue_depth', { module: 'webhook' }) === 1 ? families : null;
-    }, 5_000, 'one delivery running and one queued');
+      return inProgress === 5 && sampleValue(families, 'alvares_queue_depth', { module: 'webhook' }) === 1 ? families : null;
+    }, 5_000, 'five deliveries running and one queued');
     expect(sampleValue(running, 'alvares_queue_oldest_age_seconds', { module: 'webhook' })).toBeGreaterThan(0);
 
     await waitForQuiet(hub);
@@ -131,7 +132,7 @@ describe('GET /metrics', () => {
     // Gauges are read at scrape: the finished run is gone, not left at 0 by a stale counter.
     expect(sampleValue(after, 'alvares_runs_in_progress', { kind: 'delivery', module: 'webhook' })).toBeUndefined();
     expect(sampleValue(after, 'alvares_queue_depth', { module: 'webhook' })).toBe(0);
-    expect(sampleValue(after, 'alvares_deliveries_total', { module: 'webhook', outcome: 'succeeded' })).toBe(4);
+    expect(sampleValue(after, 'alvares_deliveries_total', { module: 'webhook', outcome: 'succeeded' })).toBe(8);
     expect(sampleValue(after, 'alvares_delivery_duration_seconds_bucket', { module: 'webhook', outcome: 'succeeded', le: '1' })).toBe(3);
   });
 });
