@@ -56,6 +56,12 @@ export type { Logger } from './logging/logger.js';
 export type { Db, Queryable } from './store/db.js';
 export type { Migration } from './store/migrate.js';
 export { isUuid } from './store/delivery-views.js';
+/**
+ * Group commit for a module's own statements: callers arriving while a statement runs share the next one. A
+ * statement costs PostgreSQL far more than the rows it carries (on these machines ~170 µs of its CPU for one
+ * row with its commit, ~37 µs a row in tens), so a module writing once per delivery should write through one.
+ */
+export { Batcher, type BatcherOptions } from './util/batcher.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
 export { doc, type RouteDoc } from './http/route-docs.js';
 

@@ -1,34 +1,67 @@
-import type { Db, Deployment, ErrorReport, HubEvent, Recommendation } from '../../src/module-api.js';
+import { Batcher, type Db, type Deployment, type ErrorReport, type HubEvent, type Recommendation } from '../../src/module-api.js';
 
-/** Inserts are keyed by event id: a retried delivery writes nothing twice. */
-export async function storeDeployment(db: Db, event: HubEvent<'deployment'>): Promise<void> {
-  const d: Deployment = event.payload;
-  await db.query(
-    `insert into deployments (event_id, application_name, cluster, version, image_name, replicas, team, importance,
-                              created_at, received_at, raw, enriched)
-     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
-     on conflict (event_id) do nothing`,
-    [event.id, d.applicationName, d.cluster, d.version, d.imageName, d.replicas, d.team, d.importance, d.createdAt,
-      event.receivedAt, JSON.stringify(event.raw ?? null), d],
-  );
+/**
+ * Writes the history: one statement per table for every delivery writing at the same moment (group commit:
+ * what arrives while a statement runs goes in the next one). Inserts are keyed by event id: a retried
+ * delivery writes nothing twice.
+ */
+export class HistoryWriter {
+  private readonly deployments: Batcher<HubEvent<'deployment'>, void>;
+  private readonly errors: Batcher<HubEvent<'error'>, void>;
+  private readonly recommendations: Batcher<HubEvent<'recommendation'>, void>;
+
+  constructor(db: Db) {
+    this.deployments = batchedInsert(db, 'database:insert-deployments', `
+      insert into deployments (event_id, application_name, cluster, version, image_name, replicas, team, importance,
+                               created_at, received_at, raw, enriched)
+      select event_id, application_name, cluster, version, image_name, replicas, team, importance, created_at, received_at, raw, enriched
+      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, application_name text, cluster text, version text, image_name text,
+           replicas int, team text, importance text, created_at timestamptz, received_at timestamptz, raw jsonb, enriched jsonb)
+      on conflict (event_id) do nothing`,
+      (event) => {
+        const d: Deployment = event.payload;
+        return { event_id: event.id, application_name: d.applicationName, cluster: d.cluster, version: d.version, image_name: d.imageName,
+          replicas: d.replicas, team: d.team, importance: d.importance, created_at: d.createdAt, received_at: event.receivedAt, raw: event.raw ?? null, enriched: d };
+      });
+    this.errors = batchedInsert(db, 'database:insert-errors', `
+      insert into error_reports (event_id, application_name, cluster, message, received_at, raw, enriched)
+      select event_id, application_name, cluster, message, received_at, raw, enriched
+      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, application_name text, cluster text, message text, received_at timestamptz, raw jsonb, enriched jsonb)
+      on conflict (event_id) do nothing`,
+      (event) => {
+        const e: ErrorReport = event.payload;
+        return { event_id: event.id, application_name: e.applicationName, cluster: e.cluster, message: e.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: e };
+      });
+    this.recommendations = batchedInsert(db, 'database:insert-recommendations', `
+      insert into recommendations (event_id, application_name, team, message, received_at, raw, enriched)
+      select event_id, application_name, team, message, received_at, raw, enriched
+      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, application_name text, team text, message text, received_at timestamptz, raw jsonb, enriched jsonb)
+      on conflict (event_id) do nothing`,
+      (event) => {
+        const r: Recommendation = event.payload;
+        return { event_id: event.id, application_name: r.applicationName, team: r.team, message: r.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: r };
+      });
+  }
+
+  storeDeployment(event: HubEvent<'deployment'>): Promise<void> {
+    return this.deployments.submit(event);
+  }
+
+  storeError(event: HubEvent<'error'>): Promise<void> {
+    return this.errors.submit(event);
+  }
+
+  storeRecommendation(event: HubEvent<'recommendation'>): Promise<void> {
+    return this.recommendations.submit(event);
+  }
 }
 
-export async function storeError(db: Db, event: HubEvent<'error'>): Promise<void> {
-  const e: ErrorReport = event.payload;
-  await db.query(
-    `insert into error_reports (event_id, application_name, cluster, message, received_at, raw, enriched)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_id) do nothing`,
-    [event.id, e.applicationName, e.cluster, e.message, event.receivedAt, JSON.stringify(event.raw ?? null), e],
-  );
-}
-
-export async function storeRecommendation(db: Db, event: HubEvent<'recommendation'>): Promise<void> {
-  const r: Recommendation = event.payload;
-  await db.query(
-    `insert into recommendations (event_id, application_name, team, message, received_at, raw, enriched)
-     values ($1, $2, $3, $4, $5, $6, $7) on conflict (event_id) do nothing`,
-    [event.id, r.applicationName, r.team, r.message, event.receivedAt, JSON.stringify(event.raw ?? null), r],
-  );
+/** One named statement inserting every row of a batch (a failing batch is retried row by row by the Batcher). */
+function batchedInsert<E>(db: Db, name: string, text: string, toRow: (event: E) => Record<string, unknown>): Batcher<E, void> {
+  return new Batcher<E, void>(async (events) => {
+    await db.query({ name, text, values: [JSON.stringify(events.map(toRow))] });
+    return events.map(() => undefined);
+  });
 }
 
 export interface DeploymentRow {

@@ -1,4 +1,4 @@
-import { storeDeployment, storeError, storeRecommendation } from './history.js';
+import { HistoryWriter } from './history.js';
 import { MIGRATIONS } from './migrations.js';
 import { mountHistoryRoutes } from './routes.js';
 import { defineModule } from '../../src/module-api.js';
@@ -13,20 +13,17 @@ export const databaseModule = defineModule({
   events: ['deployment', 'error', 'recommendation'],
   legacyNames: ['modules.subscribers.database.cosmosdb', 'modules.subscribers.database', 'modules.subscribers.database.database'],
   migrations: MIGRATIONS,
-  create: ({ db }) => ({
-    handlers: {
-      deployment: async (event) => {
-        await storeDeployment(db, event);
+  create: ({ db }) => {
+    const history = new HistoryWriter(db);
+    return {
+      handlers: {
+        deployment: (event) => history.storeDeployment(event),
+        error: (event) => history.storeError(event),
+        recommendation: (event) => history.storeRecommendation(event),
       },
-      error: async (event) => {
-        await storeError(db, event);
+      routes(router) {
+        mountHistoryRoutes(router, db);
       },
-      recommendation: async (event) => {
-        await storeRecommendation(db, event);
-      },
-    },
-    routes(router) {
-      mountHistoryRoutes(router, db);
-    },
-  }),
+    };
+  },
 });
