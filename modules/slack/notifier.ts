@@ -213,7 +213,9 @@ export class SlackNotifier {
     const droppedNote = dropped.length > 0 ? `; dropped ${dropped.join(', ')} (not in SLACK_ALLOWED_CHANNELS)` : '';
     if (channels.length === 0) return { notify: false, summary: `no channel to post to${droppedNote}`, details: { channels, dropped } };
     const { store, poster } = this.deps;
-    const done = await store.posted(eventId);
+    // A first attempt has posted nothing before (a deferred one may have queued its items, which its channel
+    // turns find done); later ones skip the channels that have the message.
+    const done = delivery.attempt > 1 ? await store.posted(eventId) : new Map<string, PostedRow>();
     const pending = channels.filter((channel) => !done.has(channel));
     const results = await Promise.allSettled(
       pending.map((channel) =>

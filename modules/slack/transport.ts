@@ -180,12 +180,18 @@ export class WebhookTransport implements SlackTransport {
   }
 }
 
-/** @slack/web-api logs to the console unless given a logger; its lines go through ours (and its redaction). */
+/**
+ * @slack/web-api logs to the console unless given a logger; its lines go through ours (and its redaction). It
+ * logs several debug lines per call: with debug off they are dropped here, before any line or log entry is made.
+ */
 function slackLogger(logger: Logger): SlackLogger {
   const line = (...parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  const debug = (...parts: unknown[]) => {
+    if (logger.isDebugEnabled()) logger.debug(line(...parts), { source: '@slack/web-api' });
+  };
   return {
-    debug: (...parts) => logger.debug(line(...parts), { source: '@slack/web-api' }),
-    info: (...parts) => logger.debug(line(...parts), { source: '@slack/web-api' }),
+    debug,
+    info: debug,
     warn: (...parts) => logger.warn(line(...parts), { source: '@slack/web-api' }),
     error: (...parts) => logger.error(line(...parts), { source: '@slack/web-api' }),
     setLevel: () => undefined,

@@ -1,40 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { SlackMessage } from './blocks.js';
 import { digestCapacity, replyCapacity } from './digest.js';
+import type { Batch, ItemKind, QueueItem, QueuedRow } from './queue-items.js';
+import { QueueStore } from './queue-store.js';
 import type { Db, Queryable } from '../../src/module-api.js';
 
-export type ItemKind = 'deployment' | 'error' | 'recommendation' | 'alert' | 'summary' | 'reply';
-
-/** One thing to post to one channel: a root (keyed by its event) or a thread reply (keyed by its check event). */
-export interface QueueItem {
-  channel: string;
-  /** The event a root announces, or the check.finished event a reply tells. */
-  key: string;
-  kind: ItemKind;
-  /** The event a root announces, or the deployment whose thread a reply goes in. */
-  eventId: string;
-  deliveryId: string;
-  threadTs: string | null;
-  /** The message as posted on its own. */
-  message: SlackMessage;
-  /** Its line in a digest (roots) or a combined reply (replies), already escaped mrkdwn. */
-  line: string;
-  /** The application it is about (a digest's replies name it). */
-  application: string | null;
-}
-
-/** A queued item as a batch carries it: everything but the message (a digest is built from the lines). */
-export interface QueuedRow extends Omit<QueueItem, 'message'> {
-  queuedAt: Date;
-}
-
-export interface Batch {
-  id: string;
-  channel: string;
-  /** `single`: one message as itself; `digest`: several roots as one; `replies`: several replies in one thread. */
-  kind: 'single' | 'digest' | 'replies';
-  items: QueuedRow[];
-}
+export type { Batch, ItemKind, QueueItem, QueuedRow } from './queue-items.js';
 
 export type Turn =
   | { kind: 'done' }
@@ -68,10 +38,14 @@ const DIGEST_CANDIDATES = 400;
  * so a late insert of the same item is a no-op).
  */
 export class ChannelTurns {
+  private readonly queue: QueueStore;
+
   constructor(
     private readonly db: Db,
     private readonly settings: PaceSettings,
-  ) {}
+  ) {
+    this.queue = new QueueStore(db);
+  }
 
   /** Queues the item (once) and, if the channel may post now, claims what to post. */
   async take(item: QueueItem, attempt: number): Promise<Turn> {
@@ -79,7 +53,7 @@ export class ChannelTurns {
       // Without pacing there are no turns to wait for, so nothing ever waits to be digested: a first try queues
       // its item already claimed, in one statement, and takes no channel lock (under load, every post of a
       // channel queued on that lock). A retry finds its row and goes the whole way below.
-      const claimed = await this.claimAlone(item, attempt);
+      const claimed = await this.queue.claimAlone(item, attempt);
       if (claimed) return { kind: 'post', batch: claimed };
     }
     // In line first, outside the channel's lock, so a flood's items are all there for the next digest. A
@@ -133,40 +107,14 @@ export class ChannelTurns {
     });
   }
 
-  /**
-   * The batch reached Slack as `ts`: every item in it is done (roots become threads, replies are recorded), in
-   * one statement. No channel lock: only the batch's own claimed rows are touched, and a second record of the
-   * same batch (an adoption racing the poster) finds them done and adds nothing.
-   */
-  async record(batch: Batch, posted: { channelId: string | null; ts: string | null }): Promise<void> {
-    await this.db.query({
-      name: 'slack:record-batch',
-      text: `with done as (
-         update slack_queue set done_at = clock_timestamp() where batch_id = $1 and done_at is null
-         returning channel, item_key, kind, event_id, message, application
-       ), roots as (
-         -- Straight from the queue rows: a digest's items keep their own message (the thread root if posted alone).
-         insert into slack_messages (event_id, channel, kind, channel_id, ts, message, digest, application)
-         select event_id, channel, kind, $2, $3, message, $4, application from done where kind <> 'reply'
-         on conflict (event_id, channel) do nothing
-       ), replies as (
-         insert into slack_replies (check_event_id, channel, event_id, ts)
-         select item_key::uuid, channel, event_id, $3 from done where kind = 'reply'
-         on conflict do nothing
-       )
-       -- Written only when new or changed: an upsert on every post would make each channel's posts queue on this row.
-       insert into slack_channel_ids (channel, channel_id)
-       select $5, $2::text where $2::text is not null
-         and not exists (select 1 from slack_channel_ids where channel = $5 and channel_id = $2::text)
-       on conflict (channel) do update set channel_id = excluded.channel_id`,
-      values: [batch.id, posted.channelId, posted.ts, batch.kind === 'digest', batch.channel],
-    });
+  /** The batch reached Slack as `ts`: every item in it is done (see QueueStore.record). */
+  record(batch: Batch, posted: { channelId: string | null; ts: string | null }): Promise<void> {
+    return this.queue.record(batch, posted);
   }
 
   /** Posted items are kept a day, long after any retry of theirs (so none can queue them again); then cleared. */
-  async prune(): Promise<number> {
-    const result = await this.db.query(`delete from slack_queue where done_at < clock_timestamp() - interval '1 day'`);
-    return result.rowCount ?? 0;
+  prune(): Promise<number> {
+    return this.queue.prune();
   }
 
   /** Slack did not take the batch: its items wait again; a 429 also holds the channel for its Retry-After. */
@@ -212,23 +160,6 @@ export class ChannelTurns {
     // A channel's first post: its bucket starts full.
     await client.query('insert into slack_channel_pace (channel, tokens) values ($1, $2) on conflict (channel) do nothing', [channel, this.settings.burst]);
     return (await client.query<PaceRow>(select, [channel])).rows[0] ?? null;
-  }
-
-  /** One statement: the item queued and claimed as its own batch, or null when it was queued before. */
-  private async claimAlone(item: QueueItem, attempt: number): Promise<Batch | null> {
-    const id = randomUUID();
-    const rows = await this.db.query<{ queued_at: Date }>({
-      name: 'slack:claim-alone',
-      text: `insert into slack_queue (channel, item_key, kind, event_id, delivery_id, thread_ts, message, line, application,
-                                      batch_id, batch_kind, claimed_at, claimed_by, claimed_attempt)
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'single', clock_timestamp(), $5, $11)
-             on conflict (channel, item_key) do nothing returning queued_at`,
-      values: [item.channel, item.key, item.kind, item.eventId, item.deliveryId, item.threadTs, JSON.stringify(item.message), item.line, item.application, id, attempt],
-    });
-    const row = rows.rows[0];
-    if (!row) return null;
-    const { channel, key, kind, eventId, deliveryId, threadTs, line, application } = item;
-    return { id, channel, kind: 'single', items: [{ channel, key, kind, eventId, deliveryId, threadTs, line, application, queuedAt: row.queued_at }] };
   }
 
   /** Refills the bucket up to now and takes a token: 0, or how long until one is there. */
