@@ -146,12 +146,12 @@ export class Hub {
     this.store = store;
     await this.ops.open(store.db, this.moduleConfigs);
     // Before anything can happen: every happening from here on reaches the live feed of every replica.
-    this.recorder = new ActivityRecorder(store.db, logger);
+    this.recorder = new ActivityRecorder(store.feedDb, logger);
     this.recorder.start(stream);
 
     const writer = { dedupeWindowSeconds: config.idempotencyWindowSeconds, stormWindowSeconds: config.errorStormWindowSeconds };
     const targets: TargetFinder = (type, payload) =>
-      registry.subscribersOf(type, payload).map((module) => ({ module, policy: registry.policyFor(module) }));
+      registry.subscribersOf(type, payload).map((module) => ({ module, policy: registry.policyFor(module), queuedOnly: registry.isSerial(module) }));
     const appender = new EventAppender(store.keyedDb, targets, writer, stream);
     this.appender = appender;
     const registry = new ModuleRegistry(this.options.modules, {
@@ -213,6 +213,8 @@ export class Hub {
       },
       cronItems: scheduler.cronItems(),
     });
+    // Ingested events' deliveries run in this hub with no queue job while it has room; the rest are queued.
+    appender.runLocally(engine.local);
     await scheduler.startIntervals();
 
     const statusPage = new StatusPage({ db: store.db, logger, adminToken: config.adminToken, publicReading: config.statusPagePublic });

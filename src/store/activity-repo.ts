@@ -19,25 +19,24 @@ export interface ActivityRow {
 export const ITEMS_PER_ROW = 10_000;
 
 /**
- * Appends what a replica's stream saw, as one row, then NOTIFYs. Readers take items with id > the last they
- * saw, so ids must become visible in order: a transaction lock taken before the id is drawn, held to the
- * commit, makes concurrent writers (other replicas) commit in id order. One batch a few times a second per
- * replica, so the wait is short; ingest never takes this lock.
+ * Appends what a replica's stream saw, as one row, and NOTIFYs: one statement. Readers take items with id >
+ * the last they saw, so ids must become visible in order: a transaction lock taken before the id is drawn (the
+ * row is made from the select that takes it), held to the commit, makes concurrent writers (other replicas)
+ * commit in id order. One batch a few times a second per replica, so the wait is short; ingest never takes
+ * this lock. `db` should be the store's feedDb, whose commits do not wait for the WAL flush.
  */
 export async function appendActivity(db: Db, items: Array<{ kind: string; data: unknown }>): Promise<void> {
   if (items.length === 0) return;
   if (items.length >= ITEMS_PER_ROW) throw new Error(`at most ${ITEMS_PER_ROW - 1} activity items in one row`);
-  await db.transaction(async (client) => {
-    // The feed is for browsers (an unlogged table: a crash empties it anyway), so its commit need not wait
-    // for the WAL flush; ingest's and deliveries' commits then do not queue behind the feed's.
-    await client.query('set local synchronous_commit = off');
-    await client.query({ name: 'alvares:activity-lock', text: 'select pg_advisory_xact_lock(hashtext($1))', values: [WRITE_LOCK] });
-    await client.query({
-      name: 'alvares:activity-append',
-      text: `insert into status_activity (kind, data) values ('batch', $1::jsonb)`,
-      values: [JSON.stringify(items)],
-    });
-    await client.query({ name: 'alvares:activity-notify', text: 'select pg_notify($1, $2)', values: [ACTIVITY_CHANNEL, ''] });
+  await db.query({
+    name: 'alvares:activity-append',
+    text: `with appended as (
+       insert into status_activity (kind, data)
+       select 'batch', $1::jsonb from (select pg_advisory_xact_lock(hashtext($2))) as locked
+       returning id
+     )
+     select pg_notify($3, '') from appended`,
+    values: [JSON.stringify(items), WRITE_LOCK, ACTIVITY_CHANNEL],
   });
 }
 

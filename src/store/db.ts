@@ -20,6 +20,8 @@ export interface DbOptions {
    * went on scanning whole tables (a 5x slower ingest and delivery path on a fresh database under load).
    */
   keyedOnly?: boolean;
+  /** Commits that do not wait for the WAL flush: only for what a crash may lose (the live feed). */
+  asynchronousCommit?: boolean;
 }
 
 export function createDb(connectionString: string, options: DbOptions = {}): Db {
@@ -32,7 +34,9 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     // passes jit_above_cost. With enable_seqscan=off every cost is huge, so on a PostgreSQL built with LLVM
     // (Debian's 15 here; the embedded 18 has none) each claim and outcome spent ~2.5 ms compiling: that, not
     // the server's version, made the hub several times slower there than on the embedded one.
-    options: options.keyedOnly ? '-c jit=off -c enable_seqscan=off' : '-c jit=off',
+    options: ['-c jit=off', options.keyedOnly ? '-c enable_seqscan=off' : '', options.asynchronousCommit ? '-c synchronous_commit=off' : '']
+      .filter(Boolean)
+      .join(' '),
     idleTimeoutMillis: 30_000,
   });
   // A client losing its server must not crash the process; the next query reports the problem.

@@ -10,6 +10,12 @@ export interface Store {
   db: Db;
   /** The write path's own connections: ingest, claims and outcomes, one statement in flight each. */
   keyedDb: Db;
+  /**
+   * The live feed's connection (status_activity): its commits do not wait for the WAL flush. The feed is for
+   * browsers, in an unlogged table a crash empties anyway; ingest's and deliveries' commits need not queue
+   * behind it.
+   */
+  feedDb: Db;
   embedded: boolean;
   close(): Promise<void>;
 }
@@ -35,7 +41,9 @@ export async function openStore(options: {
   }
   const db = createDb(url, { max: options.poolSize });
   const keyedDb = createDb(url, { max: 4, applicationName: 'alvares-write-path', keyedOnly: true });
+  const feedDb = createDb(url, { max: 1, applicationName: 'alvares-live-feed', asynchronousCommit: true });
   const close = async () => {
+    await feedDb.close();
     await keyedDb.close();
     await db.close();
     await embedded?.stop();
@@ -48,5 +56,5 @@ export async function openStore(options: {
     await close().catch(() => undefined);
     throw error;
   }
-  return { db, keyedDb, embedded: embedded !== null, close };
+  return { db, keyedDb, feedDb, embedded: embedded !== null, close };
 }
