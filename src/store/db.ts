@@ -31,9 +31,9 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     application_name: options.applicationName ?? 'alvares',
     connectionTimeoutMillis: 10_000,
     // JIT off: the hub's statements are short, and JIT compiles a plan again at every execution once its cost
-    // passes jit_above_cost. With enable_seqscan=off every cost is huge, so on a PostgreSQL built with LLVM
-    // (Debian's 15 here; the embedded 18 has none) each claim and outcome spent ~2.5 ms compiling: that, not
-    // the server's version, made the hub several times slower there than on the embedded one.
+    // passes jit_above_cost, which enable_seqscan=off makes any plan with a sequential scan in it do. Debian's
+    // PostgreSQL 15 here is built with LLVM (the embedded 18 is not); pg_stat_statements counted no JIT in the
+    // hub's own statements, so this guards rather than fixes.
     options: ['-c jit=off', options.keyedOnly ? '-c enable_seqscan=off' : '', options.asynchronousCommit ? '-c synchronous_commit=off' : '']
       .filter(Boolean)
       .join(' '),
