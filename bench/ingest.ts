@@ -44,6 +44,17 @@ async function backlog(databaseUrl: string): Promise<number> {
   }
 }
 
+/** Whether the database holds the hub's tables (the reference server has one table of its own). */
+async function isHub(databaseUrl: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<{ found: string | null }>(`select to_regclass('events')::text as found`)).rows[0]!.found !== null;
+  } finally {
+    await client.end();
+  }
+}
+
 async function drainSeconds(databaseUrl: string, limitSeconds: number): Promise<number | null> {
   const started = Date.now();
   while (Date.now() - started < limitSeconds * 1000) {
@@ -69,7 +80,29 @@ function postgresCpuSeconds(): number {
   return total;
 }
 
+/** PostgreSQL's own counts for the database: transactions committed (each statement outside a transaction is one) and rows written. */
+async function databaseCounts(databaseUrl: string, table: 'events' | 'reference_events'): Promise<{ commits: number; rowsWritten: number; events: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const rows = await client.query<{ commits: string; written: string; events: number }>(
+      `select xact_commit as commits, tup_inserted + tup_updated + tup_deleted as written, (select count(*)::int from ${table}) as events
+       from pg_stat_database where datname = current_database()`,
+    );
+    const row = rows.rows[0]!;
+    return { commits: Number(row.commits), rowsWritten: Number(row.written), events: row.events };
+  } finally {
+    await client.end();
+  }
+}
+
 interface Measured extends WrkResult {
+  /**
+   * Per event stored, from the start of the measured window until its deliveries were all done: transactions
+   * PostgreSQL committed in the hub's database and rows it wrote (its statistics, so reads count as commits too).
+   */
+  commitsPerEvent?: number;
+  rowsWrittenPerEvent?: number;
   /** CPU per answered request during the measured window: the server's process, and PostgreSQL's. */
   serverCpuUsPerRequest: number;
   postgresCpuUsPerRequest: number;
@@ -87,6 +120,8 @@ async function measure(start: Startable, adminUrl: string, options: { delivers: 
     await runWrk(url, { connections: CONNECTIONS, seconds: WARMUP_S });
     if (options.delivers) await drainSeconds(databaseUrl, 60);
     const atStart = options.delivers ? await backlog(databaseUrl) : undefined;
+    const table = (await isHub(databaseUrl)) ? 'events' : 'reference_events';
+    const countsBefore = await databaseCounts(databaseUrl, table);
     const cpuBefore = { server: cpuSeconds(server.process.pid!), postgres: postgresCpuSeconds() };
     const load = await runWrk(url, { connections: CONNECTIONS, seconds: DURATION_S });
     const perRequest = (seconds: number) => Math.round((seconds * 1e6) / Math.max(1, load.total));
@@ -95,10 +130,20 @@ async function measure(start: Startable, adminUrl: string, options: { delivers: 
       serverCpuUsPerRequest: perRequest(cpuSeconds(server.process.pid!) - cpuBefore.server),
       postgresCpuUsPerRequest: perRequest(postgresCpuSeconds() - cpuBefore.postgres),
     };
-    if (!options.delivers) return { ...result, peakRssMb: server.peakRssMb() };
+    const perEvent = async () => {
+      // PostgreSQL reports a backend's counts when it goes idle, at most once a second.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const after = await databaseCounts(databaseUrl, table);
+      const events = Math.max(1, after.events - countsBefore.events);
+      return {
+        commitsPerEvent: Number(((after.commits - countsBefore.commits) / events).toFixed(2)),
+        rowsWrittenPerEvent: Number(((after.rowsWritten - countsBefore.rowsWritten) / events).toFixed(2)),
+      };
+    };
+    if (!options.delivers) return { ...result, ...(await perEvent()), peakRssMb: server.peakRssMb() };
     const atEnd = await backlog(databaseUrl);
     const drained = await drainSeconds(databaseUrl, 120);
-    return { ...result, backlogAtStart: atStart, backlogAtEnd: atEnd, drainedAfterSeconds: drained, peakRssMb: server.peakRssMb() };
+    return { ...result, ...(await perEvent()), backlogAtStart: atStart, backlogAtEnd: atEnd, drainedAfterSeconds: drained, peakRssMb: server.peakRssMb() };
   } finally {
     await server.stop();
     await dropDatabase(adminUrl, 'alvares_bench_a');
@@ -182,7 +227,8 @@ export function formatIngestTable(result: Awaited<ReturnType<typeof benchIngest>
       const row = store.rows.find((candidate) => candidate.server === name)!;
       const pace = row.backlogAtStart === undefined ? '' : `; backlog ${row.backlogAtStart} → ${row.backlogAtEnd}, drained in ${row.drainedAfterSeconds ?? '>120'} s`;
       const bad = row.non2xx + row.errors > 0 ? `; ${row.non2xx} non-2xx, ${row.errors} socket errors` : '';
-      const cpu = `; CPU/request: server ${row.serverCpuUsPerRequest} µs, PostgreSQL ${row.postgresCpuUsPerRequest} µs`;
+      const cpu = `; CPU/request: server ${row.serverCpuUsPerRequest} µs, PostgreSQL ${row.postgresCpuUsPerRequest} µs`
+        + (row.commitsPerEvent === undefined ? '' : `; per event: ${row.commitsPerEvent} commits, ${row.rowsWrittenPerEvent} rows written`);
       return `${row.requestsPerSecond} req/s (${row.share}), p99 ${row.latencyP99Ms} ms${cpu}${pace}${bad}`;
     });
     lines.push(`| ${name} | ${cells.join(' | ')} |`);
