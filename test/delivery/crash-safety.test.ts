@@ -121,40 +121,45 @@ describe('a hub killed in the middle of a burst', () => {
   }, 150_000);
 });
 
+/**
+ * A fresh store, a webhook receiver and a connection to look at the store, for one test's hubs; all gone after
+ * `work`, however it ends.
+ */
+async function withReceiver(work: (setup: { database: { url: string }; subscriber: FakeSubscriber; client: pg.Client }) => Promise<void>): Promise<void> {
+  const database = await createTestDatabase();
+  const subscriber = new FakeSubscriber();
+  await subscriber.start();
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await work({ database, subscriber, client });
+  } finally {
+    await client.end().catch(() => undefined);
+    await subscriber.stop();
+    await database.drop();
+  }
+}
+
 describe('SIGTERM', () => {
-  it('stops taking requests, lets running deliveries finish and exits 0', async () => {
-    const database = await createTestDatabase();
-    const subscriber = new FakeSubscriber();
-    await subscriber.start();
-    subscriber.stall(1_000, 1);
-    try {
+  it('stops taking requests, lets running deliveries finish and exits 0', () =>
+    withReceiver(async ({ database, subscriber, client }) => {
+      subscriber.stall(1_000, 1);
       const hub = await spawnHub({ DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, SHUTDOWN_TIMEOUT_MS: '5000' });
       const id = await put(hub.url, 'graceful');
       await waitFor(async () => subscriber.received.length === 1, 10_000, 'delivery started');
       hub.child.kill('SIGTERM');
       expect(await hub.exited).toBe(0);
-      const client = new pg.Client({ connectionString: database.url });
-      await client.connect();
       const row = await client.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [id]);
-      await client.end();
       expect(row.rows[0].status).toBe('succeeded');
       expect(hub.output()).toMatch(/hub stopped/);
       await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
-    } finally {
-      await subscriber.stop();
-      await database.drop();
-    }
-  }, 60_000);
+    }), 60_000);
 
-  it('leaves no job locked when it stops with a backlog, so the next hub runs the backlog at once', async () => {
-    const database = await createTestDatabase();
-    const subscriber = new FakeSubscriber();
-    await subscriber.start();
-    // Two workers and slow calls: most jobs wait in the hub's local queue, fetched and locked, when SIGTERM comes.
-    subscriber.stall(400, 12);
-    const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '2', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
-    const client = new pg.Client({ connectionString: database.url });
-    try {
+  it('leaves no job locked when it stops with a backlog, so the next hub runs the backlog at once', () =>
+    withReceiver(async ({ database, subscriber, client }) => {
+      // Two workers and slow calls: most jobs wait in the hub's local queue, fetched and locked, when SIGTERM comes.
+      subscriber.stall(400, 12);
+      const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '2', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
       const first = await spawnHub(env);
       const ids: string[] = [];
       for (let i = 0; i < 12; i += 1) ids.push((await put(first.url, `backlog-${i}`))!);
@@ -162,7 +167,6 @@ describe('SIGTERM', () => {
       first.child.kill('SIGTERM');
       expect(await first.exited).toBe(0);
 
-      await client.connect();
       const jobs = await client.query<{ total: number; locked: number }>(
         'select count(*)::int as total, count(locked_by)::int as locked from graphile_worker.jobs',
       );
@@ -177,10 +181,39 @@ describe('SIGTERM', () => {
         second.child.kill('SIGTERM');
         await second.exited;
       }
-    } finally {
-      await client.end().catch(() => undefined);
-      await subscriber.stop();
-      await database.drop();
-    }
-  }, 60_000);
+    }), 60_000);
+
+  it('gives a delivery it was running itself a job when it runs out of patience, so the next hub runs it at once', () =>
+    withReceiver(async ({ database, subscriber, client }) => {
+      // The first call hangs past the first hub's patience; the next one answers at once.
+      subscriber.stall(20_000, 1);
+      const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, SHUTDOWN_TIMEOUT_MS: '500', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
+      const webhookDelivery = async (eventId: string) =>
+        (await client.query<{ status: string; claimed_by: string | null; jobs: number }>(
+          `select d.status, d.claimed_by,
+                  (select count(*)::int from graphile_worker._private_jobs j where j.payload->>'deliveryId' = d.id::text) as jobs
+           from deliveries d where d.event_id = $1 and d.module = 'webhook'`,
+          [eventId],
+        )).rows[0]!;
+      const first = await spawnHub(env);
+      const id = (await put(first.url, 'handed-over'))!;
+      await waitFor(async () => subscriber.received.length === 1, 10_000, 'the hanging call started');
+      // Run by the hub that took the event, under its id (test/delivery/local-runs.test.ts).
+      expect((await webhookDelivery(id)).claimed_by).not.toBeNull();
+      first.child.kill('SIGTERM');
+      expect(await first.exited).toBe(0);
+
+      expect(await webhookDelivery(id)).toMatchObject({ claimed_by: null, jobs: 1 });
+      const stoppedAt = Date.now();
+      const second = await spawnHub(env);
+      try {
+        await waitFor(async () => (await webhookDelivery(id)).status === 'succeeded', 10_000, 'the next hub ran it');
+        // Well before the 15 s after which a silent hub's work would be swept to the living.
+        expect(Date.now() - stoppedAt).toBeLessThan(12_000);
+        expect(subscriber.eventIds().filter((eventId) => eventId === id)).toHaveLength(2);
+      } finally {
+        second.child.kill('SIGTERM');
+        await second.exited;
+      }
+    }), 60_000);
 });

@@ -1,12 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import request from 'supertest';
 import { databaseModule } from '../../modules/database/index.js';
 import { webhookModule } from '../../modules/webhook/index.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
 import { aspenDeployment } from '../support/aspen.js';
-import { createTestDatabase } from '../support/database.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
-import { spawnHub } from '../support/process-hub.js';
 
 interface Row {
   module: string;
@@ -32,8 +30,8 @@ async function rowsOf(db: pg.Pool | pg.Client, eventId: string): Promise<Row[]> 
 
 /**
  * The hub that ingests an event runs its deliveries itself while it has room (WORKER_CONCURRENCY at a time):
- * they are stored in progress and claimed by it, with no queue job. Past that room they go to the queue, and
- * deliveries a hub cannot finish are handed to the queue rather than lost.
+ * they are stored in progress and claimed by it, with no queue job. Past that room they go to the queue.
+ * What happens to them when their hub stops or dies: crash-safety.test.ts and replicas.test.ts.
  */
 describe('deliveries run by the hub that ingested their event', () => {
   let subscriber: FakeSubscriber;
@@ -95,49 +93,4 @@ describe('deliveries run by the hub that ingested their event', () => {
     expect(done.map((row) => row.attempts)).toEqual([1, 1]);
     expect((await rowsOf(hub.hub.db.pool, first)).map((row) => row.event_job)).toEqual([false, false]);
   });
-});
-
-describe('a hub that stops with a delivery of its own still running', () => {
-  it('hands it to the queue, so the next hub runs it at once rather than after a dead hub is noticed', async () => {
-    const database = await createTestDatabase();
-    const subscriber = new FakeSubscriber();
-    await subscriber.start();
-    // The first call hangs past the first hub's patience; the next one answers at once.
-    subscriber.stall(20_000, 1);
-    const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, SHUTDOWN_TIMEOUT_MS: '500', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
-    const client = new pg.Client({ connectionString: database.url });
-    try {
-      const first = await spawnHub(env);
-      const res = await fetch(`${first.url}/api/v1/deployment`, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(aspenDeployment({ version: 'handed-over' })),
-      });
-      const id = ((await res.json()) as { id: string }).id;
-      await waitFor(async () => subscriber.received.length === 1, 10_000, 'the hanging call started');
-      first.child.kill('SIGTERM');
-      expect(await first.exited).toBe(0);
-
-      await client.connect();
-      const left = (await rowsOf(client, id)).find((row) => row.module === 'webhook')!;
-      expect(left.claimed_by).toBeNull();
-      expect(left.jobs).toBe(1);
-
-      const stoppedAt = Date.now();
-      const second = await spawnHub(env);
-      try {
-        await waitFor(async () => (await rowsOf(client, id)).find((row) => row.module === 'webhook')!.status === 'succeeded', 10_000, 'the next hub ran it');
-        // Well before the 15 s after which a silent hub's work would be swept to the living.
-        expect(Date.now() - stoppedAt).toBeLessThan(12_000);
-        expect(subscriber.eventIds().filter((eventId) => eventId === id)).toHaveLength(2);
-      } finally {
-        second.child.kill('SIGTERM');
-        await second.exited;
-      }
-    } finally {
-      await client.end().catch(() => undefined);
-      await subscriber.stop();
-      await database.drop();
-    }
-  }, 60_000);
 });
