@@ -1,6 +1,7 @@
 import { alertLine, channelsForTransition, formatAlertMessage, formatAlertStatusLine, formatTransitionReply } from './alerts.js';
 import { fitMessage, section, type SlackMessage } from './blocks.js';
 import type { ChannelPoster, PostOutcome } from './channel-poster.js';
+import { deferWaiting, throwFailures } from './channel-outcomes.js';
 import type { SlackConfig } from './config.js';
 import { deploymentLine, digestReplyLine, errorLine, recommendationLine } from './digest.js';
 import { AUTH_ERRORS } from './errors.js';
@@ -45,8 +46,6 @@ type Root = { message: SlackMessage; line: string; application: string | null };
 const UNFINISHED = new Set(['queued', 'in_progress', 'failed']);
 const ROOT_RECHECK_MS = 300;
 const ROOT_RETRY_MARGIN_MS = 500;
-/** Deliveries waiting for one channel's turn wake spread over this much, not all in the same instant. */
-const WAKE_JITTER_MS = 150;
 
 /** The module's behaviour: route, format, post (in the channel's turn, once per channel), thread and update. */
 export class SlackNotifier {
@@ -171,8 +170,8 @@ export class SlackNotifier {
         return { kind: 'posted', digest: false };
       }),
     );
-    this.throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
-    this.deferWaiting(results);
+    throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
+    deferWaiting(results);
   }
 
   /**
@@ -225,8 +224,8 @@ export class SlackNotifier {
         ),
       ),
     );
-    this.throwFailures(results, pending, delivery.logger);
-    this.deferWaiting(results);
+    throwFailures(results, pending, delivery.logger);
+    deferWaiting(results);
     const outcomes = new Map(pending.map((channel, index) => [channel, results[index]]));
     const digestOf = (channel: string) => {
       const outcome = outcomes.get(channel);
@@ -242,14 +241,6 @@ export class SlackNotifier {
       summary: `posted to ${channels.join(', ')}${digestNote}${droppedNote}`,
       details: { channels, alreadyPosted: channels.filter((channel) => done.has(channel)), digested, dropped },
     };
-  }
-
-  /** Some channel's turn has not come: the delivery runs again then, holding no worker meanwhile. */
-  private deferWaiting(results: PromiseSettledResult<PostOutcome>[]): void {
-    const waits = results.flatMap((result) => (result.status === 'fulfilled' && result.value.kind === 'wait' ? [result.value] : []));
-    if (waits.length === 0) return;
-    const first = waits.reduce((soonest, wait) => (wait.ms < soonest.ms ? wait : soonest));
-    throw new DeliveryDeferral(first.ms + Math.floor(Math.random() * WAKE_JITTER_MS), `waiting for ${first.why}`);
   }
 
   /**
@@ -277,33 +268,4 @@ export class SlackNotifier {
     const dueIn = own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
     throw new DeliveryDeferral(dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS), 'the deployment message this outcome replies to');
   }
-
-  /**
-   * One channel's failure does not stop the others. Afterwards: anything retryable makes the delivery retry
-   * (done channels are skipped next time); only permanent failures left means the delivery is dead.
-   */
-  private throwFailures(results: PromiseSettledResult<unknown>[], channels: string[], logger: Logger): void {
-    const failures: Array<{ channel: string; error: DeliveryError }> = [];
-    results.forEach((result, index) => {
-      if (result.status === 'fulfilled') return;
-      const error = result.reason instanceof DeliveryError ? result.reason : new DeliveryError(String((result.reason as Error)?.message ?? result.reason));
-      failures.push({ channel: channels[index]!, error });
-    });
-    if (failures.length === 0) return;
-    for (const { channel, error } of failures) {
-      logger.warn('slack call failed', { channel, code: error.code, reason: error.reason, permanent: error.permanent, error: error.message });
-    }
-    if (failures.length === 1) throw failures[0]!.error;
-    const retryable = failures.filter(({ error }) => !error.permanent);
-    const leading = (retryable[0] ?? failures[0]!).error;
-    const retryAfter = Math.max(0, ...retryable.map(({ error }) => error.retryAfterMs ?? 0));
-    throw new DeliveryError(`${failures.length} of ${channels.length} channels failed: ${failures.map(({ error }) => error.message).join('; ')}`, {
-      permanent: retryable.length === 0,
-      code: leading.code,
-      reason: leading.reason,
-      status: leading.status,
-      ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
-    });
-  }
 }
-
