@@ -11,36 +11,19 @@ export class HistoryWriter {
   private readonly recommendations: Batcher<HubEvent<'recommendation'>, void>;
 
   constructor(db: Db) {
-    this.deployments = batchedInsert(db, 'database:insert-deployments', `
-      insert into deployments (event_id, application_name, cluster, version, image_name, replicas, team, importance,
-                               created_at, received_at, raw, enriched)
-      select event_id, application_name, cluster, version, image_name, replicas, team, importance, created_at, received_at, raw, enriched
-      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, application_name text, cluster text, version text, image_name text,
-           replicas int, team text, importance text, created_at timestamptz, received_at timestamptz, raw jsonb, enriched jsonb)
-      on conflict (event_id) do nothing`,
-      (event) => {
-        const d: Deployment = event.payload;
-        return { event_id: event.id, application_name: d.applicationName, cluster: d.cluster, version: d.version, image_name: d.imageName,
-          replicas: d.replicas, team: d.team, importance: d.importance, created_at: d.createdAt, received_at: event.receivedAt, raw: event.raw ?? null, enriched: d };
-      });
-    this.errors = batchedInsert(db, 'database:insert-errors', `
-      insert into error_reports (event_id, application_name, cluster, message, received_at, raw, enriched)
-      select event_id, application_name, cluster, message, received_at, raw, enriched
-      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, application_name text, cluster text, message text, received_at timestamptz, raw jsonb, enriched jsonb)
-      on conflict (event_id) do nothing`,
-      (event) => {
-        const e: ErrorReport = event.payload;
-        return { event_id: event.id, application_name: e.applicationName, cluster: e.cluster, message: e.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: e };
-      });
-    this.recommendations = batchedInsert(db, 'database:insert-recommendations', `
-      insert into recommendations (event_id, application_name, team, message, received_at, raw, enriched)
-      select event_id, application_name, team, message, received_at, raw, enriched
-      from jsonb_to_recordset($1::jsonb) as r(event_id uuid, application_name text, team text, message text, received_at timestamptz, raw jsonb, enriched jsonb)
-      on conflict (event_id) do nothing`,
-      (event) => {
-        const r: Recommendation = event.payload;
-        return { event_id: event.id, application_name: r.applicationName, team: r.team, message: r.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: r };
-      });
+    this.deployments = batchedInsert(db, 'deployments', (event) => {
+      const d: Deployment = event.payload;
+      return { event_id: event.id, application_name: d.applicationName, cluster: d.cluster, version: d.version, image_name: d.imageName,
+        replicas: d.replicas, team: d.team, importance: d.importance, created_at: d.createdAt, received_at: event.receivedAt, raw: event.raw ?? null, enriched: d };
+    });
+    this.errors = batchedInsert(db, 'error_reports', (event) => {
+      const e: ErrorReport = event.payload;
+      return { event_id: event.id, application_name: e.applicationName, cluster: e.cluster, message: e.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: e };
+    });
+    this.recommendations = batchedInsert(db, 'recommendations', (event) => {
+      const r: Recommendation = event.payload;
+      return { event_id: event.id, application_name: r.applicationName, team: r.team, message: r.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: r };
+    });
   }
 
   storeDeployment(event: HubEvent<'deployment'>): Promise<void> {
@@ -56,10 +39,14 @@ export class HistoryWriter {
   }
 }
 
-/** One named statement inserting every row of a batch (a failing batch is retried row by row by the Batcher). */
-function batchedInsert<E>(db: Db, name: string, text: string, toRow: (event: E) => Record<string, unknown>): Batcher<E, void> {
+/**
+ * One named statement inserting every row of a batch into `table`, the rows' keys named as its columns (a
+ * failing batch is retried row by row by the Batcher).
+ */
+function batchedInsert<E>(db: Db, table: 'deployments' | 'error_reports' | 'recommendations', toRow: (event: E) => Record<string, unknown>): Batcher<E, void> {
+  const text = `insert into ${table} select * from jsonb_populate_recordset(null::${table}, $1::jsonb) on conflict (event_id) do nothing`;
   return new Batcher<E, void>(async (events) => {
-    await db.query({ name, text, values: [JSON.stringify(events.map(toRow))] });
+    await db.query({ name: `database:insert-${table}`, text, values: [JSON.stringify(events.map(toRow))] });
     return events.map(() => undefined);
   });
 }

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
+import { aspenDeployment, aspenError, aspenRecommendation, HOSTS_ENV } from '../../support/aspen.js';
 import { databaseModule } from '../../../modules/database/index.js';
 import { startTestHub, waitFor, type TestHub } from '../../support/hub.js';
 
@@ -51,5 +51,22 @@ describe('a deployment PUT by Aspen', () => {
     expect(event.deliveries[0]).toMatchObject({ module: 'database', status: 'succeeded', attempts: 1 });
     expect(event.deliveries[0].lifecycle.map((step: { status: string }) => step.status)).toEqual(['queued', 'in_progress', 'succeeded']);
     expect(event.raw).toMatchObject({ version: '2.0.12', importance: 'HIGH' });
+  });
+
+  it('keeps errors and recommendations too, raw and enriched', async () => {
+    const error = (await request(hub.url).put('/api/v1/error').send(aspenError({ message: 'history: the build broke' })).expect(200)).body.id as string;
+    const recommendation = (await request(hub.url).put('/api/v1/recommendation').send(aspenRecommendation({ message: 'history: upgrade node' })).expect(200)).body.id as string;
+    const rows = await waitFor(async () => {
+      const found = await hub.hub.db.query<{ kind: string; event_id: string; message: string; raw: { message: string }; enriched: { message: string } }>(
+        `select 'error' as kind, event_id, message, raw, enriched from error_reports where event_id = $1
+         union all select 'recommendation', event_id, message, raw, enriched from recommendations where event_id = $2 order by 1`,
+        [error, recommendation],
+      );
+      return found.rows.length === 2 ? found.rows : null;
+    });
+    expect(rows.map((row) => [row.kind, row.event_id, row.message, row.raw.message, row.enriched.message])).toEqual([
+      ['error', error, 'history: the build broke', 'history: the build broke', 'history: the build broke'],
+      ['recommendation', recommendation, 'history: upgrade node', 'history: upgrade node', 'history: upgrade node'],
+    ]);
   });
 });
