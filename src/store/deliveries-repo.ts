@@ -171,6 +171,14 @@ export async function requeueJob(db: Db, delivery: { id: string; module: string 
 }
 
 /**
+ * The job of its own a delivery gets when it leaves its event's job (`alias` a row with its id and module):
+ * keyed by the delivery, so it never has two.
+ */
+function ownJobSpec(alias: string, taskParameter: string): string {
+  return `row(${taskParameter}, json_build_object('deliveryId', ${alias}.id, 'module', ${alias}.module), null, null, 25, 'delivery:' || ${alias}.id, 0, null)::graphile_worker.job_spec`;
+}
+
+/**
  * Deliveries a hub was running itself (claimed_by) that it will not finish: those of the given hubs (one that
  * stops with them still running), the given ones (whose end could not be recorded), or those of every hub
  * silent for `silentForSeconds` (dead, or its row gone). Each
@@ -189,8 +197,7 @@ export async function requeueClaimed(db: Db, of: { hubs: string[] } | { deliveri
        returning d.id, d.module
      ), jobs as (
        select graphile_worker.add_jobs(array(
-         select row($2, json_build_object('deliveryId', m.id, 'module', m.module), null, null, 25, 'delivery:' || m.id, 0, null)::graphile_worker.job_spec
-         from moved m
+         select ${ownJobSpec('m', '$2')} from moved m
        )) as added
        where exists (select 1 from moved)
      )
@@ -239,8 +246,7 @@ export async function replayDeliveries(
        select id, 'queued', attempts, now(), '{"replay": true}'::jsonb from replayed
      ), jobs as (
        select graphile_worker.add_jobs(array(
-         select row($3, json_build_object('deliveryId', r.id, 'module', r.module), null, null, 25, 'delivery:' || r.id, 0, null)::graphile_worker.job_spec
-         from replayed r
+         select ${ownJobSpec('r', '$3')} from replayed r
        )) as added
      )
      -- Referencing jobs makes PostgreSQL run it; a CTE nobody reads is skipped.
