@@ -1,7 +1,8 @@
 import type { SlackMessage } from './blocks.js';
 import { formatCombinedReply, formatDigest } from './digest.js';
 import { slackAnswered } from './errors.js';
-import type { Batch, ChannelTurns, QueueItem } from './turns.js';
+import type { Batch, QueueItem } from './queue-items.js';
+import type { ChannelTurns } from './turns.js';
 import { METADATA_EVENT_TYPE, type PostMetadata, type SlackTransport } from './transport.js';
 import { DeliveryError, type DeliveryContext, type Logger } from '../../src/module-api.js';
 

@@ -4,8 +4,6 @@ import type { Batch, ItemKind, QueueItem, QueuedRow } from './queue-items.js';
 import { QueueStore } from './queue-store.js';
 import type { Db, Queryable } from '../../src/module-api.js';
 
-export type { Batch, ItemKind, QueueItem, QueuedRow } from './queue-items.js';
-
 export type Turn =
   | { kind: 'done' }
   | { kind: 'wait'; ms: number; why: string }
