@@ -1,0 +1,20 @@
+// Type-aware linting: the rules that find real bugs in a hub that is mostly promises (a floating or
+// misused promise loses an error or an event), plus the unsafe-any family so a typed event never turns
+// into an untyped one unseen. Formatting is prettier's job alone.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/results/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);
