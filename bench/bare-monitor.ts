@@ -15,7 +15,9 @@ function get(url: string): Promise<boolean> {
     const request = http.get(url, { agent }, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('end', () => resolve((response.statusCode ?? 0) < 400 && Buffer.concat(chunks).toString('utf8').includes(keyword)));
+      response.on('end', () =>
+        resolve((response.statusCode ?? 0) < 400 && Buffer.concat(chunks).toString('utf8').includes(keyword)),
+      );
     });
     request.setTimeout(10_000, () => request.destroy());
     request.on('error', () => resolve(false));

@@ -37,7 +37,9 @@ async function backlog(databaseUrl: string): Promise<number> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    const rows = await client.query<{ n: number }>(`select count(*)::int as n from deliveries where status not in ('succeeded', 'dead', 'skipped')`);
+    const rows = await client.query<{ n: number }>(
+      `select count(*)::int as n from deliveries where status not in ('succeeded', 'dead', 'skipped')`,
+    );
     return rows.rows[0]!.n;
   } finally {
     await client.end();
@@ -49,7 +51,10 @@ async function isHub(databaseUrl: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    return (await client.query<{ found: string | null }>(`select to_regclass('events')::text as found`)).rows[0]!.found !== null;
+    return (
+      (await client.query<{ found: string | null }>(`select to_regclass('events')::text as found`)).rows[0]!.found !==
+      null
+    );
   } finally {
     await client.end();
   }
@@ -81,7 +86,10 @@ function postgresCpuSeconds(): number {
 }
 
 /** PostgreSQL's own counts for the database: transactions committed (each statement outside a transaction is one) and rows written. */
-async function databaseCounts(databaseUrl: string, table: 'events' | 'reference_events'): Promise<{ commits: number; rowsWritten: number; events: number }> {
+async function databaseCounts(
+  databaseUrl: string,
+  table: 'events' | 'reference_events',
+): Promise<{ commits: number; rowsWritten: number; events: number }> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -143,7 +151,14 @@ async function measure(start: Startable, adminUrl: string, options: { delivers: 
     if (!options.delivers) return { ...result, ...(await perEvent()), peakRssMb: server.peakRssMb() };
     const atEnd = await backlog(databaseUrl);
     const drained = await drainSeconds(databaseUrl, 120);
-    return { ...result, ...(await perEvent()), backlogAtStart: atStart, backlogAtEnd: atEnd, drainedAfterSeconds: drained, peakRssMb: server.peakRssMb() };
+    return {
+      ...result,
+      ...(await perEvent()),
+      backlogAtStart: atStart,
+      backlogAtEnd: atEnd,
+      drainedAfterSeconds: drained,
+      peakRssMb: server.peakRssMb(),
+    };
   } finally {
     await server.stop();
     await dropDatabase(adminUrl, 'alvares_bench_a');
@@ -154,13 +169,23 @@ function share(value: number, reference: number): number {
   return Number((value / reference).toFixed(3));
 }
 
-export async function benchIngest(stores: Store[], startHub: (databaseUrl: string, env: Record<string, string>) => Promise<Child>) {
+export async function benchIngest(
+  stores: Store[],
+  startHub: (databaseUrl: string, env: Record<string, string>) => Promise<Child>,
+) {
   ensureWrk();
   const node = process.execPath;
   const tsx = ['--import', 'tsx'];
-  const bareStart: Startable = async () => startChild(node, [...tsx, path.join(ROOT, 'bench/bare-server.ts')], {}, await freePort(), '/');
+  const bareStart: Startable = async () =>
+    startChild(node, [...tsx, path.join(ROOT, 'bench/bare-server.ts')], {}, await freePort(), '/');
   const referenceStart: Startable = async (databaseUrl) =>
-    startChild(node, [...tsx, path.join(ROOT, 'bench/reference-server.ts')], { DATABASE_URL: databaseUrl }, await freePort(), '/');
+    startChild(
+      node,
+      [...tsx, path.join(ROOT, 'bench/reference-server.ts')],
+      { DATABASE_URL: databaseUrl },
+      await freePort(),
+      '/',
+    );
 
   const bareServer = await bareStart('');
   await runWrk(bareServer.url, { connections: CONNECTIONS, seconds: WARMUP_S });
@@ -188,7 +213,9 @@ export async function benchIngest(stores: Store[], startHub: (databaseUrl: strin
     for (const store of stores) {
       process.stdout.write(`  ${store.name}: durable reference…\n`);
       const reference = await measure(referenceStart, store.adminUrl, { delivers: false });
-      const rows: Array<{ server: string; share: number } & Measured> = [{ server: 'durable reference', share: 1, ...reference }];
+      const rows: Array<{ server: string; share: number } & Measured> = [
+        { server: 'durable reference', share: 1, ...reference },
+      ];
       for (const hub of hubs) {
         process.stdout.write(`  ${store.name}: ${hub.name}…\n`);
         const delivers = hub.env.DISABLED_SUBSCRIBERS !== ALL_MODULES.join(',');
@@ -201,7 +228,10 @@ export async function benchIngest(stores: Store[], startHub: (databaseUrl: strin
     await slack.close();
   }
 
-  const targets = { withDatabaseAndSlack: { shareAtLeast: 0.25, p99UnderMs: 50, backlogDoesNotGrow: true }, noSubscriber: { shareAtLeast: 0.5 } };
+  const targets = {
+    withDatabaseAndSlack: { shareAtLeast: 0.25, p99UnderMs: 50, backlogDoesNotGrow: true },
+    noSubscriber: { shareAtLeast: 0.5 },
+  };
   const verdicts = perStore.map(({ store, rows }) => {
     const none = rows.find((row) => row.server === 'hub, no module subscribed')!;
     const both = rows.find((row) => row.server === 'hub, database and slack delivering alongside')!;
@@ -209,26 +239,43 @@ export async function benchIngest(stores: Store[], startHub: (databaseUrl: strin
     return {
       store,
       noSubscriberMet: none.share >= 0.5,
-      withDatabaseAndSlackMet: both.share >= 0.25 && both.latencyP99Ms < 50 && keepsPace && both.non2xx === 0 && both.errors === 0,
+      withDatabaseAndSlackMet:
+        both.share >= 0.25 && both.latencyP99Ms < 50 && keepsPace && both.non2xx === 0 && both.errors === 0,
       keepsPace,
     };
   });
-  return { connections: CONNECTIONS, durationSeconds: DURATION_S, loadTool: 'wrk', bare, stores: perStore, targets, verdicts };
+  return {
+    connections: CONNECTIONS,
+    durationSeconds: DURATION_S,
+    loadTool: 'wrk',
+    bare,
+    stores: perStore,
+    targets,
+    verdicts,
+  };
 }
 
 /** The table of the README and the issue, one line per server, for the bench's output. */
 export function formatIngestTable(result: Awaited<ReturnType<typeof benchIngest>>): string {
   const lines = [`| server | ${result.stores.map((store) => `${store.store}: req/s (share), p99`).join(' | ')} |`];
   lines.push(`|---|${result.stores.map(() => '---').join('|')}|`);
-  lines.push(`| bare node:http, parse only | ${result.stores.map(() => `${result.bare.requestsPerSecond} req/s, p99 ${result.bare.latencyP99Ms} ms`).join(' | ')} |`);
+  lines.push(
+    `| bare node:http, parse only | ${result.stores.map(() => `${result.bare.requestsPerSecond} req/s, p99 ${result.bare.latencyP99Ms} ms`).join(' | ')} |`,
+  );
   const names = result.stores[0]?.rows.map((row) => row.server) ?? [];
   for (const name of names) {
     const cells = result.stores.map((store) => {
       const row = store.rows.find((candidate) => candidate.server === name)!;
-      const pace = row.backlogAtStart === undefined ? '' : `; backlog ${row.backlogAtStart} → ${row.backlogAtEnd}, drained in ${row.drainedAfterSeconds ?? '>120'} s`;
+      const pace =
+        row.backlogAtStart === undefined
+          ? ''
+          : `; backlog ${row.backlogAtStart} → ${row.backlogAtEnd}, drained in ${row.drainedAfterSeconds ?? '>120'} s`;
       const bad = row.non2xx + row.errors > 0 ? `; ${row.non2xx} non-2xx, ${row.errors} socket errors` : '';
-      const cpu = `; CPU/request: server ${row.serverCpuUsPerRequest} µs, PostgreSQL ${row.postgresCpuUsPerRequest} µs`
-        + (row.commitsPerEvent === undefined ? '' : `; per event: ${row.commitsPerEvent} commits, ${row.rowsWrittenPerEvent} rows written`);
+      const cpu =
+        `; CPU/request: server ${row.serverCpuUsPerRequest} µs, PostgreSQL ${row.postgresCpuUsPerRequest} µs` +
+        (row.commitsPerEvent === undefined
+          ? ''
+          : `; per event: ${row.commitsPerEvent} commits, ${row.rowsWrittenPerEvent} rows written`);
       return `${row.requestsPerSecond} req/s (${row.share}), p99 ${row.latencyP99Ms} ms${cpu}${pace}${bad}`;
     });
     lines.push(`| ${name} | ${cells.join(' | ')} |`);

@@ -18,7 +18,23 @@ const LAYOUTS: Record<string, Layout> = {
   // Every deployment inside the default question (active, the last 90 days): the worst case for it.
   allInWindow: { days: 90, apps: 200, teams: 20, clusters: ['active'] },
   // Two years of a larger organisation in four clusters, half in production: what a hub holding 100,000 looks like.
-  twoYears: { days: 730, apps: 400, teams: 40, clusters: ['active', 'stage', 'active', 'integral', 'active', 'stage', 'active', 'integral-stage', 'active', 'stage'] },
+  twoYears: {
+    days: 730,
+    apps: 400,
+    teams: 40,
+    clusters: [
+      'active',
+      'stage',
+      'active',
+      'integral',
+      'active',
+      'stage',
+      'active',
+      'integral-stage',
+      'active',
+      'stage',
+    ],
+  },
 };
 
 /**
@@ -50,7 +66,11 @@ async function benchLayout(adminUrl: string, layout: Layout) {
     const written = Date.now();
     await writeHistory(client, layout);
     const writeSeconds = (Date.now() - written) / 1000;
-    const counts = (await client.query<{ type: string; n: number }>(`select type, count(*)::int as n from events group by type order by type`)).rows;
+    const counts = (
+      await client.query<{ type: string; n: number }>(
+        `select type, count(*)::int as n from events group by type order by type`,
+      )
+    ).rows;
 
     const first = await timed(`${hub.url}/api/v1/insights`);
     const questions: Record<string, string> = {
@@ -58,7 +78,8 @@ async function benchLayout(adminUrl: string, layout: Layout) {
       'ids=0': '/api/v1/insights?ids=0',
       'interval=day': '/api/v1/insights?interval=day',
       'one team': '/api/v1/insights?team=team-2',
-      'one application, 2 years': '/api/v1/insights?application=app-42&from=' + new Date(Date.now() - 730 * 86_400_000).toISOString(),
+      'one application, 2 years':
+        '/api/v1/insights?application=app-42&from=' + new Date(Date.now() - 730 * 86_400_000).toISOString(),
       'one application': '/api/v1/insights?application=app-42',
     };
     const results: Record<string, { medianMs: number; maxMs: number; bytes: number }> = {};
@@ -73,12 +94,19 @@ async function benchLayout(adminUrl: string, layout: Layout) {
       times.sort((a, b) => a - b);
       results[name] = { medianMs: round(times[Math.floor(times.length / 2)]!), maxMs: round(times.at(-1)!), bytes };
     }
-    const answer = (await (await fetch(`${hub.url}/api/v1/insights?ids=0`)).json()) as { total: { deploymentFrequency: { n: number }; changeFailureRate: { failed: number } }; applications: unknown[] };
+    const answer = (await (await fetch(`${hub.url}/api/v1/insights?ids=0`)).json()) as {
+      total: { deploymentFrequency: { n: number }; changeFailureRate: { failed: number } };
+      applications: unknown[];
+    };
     return {
       layout,
       stored: Object.fromEntries(counts.map((row) => [row.type, row.n])),
       historyWrittenSeconds: writeSeconds,
-      answered: { deployments: answer.total.deploymentFrequency.n, failed: answer.total.changeFailureRate.failed, applications: answer.applications.length },
+      answered: {
+        deployments: answer.total.deploymentFrequency.n,
+        failed: answer.total.changeFailureRate.failed,
+        applications: answer.applications.length,
+      },
       firstRequestWithCopyMs: round(first.ms),
       runs: RUNS,
       requests: results,

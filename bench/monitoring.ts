@@ -35,7 +35,14 @@ export async function benchMonitoring(adminUrl: string) {
           fetch(`${hub.url}/api/v1/deployment`, {
             method: 'PUT',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ applicationName: `monitored-${i + j}`, cluster: 'active', replicas: 2, version: '1.0.0', applicationPath: `/monitored-${i + j}`, slackChannels: '#bench' }),
+            body: JSON.stringify({
+              applicationName: `monitored-${i + j}`,
+              cluster: 'active',
+              replicas: 2,
+              version: '1.0.0',
+              applicationPath: `/monitored-${i + j}`,
+              slackChannels: '#bench',
+            }),
           }).then((res) => {
             if (res.status !== 200) throw new Error(`deployment answered ${res.status}`);
           }),
@@ -55,17 +62,29 @@ export async function benchMonitoring(adminUrl: string) {
     const checked = [...hits.values()];
     const lastMs = checked.length > 0 ? Math.max(...checked) - tick : NaN;
     const firstMs = checked.length > 0 ? Math.min(...checked) - tick : NaN;
-    const runs = await fetch(`${hub.url}/api/v1/checks/endpoints.health/runs?limit=1`).then((res) => res.json() as Promise<{ runs: Array<{ durationMs: number; result: { message: string } }> }>);
+    const runs = await fetch(`${hub.url}/api/v1/checks/endpoints.health/runs?limit=1`).then(
+      (res) => res.json() as Promise<{ runs: Array<{ durationMs: number; result: { message: string } }> }>,
+    );
 
     const urls = Array.from({ length: APPS }, (_, i) => `${base}/monitored-${i}/_monitor`);
     hits.clear();
     // Asynchronously: the monitor pages are served by this process, which must keep answering meanwhile.
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bench/bare-monitor.ts')], {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_URLS: JSON.stringify(urls), BENCH_KEYWORD: KEYWORD, BENCH_CONCURRENCY: '20' },
-      maxBuffer: 1 << 20,
-    });
-    const bare = JSON.parse(stdout) as { seconds: number; cpuSeconds: number; ok: number; failed: number; peakRssMb: number };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', path.join(ROOT, 'bench/bare-monitor.ts')],
+      {
+        cwd: ROOT,
+        env: { ...process.env, BENCH_URLS: JSON.stringify(urls), BENCH_KEYWORD: KEYWORD, BENCH_CONCURRENCY: '20' },
+        maxBuffer: 1 << 20,
+      },
+    );
+    const bare = JSON.parse(stdout) as {
+      seconds: number;
+      cpuSeconds: number;
+      ok: number;
+      failed: number;
+      peakRssMb: number;
+    };
     const cpuShare = cpuMinute / 60;
     return {
       applications: APPS,

@@ -25,7 +25,16 @@ import { FakeSlack } from '../test/fakes/slack.js';
 import { benchIngest, formatIngestTable, type Store } from './ingest.js';
 import { benchInsights } from './insights.js';
 import { benchMonitoring } from './monitoring.js';
-import { ROOT, createDatabase, deployment, dropDatabase, freePort, percentile, startChild, type Child } from './support.js';
+import {
+  ROOT,
+  createDatabase,
+  deployment,
+  dropDatabase,
+  freePort,
+  percentile,
+  startChild,
+  type Child,
+} from './support.js';
 
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 15);
@@ -111,17 +120,19 @@ async function openStreams(url: string, count: number) {
   let events = 0;
   const marker = Buffer.from('\nid: ');
   const requests = await Promise.all(
-    Array.from({ length: count }, () =>
-      new Promise<http.ClientRequest>((resolve, reject) => {
-        const request = http.get(`${url}/api/v1/stream`, (response) => {
-          response.on('data', (chunk: Buffer) => {
-            for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at + 1)) events += 1;
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<http.ClientRequest>((resolve, reject) => {
+          const request = http.get(`${url}/api/v1/stream`, (response) => {
+            response.on('data', (chunk: Buffer) => {
+              for (let at = chunk.indexOf(marker); at >= 0; at = chunk.indexOf(marker, at + 1)) events += 1;
+            });
+            response.on('error', () => undefined);
+            resolve(request);
           });
-          response.on('error', () => undefined);
-          resolve(request);
-        });
-        request.on('error', reject);
-      }),
+          request.on('error', reject);
+        }),
     ),
   );
   return {
@@ -154,13 +165,23 @@ async function benchStreams(adminUrl: string) {
     await open?.close();
     await hub.stop();
     await dropDatabase(adminUrl, 'alvares_bench_s');
-    return { streams, ...result, streamEventsPerSecondEach: streams > 0 ? Math.round(received / streams / DURATION_S) : 0 };
+    return {
+      streams,
+      ...result,
+      streamEventsPerSecondEach: streams > 0 ? Math.round(received / streams / DURATION_S) : 0,
+    };
   };
   const without = await measure(0);
   const withStreams = await measure(STREAMS);
   await sink.close();
   const ratio = withStreams.requestsPerSecond / without.requestsPerSecond;
-  return { without, with: withStreams, throughputRatio: Number(ratio.toFixed(3)), targets: { ratioAtLeast: 0.9 }, met: ratio >= 0.9 && withStreams.non2xx === 0 };
+  return {
+    without,
+    with: withStreams,
+    throughputRatio: Number(ratio.toFixed(3)),
+    targets: { ratioAtLeast: 0.9 },
+    met: ratio >= 0.9 && withStreams.non2xx === 0,
+  };
 }
 
 async function benchEndToEnd(adminUrl: string) {
@@ -168,7 +189,9 @@ async function benchEndToEnd(adminUrl: string) {
   const slack = await FakeSlack.start({
     onRequest: (request) => {
       if (request.path !== '/api/chat.postMessage') return;
-      const id = /\/api\/v1\/events\/([0-9a-f-]{36})/.exec(request.rawBody)?.[1] ?? /events%2F([0-9a-f-]{36})/.exec(request.rawBody)?.[1];
+      const id =
+        /\/api\/v1\/events\/([0-9a-f-]{36})/.exec(request.rawBody)?.[1] ??
+        /events%2F([0-9a-f-]{36})/.exec(request.rawBody)?.[1];
       if (id && !received.has(id)) received.set(id, performance.now());
     },
   });
@@ -196,7 +219,8 @@ async function benchEndToEnd(adminUrl: string) {
     ],
   });
   const until = Date.now() + 30_000;
-  while ([...answered.keys()].some((id) => !received.has(id)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  while ([...answered.keys()].some((id) => !received.has(id)) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
   await hub.stop();
   await slack.close();
   await dropDatabase(adminUrl, 'alvares_bench_b');
@@ -240,7 +264,8 @@ async function benchBurst(adminUrl: string) {
   });
   const acceptedAt = performance.now();
   const until = Date.now() + 180_000;
-  while ([...accepted].some((id) => !sink.arrivals.has(id)) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  while ([...accepted].some((id) => !sink.arrivals.has(id)) && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 100));
   const lost = [...accepted].filter((id) => !sink.arrivals.has(id)).length;
   const lastArrival = Math.max(...[...accepted].map((id) => sink.arrivals.get(id) ?? 0));
   const peakRssMb = hub.peakRssMb();
@@ -267,17 +292,31 @@ async function main(): Promise<void> {
   // The embedded PostgreSQL is always measured in (a); DATABASE_URL's server beside it when given, and it is
   // then the store of the other cases.
   const dir = await mkdtemp(path.join(os.tmpdir(), 'alvares-bench-pg-'));
-  const embedded = await startEmbeddedDatabase(dir, createLogger({ level: 'error', redactor: new Redactor(), silent: true }));
+  const embedded = await startEmbeddedDatabase(
+    dir,
+    createLogger({ level: 'error', redactor: new Redactor(), silent: true }),
+  );
   const adminUrl = process.env.DATABASE_URL ?? embedded.url;
   const stores: Store[] = [
     ...(process.env.DATABASE_URL ? [{ name: 'DATABASE_URL', adminUrl: process.env.DATABASE_URL }] : []),
     { name: 'embedded', adminUrl: embedded.url },
   ];
-  const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version };
-  const report: Record<string, unknown> = { at: new Date().toISOString(), machine, store: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded' };
+  const machine = {
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  const report: Record<string, unknown> = {
+    at: new Date().toISOString(),
+    machine,
+    store: process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded',
+  };
   try {
     if (ONLY.has('a')) {
-      process.stdout.write(`a. ingest beside a durable reference: ${CONNECTIONS} connections, ${DURATION_S} s each, on ${stores.map((store) => store.name).join(' and ')}…\n`);
+      process.stdout.write(
+        `a. ingest beside a durable reference: ${CONNECTIONS} connections, ${DURATION_S} s each, on ${stores.map((store) => store.name).join(' and ')}…\n`,
+      );
       const ingest = await benchIngest(stores, startHub);
       report.ingest = ingest;
       process.stdout.write(`${JSON.stringify(ingest, null, 2)}\n${formatIngestTable(ingest)}\n`);

@@ -18,9 +18,19 @@ export interface Child {
 }
 
 /** Starts a process and waits until `readyUrl` answers 200. */
-export async function startChild(command: string, args: string[], env: Record<string, string>, port: number, readyPath: string): Promise<Child> {
+export async function startChild(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  port: number,
+  readyPath: string,
+): Promise<Child> {
   let output = '';
-  const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}`;
@@ -28,7 +38,10 @@ export async function startChild(command: string, args: string[], env: Record<st
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${command} exited:\n${output}`);
     try {
-      const res = await fetch(`${url}${readyPath}`, { method: readyPath === '/' ? 'PUT' : 'GET', body: readyPath === '/' ? '{}' : undefined });
+      const res = await fetch(`${url}${readyPath}`, {
+        method: readyPath === '/' ? 'PUT' : 'GET',
+        body: readyPath === '/' ? '{}' : undefined,
+      });
       if (res.status < 500) break;
     } catch {
       // not yet
@@ -57,8 +70,19 @@ export async function startChild(command: string, args: string[], env: Record<st
 
 /** The built hub (`npm run build`) as a process of its own on `databaseUrl`, ready; `name` keeps its DATA_DIR apart. */
 export async function startHubProcess(databaseUrl: string, name: string, env: Record<string, string>): Promise<Child> {
-  const base = { DATABASE_URL: databaseUrl, HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATA_DIR: path.join(os.tmpdir(), `alvares-bench-${name}-${process.pid}`) };
-  return startChild(process.execPath, [path.join(ROOT, 'dist/src/main.js')], { ...base, ...env }, await freePort(), '/ready');
+  const base = {
+    DATABASE_URL: databaseUrl,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    DATA_DIR: path.join(os.tmpdir(), `alvares-bench-${name}-${process.pid}`),
+  };
+  return startChild(
+    process.execPath,
+    [path.join(ROOT, 'dist/src/main.js')],
+    { ...base, ...env },
+    await freePort(),
+    '/ready',
+  );
 }
 
 export async function createDatabase(adminUrl: string, name: string): Promise<string> {

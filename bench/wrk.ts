@@ -32,7 +32,10 @@ export function ensureWrk(): void {
   }
   if (process.getuid?.() !== 0) throw new Error('wrk is missing: apt-get install wrk');
   process.stdout.write("installing Debian's wrk for benchmark (a)\n");
-  execFileSync('apt-get', ['install', '-y', '-qq', 'wrk'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  execFileSync('apt-get', ['install', '-y', '-qq', 'wrk'], {
+    stdio: 'ignore',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
 }
 
 let script: Promise<string> | null = null;
@@ -45,7 +48,13 @@ function writeScript(): Promise<string> {
     const APP = '@@APP@@';
     const VERSION = '@@VERSION@@';
     const sample = JSON.parse(deployment(0)) as Record<string, unknown>;
-    const template = JSON.stringify({ ...sample, applicationName: APP, imageName: APP, applicationPath: `/${APP};ReplacePathRegex`, version: VERSION });
+    const template = JSON.stringify({
+      ...sample,
+      applicationName: APP,
+      imageName: APP,
+      applicationPath: `/${APP};ReplacePathRegex`,
+      version: VERSION,
+    });
     const parts = template.split(/@@(APP|VERSION)@@/);
     // \`tid\` is a global: thread:set() gives each thread's state its own, which a local would shadow.
     const lua = `
@@ -87,11 +96,30 @@ function luaString(text: string): string {
 }
 
 /** PUTs deployments to `url` with `connections` connections for `seconds`. */
-export async function runWrk(url: string, options: { connections: number; seconds: number; threads?: number }): Promise<WrkResult> {
+export async function runWrk(
+  url: string,
+  options: { connections: number; seconds: number; threads?: number },
+): Promise<WrkResult> {
   const file = await writeScript();
-  const args = ['-t', String(options.threads ?? 2), '-c', String(options.connections), '-d', `${options.seconds}s`, '--timeout', '10s', '-s', file, url, '--', String(runs++)];
+  const args = [
+    '-t',
+    String(options.threads ?? 2),
+    '-c',
+    String(options.connections),
+    '-d',
+    `${options.seconds}s`,
+    '--timeout',
+    '10s',
+    '-s',
+    file,
+    url,
+    '--',
+    String(runs++),
+  ];
   const output = await new Promise<string>((resolve, reject) => {
-    execFile('wrk', args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) => (error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout)));
+    execFile('wrk', args, { maxBuffer: 1 << 20 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`wrk failed: ${stderr || error.message}`)) : resolve(stdout),
+    );
   });
   const line = output.split('\n').find((text) => text.startsWith('WRK_JSON '));
   if (!line) throw new Error(`wrk printed no summary:\n${output}`);

@@ -91,7 +91,10 @@ export class ConfigError extends Error {
 }
 
 /** A zod failure as a 400 naming every bad field (`slackChannels`, `replicas`, `(body)` for the whole). */
-export function validationError(error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> }, what: string): HubError {
+export function validationError(
+  error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> },
+  what: string,
+): HubError {
   const fields = error.issues.map((issue) => ({
     field: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
     message: issue.message,
@@ -115,7 +118,14 @@ export class DeliveryError extends Error {
 
   constructor(
     message: string,
-    options: { permanent?: boolean; status?: number; code?: DeliveryCode; reason?: string; retryAfterMs?: number; cause?: unknown } = {},
+    options: {
+      permanent?: boolean;
+      status?: number;
+      code?: DeliveryCode;
+      reason?: string;
+      retryAfterMs?: number;
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = 'DeliveryError';
@@ -144,7 +154,14 @@ export class UpstreamError extends DeliveryError {
   constructor(
     service: string,
     status: number,
-    options: { body?: string; retryAfterMs?: number; message?: string; code?: DeliveryCode; reason?: string; permanent?: boolean } = {},
+    options: {
+      body?: string;
+      retryAfterMs?: number;
+      message?: string;
+      code?: DeliveryCode;
+      reason?: string;
+      permanent?: boolean;
+    } = {},
   ) {
     const body = options.body === undefined ? undefined : trimBody(options.body);
     super(options.message ?? `${service} answered ${status}${body ? `: ${body}` : ''}`, {

@@ -76,13 +76,21 @@ export class Hub {
       core.ok ? core.value.deliveryOverrides : {},
     );
     const opsConfig = parseOpsConfig(options.env);
-    const problems = [...(core.ok ? [] : core.problems), ...modules.problems, ...overrides.problems, ...(opsConfig.ok ? [] : opsConfig.problems)];
+    const problems = [
+      ...(core.ok ? [] : core.problems),
+      ...modules.problems,
+      ...overrides.problems,
+      ...(opsConfig.ok ? [] : opsConfig.problems),
+    ];
     if (!core.ok || !opsConfig.ok || problems.length > 0) throw new ConfigError(problems);
     this.opsConfig = opsConfig.value;
     this.settings = Object.freeze(core.value);
     this.moduleConfigs = modules.configs;
     this.deliveryOverrides = overrides.overrides;
-    this.redactor = new Redactor([...coreSecrets(this.settings, options.env), ...(this.opsConfig.metricsToken ? [this.opsConfig.metricsToken] : [])]);
+    this.redactor = new Redactor([
+      ...coreSecrets(this.settings, options.env),
+      ...(this.opsConfig.metricsToken ? [this.opsConfig.metricsToken] : []),
+    ]);
     for (const definition of options.modules) {
       const secrets = definition.secrets?.(this.moduleConfigs.get(definition.name)) ?? [];
       this.redactor.addSecrets(secrets.filter((value): value is string => typeof value === 'string'));
@@ -132,14 +140,18 @@ export class Hub {
     const { logger, redactor, stream } = this;
     // Listen first: links handed out (messages, answers) need the port really bound when PORT=0.
     const port = await this.server.listen(this.settings.port, this.settings.host);
-    if (!this.options.env.HUB_PUBLIC_URL?.trim()) this.settings = Object.freeze({ ...this.settings, publicUrl: `http://localhost:${port}` });
+    if (!this.options.env.HUB_PUBLIC_URL?.trim())
+      this.settings = Object.freeze({ ...this.settings, publicUrl: `http://localhost:${port}` });
     const config = this.settings;
 
     const store = await openStore({
       databaseUrl: config.databaseUrl,
       dataDir: config.dataDir,
       poolSize: config.workerConcurrency + 12,
-      migrations: this.options.modules.map((definition) => ({ owner: definition.name, migrations: definition.migrations ?? [] })),
+      migrations: this.options.modules.map((definition) => ({
+        owner: definition.name,
+        migrations: definition.migrations ?? [],
+      })),
       logger,
       redactor,
     });
@@ -149,9 +161,14 @@ export class Hub {
     this.recorder = new ActivityRecorder(store.feedDb, logger);
     this.recorder.start(stream);
 
-    const writer = { dedupeWindowSeconds: config.idempotencyWindowSeconds, stormWindowSeconds: config.errorStormWindowSeconds };
+    const writer = {
+      dedupeWindowSeconds: config.idempotencyWindowSeconds,
+      stormWindowSeconds: config.errorStormWindowSeconds,
+    };
     const targets: TargetFinder = (type, payload) =>
-      registry.subscribersOf(type, payload).map((module) => ({ module, policy: registry.policyFor(module), queuedOnly: registry.isSerial(module) }));
+      registry
+        .subscribersOf(type, payload)
+        .map((module) => ({ module, policy: registry.policyFor(module), queuedOnly: registry.isSerial(module) }));
     const appender = new EventAppender(store.keyedDb, targets, writer, stream);
     this.appender = appender;
     const registry = new ModuleRegistry(this.options.modules, {
@@ -187,9 +204,19 @@ export class Hub {
     const engine = new DeliveryEngine(store.db, deliverer, registry, logger, config.workerConcurrency);
     this.engine = engine;
     this.ops.attach(registry, engine);
-    const http = (options: Parameters<typeof createHttpClient>[0], log: Logger) => createHttpClient(options, { redactor, logger: log });
+    const http = (options: Parameters<typeof createHttpClient>[0], log: Logger) =>
+      createHttpClient(options, { redactor, logger: log });
     const checks = new CheckSystem({
-      db: store.db, appender, stream, logger, redactor, core: config, env: this.options.env, http, modules: () => registry.statuses(), declared: registry.inspections(),
+      db: store.db,
+      appender,
+      stream,
+      logger,
+      redactor,
+      core: config,
+      env: this.options.env,
+      http,
+      modules: () => registry.statuses(),
+      declared: registry.inspections(),
     });
     const insights = new Insights({ db: store.db, publicUrl: () => this.settings.publicUrl });
     const declared = [
@@ -203,13 +230,26 @@ export class Hub {
     checks.useSchedules(schedules);
     for (const gauge of checks.gauges()) this.ops.metrics.addGauge(gauge);
     const scheduler = new Scheduler(
-      { db: store.db, appender, stream, logger, redactor, hubId: engine.instanceId, isOn: (owner) => owner === 'core' || registry.isEnabled(owner) },
+      {
+        db: store.db,
+        appender,
+        stream,
+        logger,
+        redactor,
+        hubId: engine.instanceId,
+        isOn: (owner) => owner === 'core' || registry.isEnabled(owner),
+      },
       schedules,
     );
     await engine.start({
       tasks: {
         [SCHEDULE_TASK]: scheduler.task,
-        [STORM_TASK]: stormFollowUpTask({ db: store.db, appender, logger, windowSeconds: config.errorStormWindowSeconds }),
+        [STORM_TASK]: stormFollowUpTask({
+          db: store.db,
+          appender,
+          logger,
+          windowSeconds: config.errorStormWindowSeconds,
+        }),
       },
       cronItems: scheduler.cronItems(),
     });
@@ -217,13 +257,29 @@ export class Hub {
     appender.runLocally(engine.local);
     await scheduler.startIntervals();
 
-    const statusPage = new StatusPage({ db: store.db, logger, adminToken: config.adminToken, publicReading: config.statusPagePublic });
+    const statusPage = new StatusPage({
+      db: store.db,
+      logger,
+      adminToken: config.adminToken,
+      publicReading: config.statusPagePublic,
+    });
     this.statusPage = statusPage;
     await statusPage.start();
 
     const access = new Access({ adminToken: config.adminToken, security: config.security });
     const routers = hubRouters({
-      db: store.db, config, opsConfig: this.opsConfig, appender, registry, engine, scheduler, checks, insights, ops: this.ops, statusPage, access,
+      db: store.db,
+      config,
+      opsConfig: this.opsConfig,
+      appender,
+      registry,
+      engine,
+      scheduler,
+      checks,
+      insights,
+      ops: this.ops,
+      statusPage,
+      access,
       isReady: () => this.ready,
       publicUrl: () => this.settings.publicUrl,
       shutdown: (reason) => {

@@ -33,7 +33,12 @@ export type {
   TransitionName,
 } from './events/types.js';
 export { defineInspection } from './module-system/inspection-contract.js';
-export type { AnyInspection, Inspection, InspectionContext, InspectionEvent } from './module-system/inspection-contract.js';
+export type {
+  AnyInspection,
+  Inspection,
+  InspectionContext,
+  InspectionEvent,
+} from './module-system/inspection-contract.js';
 export type { DeployedApplication } from './store/deployment-history.js';
 export type { Deployment, ErrorReport, Importance, Recommendation } from './events/enrich.js';
 export type { ClusterHosts, ClusterName, CoreConfig } from './config/config.js';
@@ -66,7 +71,15 @@ export { Batcher, type BatcherOptions } from './util/batcher.js';
 export { doc, type RouteDoc } from './http/route-docs.js';
 
 // Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), a fetch and a browser proxy through it.
-export { createUrlGuard, UrlRefusedError, type Checked, type Refused, type Resolve, type UrlGuard, type UrlGuardOptions } from './outbound/url-guard.js';
+export {
+  createUrlGuard,
+  UrlRefusedError,
+  type Checked,
+  type Refused,
+  type Resolve,
+  type UrlGuard,
+  type UrlGuardOptions,
+} from './outbound/url-guard.js';
 export { guardedFetch, type GuardedFetchOptions, type GuardedResponse } from './outbound/guarded-fetch.js';
 export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
 export { parseHostRule, type HostRule } from './config/host-rules.js';

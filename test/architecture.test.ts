@@ -19,9 +19,11 @@ function sourceFiles(dir: string): string[] {
 /** Relative imports of a file (static, type-only, re-exports and dynamic), resolved to project paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(path.join(ROOT, file), 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|^\s*import\s+'([^']+)'/gm)].map(
-    (match) => match[1] ?? match[2] ?? match[3]!,
-  );
+  const specifiers = [
+    ...text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|^\s*import\s+'([^']+)'/gm,
+    ),
+  ].map((match) => match[1] ?? match[2] ?? match[3]!);
   return specifiers
     .filter((specifier) => specifier.startsWith('.'))
     .map((specifier) => path.normalize(path.join(path.dirname(file), specifier)).replace(/\.js$/, '.ts'));
@@ -88,7 +90,9 @@ describe('the architecture', () => {
   });
 
   it('has no import cycles in src/ and modules/', () => {
-    const graph = new Map([...coreFiles, ...moduleFiles].map((file) => [file, importsOf(file).filter((target) => target.endsWith('.ts'))]));
+    const graph = new Map(
+      [...coreFiles, ...moduleFiles].map((file) => [file, importsOf(file).filter((target) => target.endsWith('.ts'))]),
+    );
     const cycles: string[] = [];
     const state = new Map<string, 'visiting' | 'done'>();
     const visit = (file: string, trail: string[]) => {

@@ -1,4 +1,11 @@
-import { Batcher, type Db, type Deployment, type ErrorReport, type HubEvent, type Recommendation } from '../../src/module-api.js';
+import {
+  Batcher,
+  type Db,
+  type Deployment,
+  type ErrorReport,
+  type HubEvent,
+  type Recommendation,
+} from '../../src/module-api.js';
 
 /**
  * Writes the history: one statement per table for every delivery writing at the same moment (group commit:
@@ -13,16 +20,44 @@ export class HistoryWriter {
   constructor(db: Db) {
     this.deployments = batchedInsert(db, 'deployments', (event) => {
       const d: Deployment = event.payload;
-      return { event_id: event.id, application_name: d.applicationName, cluster: d.cluster, version: d.version, image_name: d.imageName,
-        replicas: d.replicas, team: d.team, importance: d.importance, created_at: d.createdAt, received_at: event.receivedAt, raw: event.raw ?? null, enriched: d };
+      return {
+        event_id: event.id,
+        application_name: d.applicationName,
+        cluster: d.cluster,
+        version: d.version,
+        image_name: d.imageName,
+        replicas: d.replicas,
+        team: d.team,
+        importance: d.importance,
+        created_at: d.createdAt,
+        received_at: event.receivedAt,
+        raw: event.raw ?? null,
+        enriched: d,
+      };
     });
     this.errors = batchedInsert(db, 'error_reports', (event) => {
       const e: ErrorReport = event.payload;
-      return { event_id: event.id, application_name: e.applicationName, cluster: e.cluster, message: e.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: e };
+      return {
+        event_id: event.id,
+        application_name: e.applicationName,
+        cluster: e.cluster,
+        message: e.message,
+        received_at: event.receivedAt,
+        raw: event.raw ?? null,
+        enriched: e,
+      };
     });
     this.recommendations = batchedInsert(db, 'recommendations', (event) => {
       const r: Recommendation = event.payload;
-      return { event_id: event.id, application_name: r.applicationName, team: r.team, message: r.message, received_at: event.receivedAt, raw: event.raw ?? null, enriched: r };
+      return {
+        event_id: event.id,
+        application_name: r.applicationName,
+        team: r.team,
+        message: r.message,
+        received_at: event.receivedAt,
+        raw: event.raw ?? null,
+        enriched: r,
+      };
     });
   }
 
@@ -43,7 +78,11 @@ export class HistoryWriter {
  * One named statement inserting every row of a batch into `table`, the rows' keys named as its columns (a
  * failing batch is retried row by row by the Batcher).
  */
-function batchedInsert<E>(db: Db, table: 'deployments' | 'error_reports' | 'recommendations', toRow: (event: E) => Record<string, unknown>): Batcher<E, void> {
+function batchedInsert<E>(
+  db: Db,
+  table: 'deployments' | 'error_reports' | 'recommendations',
+  toRow: (event: E) => Record<string, unknown>,
+): Batcher<E, void> {
   const text = `insert into ${table} select * from jsonb_populate_recordset(null::${table}, $1::jsonb) on conflict (event_id) do nothing`;
   return new Batcher<E, void>(async (events) => {
     await db.query({ name: `database:insert-${table}`, text, values: [JSON.stringify(events.map(toRow))] });
@@ -69,7 +108,10 @@ export interface DeploymentQuery {
 }
 
 /** Newest first, keyset-paged on (received_at, event_id) so pages stay stable while deployments arrive. */
-export async function listDeployments(db: Db, query: DeploymentQuery): Promise<{ items: DeploymentRow[]; next: DeploymentRow | null }> {
+export async function listDeployments(
+  db: Db,
+  query: DeploymentQuery,
+): Promise<{ items: DeploymentRow[]; next: DeploymentRow | null }> {
   const where: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, ...values: unknown[]) => {
@@ -84,7 +126,8 @@ export async function listDeployments(db: Db, query: DeploymentQuery): Promise<{
   if (query.applicationName) add('application_name = ?', query.applicationName);
   if (query.team) add('team = ?', query.team);
   if (query.since) add('received_at >= ?', query.since.toISOString());
-  if (query.cursor) add('(received_at, event_id) < (?::timestamptz, ?::uuid)', query.cursor.receivedAt, query.cursor.id);
+  if (query.cursor)
+    add('(received_at, event_id) < (?::timestamptz, ?::uuid)', query.cursor.receivedAt, query.cursor.id);
   params.push(query.limit + 1);
   const rows = await db.query(
     `select event_id, received_at, received_at::text as position, enriched from deployments
@@ -108,5 +151,10 @@ export async function latestDeployments(db: Db, cluster: string): Promise<Deploy
 }
 
 function toRow(row: { event_id: string; received_at: Date; position: string; enriched: Deployment }): DeploymentRow {
-  return { id: row.event_id, receivedAt: row.received_at.toISOString(), position: row.position, deployment: row.enriched };
+  return {
+    id: row.event_id,
+    receivedAt: row.received_at.toISOString(),
+    position: row.position,
+    deployment: row.enriched,
+  };
 }

@@ -11,7 +11,11 @@ export const databaseModule = defineModule({
   name: 'database',
   description: 'Deployment history in PostgreSQL, with a query API',
   events: ['deployment', 'error', 'recommendation'],
-  legacyNames: ['modules.subscribers.database.cosmosdb', 'modules.subscribers.database', 'modules.subscribers.database.database'],
+  legacyNames: [
+    'modules.subscribers.database.cosmosdb',
+    'modules.subscribers.database',
+    'modules.subscribers.database.database',
+  ],
   migrations: MIGRATIONS,
   create: ({ db }) => {
     const history = new HistoryWriter(db);

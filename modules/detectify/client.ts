@@ -14,7 +14,10 @@ export class DetectifyClient {
   async listProfiles(key: string, signal?: AbortSignal): Promise<DetectifyProfile[]> {
     const response = await this.http.get<unknown>('/profiles/', { headers: this.auth(key), signal });
     if (!Array.isArray(response.data)) {
-      throw new DeliveryError('Detectify listed profiles in an unexpected shape', { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'DETECTIFY_BAD_ANSWER' });
+      throw new DeliveryError('Detectify listed profiles in an unexpected shape', {
+        code: 'HUB_ERR_UPSTREAM_ANSWER',
+        reason: 'DETECTIFY_BAD_ANSWER',
+      });
     }
     return (response.data as Array<Partial<DetectifyProfile>>).filter(
       (profile): profile is DetectifyProfile => typeof profile?.token === 'string',
@@ -22,11 +25,17 @@ export class DetectifyClient {
   }
 
   async scanState(key: string, token: string, signal?: AbortSignal): Promise<string> {
-    const response = await this.http.get<{ state?: unknown; status?: unknown }>(scanPath(token), { headers: this.auth(key), signal });
+    const response = await this.http.get<{ state?: unknown; status?: unknown }>(scanPath(token), {
+      headers: this.auth(key),
+      signal,
+    });
     // The original found `state` where the documentation promised `status`; accept either.
     const state = response.data?.state ?? response.data?.status;
     if (typeof state !== 'string') {
-      throw new DeliveryError('Detectify answered a scan status without a state', { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'DETECTIFY_BAD_ANSWER' });
+      throw new DeliveryError('Detectify answered a scan status without a state', {
+        code: 'HUB_ERR_UPSTREAM_ANSWER',
+        reason: 'DETECTIFY_BAD_ANSWER',
+      });
     }
     return state;
   }

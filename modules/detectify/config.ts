@@ -18,5 +18,7 @@ export const detectifyConfigSchema = z
 export type DetectifyConfig = z.infer<typeof detectifyConfigSchema>;
 
 export function detectifyEnablement(config: DetectifyConfig): Enablement {
-  return config.apiKeys.length > 0 ? { enabled: true } : { enabled: false, reason: 'no API key: set DETECTIFY_API_KEYS' };
+  return config.apiKeys.length > 0
+    ? { enabled: true }
+    : { enabled: false, reason: 'no API key: set DETECTIFY_API_KEYS' };
 }

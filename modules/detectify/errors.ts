@@ -62,5 +62,7 @@ export function detectifyError(context: string, error: unknown): DeliveryError {
     });
   }
   // Not from the HTTP client (a bug or a surprise): the original class name only, never a dump of the request.
-  return new DeliveryError(`${context}: ${error instanceof Error ? error.message || error.name : 'unexpected failure'}`);
+  return new DeliveryError(
+    `${context}: ${error instanceof Error ? error.message || error.name : 'unexpected failure'}`,
+  );
 }

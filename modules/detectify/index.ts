@@ -20,7 +20,8 @@ export const detectifyModule = defineModule({
     const client = new DetectifyClient(http({ baseURL: config.apiBaseUrl, service: 'Detectify' }));
     return {
       handlers: {
-        deployment: (event, delivery) => handleDeployment({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
+        deployment: (event, delivery) =>
+          handleDeployment({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
       },
     };
   },

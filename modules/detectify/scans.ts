@@ -4,9 +4,7 @@ import { detectifyError, keyLabel, messageForStatus } from './errors.js';
 import { DeliveryError, type CheckResult, type Deployment, type Logger } from '../../src/module-api.js';
 
 export type ScanDecision =
-  | { action: 'skip'; reason: string }
-  | { action: 'remind'; tokens: string[] }
-  | { action: 'scan'; tokens: string[] };
+  { action: 'skip'; reason: string } | { action: 'remind'; tokens: string[] } | { action: 'scan'; tokens: string[] };
 
 /** The original's order: a removal only reminds (in any cluster), and scans happen only in listed clusters. */
 export function decideScanning(
@@ -15,7 +13,9 @@ export function decideScanning(
 ): ScanDecision {
   const tokens = deployment.detectifyProfileTokens;
   if (deployment.removal) {
-    return tokens.length > 0 ? { action: 'remind', tokens } : { action: 'skip', reason: 'zero replicas and no Detectify profile tokens' };
+    return tokens.length > 0
+      ? { action: 'remind', tokens }
+      : { action: 'skip', reason: 'zero replicas and no Detectify profile tokens' };
   }
   if (!deployment.cluster || !config.clusters.includes(deployment.cluster)) {
     return { action: 'skip', reason: `cluster ${deployment.cluster ?? '(none)'} is not in DETECTIFY_CLUSTERS` };
@@ -95,14 +95,21 @@ async function scanProfile(
       ? { token, key: label, outcome: 'started' }
       : { token, key: label, outcome: 'running', state: 'running', message: messageForStatus(409) };
   } catch (error) {
-    return { token, key: label, outcome: 'failed', error: detectifyError(`Detectify ${label}, profile ${token}`, error) };
+    return {
+      token,
+      key: label,
+      outcome: 'failed',
+      error: detectifyError(`Detectify ${label}, profile ${token}`, error),
+    };
   }
 }
 
 /** The one line people read: which scans were started, which were already running, which tokens match nothing. */
 export function summariseScans(report: ScanReport): string {
   const started = report.profiles.filter((profile) => profile.outcome === 'started').map((profile) => profile.token);
-  const running = report.profiles.flatMap((profile) => (profile.outcome === 'running' ? [`${profile.token} (${profile.state})`] : []));
+  const running = report.profiles.flatMap((profile) =>
+    profile.outcome === 'running' ? [`${profile.token} (${profile.state})`] : [],
+  );
   const parts = [
     ...(started.length > 0 ? [`started ${started.length === 1 ? 'scan' : 'scans'} for ${started.join(', ')}`] : []),
     ...(running.length > 0 ? [`already running: ${running.join(', ')}`] : []),
@@ -140,7 +147,9 @@ export function scanOutcome(report: ScanReport): CheckResult {
   }
   const done = report.profiles.some((profile) => profile.outcome !== 'failed') ? ` (meanwhile ${summary})` : '';
   const first = failures[0]!;
-  const retryAfters = failures.flatMap((failure) => (!failure.permanent && failure.retryAfterMs !== undefined ? [failure.retryAfterMs] : []));
+  const retryAfters = failures.flatMap((failure) =>
+    !failure.permanent && failure.retryAfterMs !== undefined ? [failure.retryAfterMs] : [],
+  );
   throw new DeliveryError(`${failures.map((failure) => failure.message).join('; ')}${done}`, {
     status: first.status,
     code: first.code,
@@ -165,4 +174,3 @@ export async function handleDeployment(
   });
   return scanOutcome(report);
 }
-

@@ -1,7 +1,13 @@
 import http from 'node:http';
 import https from 'node:https';
 import { z } from 'zod';
-import { createUrlGuard, defineInspection, type CoreConfig, type Deployment, type InspectionEvent } from '../../src/module-api.js';
+import {
+  createUrlGuard,
+  defineInspection,
+  type CoreConfig,
+  type Deployment,
+  type InspectionEvent,
+} from '../../src/module-api.js';
 import { probe, type ProbeResult } from './probe.js';
 
 export const HEALTH_PARAMETERS = z.object({
@@ -36,7 +42,11 @@ export function healthInspection(core: Readonly<CoreConfig>) {
         .filter((d) => !d.removal && d.replicas > 0 && d.monitorUrl !== '');
       // The core's outbound guard: known hosts only, the name resolved once and every address checked
       // (loopback, private, link-local, metadata refused unless allowed explicitly), then connected to as checked.
-      const guard = createUrlGuard({ core, allowedHosts: parameters.allowedHosts, setting: 'the allowedHosts parameter or OUTBOUND_ALLOWED_HOSTS' });
+      const guard = createUrlGuard({
+        core,
+        allowedHosts: parameters.allowedHosts,
+        setting: 'the allowedHosts parameter or OUTBOUND_ALLOWED_HOSTS',
+      });
       const agents = {
         http: new http.Agent({ keepAlive: true, maxSockets: parameters.concurrency }),
         https: new https.Agent({ keepAlive: true, maxSockets: parameters.concurrency }),
@@ -49,7 +59,10 @@ export function healthInspection(core: Readonly<CoreConfig>) {
             return eventFor(d, { status: 'error', finding, httpStatus: null, elapsedMs: 0, certificateExpires: null });
           }
           const pinned = { address: checked.address, family: checked.family };
-          return eventFor(d, await probe(new URL(checked.url), { ...parameters, pattern: d.monitorPattern, signal, agents, pinned }));
+          return eventFor(
+            d,
+            await probe(new URL(checked.url), { ...parameters, pattern: d.monitorPattern, signal, agents, pinned }),
+          );
         });
       } finally {
         agents.http.destroy();
@@ -67,7 +80,11 @@ function eventFor(d: Deployment, result: ProbeResult): InspectionEvent {
     '',
     `- URL: ${d.monitorUrl}`,
     `- pattern: \`${d.monitorPattern}\``,
-    ...(result.httpStatus !== null ? [`- HTTP ${result.httpStatus} in ${result.elapsedMs} ms`] : result.elapsedMs > 0 ? [`- after ${result.elapsedMs} ms`] : []),
+    ...(result.httpStatus !== null
+      ? [`- HTTP ${result.httpStatus} in ${result.elapsedMs} ms`]
+      : result.elapsedMs > 0
+        ? [`- after ${result.elapsedMs} ms`]
+        : []),
     ...(result.certificateExpires ? [`- certificate valid until ${result.certificateExpires}`] : []),
   ];
   return {
@@ -80,7 +97,11 @@ function eventFor(d: Deployment, result: ProbeResult): InspectionEvent {
 }
 
 /** Runs `work` over `items` with at most `limit` at once; results in the items' order. */
-export async function mapLimited<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -26,7 +26,17 @@ export interface ProbeResult {
 
 /** Enough of a monitor page to find its keyword; a page that keeps streaming is not read to the end. */
 const MAX_BODY_BYTES = 1024 * 1024;
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'HUB_TIMEOUT']);
+const UNREACHABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'HUB_TIMEOUT',
+]);
 
 /**
  * GETs a monitor URL the way UptimeRobot's keyword monitoring did: HTTP >= 400 or the keyword missing is an
@@ -50,13 +60,31 @@ export function probe(url: URL, options: ProbeOptions): Promise<ProbeResult> {
       signal: options.signal,
       ...(options.pinned ? { lookup: pinnedLookup(options.pinned) } : {}),
     });
-    const timer = setTimeout(() => request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'HUB_TIMEOUT' })), options.timeoutMs);
+    const timer = setTimeout(
+      () =>
+        request.destroy(Object.assign(new Error(`no answer within ${options.timeoutMs} ms`), { code: 'HUB_TIMEOUT' })),
+      options.timeoutMs,
+    );
     request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? '';
       const aborted = options.signal.aborted;
       const unreachable = UNREACHABLE.has(code) || aborted;
-      const finding = code === 'HUB_TIMEOUT' ? 'timed out' : code === 'ECONNREFUSED' ? 'refused' : code === 'ECONNRESET' ? 'connection reset' : aborted ? 'run stopped' : code || error.message;
-      finish({ status: unreachable ? 'critical' : 'error', finding: `${finding}${code && finding !== code ? ` (${code})` : ''}`, httpStatus: null, certificateExpires: null });
+      const finding =
+        code === 'HUB_TIMEOUT'
+          ? 'timed out'
+          : code === 'ECONNREFUSED'
+            ? 'refused'
+            : code === 'ECONNRESET'
+              ? 'connection reset'
+              : aborted
+                ? 'run stopped'
+                : code || error.message;
+      finish({
+        status: unreachable ? 'critical' : 'error',
+        finding: `${finding}${code && finding !== code ? ` (${code})` : ''}`,
+        httpStatus: null,
+        certificateExpires: null,
+      });
     });
     request.on('response', (response) => {
       const certificate = certificateOf(response.socket as TLSSocket);
@@ -74,11 +102,17 @@ export function probe(url: URL, options: ProbeOptions): Promise<ProbeResult> {
         const body = Buffer.concat(chunks).toString('utf8');
         const base = { httpStatus: status, certificateExpires: certificate?.toISOString() ?? null };
         if (status >= 400) return finish({ ...base, status: 'error', finding: `HTTP ${status}` });
-        if (options.pattern && !body.includes(options.pattern)) return finish({ ...base, status: 'error', finding: 'keyword missing' });
-        if (elapsed > options.slowMs) return finish({ ...base, status: 'warning', finding: `slow (${Math.round(elapsed)} ms)` });
+        if (options.pattern && !body.includes(options.pattern))
+          return finish({ ...base, status: 'error', finding: 'keyword missing' });
+        if (elapsed > options.slowMs)
+          return finish({ ...base, status: 'warning', finding: `slow (${Math.round(elapsed)} ms)` });
         if (certificate && certificate.getTime() - Date.now() < options.certificateDays * 86_400_000) {
           const days = Math.floor((certificate.getTime() - Date.now()) / 86_400_000);
-          return finish({ ...base, status: 'warning', finding: days < 0 ? 'certificate expired' : `certificate expires in ${days} day(s)` });
+          return finish({
+            ...base,
+            status: 'warning',
+            finding: days < 0 ? 'certificate expired' : `certificate expires in ${days} day(s)`,
+          });
         }
         return finish({ ...base, status: 'ok', finding: 'keyword found' });
       };

@@ -1,4 +1,10 @@
-import { createUrlGuard, type ClusterHosts, type CoreConfig, type Resolve, type UrlGuard } from '../../src/module-api.js';
+import {
+  createUrlGuard,
+  type ClusterHosts,
+  type CoreConfig,
+  type Resolve,
+  type UrlGuard,
+} from '../../src/module-api.js';
 
 /**
  * A host audits may go to. `port: 'default'` means the scheme's own port (80 for http, 443 for https),
@@ -41,7 +47,10 @@ export function allowedHostFromUrl(value: string): AllowedHost | null {
 }
 
 /** The app and api host of every cluster, then the extra entries; duplicates removed. */
-export function buildAllowList(clusterHosts: Record<string, ClusterHosts>, extra: readonly AllowedHost[]): AllowedHost[] {
+export function buildAllowList(
+  clusterHosts: Record<string, ClusterHosts>,
+  extra: readonly AllowedHost[],
+): AllowedHost[] {
   const fromClusters = Object.values(clusterHosts)
     .flatMap((hosts) => [hosts.app, hosts.api])
     .filter((value): value is string => typeof value === 'string' && value.length > 0)
@@ -73,7 +82,11 @@ function normaliseHostname(host: string): string | null {
  * The guard every audit goes through (the first URL, and every request of the browser through its proxy):
  * the core's, with the cluster hosts, OUTBOUND_ALLOWED_HOSTS and LIGHTHOUSE_ALLOWED_HOSTS.
  */
-export function auditGuard(core: Pick<CoreConfig, 'hosts' | 'security'>, allowedHosts: readonly AllowedHost[], resolve?: Resolve): UrlGuard {
+export function auditGuard(
+  core: Pick<CoreConfig, 'hosts' | 'security'>,
+  allowedHosts: readonly AllowedHost[],
+  resolve?: Resolve,
+): UrlGuard {
   return createUrlGuard({
     core,
     allowedHosts: buildAllowList({}, allowedHosts).map(describeAllowedHost),

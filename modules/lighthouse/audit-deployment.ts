@@ -2,7 +2,14 @@ import { AuditFailure, type AuditReports } from './auditor.js';
 import type { ReportStore } from './reports.js';
 import { reportPath } from './routes.js';
 import { extractScores, formatScores, lowestScores, type LighthouseResultLike, type Scores } from './scores.js';
-import { DeliveryError, type CheckResult, type Deployment, type Logger, type Refused, type UrlGuard } from '../../src/module-api.js';
+import {
+  DeliveryError,
+  type CheckResult,
+  type Deployment,
+  type Logger,
+  type Refused,
+  type UrlGuard,
+} from '../../src/module-api.js';
 
 export interface AuditDeploymentDeps {
   audit(url: string, signal: AbortSignal): Promise<AuditReports>;
@@ -54,7 +61,11 @@ export function auditUrls(deployment: Deployment): string[] {
  * configuration. An audit that fails (timeout, page not answering, Chromium trouble) fails the delivery
  * so it is retried: right after a deployment the application is often still starting.
  */
-export async function auditDeployment(deployment: Deployment, signal: AbortSignal, deps: AuditDeploymentDeps): Promise<CheckResult> {
+export async function auditDeployment(
+  deployment: Deployment,
+  signal: AbortSignal,
+  deps: AuditDeploymentDeps,
+): Promise<CheckResult> {
   const skipped = skipReason(deployment);
   if (skipped) return { notify: false, summary: `skipped: ${skipped}` };
 
@@ -87,7 +98,11 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
         refused.push({ url, reason: `the browser was refused ${describeRefused(blocked)}` });
         continue;
       }
-      failures.push({ url, message: messageOf(error), code: error instanceof AuditFailure ? error.code : 'LIGHTHOUSE' });
+      failures.push({
+        url,
+        message: messageOf(error),
+        code: error instanceof AuditFailure ? error.code : 'LIGHTHOUSE',
+      });
       continue;
     }
     const lhr = parseResult(reports.json);
@@ -101,7 +116,10 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
     const blockedDocument = finalUrl ? blocked.find((entry) => isDocument(entry.url, finalUrl)) : undefined;
     if (blockedDocument) {
       refused.push({ url, reason: `redirected to ${blockedDocument.url}, refused: ${blockedDocument.reason}` });
-      deps.logger.warn('audited page redirected to a URL not allowed; nothing fetched there', { url, refused: blockedDocument });
+      deps.logger.warn('audited page redirected to a URL not allowed; nothing fetched there', {
+        url,
+        refused: blockedDocument,
+      });
       continue;
     }
     if (lhr.runtimeError) {
@@ -115,7 +133,13 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
       deps.logger.warn('audited page redirected to a host not allowed; report discarded', { url, finalUrl });
       continue;
     }
-    const stored = await deps.store.save(deployment.applicationName, url, reports, (deps.now ?? (() => new Date()))(), deps.keepReports);
+    const stored = await deps.store.save(
+      deployment.applicationName,
+      url,
+      reports,
+      (deps.now ?? (() => new Date()))(),
+      deps.keepReports,
+    );
     const link = (file: string) => `${deps.publicUrl}${reportPath(stored.application, stored.slug, file)}`;
     const page: AuditedPage = {
       url,
@@ -136,16 +160,27 @@ export async function auditDeployment(deployment: Deployment, signal: AbortSigna
     const timedOut = failures.every((failure) => failure.code === 'TIMEOUT');
     throw new DeliveryError(
       `Lighthouse could not audit ${failures.map((failure) => `${failure.url} (${failure.message})`).join('; ')}`,
-      timedOut ? { code: 'HUB_ERR_TIMEOUT', reason: 'LIGHTHOUSE_TIMEOUT' } : { code: 'HUB_ERR_FAILED', reason: 'LIGHTHOUSE_FAILED' },
+      timedOut
+        ? { code: 'HUB_ERR_TIMEOUT', reason: 'LIGHTHOUSE_TIMEOUT' }
+        : { code: 'HUB_ERR_FAILED', reason: 'LIGHTHOUSE_FAILED' },
     );
   }
   if (pages.length === 0) {
-    throw new DeliveryError(`Lighthouse refused ${describeRefused(refused)}`, { permanent: true, code: 'HUB_ERR_REFUSED', reason: 'LIGHTHOUSE_URL_REFUSED' });
+    throw new DeliveryError(`Lighthouse refused ${describeRefused(refused)}`, {
+      permanent: true,
+      code: 'HUB_ERR_REFUSED',
+      reason: 'LIGHTHOUSE_URL_REFUSED',
+    });
   }
   return resultOf(pages, refused, overLimit, deps.maxUrls);
 }
 
-export function resultOf(pages: readonly AuditedPage[], refused: readonly RefusedUrl[], overLimit: readonly string[], maxUrls: number): CheckResult {
+export function resultOf(
+  pages: readonly AuditedPage[],
+  refused: readonly RefusedUrl[],
+  overLimit: readonly string[],
+  maxUrls: number,
+): CheckResult {
   const scores = lowestScores(pages.map((page) => page.scores));
   // The link goes to the page that needs the most work: the lowest accessibility score.
   const worst = [...pages].sort((a, b) => (a.scores.accessibility ?? 101) - (b.scores.accessibility ?? 101))[0]!;
@@ -173,7 +208,8 @@ async function redirectRefusal(finalUrl: string, guard: UrlGuard): Promise<strin
   } catch {
     return null;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `redirected to ${url.protocol}, which is not http or https`;
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    return `redirected to ${url.protocol}, which is not http or https`;
   const check = await guard.check(url.href);
   if (check.ok || check.temporary) return null;
   return `redirected to host ${url.host}, which ${check.reason.replace(/^host \S+ /, '')}`;

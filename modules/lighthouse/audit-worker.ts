@@ -18,9 +18,7 @@ export interface AuditRequest {
   maxWaitForLoadMs: number;
 }
 
-export type AuditReply =
-  | { ok: true; json: string; html: string }
-  | { ok: false; message: string; code?: string };
+export type AuditReply = { ok: true; json: string; html: string } | { ok: false; message: string; code?: string };
 
 async function audit(request: AuditRequest): Promise<AuditReply> {
   const result = await lighthouse(request.url, {

@@ -4,7 +4,13 @@ import { Worker } from 'node:worker_threads';
 import { Launcher } from 'chrome-launcher';
 import type { AuditReply, AuditRequest } from './audit-worker.js';
 import { CATEGORIES } from './scores.js';
-import { startGuardedProxy, type GuardedProxy, type Logger, type Refused, type UrlGuard } from '../../src/module-api.js';
+import {
+  startGuardedProxy,
+  type GuardedProxy,
+  type Logger,
+  type Refused,
+  type UrlGuard,
+} from '../../src/module-api.js';
 
 /**
  * Debian's chromium as a headless audit browser in a container: no sandbox (no user namespaces there),
@@ -22,7 +28,10 @@ export const CHROME_FLAGS = [
 ] as const;
 
 /** Built output (dist) runs the compiled .js; tests and `tsx` run the .ts source, which Node 24 strips. */
-const WORKER_URL = new URL(import.meta.url.endsWith('.ts') ? './audit-worker.ts' : './audit-worker.js', import.meta.url);
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './audit-worker.ts' : './audit-worker.js',
+  import.meta.url,
+);
 
 /** How long a killed Chromium may take to be reaped before we stop waiting for it. */
 const EXIT_WAIT_MS = 5_000;
@@ -88,7 +97,10 @@ export class Auditor {
       const running = session.run();
       const closing = proxy;
       // The browser must be gone before the next audit, however this one ends.
-      cleanup = running.then(noop, noop).then(() => session.dispose()).then(() => closing?.close());
+      cleanup = running
+        .then(noop, noop)
+        .then(() => session.dispose())
+        .then(() => closing?.close());
       try {
         const reports = await raceWithLimits(running, combined, this.options.timeoutMs);
         return { ...reports, blocked: pageRequests(proxy?.refused ?? []) };
@@ -141,7 +153,9 @@ class AuditSession {
     const watchedSpawn = ((command: string, args: readonly string[], spawnOptions: object) => {
       const child: ChildProcess = spawn(command, args, spawnOptions);
       child.on('error', (error) => fail(error));
-      child.once('exit', (code, signal) => fail(new Error(`Chromium exited while starting (${signal ?? `exit code ${code}`})`)));
+      child.once('exit', (code, signal) =>
+        fail(new Error(`Chromium exited while starting (${signal ?? `exit code ${code}`})`)),
+      );
       return child;
     }) as unknown as typeof spawn;
     this.launcher = new Launcher(
@@ -166,7 +180,9 @@ class AuditSession {
     try {
       await Promise.race([launching, this.startFailure]);
     } catch (error) {
-      throw new AuditFailure(`Chromium did not start (${this.options.chromePath}): ${messageOf(error)}`, 'CHROME', { cause: error });
+      throw new AuditFailure(`Chromium did not start (${this.options.chromePath}): ${messageOf(error)}`, 'CHROME', {
+        cause: error,
+      });
     }
     this.options.logger.debug('chromium started', { pid: this.launcher.pid, port: this.launcher.port, url: this.url });
     // Given up while Chromium was starting: dispose() kills it once the launch has settled.
@@ -182,7 +198,10 @@ class AuditSession {
     this.worker = worker;
     const reply = await replyOf(worker);
     if (!reply.ok) {
-      throw new AuditFailure(`Lighthouse failed${reply.code ? ` (${reply.code})` : ''}: ${reply.message}`, 'LIGHTHOUSE');
+      throw new AuditFailure(
+        `Lighthouse failed${reply.code ? ` (${reply.code})` : ''}: ${reply.message}`,
+        'LIGHTHOUSE',
+      );
     }
     return { json: reply.json, html: reply.html, durationMs: Date.now() - started };
   }
@@ -224,7 +243,11 @@ class AuditSession {
  * and 127.0.0.1, and WebRTC may not send UDP around the proxy.
  */
 function proxyFlags(proxyUrl: string): string[] {
-  return [`--proxy-server=${proxyUrl}`, '--proxy-bypass-list=<-loopback>', '--force-webrtc-ip-handling-policy=disable_non_proxied_udp'];
+  return [
+    `--proxy-server=${proxyUrl}`,
+    '--proxy-bypass-list=<-loopback>',
+    '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+  ];
 }
 
 /**
@@ -257,8 +280,12 @@ function replyOf(worker: Worker): Promise<AuditReply> {
   return new Promise((resolve, reject) => {
     worker.once('message', (reply: AuditReply) => resolve(reply));
     // `on`, not `once`: an 'error' event without a listener would throw in the hub's main thread.
-    worker.on('error', (error) => reject(new AuditFailure(`Lighthouse worker crashed: ${error.message}`, 'LIGHTHOUSE', { cause: error })));
-    worker.once('exit', (code) => reject(new AuditFailure(`Lighthouse worker stopped (exit code ${code})`, 'LIGHTHOUSE')));
+    worker.on('error', (error) =>
+      reject(new AuditFailure(`Lighthouse worker crashed: ${error.message}`, 'LIGHTHOUSE', { cause: error })),
+    );
+    worker.once('exit', (code) =>
+      reject(new AuditFailure(`Lighthouse worker stopped (exit code ${code})`, 'LIGHTHOUSE')),
+    );
   });
 }
 
@@ -278,7 +305,10 @@ function raceWithLimits<T>(work: Promise<T>, signal: AbortSignal, timeoutMs?: nu
     if (signal.aborted) return onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     if (timeoutMs !== undefined) {
-      timer = setTimeout(() => finish(() => reject(new AuditFailure(`audit timed out after ${timeoutMs} ms`, 'TIMEOUT'))), timeoutMs);
+      timer = setTimeout(
+        () => finish(() => reject(new AuditFailure(`audit timed out after ${timeoutMs} ms`, 'TIMEOUT'))),
+        timeoutMs,
+      );
     }
     work.then(
       (value) => finish(() => resolve(value)),

@@ -34,13 +34,11 @@ export const lighthouseConfigSchema = z
     LIGHTHOUSE_MAX_URLS: envInt(5, { min: 1, max: 100 }),
     LIGHTHOUSE_IMAGE: envString(),
   })
-  .transform(
-    (env): LighthouseConfig => ({
-      chromePath: env.CHROME_PATH ?? DEFAULT_CHROME_PATH,
-      timeoutMs: env.LIGHTHOUSE_TIMEOUT_MS,
-      allowedHosts: env.LIGHTHOUSE_ALLOWED_HOSTS,
-      keepReports: env.LIGHTHOUSE_KEEP_REPORTS,
-      maxUrls: env.LIGHTHOUSE_MAX_URLS,
-      legacyImage: env.LIGHTHOUSE_IMAGE,
-    }),
-  );
+  .transform((env): LighthouseConfig => ({
+    chromePath: env.CHROME_PATH ?? DEFAULT_CHROME_PATH,
+    timeoutMs: env.LIGHTHOUSE_TIMEOUT_MS,
+    allowedHosts: env.LIGHTHOUSE_ALLOWED_HOSTS,
+    keepReports: env.LIGHTHOUSE_KEEP_REPORTS,
+    maxUrls: env.LIGHTHOUSE_MAX_URLS,
+    legacyImage: env.LIGHTHOUSE_IMAGE,
+  }));

@@ -38,7 +38,9 @@ export const lighthouseModule = defineModule({
     // The core's guard, for the first URL and (through the browser's proxy) every request of the audit.
     const guard = auditGuard(ctx.core, config.allowedHosts);
     if (guard.entries.length === 0) {
-      logger.warn('no host may be audited: set the cluster hosts (ACTIVE_APP_HOST, ...), LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS');
+      logger.warn(
+        'no host may be audited: set the cluster hosts (ACTIVE_APP_HOST, ...), LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS',
+      );
     } else {
       logger.debug('hosts that may be audited', { hosts: guard.entries });
     }

@@ -140,14 +140,21 @@ export class ReportStore {
   async slugs(application: string): Promise<string[]> {
     const dir = this.directory(application);
     const entries = await readdir(dir, { withFileTypes: true }).catch(() => []);
-    return entries.filter((entry) => entry.isDirectory() && isSafeSegment(entry.name)).map((entry) => entry.name).sort();
+    return entries
+      .filter((entry) => entry.isDirectory() && isSafeSegment(entry.name))
+      .map((entry) => entry.name)
+      .sort();
   }
 
   /**
    * The file a request names: `<id>.html`, `<id>.json`, or `latest` / `latest.html` / `latest.json`.
    * Null when a segment is not one of ours or the file does not exist.
    */
-  async resolve(application: string, slug: string, file: string): Promise<{ path: string; format: ReportFormat; id: string } | null> {
+  async resolve(
+    application: string,
+    slug: string,
+    file: string,
+  ): Promise<{ path: string; format: ReportFormat; id: string } | null> {
     if (!isSafeSegment(application) || !isSafeSegment(slug)) return null;
     const latest = /^latest(?:\.(?<ext>html|json))?$/.exec(file);
     let id: string | undefined;
@@ -160,7 +167,9 @@ export class ReportStore {
       if (!named?.groups) return null;
       format = named.groups.ext as ReportFormat;
       const wanted = named.groups.id!;
-      id = (await this.list(application, slug)).find((report) => report.id === wanted && report.formats.includes(format))?.id;
+      id = (await this.list(application, slug)).find(
+        (report) => report.id === wanted && report.formats.includes(format),
+      )?.id;
     }
     if (!id) return null;
     const resolved = path.join(this.directory(application, slug), `${id}.${format}`);

@@ -37,45 +37,66 @@ export function mountReportRoutes(router: Router, store: ReportStore, publicUrl:
   const link = (application: string, slug: string, file?: string) =>
     `${publicUrl}${file === undefined ? `${REPORTS_PATH}/${application}/${slug}` : reportPath(application, slug, file)}`;
 
-  router.get(`${REPORTS_PATH}/:app`, doc({ summary: 'The audited URLs of an application with their latest reports', tags: ['lighthouse'] }), async (req, res) => {
-    const application = segment(req.params.app);
-    const slugs = await store.slugs(application);
-    const urls = await Promise.all(
-      slugs.map(async (slug) => ({ slug, reports: (await store.list(application, slug)).length })),
-    );
-    res.json({
-      application,
-      urls: urls
-        .filter((entry) => entry.reports > 0)
-        .map((entry) => ({
-          ...entry,
-          list: link(application, entry.slug),
-          latest: { html: link(application, entry.slug, 'latest.html'), json: link(application, entry.slug, 'latest.json') },
+  router.get(
+    `${REPORTS_PATH}/:app`,
+    doc({ summary: 'The audited URLs of an application with their latest reports', tags: ['lighthouse'] }),
+    async (req, res) => {
+      const application = segment(req.params.app);
+      const slugs = await store.slugs(application);
+      const urls = await Promise.all(
+        slugs.map(async (slug) => ({ slug, reports: (await store.list(application, slug)).length })),
+      );
+      res.json({
+        application,
+        urls: urls
+          .filter((entry) => entry.reports > 0)
+          .map((entry) => ({
+            ...entry,
+            list: link(application, entry.slug),
+            latest: {
+              html: link(application, entry.slug, 'latest.html'),
+              json: link(application, entry.slug, 'latest.json'),
+            },
+          })),
+      });
+    },
+  );
+
+  router.get(
+    `${REPORTS_PATH}/:app/:slug`,
+    doc({ summary: 'The kept reports of one audited URL, newest first', tags: ['lighthouse'] }),
+    async (req, res) => {
+      const application = segment(req.params.app);
+      const slug = segment(req.params.slug);
+      const reports = await store.list(application, slug);
+      if (reports.length === 0) throw notFound();
+      res.json({
+        application,
+        slug,
+        reports: reports.map((report) => ({
+          id: report.id,
+          ...Object.fromEntries(
+            report.formats.map((format) => [format, link(application, slug, `${report.id}.${format}`)]),
+          ),
         })),
-    });
-  });
+      });
+    },
+  );
 
-  router.get(`${REPORTS_PATH}/:app/:slug`, doc({ summary: 'The kept reports of one audited URL, newest first', tags: ['lighthouse'] }), async (req, res) => {
-    const application = segment(req.params.app);
-    const slug = segment(req.params.slug);
-    const reports = await store.list(application, slug);
-    if (reports.length === 0) throw notFound();
-    res.json({
-      application,
-      slug,
-      reports: reports.map((report) => ({
-        id: report.id,
-        ...Object.fromEntries(report.formats.map((format) => [format, link(application, slug, `${report.id}.${format}`)])),
-      })),
-    });
-  });
-
-  router.get(`${REPORTS_PATH}/:app/:slug/:file`, doc({ summary: 'One report: <id>.html, <id>.json, latest, latest.html or latest.json', tags: ['lighthouse'], response: { contentType: 'text/html', description: 'the Lighthouse report (HTML or JSON)' } }), async (req, res) => {
-    const found = await store.resolve(segment(req.params.app), segment(req.params.slug), req.params.file);
-    if (!found) throw notFound();
-    const latest = req.params.file.startsWith('latest');
-    await sendReport(res, found.path, found.format, latest);
-  });
+  router.get(
+    `${REPORTS_PATH}/:app/:slug/:file`,
+    doc({
+      summary: 'One report: <id>.html, <id>.json, latest, latest.html or latest.json',
+      tags: ['lighthouse'],
+      response: { contentType: 'text/html', description: 'the Lighthouse report (HTML or JSON)' },
+    }),
+    async (req, res) => {
+      const found = await store.resolve(segment(req.params.app), segment(req.params.slug), req.params.file);
+      if (!found) throw notFound();
+      const latest = req.params.file.startsWith('latest');
+      await sendReport(res, found.path, found.format, latest);
+    },
+  );
 }
 
 function sendReport(res: Response, file: string, format: ReportFormat, latest: boolean): Promise<void> {

@@ -19,7 +19,9 @@ export function formatDuration(ms: number): string {
 }
 
 function where(t: Transition): string {
-  const dims = Object.entries(t.dimensions).map(([k, v]) => `${k}=${v}`).join(', ');
+  const dims = Object.entries(t.dimensions)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(', ');
   return dims ? `${t.check} (${dims})` : t.check;
 }
 
@@ -35,7 +37,8 @@ export function formatAlertMessage(t: Transition): SlackMessage {
 
 /** A reply in the alert's thread: worse now, or recovered. */
 export function formatTransitionReply(t: Transition): string {
-  if (t.transition === 'recovered') return `:white_check_mark: Recovered after ${formatDuration(t.durationMs)}: ${escapeText(t.title)}`;
+  if (t.transition === 'recovered')
+    return `:white_check_mark: Recovered after ${formatDuration(t.durationMs)}: ${escapeText(t.title)}`;
   const detail = t.message.trim() !== '' ? `\n${escapeText(truncate(t.message, MESSAGE_MAX))}` : '';
   return `${ICON[t.status] ?? ':warning:'} Escalated to *${escapeText(t.status)}* (was ${escapeText(t.previousStatus ?? 'unknown')}): ${escapeText(t.title)}${detail}`;
 }
@@ -56,7 +59,10 @@ export function alertLine(t: Transition): string {
  * Where an alert goes: the deployment's channels plus SLACK_CHANNELS for endpoint health, the check's own for
  * external checks (SLACK_CHANNELS when it has none), SLACK_CHANNELS otherwise. The override still wins.
  */
-export function channelsForTransition(config: { channels: string[]; channelOverride: string[] }, t: Transition): string[] {
+export function channelsForTransition(
+  config: { channels: string[]; channelOverride: string[] },
+  t: Transition,
+): string[] {
   if (config.channelOverride.length > 0) return normaliseChannels(config.channelOverride);
   const own = normaliseChannels(t.slackChannels);
   if (t.kind === 'external') return own.length > 0 ? own : normaliseChannels(config.channels);

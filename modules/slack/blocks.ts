@@ -48,7 +48,10 @@ export function fitMessage(message: SlackMessage): SlackMessage {
   let blocks = message.blocks.map(fitBlock);
   if (blocks.length > LIMITS.blocks) {
     const dropped = blocks.length - (LIMITS.blocks - 1);
-    blocks = [...blocks.slice(0, LIMITS.blocks - 1), context(`${TRUNCATED_NOTE} ${dropped} more block${dropped === 1 ? '' : 's'} not shown`)];
+    blocks = [
+      ...blocks.slice(0, LIMITS.blocks - 1),
+      context(`${TRUNCATED_NOTE} ${dropped} more block${dropped === 1 ? '' : 's'} not shown`),
+    ];
   }
   return { text: truncate(message.text, LIMITS.fallbackText), blocks };
 }
@@ -57,11 +60,17 @@ function fitBlock(block: SlackBlock): SlackBlock {
   switch (block.type) {
     case 'section': {
       const fields = 'fields' in block && block.fields ? fitFields(block.fields) : undefined;
-      if ('text' in block) return { type: 'section', text: fitText(block.text, LIMITS.sectionText), ...(fields ? { fields } : {}) };
+      if ('text' in block)
+        return { type: 'section', text: fitText(block.text, LIMITS.sectionText), ...(fields ? { fields } : {}) };
       return { type: 'section', fields: fields ?? [] };
     }
     case 'context':
-      return { type: 'context', elements: block.elements.slice(0, LIMITS.contextElements).map((element) => fitText(element, LIMITS.contextText)) };
+      return {
+        type: 'context',
+        elements: block.elements
+          .slice(0, LIMITS.contextElements)
+          .map((element) => fitText(element, LIMITS.contextText)),
+      };
     default:
       return block;
   }

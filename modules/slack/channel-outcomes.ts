@@ -17,29 +17,43 @@ export function throwFailures(results: PromiseSettledResult<unknown>[], channels
   const failures: Array<{ channel: string; error: DeliveryError }> = [];
   results.forEach((result, index) => {
     if (result.status === 'fulfilled') return;
-    const error = result.reason instanceof DeliveryError ? result.reason : new DeliveryError(String((result.reason as Error)?.message ?? result.reason));
+    const error =
+      result.reason instanceof DeliveryError
+        ? result.reason
+        : new DeliveryError(String((result.reason as Error)?.message ?? result.reason));
     failures.push({ channel: channels[index]!, error });
   });
   if (failures.length === 0) return;
   for (const { channel, error } of failures) {
-    logger.warn('slack call failed', { channel, code: error.code, reason: error.reason, permanent: error.permanent, error: error.message });
+    logger.warn('slack call failed', {
+      channel,
+      code: error.code,
+      reason: error.reason,
+      permanent: error.permanent,
+      error: error.message,
+    });
   }
   if (failures.length === 1) throw failures[0]!.error;
   const retryable = failures.filter(({ error }) => !error.permanent);
   const leading = (retryable[0] ?? failures[0]!).error;
   const retryAfter = Math.max(0, ...retryable.map(({ error }) => error.retryAfterMs ?? 0));
-  throw new DeliveryError(`${failures.length} of ${channels.length} channels failed: ${failures.map(({ error }) => error.message).join('; ')}`, {
-    permanent: retryable.length === 0,
-    code: leading.code,
-    reason: leading.reason,
-    status: leading.status,
-    ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
-  });
+  throw new DeliveryError(
+    `${failures.length} of ${channels.length} channels failed: ${failures.map(({ error }) => error.message).join('; ')}`,
+    {
+      permanent: retryable.length === 0,
+      code: leading.code,
+      reason: leading.reason,
+      status: leading.status,
+      ...(retryAfter > 0 ? { retryAfterMs: retryAfter } : {}),
+    },
+  );
 }
 
 /** Some channel's turn has not come: the delivery runs again then, holding no worker meanwhile. */
 export function deferWaiting(results: PromiseSettledResult<PostOutcome>[]): void {
-  const waits = results.flatMap((result) => (result.status === 'fulfilled' && result.value.kind === 'wait' ? [result.value] : []));
+  const waits = results.flatMap((result) =>
+    result.status === 'fulfilled' && result.value.kind === 'wait' ? [result.value] : [],
+  );
   if (waits.length === 0) return;
   const first = waits.reduce((soonest, wait) => (wait.ms < soonest.ms ? wait : soonest));
   throw new DeliveryDeferral(first.ms + Math.floor(Math.random() * WAKE_JITTER_MS), `waiting for ${first.why}`);

@@ -9,8 +9,7 @@ import { DeliveryError, type DeliveryContext, type Logger } from '../../src/modu
 /** What happened to one item: on Slack now (by this delivery or in someone's digest), or waiting for its turn. */
 export type PostOutcome =
   /** `digest`: whether it went out inside a digest; null when someone else posted it and we did not look. */
-  | { kind: 'posted'; digest: boolean | null }
-  | { kind: 'wait'; ms: number; why: string };
+  { kind: 'posted'; digest: boolean | null } | { kind: 'wait'; ms: number; why: string };
 
 /** The item as this delivery posts it on its own: to `target` (a reply goes to the channel's id). */
 export interface OwnItem extends QueueItem {
@@ -38,7 +37,8 @@ export class ChannelPoster {
 
   async post(item: OwnItem, delivery: DeliveryContext): Promise<PostOutcome> {
     for (let round = 0; round < MAX_ROUNDS; round += 1) {
-      if (delivery.signal.aborted) throw new DeliveryError(`gave up waiting for ${item.channel}'s turn`, { code: 'HUB_ERR_TIMEOUT' });
+      if (delivery.signal.aborted)
+        throw new DeliveryError(`gave up waiting for ${item.channel}'s turn`, { code: 'HUB_ERR_TIMEOUT' });
       const turn = await this.turns.take(item, delivery.attempt);
       switch (turn.kind) {
         case 'done':
@@ -50,7 +50,8 @@ export class ChannelPoster {
           break;
         case 'post':
           await this.send(turn.batch, item, delivery);
-          if (turn.batch.items.some((row) => row.key === item.key)) return { kind: 'posted', digest: turn.batch.kind === 'digest' };
+          if (turn.batch.items.some((row) => row.key === item.key))
+            return { kind: 'posted', digest: turn.batch.kind === 'digest' };
           break;
       }
     }
@@ -61,12 +62,16 @@ export class ChannelPoster {
     const message = this.messageFor(batch, own);
     const threadTs = batch.kind === 'digest' ? undefined : (own.threadTs ?? undefined);
     const target = batch.kind === 'digest' ? batch.channel : own.target;
-    const metadata: PostMetadata = { event_type: METADATA_EVENT_TYPE, event_payload: { eventId: own.eventId, deliveryId: own.deliveryId, batchId: batch.id } };
+    const metadata: PostMetadata = {
+      event_type: METADATA_EVENT_TYPE,
+      event_payload: { eventId: own.eventId, deliveryId: own.deliveryId, batchId: batch.id },
+    };
     let posted;
     try {
       posted = await this.transport.post(target, message, threadTs, this.transport.history ? metadata : undefined);
     } catch (error) {
-      const failure = error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error));
+      const failure =
+        error instanceof DeliveryError ? error : new DeliveryError(String((error as Error)?.message ?? error));
       if (slackAnswered(failure)) {
         // Slack answered, so it did not take the post: the items wait again (a 429 holds the channel too).
         await this.turns.release(batch, failure.code === 'HUB_ERR_RATE_LIMITED' ? (failure.retryAfterMs ?? 1000) : 0);
@@ -76,7 +81,11 @@ export class ChannelPoster {
     }
     await this.turns.record(batch, posted);
     if (batch.kind !== 'single') {
-      delivery.logger.info('posted several messages as one', { channel: batch.channel, kind: batch.kind, items: batch.items.length });
+      delivery.logger.info('posted several messages as one', {
+        channel: batch.channel,
+        kind: batch.kind,
+        items: batch.items.length,
+      });
     }
   }
 
@@ -111,14 +120,21 @@ export class ChannelPoster {
     } catch (error) {
       if (error instanceof DeliveryError && error.permanent) {
         // missing_scope (channels:history) and the like: exactly-once cannot be checked; say so and post.
-        logger.warn('cannot read the channel to look for an earlier post', { channel: batch.channel, reason: error.reason });
+        logger.warn('cannot read the channel to look for an earlier post', {
+          channel: batch.channel,
+          reason: error.reason,
+        });
         await this.turns.release(batch);
         return;
       }
       throw error;
     }
     if (found) {
-      logger.info('adopted a post found in the channel instead of posting again', { channel: batch.channel, batchId: batch.id, ts: found.ts });
+      logger.info('adopted a post found in the channel instead of posting again', {
+        channel: batch.channel,
+        batchId: batch.id,
+        ts: found.ts,
+      });
       await this.turns.record(batch, found);
     } else {
       await this.turns.release(batch);
@@ -132,7 +148,10 @@ export class ChannelPoster {
     try {
       return await this.transport.channelIdOf(channel);
     } catch (error) {
-      this.logger.warn('conversations.list failed', { channel, error: error instanceof Error ? error.message : String(error) });
+      this.logger.warn('conversations.list failed', {
+        channel,
+        error: error instanceof Error ? error.message : String(error),
+      });
       return null;
     }
   }

@@ -22,7 +22,8 @@ export function deploymentLine(deployment: Deployment, links: HubLinks): string 
   const cluster = `*${escapeText(deployment.cluster ?? 'an unknown cluster')}*`;
   const version = deployment.version ? ` \`${escapeText(deployment.version)}\`` : '';
   const what = deployment.removal ? `${app} removed from ${cluster}` : `${app}${version} in ${cluster}`;
-  const appLink = !deployment.removal && deployment.applicationUrl ? ` · ${link(deployment.applicationUrl, 'Application')}` : '';
+  const appLink =
+    !deployment.removal && deployment.applicationUrl ? ` · ${link(deployment.applicationUrl, 'Application')}` : '';
   return line(`• ${what}${appLink} · ${link(eventUrl(links), 'Event')}`);
 }
 
@@ -33,7 +34,9 @@ export function errorLine(error: ErrorReport, links: HubLinks): string {
 
 export function recommendationLine(recommendation: Recommendation, links: HubLinks): string {
   const where = recommendation.applicationName ? ` for *${escapeText(recommendation.applicationName)}*` : '';
-  return line(`• Recommendation${where}: ${escapeText(firstLine(recommendation.message))} · ${link(eventUrl(links), 'Event')}`);
+  return line(
+    `• Recommendation${where}: ${escapeText(firstLine(recommendation.message))} · ${link(eventUrl(links), 'Event')}`,
+  );
 }
 
 /** A reply in a digest's thread names the application: the thread is shared by every deployment in the digest. */
@@ -53,7 +56,8 @@ export function digestHeadline(entries: readonly DigestEntry[], now = Date.now()
     .map((kind) => [kind, entries.filter((entry) => entry.kind === kind).length] as const)
     .filter(([, count]) => count > 0)
     .map(([kind, count]) => `${count} ${count === 1 ? kind : kind === 'summary' ? 'summaries' : `${kind}s`}`);
-  const parts = counts.length > 1 ? `${counts.slice(0, -1).join(', ')} and ${counts.at(-1)}` : (counts[0] ?? '0 messages');
+  const parts =
+    counts.length > 1 ? `${counts.slice(0, -1).join(', ')} and ${counts.at(-1)}` : (counts[0] ?? '0 messages');
   const oldest = Math.min(...entries.map((entry) => entry.queuedAt.getTime()));
   const minutes = Math.ceil((now - oldest) / 60_000);
   return `${parts} in the last ${minutes <= 1 ? 'minute' : `${minutes} minutes`}`;
@@ -65,7 +69,9 @@ export function formatDigest(entries: readonly DigestEntry[], now = Date.now()):
   const blocks: SlackBlock[] = [
     section(`*${headline}*`),
     ...pack(entries.map((entry) => entry.line)).map((text) => section(text)),
-    context('One message for all of them: more were waiting for this channel than Slack lets through one by one. Outcomes reply in this thread.'),
+    context(
+      'One message for all of them: more were waiting for this channel than Slack lets through one by one. Outcomes reply in this thread.',
+    ),
   ];
   return { text: headline, blocks };
 }
@@ -120,5 +126,10 @@ function line(text: string): string {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n').find((candidate) => candidate.trim() !== '')?.trim() ?? '';
+  return (
+    text
+      .split('\n')
+      .find((candidate) => candidate.trim() !== '')
+      ?.trim() ?? ''
+  );
 }

@@ -1,4 +1,10 @@
-import { DeliveryError, UpstreamError, codeForStatus, isPermanentStatus, parseRetryAfter } from '../../src/module-api.js';
+import {
+  DeliveryError,
+  UpstreamError,
+  codeForStatus,
+  isPermanentStatus,
+  parseRetryAfter,
+} from '../../src/module-api.js';
 
 /**
  * Slack `error` codes that no retry will fix: the token, the channel or the message itself is wrong.

@@ -32,7 +32,11 @@ export const slackModule = defineModule({
     const transport: SlackTransport = config.token
       ? new WebApiTransport({ token: config.token, apiBaseUrl: config.apiBaseUrl, logger })
       : new WebhookTransport(ctx.http({ baseURL: config.webhookUrl!, service: 'Slack webhook' }));
-    const turns = new ChannelTurns(ctx.db, { intervalMs: config.paceMs, burst: config.burst, digestAfter: config.digestAfter });
+    const turns = new ChannelTurns(ctx.db, {
+      intervalMs: config.paceMs,
+      burst: config.burst,
+      digestAfter: config.digestAfter,
+    });
     const notifier = new SlackNotifier({
       ownDelivery: ctx.ownDelivery,
       config,
@@ -65,8 +69,15 @@ export const slackModule = defineModule({
         // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
         // Not awaited: an unreachable Slack must not hold up the hub's start (deliveries retry on their own).
         void transport.identify().then(
-          (who) => logger.info(config.token ? 'posting through the Slack Web API' : 'posting through the Slack incoming webhook', who ? { as: who } : {}),
-          (error: unknown) => logger.warn('Slack did not accept the token', { error: error instanceof Error ? error.message : String(error) }),
+          (who) =>
+            logger.info(
+              config.token ? 'posting through the Slack Web API' : 'posting through the Slack incoming webhook',
+              who ? { as: who } : {},
+            ),
+          (error: unknown) =>
+            logger.warn('Slack did not accept the token', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
         );
       },
     };

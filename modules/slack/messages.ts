@@ -34,7 +34,12 @@ export function formatDeploymentMessage(deployment: Deployment, links: HubLinks)
   const fields = [
     field('Application', deployment.applicationName),
     field('Version', deployment.version),
-    field('Image', deployment.imageName && deployment.version ? `${deployment.imageName}:${deployment.version}` : deployment.imageName),
+    field(
+      'Image',
+      deployment.imageName && deployment.version
+        ? `${deployment.imageName}:${deployment.version}`
+        : deployment.imageName,
+    ),
     field('Team', deployment.team),
     deployment.removal ? null : field('Importance', deployment.importance),
   ].filter((value): value is string => value !== null);
@@ -67,7 +72,17 @@ export function formatErrorMessage(error: ErrorReport, links: HubLinks): SlackMe
       ),
     );
   }
-  blocks.push(context(sourceLine([['Application', error.applicationName], ['Cluster', error.cluster]], links)));
+  blocks.push(
+    context(
+      sourceLine(
+        [
+          ['Application', error.applicationName],
+          ['Cluster', error.cluster],
+        ],
+        links,
+      ),
+    ),
+  );
   return fitMessage({ text: `Error: ${message}`, blocks });
 }
 
@@ -75,7 +90,15 @@ export function formatRecommendationMessage(recommendation: Recommendation, link
   const message = escapeText(recommendation.message);
   const blocks: SlackBlock[] = [
     section(`*Recommendation*\n${message}`),
-    context(sourceLine([['Application', recommendation.applicationName], ['Team', recommendation.team]], links)),
+    context(
+      sourceLine(
+        [
+          ['Application', recommendation.applicationName],
+          ['Team', recommendation.team],
+        ],
+        links,
+      ),
+    ),
   ];
   return fitMessage({ text: `Recommendation: ${message}`, blocks });
 }

@@ -1,4 +1,10 @@
-import { alertLine, channelsForTransition, formatAlertMessage, formatAlertStatusLine, formatTransitionReply } from './alerts.js';
+import {
+  alertLine,
+  channelsForTransition,
+  formatAlertMessage,
+  formatAlertStatusLine,
+  formatTransitionReply,
+} from './alerts.js';
 import { fitMessage, section, type SlackMessage } from './blocks.js';
 import type { ChannelPoster, PostOutcome } from './channel-poster.js';
 import { deferWaiting, throwFailures } from './channel-outcomes.js';
@@ -14,7 +20,13 @@ import {
   withStatusLine,
   type HubLinks,
 } from './messages.js';
-import { allowChannels, channelsForDeployment, channelsForError, channelsForRecommendation, type Route } from './routing.js';
+import {
+  allowChannels,
+  channelsForDeployment,
+  channelsForError,
+  channelsForRecommendation,
+  type Route,
+} from './routing.js';
 import type { MessageKind, PostedRow, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
 import { weeklyPosts } from './weekly.js';
@@ -54,14 +66,22 @@ export class SlackNotifier {
   async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
     const links = this.links(event.id);
     const route = allowChannels(this.deps.config, channelsForDeployment(this.deps.config, event.payload));
-    const root = { message: formatDeploymentMessage(event.payload, links), line: deploymentLine(event.payload, links), application: event.payload.applicationName };
+    const root = {
+      message: formatDeploymentMessage(event.payload, links),
+      line: deploymentLine(event.payload, links),
+      application: event.payload.applicationName,
+    };
     return this.postOnce(event.id, 'deployment', route, root, delivery);
   }
 
   async error(event: HubEvent<'error'>, delivery: DeliveryContext): Promise<CheckResult> {
     const links = this.links(event.id);
     const route = allowChannels(this.deps.config, channelsForError(this.deps.config, event.payload));
-    const root = { message: formatErrorMessage(event.payload, links), line: errorLine(event.payload, links), application: event.payload.applicationName };
+    const root = {
+      message: formatErrorMessage(event.payload, links),
+      line: errorLine(event.payload, links),
+      application: event.payload.applicationName,
+    };
     return this.postOnce(event.id, 'error', route, root, delivery);
   }
 
@@ -92,7 +112,8 @@ export class SlackNotifier {
     await this.replyInThreads(threads, { rootEventId: finished.eventId, key: event.id }, delivery, {
       // A digest's thread is shared by every deployment in it: the reply says which one it is about.
       lineFor: (thread) => (thread.digest ? digestReplyLine(thread.application, outcome) : outcome),
-      editRoot: (thread) => this.updateRoot(finished.eventId, thread.channel, thread.channelId!, thread.ts!, thread.message),
+      editRoot: (thread) =>
+        this.updateRoot(finished.eventId, thread.channel, thread.channelId!, thread.ts!, thread.message),
     });
     return { notify: false, summary: `replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
   }
@@ -107,10 +128,22 @@ export class SlackNotifier {
     const { store, transport, config } = this.deps;
     const route = allowChannels(config, channelsForTransition(config, t));
     const alertEventId = t.transition === 'alert' ? null : await store.alertThread(t.key);
-    const threads = alertEventId && transport.threads ? [...(await store.posted(alertEventId)).values()].filter((row) => row.ts && row.channelId) : [];
+    const threads =
+      alertEventId && transport.threads
+        ? [...(await store.posted(alertEventId)).values()].filter((row) => row.ts && row.channelId)
+        : [];
     if (threads.length === 0) {
-      const message = t.transition === 'alert' ? formatAlertMessage(t) : fitMessage({ text: formatTransitionReply(t), blocks: [section(formatTransitionReply(t))] });
-      const result = await this.postOnce(event.id, 'alert', route, { message, line: alertLine(t), application: null }, delivery);
+      const message =
+        t.transition === 'alert'
+          ? formatAlertMessage(t)
+          : fitMessage({ text: formatTransitionReply(t), blocks: [section(formatTransitionReply(t))] });
+      const result = await this.postOnce(
+        event.id,
+        'alert',
+        route,
+        { message, line: alertLine(t), application: null },
+        delivery,
+      );
       if (t.transition !== 'recovered') await store.setAlertThread(t.key, event.id);
       return result;
     }
@@ -123,7 +156,10 @@ export class SlackNotifier {
           this.deps.transport.update(thread.channelId!, thread.ts!, withStatusLine(thread.message, statusLine)),
         ),
     });
-    return { notify: false, summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+    return {
+      notify: false,
+      summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}`,
+    };
   }
 
   /** The core's weekly delivery insights: the overall summary to SLACK_CHANNELS, each team's to its channels. */
@@ -131,7 +167,13 @@ export class SlackNotifier {
     const { posts, dropped } = weeklyPosts(this.deps.config, event.payload);
     const byChannel = new Map(posts.map((post) => [post.channel, post]));
     const route = { channels: posts.map((post) => post.channel), dropped };
-    return this.postOnce(event.id, 'summary', route, (channel) => ({ ...byChannel.get(channel)!, application: null }), delivery);
+    return this.postOnce(
+      event.id,
+      'summary',
+      route,
+      (channel) => ({ ...byChannel.get(channel)!, application: null }),
+      delivery,
+    );
   }
 
   /**
@@ -170,7 +212,11 @@ export class SlackNotifier {
         return { kind: 'posted', digest: false };
       }),
     );
-    throwFailures(results, threads.map((thread) => thread.channel), delivery.logger);
+    throwFailures(
+      results,
+      threads.map((thread) => thread.channel),
+      delivery.logger,
+    );
     deferWaiting(results);
   }
 
@@ -178,7 +224,11 @@ export class SlackNotifier {
    * A root that can no longer be edited (deleted, too old) is not worth failing the reply for: logged and left
    * as it is. Auth errors and anything retryable still fail the delivery.
    */
-  private async editTolerantly(what: string, context: Record<string, unknown>, edit: () => Promise<void>): Promise<void> {
+  private async editTolerantly(
+    what: string,
+    context: Record<string, unknown>,
+    edit: () => Promise<void>,
+  ): Promise<void> {
     try {
       await edit();
     } catch (error) {
@@ -210,7 +260,8 @@ export class SlackNotifier {
     const { channels, dropped } = route;
     if (dropped.length > 0) delivery.logger.warn('channels not in SLACK_ALLOWED_CHANNELS dropped', { dropped });
     const droppedNote = dropped.length > 0 ? `; dropped ${dropped.join(', ')} (not in SLACK_ALLOWED_CHANNELS)` : '';
-    if (channels.length === 0) return { notify: false, summary: `no channel to post to${droppedNote}`, details: { channels, dropped } };
+    if (channels.length === 0)
+      return { notify: false, summary: `no channel to post to${droppedNote}`, details: { channels, dropped } };
     const { store, poster } = this.deps;
     // A first attempt has posted nothing before (a deferred one may have queued its items, which its channel
     // turns find done); later ones skip the channels that have the message.
@@ -219,7 +270,16 @@ export class SlackNotifier {
     const results = await Promise.allSettled(
       pending.map((channel) =>
         poster.post(
-          { channel, target: channel, key: eventId, kind, eventId, deliveryId: delivery.deliveryId, threadTs: null, ...(typeof root === 'function' ? root(channel) : root) },
+          {
+            channel,
+            target: channel,
+            key: eventId,
+            kind,
+            eventId,
+            deliveryId: delivery.deliveryId,
+            threadTs: null,
+            ...(typeof root === 'function' ? root(channel) : root),
+          },
           delivery,
         ),
       ),
@@ -229,7 +289,9 @@ export class SlackNotifier {
     const outcomes = new Map(pending.map((channel, index) => [channel, results[index]]));
     const digestOf = (channel: string) => {
       const outcome = outcomes.get(channel);
-      return outcome?.status === 'fulfilled' && outcome.value.kind === 'posted' ? outcome.value.digest : (done.get(channel)?.digest ?? null);
+      return outcome?.status === 'fulfilled' && outcome.value.kind === 'posted'
+        ? outcome.value.digest
+        : (done.get(channel)?.digest ?? null);
     };
     // Read again only when another delivery posted one of ours and we do not know how.
     const unknown = channels.some((channel) => digestOf(channel) === null);
@@ -247,7 +309,13 @@ export class SlackNotifier {
    * The root message as first posted, with the status line of every outcome so far. A root that can no longer
    * be edited (deleted, too old) is not worth failing the reply for: logged and left as it is.
    */
-  private async updateRoot(eventId: string, channel: string, channelId: string, ts: string, root: SlackMessage): Promise<void> {
+  private async updateRoot(
+    eventId: string,
+    channel: string,
+    channelId: string,
+    ts: string,
+    root: SlackMessage,
+  ): Promise<void> {
     const { store, transport } = this.deps;
     await this.editTolerantly('could not update the thread root', { eventId, channel }, () =>
       store.withRootLock(eventId, channel, async (client) => {
@@ -265,7 +333,11 @@ export class SlackNotifier {
   private async waitForRoots(eventId: string): Promise<void> {
     const own = await this.deps.ownDelivery(eventId);
     if (!own || !UNFINISHED.has(own.status)) return;
-    const dueIn = own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
-    throw new DeliveryDeferral(dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS), 'the deployment message this outcome replies to');
+    const dueIn =
+      own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
+    throw new DeliveryDeferral(
+      dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS),
+      'the deployment message this outcome replies to',
+    );
   }
 }

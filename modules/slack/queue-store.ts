@@ -79,10 +79,17 @@ export class QueueStore {
     const queuedAt = await this.claims.submit({ item, attempt, batchId });
     if (!queuedAt) return null;
     const { channel, key, kind, eventId, deliveryId, threadTs, line, application } = item;
-    return { id: batchId, channel, kind: 'single', items: [{ channel, key, kind, eventId, deliveryId, threadTs, line, application, queuedAt }] };
+    return {
+      id: batchId,
+      channel,
+      kind: 'single',
+      items: [{ channel, key, kind, eventId, deliveryId, threadTs, line, application, queuedAt }],
+    };
   }
 
-  private async claimAll(claims: Array<{ item: QueueItem; attempt: number; batchId: string }>): Promise<Array<Date | null>> {
+  private async claimAll(
+    claims: Array<{ item: QueueItem; attempt: number; batchId: string }>,
+  ): Promise<Array<Date | null>> {
     const input = claims.map(({ item, attempt, batchId }) => ({
       channel: item.channel,
       item_key: item.key,

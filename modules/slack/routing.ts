@@ -47,7 +47,10 @@ export function normalisePatterns(values: readonly string[]): string[] {
 
 function patternMatches(pattern: string, channel: string): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern === channel;
-  const source = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const source = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${source}$`).test(channel);
 }
 
@@ -81,7 +84,10 @@ export function channelsForError(config: RoutingConfig, error: Pick<ErrorReport,
 }
 
 /** Recommendations are for one team: their own channels only (the override still wins). */
-export function channelsForRecommendation(config: RoutingConfig, recommendation: Pick<Recommendation, 'slackChannels'>): string[] {
+export function channelsForRecommendation(
+  config: RoutingConfig,
+  recommendation: Pick<Recommendation, 'slackChannels'>,
+): string[] {
   if (config.channelOverride.length > 0) return normaliseChannels(config.channelOverride);
   return normaliseChannels(recommendation.slackChannels);
 }

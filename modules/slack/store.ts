@@ -27,11 +27,22 @@ export class SlackStore {
       message: SlackMessage;
       digest: boolean;
       application: string | null;
-    }>('select channel, kind, channel_id, ts, message, digest, application from slack_messages where event_id = $1 order by posted_at, channel', [eventId]);
+    }>(
+      'select channel, kind, channel_id, ts, message, digest, application from slack_messages where event_id = $1 order by posted_at, channel',
+      [eventId],
+    );
     return new Map(
       rows.rows.map((row) => [
         row.channel,
-        { channel: row.channel, kind: row.kind, channelId: row.channel_id, ts: row.ts, message: row.message, digest: row.digest, application: row.application },
+        {
+          channel: row.channel,
+          kind: row.kind,
+          channelId: row.channel_id,
+          ts: row.ts,
+          message: row.message,
+          digest: row.digest,
+          application: row.application,
+        },
       ]),
     );
   }
@@ -43,7 +54,12 @@ export class SlackStore {
   }
 
   /** Keeps the newest outcome per module: a replayed check that now succeeds replaces its earlier failure. */
-  async recordOutcome(eventId: string, checkEventId: string, reportedAt: string, finished: CheckFinished): Promise<void> {
+  async recordOutcome(
+    eventId: string,
+    checkEventId: string,
+    reportedAt: string,
+    finished: CheckFinished,
+  ): Promise<void> {
     await this.db.query(
       `insert into slack_outcomes (event_id, module, check_event_id, finished, reported_at) values ($1, $2, $3, $4, $5)
        on conflict (event_id, module) do update
@@ -62,7 +78,10 @@ export class SlackStore {
   }
 
   async repliedChannels(checkEventId: string): Promise<Set<string>> {
-    const rows = await this.db.query<{ channel: string }>('select channel from slack_replies where check_event_id = $1', [checkEventId]);
+    const rows = await this.db.query<{ channel: string }>(
+      'select channel from slack_replies where check_event_id = $1',
+      [checkEventId],
+    );
     return new Set(rows.rows.map((row) => row.channel));
   }
 
@@ -79,7 +98,10 @@ export class SlackStore {
 
   /** The alert event whose thread a key's escalations and recovery reply in (one open alert per key). */
   async alertThread(key: string): Promise<string | null> {
-    const rows = await this.db.query<{ alert_event_id: string }>('select alert_event_id from slack_alert_threads where key = $1', [key]);
+    const rows = await this.db.query<{ alert_event_id: string }>(
+      'select alert_event_id from slack_alert_threads where key = $1',
+      [key],
+    );
     return rows.rows[0]?.alert_event_id ?? null;
   }
 

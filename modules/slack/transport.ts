@@ -29,7 +29,11 @@ export interface SlackTransport {
    * The newest top-level message in the channel (an id) since `oldest` (seconds) whose metadata is ours and
    * matches; null when there is none.
    */
-  findPosted(channelId: string, oldest: number, match: (payload: Record<string, unknown>) => boolean): Promise<Posted | null>;
+  findPosted(
+    channelId: string,
+    oldest: number,
+    match: (payload: Record<string, unknown>) => boolean,
+  ): Promise<Posted | null>;
   /** Slack's id of a channel name (conversations.list), null when no channel has that name. */
   channelIdOf(name: string): Promise<string | null>;
   update(channelId: string, ts: string, message: SlackMessage): Promise<void>;
@@ -74,11 +78,18 @@ export class WebApiTransport implements SlackTransport {
       });
       return { channelId: answer.channel ?? null, ts: answer.ts ?? null };
     } catch (error) {
-      throw toDeliveryError(error, threadTs ? `chat.postMessage (reply) to ${channel}` : `chat.postMessage to ${channel}`);
+      throw toDeliveryError(
+        error,
+        threadTs ? `chat.postMessage (reply) to ${channel}` : `chat.postMessage to ${channel}`,
+      );
     }
   }
 
-  async findPosted(channelId: string, oldest: number, match: (payload: Record<string, unknown>) => boolean): Promise<Posted | null> {
+  async findPosted(
+    channelId: string,
+    oldest: number,
+    match: (payload: Record<string, unknown>) => boolean,
+  ): Promise<Posted | null> {
     let cursor: string | undefined;
     try {
       for (let page = 0; page < HISTORY_MAX_PAGES; page += 1) {
@@ -90,7 +101,8 @@ export class WebApiTransport implements SlackTransport {
           ...(cursor ? { cursor } : {}),
         });
         for (const message of answer.messages ?? []) {
-          const metadata = message.metadata as { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+          const metadata = message.metadata as
+            { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
           if (metadata?.event_type === METADATA_EVENT_TYPE && metadata.event_payload && match(metadata.event_payload)) {
             return { channelId, ts: message.ts ?? null };
           }
@@ -156,7 +168,13 @@ export class WebhookTransport implements SlackTransport {
 
   async post(channel: string, message: SlackMessage): Promise<Posted> {
     try {
-      await this.http.post('', { channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
+      await this.http.post('', {
+        channel,
+        text: message.text,
+        blocks: message.blocks,
+        unfurl_links: false,
+        unfurl_media: false,
+      });
       return { channelId: null, ts: null };
     } catch (error) {
       throw toWebhookDeliveryError(error, `the message to ${channel}`);
@@ -185,7 +203,8 @@ export class WebhookTransport implements SlackTransport {
  * logs several debug lines per call: with debug off they are dropped here, before any line or log entry is made.
  */
 function slackLogger(logger: Logger): SlackLogger {
-  const line = (...parts: unknown[]) => parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
+  const line = (...parts: unknown[]) =>
+    parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part))).join(' ');
   const debug = (...parts: unknown[]) => {
     if (logger.isDebugEnabled()) logger.debug(line(...parts), { source: '@slack/web-api' });
   };

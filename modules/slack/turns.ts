@@ -59,18 +59,30 @@ export class ChannelTurns {
     await this.db.query(
       `insert into slack_queue (channel, item_key, kind, event_id, delivery_id, thread_ts, message, line, application)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9) on conflict (channel, item_key) do nothing`,
-      [item.channel, item.key, item.kind, item.eventId, item.deliveryId, item.threadTs, JSON.stringify(item.message), item.line, item.application],
+      [
+        item.channel,
+        item.key,
+        item.kind,
+        item.eventId,
+        item.deliveryId,
+        item.threadTs,
+        JSON.stringify(item.message),
+        item.line,
+        item.application,
+      ],
     );
     return this.db.transaction(async (client) => {
       // A flood wakes many deliveries of one channel at once; queueing them on the lock would hold every
       // worker, and the quiet channels' deliveries would wait for a free one. Busy: come back shortly.
       const pace = await this.lockChannel(client, item.channel, { skipLocked: true });
-      const own = (await client.query<ClaimRow>(
-        `select done_at is not null as done, batch_id, batch_kind, claimed_by, claimed_attempt,
+      const own = (
+        await client.query<ClaimRow>(
+          `select done_at is not null as done, batch_id, batch_kind, claimed_by, claimed_attempt,
                 extract(epoch from clock_timestamp() - claimed_at) * 1000 as claim_age_ms
          from slack_queue where channel = $1 and item_key = $2`,
-        [item.channel, item.key],
-      )).rows[0];
+          [item.channel, item.key],
+        )
+      ).rows[0];
       if (!own || own.done) return { kind: 'done' };
       if (own.batch_id) {
         const ours = own.claimed_by === item.deliveryId && (own.claimed_attempt ?? 0) < attempt;
@@ -79,10 +91,19 @@ export class ChannelTurns {
         }
         return { kind: 'wait', ms: CLAIMED_RECHECK_MS, why: `being posted to ${item.channel} with others` };
       }
-      if (!pace) return { kind: 'wait', ms: BUSY_RECHECK_MS + Math.floor(Math.random() * BUSY_RECHECK_MS), why: `${item.channel} is busy` };
+      if (!pace)
+        return {
+          kind: 'wait',
+          ms: BUSY_RECHECK_MS + Math.floor(Math.random() * BUSY_RECHECK_MS),
+          why: `${item.channel} is busy`,
+        };
 
       const waitMs = this.takeToken(pace);
-      await client.query('update slack_channel_pace set tokens = $2, refilled_at = $3 where channel = $1', [item.channel, pace.tokens, pace.now]);
+      await client.query('update slack_channel_pace set tokens = $2, refilled_at = $3 where channel = $1', [
+        item.channel,
+        pace.tokens,
+        pace.now,
+      ]);
       if (waitMs > 0) {
         // Only the first in line needs to be there when the turn comes: it posts everyone waiting. The rest
         // come back a turn later to find themselves posted, and do not crowd the first one's moment.
@@ -146,7 +167,11 @@ export class ChannelTurns {
 
   private lockChannel(client: Queryable, channel: string): Promise<PaceRow>;
   private lockChannel(client: Queryable, channel: string, options: { skipLocked: true }): Promise<PaceRow | null>;
-  private async lockChannel(client: Queryable, channel: string, options: { skipLocked?: boolean } = {}): Promise<PaceRow | null> {
+  private async lockChannel(
+    client: Queryable,
+    channel: string,
+    options: { skipLocked?: boolean } = {},
+  ): Promise<PaceRow | null> {
     const select = `select tokens, refilled_at, held_until, clock_timestamp() as now from slack_channel_pace where channel = $1
        for update${options.skipLocked ? ' skip locked' : ''}`;
     const row = (await client.query<PaceRow>(select, [channel])).rows[0];
@@ -154,9 +179,16 @@ export class ChannelTurns {
     // Skipped because someone holds it, or missing. Only a missing one is created: an insert that meets the
     // row waits for whoever holds its lock, which would defeat skip locked (every post of a busy channel
     // queued behind the one posting).
-    if (options.skipLocked && (await client.query('select 1 from slack_channel_pace where channel = $1', [channel])).rowCount) return null;
+    if (
+      options.skipLocked &&
+      (await client.query('select 1 from slack_channel_pace where channel = $1', [channel])).rowCount
+    )
+      return null;
     // A channel's first post: its bucket starts full.
-    await client.query('insert into slack_channel_pace (channel, tokens) values ($1, $2) on conflict (channel) do nothing', [channel, this.settings.burst]);
+    await client.query(
+      'insert into slack_channel_pace (channel, tokens) values ($1, $2) on conflict (channel) do nothing',
+      [channel, this.settings.burst],
+    );
     return (await client.query<PaceRow>(select, [channel])).rows[0] ?? null;
   }
 
@@ -187,25 +219,35 @@ export class ChannelTurns {
   private async chooseBatch(client: Queryable, item: QueueItem): Promise<Batch> {
     const id = randomUUID();
     const isReply = item.kind === 'reply';
-    const waiting = (await client.query<QueueDbRow>(
-      `select ${ROW_COLUMNS} from slack_queue
+    const waiting = (
+      await client.query<QueueDbRow>(
+        `select ${ROW_COLUMNS} from slack_queue
        where channel = $1 and batch_id is null and ${isReply ? "kind = 'reply' and thread_ts = $2" : "kind <> 'reply' and $2::text is null"}
        order by queued_at, item_key limit $3`,
-      [item.channel, isReply ? item.threadTs : null, DIGEST_CANDIDATES],
-    )).rows.map(toQueuedRow);
+        [item.channel, isReply ? item.threadTs : null, DIGEST_CANDIDATES],
+      )
+    ).rows.map(toQueuedRow);
     const own = waiting.find((row) => row.key === item.key)!;
     // A few waiting go one by one, as they would without a flood; more go together.
     if (waiting.length <= this.settings.digestAfter) return { id, channel: item.channel, kind: 'single', items: [own] };
     if (isReply) {
       const count = Math.max(1, replyCapacity(waiting.map((row) => row.line)));
-      return { id, channel: item.channel, kind: 'replies', items: [own, ...waiting.filter((row) => row !== own)].slice(0, count) };
+      return {
+        id,
+        channel: item.channel,
+        kind: 'replies',
+        items: [own, ...waiting.filter((row) => row !== own)].slice(0, count),
+      };
     }
     const count = Math.max(1, digestCapacity(waiting.map((row) => row.line)));
     return { id, channel: item.channel, kind: 'digest', items: waiting.slice(0, count) };
   }
 
   private async batchOf(client: Queryable, channel: string, batchId: string, kind: string): Promise<Batch> {
-    const rows = await client.query<QueueDbRow>(`select ${ROW_COLUMNS} from slack_queue where batch_id = $1 and done_at is null order by queued_at, item_key`, [batchId]);
+    const rows = await client.query<QueueDbRow>(
+      `select ${ROW_COLUMNS} from slack_queue where batch_id = $1 and done_at is null order by queued_at, item_key`,
+      [batchId],
+    );
     return { id: batchId, channel, kind: kind as Batch['kind'], items: rows.rows.map(toQueuedRow) };
   }
 }

@@ -37,17 +37,29 @@ function headline(summary: Weekly, team: string | null): string {
 /** SLACK_CHANNELS' message: the whole cluster, and a line per team. */
 export function formatWeeklyOverall(summary: Weekly): SlackMessage {
   const { current, previous } = summary.overall;
-  const teams = summary.teams.map((team) => `${escapeText(team.team)} ${team.current.deployments} (${signed(team.current.deployments - team.previous.deployments)})`);
+  const teams = summary.teams.map(
+    (team) =>
+      `${escapeText(team.team)} ${team.current.deployments} (${signed(team.current.deployments - team.previous.deployments)})`,
+  );
   const blocks = [section([headline(summary, null), ...measureLines(current, previous)].join('\n'))];
   if (teams.length > 0) blocks.push(section(`Deployments per team: ${teams.join(' · ')}`));
   blocks.push(section(link(summary.link, 'The insights on the hub')));
-  return fitMessage({ text: `Delivery insights in ${summary.cluster}, week of ${summary.week.from.slice(0, 10)}: ${deployments(current.deployments)}`, blocks });
+  return fitMessage({
+    text: `Delivery insights in ${summary.cluster}, week of ${summary.week.from.slice(0, 10)}: ${deployments(current.deployments)}`,
+    blocks,
+  });
 }
 
 /** A team's channel's message: that team's figures only. */
 export function formatWeeklyTeam(summary: Weekly, team: Weekly['teams'][number]): SlackMessage {
-  const blocks = [section([headline(summary, team.team), ...measureLines(team.current, team.previous)].join('\n')), section(link(team.link, `${team.team} on the hub`))];
-  return fitMessage({ text: `Delivery insights of ${team.team}, week of ${summary.week.from.slice(0, 10)}: ${deployments(team.current.deployments)}`, blocks });
+  const blocks = [
+    section([headline(summary, team.team), ...measureLines(team.current, team.previous)].join('\n')),
+    section(link(team.link, `${team.team} on the hub`)),
+  ];
+  return fitMessage({
+    text: `Delivery insights of ${team.team}, week of ${summary.week.from.slice(0, 10)}: ${deployments(team.current.deployments)}`,
+    blocks,
+  });
 }
 
 /**
@@ -57,9 +69,15 @@ export function formatWeeklyTeam(summary: Weekly, team: Weekly['teams'][number])
  * A channel gets one message: the overall one if it is in SLACK_CHANNELS, else its first team's.
  */
 export function weeklyPosts(config: RoutingConfig, summary: Weekly): { posts: WeeklyPost[]; dropped: string[] } {
-  const overall = { message: formatWeeklyOverall(summary), line: `• Weekly delivery insights in ${escapeText(summary.cluster)}: ${deployments(summary.overall.current.deployments)}` };
+  const overall = {
+    message: formatWeeklyOverall(summary),
+    line: `• Weekly delivery insights in ${escapeText(summary.cluster)}: ${deployments(summary.overall.current.deployments)}`,
+  };
   if (config.channelOverride.length > 0) {
-    return { posts: normaliseChannels(config.channelOverride).map((channel) => ({ channel, ...overall })), dropped: [] };
+    return {
+      posts: normaliseChannels(config.channelOverride).map((channel) => ({ channel, ...overall })),
+      dropped: [],
+    };
   }
   const posts: WeeklyPost[] = normaliseChannels(config.channels).map((channel) => ({ channel, ...overall }));
   const dropped: string[] = [];
@@ -68,7 +86,8 @@ export function weeklyPosts(config: RoutingConfig, summary: Weekly): { posts: We
     dropped.push(...route.dropped);
     const message = formatWeeklyTeam(summary, team);
     const line = `• Weekly delivery insights of ${escapeText(team.team)}: ${deployments(team.current.deployments)}`;
-    for (const channel of route.channels) if (!posts.some((post) => post.channel === channel)) posts.push({ channel, message, line });
+    for (const channel of route.channels)
+      if (!posts.some((post) => post.channel === channel)) posts.push({ channel, message, line });
   }
   return { posts, dropped: [...new Set(dropped)] };
 }

@@ -67,7 +67,10 @@ export class UptimeRobotClient {
     });
     const body = response.data as { stat?: string; error?: UtrError } | undefined;
     if (!body || typeof body !== 'object') {
-      throw new DeliveryError(`UptimeRobot ${method} answered something that is not JSON`, { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'UTR_BAD_ANSWER' });
+      throw new DeliveryError(`UptimeRobot ${method} answered something that is not JSON`, {
+        code: 'HUB_ERR_UPSTREAM_ANSWER',
+        reason: 'UTR_BAD_ANSWER',
+      });
     }
     if (body.stat !== 'ok') throw statFailError(method, body.error);
     return body as T;
@@ -101,7 +104,10 @@ export class UptimeRobotClient {
 
 function requireId(method: UtrMethod, id: number | undefined): number {
   if (id === undefined || id === null) {
-    throw new DeliveryError(`UptimeRobot ${method} answered ok without a monitor id`, { code: 'HUB_ERR_UPSTREAM_ANSWER', reason: 'UTR_BAD_ANSWER' });
+    throw new DeliveryError(`UptimeRobot ${method} answered ok without a monitor id`, {
+      code: 'HUB_ERR_UPSTREAM_ANSWER',
+      reason: 'UTR_BAD_ANSWER',
+    });
   }
   return id;
 }

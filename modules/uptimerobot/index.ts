@@ -26,7 +26,8 @@ export const uptimerobotModule = defineModule({
     const client = new UptimeRobotClient(http({ baseURL: config.apiBaseUrl, service: 'UptimeRobot' }), config.apiKey!);
     return {
       handlers: {
-        deployment: (event, delivery) => syncMonitor({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
+        deployment: (event, delivery) =>
+          syncMonitor({ client, config, logger: delivery.logger, signal: delivery.signal }, event.payload),
       },
     };
   },

@@ -40,7 +40,9 @@ export function selectAlertContact(
   deployment: Pick<Deployment, 'team' | 'slackChannels'>,
   defaultName: string,
 ): UtrAlertContact | null {
-  const slack = contacts.filter((contact) => Number(contact.type) === SLACK_CONTACT_TYPE && contact.friendly_name?.startsWith('#'));
+  const slack = contacts.filter(
+    (contact) => Number(contact.type) === SLACK_CONTACT_TYPE && contact.friendly_name?.startsWith('#'),
+  );
   const named = (name: string) => slack.find((contact) => bare(contact.friendly_name) === bare(name));
   if (deployment.team) {
     const byTeam = named(deployment.team);

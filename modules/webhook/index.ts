@@ -7,7 +7,6 @@ const configSchema = z.object({
   WEBHOOK_SECRET: envString(),
 });
 
-
 /** HMAC-SHA256 of the exact body, so the receiver can tell the hub sent it. */
 export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
@@ -24,11 +23,17 @@ export const webhookModule = defineModule({
   events: ['deployment', 'error', 'recommendation'],
   configSchema,
   secrets: (config) => [config.WEBHOOK_SECRET],
-  enablement: (config) => (config.WEBHOOK_URL ? { enabled: true } : { enabled: false, reason: 'WEBHOOK_URL is not set' }),
+  enablement: (config) =>
+    config.WEBHOOK_URL ? { enabled: true } : { enabled: false, reason: 'WEBHOOK_URL is not set' },
   create: ({ config, http }) => {
     const client = http({ baseURL: config.WEBHOOK_URL!, service: 'webhook' });
     const send = async (event: HubEvent, attempt: number, signal: AbortSignal) => {
-      const body = JSON.stringify({ id: event.id, type: event.type, receivedAt: event.receivedAt, payload: event.payload });
+      const body = JSON.stringify({
+        id: event.id,
+        type: event.type,
+        receivedAt: event.receivedAt,
+        payload: event.payload,
+      });
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
         'X-Alvares-Event-Id': event.id,

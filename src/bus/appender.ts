@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryPolicy } from '../config/config.js';
 import type { Db, Queryable } from '../store/db.js';
-import { writeEvents, type Accepted, type NewEvent, type StartedDelivery, type WriterOptions } from '../store/event-writer.js';
+import {
+  writeEvents,
+  type Accepted,
+  type NewEvent,
+  type StartedDelivery,
+  type WriterOptions,
+} from '../store/event-writer.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import { Batcher } from '../util/batcher.js';
 import { asStoredJson } from '../util/text.js';
@@ -112,7 +118,10 @@ export class EventAppender {
       // Handlers get the event as a queued run reads it back from the store, whichever way it runs.
       const { id, type, parentId } = event;
       const stored = { payload: asStoredJson(event.payload), raw: asStoredJson(event.raw) };
-      runner!.start({ id, type, parentId, ...stored, receivedAt: accepted.receivedAt!.toISOString() } as HubEvent, accepted.started);
+      runner!.start(
+        { id, type, parentId, ...stored, receivedAt: accepted.receivedAt!.toISOString() } as HubEvent,
+        accepted.started,
+      );
     }
     return accepted;
   }
@@ -177,7 +186,11 @@ export interface Appended {
 }
 
 /** The columns the history and the status page filter by, read off any payload that has them. */
-export function summaryColumns(payload: unknown): { applicationName: string | null; cluster: string | null; team: string | null } {
+export function summaryColumns(payload: unknown): {
+  applicationName: string | null;
+  cluster: string | null;
+  team: string | null;
+} {
   const record = (payload ?? {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : null);
   return { applicationName: text(record.applicationName), cluster: text(record.cluster), team: text(record.team) };

@@ -34,9 +34,7 @@ export interface Recorded {
  * is stored and published as an `inspection` event through the one door, committed with the run's record.
  */
 export class AlertBook {
-  constructor(
-    private readonly deps: { appender: EventAppender; stream: HubStream; publicUrl: string },
-  ) {}
+  constructor(private readonly deps: { appender: EventAppender; stream: HubStream; publicUrl: string }) {}
 
   /** The check on the hub, for messages: `${publicUrl}/checks/<name>`. */
   linkFor(check: string): string {
@@ -52,7 +50,15 @@ export class AlertBook {
     const at = new Date(now).toISOString();
     for (const { result, key } of keyed) {
       const step = nextAlertState(states.get(key) ?? null, result.status, at, thresholds);
-      const state: KeyState = { ...step.state, check: run.check, key, dimensions: result.dimensions, title: result.title, message: result.message, updatedAt: at };
+      const state: KeyState = {
+        ...step.state,
+        check: run.check,
+        key,
+        dimensions: result.dimensions,
+        title: result.title,
+        message: result.message,
+        updatedAt: at,
+      };
       states.set(key, state);
       if (!step.transition) continue;
       const since = step.alertSince ?? at;
@@ -74,8 +80,15 @@ export class AlertBook {
         at,
       });
     }
-    await saveStates(client, [...states.values()].filter((state) => state.updatedAt === at));
-    const inputs: EventInput<'inspection'>[] = transitions.map((payload) => ({ type: 'inspection', payload, ...(run.source ? { source: run.source } : {}) }));
+    await saveStates(
+      client,
+      [...states.values()].filter((state) => state.updatedAt === at),
+    );
+    const inputs: EventInput<'inspection'>[] = transitions.map((payload) => ({
+      type: 'inspection',
+      payload,
+      ...(run.source ? { source: run.source } : {}),
+    }));
     const appended = inputs.length > 0 ? await this.deps.appender.append(client, inputs) : { events: [], accepted: [] };
     await insertTransitions(
       client,

@@ -1,7 +1,14 @@
 import { HubError } from '../errors.js';
 import { severity } from '../events/alert-state.js';
 import type { CheckKind, CheckStatus } from '../events/types.js';
-import { checkErrors, findRun, listRuns, runSummaries, type RunCursor, type RunSummary } from '../store/check-runs-repo.js';
+import {
+  checkErrors,
+  findRun,
+  listRuns,
+  runSummaries,
+  type RunCursor,
+  type RunSummary,
+} from '../store/check-runs-repo.js';
 import type { Db } from '../store/db.js';
 import { listChecks } from '../store/external-checks-repo.js';
 import { listStates, type KeyState } from '../store/inspection-state-repo.js';
@@ -16,7 +23,13 @@ export interface CheckView {
   inProgress: number;
   openSince: string | null;
   lastResult: RunSummary['lastResult'];
-  alert: { state: 'ok' | 'alerting'; status: CheckStatus | null; alertingKeys: number; keys: number; since: string | null };
+  alert: {
+    state: 'ok' | 'alerting';
+    status: CheckStatus | null;
+    alertingKeys: number;
+    keys: number;
+    since: string | null;
+  };
   link: string;
 }
 
@@ -26,7 +39,12 @@ export interface CheckView {
  */
 export class CheckCatalog {
   constructor(
-    private readonly deps: { db: Db; alerts: AlertBook; inspections: Inspections; modules: () => Array<{ name: string; description: string }> },
+    private readonly deps: {
+      db: Db;
+      alerts: AlertBook;
+      inspections: Inspections;
+      modules: () => Array<{ name: string; description: string }>;
+    },
   ) {}
 
   async list(): Promise<CheckView[]> {
@@ -36,11 +54,19 @@ export class CheckCatalog {
     const inspections = this.deps.inspections.ids();
     const runChecks = [...inspections, ...external.map((c) => c.name)];
     const [moduleRuns, checkRuns, states] = await Promise.all([
-      moduleSummaries(db, modules.map((m) => m.name)),
+      moduleSummaries(
+        db,
+        modules.map((m) => m.name),
+      ),
       runSummaries(db, runChecks),
       listStates(db, runChecks),
     ]);
-    const view = (name: string, kind: CheckKind, description: string | null, summary: RunSummary | undefined): CheckView => ({
+    const view = (
+      name: string,
+      kind: CheckKind,
+      description: string | null,
+      summary: RunSummary | undefined,
+    ): CheckView => ({
       name,
       kind,
       description,
@@ -67,7 +93,10 @@ export class CheckCatalog {
 
   async runs(name: string, limit: number, cursor?: RunCursor) {
     const kind = await this.kindOf(name);
-    const page = kind === 'module' ? await listModuleRuns(this.deps.db, name, limit, cursor) : await listRuns(this.deps.db, name, limit, cursor);
+    const page =
+      kind === 'module'
+        ? await listModuleRuns(this.deps.db, name, limit, cursor)
+        : await listRuns(this.deps.db, name, limit, cursor);
     return { check: name, kind, runs: page.runs, next: page.next ? encodeCursor(page.next) : null };
   }
 
@@ -81,9 +110,12 @@ export class CheckCatalog {
 
   /** Every check's recent errors, newest first: modules' failed attempts and check runs' errors together. */
   async errors(options: { check?: string; since: Date; limit: number }) {
-    const module = options.check && this.deps.modules().some((m) => m.name === options.check) ? options.check : undefined;
+    const module =
+      options.check && this.deps.modules().some((m) => m.name === options.check) ? options.check : undefined;
     const [fromModules, fromRuns] = await Promise.all([
-      options.check && !module ? Promise.resolve([]) : moduleErrors(this.deps.db, { ...options, ...(module ? { module } : {}) }),
+      options.check && !module
+        ? Promise.resolve([])
+        : moduleErrors(this.deps.db, { ...options, ...(module ? { module } : {}) }),
       module ? Promise.resolve([]) : checkErrors(this.deps.db, options),
     ]);
     return [...fromModules, ...fromRuns].sort((a, b) => b.at.localeCompare(a.at)).slice(0, options.limit);
@@ -92,9 +124,18 @@ export class CheckCatalog {
 
 function alertOf(states: KeyState[]): CheckView['alert'] {
   const alerting = states.filter((s) => s.alertStatus !== null);
-  const worst = alerting.reduce<CheckStatus | null>((w, s) => (w === null || severity(s.alertStatus!) > severity(w) ? s.alertStatus : w), null);
+  const worst = alerting.reduce<CheckStatus | null>(
+    (w, s) => (w === null || severity(s.alertStatus!) > severity(w) ? s.alertStatus : w),
+    null,
+  );
   const since = alerting.map((s) => s.since!).sort()[0] ?? null;
-  return { state: alerting.length > 0 ? 'alerting' : 'ok', status: worst, alertingKeys: alerting.length, keys: states.length, since };
+  return {
+    state: alerting.length > 0 ? 'alerting' : 'ok',
+    status: worst,
+    alertingKeys: alerting.length,
+    keys: states.length,
+    since,
+  };
 }
 
 export function encodeCursor(cursor: RunCursor): string {
@@ -104,8 +145,15 @@ export function encodeCursor(cursor: RunCursor): string {
 export function decodeCursor(text: string | undefined): RunCursor | undefined {
   if (!text) return undefined;
   const [startedAt, id] = Buffer.from(text, 'base64url').toString('utf8').split('|');
-  if (!startedAt || !id || !/^\d{4}-\d{2}-\d{2}[ T][0-9:.]+([+-][0-9:]+|Z)?$/.test(startedAt) || !/^[0-9a-f-]{36}$/i.test(id)) {
-    throw new HubError('HUB_ERR_BAD_PARAMETER', 'cursor is not one this API handed out', [{ field: 'cursor', message: 'invalid' }]);
+  if (
+    !startedAt ||
+    !id ||
+    !/^\d{4}-\d{2}-\d{2}[ T][0-9:.]+([+-][0-9:]+|Z)?$/.test(startedAt) ||
+    !/^[0-9a-f-]{36}$/i.test(id)
+  ) {
+    throw new HubError('HUB_ERR_BAD_PARAMETER', 'cursor is not one this API handed out', [
+      { field: 'cursor', message: 'invalid' },
+    ]);
   }
   return { startedAt, id };
 }

@@ -43,9 +43,28 @@ export class CheckSystem {
     const { db, stream, core } = deps;
     this.alerts = new AlertBook({ appender: deps.appender, stream, publicUrl: core.publicUrl });
     const own = { owner: 'core', inspection: deliveriesSelfCheck(db, () => deps.modules().map((m) => m.name)) };
-    this.inspections = new Inspections([own, ...deps.declared], deps.env, { db, alerts: this.alerts, stream, logger: deps.logger, redactor: deps.redactor, core, http: deps.http });
-    const reserved = new Set(deps.modules().map((m) => m.name).concat('core'));
-    this.external = new ExternalChecks({ db, alerts: this.alerts, stream, ...(core.adminToken ? { adminToken: core.adminToken } : {}), isReserved: (name) => reserved.has(name) });
+    this.inspections = new Inspections([own, ...deps.declared], deps.env, {
+      db,
+      alerts: this.alerts,
+      stream,
+      logger: deps.logger,
+      redactor: deps.redactor,
+      core,
+      http: deps.http,
+    });
+    const reserved = new Set(
+      deps
+        .modules()
+        .map((m) => m.name)
+        .concat('core'),
+    );
+    this.external = new ExternalChecks({
+      db,
+      alerts: this.alerts,
+      stream,
+      ...(core.adminToken ? { adminToken: core.adminToken } : {}),
+      isReserved: (name) => reserved.has(name),
+    });
     this.catalog = new CheckCatalog({ db, alerts: this.alerts, inspections: this.inspections, modules: deps.modules });
   }
 
@@ -55,24 +74,37 @@ export class CheckSystem {
 
   /** The core's sweep and every inspection, as scheduled work. */
   schedules(): Array<{ owner: string; work: ScheduledWork }> {
-    return [{ owner: 'core', work: checkSweepSchedule({ db: this.deps.db, alerts: this.alerts }) }, ...this.inspections.scheduledWork()];
+    return [
+      { owner: 'core', work: checkSweepSchedule({ db: this.deps.db, alerts: this.alerts }) },
+      ...this.inspections.scheduledWork(),
+    ];
   }
 
   /** Gauges read at scrape time from PostgreSQL (every replica's state), so a deleted check disappears. */
-  gauges(): Array<{ name: string; help: string; labelNames: readonly string[]; read: () => Promise<Array<{ labels: Record<string, string>; value: number }>> }> {
+  gauges(): Array<{
+    name: string;
+    help: string;
+    labelNames: readonly string[];
+    read: () => Promise<Array<{ labels: Record<string, string>; value: number }>>;
+  }> {
     const { db } = this.deps;
     return [
       {
         name: 'alvares_inspection_keys',
         help: 'Keys (an inspection or external check with one set of dimensions) by their current status.',
         labelNames: ['check', 'status'],
-        read: async () => (await countKeysByStatus(db)).map((row) => ({ labels: { check: row.check, status: row.status }, value: row.count })),
+        read: async () =>
+          (await countKeysByStatus(db)).map((row) => ({
+            labels: { check: row.check, status: row.status },
+            value: row.count,
+          })),
       },
       {
         name: 'alvares_check_runs_open',
         help: 'Runs of inspections and external checks queued or in progress, on every replica.',
         labelNames: ['check', 'kind'],
-        read: async () => (await countOpenRuns(db)).map((row) => ({ labels: { check: row.check, kind: row.kind }, value: row.count })),
+        read: async () =>
+          (await countOpenRuns(db)).map((row) => ({ labels: { check: row.check, kind: row.kind }, value: row.count })),
       },
     ];
   }

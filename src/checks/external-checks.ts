@@ -15,10 +15,16 @@ import { MAX_MESSAGE_BYTES } from './inspection-runner.js';
 const withinBytes = (max: number) => (text: string) => Buffer.byteLength(text) <= max;
 const message = z.string().refine(withinBytes(MAX_MESSAGE_BYTES), { message: 'at most 64 KiB' });
 const dimensions = z
-  .record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,49}$/, 'dimension names: letters, digits, _ . -'), z.string().max(200))
+  .record(
+    z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,49}$/, 'dimension names: letters, digits, _ . -'),
+    z.string().max(200),
+  )
   .refine((value) => Object.keys(value).length <= 10, { message: 'at most 10 dimensions' });
 const runFields = {
-  runId: z.string().regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)').optional(),
+  runId: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)')
+    .optional(),
   target: z.string().min(1).max(500).optional(),
   dimensions: dimensions.optional(),
 };
@@ -31,9 +37,23 @@ const resultFields = {
 
 const SETTINGS = z.strictObject({
   description: z.string().max(2000).nullable().optional(),
-  slackChannels: z.union([z.string(), z.array(z.string())]).nullable().optional(),
-  maxRuntimeSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
-  expectEverySeconds: z.number().int().min(10).max(90 * 86_400).nullable().optional(),
+  slackChannels: z
+    .union([z.string(), z.array(z.string())])
+    .nullable()
+    .optional(),
+  maxRuntimeSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .optional(),
+  expectEverySeconds: z
+    .number()
+    .int()
+    .min(10)
+    .max(90 * 86_400)
+    .nullable()
+    .optional(),
   rotateToken: z.boolean().optional(),
 });
 const START = z.strictObject(runFields);
@@ -42,14 +62,22 @@ const ERROR = z.strictObject({ error: z.string().min(1).max(4000), detail: messa
 const ONE_SHOT = z.strictObject({ ...runFields, ...resultFields });
 
 /** The reporting API's bodies, for the OpenAPI document (validated here, with unknown fields named). */
-export const CHECK_BODIES = { settings: SETTINGS, start: START, result: RESULT, error: ERROR, oneShot: ONE_SHOT } as const;
+export const CHECK_BODIES = {
+  settings: SETTINGS,
+  start: START,
+  result: RESULT,
+  error: ERROR,
+  oneShot: ONE_SHOT,
+} as const;
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return parsed.data;
   // An unknown field is named as itself, not as the whole body.
   const issues = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys' ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown field' })) : [issue],
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown field' }))
+      : [issue],
   );
   throw validationError({ issues }, what);
 }
@@ -64,14 +92,26 @@ const hash = (token: string) => createHash('sha256').update(token).digest();
  */
 export class ExternalChecks {
   constructor(
-    private readonly deps: { db: Db; alerts: AlertBook; stream: HubStream; adminToken?: string; isReserved: (name: string) => boolean },
+    private readonly deps: {
+      db: Db;
+      alerts: AlertBook;
+      stream: HubStream;
+      adminToken?: string;
+      isReserved: (name: string) => boolean;
+    },
   ) {}
 
-  async put(name: string, body: unknown): Promise<{ name: string; token?: string; check: ExternalCheck; created: boolean }> {
+  async put(
+    name: string,
+    body: unknown,
+  ): Promise<{ name: string; token?: string; check: ExternalCheck; created: boolean }> {
     if (!NAME_PATTERN.test(name)) {
-      throw new HubError('HUB_ERR_VALIDATION', `invalid check name "${name}"`, [{ field: 'name', message: `must match ${NAME_PATTERN}` }]);
+      throw new HubError('HUB_ERR_VALIDATION', `invalid check name "${name}"`, [
+        { field: 'name', message: `must match ${NAME_PATTERN}` },
+      ]);
     }
-    if (this.deps.isReserved(name)) throw new HubError('HUB_ERR_CONFLICT', `"${name}" is a module of this hub; choose another name`);
+    if (this.deps.isReserved(name))
+      throw new HubError('HUB_ERR_CONFLICT', `"${name}" is a module of this hub; choose another name`);
     const { slackChannels, rotateToken: _rotate, ...settings } = parse(SETTINGS, body, 'check');
     const token = randomBytes(32).toString('base64url');
     const { check, created } = await upsertCheck(
@@ -91,7 +131,12 @@ export class ExternalChecks {
     const given = hash(/^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim() ?? '');
     const admin = this.deps.adminToken ? hash(this.deps.adminToken) : null;
     if (!timingSafeEqual(given, check.tokenHash) && !(admin && timingSafeEqual(given, admin))) {
-      throw new HubError('HUB_ERR_UNAUTHORIZED', `reporting to "${name}" needs Authorization: Bearer <the check's token>`, undefined, { 'WWW-Authenticate': 'Bearer' });
+      throw new HubError(
+        'HUB_ERR_UNAUTHORIZED',
+        `reporting to "${name}" needs Authorization: Bearer <the check's token>`,
+        undefined,
+        { 'WWW-Authenticate': 'Bearer' },
+      );
     }
     return check;
   }
@@ -101,7 +146,12 @@ export class ExternalChecks {
     const id = randomUUID();
     const started = await this.deps.db.transaction(async (client) => {
       const found = await startRun(client, {
-        id, check: check.name, kind: 'external', externalId: input.runId ?? id, target: input.target ?? null, dimensions: input.dimensions ?? {},
+        id,
+        check: check.name,
+        kind: 'external',
+        externalId: input.runId ?? id,
+        target: input.target ?? null,
+        dimensions: input.dimensions ?? {},
         maxRuntimeSeconds: check.maxRuntimeSeconds,
       });
       await markReported(client, check.name);
@@ -145,23 +195,45 @@ export class ExternalChecks {
     const input = parse(ONE_SHOT, body, 'result');
     const id = randomUUID();
     const started = await startRun(this.deps.db.pool, {
-      id, check: check.name, kind: 'external', externalId: input.runId ?? id, target: input.target ?? null, dimensions: input.dimensions ?? {},
+      id,
+      check: check.name,
+      kind: 'external',
+      externalId: input.runId ?? id,
+      target: input.target ?? null,
+      dimensions: input.dimensions ?? {},
       maxRuntimeSeconds: check.maxRuntimeSeconds,
     });
     if (!started.created) return started;
-    await this.result(check, started.run.runId, { status: input.status, score: input.score, message: input.message, error: input.error });
+    await this.result(check, started.run.runId, {
+      status: input.status,
+      score: input.score,
+      message: input.message,
+      error: input.error,
+    });
     return { run: await this.complete(check, started.run.runId), created: true };
   }
 
   private async complete(check: ExternalCheck, runId: string): Promise<RunView> {
     const { run, recorded } = await this.deps.db.transaction(async (client) => {
       const finished = await finishRun(client, check.name, runId, 'completed');
-      if (!finished) throw new HubError('HUB_ERR_CONFLICT', `run "${runId}" of "${check.name}" has ended already (timed out)`);
+      if (!finished)
+        throw new HubError('HUB_ERR_CONFLICT', `run "${runId}" of "${check.name}" has ended already (timed out)`);
       await markReported(client, check.name);
       const results = finished.result
-        ? [{ dimensions: keyDimensions(finished), status: finished.result.status, title: titleOf(finished), message: finished.result.message ?? '', slackChannels: check.slackChannels }]
+        ? [
+            {
+              dimensions: keyDimensions(finished),
+              status: finished.result.status,
+              title: titleOf(finished),
+              message: finished.result.message ?? '',
+              slackChannels: check.slackChannels,
+            },
+          ]
         : [];
-      return { run: finished, recorded: await this.deps.alerts.record(client, { check: check.name, kind: 'external', runId }, results) };
+      return {
+        run: finished,
+        recorded: await this.deps.alerts.record(client, { check: check.name, kind: 'external', runId }, results),
+      };
     });
     this.deps.alerts.announce(recorded);
     this.announce(run);
@@ -172,7 +244,10 @@ export class ExternalChecks {
     const run = await findRun(client, check, runId);
     if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${runId}" of "${check}"`);
     if (run.status !== 'in_progress' && run.status !== 'queued') {
-      throw new HubError('HUB_ERR_CONFLICT', `run "${runId}" of "${check}" is ${run.status}; it takes no more results or errors`);
+      throw new HubError(
+        'HUB_ERR_CONFLICT',
+        `run "${runId}" of "${check}" is ${run.status}; it takes no more results or errors`,
+      );
     }
     return run;
   }
@@ -187,7 +262,12 @@ export class ExternalChecks {
       checkStatus: run.status,
       ...(run.result ? { resultStatus: run.result.status } : {}),
       firedAt: run.startedAt,
-      status: run.status === 'in_progress' || run.status === 'queued' ? 'running' : run.status === 'completed' ? 'succeeded' : 'failed',
+      status:
+        run.status === 'in_progress' || run.status === 'queued'
+          ? 'running'
+          : run.status === 'completed'
+            ? 'succeeded'
+            : 'failed',
       ...(run.durationMs !== null ? { durationMs: run.durationMs } : {}),
       at: new Date().toISOString(),
     });

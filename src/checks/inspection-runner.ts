@@ -45,7 +45,13 @@ export async function runInspection(deps: RunnerDeps, entry: InspectionEntry, co
   const { db, stream } = deps;
   const runId = randomUUID();
   const timeoutMs = entry.inspection.timeoutMs ?? DEFAULT_INSPECTION_TIMEOUT_MS;
-  await startRun(db.pool, { id: runId, check: entry.id, kind: 'inspection', externalId: runId, maxRuntimeSeconds: Math.ceil(timeoutMs / 1000) + 30 });
+  await startRun(db.pool, {
+    id: runId,
+    check: entry.id,
+    kind: 'inspection',
+    externalId: runId,
+    maxRuntimeSeconds: Math.ceil(timeoutMs / 1000) + 30,
+  });
   const announce = (checkStatus: 'in_progress' | 'completed' | 'timed_out', resultStatus?: CheckStatus) =>
     stream.emit({
       kind: 'run.changed',
@@ -56,7 +62,12 @@ export async function runInspection(deps: RunnerDeps, entry: InspectionEntry, co
       checkStatus,
       ...(resultStatus ? { resultStatus } : {}),
       firedAt: context.firedAt.toISOString(),
-      status: checkStatus === 'in_progress' ? 'running' : checkStatus === 'completed' && resultStatus !== undefined ? 'succeeded' : 'failed',
+      status:
+        checkStatus === 'in_progress'
+          ? 'running'
+          : checkStatus === 'completed' && resultStatus !== undefined
+            ? 'succeeded'
+            : 'failed',
       at: new Date().toISOString(),
     });
   announce('in_progress');
@@ -78,7 +89,13 @@ export async function runInspection(deps: RunnerDeps, entry: InspectionEntry, co
       await setResult(client, entry.id, runId, { status: worst, message: summary });
       const book = await deps.alerts.record(
         client,
-        { check: entry.id, kind: 'inspection', runId, ...(entry.owner !== 'core' ? { source: entry.owner } : {}), ...(entry.inspection.thresholds ? { thresholds: entry.inspection.thresholds } : {}) },
+        {
+          check: entry.id,
+          kind: 'inspection',
+          runId,
+          ...(entry.owner !== 'core' ? { source: entry.owner } : {}),
+          ...(entry.inspection.thresholds ? { thresholds: entry.inspection.thresholds } : {}),
+        },
         results,
       );
       await finishRun(client, entry.id, runId, 'completed');
@@ -88,7 +105,12 @@ export async function runInspection(deps: RunnerDeps, entry: InspectionEntry, co
     announce('completed', worst);
     return {
       summary: `${results.length} key(s), worst ${worst}; ${recorded.transitions.length} transition(s)`,
-      details: { runId, keys: results.length, worst, transitions: recorded.transitions.map((t) => `${t.transition} ${t.key}`) },
+      details: {
+        runId,
+        keys: results.length,
+        worst,
+        transitions: recorded.transitions.map((t) => `${t.transition} ${t.key}`),
+      },
       notify: false,
     };
   } catch (error) {
@@ -96,7 +118,9 @@ export async function runInspection(deps: RunnerDeps, entry: InspectionEntry, co
     const timedOut = context.signal.aborted;
     await db.transaction(async (client) => {
       await setResult(client, entry.id, runId, { status: 'error', message: `the inspection failed: ${info.message}` });
-      await addRunErrors(client, entry.id, runId, [{ error: timedOut ? 'timed out' : info.message, detail: info.reason ?? info.code ?? null }]);
+      await addRunErrors(client, entry.id, runId, [
+        { error: timedOut ? 'timed out' : info.message, detail: info.reason ?? info.code ?? null },
+      ]);
       await finishRun(client, entry.id, runId, timedOut ? 'timed_out' : 'completed');
     });
     announce(timedOut ? 'timed_out' : 'completed', 'error');
@@ -107,13 +131,19 @@ export async function runInspection(deps: RunnerDeps, entry: InspectionEntry, co
 /** Checks what an inspection returned: a known status, a one-line title, a message within 64 KiB, text dimensions. */
 function toKeyResult(event: InspectionEvent): KeyResult {
   if (!event || !(CHECK_STATUSES as readonly string[]).includes(event.status)) {
-    throw new Error(`an inspection event has status ${JSON.stringify(event?.status)}; expected one of ${CHECK_STATUSES.join(', ')}`);
+    throw new Error(
+      `an inspection event has status ${JSON.stringify(event?.status)}; expected one of ${CHECK_STATUSES.join(', ')}`,
+    );
   }
-  const dimensions = Object.fromEntries(Object.entries(event.dimensions ?? {}).map(([name, value]) => [name, String(value)]));
+  const dimensions = Object.fromEntries(
+    Object.entries(event.dimensions ?? {}).map(([name, value]) => [name, String(value)]),
+  );
   return {
     dimensions,
     status: event.status,
-    title: String(event.title ?? '').replace(/\s*[\r\n]+\s*/g, ' ').slice(0, 300),
+    title: String(event.title ?? '')
+      .replace(/\s*[\r\n]+\s*/g, ' ')
+      .slice(0, 300),
     message: truncateBytes(String(event.message ?? ''), MAX_MESSAGE_BYTES),
     slackChannels: event.slackChannels ?? [],
   };
@@ -121,15 +151,22 @@ function toKeyResult(event: InspectionEvent): KeyResult {
 
 export function truncateBytes(text: string, max: number): string {
   if (Buffer.byteLength(text) <= max) return text;
-  const cut = Buffer.from(text).subarray(0, max - 20).toString('utf8').replace(/\uFFFD$/, '');
+  const cut = Buffer.from(text)
+    .subarray(0, max - 20)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '');
   return `${cut}\n\n…(truncated)`;
 }
 
 /** The run's message: counts per status, then the keys that are not ok, worst first. */
 function summarise(results: KeyResult[]): string {
-  const counts = CHECK_STATUSES.map((status) => [status, results.filter((r) => r.status === status).length] as const).filter(([, n]) => n > 0);
+  const counts = CHECK_STATUSES.map(
+    (status) => [status, results.filter((r) => r.status === status).length] as const,
+  ).filter(([, n]) => n > 0);
   const lines = [`${results.length} key(s): ${counts.map(([status, n]) => `${n} ${status}`).join(', ') || 'none'}`];
-  const bad = results.filter((r) => severity(r.status) >= severity('warning')).sort((a, b) => severity(b.status) - severity(a.status));
+  const bad = results
+    .filter((r) => severity(r.status) >= severity('warning'))
+    .sort((a, b) => severity(b.status) - severity(a.status));
   for (const result of bad.slice(0, 100)) lines.push(`- **${result.status}** ${result.title}`);
   if (bad.length > 100) lines.push(`- … and ${bad.length - 100} more`);
   return truncateBytes(lines.join('\n'), MAX_MESSAGE_BYTES);

@@ -5,9 +5,19 @@ import type { ScheduledWork } from '../module-system/contract.js';
 import type { AnyInspection } from '../module-system/inspection-contract.js';
 import { NAME_PATTERN } from '../module-system/names.js';
 import { listRuns } from '../store/check-runs-repo.js';
-import { allCentralValues, centralValues, changeValues, parameterChanges } from '../store/inspection-parameters-repo.js';
+import {
+  allCentralValues,
+  centralValues,
+  changeValues,
+  parameterChanges,
+} from '../store/inspection-parameters-repo.js';
 import { listStates, listTransitions } from '../store/inspection-state-repo.js';
-import { DEFAULT_INSPECTION_TIMEOUT_MS, runInspection, type InspectionEntry, type RunnerDeps } from './inspection-runner.js';
+import {
+  DEFAULT_INSPECTION_TIMEOUT_MS,
+  runInspection,
+  type InspectionEntry,
+  type RunnerDeps,
+} from './inspection-runner.js';
 import { InspectionParameters } from './parameters.js';
 
 export interface ScheduleInfo {
@@ -32,7 +42,8 @@ export class Inspections {
   ) {
     for (const { owner, inspection } of declared) {
       const id = `${owner}.${inspection.name}`;
-      if (!NAME_PATTERN.test(inspection.name)) this.problems.push(`inspection "${id}": name must match ${NAME_PATTERN}`);
+      if (!NAME_PATTERN.test(inspection.name))
+        this.problems.push(`inspection "${id}": name must match ${NAME_PATTERN}`);
       if (this.byId.has(id)) this.problems.push(`inspection "${id}" is declared twice`);
       const parameters = new InspectionParameters(id, inspection, env);
       this.problems.push(...parameters.problems);
@@ -110,7 +121,10 @@ export class Inspections {
       const changes: Record<string, { from: unknown; to: unknown }> = {};
       for (const [name, value] of Object.entries(values)) {
         if (JSON.stringify(before[name]?.value) === JSON.stringify(value)) continue;
-        changes[name] = { from: entry.parameters.mask(name, before[name]?.value ?? null), to: entry.parameters.mask(name, value) };
+        changes[name] = {
+          from: entry.parameters.mask(name, before[name]?.value ?? null),
+          to: entry.parameters.mask(name, value),
+        };
       }
       await changeValues(client, id, values, [], changes);
     });
@@ -124,7 +138,9 @@ export class Inspections {
     await this.deps.db.transaction(async (client) => {
       const before = await centralValues(client, id);
       if (!before[name]) return;
-      await changeValues(client, id, {}, [name], { [name]: { from: entry.parameters.mask(name, before[name].value), to: null } });
+      await changeValues(client, id, {}, [name], {
+        [name]: { from: entry.parameters.mask(name, before[name].value), to: null },
+      });
     });
     return this.parametersOf(id);
   }

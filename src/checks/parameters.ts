@@ -45,19 +45,24 @@ export class InspectionParameters {
     this.shape = (inspection.parameters as z.ZodObject).shape as Record<string, z.ZodType>;
     this.secrets = new Set(inspection.secrets ?? []);
     for (const name of this.secrets) {
-      if (!(name in this.shape)) this.problems.push(`inspection "${inspectionId}": secret "${name}" is not one of its parameters`);
+      if (!(name in this.shape))
+        this.problems.push(`inspection "${inspectionId}": secret "${name}" is not one of its parameters`);
     }
     for (const [name, schema] of Object.entries(this.shape)) {
       const variable = parameterVariable(inspectionId, name);
       const raw = env[variable];
       if (raw === undefined || raw.trim() === '') continue;
-      const parsed = envCandidates(raw).map((candidate) => schema.safeParse(candidate)).find((result) => result.success);
+      const parsed = envCandidates(raw)
+        .map((candidate) => schema.safeParse(candidate))
+        .find((result) => result.success);
       if (parsed) this.envValues[name] = parsed.data;
       else this.problems.push(`${variable}: ${schema.safeParse(raw).error?.issues[0]?.message ?? 'invalid'}`);
     }
     const defaults = inspection.parameters.safeParse(this.envValues);
     if (!defaults.success) {
-      this.problems.push(`inspection "${inspectionId}": parameters need a default or a value (${defaults.error.issues.map((issue: { path: PropertyKey[] }) => issue.path.map(String).join('.')).join(', ')})`);
+      this.problems.push(
+        `inspection "${inspectionId}": parameters need a default or a value (${defaults.error.issues.map((issue: { path: PropertyKey[] }) => issue.path.map(String).join('.')).join(', ')})`,
+      );
     }
   }
 
@@ -67,7 +72,14 @@ export class InspectionParameters {
 
   /** What a run gets: central over env over default, through the schema. */
   effective(schema: z.ZodType, central: Central): unknown {
-    const values = { ...this.envValues, ...Object.fromEntries(Object.entries(central).filter(([name]) => this.has(name)).map(([name, entry]) => [name, entry.value])) };
+    const values = {
+      ...this.envValues,
+      ...Object.fromEntries(
+        Object.entries(central)
+          .filter(([name]) => this.has(name))
+          .map(([name, entry]) => [name, entry.value]),
+      ),
+    };
     return schema.parse(values);
   }
 
@@ -76,7 +88,14 @@ export class InspectionParameters {
       const secret = this.secrets.has(name);
       const fallback = schema.safeParse(undefined);
       const source: ParameterSource = central[name] ? 'central' : name in this.envValues ? 'env' : 'default';
-      const value = source === 'central' ? central[name]!.value : source === 'env' ? this.envValues[name] : fallback.success ? fallback.data : null;
+      const value =
+        source === 'central'
+          ? central[name]!.value
+          : source === 'env'
+            ? this.envValues[name]
+            : fallback.success
+              ? fallback.data
+              : null;
       return {
         name,
         value: this.mask(name, value),
@@ -91,14 +110,19 @@ export class InspectionParameters {
   /** Validates central values to set: each by its own schema, a 400 naming every bad or unknown parameter. */
   validate(body: unknown): Record<string, unknown> {
     if (typeof body !== 'object' || body === null || Array.isArray(body) || Object.keys(body).length === 0) {
-      throw new HubError('HUB_ERR_VALIDATION', 'the body must be an object of parameter values', [{ field: '(body)', message: 'expected {name: value, …}' }]);
+      throw new HubError('HUB_ERR_VALIDATION', 'the body must be an object of parameter values', [
+        { field: '(body)', message: 'expected {name: value, …}' },
+      ]);
     }
     const problems: FieldProblem[] = [];
     const values: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(body)) {
       const schema = this.shape[name];
       if (!schema) {
-        problems.push({ field: name, message: `not a parameter of ${this.inspectionId} (known: ${Object.keys(this.shape).join(', ')})` });
+        problems.push({
+          field: name,
+          message: `not a parameter of ${this.inspectionId} (known: ${Object.keys(this.shape).join(', ')})`,
+        });
         continue;
       }
       const parsed = schema.safeParse(value);
@@ -106,7 +130,11 @@ export class InspectionParameters {
       else problems.push({ field: name, message: parsed.error.issues[0]?.message ?? 'invalid' });
     }
     if (problems.length > 0) {
-      throw new HubError('HUB_ERR_VALIDATION', `invalid parameters: ${problems.map((p) => p.field).join(', ')}`, problems);
+      throw new HubError(
+        'HUB_ERR_VALIDATION',
+        `invalid parameters: ${problems.map((p) => p.field).join(', ')}`,
+        problems,
+      );
     }
     return values;
   }
@@ -124,6 +152,12 @@ function envCandidates(raw: string): unknown[] {
   } catch {
     // not JSON
   }
-  candidates.push(raw, raw.split(',').map((part) => part.trim()).filter((part) => part !== ''));
+  candidates.push(
+    raw,
+    raw
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  );
   return candidates;
 }

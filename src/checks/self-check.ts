@@ -28,13 +28,25 @@ export function deliveriesSelfCheck(db: Db, modules: () => string[]): AnyInspect
       const health = await moduleHealth(db, modules());
       return health.map((h) => {
         const findings: Array<[CheckStatus, string]> = [];
-        if (h.deadLastHour >= parameters.deadWarning) findings.push(['warning', `${h.deadLastHour} dead deliveries in the last hour`]);
-        if (h.oldestQueuedSeconds > parameters.queuedErrorSeconds) findings.push(['error', `the oldest queued delivery has waited ${Math.round(h.oldestQueuedSeconds / 60)} min`]);
-        if (h.endedLast15Min > 0 && h.failedLast15Min === h.endedLast15Min) findings.push(['critical', `all ${h.endedLast15Min} deliveries of the last 15 minutes failed`]);
+        if (h.deadLastHour >= parameters.deadWarning)
+          findings.push(['warning', `${h.deadLastHour} dead deliveries in the last hour`]);
+        if (h.oldestQueuedSeconds > parameters.queuedErrorSeconds)
+          findings.push([
+            'error',
+            `the oldest queued delivery has waited ${Math.round(h.oldestQueuedSeconds / 60)} min`,
+          ]);
+        if (h.endedLast15Min > 0 && h.failedLast15Min === h.endedLast15Min)
+          findings.push(['critical', `all ${h.endedLast15Min} deliveries of the last 15 minutes failed`]);
         const status = worstOf(findings.map(([s]) => s));
         return {
-          title: findings.length > 0 ? `${h.module}: ${findings.map(([, text]) => text).join('; ')}` : `${h.module}: deliveries fine`,
-          message: findings.length > 0 ? findings.map(([s, text]) => `- **${s}** ${text}`).join('\n') : `No dead, stuck or failing deliveries for *${h.module}*.`,
+          title:
+            findings.length > 0
+              ? `${h.module}: ${findings.map(([, text]) => text).join('; ')}`
+              : `${h.module}: deliveries fine`,
+          message:
+            findings.length > 0
+              ? findings.map(([s, text]) => `- **${s}** ${text}`).join('\n')
+              : `No dead, stuck or failing deliveries for *${h.module}*.`,
           status,
           dimensions: { module: h.module },
         };

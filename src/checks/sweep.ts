@@ -24,7 +24,13 @@ export function checkSweepSchedule(deps: { db: Db; alerts: AlertBook }): Schedul
         const check = await findCheck(db.pool, run.check);
         const recorded = await db.transaction((client) =>
           alerts.record(client, { check: run.check, kind: 'external', runId: run.runId }, [
-            { dimensions: keyDimensions(run), status: 'error', title: `${titleOf(run)} – timed out`, message: `The run was still in progress after its maxRuntimeSeconds.`, slackChannels: check?.slackChannels ?? [] },
+            {
+              dimensions: keyDimensions(run),
+              status: 'error',
+              title: `${titleOf(run)} – timed out`,
+              message: `The run was still in progress after its maxRuntimeSeconds.`,
+              slackChannels: check?.slackChannels ?? [],
+            },
           ]),
         );
         alerts.announce(recorded);
@@ -44,12 +50,24 @@ async function recordMissed(deps: { db: Db; alerts: AlertBook }, check: External
   const id = randomUUID();
   const message = `No report for more than ${check.expectEverySeconds} s (expectEverySeconds); last report ${check.lastReportAt ?? 'never'}.`;
   const recorded = await deps.db.transaction(async (client) => {
-    await startRun(client, { id, check: check.name, kind: 'external', externalId: id, maxRuntimeSeconds: check.maxRuntimeSeconds });
+    await startRun(client, {
+      id,
+      check: check.name,
+      kind: 'external',
+      externalId: id,
+      maxRuntimeSeconds: check.maxRuntimeSeconds,
+    });
     await setResult(client, check.name, id, { status: 'critical', message });
     await addRunErrors(client, check.name, id, [{ error: 'no report', detail: message }]);
     await finishRun(client, check.name, id, 'completed');
     return deps.alerts.record(client, { check: check.name, kind: 'external', runId: id }, [
-      { dimensions: {}, status: 'critical', title: `${check.name}: no report`, message, slackChannels: check.slackChannels },
+      {
+        dimensions: {},
+        status: 'critical',
+        title: `${check.name}: no report`,
+        message,
+        slackChannels: check.slackChannels,
+      },
     ]);
   });
   deps.alerts.announce(recorded);

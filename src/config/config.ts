@@ -196,7 +196,10 @@ function resolveDatabaseUrl(url: string | undefined, password: string | undefine
 function parseTeams(value: string): { rules: TeamRule[]; problems: string[] } {
   const rules: TeamRule[] = [];
   const problems: string[] = [];
-  for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const entry of value
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const [match, team, extra] = entry.split('=').map((part) => part.trim().toLowerCase());
     if (!match || extra !== undefined || team === '') {
       problems.push(`TEAMS: "${entry}" is not "team" or "fragment=team"`);

@@ -4,8 +4,7 @@ import { z } from 'zod';
  * zod building blocks for reading environment variables. Every value arrives as a string (or not at
  * all); an empty string means "not set", as it did for the original's `os.environ.get(...)` checks.
  */
-const blankToUndefined = (value: unknown) =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const blankToUndefined = (value: unknown) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 export const envString = () => z.preprocess(blankToUndefined, z.string().trim().optional());
 
@@ -18,7 +17,14 @@ export const envList = () =>
       .transform((value) =>
         value === undefined
           ? []
-          : [...new Set(value.split(',').map((part) => part.trim()).filter((part) => part.length > 0))],
+          : [
+              ...new Set(
+                value
+                  .split(',')
+                  .map((part) => part.trim())
+                  .filter((part) => part.length > 0),
+              ),
+            ],
       ),
   );
 
@@ -31,9 +37,12 @@ export const envBool = (fallback: boolean) =>
     z
       .string()
       .optional()
-      .refine((value) => value === undefined || TRUE_WORDS.has(value.toLowerCase()) || FALSE_WORDS.has(value.toLowerCase()), {
-        message: 'expected true or false',
-      })
+      .refine(
+        (value) => value === undefined || TRUE_WORDS.has(value.toLowerCase()) || FALSE_WORDS.has(value.toLowerCase()),
+        {
+          message: 'expected true or false',
+        },
+      )
       .transform((value) => (value === undefined ? fallback : TRUE_WORDS.has(value.toLowerCase()))),
   );
 

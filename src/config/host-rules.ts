@@ -52,14 +52,23 @@ export function parseHostRule(raw: string): HostRule | null {
   if (portNumber !== undefined && (portNumber < 1 || portNumber > 65535)) return null;
   const bare = host.replace(/^\[|\]$/g, '');
   if (net.isIP(bare)) {
-    return { kind: 'address', network: bare, prefix: net.isIPv4(bare) ? 32 : 128, family: net.isIPv4(bare) ? 4 : 6, port: portNumber ?? 'any', entry };
+    return {
+      kind: 'address',
+      network: bare,
+      prefix: net.isIPv4(bare) ? 32 : 128,
+      family: net.isIPv4(bare) ? 4 : 6,
+      port: portNumber ?? 'any',
+      entry,
+    };
   }
   const wildcard = host.startsWith('*.');
   const hostname = normaliseHostname(wildcard ? host.slice(2) : host);
   if (!hostname) return null;
   // WHATWG parsing reads `0x7f.1` or `2130706433` as an IPv4 address: such a "name" is an address.
   if (net.isIP(hostname)) {
-    return wildcard ? null : { kind: 'address', network: hostname, prefix: 32, family: 4, port: portNumber ?? 'any', entry };
+    return wildcard
+      ? null
+      : { kind: 'address', network: hostname, prefix: 32, family: 4, port: portNumber ?? 'any', entry };
   }
   return { kind: 'name', hostname, port: portNumber ?? 'default', wildcard, entry };
 }

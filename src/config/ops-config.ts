@@ -10,12 +10,17 @@ export interface OpsConfig {
 }
 
 const opsSchema = z.object({
-  METRICS_TOKEN: envString().refine((value) => value === undefined || value.length >= 8, { message: 'must be at least 8 characters' }),
+  METRICS_TOKEN: envString().refine((value) => value === undefined || value.length >= 8, {
+    message: 'must be at least 8 characters',
+  }),
   ADMIN_ALLOW_SHUTDOWN: envBool(false),
 });
 
 export function parseOpsConfig(env: Env): { ok: true; value: OpsConfig } | { ok: false; problems: string[] } {
   const parsed = opsSchema.safeParse(env);
   if (!parsed.success) return { ok: false, problems: describeIssues(parsed.error) };
-  return { ok: true, value: { metricsToken: parsed.data.METRICS_TOKEN, allowShutdown: parsed.data.ADMIN_ALLOW_SHUTDOWN } };
+  return {
+    ok: true,
+    value: { metricsToken: parsed.data.METRICS_TOKEN, allowShutdown: parsed.data.ADMIN_ALLOW_SHUTDOWN },
+  };
 }

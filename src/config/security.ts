@@ -26,28 +26,42 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
   };
   const secret = (name: string) => {
     const given = value(name);
-    if (given !== undefined && given.length < MIN_SECRET) problems.push(`${name}: must be at least ${MIN_SECRET} characters`);
+    if (given !== undefined && given.length < MIN_SECRET)
+      problems.push(`${name}: must be at least ${MIN_SECRET} characters`);
     return given;
   };
 
   const ingestTokens: SecurityConfig['ingestTokens'] = [];
-  for (const pair of (value('INGEST_TOKENS') ?? '').split(',').map((part) => part.trim()).filter(Boolean)) {
+  for (const pair of (value('INGEST_TOKENS') ?? '')
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)) {
     const colon = pair.indexOf(':');
     const name = colon > 0 ? pair.slice(0, colon).trim() : '';
     const token = colon > 0 ? pair.slice(colon + 1).trim() : '';
     // The problem names the sender only: the entry holds a token, which must not reach a log.
-    if (!SENDER_NAME.test(name)) problems.push(`INGEST_TOKENS: an entry is not "name:token" (names are letters, digits, . _ -)`);
-    else if (token.length < MIN_SECRET) problems.push(`INGEST_TOKENS: the token of "${name}" must be at least ${MIN_SECRET} characters`);
-    else if (ingestTokens.some((known) => known.name === name)) problems.push(`INGEST_TOKENS: "${name}" is listed twice`);
-    else if (ingestTokens.some((known) => known.token === token)) problems.push(`INGEST_TOKENS: "${name}" has the token of another sender`);
+    if (!SENDER_NAME.test(name))
+      problems.push(`INGEST_TOKENS: an entry is not "name:token" (names are letters, digits, . _ -)`);
+    else if (token.length < MIN_SECRET)
+      problems.push(`INGEST_TOKENS: the token of "${name}" must be at least ${MIN_SECRET} characters`);
+    else if (ingestTokens.some((known) => known.name === name))
+      problems.push(`INGEST_TOKENS: "${name}" is listed twice`);
+    else if (ingestTokens.some((known) => known.token === token))
+      problems.push(`INGEST_TOKENS: "${name}" has the token of another sender`);
     else ingestTokens.push({ name, token });
   }
 
   const rateText = value('INGEST_RATE_PER_MINUTE');
   const rate = rateText === undefined ? 0 : Number(rateText);
-  if (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000) problems.push('INGEST_RATE_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
+  if (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000)
+    problems.push('INGEST_RATE_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
 
-  const hosts = parseHostRules((value('OUTBOUND_ALLOWED_HOSTS') ?? '').split(',').map((part) => part.trim()).filter(Boolean));
+  const hosts = parseHostRules(
+    (value('OUTBOUND_ALLOWED_HOSTS') ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  );
   problems.push(...hosts.problems.map((problem) => `OUTBOUND_ALLOWED_HOSTS: ${problem}`));
 
   return {

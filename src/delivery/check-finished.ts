@@ -15,7 +15,8 @@ export function checkFinishedEvent(
   error: DeliveryErrorInfo | null,
 ): EventInput<'check.finished'> | null {
   if (claimed.type === 'check.finished' || claimed.type === 'inspection') return null;
-  const worthTelling = status === 'dead' || (status === 'succeeded' && Boolean(result?.summary) && result?.notify !== false);
+  const worthTelling =
+    status === 'dead' || (status === 'succeeded' && Boolean(result?.summary) && result?.notify !== false);
   if (!worthTelling) return null;
   const payload: CheckFinished = {
     eventId: claimed.event_id,
@@ -28,5 +29,12 @@ export function checkFinishedEvent(
     error,
   };
   // Filed under the deployment's application and cluster, so the history and the page find it there.
-  return { type: 'check.finished', payload, parentId: claimed.event_id, about: claimed.payload, source: claimed.module, onlyIfSubscribed: true };
+  return {
+    type: 'check.finished',
+    payload,
+    parentId: claimed.event_id,
+    about: claimed.payload,
+    source: claimed.module,
+    onlyIfSubscribed: true,
+  };
 }

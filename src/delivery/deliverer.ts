@@ -76,7 +76,9 @@ export class Deliverer {
       // An event's deliveries side by side; the job ends when all have (each records its own outcome). One that
       // could not be recorded (the store failed) fails the job only after the others ended: the queue's retry
       // of the job then claims just the deliveries left unfinished, none still running here.
-      const settled = await Promise.allSettled(job.deliveries.map((delivery) => this.runOne({ id: delivery.id, viaEvent: true }, delivery.module)));
+      const settled = await Promise.allSettled(
+        job.deliveries.map((delivery) => this.runOne({ id: delivery.id, viaEvent: true }, delivery.module)),
+      );
       const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
       if (failed) throw failed.reason;
       return;
@@ -126,7 +128,14 @@ export class Deliverer {
 
     const handler = this.deps.registry.handlerFor(claimed.module, claimed.type);
     if (!handler) {
-      await this.finish(claimed, 'skipped', null, { message: `module "${claimed.module}" is off`, code: 'HUB_ERR_MODULE_OFF' }, 0, []);
+      await this.finish(
+        claimed,
+        'skipped',
+        null,
+        { message: `module "${claimed.module}" is off`, code: 'HUB_ERR_MODULE_OFF' },
+        0,
+        [],
+      );
       return;
     }
 
@@ -140,7 +149,12 @@ export class Deliverer {
     };
     const published: EventInput[] = [];
     const publish: Publish = (type, payload, options) => {
-      published.push({ type, payload, parentId: options?.parentId === undefined ? claimed.event_id : options.parentId, source: claimed.module });
+      published.push({
+        type,
+        payload,
+        parentId: options?.parentId === undefined ? claimed.event_id : options.parentId,
+        source: claimed.module,
+      });
     };
     const logger = this.deps.logger.child({ module: claimed.module, eventId: event.id, deliveryId: claimed.id });
     const started = Date.now();
@@ -149,9 +163,22 @@ export class Deliverer {
     try {
       const timedOut = () => new DeliveryError(`timed out after ${claimed.timeout_ms} ms`, { code: 'HUB_ERR_TIMEOUT' });
       const result = await withDeadline(controller, claimed.timeout_ms, timedOut, () =>
-        handler(event, { deliveryId: claimed.id, attempt: claimed.attempts, signal: controller.signal, logger, publish }),
+        handler(event, {
+          deliveryId: claimed.id,
+          attempt: claimed.attempts,
+          signal: controller.signal,
+          logger,
+          publish,
+        }),
       );
-      await this.finish(claimed, 'succeeded', (result as CheckResult | undefined) ?? null, null, Date.now() - started, published);
+      await this.finish(
+        claimed,
+        'succeeded',
+        (result as CheckResult | undefined) ?? null,
+        null,
+        Date.now() - started,
+        published,
+      );
     } catch (error) {
       if (error instanceof DeliveryDeferral) {
         await deferDelivery(this.deps.db, claimed, error.delayMs);

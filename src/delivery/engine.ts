@@ -67,7 +67,9 @@ export class DeliveryEngine {
     const stopped = Promise.all([runner?.stop().catch(() => undefined), this.local.stopTaking()]).then(() => true);
     const finished = await Promise.race([stopped, sleep(timeoutMs).then(() => false)]);
     if (!finished) {
-      this.logger.warn('shutdown timeout: unfinished deliveries are left for the next hub', { inFlight: this.deliverer.running });
+      this.logger.warn('shutdown timeout: unfinished deliveries are left for the next hub', {
+        inFlight: this.deliverer.running,
+      });
       this.deliverer.abortAll();
       await this.local.handBackAll();
     }

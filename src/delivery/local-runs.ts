@@ -20,9 +20,7 @@ export class LocalRuns implements LocalRunner {
   private taking = true;
   private waiters: Array<() => void> = [];
 
-  constructor(
-    private readonly deps: { deliverer: Deliverer; db: Db; logger: Logger; hubId: string; limit: number },
-  ) {}
+  constructor(private readonly deps: { deliverer: Deliverer; db: Db; logger: Logger; hubId: string; limit: number }) {}
 
   get hubId(): string {
     return this.deps.hubId;
@@ -71,7 +69,9 @@ export class LocalRuns implements LocalRunner {
   /** Shutdown ran out of patience: what still runs here gets jobs, for the next hub to take over at once. */
   async handBackAll(): Promise<void> {
     const moved = await requeueClaimed(this.deps.db, { hubs: [this.deps.hubId] }).catch((error: unknown) => {
-      this.deps.logger.warn('could not give running deliveries to the queue; the replicas sweep will', { error: String(error) });
+      this.deps.logger.warn('could not give running deliveries to the queue; the replicas sweep will', {
+        error: String(error),
+      });
       return 0;
     });
     if (moved > 0) this.deps.logger.warn('left running deliveries to the queue', { deliveries: moved });
@@ -79,9 +79,15 @@ export class LocalRuns implements LocalRunner {
 
   /** An attempt whose end could not be recorded (the store failed): a job of its own takes it over. */
   private async handBack(ids: string[], error: unknown): Promise<void> {
-    this.deps.logger.warn('could not record a delivery; it goes to the queue', { deliveryIds: ids, error: String(error) });
+    this.deps.logger.warn('could not record a delivery; it goes to the queue', {
+      deliveryIds: ids,
+      error: String(error),
+    });
     await requeueClaimed(this.deps.db, { deliveries: ids }).catch((again: unknown) => {
-      this.deps.logger.error('could not give a delivery to the queue; it runs again when this hub stops', { deliveryIds: ids, error: String(again) });
+      this.deps.logger.error('could not give a delivery to the queue; it runs again when this hub stops', {
+        deliveryIds: ids,
+        error: String(again),
+      });
     });
   }
 }

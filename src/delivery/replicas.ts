@@ -3,7 +3,14 @@ import os from 'node:os';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import { requeueClaimed } from '../store/deliveries-repo.js';
-import { forgetReplica, recordHeartbeat, sweepDeadReplicas, unlockWorkers, type HeartbeatStats, type HubIdentity } from '../store/replicas-repo.js';
+import {
+  forgetReplica,
+  recordHeartbeat,
+  sweepDeadReplicas,
+  unlockWorkers,
+  type HeartbeatStats,
+  type HubIdentity,
+} from '../store/replicas-repo.js';
 
 /** What this hub reports with each beat (host, version, memory, CPU, loop delay, work). */
 export type HeartbeatDescriber = () => Promise<{ identity: HubIdentity; stats: HeartbeatStats }>;
@@ -65,7 +72,10 @@ export class Replicas {
       // What silent hubs were running themselves (deliveries of events they ingested) gets jobs; checked on
       // every beat rather than with the sweep above, so a survivor dying midway leaves nothing behind.
       const requeued = await requeueClaimed(this.db, { silentForSeconds: DEAD_AFTER_SECONDS });
-      if (requeued > 0) this.logger.warn('gave jobs to deliveries that hubs which stopped answering were running', { deliveries: requeued });
+      if (requeued > 0)
+        this.logger.warn('gave jobs to deliveries that hubs which stopped answering were running', {
+          deliveries: requeued,
+        });
     } catch (error) {
       this.logger.warn('heartbeat failed', { error: String(error) });
     }

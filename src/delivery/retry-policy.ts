@@ -5,8 +5,7 @@
  * its deadline (the module's maximum age).
  */
 export type RetryDecision =
-  | { retry: true; at: Date }
-  | { retry: false; reason: 'permanent' | 'attempts exhausted' | 'maximum age reached' };
+  { retry: true; at: Date } | { retry: false; reason: 'permanent' | 'attempts exhausted' | 'maximum age reached' };
 
 export interface FailedAttempt {
   /** Attempts made so far, this one included. */
@@ -22,7 +21,12 @@ export interface Backoff {
   maxMs: number;
 }
 
-export function decideRetry(failed: FailedAttempt, backoff: Backoff, now = Date.now(), random: () => number = Math.random): RetryDecision {
+export function decideRetry(
+  failed: FailedAttempt,
+  backoff: Backoff,
+  now = Date.now(),
+  random: () => number = Math.random,
+): RetryDecision {
   if (failed.permanent) return { retry: false, reason: 'permanent' };
   if (failed.attempts >= failed.maxAttempts) return { retry: false, reason: 'attempts exhausted' };
   const delay = failed.retryAfterMs ?? backoffDelay(failed.attempts, backoff.baseMs, backoff.maxMs, random);
@@ -35,7 +39,12 @@ export function decideRetry(failed: FailedAttempt, backoff: Backoff, now = Date.
  * Exponential backoff with "equal jitter": half the delay is fixed, half random, so retries of many
  * deliveries that failed together (an outage) spread out instead of returning as one wave.
  */
-export function backoffDelay(attempt: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
+export function backoffDelay(
+  attempt: number,
+  baseMs: number,
+  maxMs: number,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }

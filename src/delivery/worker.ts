@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { Logger as GraphileLogger, run, type ParsedCronItem, type Runner, type TaskList, type WorkerEvents } from 'graphile-worker';
+import {
+  Logger as GraphileLogger,
+  run,
+  type ParsedCronItem,
+  type Runner,
+  type TaskList,
+  type WorkerEvents,
+} from 'graphile-worker';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 

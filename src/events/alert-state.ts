@@ -52,7 +52,12 @@ export interface Step {
  * results. Anything else changes counters only. A key seen for the first time starts from nothing, so its
  * first result never alerts unless `alertAfter` is 1; a restart keeps the state, so it raises nothing new.
  */
-export function nextAlertState(previous: AlertState | null, status: CheckStatus, at: string, thresholds: Thresholds = DEFAULT_THRESHOLDS): Step {
+export function nextAlertState(
+  previous: AlertState | null,
+  status: CheckStatus,
+  at: string,
+  thresholds: Thresholds = DEFAULT_THRESHOLDS,
+): Step {
   const before: AlertState = previous ?? { status: 'ok', alertStatus: null, badStreak: 0, goodStreak: 0, since: null };
   const bad = isBad(status);
   const state: AlertState = {

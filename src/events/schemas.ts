@@ -50,7 +50,9 @@ const createdField = z
 const flagField = z
   .union([z.boolean(), z.string().trim().max(16)])
   .nullish()
-  .transform((value) => (typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.toLowerCase()) : value ?? false));
+  .transform((value) =>
+    typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.toLowerCase()) : (value ?? false),
+  );
 
 /** A comma-separated list, or an array of strings. */
 const listField = (maxItem: number) =>

@@ -108,7 +108,14 @@ export interface EventMap {
 
 export type EventType = keyof EventMap;
 
-export const EVENT_TYPES: readonly EventType[] = ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'];
+export const EVENT_TYPES: readonly EventType[] = [
+  'deployment',
+  'error',
+  'recommendation',
+  'check.finished',
+  'inspection',
+  'insights.weekly',
+];
 
 export interface HubEvent<T extends EventType = EventType> {
   id: string;

@@ -11,7 +11,13 @@ import { readGuard, type Access } from './auth.js';
  * The express app, built apart from the server that listens (tests drive it with supertest). Routes
  * are plain routers; the error middleware is the one place errors become HTTP answers.
  */
-export function buildApp(deps: { routers: Router[]; logger: Logger; redactor: Redactor; metrics?: HttpObserver; access?: Access }): Express {
+export function buildApp(deps: {
+  routers: Router[];
+  logger: Logger;
+  redactor: Redactor;
+  metrics?: HttpObserver;
+  access?: Access;
+}): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');

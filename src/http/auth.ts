@@ -35,7 +35,10 @@ export class Access {
   ) {
     this.admin = config.adminToken ? digest(config.adminToken) : null;
     this.read = config.security.readToken ? digest(config.security.readToken) : null;
-    this.ingestTokens = config.security.ingestTokens.map((entry) => ({ name: entry.name, digest: digest(entry.token) }));
+    this.ingestTokens = config.security.ingestTokens.map((entry) => ({
+      name: entry.name,
+      digest: digest(entry.token),
+    }));
     const rate = config.security.ingestRatePerMinute;
     this.limiter = rate > 0 ? new RateLimiter(rate, now) : null;
   }
@@ -59,12 +62,19 @@ export class Access {
    */
   requireToken(kind: TokenKind): RequestHandler {
     return (req, _res, next) => {
-      if (kind === 'admin' && !this.admin) return next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+      if (kind === 'admin' && !this.admin)
+        return next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
       if (kind === 'read' && !this.read) return next();
       const token = bearerOf(req);
       if (token !== null && this.tokenMatches(kind, token)) return next();
       // The admin wording is the one the admin API always answered with (the redactor masks what follows "Bearer").
-      next(unauthorized(kind === 'admin' ? 'admin routes need Authorization: Bearer <ADMIN_TOKEN>' : 'read routes need the READ_TOKEN (or the admin token) as a bearer token'));
+      next(
+        unauthorized(
+          kind === 'admin'
+            ? 'admin routes need Authorization: Bearer <ADMIN_TOKEN>'
+            : 'read routes need the READ_TOKEN (or the admin token) as a bearer token',
+        ),
+      );
     };
   }
 
@@ -88,13 +98,20 @@ export class Access {
     const header = req.get(SIGNATURE_HEADER);
     if (header !== undefined && this.config.security.ingestHmacSecret) {
       const parsed = parseSignature(header);
-      if (!parsed) return next(unauthorized(`${SIGNATURE_HEADER} must be t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`));
+      if (!parsed)
+        return next(unauthorized(`${SIGNATURE_HEADER} must be t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`));
       const skew = Math.abs(this.now() / 1000 - Number(parsed.timestamp));
-      if (skew > SIGNATURE_SKEW_SECONDS) return next(unauthorized(`the signature's timestamp is more than ${SIGNATURE_SKEW_SECONDS} s from the hub's clock`));
+      if (skew > SIGNATURE_SKEW_SECONDS)
+        return next(
+          unauthorized(`the signature's timestamp is more than ${SIGNATURE_SKEW_SECONDS} s from the hub's clock`),
+        );
       ingest.pendingSignature = parsed;
       return next();
     }
-    const ways = [this.ingestTokens.length > 0 ? 'a bearer token of INGEST_TOKENS' : null, this.config.security.ingestHmacSecret ? `an ${SIGNATURE_HEADER} header` : null];
+    const ways = [
+      this.ingestTokens.length > 0 ? 'a bearer token of INGEST_TOKENS' : null,
+      this.config.security.ingestHmacSecret ? `an ${SIGNATURE_HEADER} header` : null,
+    ];
     next(unauthorized(`ingest routes need ${ways.filter(Boolean).join(' or ')}`));
   };
 
@@ -103,7 +120,10 @@ export class Access {
     const ingest = req as IngestRequest;
     const pending = ingest.pendingSignature;
     if (!pending) return;
-    const expected = createHmac('sha256', this.config.security.ingestHmacSecret!).update(`${pending.timestamp}.`).update(body).digest();
+    const expected = createHmac('sha256', this.config.security.ingestHmacSecret!)
+      .update(`${pending.timestamp}.`)
+      .update(body)
+      .digest();
     let valid = false;
     for (const signature of pending.signatures) {
       const given = Buffer.from(signature, 'hex');
@@ -116,7 +136,8 @@ export class Access {
 
   /** A signed request whose body was never read (none sent) has not proven anything. */
   readonly requireVerified: RequestHandler = (req, _res, next) => {
-    if ((req as IngestRequest).pendingSignature) next(unauthorized(`the ${SIGNATURE_HEADER} signature does not match the body`));
+    if ((req as IngestRequest).pendingSignature)
+      next(unauthorized(`the ${SIGNATURE_HEADER} signature does not match the body`));
     else next();
   };
 
@@ -128,9 +149,14 @@ export class Access {
     const waitSeconds = this.limiter.take(key);
     if (waitSeconds === 0) return next();
     next(
-      new HubError('HUB_ERR_RATE_LIMITED', `more than ${this.config.security.ingestRatePerMinute} requests a minute from ${sender ?? 'this address'}; retry in ${waitSeconds} s`, undefined, {
-        'Retry-After': String(waitSeconds),
-      }),
+      new HubError(
+        'HUB_ERR_RATE_LIMITED',
+        `more than ${this.config.security.ingestRatePerMinute} requests a minute from ${sender ?? 'this address'}; retry in ${waitSeconds} s`,
+        undefined,
+        {
+          'Retry-After': String(waitSeconds),
+        },
+      ),
     );
   };
 }

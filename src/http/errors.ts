@@ -11,9 +11,14 @@ export const notFound: RequestHandler = (req, _res, next) => {
 export function methodNotAllowed(allowed: string[]): RequestHandler {
   return (req, _res, next) => {
     next(
-      new HubError('HUB_ERR_METHOD_NOT_ALLOWED', `${req.method} is not allowed on ${req.path}; use ${allowed.join(', ')}`, undefined, {
-        Allow: allowed.join(', '),
-      }),
+      new HubError(
+        'HUB_ERR_METHOD_NOT_ALLOWED',
+        `${req.method} is not allowed on ${req.path}; use ${allowed.join(', ')}`,
+        undefined,
+        {
+          Allow: allowed.join(', '),
+        },
+      ),
     );
   };
 }
@@ -48,10 +53,17 @@ export function errorMiddleware(logger: Logger, redactor: Redactor): ErrorReques
     else {
       const parsed = typeof error === 'object' && error !== null ? fromBodyParser(error as { type?: string }) : null;
       if (parsed) hubError = parsed;
-      else if (typeof (error as { status?: unknown }).status === 'number' && (error as { status: number }).status < 500) {
+      else if (
+        typeof (error as { status?: unknown }).status === 'number' &&
+        (error as { status: number }).status < 500
+      ) {
         hubError = new HubError('HUB_ERR_BAD_PARAMETER', 'the request could not be understood');
       } else {
-        logger.error('request failed', { method: req.method, path: req.path, error: String((error as Error)?.stack ?? error) });
+        logger.error('request failed', {
+          method: req.method,
+          path: req.path,
+          error: String((error as Error)?.stack ?? error),
+        });
         hubError = new HubError('HUB_ERR_INTERNAL', 'internal error; see the hub log');
       }
     }

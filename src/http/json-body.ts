@@ -15,7 +15,8 @@ export function jsonDepth(buffer: Buffer, limit: number): number {
   for (let i = 0; i < buffer.length; i += 1) {
     const byte = buffer[i];
     if (inString) {
-      if (byte === 0x5c) i += 1; // backslash: skip the escaped byte
+      if (byte === 0x5c)
+        i += 1; // backslash: skip the escaped byte
       else if (byte === 0x22) inString = false;
       continue;
     }
@@ -69,6 +70,9 @@ export function optionalJsonBody(): RequestHandler[] {
     if ((length === undefined || length === '0') && req.headers['transfer-encoding'] === undefined) req.body = {};
     next();
   };
-  const whenBody = (handler: RequestHandler): RequestHandler => (req, res, next) => (req.body === undefined ? handler(req, res, next) : next());
+  const whenBody =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      req.body === undefined ? handler(req, res, next) : next();
   return [empty, whenBody(requireJson!), whenBody(parse!)];
 }

@@ -51,7 +51,10 @@ const errorSchema = {
       properties: {
         code: { type: 'string', description: 'HUB_ERR_… from the catalogue' },
         message: { type: 'string' },
-        fields: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        fields: {
+          type: 'array',
+          items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+        },
         requestId: { type: 'string', description: 'the X-Request-Id of the request' },
       },
     },
@@ -80,7 +83,13 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
     ...(paramShape[name]?.description ? { description: paramShape[name].description } : {}),
   }));
   for (const [name, schema] of Object.entries((doc.query?.shape ?? {}) as Record<string, z.ZodType>)) {
-    parameters.push({ name, in: 'query', required: !schema.safeParse(undefined).success, schema: jsonSchema(schema, 'input'), ...(schema.description ? { description: schema.description } : {}) });
+    parameters.push({
+      name,
+      in: 'query',
+      required: !schema.safeParse(undefined).success,
+      schema: jsonSchema(schema, 'input'),
+      ...(schema.description ? { description: schema.description } : {}),
+    });
   }
   const body = doc.body ?? doc.documentedBody;
   const success = doc.response;
@@ -100,7 +109,10 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
   if (body || doc.query) errors[400] ??= 'invalid request (the fields at fault are named)';
   if (doc.auth) errors[401] ??= 'missing or wrong bearer token';
   for (const [status, description] of Object.entries(errors)) {
-    responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses[status] = {
+      description,
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
   }
   return {
     operationId: `${route.method.toLowerCase()}${route.path.replace(/[^A-Za-z0-9]+(.)?/g, (_m, next: string | undefined) => (next ? next.toUpperCase() : ''))}`,
@@ -108,23 +120,35 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.tags ? { tags: doc.tags } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } } : {}),
+    ...(body
+      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } }
+      : {}),
     ...(doc.auth ? { security: [{ [doc.auth === 'admin' ? 'adminToken' : 'metricsToken']: [] }] } : {}),
     responses,
   };
 }
 
 /** The OpenAPI 3.1 document of every documented route the app mounts. */
-export function openApiDocument(app: Application, info: { version: string; serverUrl: string }): Record<string, unknown> {
+export function openApiDocument(
+  app: Application,
+  info: { version: string; serverUrl: string },
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of mountedRoutes(app)) {
     if (!route.doc) continue;
     const path = openApiPath(route.path);
-    paths[path] = { ...paths[path], [route.method.toLowerCase()]: operation(route as MountedRoute & { doc: RouteDoc }) };
+    paths[path] = {
+      ...paths[path],
+      [route.method.toLowerCase()]: operation(route as MountedRoute & { doc: RouteDoc }),
+    };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Alvares', version: info.version, description: 'Deployment-integration hub: ingest, events, modules, schedules, metrics and run-time control.' },
+    info: {
+      title: 'Alvares',
+      version: info.version,
+      description: 'Deployment-integration hub: ingest, events, modules, schedules, metrics and run-time control.',
+    },
     servers: [{ url: info.serverUrl }],
     paths,
     components: {

@@ -21,7 +21,11 @@ export const rejectUnsafeParameters: RequestHandler = (req, _res, next) => {
   try {
     path = decodeURIComponent(req.path);
   } catch {
-    next(new HubError('HUB_ERR_BAD_PARAMETER', 'the path is not valid percent-encoded UTF-8', [{ field: '(path)', message: 'invalid encoding' }]));
+    next(
+      new HubError('HUB_ERR_BAD_PARAMETER', 'the path is not valid percent-encoded UTF-8', [
+        { field: '(path)', message: 'invalid encoding' },
+      ]),
+    );
     return;
   }
   if (isUnsafeParameter(path)) {

@@ -18,11 +18,17 @@ export class HubServer {
         this.app(req, res);
         return;
       }
-      const starting = req.url === '/health' ? { status: 200, body: { status: 'ok' } } : {
-        status: 503,
-        body: { error: { code: 'HUB_ERR_UNAVAILABLE', message: 'the hub is starting' } },
-      };
-      res.writeHead(starting.status, { 'content-type': 'application/json; charset=utf-8', ...(starting.status === 503 ? { 'retry-after': '1' } : {}) });
+      const starting =
+        req.url === '/health'
+          ? { status: 200, body: { status: 'ok' } }
+          : {
+              status: 503,
+              body: { error: { code: 'HUB_ERR_UNAVAILABLE', message: 'the hub is starting' } },
+            };
+      res.writeHead(starting.status, {
+        'content-type': 'application/json; charset=utf-8',
+        ...(starting.status === 503 ? { 'retry-after': '1' } : {}),
+      });
       res.end(JSON.stringify(starting.body));
     });
     // Aspen waits 5 s; a slow client must not hold a socket forever.

@@ -25,7 +25,11 @@ export function validateAndEnrich<T extends IngestType>(type: T, body: unknown, 
  * Error fingerprint for storm control: same application, cluster and message once the parts that vary
  * between repeats (hex ids, uuids, durations, numbers) are stripped.
  */
-export function errorFingerprint(error: { applicationName: string | null; cluster: string | null; message: string }): string {
+export function errorFingerprint(error: {
+  applicationName: string | null;
+  cluster: string | null;
+  message: string;
+}): string {
   const normalised = error.message
     .toLowerCase()
     .replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, '<id>')
@@ -48,7 +52,11 @@ export class IngestService {
     private readonly appender: EventAppender,
   ) {}
 
-  async ingest(type: IngestType, body: unknown, options: { idempotencyKey?: string; sender?: string | null } = {}): Promise<Accepted> {
+  async ingest(
+    type: IngestType,
+    body: unknown,
+    options: { idempotencyKey?: string; sender?: string | null } = {},
+  ): Promise<Accepted> {
     const payload = validateAndEnrich(type, body, this.config);
     return this.appender.accept({
       type,

@@ -9,14 +9,22 @@ import { takeStormRepeats } from '../store/storms-repo.js';
  * The end of an error storm's window (a queue job the event writer scheduled when the first repeat was
  * folded in): one follow-up error, through the same door as every event, saying how many repeats there were.
  */
-export function stormFollowUpTask(deps: { db: Db; appender: EventAppender; logger: Logger; windowSeconds: number }): Task {
+export function stormFollowUpTask(deps: {
+  db: Db;
+  appender: EventAppender;
+  logger: Logger;
+  windowSeconds: number;
+}): Task {
   return async (job) => {
     const { leaderId } = job as { leaderId: string };
     const appended = await deps.db.transaction(async (client) => {
       const storm = await takeStormRepeats<ErrorReport>(client, leaderId);
       if (!storm) return null;
       const payload = stormFollowUp(storm.leaderPayload, storm.count, leaderId, deps.windowSeconds);
-      return { count: storm.count, written: await deps.appender.append(client, [{ type: 'error', payload, parentId: leaderId }]) };
+      return {
+        count: storm.count,
+        written: await deps.appender.append(client, [{ type: 'error', payload, parentId: leaderId }]),
+      };
     });
     if (!appended) return;
     deps.appender.announce(appended.written);
@@ -24,7 +32,12 @@ export function stormFollowUpTask(deps: { db: Db; appender: EventAppender; logge
   };
 }
 
-export function stormFollowUp(leader: ErrorReport, count: number, leaderId: string, windowSeconds: number): ErrorReport {
+export function stormFollowUp(
+  leader: ErrorReport,
+  count: number,
+  leaderId: string,
+  windowSeconds: number,
+): ErrorReport {
   const minutes = Math.max(1, Math.round(windowSeconds / 60));
   return {
     ...leader,

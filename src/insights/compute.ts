@@ -86,7 +86,11 @@ export function median(values: readonly number[]): number {
 }
 
 /** The usual DORA bucket (as Google's Four Keys reads it): by deployment days per week, then per month. */
-export function frequencyBucket(deployments: number, medianDaysPerWeek: number, medianDaysPerMonth: number): FrequencyBucket | null {
+export function frequencyBucket(
+  deployments: number,
+  medianDaysPerWeek: number,
+  medianDaysPerMonth: number,
+): FrequencyBucket | null {
   if (deployments === 0) return null;
   if (medianDaysPerWeek >= 3) return 'daily';
   if (medianDaysPerWeek >= 1) return 'weekly';
@@ -101,7 +105,8 @@ export function formatDuration(ms: number | null): string {
   if (seconds < 60) return `${seconds} s`;
   const minutes = Math.round(ms / 60_000);
   if (minutes < 60) return `${minutes} min`;
-  if (minutes < 48 * 60) return minutes % 60 === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+  if (minutes < 48 * 60)
+    return minutes % 60 === 0 ? `${Math.floor(minutes / 60)} h` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
   const hours = Math.round(ms / 3_600_000);
   return hours % 24 === 0 ? `${hours / 24} d` : `${Math.floor(hours / 24)} d ${hours % 24} h`;
 }
@@ -121,8 +126,22 @@ export interface Window {
 }
 
 const EMPTY_ROW = (level: InsightsLevel): FigureRow => ({
-  level, team: null, application: null, deployments: 0, ids: [], failed: 0, failedIds: [], restored: 0, restoreMedianMs: null,
-  restoreP90Ms: null, restoredIds: [], openIds: [], leadTimes: 0, leadMedianMs: null, leadP90Ms: null, leadIds: [],
+  level,
+  team: null,
+  application: null,
+  deployments: 0,
+  ids: [],
+  failed: 0,
+  failedIds: [],
+  restored: 0,
+  restoreMedianMs: null,
+  restoreP90Ms: null,
+  restoredIds: [],
+  openIds: [],
+  leadTimes: 0,
+  leadMedianMs: null,
+  leadP90Ms: null,
+  leadIds: [],
 });
 
 /** The four measures of one level and key. */
@@ -179,7 +198,8 @@ export function buildAnswer(
 ): InsightsAnswer {
   const series = seriesOf(days, question.interval);
   const seriesFor = (row: FigureRow) => series.get(seriesKey(row.level, row.team, row.application));
-  const byName = (a: string | null, b: string | null) => (a === b ? 0 : a === null ? 1 : b === null ? -1 : a.localeCompare(b));
+  const byName = (a: string | null, b: string | null) =>
+    a === b ? 0 : a === null ? 1 : b === null ? -1 : a.localeCompare(b);
   const total = figures.find((row) => row.level === 'total') ?? EMPTY_ROW('total');
   return {
     cluster: question.cluster,

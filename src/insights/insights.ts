@@ -8,7 +8,16 @@ import { DEFAULT_CLUSTER, type InsightsQuestion } from './query.js';
 
 const WEEK_MS = 7 * 86_400_000;
 /** A team that did not deploy that week. */
-const NOTHING: WeekFigures = { deployments: 0, deploymentDays: 0, failed: 0, changeFailureRate: null, restored: 0, timeToRestoreMedianMs: null, leadTimes: 0, leadTimeMedianMs: null };
+const NOTHING: WeekFigures = {
+  deployments: 0,
+  deploymentDays: 0,
+  failed: 0,
+  changeFailureRate: null,
+  restored: 0,
+  timeToRestoreMedianMs: null,
+  leadTimes: 0,
+  leadTimeMedianMs: null,
+};
 
 /**
  * Delivery insights (issue #14): the four DORA measures from the hub's own events. Every answer first copies
@@ -25,7 +34,10 @@ export class Insights {
 
   private async compute(question: InsightsQuestion): Promise<InsightsAnswer> {
     const filter = filterOf(question);
-    const [figures, days] = await Promise.all([figureRows(this.deps.db, filter, question.idsLimit), dayRows(this.deps.db, filter)]);
+    const [figures, days] = await Promise.all([
+      figureRows(this.deps.db, filter, question.idsLimit),
+      dayRows(this.deps.db, filter),
+    ]);
     return buildAnswer(question, figures, days);
   }
 
@@ -45,7 +57,8 @@ export class Insights {
       this.compute({ cluster, ...weeks[1], interval: 'week', idsLimit: 0 }),
       teamChannels(this.deps.db, cluster, weeks[1].from, weeks[0].to),
     ]);
-    const teamsOf = (answer: InsightsAnswer) => new Map(answer.teams.filter((entry) => entry.team !== null).map((entry) => [entry.team!, weekFigures(entry)]));
+    const teamsOf = (answer: InsightsAnswer) =>
+      new Map(answer.teams.filter((entry) => entry.team !== null).map((entry) => [entry.team!, weekFigures(entry)]));
     const [now, before] = [teamsOf(current), teamsOf(previous)];
     const names = [...new Set([...now.keys(), ...before.keys()])].sort((a, b) => a.localeCompare(b));
     const range = (week: { from: Date; to: Date }) => ({ from: week.from.toISOString(), to: week.to.toISOString() });
@@ -66,7 +79,13 @@ export class Insights {
   }
 
   private pageLink(filter: { cluster: string; team?: string; from: Date; to: Date }): string {
-    const params = new URLSearchParams({ cluster: filter.cluster, ...(filter.team ? { team: filter.team } : {}), from: filter.from.toISOString(), to: filter.to.toISOString(), interval: 'day' });
+    const params = new URLSearchParams({
+      cluster: filter.cluster,
+      ...(filter.team ? { team: filter.team } : {}),
+      from: filter.from.toISOString(),
+      to: filter.to.toISOString(),
+      interval: 'day',
+    });
     return `${this.deps.publicUrl()}/insights?${params.toString()}`;
   }
 }

@@ -19,7 +19,8 @@ export interface SeriesRow {
   monthDays: Map<number, number>;
 }
 
-export const seriesKey = (level: InsightsLevel, team: string | null, application: string | null) => JSON.stringify([level, team, application]);
+export const seriesKey = (level: InsightsLevel, team: string | null, application: string | null) =>
+  JSON.stringify([level, team, application]);
 
 /** Each application's days summed into its periods, its team's and the total's; a day counts once per level. */
 export function seriesOf(applications: readonly DayRow[], interval: Interval): Map<string, SeriesRow> {
@@ -35,13 +36,20 @@ export function seriesOf(applications: readonly DayRow[], interval: Interval): M
     const key = seriesKey(level, team, application);
     let entry = levels.get(key);
     if (!entry) {
-      entry = { row: { level, team, application, buckets: new Map(), weekDays: new Map(), monthDays: new Map() }, days: new Set() };
+      entry = {
+        row: { level, team, application, buckets: new Map(), weekDays: new Map(), monthDays: new Map() },
+        days: new Set(),
+      };
       levels.set(key, entry);
     }
     return entry;
   };
   for (const app of applications) {
-    const entries = [levelOf('application', app.team, app.application), levelOf('team', app.team, null), levelOf('total', null, null)];
+    const entries = [
+      levelOf('application', app.team, app.application),
+      levelOf('team', app.team, null),
+      levelOf('total', null, null),
+    ];
     for (const point of app.days) {
       const [bucket, week, month] = periodsOf(point.day);
       for (const entry of entries) {
@@ -63,7 +71,8 @@ export function seriesOf(applications: readonly DayRow[], interval: Interval): M
 /** Starts of the UTC days, Monday weeks or months that overlap [from, to). */
 export function periodStarts(from: Date, to: Date, interval: Interval): number[] {
   const starts: number[] = [];
-  for (let start = truncate(from.getTime(), interval); start < to.getTime(); start = next(start, interval)) starts.push(start);
+  for (let start = truncate(from.getTime(), interval); start < to.getTime(); start = next(start, interval))
+    starts.push(start);
   return starts;
 }
 

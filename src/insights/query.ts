@@ -12,7 +12,8 @@ export const ALL_IDS = 1_000_000_000;
 const DAY_MS = 86_400_000;
 
 /** `?application=` (empty) means no filter, as the status page's forms send it. */
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 const name = z.string().min(1).max(200);
 
@@ -37,7 +38,9 @@ export const insightsQuery = z
     team: optional(name).describe("one team (a deployment's team, as enriched)"),
     from: optional(time).describe(`start, inclusive (default: ${DEFAULT_DAYS} days before to)`),
     to: optional(time).describe('end, exclusive (default: now)'),
-    interval: optional(z.enum(['day', 'week', 'month'])).describe('deployments per day, week (Monday, UTC; default) or month'),
+    interval: optional(z.enum(['day', 'week', 'month'])).describe(
+      'deployments per day, week (Monday, UTC; default) or month',
+    ),
     ids: optional(z.union([z.literal('all'), z.coerce.number().int().min(0).max(ALL_IDS)])).describe(
       `how many deployment ids to list per figure (default ${DEFAULT_IDS}; 0 none, all every one)`,
     ),

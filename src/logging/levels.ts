@@ -52,7 +52,9 @@ export class LogLevels {
   /** Replaces every override at once (as read from PostgreSQL). */
   replace(overrides: Array<{ name: string; level: string; expiresAt: string | null }>): void {
     this.overrides = new Map(
-      overrides.filter((override) => rank(override.level) >= 0).map((override) => [override.name, { level: override.level as AnyLogLevel, expiresAt: override.expiresAt }]),
+      overrides
+        .filter((override) => rank(override.level) >= 0)
+        .map((override) => [override.name, { level: override.level as AnyLogLevel, expiresAt: override.expiresAt }]),
     );
     this.apply();
   }
@@ -70,7 +72,13 @@ export class LogLevels {
     ];
     for (const name of this.moduleNames()) {
       const own = this.overrides.get(name);
-      views.push({ name, configured: own?.level ?? null, effective: this.effective(name), source: own ? 'runtime' : 'inherited', expiresAt: own?.expiresAt ?? null });
+      views.push({
+        name,
+        configured: own?.level ?? null,
+        effective: this.effective(name),
+        source: own ? 'runtime' : 'inherited',
+        expiresAt: own?.expiresAt ?? null,
+      });
     }
     return views;
   }

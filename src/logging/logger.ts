@@ -7,12 +7,7 @@ export type Logger = winston.Logger;
  * One winston logger for the process. JSON lines when stdout is not a terminal (log shippers), short
  * readable lines when a person is watching. Every line passes through the redactor, messages and fields.
  */
-export function createLogger(options: {
-  level: string;
-  redactor: Redactor;
-  json?: boolean;
-  silent?: boolean;
-}): Logger {
+export function createLogger(options: { level: string; redactor: Redactor; json?: boolean; silent?: boolean }): Logger {
   const redact = winston.format((info) => {
     for (const key of Object.keys(info)) {
       info[key] = options.redactor.redactDeep(info[key]);

@@ -41,7 +41,6 @@ export type Handler<T extends EventType> = (
 /** One handler for each event type a module declares: the compiler holds the two lists together. */
 export type Handlers<E extends EventType> = { [K in E]: Handler<K> };
 
-
 export interface ModuleContext<C> {
   name: string;
   config: C;
@@ -138,7 +137,9 @@ export interface ModuleDefinition<C = unknown, E extends EventType = EventType> 
 }
 
 /** Keeps each module's config and event types when listing differently-typed definitions together. */
-export function defineModule<C = unknown, E extends EventType = EventType>(definition: ModuleDefinition<C, E>): ModuleDefinition<C, E> {
+export function defineModule<C = unknown, E extends EventType = EventType>(
+  definition: ModuleDefinition<C, E>,
+): ModuleDefinition<C, E> {
   return definition;
 }
 

@@ -8,7 +8,8 @@ export function validateDefinitions(definitions: readonly AnyModuleDefinition[])
   const problems: string[] = [];
   const seen = new Set<string>();
   for (const definition of definitions) {
-    if (!NAME_PATTERN.test(definition.name)) problems.push(`module "${definition.name}": name must match ${NAME_PATTERN}`);
+    if (!NAME_PATTERN.test(definition.name))
+      problems.push(`module "${definition.name}": name must match ${NAME_PATTERN}`);
     if (definition.name === 'core') problems.push('module "core": the name is the hub\'s own');
     if (seen.has(definition.name)) problems.push(`module "${definition.name}" is listed twice`);
     seen.add(definition.name);
@@ -41,13 +42,17 @@ export function parseModuleConfigs(
 }
 
 /** DISABLED_SUBSCRIBERS takes our names and the original's dotted module paths. */
-export function resolveDisabled(definitions: readonly AnyModuleDefinition[], names: string[]): { disabled: Set<string>; unknown: string[] } {
+export function resolveDisabled(
+  definitions: readonly AnyModuleDefinition[],
+  names: string[],
+): { disabled: Set<string>; unknown: string[] } {
   const disabled = new Set<string>();
   const unknown: string[] = [];
   for (const raw of names) {
     const name = raw.trim().toLowerCase();
     const match = definitions.find(
-      (definition) => definition.name === name || (definition.legacyNames ?? []).some((legacy) => legacy.toLowerCase() === name),
+      (definition) =>
+        definition.name === name || (definition.legacyNames ?? []).some((legacy) => legacy.toLowerCase() === name),
     );
     if (match) disabled.add(match.name);
     else unknown.push(raw);

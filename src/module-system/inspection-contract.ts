@@ -55,7 +55,9 @@ export interface Inspection<S extends z.ZodObject = z.ZodObject> {
   thresholds?: Partial<Thresholds>;
   /** Limit for one run; default 60 s. */
   timeoutMs?: number;
-  run(context: InspectionContext<z.output<S>>): Promise<InspectionEvent | InspectionEvent[]> | InspectionEvent | InspectionEvent[];
+  run(
+    context: InspectionContext<z.output<S>>,
+  ): Promise<InspectionEvent | InspectionEvent[]> | InspectionEvent | InspectionEvent[];
 }
 
 /** Keeps the parameters' type between the schema and `run`. */

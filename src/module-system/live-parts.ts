@@ -36,7 +36,9 @@ export function liveSchedule(work: ScheduledWork, instance: () => HubModule | nu
     ...work,
     run: (context) => {
       const current = instance()?.schedules?.find((candidate) => candidate.name === work.name);
-      return current ? current.run(context) : { summary: 'not scheduled by the module as configured now', notify: false };
+      return current
+        ? current.run(context)
+        : { summary: 'not scheduled by the module as configured now', notify: false };
     },
   };
 }

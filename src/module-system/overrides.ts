@@ -23,8 +23,12 @@ export function resolveDeliveryOverrides(
     const name = bySuffix.get(suffix.toUpperCase());
     if (name) overrides[name] = policy;
     else {
-      const fields = Object.keys(policy).map((field) => `DELIVERY_${FIELD_VARIABLES[field as keyof DeliveryPolicy]}_${suffix.toUpperCase()}`);
-      problems.push(`${fields.join(', ')}: no module of that name (known: ${[...bySuffix.keys()].join(', ') || 'none'})`);
+      const fields = Object.keys(policy).map(
+        (field) => `DELIVERY_${FIELD_VARIABLES[field as keyof DeliveryPolicy]}_${suffix.toUpperCase()}`,
+      );
+      problems.push(
+        `${fields.join(', ')}: no module of that name (known: ${[...bySuffix.keys()].join(', ') || 'none'})`,
+      );
     }
   }
   return { overrides, problems };

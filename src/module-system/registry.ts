@@ -7,7 +7,17 @@ import type { EventMap, EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import type { Db } from '../store/db.js';
-import type { AnyInspection, AnyModuleDefinition, Handler, HttpClientOptions, HubModule, ModuleContext, OwnDelivery, PublishOptions, ScheduledWork } from './contract.js';
+import type {
+  AnyInspection,
+  AnyModuleDefinition,
+  Handler,
+  HttpClientOptions,
+  HubModule,
+  ModuleContext,
+  OwnDelivery,
+  PublishOptions,
+  ScheduledWork,
+} from './contract.js';
 import { resolveDisabled } from './definitions.js';
 import { liveRoutes, liveSchedule } from './live-parts.js';
 
@@ -75,7 +85,11 @@ export class ModuleRegistry {
       const entry: Entry = {
         definition,
         configured: enablement.enabled,
-        reason: !enablement.enabled ? enablement.reason : disabled.has(definition.name) ? 'listed in DISABLED_SUBSCRIBERS' : null,
+        reason: !enablement.enabled
+          ? enablement.reason
+          : disabled.has(definition.name)
+            ? 'listed in DISABLED_SUBSCRIBERS'
+            : null,
         instance: enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null,
         enabled: false,
         listedOff: disabled.has(definition.name),
@@ -123,7 +137,13 @@ export class ModuleRegistry {
     const enablement = definition.enablement?.(config) ?? { enabled: true as const };
     const next = enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null;
     await next?.start?.();
-    const held = entry.configured ? (entry.enabled ? null : entry.reason) : entry.listedOff ? 'listed in DISABLED_SUBSCRIBERS' : null;
+    const held = entry.configured
+      ? entry.enabled
+        ? null
+        : entry.reason
+      : entry.listedOff
+        ? 'listed in DISABLED_SUBSCRIBERS'
+        : null;
     const previous = entry.instance;
     this.deps.configs.set(name, config);
     entry.instance = next;
@@ -132,8 +152,14 @@ export class ModuleRegistry {
     entry.reason = !enablement.enabled ? enablement.reason : held;
     this.rebuildSubscriptions();
     this.announce(entry);
-    this.deps.logger.info('module restarted with new configuration', { module: name, enabled: entry.enabled, reason: entry.reason });
-    await previous?.stop?.().catch((error: unknown) => this.deps.logger.warn('module stop failed', { module: name, error: String(error) }));
+    this.deps.logger.info('module restarted with new configuration', {
+      module: name,
+      enabled: entry.enabled,
+      reason: entry.reason,
+    });
+    await previous
+      ?.stop?.()
+      .catch((error: unknown) => this.deps.logger.warn('module stop failed', { module: name, error: String(error) }));
     return this.status(entry);
   }
 
@@ -143,7 +169,9 @@ export class ModuleRegistry {
 
   /** Enabled modules subscribed to a type that want this event: the deliveries to create for it. */
   subscribersOf<T extends EventType>(type: T, payload: EventMap[T]): string[] {
-    return (this.subscriptions.get(type) ?? []).filter((name) => this.entries.get(name)!.definition.wants?.(type, payload) ?? true);
+    return (this.subscriptions.get(type) ?? []).filter(
+      (name) => this.entries.get(name)!.definition.wants?.(type, payload) ?? true,
+    );
   }
 
   /** The handler to run for a delivery, or null when the module is off or no longer handles the type. */
@@ -178,12 +206,17 @@ export class ModuleRegistry {
   /** Scheduled work of every module that was configured (a run of a module turned off is skipped). */
   schedules(): Array<{ owner: string; work: ScheduledWork }> {
     return [...this.entries.values()].flatMap((entry) =>
-      (entry.instance?.schedules ?? []).map((work) => ({ owner: entry.definition.name, work: liveSchedule(work, () => entry.instance) })),
+      (entry.instance?.schedules ?? []).map((work) => ({
+        owner: entry.definition.name,
+        work: liveSchedule(work, () => entry.instance),
+      })),
     );
   }
 
   inspections(): Array<{ owner: string; inspection: AnyInspection }> {
-    return [...this.entries.values()].flatMap((e) => (e.instance?.inspections ?? []).map((inspection) => ({ owner: e.definition.name, inspection })));
+    return [...this.entries.values()].flatMap((e) =>
+      (e.instance?.inspections ?? []).map((inspection) => ({ owner: e.definition.name, inspection })),
+    );
   }
 
   mountRoutes(router: Router): void {
@@ -199,9 +232,11 @@ export class ModuleRegistry {
     for (const entry of this.entries.values()) entry.enabled = false;
     this.rebuildSubscriptions();
     for (const entry of [...this.entries.values()].reverse()) {
-      await entry.instance?.stop?.().catch((error: unknown) =>
-        this.deps.logger.warn('module stop failed', { module: entry.definition.name, error: String(error) }),
-      );
+      await entry.instance
+        ?.stop?.()
+        .catch((error: unknown) =>
+          this.deps.logger.warn('module stop failed', { module: entry.definition.name, error: String(error) }),
+        );
     }
   }
 
@@ -226,7 +261,8 @@ export class ModuleRegistry {
     const table = new Map<EventType, string[]>();
     for (const definition of this.definitions) {
       if (!this.entries.get(definition.name)?.enabled) continue;
-      for (const type of definition.events as readonly EventType[]) table.set(type, [...(table.get(type) ?? []), definition.name]);
+      for (const type of definition.events as readonly EventType[])
+        table.set(type, [...(table.get(type) ?? []), definition.name]);
     }
     this.subscriptions = table;
   }

@@ -1,4 +1,10 @@
-import { LOG_LEVEL_NAMES, ROOT_LOGGER, type AnyLogLevel, type LogLevels, type LoggerLevelView } from '../logging/levels.js';
+import {
+  LOG_LEVEL_NAMES,
+  ROOT_LOGGER,
+  type AnyLogLevel,
+  type LogLevels,
+  type LoggerLevelView,
+} from '../logging/levels.js';
 import type { Logger } from '../logging/logger.js';
 import type { ControlChannel } from '../store/control-channel.js';
 import { notifyControl } from '../store/control-channel.js';

@@ -48,7 +48,12 @@ export class HubMetrics {
   ) {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
-    const events = new Counter({ name: 'alvares_events_accepted_total', help: 'Events stored and fanned out, by event type.', labelNames: ['type'], registers });
+    const events = new Counter({
+      name: 'alvares_events_accepted_total',
+      help: 'Events stored and fanned out, by event type.',
+      labelNames: ['type'],
+      registers,
+    });
     const deliveries = new Counter({
       name: 'alvares_deliveries_total',
       help: 'Delivery attempts that ended, by module and outcome (succeeded, failed: will retry, dead, skipped).',
@@ -62,7 +67,12 @@ export class HubMetrics {
       buckets: SECONDS,
       registers,
     });
-    const runs = new Counter({ name: 'alvares_scheduled_runs_total', help: 'Scheduled runs that ended, by module, check (schedule id) and outcome.', labelNames: ['module', 'check', 'outcome'], registers });
+    const runs = new Counter({
+      name: 'alvares_scheduled_runs_total',
+      help: 'Scheduled runs that ended, by module, check (schedule id) and outcome.',
+      labelNames: ['module', 'check', 'outcome'],
+      registers,
+    });
     const runSeconds = new Histogram({
       name: 'alvares_scheduled_run_duration_seconds',
       help: 'Time one scheduled run took, by module and check (schedule id).',
@@ -71,7 +81,12 @@ export class HubMetrics {
       registers,
     });
     this.http = {
-      requests: new Counter({ name: 'alvares_http_requests_total', help: 'HTTP requests answered, by route pattern, method and status code.', labelNames: ['route', 'method', 'status'], registers }),
+      requests: new Counter({
+        name: 'alvares_http_requests_total',
+        help: 'HTTP requests answered, by route pattern, method and status code.',
+        labelNames: ['route', 'method', 'status'],
+        registers,
+      }),
       duration: new Histogram({
         name: 'alvares_http_request_duration_seconds',
         help: 'Time to answer an HTTP request, by route pattern, method and status code.',
@@ -92,7 +107,8 @@ export class HubMetrics {
         this.deliveriesRunning.delete(happening.deliveryId);
         if (happening.status === 'queued') return;
         deliveries.inc({ module: happening.module, outcome: happening.status });
-        if (happening.durationMs !== undefined) deliverySeconds.observe({ module: happening.module, outcome: happening.status }, happening.durationMs / 1000);
+        if (happening.durationMs !== undefined)
+          deliverySeconds.observe({ module: happening.module, outcome: happening.status }, happening.durationMs / 1000);
       }),
       stream.on('run.changed', (happening) => {
         const key = `${happening.schedule}@${happening.firedAt}`;
@@ -109,14 +125,20 @@ export class HubMetrics {
 
     this.addRunsInProgress(() => [
       ...tally(this.deliveriesRunning.values(), (module) => ({ kind: 'delivery', module, check: module })),
-      ...tally(this.runsRunning.values(), (schedule) => ({ kind: 'schedule', module: ownerOf(schedule), check: schedule })),
+      ...tally(this.runsRunning.values(), (schedule) => ({
+        kind: 'schedule',
+        module: ownerOf(schedule),
+        check: schedule,
+      })),
     ]);
     this.addGauge({
       name: 'alvares_runs_in_progress',
       help: 'Work running in this hub now: deliveries (check = module) and scheduled runs (check = schedule id).',
       labelNames: ['kind', 'module', 'check'],
       read: () =>
-        this.runSources.flatMap((source) => source()).map((run) => ({ labels: { kind: run.kind, module: run.module, check: run.check }, value: run.count })),
+        this.runSources
+          .flatMap((source) => source())
+          .map((run) => ({ labels: { kind: run.kind, module: run.module, check: run.check }, value: run.count })),
     });
     this.addGauge({
       name: 'alvares_module_enabled',
@@ -127,12 +149,25 @@ export class HubMetrics {
     this.addQueueGauges();
     const vital = (name: string, help: string, value: (vitals: Vitals) => number) =>
       this.addGauge({ name, help, labelNames: [], read: () => [{ labels: {}, value: value(deps.vitals()) }] });
-    vital('alvares_hub_cpu_usage_ratio', 'CPU used by this hub between its last two heartbeats; 1 = one core.', (v) => v.cpuPercent / 100);
-    vital('alvares_hub_event_loop_lag_seconds', 'Mean event-loop delay of this hub between its last two heartbeats.', (v) => v.eventLoopLagMs / 1000);
+    vital(
+      'alvares_hub_cpu_usage_ratio',
+      'CPU used by this hub between its last two heartbeats; 1 = one core.',
+      (v) => v.cpuPercent / 100,
+    );
+    vital(
+      'alvares_hub_event_loop_lag_seconds',
+      'Mean event-loop delay of this hub between its last two heartbeats.',
+      (v) => v.eventLoopLagMs / 1000,
+    );
   }
 
   /** Adds a gauge whose series are read at each scrape; series not returned again are gone. */
-  addGauge(definition: { name: string; help: string; labelNames: readonly string[]; read: () => Sample[] | Promise<Sample[]> }): void {
+  addGauge(definition: {
+    name: string;
+    help: string;
+    labelNames: readonly string[];
+    read: () => Sample[] | Promise<Sample[]>;
+  }): void {
     const { logger } = this.deps;
     new Gauge({
       name: definition.name,
@@ -186,7 +221,10 @@ export class HubMetrics {
     const perModule = async (value: (row: { depth: number; oldestAgeSeconds: number }) => number) => {
       const rows = new Map((await read()).map((row) => [row.module, row]));
       const names = new Set([...this.deps.modules().map((status) => status.name), ...rows.keys()]);
-      return [...names].map((module) => ({ labels: { module }, value: value(rows.get(module) ?? { depth: 0, oldestAgeSeconds: 0 }) }));
+      return [...names].map((module) => ({
+        labels: { module },
+        value: value(rows.get(module) ?? { depth: 0, oldestAgeSeconds: 0 }),
+      }));
     };
     this.addGauge({
       name: 'alvares_queue_depth',

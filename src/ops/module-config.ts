@@ -6,7 +6,13 @@ import type { AnyModuleDefinition } from '../module-system/contract.js';
 import type { ModuleRegistry, ModuleStatus } from '../module-system/registry.js';
 import { notifyControl, type ControlChannel } from '../store/control-channel.js';
 import type { Db } from '../store/db.js';
-import { configChanges, storedModuleConfigs, writeModuleConfig, type ConfigChange, type StoredModuleConfig } from '../store/ops-repo.js';
+import {
+  configChanges,
+  storedModuleConfigs,
+  writeModuleConfig,
+  type ConfigChange,
+  type StoredModuleConfig,
+} from '../store/ops-repo.js';
 
 export const MASK = '***';
 const POLL_MS = 15_000;
@@ -30,7 +36,9 @@ export interface ModuleConfigView {
 
 /** The environment keys a module's schema reads: the object under its transforms and pipes. */
 export function schemaKeys(schema: unknown): string[] {
-  const node = schema as { shape?: Record<string, unknown>; _zod?: { def?: { in?: unknown; innerType?: unknown; schema?: unknown } } } | undefined;
+  const node = schema as
+    | { shape?: Record<string, unknown>; _zod?: { def?: { in?: unknown; innerType?: unknown; schema?: unknown } } }
+    | undefined;
   if (!node) return [];
   if (node.shape && typeof node.shape === 'object') return Object.keys(node.shape);
   const def = node._zod?.def;
@@ -68,7 +76,10 @@ export class ModuleConfigControl {
       if (!definition) continue;
       const parsed = this.parse(definition, stored.overrides);
       if (!parsed.ok) {
-        this.deps.logger.warn('run-time configuration no longer valid; using the environment', { module: stored.module, keys: Object.keys(stored.overrides) });
+        this.deps.logger.warn('run-time configuration no longer valid; using the environment', {
+          module: stored.module,
+          keys: Object.keys(stored.overrides),
+        });
         continue;
       }
       configs.set(definition.name, parsed.config);
@@ -100,21 +111,36 @@ export class ModuleConfigControl {
     return {
       module: name,
       source: stored ? 'runtime' : 'environment',
-      values: Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value === null ? null : secrets.includes(key) ? MASK : value])),
+      values: Object.fromEntries(
+        Object.entries(values).map(([key, value]) => [
+          key,
+          value === null ? null : secrets.includes(key) ? MASK : value,
+        ]),
+      ),
       overridden: stored ? Object.keys(stored.overrides).sort() : [],
       secretKeys: secrets,
       updatedAt: stored?.updatedAt ?? null,
-      status: this.requireRegistry().statuses().find((status) => status.name === name)!,
+      status: this.requireRegistry()
+        .statuses()
+        .find((status) => status.name === name)!,
     };
   }
 
   /** Replaces the run-time values of a module (400 naming the field when its schema refuses them) and restarts it here, then everywhere. */
-  async put(name: string, body: Record<string, string | number | boolean | null>, requestId: string | null): Promise<{ change: ConfigChange; config: ModuleConfigView }> {
+  async put(
+    name: string,
+    body: Record<string, string | number | boolean | null>,
+    requestId: string | null,
+  ): Promise<{ change: ConfigChange; config: ModuleConfigView }> {
     const definition = this.definition(name);
     const keys = schemaKeys(definition.configSchema);
     const unknown = Object.keys(body).filter((key) => !keys.includes(key));
     if (unknown.length > 0) {
-      throw new HubError('HUB_ERR_VALIDATION', `invalid configuration of ${name}: ${unknown.join(', ')}`, unknown.map((field) => ({ field, message: `not a setting of ${name}; settings: ${keys.join(', ')}` })));
+      throw new HubError(
+        'HUB_ERR_VALIDATION',
+        `invalid configuration of ${name}: ${unknown.join(', ')}`,
+        unknown.map((field) => ({ field, message: `not a setting of ${name}; settings: ${keys.join(', ')}` })),
+      );
     }
     const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
     const before = this.effective(definition, stored?.overrides ?? {});
@@ -127,7 +153,9 @@ export class ModuleConfigControl {
     const parsed = this.parse(definition, overrides);
     if (!parsed.ok) throw parsed.error;
     const after = this.effective(definition, overrides);
-    const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]).sort();
+    const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
+      .filter((key) => before[key] !== after[key])
+      .sort();
     return this.write(definition, overrides, changed, parsed.config, requestId);
   }
 
@@ -163,7 +191,10 @@ export class ModuleConfigControl {
         if ((this.applied.get(definition.name) ?? 0) === version) continue;
         const parsed = this.parse(definition, row?.overrides ?? {});
         if (!parsed.ok) {
-          this.deps.logger.warn('run-time configuration refused by this hub', { module: definition.name, error: parsed.error.message });
+          this.deps.logger.warn('run-time configuration refused by this hub', {
+            module: definition.name,
+            error: parsed.error.message,
+          });
           this.applied.set(definition.name, version);
           continue;
         }
@@ -171,7 +202,10 @@ export class ModuleConfigControl {
           this.remember(definition, parsed.config);
           await registry.reconfigure(definition.name, parsed.config);
         } catch (error) {
-          this.deps.logger.error('module did not restart with its new configuration', { module: definition.name, error: String(error) });
+          this.deps.logger.error('module did not restart with its new configuration', {
+            module: definition.name,
+            error: String(error),
+          });
         }
         this.applied.set(definition.name, version);
       }
@@ -179,15 +213,30 @@ export class ModuleConfigControl {
     return this.syncing;
   }
 
-  private async write(definition: AnyModuleDefinition, overrides: Overrides | null, keys: string[], config: unknown, requestId: string | null) {
+  private async write(
+    definition: AnyModuleDefinition,
+    overrides: Overrides | null,
+    keys: string[],
+    config: unknown,
+    requestId: string | null,
+  ) {
     const registry = this.requireRegistry();
     const change = await this.deps.db().transaction(async (client) => {
-      const written = await writeModuleConfig(client, { module: definition.name, overrides, keys, hub: this.deps.hubId(), requestId });
+      const written = await writeModuleConfig(client, {
+        module: definition.name,
+        overrides,
+        keys,
+        hub: this.deps.hubId(),
+        requestId,
+      });
       this.remember(definition, config);
       try {
         await registry.reconfigure(definition.name, config);
       } catch (error) {
-        throw new HubError('HUB_ERR_CONFLICT', `${definition.name} did not start with this configuration: ${(error as Error).message}`);
+        throw new HubError(
+          'HUB_ERR_CONFLICT',
+          `${definition.name} did not start with this configuration: ${(error as Error).message}`,
+        );
       }
       this.applied.set(definition.name, overrides === null ? 0 : written.id);
       await notifyControl(client, 'module-config');
@@ -203,10 +252,15 @@ export class ModuleConfigControl {
     this.deps.redactor.addSecrets(secrets.filter((value): value is string => typeof value === 'string'));
   }
 
-  private parse(definition: AnyModuleDefinition, overrides: Overrides): { ok: true; config: unknown } | { ok: false; error: HubError } {
+  private parse(
+    definition: AnyModuleDefinition,
+    overrides: Overrides,
+  ): { ok: true; config: unknown } | { ok: false; error: HubError } {
     if (!definition.configSchema) return { ok: true, config: {} };
     const parsed = definition.configSchema.safeParse(present(this.effective(definition, overrides)));
-    return parsed.success ? { ok: true, config: parsed.data } : { ok: false, error: validationError(parsed.error, `configuration of ${definition.name}`) };
+    return parsed.success
+      ? { ok: true, config: parsed.data }
+      : { ok: false, error: validationError(parsed.error, `configuration of ${definition.name}`) };
   }
 
   /** The module's keys with the environment's values, run-time values over them (null: unset). */
@@ -224,7 +278,8 @@ export class ModuleConfigControl {
     const declared = new Set<string>();
     for (const candidate of [parsed.ok ? parsed.config : undefined, this.safeConfig(definition, values)]) {
       if (candidate === undefined) continue;
-      for (const secret of definition.secrets?.(candidate) ?? []) if (typeof secret === 'string' && secret) declared.add(secret);
+      for (const secret of definition.secrets?.(candidate) ?? [])
+        if (typeof secret === 'string' && secret) declared.add(secret);
     }
     return Object.entries(values)
       .filter(([key, value]) => SECRET_NAME.test(key) || (value !== null && declared.has(value)))

@@ -58,7 +58,14 @@ export class Operations {
       vitals: () => this.vitals.latest,
       logger: deps.logger,
     });
-    this.configs = new ModuleConfigControl({ db: () => this.requireDb(), env: deps.env, definitions: deps.definitions, redactor: deps.redactor, logger: deps.logger, hubId: deps.hubId });
+    this.configs = new ModuleConfigControl({
+      db: () => this.requireDb(),
+      env: deps.env,
+      definitions: deps.definitions,
+      redactor: deps.redactor,
+      logger: deps.logger,
+      hubId: deps.hubId,
+    });
   }
 
   get logs(): LogControl {

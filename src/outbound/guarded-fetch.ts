@@ -40,7 +40,11 @@ export function pinnedLookup(checked: Extract<Checked, { ok: true }>): LookupFun
  * address, and redirects are followed here (never by the HTTP library) so each `Location` is checked too.
  * A refused hop throws `UrlRefusedError` (permanent); network trouble a retryable `DeliveryError`.
  */
-export async function guardedFetch(guard: UrlGuard, url: string, options: GuardedFetchOptions = {}): Promise<GuardedResponse> {
+export async function guardedFetch(
+  guard: UrlGuard,
+  url: string,
+  options: GuardedFetchOptions = {},
+): Promise<GuardedResponse> {
   const maxRedirects = options.maxRedirects ?? 5;
   const hops: string[] = [];
   let current = url;
@@ -49,8 +53,14 @@ export async function guardedFetch(guard: UrlGuard, url: string, options: Guarde
   for (;;) {
     const checked = await guard.check(current);
     if (!checked.ok) {
-      if (checked.temporary) throw new DeliveryError(`${checked.url}: ${checked.reason}`, { code: 'HUB_ERR_UNREACHABLE', reason: 'DNS' });
-      throw new UrlRefusedError([{ url: checked.url, reason: hops.length > 0 ? `${checked.reason}, redirected from ${hops.at(-1)}` : checked.reason }]);
+      if (checked.temporary)
+        throw new DeliveryError(`${checked.url}: ${checked.reason}`, { code: 'HUB_ERR_UNREACHABLE', reason: 'DNS' });
+      throw new UrlRefusedError([
+        {
+          url: checked.url,
+          reason: hops.length > 0 ? `${checked.reason}, redirected from ${hops.at(-1)}` : checked.reason,
+        },
+      ]);
     }
     hops.push(checked.url);
     const answer = await requestOnce(checked, { ...options, method, body });
@@ -65,7 +75,11 @@ export async function guardedFetch(guard: UrlGuard, url: string, options: Guarde
       continue;
     }
     if (answer.status >= 300 && answer.status < 400 && location && maxRedirects > 0) {
-      throw new DeliveryError(`${url}: more than ${maxRedirects} redirects`, { code: 'HUB_ERR_UPSTREAM', reason: 'TOO_MANY_REDIRECTS', permanent: true });
+      throw new DeliveryError(`${url}: more than ${maxRedirects} redirects`, {
+        code: 'HUB_ERR_UPSTREAM',
+        reason: 'TOO_MANY_REDIRECTS',
+        permanent: true,
+      });
     }
     return { ...answer, url: checked.url, hops };
   }
@@ -104,7 +118,8 @@ function requestOnce(
           size += chunk.length;
           chunks.push(chunk);
         });
-        const finish = () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated });
+        const finish = () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), truncated });
         res.on('end', finish);
         res.on('error', (error) => (truncated ? undefined : reject(unreachable(checked.url, error))));
       },

@@ -17,7 +17,17 @@ export interface GuardedProxy {
 }
 
 /** Hop-by-hop headers a proxy must not forward (RFC 9110 §7.6.1), and the proxy's own. */
-const HOP_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
+const HOP_HEADERS = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'proxy-authenticate',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
 
 /**
  * A forward proxy on 127.0.0.1 through which a browser reaches the network, every request checked by the
@@ -47,14 +57,20 @@ export async function startGuardedProxy(guard: UrlGuard, options: { timeoutMs?: 
     }
     allowed.push(checked.url);
     const headers: Record<string, string | string[]> = {};
-    for (const [name, value] of Object.entries(req.headers)) if (value !== undefined && !HOP_HEADERS.has(name)) headers[name] = value;
+    for (const [name, value] of Object.entries(req.headers))
+      if (value !== undefined && !HOP_HEADERS.has(name)) headers[name] = value;
     const client = checked.url.startsWith('https:') ? https : http;
-    const upstream = client.request(checked.url, { method: req.method, headers, lookup: pinnedLookup(checked), agent: false, timeout: timeoutMs }, (answer) => {
-      const back: Record<string, string | string[]> = {};
-      for (const [name, value] of Object.entries(answer.headers)) if (value !== undefined && !HOP_HEADERS.has(name)) back[name] = value;
-      res.writeHead(answer.statusCode ?? 502, back);
-      answer.pipe(res);
-    });
+    const upstream = client.request(
+      checked.url,
+      { method: req.method, headers, lookup: pinnedLookup(checked), agent: false, timeout: timeoutMs },
+      (answer) => {
+        const back: Record<string, string | string[]> = {};
+        for (const [name, value] of Object.entries(answer.headers))
+          if (value !== undefined && !HOP_HEADERS.has(name)) back[name] = value;
+        res.writeHead(answer.statusCode ?? 502, back);
+        answer.pipe(res);
+      },
+    );
     upstream.on('timeout', () => upstream.destroy(new Error('timed out')));
     upstream.on('error', () => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream unreachable');

@@ -11,7 +11,10 @@ const DEFAULT_TIMEOUT_MS = 10_000;
  * fake), a timeout on every call, and failures turned into `UpstreamError` (status, trimmed and redacted
  * body, Retry-After) or a retryable `DeliveryError` for network trouble. Secrets never reach the message.
  */
-export function createHttpClient(options: HttpClientOptions, deps: { redactor: Redactor; logger: Logger }): AxiosInstance {
+export function createHttpClient(
+  options: HttpClientOptions,
+  deps: { redactor: Redactor; logger: Logger },
+): AxiosInstance {
   const client = axios.create({
     baseURL: options.baseURL,
     timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
@@ -36,7 +39,7 @@ export function toDeliveryError(service: string, error: AxiosError, redactor: Re
     });
   }
   const timedOut = error.code === 'ECONNABORTED' || error.code === 'ETIMEDOUT';
-  const reason = timedOut ? 'timed out' : error.code ?? error.message;
+  const reason = timedOut ? 'timed out' : (error.code ?? error.message);
   return new DeliveryError(redactor.redact(`${service} unreachable: ${reason}`), {
     code: timedOut ? 'HUB_ERR_TIMEOUT' : 'HUB_ERR_UNREACHABLE',
     ...(error.code ? { reason: error.code } : {}),

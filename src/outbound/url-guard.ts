@@ -21,7 +21,12 @@ export interface UrlGuardOptions {
 /** An allowed URL and the one address it is to be fetched from (connect there, not to a fresh DNS answer). */
 export type Checked =
   | { ok: true; url: string; hostname: string; port: number; address: string; family: 4 | 6 }
-  | { ok: false; url: string; reason: string; /** DNS failed: may change by itself, unlike a refusal. */ temporary?: boolean };
+  | {
+      ok: false;
+      url: string;
+      reason: string;
+      /** DNS failed: may change by itself, unlike a refusal. */ temporary?: boolean;
+    };
 
 export interface Refused {
   url: string;
@@ -55,7 +60,10 @@ export function createUrlGuard(options: UrlGuardOptions): UrlGuard {
 
   const addressRule = (address: string, port: number, family: 4 | 6) =>
     matchers.some(
-      ({ rule, list }) => rule.kind === 'address' && (rule.port === 'any' || rule.port === port) && list!.check(address, family === 4 ? 'ipv4' : 'ipv6'),
+      ({ rule, list }) =>
+        rule.kind === 'address' &&
+        (rule.port === 'any' || rule.port === port) &&
+        list!.check(address, family === 4 ? 'ipv4' : 'ipv6'),
     );
 
   return {
@@ -78,12 +86,18 @@ export function createUrlGuard(options: UrlGuardOptions): UrlGuard {
       const href = url.href;
       const port = url.port === '' ? (url.protocol === 'https:' ? 443 : 80) : Number(url.port);
       const hostname = url.hostname.replace(/^\[|\]$/g, '');
-      const notKnown = { ok: false as const, url: href, reason: `host ${url.host} is not a cluster host or in ${setting}` };
+      const notKnown = {
+        ok: false as const,
+        url: href,
+        reason: `host ${url.host} is not a cluster host or in ${setting}`,
+      };
 
       const literal = net.isIP(hostname);
       if (literal !== 0) {
         const family = literal as 4 | 6;
-        return addressRule(hostname, port, family) ? { ok: true, url: href, hostname, port, address: hostname, family } : notKnown;
+        return addressRule(hostname, port, family)
+          ? { ok: true, url: href, hostname, port, address: hostname, family }
+          : notKnown;
       }
       const named = rules.some(
         (rule) =>
@@ -97,16 +111,26 @@ export function createUrlGuard(options: UrlGuardOptions): UrlGuard {
       try {
         answers = await withTimeout(resolve(hostname), DNS_TIMEOUT_MS);
       } catch (error) {
-        return { ok: false, url: href, reason: `host ${hostname} could not be resolved (${(error as { code?: string }).code ?? 'DNS error'})`, temporary: true };
+        return {
+          ok: false,
+          url: href,
+          reason: `host ${hostname} could not be resolved (${(error as { code?: string }).code ?? 'DNS error'})`,
+          temporary: true,
+        };
       }
-      if (answers.length === 0) return { ok: false, url: href, reason: `host ${hostname} has no address`, temporary: true };
+      if (answers.length === 0)
+        return { ok: false, url: href, reason: `host ${hostname} has no address`, temporary: true };
       // Every answer must pass: a name answering one public and one private address is refused, not
       // tried on the public one (the next lookup, by anyone, may well prefer the other).
       for (const answer of answers) {
         const family = answer.family === 6 ? 6 : 4;
         const range = specialRange(answer.address);
         if (range && !addressRule(answer.address, port, family)) {
-          return { ok: false, url: href, reason: `host ${hostname} resolves to ${answer.address} (${range}), which is not allowed explicitly` };
+          return {
+            ok: false,
+            url: href,
+            reason: `host ${hostname} resolves to ${answer.address} (${range}), which is not allowed explicitly`,
+          };
         }
       }
       const chosen = answers[0]!;

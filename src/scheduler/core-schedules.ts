@@ -13,7 +13,8 @@ export function pruneSchedule(db: Db, retentionDays: number): ScheduledWork {
       // Insights keep their own copy of what they read, past the events' retention: copy before deleting.
       await syncInsights(db);
       const pruned = await pruneExpired(db, retentionDays);
-      const kept = retentionDays > 0 ? `events older than ${retentionDays} days` : 'no events (EVENT_RETENTION_DAYS=0 keeps them)';
+      const kept =
+        retentionDays > 0 ? `events older than ${retentionDays} days` : 'no events (EVENT_RETENTION_DAYS=0 keeps them)';
       return {
         summary: `pruned ${pruned.events} events, ${pruned.keys} expired dedupe keys, ${pruned.runs} scheduled-run records, ${pruned.activity} live-feed rows; removes ${kept}`,
         details: { ...pruned },

@@ -86,7 +86,8 @@ export class Scheduler {
   /** Once the queue runs: puts the next tick of every interval schedule in the queue (kept if one waits). */
   async startIntervals(): Promise<void> {
     for (const schedule of this.byId.values()) {
-      if (schedule.intervalSeconds !== null) await addIntervalTick(this.deps.db.pool, schedule.id, nextIntervalTick(schedule.intervalSeconds), true);
+      if (schedule.intervalSeconds !== null)
+        await addIntervalTick(this.deps.db.pool, schedule.id, nextIntervalTick(schedule.intervalSeconds), true);
     }
   }
 
@@ -103,7 +104,12 @@ export class Scheduler {
     }
     // The next tick is queued before this one runs, so a slow run does not push the schedule back.
     if (payload.interval && schedule.intervalSeconds !== null) {
-      await addIntervalTick(this.deps.db.pool, schedule.id, nextIntervalTick(schedule.intervalSeconds, Math.max(Date.now(), firedAt.getTime())), false);
+      await addIntervalTick(
+        this.deps.db.pool,
+        schedule.id,
+        nextIntervalTick(schedule.intervalSeconds, Math.max(Date.now(), firedAt.getTime())),
+        false,
+      );
     }
     if (!(await claimRun(this.deps.db, schedule.id, firedAt, this.deps.hubId))) return;
     this.announce(schedule.id, firedAt, 'running');
@@ -115,7 +121,12 @@ export class Scheduler {
     const controller = new AbortController();
     const published: EventInput[] = [];
     const publish: Publish = (type, payload, options) => {
-      published.push({ type, payload, parentId: options?.parentId ?? null, ...(schedule.owner !== 'core' ? { source: schedule.owner } : {}) });
+      published.push({
+        type,
+        payload,
+        parentId: options?.parentId ?? null,
+        ...(schedule.owner !== 'core' ? { source: schedule.owner } : {}),
+      });
     };
     try {
       const logger = this.deps.logger.child({ schedule: schedule.id, firedAt: firedAt.toISOString() });

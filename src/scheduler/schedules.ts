@@ -49,20 +49,32 @@ export function collectSchedules(
     const intervalSeconds = every === null ? null : parseInterval(every);
     const cron = intervalSeconds === null ? every : null;
     if (intervalSeconds !== null && intervalSeconds < MIN_INTERVAL_SECONDS) {
-      problems.push(`${override === undefined ? `schedule "${id}"` : variable}: "${every}" is shorter than ${MIN_INTERVAL_SECONDS} s`);
+      problems.push(
+        `${override === undefined ? `schedule "${id}"` : variable}: "${every}" is shorter than ${MIN_INTERVAL_SECONDS} s`,
+      );
     }
     if (cron !== null) {
       try {
         parseCronItems([{ task: SCHEDULE_TASK, match: cron, identifier: id }]);
       } catch (error) {
         const source = override === undefined ? `schedule "${id}"` : variable;
-        problems.push(`${source}: "${cron}" is not a cron pattern (${(error as Error).message.replace(/ in item \d+ of parseCronItems call.*$/s, '')})`);
+        problems.push(
+          `${source}: "${cron}" is not a cron pattern (${(error as Error).message.replace(/ in item \d+ of parseCronItems call.*$/s, '')})`,
+        );
       }
     }
-    schedules.push({ id, owner, cron, intervalSeconds, timeoutMs: work.timeoutMs ?? DEFAULT_TIMEOUT_MS, run: work.run });
+    schedules.push({
+      id,
+      owner,
+      cron,
+      intervalSeconds,
+      timeoutMs: work.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      run: work.run,
+    });
   }
   for (const suffix of Object.keys(overrides)) {
-    if (!variables.has(`SCHEDULE_${suffix}`)) problems.push(`SCHEDULE_${suffix}: no schedule of that name (known: ${[...variables].join(', ') || 'none'})`);
+    if (!variables.has(`SCHEDULE_${suffix}`))
+      problems.push(`SCHEDULE_${suffix}: no schedule of that name (known: ${[...variables].join(', ') || 'none'})`);
   }
   return { schedules, problems };
 }

@@ -177,15 +177,23 @@ const ASSETS: Record<string, ReturnType<typeof asset>> = {
 export function assetRoutes(): Router {
   const router = Router();
   for (const [path, file] of Object.entries(ASSETS)) {
-    router.get(path, doc({ summary: `Status page asset ${path}`, tags: ['status page'], response: { contentType: 'text/css or text/javascript', description: 'served by the hub itself' } }), (req, res) => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.setHeader('ETag', file.etag);
-      if (req.get('if-none-match') === file.etag) {
-        res.status(304).end();
-        return;
-      }
-      res.type(file.type).send(file.body);
-    });
+    router.get(
+      path,
+      doc({
+        summary: `Status page asset ${path}`,
+        tags: ['status page'],
+        response: { contentType: 'text/css or text/javascript', description: 'served by the hub itself' },
+      }),
+      (req, res) => {
+        res.setHeader('Cache-Control', 'no-cache');
+        res.setHeader('ETag', file.etag);
+        if (req.get('if-none-match') === file.etag) {
+          res.status(304).end();
+          return;
+        }
+        res.type(file.type).send(file.body);
+      },
+    );
   }
   return router;
 }

@@ -31,7 +31,9 @@ export class PageAuth {
   private readonly tokenHash: Buffer | null;
 
   constructor(private readonly options: { adminToken?: string; publicReading: boolean }) {
-    this.key = options.adminToken ? createHmac('sha256', options.adminToken).update('alvares status page session v1').digest() : null;
+    this.key = options.adminToken
+      ? createHmac('sha256', options.adminToken).update('alvares status page session v1').digest()
+      : null;
     this.tokenHash = options.adminToken ? sha256(options.adminToken) : null;
   }
 
@@ -60,7 +62,12 @@ export class PageAuth {
       return;
     }
     if (req.path.startsWith('/api/')) {
-      next(new HubError('HUB_ERR_UNAUTHORIZED', 'the status page is not public: sign in at /sign-in or send Authorization: Bearer <ADMIN_TOKEN>'));
+      next(
+        new HubError(
+          'HUB_ERR_UNAUTHORIZED',
+          'the status page is not public: sign in at /sign-in or send Authorization: Bearer <ADMIN_TOKEN>',
+        ),
+      );
       return;
     }
     res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
@@ -73,7 +80,9 @@ export class PageAuth {
       return;
     }
     if (!this.csrfOk(req)) {
-      next(new HubError('HUB_ERR_FORBIDDEN', 'the form is stale or not from this page (CSRF token); reload and try again'));
+      next(
+        new HubError('HUB_ERR_FORBIDDEN', 'the form is stale or not from this page (CSRF token); reload and try again'),
+      );
       return;
     }
     next();
@@ -91,7 +100,9 @@ export class PageAuth {
   /** True and a session cookie when `token` is the admin token. */
   signIn(req: Request, res: Response, token: string): boolean {
     if (!this.tokenHash || !timingSafeEqual(sha256(token), this.tokenHash)) return false;
-    const payload = Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS, n: randomBytes(9).toString('base64url') })).toString('base64url');
+    const payload = Buffer.from(
+      JSON.stringify({ exp: Math.floor(Date.now() / 1000) + SESSION_SECONDS, n: randomBytes(9).toString('base64url') }),
+    ).toString('base64url');
     res.append('Set-Cookie', cookie(req, SESSION_COOKIE, `${payload}.${this.sign(payload)}`, SESSION_SECONDS));
     return true;
   }
@@ -130,7 +141,9 @@ export class PageAuth {
   }
 
   private sign(text: string): string {
-    return createHmac('sha256', this.key ?? Buffer.alloc(32)).update(text).digest('base64url');
+    return createHmac('sha256', this.key ?? Buffer.alloc(32))
+      .update(text)
+      .digest('base64url');
   }
 }
 

@@ -22,7 +22,8 @@ export function checkSourceOf(catalog: CheckCatalog): CheckSource {
 }
 
 function toState(check: CheckView): CheckState {
-  const state = check.alert.state === 'alerting' ? (check.alert.status ?? 'error') : (check.lastResult?.status ?? 'unknown');
+  const state =
+    check.alert.state === 'alerting' ? (check.alert.status ?? 'error') : (check.lastResult?.status ?? 'unknown');
   return {
     kind: check.kind === 'inspection' ? 'inspection' : 'check',
     name: check.name,

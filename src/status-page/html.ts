@@ -12,7 +12,14 @@ export class SafeHtml {
 
 type Value = SafeHtml | string | number | boolean | null | undefined | readonly Value[];
 
-const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;', '`': '&#96;' };
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+  '`': '&#96;',
+};
 
 /** Escapes text for element content and for quoted attribute values alike. */
 export function escapeHtml(value: string): string {
@@ -52,7 +59,8 @@ export function ago(iso: string, now = Date.now()): string {
 /** An elapsed time with a spinner: for what is running now. */
 export function running(sinceIso: string): SafeHtml {
   const seconds = Math.max(0, Math.round((Date.now() - Date.parse(sinceIso)) / 1000));
-  return html`<span class="spinner" aria-hidden="true"></span> <span class="elapsed" data-since="${sinceIso}">${seconds} s</span>`;
+  return html`<span class="spinner" aria-hidden="true"></span>
+    <span class="elapsed" data-since="${sinceIso}">${seconds} s</span>`;
 }
 
 export function badge(status: string): SafeHtml {

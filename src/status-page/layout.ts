@@ -32,44 +32,76 @@ const NAV: Array<{ id: PageFrame['nav']; href: string; label: string; admin?: bo
 export function layout(frame: PageFrame, body: SafeHtml): SafeHtml {
   const { viewer } = frame;
   return html`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${frame.title} · Alvares</title>
-<link rel="stylesheet" href="/assets/status.css">
-<link rel="icon" href="data:,">
-<script src="/assets/status.js" defer></script>
-</head>
-<body>
-<header>
-  <a class="brand" href="/">Alvares</a>
-  <nav>${NAV.filter((item) => !item.admin || viewer.admin).map(
-    (item) => html`<a href="${item.href}"${item.id === frame.nav ? html` aria-current="page"` : html``}>${item.label}</a>`,
-  )}</nav>
-  <span id="live-state" class="live-state" data-state="static">not live</span>
-  ${viewer.admin
-    ? html`<form method="post" action="/sign-out" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf}"><button class="link">Sign out</button></form>`
-    : frame.canSignIn ? html`<a href="/sign-in">Sign in</a>` : html``}
-</header>
-${frame.flash ? html`<p class="flash" role="status">${frame.flash}</p>` : html``}
-<h1>${frame.title}</h1>
-${frame.controls ?? html``}
-<main id="live" data-last-id="${frame.lastId}">
-${body}
-</main>
-${frame.after ?? html``}
-</body>
-</html>`;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>${frame.title} · Alvares</title>
+        <link rel="stylesheet" href="/assets/status.css" />
+        <link rel="icon" href="data:," />
+        <script src="/assets/status.js" defer></script>
+      </head>
+      <body>
+        <header>
+          <a class="brand" href="/">Alvares</a>
+          <nav>
+            ${NAV.filter((item) => !item.admin || viewer.admin).map(
+              (item) =>
+                html`<a href="${item.href}" ${item.id === frame.nav ? html` aria-current="page"` : html``}
+                  >${item.label}</a
+                >`,
+            )}
+          </nav>
+          <span id="live-state" class="live-state" data-state="static">not live</span>
+          ${
+            viewer.admin
+              ? html`<form method="post" action="/sign-out" class="inline">
+                  <input type="hidden" name="_csrf" value="${viewer.csrf}" /><button class="link">Sign out</button>
+                </form>`
+              : frame.canSignIn
+                ? html`<a href="/sign-in">Sign in</a>`
+                : html``
+          }
+        </header>
+        ${frame.flash ? html`<p class="flash" role="status">${frame.flash}</p>` : html``}
+        <h1>${frame.title}</h1>
+        ${frame.controls ?? html``}
+        <main id="live" data-last-id="${frame.lastId}">${body}</main>
+        ${frame.after ?? html``}
+      </body>
+    </html>`;
 }
 
 /** A POST button for an action, shown to administrators only, carrying the CSRF token and where to come back to. */
-export function actionButton(viewer: Viewer, action: string, label: string, back: string, extra: SafeHtml = html``): SafeHtml {
+export function actionButton(
+  viewer: Viewer,
+  action: string,
+  label: string,
+  back: string,
+  extra: SafeHtml = html``,
+): SafeHtml {
   if (!viewer.admin) return html``;
-  return html`<form method="post" action="${action}" class="inline"><input type="hidden" name="_csrf" value="${viewer.csrf}"><input type="hidden" name="back" value="${back}">${extra}<button>${label}</button></form>`;
+  return html`<form method="post" action="${action}" class="inline">
+    <input type="hidden" name="_csrf" value="${viewer.csrf}" /><input
+      type="hidden"
+      name="back"
+      value="${back}"
+    />${extra}<button>${label}</button>
+  </form>`;
 }
 
 export function table(headings: string[], rows: SafeHtml[], empty: string): SafeHtml {
   if (rows.length === 0) return html`<p class="muted">${empty}</p>`;
-  return html`<div class="scroll"><table><thead><tr>${headings.map((heading) => html`<th>${heading}</th>`)}</tr></thead><tbody>${rows}</tbody></table></div>`;
+  return html`<div class="scroll">
+    <table>
+      <thead>
+        <tr>
+          ${headings.map((heading) => html`<th>${heading}</th>`)}
+        </tr>
+      </thead>
+      <tbody>
+        ${rows}
+      </tbody>
+    </table>
+  </div>`;
 }

@@ -18,7 +18,11 @@ interface Subscriber {
 
 /** Kinds and ids are ours (a dotted name, digits); the data is JSON, which has no raw newline. */
 function toItem(row: { id: string; kind: string; data: unknown }): FeedItem {
-  return { id: row.id, n: BigInt(row.id), frame: `event: ${row.kind}\nid: ${row.id}\ndata: ${JSON.stringify(row.data)}\n\n` };
+  return {
+    id: row.id,
+    n: BigInt(row.id),
+    frame: `event: ${row.kind}\nid: ${row.id}\ndata: ${JSON.stringify(row.data)}\n\n`,
+  };
 }
 
 function frames(items: FeedItem[]): string {
@@ -145,11 +149,15 @@ export class LiveFeed {
   private async listen(): Promise<void> {
     if (this.stopped) return;
     try {
-      this.unlisten = await listenActivity(this.db, () => this.pull(), (error) => {
-        this.unlisten = null;
-        this.logger.warn('live feed lost its LISTEN connection; listening again', { error: String(error) });
-        this.scheduleRelisten();
-      });
+      this.unlisten = await listenActivity(
+        this.db,
+        () => this.pull(),
+        (error) => {
+          this.unlisten = null;
+          this.logger.warn('live feed lost its LISTEN connection; listening again', { error: String(error) });
+          this.scheduleRelisten();
+        },
+      );
       // Rows written while nobody listened (a start, a lost connection) are read now.
       this.pull();
     } catch (error) {

@@ -22,9 +22,7 @@ export class StatusPage {
   private readonly feed: LiveFeed;
   private readonly open = new Set<() => void>();
 
-  constructor(
-    private readonly deps: { db: Db; logger: Logger; adminToken?: string; publicReading: boolean },
-  ) {
+  constructor(private readonly deps: { db: Db; logger: Logger; adminToken?: string; publicReading: boolean }) {
     this.auth = new PageAuth({ adminToken: deps.adminToken, publicReading: deps.publicReading });
     this.feed = new LiveFeed(deps.db, deps.logger);
   }
@@ -33,7 +31,13 @@ export class StatusPage {
     return this.feed.start();
   }
 
-  routers(parts: { registry: ModuleRegistry; engine: DeliveryEngine; scheduler: Scheduler; checks?: CheckSource; insights?: Insights }): Router[] {
+  routers(parts: {
+    registry: ModuleRegistry;
+    engine: DeliveryEngine;
+    scheduler: Scheduler;
+    checks?: CheckSource;
+    insights?: Insights;
+  }): Router[] {
     const { db } = this.deps;
     return [
       assetRoutes(),

@@ -77,7 +77,11 @@ export async function lastActivityId(db: Db): Promise<string> {
  * the listener lives; `close` unlistens and gives it back. A lost connection calls `onLost` (the caller
  * reconnects after a pause).
  */
-export async function listenActivity(db: Db, onNotify: () => void, onLost: (error: Error) => void): Promise<() => Promise<void>> {
+export async function listenActivity(
+  db: Db,
+  onNotify: () => void,
+  onLost: (error: Error) => void,
+): Promise<() => Promise<void>> {
   const client: pg.PoolClient = await db.pool.connect();
   let closed = false;
   const notified = (message: pg.Notification) => {

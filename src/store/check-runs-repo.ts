@@ -49,7 +49,16 @@ export async function startRun(client: Queryable, run: NewRun): Promise<{ run: R
   const inserted = await client.query(
     `insert into check_runs (id, check_name, kind, external_id, status, target, dimensions, max_runtime_seconds)
      values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (check_name, external_id) do nothing returning id`,
-    [run.id, run.check, run.kind, run.externalId, run.status ?? 'in_progress', run.target ?? null, run.dimensions ?? {}, run.maxRuntimeSeconds],
+    [
+      run.id,
+      run.check,
+      run.kind,
+      run.externalId,
+      run.status ?? 'in_progress',
+      run.target ?? null,
+      run.dimensions ?? {},
+      run.maxRuntimeSeconds,
+    ],
   );
   const found = await findRun(client, run.check, run.externalId);
   return { run: found!, created: (inserted.rowCount ?? 0) > 0 };
@@ -57,7 +66,10 @@ export async function startRun(client: Queryable, run: NewRun): Promise<{ run: R
 
 /** By the reporter's run id (which is the run's own id when the reporter gave none). */
 export async function findRun(client: Queryable, check: string, externalId: string): Promise<RunView | null> {
-  const rows = await client.query(`select ${COLUMNS} from check_runs r where r.check_name = $1 and r.external_id = $2`, [check, externalId]);
+  const rows = await client.query(
+    `select ${COLUMNS} from check_runs r where r.check_name = $1 and r.external_id = $2`,
+    [check, externalId],
+  );
   return rows.rows[0] ? toView(rows.rows[0]) : null;
 }
 
@@ -76,7 +88,12 @@ export async function setResult(
   return (updated.rowCount ?? 0) > 0;
 }
 
-export async function addRunErrors(client: Queryable, check: string, runId: string, errors: Array<{ error: string; detail?: string | null }>): Promise<void> {
+export async function addRunErrors(
+  client: Queryable,
+  check: string,
+  runId: string,
+  errors: Array<{ error: string; detail?: string | null }>,
+): Promise<void> {
   if (errors.length === 0) return;
   await client.query(
     `insert into check_run_errors (run_id, check_name, error, detail)
@@ -87,7 +104,12 @@ export async function addRunErrors(client: Queryable, check: string, runId: stri
 }
 
 /** Ends an open run; null when it had ended already (done twice, or timed out meanwhile). */
-export async function finishRun(client: Queryable, check: string, runId: string, status: Exclude<RunState, 'queued' | 'in_progress'>): Promise<RunView | null> {
+export async function finishRun(
+  client: Queryable,
+  check: string,
+  runId: string,
+  status: Exclude<RunState, 'queued' | 'in_progress'>,
+): Promise<RunView | null> {
   const updated = await client.query(
     `update check_runs set status = $3, finished_at = now(),
             duration_ms = greatest(0, round(extract(epoch from now() - started_at) * 1000))::int
@@ -129,7 +151,12 @@ export interface RunCursor {
 }
 
 /** Newest first, keyset-paged on (started_at, id). */
-export async function listRuns(db: Db, check: string, limit: number, cursor?: RunCursor): Promise<{ runs: RunView[]; next: RunCursor | null }> {
+export async function listRuns(
+  db: Db,
+  check: string,
+  limit: number,
+  cursor?: RunCursor,
+): Promise<{ runs: RunView[]; next: RunCursor | null }> {
   const rows = await db.query(
     `select ${COLUMNS}, r.started_at::text as position from check_runs r
      where r.check_name = $1 and ($3::timestamptz is null or (r.started_at, r.id) < ($3::timestamptz, $4::uuid))
@@ -167,7 +194,13 @@ export async function runSummaries(db: Db, checks: string[]): Promise<Map<string
         inProgress: row.in_progress,
         openSince: row.open_since ? (row.open_since as Date).toISOString() : null,
         lastResult: row.id
-          ? { runId: row.id, status: row.result_status, score: row.score, message: row.message, at: (row.finished_at as Date).toISOString() }
+          ? {
+              runId: row.id,
+              status: row.result_status,
+              score: row.score,
+              message: row.message,
+              at: (row.finished_at as Date).toISOString(),
+            }
           : null,
       },
     ]),
@@ -183,7 +216,11 @@ function toView(row: Record<string, any>): RunView {
     target: row.target,
     dimensions: row.dimensions ?? {},
     result: row.result_status ? { status: row.result_status, score: row.score, message: row.message } : null,
-    errors: (row.errors ?? []).map((e: { error: string; detail: string | null; at: string }) => ({ error: e.error, detail: e.detail, at: new Date(e.at).toISOString() })),
+    errors: (row.errors ?? []).map((e: { error: string; detail: string | null; at: string }) => ({
+      error: e.error,
+      detail: e.detail,
+      at: new Date(e.at).toISOString(),
+    })),
     startedAt: (row.started_at as Date).toISOString(),
     finishedAt: row.finished_at ? (row.finished_at as Date).toISOString() : null,
     durationMs: row.duration_ms,
@@ -191,11 +228,20 @@ function toView(row: Record<string, any>): RunView {
 }
 
 /** Errors of inspections' and external checks' runs, newest first. */
-export async function checkErrors(db: Db, options: { check?: string; since: Date; limit: number }): Promise<Array<RunError & { check: string; runId: string }>> {
+export async function checkErrors(
+  db: Db,
+  options: { check?: string; since: Date; limit: number },
+): Promise<Array<RunError & { check: string; runId: string }>> {
   const rows = await db.query(
     `select e.check_name, r.external_id, e.error, e.detail, e.at from check_run_errors e join check_runs r on r.id = e.run_id
      where e.at >= $1 and ($2::text is null or e.check_name = $2) order by e.at desc, e.id desc limit $3`,
     [options.since, options.check ?? null, options.limit],
   );
-  return rows.rows.map((row) => ({ check: row.check_name, runId: row.external_id, error: row.error, detail: row.detail, at: row.at.toISOString() }));
+  return rows.rows.map((row) => ({
+    check: row.check_name,
+    runId: row.external_id,
+    error: row.error,
+    detail: row.detail,
+    at: row.at.toISOString(),
+  }));
 }

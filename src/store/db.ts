@@ -6,7 +6,10 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface Db {
   readonly pool: pg.Pool;
   /** A named query config (`{ name, text, values }`) is prepared once per connection: for hot statements. */
-  query<R extends pg.QueryResultRow = any>(sql: string | pg.QueryConfig, params?: unknown[]): Promise<pg.QueryResult<R>>;
+  query<R extends pg.QueryResultRow = any>(
+    sql: string | pg.QueryConfig,
+    params?: unknown[],
+  ): Promise<pg.QueryResult<R>>;
   transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -34,7 +37,11 @@ export function createDb(connectionString: string, options: DbOptions = {}): Db 
     // passes jit_above_cost, which enable_seqscan=off makes any plan with a sequential scan in it do. Debian's
     // PostgreSQL 15 here is built with LLVM (the embedded 18 is not); pg_stat_statements counted no JIT in the
     // hub's own statements, so this guards rather than fixes.
-    options: ['-c jit=off', options.keyedOnly ? '-c enable_seqscan=off' : '', options.asynchronousCommit ? '-c synchronous_commit=off' : '']
+    options: [
+      '-c jit=off',
+      options.keyedOnly ? '-c enable_seqscan=off' : '',
+      options.asynchronousCommit ? '-c synchronous_commit=off' : '',
+    ]
       .filter(Boolean)
       .join(' '),
     idleTimeoutMillis: 30_000,

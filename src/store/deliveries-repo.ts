@@ -134,7 +134,15 @@ export async function scheduleRetry(
      select graphile_worker.add_job($6, json_build_object('deliveryId', $1::text, 'module', $7::text), run_at => $3,
             job_key => 'delivery:' || $1::text, max_attempts => 25)
      from failed`,
-    [delivery.id, postgresJson(error), nextAt, durationMs, postgresJson({ ...error, nextAttemptAt: nextAt.toISOString() }), DELIVER_TASK, delivery.module],
+    [
+      delivery.id,
+      postgresJson(error),
+      nextAt,
+      durationMs,
+      postgresJson({ ...error, nextAttemptAt: nextAt.toISOString() }),
+      DELIVER_TASK,
+      delivery.module,
+    ],
   );
 }
 
@@ -158,7 +166,11 @@ export async function deferDelivery(db: Db, delivery: { id: string; module: stri
 }
 
 /** A job of its own for a delivery not yet claimed, after `delaySeconds` (a serial module busy in this hub). */
-export async function requeueJob(db: Db, delivery: { id: string; module: string }, delaySeconds: number): Promise<void> {
+export async function requeueJob(
+  db: Db,
+  delivery: { id: string; module: string },
+  delaySeconds: number,
+): Promise<void> {
   await db.query(
     `with moved as (
        -- Out of its event's job, whose re-run must not claim it as well.
@@ -186,7 +198,10 @@ function ownJobSpec(alias: string, taskParameter: string): string {
  * may run it with each heartbeat: the partial index holds only deliveries running that way right now.
  * Answers how many.
  */
-export async function requeueClaimed(db: Db, of: { hubs: string[] } | { deliveries: string[] } | { silentForSeconds: number }): Promise<number> {
+export async function requeueClaimed(
+  db: Db,
+  of: { hubs: string[] } | { deliveries: string[] } | { silentForSeconds: number },
+): Promise<number> {
   const result = await db.query<{ moved: number }>(
     `with moved as (
        update deliveries d set claimed_by = null, event_job = false
@@ -202,7 +217,12 @@ export async function requeueClaimed(db: Db, of: { hubs: string[] } | { deliveri
        where exists (select 1 from moved)
      )
      select (select count(*)::int from moved) as moved where (select count(*) from jobs) >= 0`,
-    ['hubs' in of ? of.hubs : [], DELIVER_TASK, 'silentForSeconds' in of ? of.silentForSeconds : null, 'deliveries' in of ? of.deliveries : []],
+    [
+      'hubs' in of ? of.hubs : [],
+      DELIVER_TASK,
+      'silentForSeconds' in of ? of.silentForSeconds : null,
+      'deliveries' in of ? of.deliveries : [],
+    ],
   );
   return result.rows[0]?.moved ?? 0;
 }
@@ -218,7 +238,10 @@ export async function replayDeliveries(
   deliveryIds: string[],
   policyFor: (module: string) => { maxAttempts: number; maxAgeSeconds: number },
 ): Promise<string[]> {
-  const modules = await client.query<{ module: string }>('select distinct module from deliveries where id = any($1::uuid[])', [deliveryIds]);
+  const modules = await client.query<{ module: string }>(
+    'select distinct module from deliveries where id = any($1::uuid[])',
+    [deliveryIds],
+  );
   const policies = modules.rows.map(({ module }) => {
     const policy = policyFor(module);
     return { module, max_attempts: policy.maxAttempts, max_age: policy.maxAgeSeconds };

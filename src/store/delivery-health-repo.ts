@@ -24,5 +24,11 @@ export async function moduleHealth(db: Db, modules: string[]): Promise<ModuleHea
      from unnest($1::text[]) as m(name)`,
     [modules],
   );
-  return rows.rows.map((row) => ({ module: row.name, deadLastHour: row.dead, oldestQueuedSeconds: row.oldest, endedLast15Min: row.ended, failedLast15Min: row.failed }));
+  return rows.rows.map((row) => ({
+    module: row.name,
+    deadLastHour: row.dead,
+    oldestQueuedSeconds: row.oldest,
+    endedLast15Min: row.ended,
+    failedLast15Min: row.failed,
+  }));
 }

@@ -15,7 +15,10 @@ export interface OwnDelivery {
 
 /** Ids of one module's deliveries in one state (a bulk replay of the dead ones). */
 export async function deliveryIdsOf(db: Db, module: string, status: DeliveryStatus): Promise<string[]> {
-  const rows = await db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [module, status]);
+  const rows = await db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [
+    module,
+    status,
+  ]);
   return rows.rows.map((row) => row.id);
 }
 

@@ -16,5 +16,9 @@ export async function latestDeployments(db: Db): Promise<DeployedApplication[]> 
     `select distinct on (application_name, cluster) id, received_at, payload from events
      where type = 'deployment' order by application_name, cluster, received_at desc, id desc`,
   );
-  return rows.rows.map((row) => ({ eventId: row.id, receivedAt: row.received_at.toISOString(), deployment: row.payload }));
+  return rows.rows.map((row) => ({
+    eventId: row.id,
+    receivedAt: row.received_at.toISOString(),
+    deployment: row.payload,
+  }));
 }

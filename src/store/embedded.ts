@@ -74,7 +74,9 @@ async function claimDataDir(dataDir: string): Promise<void> {
   if (existsSync(file)) {
     const owner = Number((await readFile(file, 'utf8')).trim());
     if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`DATA_DIR ${dataDir} is in use by the hub with pid ${owner}; give this hub another DATA_DIR or a DATABASE_URL`);
+      throw new Error(
+        `DATA_DIR ${dataDir} is in use by the hub with pid ${owner}; give this hub another DATA_DIR or a DATABASE_URL`,
+      );
     }
   }
   await writeFile(file, `${process.pid}\n`);
@@ -132,7 +134,10 @@ async function loadCredentials(dataDir: string): Promise<Credentials> {
 }
 
 /** postmaster.pid's fourth line is the port; if a server answers there with our password, it is ours. */
-async function adoptRunningServer(databaseDir: string, password: string): Promise<{ url: string; port: number } | null> {
+async function adoptRunningServer(
+  databaseDir: string,
+  password: string,
+): Promise<{ url: string; port: number } | null> {
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return null;
   const lines = (await readFile(pidFile, 'utf8')).split('\n');

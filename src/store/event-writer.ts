@@ -98,17 +98,32 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
     fresh.push(event);
   });
 
-  const stored = fresh.length > 0 ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds) : new Map<string, StoredEvent>();
+  const stored =
+    fresh.length > 0
+      ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds)
+      : new Map<string, StoredEvent>();
   const notStored = fresh.filter((event) => !stored.has(event.id));
   if (notStored.length > 0) {
     // An earlier request (this batch's neighbour, another replica, the dedupe window) holds the same key or body.
     const earlier = await findEarlier(client, notStored, options.dedupeWindowSeconds);
     for (const event of notStored) {
-      results[events.indexOf(event)] = { eventId: earlier.get(event.id) ?? event.id, duplicate: true, stormOf: null, deliveries: [], receivedAt: null, started: [] };
+      results[events.indexOf(event)] = {
+        eventId: earlier.get(event.id) ?? event.id,
+        duplicate: true,
+        stormOf: null,
+        deliveries: [],
+        receivedAt: null,
+        started: [],
+      };
     }
   }
   const coalesced = fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id));
-  if (coalesced.length > 0) await scheduleStormFollowUps(client, coalesced.map((event) => stormOf.get(event.id)!), options);
+  if (coalesced.length > 0)
+    await scheduleStormFollowUps(
+      client,
+      coalesced.map((event) => stormOf.get(event.id)!),
+      options,
+    );
   for (const event of fresh) {
     const row = stored.get(event.id);
     if (!row) continue;
@@ -126,7 +141,14 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
   // A repeat inside the batch gets whatever its neighbour got, which may itself be an earlier event.
   for (const [index, neighbour] of repeats) {
     const answer = results[events.indexOf(neighbour)]!;
-    results[index] = { eventId: answer.eventId, duplicate: true, stormOf: null, deliveries: [], receivedAt: null, started: [] };
+    results[index] = {
+      eventId: answer.eventId,
+      duplicate: true,
+      stormOf: null,
+      deliveries: [],
+      receivedAt: null,
+      started: [],
+    };
   }
   return results as Accepted[];
 }
@@ -169,7 +191,7 @@ async function insertEventsAndDeliveries(
     cluster: postgresText(event.cluster),
     team: postgresText(event.team),
     idempotency_key: event.idempotencyKey ?? null,
-    body_hash: event.idempotencyKey ? null : event.bodyHash ?? null,
+    body_hash: event.idempotencyKey ? null : (event.bodyHash ?? null),
     fingerprint: event.fingerprint ?? null,
     storm_of: stormOf.get(event.id)?.id ?? null,
     dedupe_key: dedupeKey(event, dedupeWindowSeconds),
@@ -262,7 +284,10 @@ async function insertEventsAndDeliveries(
 /** For requests that turned out to be repeats: the id of the event holding their key. */
 async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
   const keys = events.map((event) => dedupeKey(event, windowSeconds)).filter((key): key is string => key !== null);
-  const rows = await client.query<{ key: string; event_id: string }>('select key, event_id from event_keys where key = any($1)', [keys]);
+  const rows = await client.query<{ key: string; event_id: string }>(
+    'select key, event_id from event_keys where key = any($1)',
+    [keys],
+  );
   const byKey = new Map(rows.rows.map((row) => [row.key, row.event_id]));
   const found = new Map<string, string>();
   for (const event of events) {

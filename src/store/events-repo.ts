@@ -39,7 +39,10 @@ export async function findEvent(db: Db, id: string): Promise<EventView | null> {
     payload: row.payload,
     raw: row.raw,
     deliveries,
-    children: children.rows.map((child) => ({ id: child.id, type: child.type, receivedAt: child.received_at.toISOString() })),
+    children: children.rows.map((child) => ({
+      id: child.id,
+      type: child.type,
+      receivedAt: child.received_at.toISOString(),
+    })),
   };
 }
-

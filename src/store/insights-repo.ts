@@ -75,7 +75,8 @@ const PERCENTILES = `
   percentile_cont(array[0.5, 0.9]) within group (order by lead_ms) as lead_ms`;
 
 /** An application's ids behind a figure: its first $6 by arrival (the input is in arrival order). */
-const ids = (condition: string) => `coalesce(array_to_string((array_agg(event_id) filter (where ${condition}))[1:$6], ','), '')`;
+const ids = (condition: string) =>
+  `coalesce(array_to_string((array_agg(event_id) filter (where ${condition}))[1:$6], ','), '')`;
 
 /**
  * The four measures per application (with the ids behind each), and per team and in total (a rollup over the

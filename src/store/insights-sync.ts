@@ -146,8 +146,13 @@ export async function syncInsights(db: Db): Promise<SyncResult> {
     await client.query('select pg_advisory_xact_lock(hashtext($1))', [LOCK]);
     await client.query(LOCAL_SETTINGS);
     // As text: '-infinity' before the first copy, which a Date cannot hold.
-    const bound = await client.query<{ since: string }>(`select (synced_until - interval '${COPY_MARGIN}')::text as since from insight_sync`);
-    const copied = await client.query<{ cluster: string; application: string; since: Date; facts: number }>(COPY_FACTS, [bound.rows[0]!.since]);
+    const bound = await client.query<{ since: string }>(
+      `select (synced_until - interval '${COPY_MARGIN}')::text as since from insight_sync`,
+    );
+    const copied = await client.query<{ cluster: string; application: string; since: Date; facts: number }>(
+      COPY_FACTS,
+      [bound.rows[0]!.since],
+    );
     // The transaction's start: anything received later is read again next time (within the margin).
     await client.query('update insight_sync set synced_until = greatest(synced_until, now())');
     if (copied.rows.length === 0) return { facts: 0, applications: 0 };
@@ -168,8 +173,13 @@ export async function syncInsights(db: Db): Promise<SyncResult> {
 export const LOCAL_SETTINGS = `set local work_mem = '64MB'; set local jit = off`;
 const VACUUM_AFTER = 10_000;
 
-async function recompute(client: Queryable, dirty: Array<{ cluster: string; application: string; since: Date }>): Promise<void> {
-  const starts = await client.query<{ cluster: string; application: string; from_at: Date }>(RECOMPUTE_FROM, [JSON.stringify(dirty)]);
+async function recompute(
+  client: Queryable,
+  dirty: Array<{ cluster: string; application: string; since: Date }>,
+): Promise<void> {
+  const starts = await client.query<{ cluster: string; application: string; from_at: Date }>(RECOMPUTE_FROM, [
+    JSON.stringify(dirty),
+  ]);
   const json = JSON.stringify(starts.rows);
   await client.query(
     `delete from insight_deployments o using jsonb_to_recordset($1::jsonb) as s(cluster text, application text, from_at timestamptz)

@@ -13,7 +13,10 @@ export interface KeyState extends AlertState {
 
 /** The keys' states, locked for the caller's transaction: two results for one key apply one after the other. */
 export async function lockStates(client: Queryable, check: string, keys: string[]): Promise<Map<string, KeyState>> {
-  const rows = await client.query(`select * from inspection_state where check_name = $1 and key = any($2::text[]) order by key for update`, [check, keys]);
+  const rows = await client.query(
+    `select * from inspection_state where check_name = $1 and key = any($2::text[]) order by key for update`,
+    [check, keys],
+  );
   return new Map(rows.rows.map((row) => [row.key, toState(row)]));
 }
 
@@ -30,8 +33,16 @@ export async function saveStates(client: Queryable, states: KeyState[]): Promise
     [
       JSON.stringify(
         states.map((s) => ({
-          check: s.check, key: s.key, dimensions: s.dimensions, status: s.status, alert_status: s.alertStatus, bad_streak: s.badStreak,
-          good_streak: s.goodStreak, since: s.since, title: s.title, message: s.message,
+          check: s.check,
+          key: s.key,
+          dimensions: s.dimensions,
+          status: s.status,
+          alert_status: s.alertStatus,
+          bad_streak: s.badStreak,
+          good_streak: s.goodStreak,
+          since: s.since,
+          title: s.title,
+          message: s.message,
         })),
       ),
     ],
@@ -66,7 +77,10 @@ export async function insertTransitions(client: Queryable, rows: TransitionRow[]
 
 /** Transitions of a check, newest first. */
 export async function listTransitions(db: Db, check: string, limit: number): Promise<TransitionRow[]> {
-  const rows = await db.query(`select * from inspection_transitions where check_name = $1 order by id desc limit $2`, [check, limit]);
+  const rows = await db.query(`select * from inspection_transitions where check_name = $1 order by id desc limit $2`, [
+    check,
+    limit,
+  ]);
   return rows.rows.map((row) => ({
     check: row.check_name,
     key: row.key,
@@ -85,7 +99,10 @@ export async function listTransitions(db: Db, check: string, limit: number): Pro
 
 /** Every key's state of the given checks. */
 export async function listStates(db: Db, checks: string[]): Promise<KeyState[]> {
-  const rows = await db.query(`select * from inspection_state where check_name = any($1::text[]) order by check_name, key`, [checks]);
+  const rows = await db.query(
+    `select * from inspection_state where check_name = any($1::text[]) order by check_name, key`,
+    [checks],
+  );
   return rows.rows.map(toState);
 }
 

@@ -12,7 +12,10 @@ const LOCK_KEY = 'alvares:migrations';
  * Applies migrations not yet recorded in `hub_migrations`, each in its own transaction. A session-level
  * advisory lock makes two hubs starting at once take turns: the second finds the work done.
  */
-export async function runMigrations(db: Db, sets: Array<{ owner: string; migrations: readonly Migration[] }>): Promise<string[]> {
+export async function runMigrations(
+  db: Db,
+  sets: Array<{ owner: string; migrations: readonly Migration[] }>,
+): Promise<string[]> {
   const client = await db.pool.connect();
   const applied: string[] = [];
   try {
@@ -21,7 +24,9 @@ export async function runMigrations(db: Db, sets: Array<{ owner: string; migrati
       id text primary key,
       applied_at timestamptz not null default now()
     )`);
-    const done = new Set((await client.query<{ id: string }>('select id from hub_migrations')).rows.map((row) => row.id));
+    const done = new Set(
+      (await client.query<{ id: string }>('select id from hub_migrations')).rows.map((row) => row.id),
+    );
     for (const { owner, migrations } of sets) {
       for (const migration of migrations) {
         const id = `${owner}:${migration.id}`;

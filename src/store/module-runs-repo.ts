@@ -7,7 +7,14 @@ import type { Db } from './db.js';
  * writes deliveries only). A delivery waiting to retry is queued again; succeeded is ok, skipped is info,
  * dead is an error. Its errors are the failed attempts of its lifecycle.
  */
-const STATE: Record<string, RunState> = { queued: 'queued', failed: 'queued', in_progress: 'in_progress', succeeded: 'completed', dead: 'completed', skipped: 'completed' };
+const STATE: Record<string, RunState> = {
+  queued: 'queued',
+  failed: 'queued',
+  in_progress: 'in_progress',
+  succeeded: 'completed',
+  dead: 'completed',
+  skipped: 'completed',
+};
 const RESULT: Record<string, CheckStatus> = { succeeded: 'ok', skipped: 'info', dead: 'error' };
 
 /** A delivery's errors: failed attempts and earlier deaths are in its log; a death it ends with is on its row. */
@@ -19,7 +26,13 @@ const COLUMNS = `d.id, d.module, d.status, d.result, d.last_error, d.created_at,
                   select d.last_error, d.finished_at, 9223372036854775807 where d.status = 'dead' and d.last_error is not null) f), '[]') as errors`;
 
 /** Newest first, keyset-paged on (created_at, id); `deliveryId` picks one. */
-export async function listModuleRuns(db: Db, module: string, limit: number, cursor?: RunCursor, deliveryId?: string): Promise<{ runs: RunView[]; next: RunCursor | null }> {
+export async function listModuleRuns(
+  db: Db,
+  module: string,
+  limit: number,
+  cursor?: RunCursor,
+  deliveryId?: string,
+): Promise<{ runs: RunView[]; next: RunCursor | null }> {
   const rows = await db.query(
     `select ${COLUMNS}, d.created_at::text as position from deliveries d join events e on e.id = d.event_id
      where d.module = $1 and ($3::timestamptz is null or (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
@@ -48,7 +61,13 @@ export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<st
       {
         inProgress: row.in_progress,
         lastResult: row.id
-          ? { runId: row.id, status: RESULT[row.status]!, score: row.result?.score ?? null, message: messageOf(row), at: row.finished_at?.toISOString() ?? null }
+          ? {
+              runId: row.id,
+              status: RESULT[row.status]!,
+              score: row.result?.score ?? null,
+              message: messageOf(row),
+              at: row.finished_at?.toISOString() ?? null,
+            }
           : null,
       },
     ]),
@@ -56,7 +75,10 @@ export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<st
 }
 
 /** Failed attempts of every module's deliveries, newest first (the admin's errors page, with check runs' errors). */
-export async function moduleErrors(db: Db, options: { module?: string; since: Date; limit: number }): Promise<Array<RunError & { check: string; runId: string }>> {
+export async function moduleErrors(
+  db: Db,
+  options: { module?: string; since: Date; limit: number },
+): Promise<Array<RunError & { check: string; runId: string }>> {
   const rows = await db.query(
     `select * from (
        select d.module, d.id, l.at, l.detail from delivery_log l join deliveries d on d.id = l.delivery_id
@@ -90,8 +112,13 @@ function toView(row: Record<string, any>): RunView {
     kind: 'module',
     status: STATE[row.status] ?? 'queued',
     target: row.application_name ?? null,
-    dimensions: { ...(row.application_name ? { application: row.application_name } : {}), ...(row.cluster ? { cluster: row.cluster } : {}) },
-    result: finished ? { status: RESULT[row.status]!, score: row.result?.score ?? null, message: messageOf(row) } : null,
+    dimensions: {
+      ...(row.application_name ? { application: row.application_name } : {}),
+      ...(row.cluster ? { cluster: row.cluster } : {}),
+    },
+    result: finished
+      ? { status: RESULT[row.status]!, score: row.result?.score ?? null, message: messageOf(row) }
+      : null,
     errors: (row.errors ?? []).map((e: { error: string | null; detail: string | null; at: string }) => ({
       error: e.error ?? 'failed',
       detail: e.detail,

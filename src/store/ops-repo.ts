@@ -22,7 +22,12 @@ export async function activeLevelOverrides(db: Db): Promise<LevelOverride[]> {
 }
 
 /** `level: null` removes the override. Expired rows are dropped on the way. */
-export async function setLevelOverride(db: Db, name: string, level: string | null, ttlSeconds: number | null): Promise<void> {
+export async function setLevelOverride(
+  db: Db,
+  name: string,
+  level: string | null,
+  ttlSeconds: number | null,
+): Promise<void> {
   await db.query(`delete from ops_log_levels where expires_at <= now()`);
   if (level === null) {
     await db.query('delete from ops_log_levels where name = $1', [name]);
@@ -44,10 +49,18 @@ export interface StoredModuleConfig {
 }
 
 export async function storedModuleConfigs(db: Db): Promise<StoredModuleConfig[]> {
-  const rows = await db.query<{ module: string; overrides: Record<string, string | null>; version: string; updated_at: Date }>(
-    'select module, overrides, version, updated_at from ops_module_config order by module',
-  );
-  return rows.rows.map((row) => ({ module: row.module, overrides: row.overrides, version: Number(row.version), updatedAt: row.updated_at.toISOString() }));
+  const rows = await db.query<{
+    module: string;
+    overrides: Record<string, string | null>;
+    version: string;
+    updated_at: Date;
+  }>('select module, overrides, version, updated_at from ops_module_config order by module');
+  return rows.rows.map((row) => ({
+    module: row.module,
+    overrides: row.overrides,
+    version: Number(row.version),
+    updatedAt: row.updated_at.toISOString(),
+  }));
 }
 
 export interface ConfigChange {
@@ -67,7 +80,13 @@ export interface ConfigChange {
  */
 export async function writeModuleConfig(
   client: Queryable,
-  change: { module: string; overrides: Record<string, string | null> | null; keys: string[]; hub: string; requestId: string | null },
+  change: {
+    module: string;
+    overrides: Record<string, string | null> | null;
+    keys: string[];
+    hub: string;
+    requestId: string | null;
+  },
 ): Promise<ConfigChange> {
   const action = change.overrides === null ? 'reset' : 'set';
   const row = await client.query<{ id: string; at: Date }>(
@@ -83,11 +102,27 @@ export async function writeModuleConfig(
       [change.module, JSON.stringify(change.overrides), id],
     );
   }
-  return { id, module: change.module, at: row.rows[0]!.at.toISOString(), action, keys: change.keys, hub: change.hub, requestId: change.requestId };
+  return {
+    id,
+    module: change.module,
+    at: row.rows[0]!.at.toISOString(),
+    action,
+    keys: change.keys,
+    hub: change.hub,
+    requestId: change.requestId,
+  };
 }
 
 export async function configChanges(db: Db, options: { module?: string; limit: number }): Promise<ConfigChange[]> {
-  const rows = await db.query<{ id: string; module: string; at: Date; action: 'set' | 'reset'; keys: string[]; hub: string; request_id: string | null }>(
+  const rows = await db.query<{
+    id: string;
+    module: string;
+    at: Date;
+    action: 'set' | 'reset';
+    keys: string[];
+    hub: string;
+    request_id: string | null;
+  }>(
     `select id, module, at, action, keys, hub, request_id from ops_config_changes
      where $1::text is null or module = $1 order by id desc limit $2`,
     [options.module ?? null, options.limit],

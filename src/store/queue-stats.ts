@@ -30,5 +30,9 @@ export async function deliveryQueueDepth(db: Db): Promise<QueueDepth[]> {
      group by 1`,
     [DELIVER_TASK],
   );
-  return rows.rows.map((row) => ({ module: row.module ?? 'unknown', depth: row.depth, oldestAgeSeconds: Math.max(0, row.oldest) }));
+  return rows.rows.map((row) => ({
+    module: row.module ?? 'unknown',
+    depth: row.depth,
+    oldestAgeSeconds: Math.max(0, row.oldest),
+  }));
 }

@@ -35,7 +35,14 @@ export async function recordHeartbeat(
      on conflict (id) do update set worker_ids = excluded.worker_ids, heartbeat_at = now(), swept_at = null,
        host = coalesce(excluded.host, hub_instances.host), version = coalesce(excluded.version, hub_instances.version),
        pid = coalesce(excluded.pid, hub_instances.pid), stats = coalesce(excluded.stats, hub_instances.stats)`,
-    [id, workerIds, about?.identity.host ?? null, about?.identity.version ?? null, about?.identity.pid ?? null, about ? JSON.stringify(about.stats) : null],
+    [
+      id,
+      workerIds,
+      about?.identity.host ?? null,
+      about?.identity.version ?? null,
+      about?.identity.pid ?? null,
+      about ? JSON.stringify(about.stats) : null,
+    ],
   );
 }
 

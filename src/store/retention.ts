@@ -25,7 +25,11 @@ export const ACTIVITY_RETENTION_HOURS = 24;
  */
 export async function pruneExpired(db: Db, retentionDays: number): Promise<Pruned> {
   const pruned: Pruned = { keys: 0, events: 0, runs: 0, activity: 0 };
-  pruned.keys = await deleteInChunks(db, `delete from event_keys where key in (select key from event_keys where expires_at < now() limit $1)`, []);
+  pruned.keys = await deleteInChunks(
+    db,
+    `delete from event_keys where key in (select key from event_keys where expires_at < now() limit $1)`,
+    [],
+  );
   pruned.activity = await pruneActivity(db, ACTIVITY_RETENTION_HOURS);
   if (retentionDays <= 0) return pruned;
   pruned.events = await deleteInChunks(

@@ -36,12 +36,26 @@ export async function claimRun(db: Db, schedule: string, firedAt: Date, hubId: s
 
 export async function finishRun(
   client: Queryable,
-  run: { schedule: string; firedAt: Date; status: Exclude<RunStatus, 'running'>; result: CheckResult | null; error: DeliveryErrorInfo | null; durationMs: number },
+  run: {
+    schedule: string;
+    firedAt: Date;
+    status: Exclude<RunStatus, 'running'>;
+    result: CheckResult | null;
+    error: DeliveryErrorInfo | null;
+    durationMs: number;
+  },
 ): Promise<void> {
   await client.query(
     `update scheduled_runs set status = $3, result = $4, error = $5, duration_ms = $6, finished_at = now()
      where schedule = $1 and fired_at = $2`,
-    [run.schedule, run.firedAt, run.status, run.result && postgresJson(run.result), run.error && postgresJson(run.error), run.durationMs],
+    [
+      run.schedule,
+      run.firedAt,
+      run.status,
+      run.result && postgresJson(run.result),
+      run.error && postgresJson(run.error),
+      run.durationMs,
+    ],
   );
 }
 
@@ -51,7 +65,11 @@ export async function finishRun(
  */
 
 /** The newest `perSchedule` runs of each schedule, newest first. */
-export async function recentRuns(db: Db, schedules: string[], perSchedule: number): Promise<Map<string, ScheduledRunView[]>> {
+export async function recentRuns(
+  db: Db,
+  schedules: string[],
+  perSchedule: number,
+): Promise<Map<string, ScheduledRunView[]>> {
   const rows = await db.query(
     `select r.* from unnest($1::text[]) as s(id)
      cross join lateral (select * from scheduled_runs where schedule = s.id order by fired_at desc limit $2) r`,
@@ -70,7 +88,12 @@ export async function recentRuns(db: Db, schedules: string[], perSchedule: numbe
  * Queues a run now (an operator's "run it now"), unless one is queued or running and not yet past its
  * timeout (a dead hub's stale 'running' row does not block forever): null then. The job is added with it.
  */
-export async function queueManualRun(db: Db, schedule: string, hubId: string, timeoutMs: number): Promise<{ runId: string; firedAt: Date } | null> {
+export async function queueManualRun(
+  db: Db,
+  schedule: string,
+  hubId: string,
+  timeoutMs: number,
+): Promise<{ runId: string; firedAt: Date } | null> {
   return db.transaction(async (client) => {
     // One operator at a time per schedule: two concurrent requests must not both see "nothing running".
     await client.query(`select pg_advisory_xact_lock(hashtext('manual-run:' || $1))`, [schedule]);
@@ -84,11 +107,10 @@ export async function queueManualRun(db: Db, schedule: string, hubId: string, ti
       [schedule, hubId],
     );
     const row = inserted.rows[0];
-    await client.query(`select graphile_worker.add_job($1, json_build_object('schedule', $2::text, 'firedAt', $3::text), max_attempts => 1)`, [
-      SCHEDULE_TASK,
-      schedule,
-      row.fired_at.toISOString(),
-    ]);
+    await client.query(
+      `select graphile_worker.add_job($1, json_build_object('schedule', $2::text, 'firedAt', $3::text), max_attempts => 1)`,
+      [SCHEDULE_TASK, schedule, row.fired_at.toISOString()],
+    );
     return { runId: String(row.id), firedAt: row.fired_at as Date };
   });
 }
@@ -103,7 +125,12 @@ export async function findScheduledRun(db: Db, schedule: string, runId: string):
  * The next tick of an interval schedule, as a job keyed per schedule: however many replicas add it, one job
  * waits (an existing one keeps its time), and the replica that runs a tick adds the next one.
  */
-export async function addIntervalTick(client: Queryable, schedule: string, at: Date, keepExisting: boolean): Promise<void> {
+export async function addIntervalTick(
+  client: Queryable,
+  schedule: string,
+  at: Date,
+  keepExisting: boolean,
+): Promise<void> {
   await client.query(
     `select graphile_worker.add_job($1, json_build_object('schedule', $2::text, 'interval', true), run_at => $3,
             job_key => 'schedule:' || $2, job_key_mode => $4, max_attempts => 1)`,

@@ -30,7 +30,13 @@ export async function moduleActivity(db: Db, modules: string[]): Promise<Map<str
   return new Map(
     rows.rows.map((row) => [
       row.name,
-      { module: row.name, lastSuccessAt: iso(row.ok_at), lastFailureAt: iso(row.failed_at), lastFailure: row.last_error, dead: row.dead },
+      {
+        module: row.name,
+        lastSuccessAt: iso(row.ok_at),
+        lastFailureAt: iso(row.failed_at),
+        lastFailure: row.last_error,
+        dead: row.dead,
+      },
     ]),
   );
 }
@@ -75,7 +81,12 @@ export async function runningRuns(db: Db): Promise<RunningRun[]> {
     `select schedule, fired_at, started_at, hub from scheduled_runs where status = 'running' and started_at > now() - interval '1 day'
      order by started_at limit 50`,
   );
-  return rows.rows.map((row) => ({ schedule: row.schedule, firedAt: iso(row.fired_at)!, startedAt: iso(row.started_at)!, hub: row.hub }));
+  return rows.rows.map((row) => ({
+    schedule: row.schedule,
+    firedAt: iso(row.fired_at)!,
+    startedAt: iso(row.started_at)!,
+    hub: row.hub,
+  }));
 }
 
 export interface EventFilter {

@@ -6,8 +6,14 @@ import { STORM_TASK } from './jobs.js';
  * many there were, with the leader's payload to build the follow-up from. Null when there is nothing to
  * report (no repeats, or a second run of the same follow-up job).
  */
-export async function takeStormRepeats<P>(client: Queryable, leaderId: string): Promise<{ count: number; leaderPayload: P } | null> {
-  const repeats = await client.query('update events set storm_reported = true where storm_of = $1 and not storm_reported returning id', [leaderId]);
+export async function takeStormRepeats<P>(
+  client: Queryable,
+  leaderId: string,
+): Promise<{ count: number; leaderPayload: P } | null> {
+  const repeats = await client.query(
+    'update events set storm_reported = true where storm_of = $1 and not storm_reported returning id',
+    [leaderId],
+  );
   const count = repeats.rowCount ?? 0;
   if (count === 0) return null;
   const leader = await client.query<{ payload: P }>('select payload from events where id = $1', [leaderId]);
@@ -22,7 +28,11 @@ export interface StormLeader {
 }
 
 /** The storm leaders inside the window for these events' fingerprints, by fingerprint. */
-export async function findStormLeaders(client: Queryable, events: Array<{ fingerprint?: string }>, windowSeconds: number): Promise<Map<string, StormLeader>> {
+export async function findStormLeaders(
+  client: Queryable,
+  events: Array<{ fingerprint?: string }>,
+  windowSeconds: number,
+): Promise<Map<string, StormLeader>> {
   const leaders = new Map<string, StormLeader>();
   const fingerprints = events.map((event) => event.fingerprint).filter((value): value is string => Boolean(value));
   if (fingerprints.length === 0 || windowSeconds <= 0) return leaders;
@@ -37,7 +47,11 @@ export async function findStormLeaders(client: Queryable, events: Array<{ finger
 }
 
 /** One follow-up job per storm, at the end of its window. */
-export async function scheduleStormFollowUps(client: Queryable, leaders: StormLeader[], options: { stormWindowSeconds: number }): Promise<void> {
+export async function scheduleStormFollowUps(
+  client: Queryable,
+  leaders: StormLeader[],
+  options: { stormWindowSeconds: number },
+): Promise<void> {
   const byLeader = new Map(leaders.map((leader) => [leader.id, leader.receivedAt]));
   for (const [leaderId, receivedAt] of byLeader) {
     const runAt = new Date(receivedAt.getTime() + options.stormWindowSeconds * 1000);

@@ -3,7 +3,12 @@
  * the work can stop what it started (a browser, a request), and the answer is a rejection with
  * `timeoutError()`; the work's own late outcome is ignored.
  */
-export async function withDeadline<T>(controller: AbortController, ms: number, timeoutError: () => Error, work: () => Promise<T> | T): Promise<T> {
+export async function withDeadline<T>(
+  controller: AbortController,
+  ms: number,
+  timeoutError: () => Error,
+  work: () => Promise<T> | T,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {

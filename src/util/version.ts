@@ -9,7 +9,10 @@ export function hubVersion(): string {
   cached = 'unknown';
   for (let dir = import.meta.dirname, i = 0; i < 5; i += 1, dir = path.dirname(dir)) {
     try {
-      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
       if (pkg.name === 'alvares' && pkg.version) {
         cached = pkg.version;
         break;

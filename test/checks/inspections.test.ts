@@ -30,10 +30,19 @@ function prober(hubName: string, every: string) {
           title: 'Flappy',
           description: 'reports what the test scripted',
           every,
-          parameters: z.object({ level: z.string().default('normal'), apiKey: z.string().default(''), limit: z.number().int().max(10).default(5) }),
+          parameters: z.object({
+            level: z.string().default('normal'),
+            apiKey: z.string().default(''),
+            limit: z.number().int().max(10).default(5),
+          }),
           secrets: ['apiKey'],
           run: ({ parameters, firedAt }) => {
-            world.seen.push({ hub: hubName, firedAt: firedAt.toISOString(), level: parameters.level, apiKey: parameters.apiKey });
+            world.seen.push({
+              hub: hubName,
+              firedAt: firedAt.toISOString(),
+              level: parameters.level,
+              apiKey: parameters.apiKey,
+            });
             const status = world.statuses.shift() ?? 'ok';
             return { title: `flappy is ${status}`, message: `*${status}*`, status, dimensions: { app: 'one' } };
           },
@@ -46,11 +55,18 @@ function prober(hubName: string, every: string) {
 /** Starts a run now through the admin API and waits for it to end; answers the run's record. */
 async function runNow(hub: TestHub, id: string): Promise<{ status: string; result: unknown }> {
   const queued = await request(hub.url).post(`/api/v1/schedules/${id}/run`).set(admin).expect(202);
-  expect(queued.body).toMatchObject({ runId: expect.any(String), url: expect.stringContaining(`/api/v1/schedules/${id}/runs/`) });
-  return waitFor(async () => {
-    const run = (await request(hub.url).get(new URL(queued.body.url).pathname).expect(200)).body;
-    return run.status === 'succeeded' || run.status === 'failed' ? run : null;
-  }, 10_000, `a run of ${id}`);
+  expect(queued.body).toMatchObject({
+    runId: expect.any(String),
+    url: expect.stringContaining(`/api/v1/schedules/${id}/runs/`),
+  });
+  return waitFor(
+    async () => {
+      const run = (await request(hub.url).get(new URL(queued.body.url).pathname).expect(200)).body;
+      return run.status === 'succeeded' || run.status === 'failed' ? run : null;
+    },
+    10_000,
+    `a run of ${id}`,
+  );
 }
 
 describe('inspections on two replicas of one store', () => {
@@ -61,8 +77,15 @@ describe('inspections on two replicas of one store', () => {
   beforeAll(async () => {
     world.statuses = [];
     world.seen = [];
-    first = await startTestHub({ modules: [prober('first', '10s'), inspectionListener(received)], env: { ADMIN_TOKEN } });
-    second = await startTestHub({ modules: [prober('second', '10s'), inspectionListener(received)], env: { ADMIN_TOKEN }, databaseUrl: first.databaseUrl });
+    first = await startTestHub({
+      modules: [prober('first', '10s'), inspectionListener(received)],
+      env: { ADMIN_TOKEN },
+    });
+    second = await startTestHub({
+      modules: [prober('second', '10s'), inspectionListener(received)],
+      env: { ADMIN_TOKEN },
+      databaseUrl: first.databaseUrl,
+    });
   });
   afterAll(async () => {
     await second?.stop();
@@ -77,12 +100,22 @@ describe('inspections on two replicas of one store', () => {
     const runs = await request(first.url).get('/api/v1/checks/prober.flappy/runs').expect(200);
     expect(runs.body.kind).toBe('inspection');
     // The newest may be the next tick, still in progress.
-    expect(runs.body.runs.find((run: { status: string }) => run.status === 'completed')).toMatchObject({ result: { status: 'ok' } });
+    expect(runs.body.runs.find((run: { status: string }) => run.status === 'completed')).toMatchObject({
+      result: { status: 'ok' },
+    });
   });
 
   it('applies central parameters from the next run on the other replica, secrets masked', async () => {
-    await request(first.url).put('/api/v1/inspections/prober.flappy/parameters').set(admin).send({ level: 'loud', apiKey: 's3cret-key-value' }).expect(200);
-    const bad = await request(first.url).put('/api/v1/inspections/prober.flappy/parameters').set(admin).send({ limit: 99, nope: 1 }).expect(400);
+    await request(first.url)
+      .put('/api/v1/inspections/prober.flappy/parameters')
+      .set(admin)
+      .send({ level: 'loud', apiKey: 's3cret-key-value' })
+      .expect(200);
+    const bad = await request(first.url)
+      .put('/api/v1/inspections/prober.flappy/parameters')
+      .set(admin)
+      .send({ limit: 99, nope: 1 })
+      .expect(400);
     expect(bad.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['limit', 'nope']);
     const before = world.seen.length;
     await runNow(second, 'prober.flappy');
@@ -102,7 +135,10 @@ describe('inspections on two replicas of one store', () => {
     );
     expect(JSON.stringify(listed.body)).not.toContain('s3cret-key-value');
     const params = await request(second.url).get('/api/v1/inspections/prober.flappy/parameters').set(admin).expect(200);
-    expect(params.body.changes[0].changes).toEqual({ level: { from: null, to: 'loud' }, apiKey: { from: null, to: '***' } });
+    expect(params.body.changes[0].changes).toEqual({
+      level: { from: null, to: 'loud' },
+      apiKey: { from: null, to: '***' },
+    });
 
     await request(second.url).delete('/api/v1/inspections/prober.flappy/parameters/level').set(admin).expect(200);
     const afterDelete = world.seen.length;
@@ -127,7 +163,13 @@ describe('inspections on two replicas of one store', () => {
     const transitions = await request(first.url).get('/api/v1/inspections/prober.flappy/transitions').expect(200);
     expect(transitions.body.transitions.map((t: { transition: string }) => t.transition)).toEqual(['alert']);
     expect(received).toHaveLength(1);
-    expect(received[0]!.payload).toMatchObject({ check: 'prober.flappy', kind: 'inspection', key: 'prober.flappy{app=one}', transition: 'alert', status: 'error' });
+    expect(received[0]!.payload).toMatchObject({
+      check: 'prober.flappy',
+      kind: 'inspection',
+      key: 'prober.flappy{app=one}',
+      transition: 'alert',
+      status: 'error',
+    });
   });
 });
 
@@ -136,7 +178,10 @@ describe('an inspection across a restart', () => {
     world.statuses = [];
     world.seen = [];
     const received: Array<HubEvent<'inspection'>> = [];
-    const before = await startTestHub({ modules: [prober('before', '0 0 1 1 *'), inspectionListener(received)], env: { ADMIN_TOKEN } });
+    const before = await startTestHub({
+      modules: [prober('before', '0 0 1 1 *'), inspectionListener(received)],
+      env: { ADMIN_TOKEN },
+    });
     let hub = before;
     const databaseUrl = hub.databaseUrl;
     try {
@@ -145,12 +190,21 @@ describe('an inspection across a restart', () => {
       await runNow(hub, 'prober.flappy');
       await waitFor(async () => received.length === 1, 10_000, 'the alert');
       await hub.hub.stop();
-      hub = await startTestHub({ modules: [prober('after', '0 0 1 1 *'), inspectionListener(received)], env: { ADMIN_TOKEN }, databaseUrl });
+      hub = await startTestHub({
+        modules: [prober('after', '0 0 1 1 *'), inspectionListener(received)],
+        env: { ADMIN_TOKEN },
+        databaseUrl,
+      });
       world.statuses = ['critical', 'critical', 'ok'];
       for (let i = 0; i < 3; i += 1) await runNow(hub, 'prober.flappy');
       const listed = await request(hub.url).get('/api/v1/inspections').expect(200);
       const key = listed.body.inspections.find((i: { id: string }) => i.id === 'prober.flappy').keys[0];
-      expect(key).toMatchObject({ key: 'prober.flappy{app=one}', alerting: true, alertStatus: 'critical', status: 'ok' });
+      expect(key).toMatchObject({
+        key: 'prober.flappy{app=one}',
+        alerting: true,
+        alertStatus: 'critical',
+        status: 'ok',
+      });
       const transitions = await request(hub.url).get('/api/v1/inspections/prober.flappy/transitions').expect(200);
       expect(transitions.body.transitions.map((t: { transition: string }) => t.transition)).toEqual(['alert']);
       expect(received.map((event) => event.payload.transition)).toEqual(['alert']);

@@ -21,13 +21,22 @@ describe('core configuration', () => {
   });
 
   it('takes DB_URL with DB_PASSWORD as the original did, and DEBUG=true as debug logging', () => {
-    const parsed = parseCoreConfig({ DB_URL: 'postgres://hub@db:5432/alvares', DB_PASSWORD: 's3cr3t-pw', DEBUG: 'true' });
+    const parsed = parseCoreConfig({
+      DB_URL: 'postgres://hub@db:5432/alvares',
+      DB_PASSWORD: 's3cr3t-pw',
+      DEBUG: 'true',
+    });
     expect(parsed.ok && parsed.value.databaseUrl).toBe('postgres://hub:s3cr3t-pw@db:5432/alvares');
     expect(parsed.ok && parsed.value.logLevel).toBe('debug');
   });
 
   it('prefers DATABASE_URL and LOG_LEVEL', () => {
-    const parsed = parseCoreConfig({ DATABASE_URL: 'postgres://a@b/c', DB_URL: 'postgres://x@y/z', LOG_LEVEL: 'WARN', DEBUG: 'true' });
+    const parsed = parseCoreConfig({
+      DATABASE_URL: 'postgres://a@b/c',
+      DB_URL: 'postgres://x@y/z',
+      LOG_LEVEL: 'WARN',
+      DEBUG: 'true',
+    });
     expect(parsed.ok && parsed.value.databaseUrl).toBe('postgres://a@b/c');
     expect(parsed.ok && parsed.value.logLevel).toBe('warn');
   });
@@ -51,7 +60,10 @@ describe('core configuration', () => {
 
   it('reads per-module delivery overrides', () => {
     const parsed = parseCoreConfig({ DELIVERY_MAX_ATTEMPTS_SLACK: '3', DELIVERY_TIMEOUT_MS_LIGHTHOUSE: '120000' });
-    expect(parsed.ok && parsed.value.deliveryOverrides).toEqual({ slack: { maxAttempts: 3 }, lighthouse: { timeoutMs: 120000 } });
+    expect(parsed.ok && parsed.value.deliveryOverrides).toEqual({
+      slack: { maxAttempts: 3 },
+      lighthouse: { timeoutMs: 120000 },
+    });
   });
 
   it('collects the database password and admin token as secrets', () => {
@@ -83,7 +95,9 @@ describe('hub construction', () => {
   it('refuses a module list with duplicate names or unknown event types', () => {
     const [database] = MODULES;
     expect(() => new Hub({ env: {}, modules: [database!, database!] })).toThrow(/listed twice/);
-    expect(() => new Hub({ env: {}, modules: [{ ...database!, name: 'odd', events: ['deploy' as never] }] })).toThrow(/unknown event type "deploy"/);
+    expect(() => new Hub({ env: {}, modules: [{ ...database!, name: 'odd', events: ['deploy' as never] }] })).toThrow(
+      /unknown event type "deploy"/,
+    );
   });
 
   it('refuses a per-module delivery override naming no module, and accepts one that does', () => {

@@ -84,13 +84,21 @@ describe('a hub killed in the middle of a burst', () => {
 
       const second = await spawnHub(env);
       try {
-        const delivered = await waitFor(() => subscriberHasAll(subscriber, accepted), 60_000, 'all accepted events delivered');
+        const delivered = await waitFor(
+          () => subscriberHasAll(subscriber, accepted),
+          60_000,
+          'all accepted events delivered',
+        );
         expect(delivered).toBe(true);
         // Deliveries the dead hub held are unlocked by the survivors' sweep and finish too.
-        const states = await waitFor(async () => {
-          const rows = await deliveryStates(database.url, accepted);
-          return rows.length === 3 && rows.every((row) => row.status === 'succeeded') ? rows : null;
-        }, 60_000, 'every delivery succeeded');
+        const states = await waitFor(
+          async () => {
+            const rows = await deliveryStates(database.url, accepted);
+            return rows.length === 3 && rows.every((row) => row.status === 'succeeded') ? rows : null;
+          },
+          60_000,
+          'every delivery succeeded',
+        );
         expect(states).toEqual([
           { module: 'database', status: 'succeeded', n: accepted.length },
           { module: 'slack', status: 'succeeded', n: accepted.length },
@@ -125,7 +133,9 @@ describe('a hub killed in the middle of a burst', () => {
  * A fresh store, a webhook receiver and a connection to look at the store, for one test's hubs; all gone after
  * `work`, however it ends.
  */
-async function withReceiver(work: (setup: { database: { url: string }; subscriber: FakeSubscriber; client: pg.Client }) => Promise<void>): Promise<void> {
+async function withReceiver(
+  work: (setup: { database: { url: string }; subscriber: FakeSubscriber; client: pg.Client }) => Promise<void>,
+): Promise<void> {
   const database = await createTestDatabase();
   const subscriber = new FakeSubscriber();
   await subscriber.start();
@@ -141,79 +151,109 @@ async function withReceiver(work: (setup: { database: { url: string }; subscribe
 }
 
 describe('SIGTERM', () => {
-  it('stops taking requests, lets running deliveries finish and exits 0', () =>
-    withReceiver(async ({ database, subscriber, client }) => {
-      subscriber.stall(1_000, 1);
-      const hub = await spawnHub({ DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, SHUTDOWN_TIMEOUT_MS: '5000' });
-      const id = await put(hub.url, 'graceful');
-      await waitFor(async () => subscriber.received.length === 1, 10_000, 'delivery started');
-      hub.child.kill('SIGTERM');
-      expect(await hub.exited).toBe(0);
-      const row = await client.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [id]);
-      expect(row.rows[0].status).toBe('succeeded');
-      expect(hub.output()).toMatch(/hub stopped/);
-      await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
-    }), 60_000);
+  it(
+    'stops taking requests, lets running deliveries finish and exits 0',
+    () =>
+      withReceiver(async ({ database, subscriber, client }) => {
+        subscriber.stall(1_000, 1);
+        const hub = await spawnHub({
+          DATABASE_URL: database.url,
+          WEBHOOK_URL: subscriber.url,
+          SHUTDOWN_TIMEOUT_MS: '5000',
+        });
+        const id = await put(hub.url, 'graceful');
+        await waitFor(async () => subscriber.received.length === 1, 10_000, 'delivery started');
+        hub.child.kill('SIGTERM');
+        expect(await hub.exited).toBe(0);
+        const row = await client.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [
+          id,
+        ]);
+        expect(row.rows[0].status).toBe('succeeded');
+        expect(hub.output()).toMatch(/hub stopped/);
+        await expect(fetch(`${hub.url}/health`)).rejects.toThrow();
+      }),
+    60_000,
+  );
 
-  it('leaves no job locked when it stops with a backlog, so the next hub runs the backlog at once', () =>
-    withReceiver(async ({ database, subscriber, client }) => {
-      // Two workers and slow calls: most jobs wait in the hub's local queue, fetched and locked, when SIGTERM comes.
-      subscriber.stall(400, 12);
-      const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '2', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
-      const first = await spawnHub(env);
-      const ids: string[] = [];
-      for (let i = 0; i < 12; i += 1) ids.push((await put(first.url, `backlog-${i}`))!);
-      await waitFor(async () => subscriber.received.length >= 1, 10_000, 'deliveries started');
-      first.child.kill('SIGTERM');
-      expect(await first.exited).toBe(0);
+  it(
+    'leaves no job locked when it stops with a backlog, so the next hub runs the backlog at once',
+    () =>
+      withReceiver(async ({ database, subscriber, client }) => {
+        // Two workers and slow calls: most jobs wait in the hub's local queue, fetched and locked, when SIGTERM comes.
+        subscriber.stall(400, 12);
+        const env = {
+          DATABASE_URL: database.url,
+          WEBHOOK_URL: subscriber.url,
+          WORKER_CONCURRENCY: '2',
+          DISABLED_SUBSCRIBERS: 'database,lighthouse',
+        };
+        const first = await spawnHub(env);
+        const ids: string[] = [];
+        for (let i = 0; i < 12; i += 1) ids.push((await put(first.url, `backlog-${i}`))!);
+        await waitFor(async () => subscriber.received.length >= 1, 10_000, 'deliveries started');
+        first.child.kill('SIGTERM');
+        expect(await first.exited).toBe(0);
 
-      const jobs = await client.query<{ total: number; locked: number }>(
-        'select count(*)::int as total, count(locked_by)::int as locked from graphile_worker.jobs',
-      );
-      expect(jobs.rows[0]!.total).toBeGreaterThan(0);
-      expect(jobs.rows[0]!.locked).toBe(0);
+        const jobs = await client.query<{ total: number; locked: number }>(
+          'select count(*)::int as total, count(locked_by)::int as locked from graphile_worker.jobs',
+        );
+        expect(jobs.rows[0]!.total).toBeGreaterThan(0);
+        expect(jobs.rows[0]!.locked).toBe(0);
 
-      const second = await spawnHub(env);
-      try {
-        // Well inside the 15 s after which a silent hub's jobs would be unlocked by a survivor's sweep.
-        await waitFor(async () => subscriberHasAll(subscriber, ids), 10_000, 'the backlog delivered by the next hub');
-      } finally {
-        second.child.kill('SIGTERM');
-        await second.exited;
-      }
-    }), 60_000);
+        const second = await spawnHub(env);
+        try {
+          // Well inside the 15 s after which a silent hub's jobs would be unlocked by a survivor's sweep.
+          await waitFor(async () => subscriberHasAll(subscriber, ids), 10_000, 'the backlog delivered by the next hub');
+        } finally {
+          second.child.kill('SIGTERM');
+          await second.exited;
+        }
+      }),
+    60_000,
+  );
 
-  it('gives a delivery it was running itself a job when it runs out of patience, so the next hub runs it at once', () =>
-    withReceiver(async ({ database, subscriber, client }) => {
-      // The first call hangs past the first hub's patience; the next one answers at once.
-      subscriber.stall(20_000, 1);
-      const env = { DATABASE_URL: database.url, WEBHOOK_URL: subscriber.url, SHUTDOWN_TIMEOUT_MS: '500', DISABLED_SUBSCRIBERS: 'database,lighthouse' };
-      const webhookDelivery = async (eventId: string) =>
-        (await client.query<{ status: string; claimed_by: string | null; jobs: number }>(
-          `select d.status, d.claimed_by,
+  it(
+    'gives a delivery it was running itself a job when it runs out of patience, so the next hub runs it at once',
+    () =>
+      withReceiver(async ({ database, subscriber, client }) => {
+        // The first call hangs past the first hub's patience; the next one answers at once.
+        subscriber.stall(20_000, 1);
+        const env = {
+          DATABASE_URL: database.url,
+          WEBHOOK_URL: subscriber.url,
+          SHUTDOWN_TIMEOUT_MS: '500',
+          DISABLED_SUBSCRIBERS: 'database,lighthouse',
+        };
+        const webhookDelivery = async (eventId: string) =>
+          (
+            await client.query<{ status: string; claimed_by: string | null; jobs: number }>(
+              `select d.status, d.claimed_by,
                   (select count(*)::int from graphile_worker._private_jobs j where j.payload->>'deliveryId' = d.id::text) as jobs
            from deliveries d where d.event_id = $1 and d.module = 'webhook'`,
-          [eventId],
-        )).rows[0]!;
-      const first = await spawnHub(env);
-      const id = (await put(first.url, 'handed-over'))!;
-      await waitFor(async () => subscriber.received.length === 1, 10_000, 'the hanging call started');
-      // Run by the hub that took the event, under its id (test/delivery/local-runs.test.ts).
-      expect((await webhookDelivery(id)).claimed_by).not.toBeNull();
-      first.child.kill('SIGTERM');
-      expect(await first.exited).toBe(0);
+              [eventId],
+            )
+          ).rows[0]!;
+        const first = await spawnHub(env);
+        const id = (await put(first.url, 'handed-over'))!;
+        await waitFor(async () => subscriber.received.length === 1, 10_000, 'the hanging call started');
+        // Run by the hub that took the event, under its id (test/delivery/local-runs.test.ts).
+        expect((await webhookDelivery(id)).claimed_by).not.toBeNull();
+        first.child.kill('SIGTERM');
+        expect(await first.exited).toBe(0);
 
-      expect(await webhookDelivery(id)).toMatchObject({ claimed_by: null, jobs: 1 });
-      const stoppedAt = Date.now();
-      const second = await spawnHub(env);
-      try {
-        await waitFor(async () => (await webhookDelivery(id)).status === 'succeeded', 10_000, 'the next hub ran it');
-        // Well before the 15 s after which a silent hub's work would be swept to the living.
-        expect(Date.now() - stoppedAt).toBeLessThan(12_000);
-        expect(subscriber.eventIds().filter((eventId) => eventId === id)).toHaveLength(2);
-      } finally {
-        second.child.kill('SIGTERM');
-        await second.exited;
-      }
-    }), 60_000);
+        expect(await webhookDelivery(id)).toMatchObject({ claimed_by: null, jobs: 1 });
+        const stoppedAt = Date.now();
+        const second = await spawnHub(env);
+        try {
+          await waitFor(async () => (await webhookDelivery(id)).status === 'succeeded', 10_000, 'the next hub ran it');
+          // Well before the 15 s after which a silent hub's work would be swept to the living.
+          expect(Date.now() - stoppedAt).toBeLessThan(12_000);
+          expect(subscriber.eventIds().filter((eventId) => eventId === id)).toHaveLength(2);
+        } finally {
+          second.child.kill('SIGTERM');
+          await second.exited;
+        }
+      }),
+    60_000,
+  );
 });

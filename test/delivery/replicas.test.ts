@@ -125,7 +125,10 @@ describe('two hub replicas on one PostgreSQL', () => {
     for (const hub of processes) {
       if (hub.child.exitCode === null && hub.child.signalCode === null) {
         hub.child.kill('SIGTERM');
-        const ended = await Promise.race([hub.exited, new Promise((resolve) => setTimeout(() => resolve(null), 10_000).unref())]);
+        const ended = await Promise.race([
+          hub.exited,
+          new Promise((resolve) => setTimeout(() => resolve(null), 10_000).unref()),
+        ]);
         if (ended === null) {
           hub.child.kill('SIGKILL');
           await hub.exited;
@@ -150,10 +153,14 @@ describe('two hub replicas on one PostgreSQL', () => {
     );
     expect(new Set(ids).size).toBe(count);
 
-    const rows = await waitFor(async () => {
-      const current = await deliveries(ids);
-      return settled(current, count * 2) ? current : null;
-    }, 30_000, 'every delivery of the burst succeeded');
+    const rows = await waitFor(
+      async () => {
+        const current = await deliveries(ids);
+        return settled(current, count * 2) ? current : null;
+      },
+      30_000,
+      'every delivery of the burst succeeded',
+    );
 
     // One delivery per (event, module), each succeeded on its first attempt with a single claim.
     expect(rows.filter((row) => row.module === 'database')).toHaveLength(count);
@@ -161,7 +168,12 @@ describe('two hub replicas on one PostgreSQL', () => {
     expect(rows.filter((row) => row.attempts !== 1)).toEqual([]);
     expect(rows.filter((row) => row.steps !== 'queued,in_progress,succeeded')).toEqual([]);
     // No job left behind to run again (completions may be batched, and Slack's wait for their channel's turn).
-    await waitFor(async () => (await pool.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs')).rows[0]!.n === 0, 20_000, 'the queue drained');
+    await waitFor(
+      async () =>
+        (await pool.query<{ n: number }>('select count(*)::int as n from graphile_worker.jobs')).rows[0]!.n === 0,
+      20_000,
+      'the queue drained',
+    );
     burstIds.push(...ids);
 
     // Exactly one webhook request per event across both receivers, each a first attempt.
@@ -169,7 +181,9 @@ describe('two hub replicas on one PostgreSQL', () => {
     const byA = eventIdsOf(receiverA, burst);
     const byB = eventIdsOf(receiverB, burst);
     expect([...byA, ...byB].sort()).toEqual([...ids].sort());
-    const attemptHeaders = [...receiverA.received, ...receiverB.received].map((request) => request.headers['x-alvares-attempt']);
+    const attemptHeaders = [...receiverA.received, ...receiverB.received].map(
+      (request) => request.headers['x-alvares-attempt'],
+    );
     expect(new Set(attemptHeaders)).toEqual(new Set(['1']));
     // Both replicas ran deliveries.
     expect(byA.length).toBeGreaterThan(0);
@@ -186,25 +200,44 @@ describe('two hub replicas on one PostgreSQL', () => {
     const replicaC = await startReplica('c', receiverC);
     // C's identities, from the heartbeat row it added: the jobs its queue workers lock, and the deliveries it
     // runs itself under its own id, are the ones C holds.
-    const workersOfC = await waitFor(async () => {
-      const rows = (await pool.query<{ id: string; worker_ids: string[] }>('select id, worker_ids from hub_instances')).rows;
-      const added = rows.filter((row) => !known.has(row.id));
-      return added.length === 1 && added[0]!.worker_ids.length > 0 ? new Set([added[0]!.id, ...added[0]!.worker_ids]) : null;
-    }, 10_000, "C's heartbeat");
+    const workersOfC = await waitFor(
+      async () => {
+        const rows = (
+          await pool.query<{ id: string; worker_ids: string[] }>('select id, worker_ids from hub_instances')
+        ).rows;
+        const added = rows.filter((row) => !known.has(row.id));
+        return added.length === 1 && added[0]!.worker_ids.length > 0
+          ? new Set([added[0]!.id, ...added[0]!.worker_ids])
+          : null;
+      },
+      10_000,
+      "C's heartbeat",
+    );
 
     const ids: string[] = [];
     let held: DeliveryRow[] = [];
-    const callsHanging = () => held.filter((row) => row.status === 'in_progress' && eventIdsOf(receiverC, new Set(ids)).includes(row.event_id));
+    const callsHanging = () =>
+      held.filter((row) => row.status === 'in_progress' && eventIdsOf(receiverC, new Set(ids)).includes(row.event_id));
     // Batches go to both replicas until C hangs in at least two calls (which replica takes a job is a race).
     while (callsHanging().length < 2 && ids.length < 60) {
-      ids.push(...(await Promise.all([0, 1, 2, 3].map((i) => put(i % 2 === 0 ? replicaB.url : replicaC.url, `kill-${ids.length + i}`)))));
+      ids.push(
+        ...(await Promise.all(
+          [0, 1, 2, 3].map((i) => put(i % 2 === 0 ? replicaB.url : replicaC.url, `kill-${ids.length + i}`)),
+        )),
+      );
       // Every job taken: what B ran has succeeded, the rest is locked by C (running, or waiting in its local queue).
-      held = await waitFor(async () => {
-        const rows = await deliveries(ids);
-        const unfinished = rows.filter((row) => row.status !== 'succeeded');
-        const allTaken = rows.length === ids.length * 2 && unfinished.every((row) => row.held_by !== null && workersOfC.has(row.held_by));
-        return allTaken ? unfinished : null;
-      }, 10_000, 'the batch taken by the replicas');
+      held = await waitFor(
+        async () => {
+          const rows = await deliveries(ids);
+          const unfinished = rows.filter((row) => row.status !== 'succeeded');
+          const allTaken =
+            rows.length === ids.length * 2 &&
+            unfinished.every((row) => row.held_by !== null && workersOfC.has(row.held_by));
+          return allTaken ? unfinished : null;
+        },
+        10_000,
+        'the batch taken by the replicas',
+      );
     }
     expect(callsHanging().length).toBeGreaterThanOrEqual(2);
 
@@ -218,15 +251,24 @@ describe('two hub replicas on one PostgreSQL', () => {
     const interruptedIds = new Set(atDeath.filter((row) => row.status === 'in_progress').map((row) => row.id));
     expect(interruptedIds.size).toBeGreaterThanOrEqual(2);
 
-    const rows = await waitFor(async () => {
-      const current = await deliveries(ids);
-      return settled(current, ids.length * 2) ? current : null;
-    }, 40_000, 'every delivery succeeded after the kill').catch(async (error: Error) => {
+    const rows = await waitFor(
+      async () => {
+        const current = await deliveries(ids);
+        return settled(current, ids.length * 2) ? current : null;
+      },
+      40_000,
+      'every delivery succeeded after the kill',
+    ).catch(async (error: Error) => {
       // Enough to tell a late sweep from a lost job: what is unfinished, who locks it, what B said.
       const unfinished = (await deliveries(ids)).filter((row) => row.status !== 'succeeded');
       const instances = (await pool.query('select id, worker_ids, heartbeat_at from hub_instances')).rows;
-      const survivor = { exit: replicaB.child.exitCode ?? replicaB.child.signalCode, lastLines: replicaB.output().trim().split('\n').slice(-12) };
-      throw new Error(`${error.message} (${Date.now() - killedAt} ms after the kill)\n${JSON.stringify({ unfinished, instances, survivor }, null, 1)}`);
+      const survivor = {
+        exit: replicaB.child.exitCode ?? replicaB.child.signalCode,
+        lastLines: replicaB.output().trim().split('\n').slice(-12),
+      };
+      throw new Error(
+        `${error.message} (${Date.now() - killedAt} ms after the kill)\n${JSON.stringify({ unfinished, instances, survivor }, null, 1)}`,
+      );
     });
     expect(Date.now() - killedAt).toBeLessThan(30_000);
 
@@ -236,8 +278,12 @@ describe('two hub replicas on one PostgreSQL', () => {
       expect(row.finished_ms! - killedAt).toBeLessThan(30_000);
     }
     const heldWebhookEvents = new Set(atDeath.filter((row) => row.module === 'webhook').map((row) => row.event_id));
-    const resent = receiverB.received.filter((request) => heldWebhookEvents.has(String(request.headers['x-alvares-event-id'])));
-    expect(resent.map((request) => String(request.headers['x-alvares-event-id'])).sort()).toEqual([...heldWebhookEvents].sort());
+    const resent = receiverB.received.filter((request) =>
+      heldWebhookEvents.has(String(request.headers['x-alvares-event-id'])),
+    );
+    expect(resent.map((request) => String(request.headers['x-alvares-event-id'])).sort()).toEqual(
+      [...heldWebhookEvents].sort(),
+    );
     for (const request of resent) {
       expect(request.at).toBeGreaterThan(killedAt);
       expect(request.at - killedAt).toBeLessThan(30_000);
@@ -256,16 +302,28 @@ describe('two hub replicas on one PostgreSQL', () => {
 
     // Slack, across both tests and the kill: every deployment named exactly once in each of its channels.
     const all = [...burstIds, ...ids];
-    await waitFor(async () => {
-      const done = await pool.query<{ n: number }>(
-        `select count(*)::int as n from deliveries where module = 'slack' and status = 'succeeded' and event_id = any($1::uuid[])`,
-        [all],
-      );
-      return done.rows[0]!.n === all.length;
-    }, 40_000, "every Slack delivery succeeded");
+    await waitFor(
+      async () => {
+        const done = await pool.query<{ n: number }>(
+          `select count(*)::int as n from deliveries where module = 'slack' and status = 'succeeded' and event_id = any($1::uuid[])`,
+          [all],
+        );
+        return done.rows[0]!.n === all.length;
+      },
+      40_000,
+      'every Slack delivery succeeded',
+    );
     for (const channel of ['#team-studadm', '#developers']) {
-      const counts = all.map((id) => slack.roots(channel).filter((message) => JSON.stringify(message.blocks).includes(`/api/v1/events/${id}|`)).length);
-      expect({ channel, lost: counts.filter((n) => n === 0).length, duplicates: counts.filter((n) => n > 1).length }).toEqual({ channel, lost: 0, duplicates: 0 });
+      const counts = all.map(
+        (id) =>
+          slack.roots(channel).filter((message) => JSON.stringify(message.blocks).includes(`/api/v1/events/${id}|`))
+            .length,
+      );
+      expect({
+        channel,
+        lost: counts.filter((n) => n === 0).length,
+        duplicates: counts.filter((n) => n > 1).length,
+      }).toEqual({ channel, lost: 0, duplicates: 0 });
     }
   }, 150_000);
 });

@@ -40,11 +40,15 @@ describe('delivery to a subscriber that fails', () => {
 
   async function webhookDelivery(eventId: string, status: string | string[]) {
     const wanted = Array.isArray(status) ? status : [status];
-    return waitFor(async () => {
-      const res = await request(hub.url).get(`/api/v1/events/${eventId}`).expect(200);
-      const delivery = res.body.deliveries.find((d: { module: string }) => d.module === 'webhook');
-      return delivery && wanted.includes(delivery.status) ? delivery : null;
-    }, 15_000, `webhook delivery ${wanted.join('/')}`);
+    return waitFor(
+      async () => {
+        const res = await request(hub.url).get(`/api/v1/events/${eventId}`).expect(200);
+        const delivery = res.body.deliveries.find((d: { module: string }) => d.module === 'webhook');
+        return delivery && wanted.includes(delivery.status) ? delivery : null;
+      },
+      15_000,
+      `webhook delivery ${wanted.join('/')}`,
+    );
   }
 
   it('delivers a signed body carrying the event id', async () => {
@@ -53,7 +57,9 @@ describe('delivery to a subscriber that fails', () => {
     const [received] = subscriber.received;
     expect(received!.headers['x-alvares-event-id']).toBe(id);
     expect(received!.body).toMatchObject({ id, type: 'recommendation', payload: { message: 'signed' } });
-    expect(received!.headers['x-alvares-signature']).toBe(signBody(JSON.stringify(received!.body), 'webhook-signing-secret'));
+    expect(received!.headers['x-alvares-signature']).toBe(
+      signBody(JSON.stringify(received!.body), 'webhook-signing-secret'),
+    );
   });
 
   it('retries a 503 with backoff and records each attempt in the lifecycle', async () => {
@@ -63,7 +69,13 @@ describe('delivery to a subscriber that fails', () => {
     expect(delivery.attempts).toBe(3);
     expect(subscriber.received).toHaveLength(3);
     expect(delivery.lifecycle.map((step: { status: string }) => step.status)).toEqual([
-      'queued', 'in_progress', 'failed', 'in_progress', 'failed', 'in_progress', 'succeeded',
+      'queued',
+      'in_progress',
+      'failed',
+      'in_progress',
+      'failed',
+      'in_progress',
+      'succeeded',
     ]);
     const failed = delivery.lifecycle.find((step: { status: string }) => step.status === 'failed');
     expect(failed.detail).toMatchObject({ status: 503 });
@@ -107,7 +119,10 @@ describe('delivery to a subscriber that fails', () => {
 
   it("keeps the database module's delivery unaffected by the webhook's failure", async () => {
     subscriber.answer(401);
-    const res = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'iso-1' })).expect(200);
+    const res = await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'iso-1' }))
+      .expect(200);
     await webhookDelivery(res.body.id, 'dead');
     const event = await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200);
     expect(event.body.deliveries.find((d: { module: string }) => d.module === 'database').status).toBe('succeeded');
@@ -180,13 +195,22 @@ describe('delivery to a subscriber that fails', () => {
     it('creates no deliveries for a disabled module and resumes when enabled', async () => {
       const auth = { Authorization: `Bearer ${ADMIN_TOKEN}` };
       await request(hub.url).post('/api/v1/modules/webhook/disable').set(auth).expect(200);
-      const off = await request(hub.url).put('/api/v1/recommendation').send(aspenRecommendation({ message: 'while off' })).expect(200);
+      const off = await request(hub.url)
+        .put('/api/v1/recommendation')
+        .send(aspenRecommendation({ message: 'while off' }))
+        .expect(200);
       expect(off.body.deliveries.map((d: { module: string }) => d.module)).toEqual(['database']);
       const modules = await request(hub.url).get('/api/v1/modules').expect(200);
-      expect(modules.body.modules.find((m: { name: string }) => m.name === 'webhook')).toMatchObject({ enabled: false, reason: 'turned off at run time' });
+      expect(modules.body.modules.find((m: { name: string }) => m.name === 'webhook')).toMatchObject({
+        enabled: false,
+        reason: 'turned off at run time',
+      });
 
       await request(hub.url).post('/api/v1/modules/webhook/enable').set(auth).expect(200);
-      const on = await request(hub.url).put('/api/v1/recommendation').send(aspenRecommendation({ message: 'while on' })).expect(200);
+      const on = await request(hub.url)
+        .put('/api/v1/recommendation')
+        .send(aspenRecommendation({ message: 'while on' }))
+        .expect(200);
       expect(on.body.deliveries.map((d: { module: string }) => d.module).sort()).toEqual(['database', 'webhook']);
     });
   });
@@ -196,7 +220,10 @@ describe('admin routes without ADMIN_TOKEN', () => {
   it('do not exist', async () => {
     const hub = await startTestHub({ modules: [databaseModule] });
     try {
-      await request(hub.url).post('/api/v1/modules/database/disable').set('Authorization', 'Bearer anything-anything').expect(404);
+      await request(hub.url)
+        .post('/api/v1/modules/database/disable')
+        .set('Authorization', 'Bearer anything-anything')
+        .expect(404);
       await request(hub.url).get('/api/v1/deliveries').expect(404);
     } finally {
       await hub.stop();

@@ -22,10 +22,16 @@ describe('the retry decision', () => {
   });
 
   it('gives a transient failure another attempt after its backoff', () => {
-    expect(decideRetry(failed({ attempts: 2 }), backoff, now, () => 1)).toEqual({ retry: true, at: new Date(now + 2000) });
+    expect(decideRetry(failed({ attempts: 2 }), backoff, now, () => 1)).toEqual({
+      retry: true,
+      at: new Date(now + 2000),
+    });
   });
   it("waits exactly the upstream's Retry-After instead of the backoff", () => {
-    expect(decideRetry(failed({ retryAfterMs: 7000 }), backoff, now, () => 1)).toEqual({ retry: true, at: new Date(now + 7000) });
+    expect(decideRetry(failed({ retryAfterMs: 7000 }), backoff, now, () => 1)).toEqual({
+      retry: true,
+      at: new Date(now + 7000),
+    });
   });
   it('gives up at once on a permanent failure, whatever attempts are left', () => {
     expect(decideRetry(failed({ permanent: true }), backoff, now)).toEqual({ retry: false, reason: 'permanent' });
@@ -36,7 +42,10 @@ describe('the retry decision', () => {
   it('gives up when the next attempt would come after the deadline', () => {
     const late = failed({ deadline: new Date(now + 1500), retryAfterMs: 2000 });
     expect(decideRetry(late, backoff, now)).toEqual({ retry: false, reason: 'maximum age reached' });
-    expect(decideRetry({ ...late, retryAfterMs: 1000 }, backoff, now)).toEqual({ retry: true, at: new Date(now + 1000) });
+    expect(decideRetry({ ...late, retryAfterMs: 1000 }, backoff, now)).toEqual({
+      retry: true,
+      at: new Date(now + 1000),
+    });
   });
 });
 
@@ -57,7 +66,9 @@ describe('upstream errors', () => {
     expect(error.permanent).toBe(false);
     expect(error.message.length).toBeLessThan(600);
     expect(errorInfo(error)).toMatchObject({ status: 503, permanent: false });
-    expect(errorInfo(new DeliveryError('nope', { permanent: true, code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'invalid_auth' }))).toEqual({
+    expect(
+      errorInfo(new DeliveryError('nope', { permanent: true, code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'invalid_auth' })),
+    ).toEqual({
       message: 'nope',
       code: 'HUB_ERR_UPSTREAM_AUTH',
       reason: 'invalid_auth',

@@ -39,7 +39,10 @@ describe('a serial module', () => {
 
   beforeAll(async () => {
     await subscriber.start();
-    hub = await startTestHub({ modules: [serial.definition, webhookModule], env: { WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '4' } });
+    hub = await startTestHub({
+      modules: [serial.definition, webhookModule],
+      env: { WEBHOOK_URL: subscriber.url, WORKER_CONCURRENCY: '4' },
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -49,7 +52,14 @@ describe('a serial module', () => {
   it('runs one delivery at a time, without holding up the other modules, and uses no attempt while waiting', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 4; i += 1) {
-      ids.push((await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: `serial-${i}` })).expect(200)).body.id);
+      ids.push(
+        (
+          await request(hub.url)
+            .put('/api/v1/deployment')
+            .send(aspenDeployment({ version: `serial-${i}` }))
+            .expect(200)
+        ).body.id,
+      );
     }
     // The webhook deliveries of all four finish while the serial module is still on its first or second.
     await waitFor(async () => ids.every((id) => subscriber.eventIds().includes(id)), 5_000, 'every webhook delivery');
@@ -62,7 +72,11 @@ describe('a serial module', () => {
       const event = (await request(hub.url).get(`/api/v1/events/${id}`).expect(200)).body;
       const delivery = event.deliveries.find((d: { module: string }) => d.module === 'slow-serial');
       expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
-      expect(delivery.lifecycle.map((step: { status: string }) => step.status)).toEqual(['queued', 'in_progress', 'succeeded']);
+      expect(delivery.lifecycle.map((step: { status: string }) => step.status)).toEqual([
+        'queued',
+        'in_progress',
+        'succeeded',
+      ]);
     }
   }, 30_000);
 });

@@ -2,7 +2,11 @@ import { keyOf, nextAlertState, worstOf, type AlertState } from '../../src/event
 import type { CheckStatus, TransitionName } from '../../src/events/types.js';
 
 /** Feeds statuses one after another; answers the transition of each step (null for none) and the last state. */
-function feed(statuses: CheckStatus[], thresholds?: { alertAfter: number; recoverAfter: number }, start: AlertState | null = null) {
+function feed(
+  statuses: CheckStatus[],
+  thresholds?: { alertAfter: number; recoverAfter: number },
+  start: AlertState | null = null,
+) {
   let state = start;
   const transitions: Array<TransitionName | null> = [];
   statuses.forEach((status, index) => {
@@ -33,25 +37,50 @@ describe('the alert state machine', () => {
 
   it('escalates only when the status gets worse than the one alerted at, once per step up', () => {
     expect(feed(['warning', 'warning', 'error', 'error', 'critical', 'warning', 'critical']).transitions).toEqual([
-      null, 'alert', 'escalated', null, 'escalated', null, null,
+      null,
+      'alert',
+      'escalated',
+      null,
+      'escalated',
+      null,
+      null,
     ]);
   });
 
   it('recovers after recoverAfter consecutive good results, and a bad one in between starts that count again', () => {
-    expect(feed(['error', 'error', 'ok', 'error', 'ok', 'ok']).transitions).toEqual([null, 'alert', null, null, null, 'recovered']);
+    expect(feed(['error', 'error', 'ok', 'error', 'ok', 'ok']).transitions).toEqual([
+      null,
+      'alert',
+      null,
+      null,
+      null,
+      'recovered',
+    ]);
     const { state } = feed(['error', 'error', 'ok', 'ok']);
     expect(state).toMatchObject({ alertStatus: null, since: null, goodStreak: 2 });
   });
 
   it('raises nothing more while a key stays good, or stays bad at the same level', () => {
     expect(feed(['error', 'error', 'error', 'error', 'ok', 'ok', 'ok', 'ok']).transitions).toEqual([
-      null, 'alert', null, null, null, 'recovered', null, null,
+      null,
+      'alert',
+      null,
+      null,
+      null,
+      'recovered',
+      null,
+      null,
     ]);
   });
 
   it('honours other thresholds: alertAfter 1 alerts at once, alertAfter 3 and recoverAfter 1', () => {
     expect(feed(['critical'], { alertAfter: 1, recoverAfter: 2 }).transitions).toEqual(['alert']);
-    expect(feed(['error', 'error', 'error', 'ok'], { alertAfter: 3, recoverAfter: 1 }).transitions).toEqual([null, null, 'alert', 'recovered']);
+    expect(feed(['error', 'error', 'error', 'ok'], { alertAfter: 3, recoverAfter: 1 }).transitions).toEqual([
+      null,
+      null,
+      'alert',
+      'recovered',
+    ]);
   });
 
   it('keeps the alert start for the recovery and reports the previous status', () => {
@@ -74,7 +103,9 @@ describe('the alert state machine', () => {
   });
 
   it('names keys by check and sorted dimensions, and finds the worst status', () => {
-    expect(keyOf('endpoints.health', { cluster: 'active', application: 'app' })).toBe('endpoints.health{application=app,cluster=active}');
+    expect(keyOf('endpoints.health', { cluster: 'active', application: 'app' })).toBe(
+      'endpoints.health{application=app,cluster=active}',
+    );
     expect(keyOf('nightly', {})).toBe('nightly');
     expect(worstOf(['ok', 'critical', 'warning'])).toBe('critical');
     expect(worstOf([])).toBe('ok');

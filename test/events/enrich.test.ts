@@ -127,8 +127,12 @@ describe('deployment enrichment', () => {
   });
   it('maps team-kursinfo channels to team-kursinformation and honours a configured team list', () => {
     expect(enrich({ slackChannels: '#team-kursinfo-alerts' }).team).toBe('team-kursinformation');
-    expect(enrich({ slackChannels: '#squad-blue' }, { ...HOSTS_ENV, TEAMS: 'squad-blue,ops=team-ops' }).team).toBe('squad-blue');
-    expect(enrich({ slackChannels: '#ops-alerts' }, { ...HOSTS_ENV, TEAMS: 'squad-blue,ops=team-ops' }).team).toBe('team-ops');
+    expect(enrich({ slackChannels: '#squad-blue' }, { ...HOSTS_ENV, TEAMS: 'squad-blue,ops=team-ops' }).team).toBe(
+      'squad-blue',
+    );
+    expect(enrich({ slackChannels: '#ops-alerts' }, { ...HOSTS_ENV, TEAMS: 'squad-blue,ops=team-ops' }).team).toBe(
+      'team-ops',
+    );
   });
   it('treats zero or absent replicas as a removal', () => {
     expect(enrich({ replicas: 0 })).toMatchObject({ replicas: 0, removal: true });
@@ -138,12 +142,18 @@ describe('deployment enrichment', () => {
   it('builds the log-search link from cluster, image and version', () => {
     const url = enrich().logSearchUrl!;
     expect(url.startsWith('https://graylog.example.test/search?rangetype=relative&relative=86400&q=')).toBe(true);
-    expect(decodeURIComponent(url.split('q=')[1]!)).toBe('source:active AND image_name:/.*kth-azure-app:2.0.11_abc123.*/');
+    expect(decodeURIComponent(url.split('q=')[1]!)).toBe(
+      'source:active AND image_name:/.*kth-azure-app:2.0.11_abc123.*/',
+    );
     expect(logSearchUrl(undefined, 'active', 'a', '1')).toBeNull();
     expect(enrich({ version: null }).logSearchUrl).toBeNull();
   });
   it('parses detectify tokens and accessibility URLs as lists', () => {
-    const d = enrich({ detectifyProfileTokens: 'abc, def,abc', accessibilityUrls: ['https://a', 'https://b'], testAccessibility: 'true' });
+    const d = enrich({
+      detectifyProfileTokens: 'abc, def,abc',
+      accessibilityUrls: ['https://a', 'https://b'],
+      testAccessibility: 'true',
+    });
     expect(d.detectifyProfileTokens).toEqual(['abc', 'def']);
     expect(d.accessibilityUrls).toEqual(['https://a', 'https://b']);
     expect(d.testAccessibility).toBe(true);
@@ -161,7 +171,9 @@ describe('channels', () => {
     expect(parseSlackChannels(null)).toEqual([]);
   });
   it('finds the first team of the first channel that names one', () => {
-    expect(teamFromChannels(['#x', '#team-pipeline-ci'], [{ match: 'team-pipeline', team: 'team-pipeline' }])).toBe('team-pipeline');
+    expect(teamFromChannels(['#x', '#team-pipeline-ci'], [{ match: 'team-pipeline', team: 'team-pipeline' }])).toBe(
+      'team-pipeline',
+    );
   });
 });
 

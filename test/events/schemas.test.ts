@@ -7,10 +7,15 @@ describe('the deployment schema', () => {
     expect(parsed).toMatchObject({ replicas: 2, created: '1763800000.123456', team: null });
   });
   it('accepts replicas as a numeric string and created as a number', () => {
-    expect(deploymentSchema.parse(aspenDeployment({ replicas: '4', created: 1763800000 }))).toMatchObject({ replicas: 4, created: '1763800000' });
+    expect(deploymentSchema.parse(aspenDeployment({ replicas: '4', created: 1763800000 }))).toMatchObject({
+      replicas: 4,
+      created: '1763800000',
+    });
   });
   it('names each bad field', () => {
-    const result = deploymentSchema.safeParse(aspenDeployment({ applicationName: '', replicas: 'two', created: 'yesterday' }));
+    const result = deploymentSchema.safeParse(
+      aspenDeployment({ applicationName: '', replicas: 'two', created: 'yesterday' }),
+    );
     expect(result.success).toBe(false);
     const fields = result.error!.issues.map((issue) => issue.path.join('.'));
     expect(fields).toEqual(expect.arrayContaining(['applicationName', 'replicas', 'created']));
@@ -37,7 +42,9 @@ describe('the error schema', () => {
 describe('JSON Schema export', () => {
   it('describes the input with Aspen field names and required applicationName', () => {
     const schema = ingestJsonSchema('deployment') as { properties: Record<string, unknown>; required: string[] };
-    expect(Object.keys(schema.properties)).toEqual(expect.arrayContaining(['applicationName', 'replicas', 'slackChannels', 'created']));
+    expect(Object.keys(schema.properties)).toEqual(
+      expect.arrayContaining(['applicationName', 'replicas', 'slackChannels', 'created']),
+    );
     expect(schema.required).toEqual(['applicationName']);
   });
 });

@@ -103,7 +103,13 @@ export class FakeDetectify {
   /** The next matching request(s) answer `status` instead of doing their work. */
   failNext(
     status: number,
-    options: { method?: string; path?: string | RegExp; body?: unknown; headers?: Record<string, string>; times?: number } = {},
+    options: {
+      method?: string;
+      path?: string | RegExp;
+      body?: unknown;
+      headers?: Record<string, string>;
+      times?: number;
+    } = {},
   ): void {
     for (let i = 0; i < (options.times ?? 1); i += 1) {
       this.failures.push({

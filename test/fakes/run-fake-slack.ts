@@ -11,8 +11,14 @@ const slack = await FakeSlack.start({
   port,
   onRequest: (request) => {
     const body = request.body as { channel?: string; thread_ts?: string; ts?: string; text?: string };
-    const where = [body.channel, body.thread_ts ? `thread ${body.thread_ts}` : body.ts ? `message ${body.ts}` : null].filter(Boolean).join(' ');
-    process.stdout.write(`${request.path.replace('/api/', '')} ${where}\n  ${String(body.text ?? '').split('\n').join('\n  ')}\n`);
+    const where = [body.channel, body.thread_ts ? `thread ${body.thread_ts}` : body.ts ? `message ${body.ts}` : null]
+      .filter(Boolean)
+      .join(' ');
+    process.stdout.write(
+      `${request.path.replace('/api/', '')} ${where}\n  ${String(body.text ?? '')
+        .split('\n')
+        .join('\n  ')}\n`,
+    );
   },
 });
 process.stdout.write(`fake Slack on ${slack.apiUrl} (token xoxb-fake-token)\n`);

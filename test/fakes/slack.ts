@@ -87,7 +87,12 @@ export class FakeSlack {
    * own: `{ burst: 3, intervalMs: 1000 }`); without it the fake never limits on its own.
    */
   static async start(
-    options: { token?: string; port?: number; onRequest?: (request: RecordedRequest) => void; rateLimit?: FakeRateLimit } = {},
+    options: {
+      token?: string;
+      port?: number;
+      onRequest?: (request: RecordedRequest) => void;
+      rateLimit?: FakeRateLimit;
+    } = {},
   ): Promise<FakeSlack> {
     const fake = new FakeSlack(options.token ?? 'xoxb-fake-token', options.onRequest, options.rateLimit);
     fake.server.listen(options.port ?? 0, '127.0.0.1');
@@ -166,7 +171,9 @@ export class FakeSlack {
 
   /** Recorded calls of one Web API method ("chat.postMessage") that the fake accepted. */
   calls(method: string): RecordedRequest[] {
-    return this.requests.filter((request) => request.path === `/api/${method}` && (request.answer as { ok?: boolean })?.ok === true);
+    return this.requests.filter(
+      (request) => request.path === `/api/${method}` && (request.answer as { ok?: boolean })?.ok === true,
+    );
   }
 
   /** Every recorded request to one Web API method, accepted or not. */
@@ -202,16 +209,31 @@ export class FakeSlack {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks).toString('utf8');
-    const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    const contentType = String(req.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim();
     const path = (req.url ?? '/').split('?')[0]!;
     const body = decodeBody(contentType, rawBody);
 
     const reply = (status: number, answer: unknown, headers: Record<string, string> = {}) => {
-      const recorded: RecordedRequest = { method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status, answer, at: Date.now() };
+      const recorded: RecordedRequest = {
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        contentType,
+        rawBody,
+        body,
+        status,
+        answer,
+        at: Date.now(),
+      };
       this.requests.push(recorded);
       this.onRequest?.(recorded);
       const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
-      res.writeHead(status, { 'content-type': typeof answer === 'string' ? 'text/plain' : 'application/json; charset=utf-8', ...headers });
+      res.writeHead(status, {
+        'content-type': typeof answer === 'string' ? 'text/plain' : 'application/json; charset=utf-8',
+        ...headers,
+      });
       res.end(text);
     };
 
@@ -236,7 +258,15 @@ export class FakeSlack {
 
     switch (method) {
       case 'auth.test':
-        return reply(200, { ok: true, url: 'https://fake.slack.test/', team: 'Fake Team', user: 'alvares', team_id: 'T000', user_id: 'U000', bot_id: 'B000' });
+        return reply(200, {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake Team',
+          user: 'alvares',
+          team_id: 'T000',
+          user_id: 'U000',
+          bot_id: 'B000',
+        });
       case 'chat.postMessage': {
         const answer = this.postMessage(body);
         if (answer.status === 429) {
@@ -244,11 +274,22 @@ export class FakeSlack {
         }
         if (answer.ok === true && this.dropAnswers > 0) {
           this.dropAnswers -= 1;
-          this.requests.push({ method: req.method ?? '', path, headers: req.headers, contentType, rawBody, body, status: 0, answer, at: Date.now() });
+          this.requests.push({
+            method: req.method ?? '',
+            path,
+            headers: req.headers,
+            contentType,
+            rawBody,
+            body,
+            status: 0,
+            answer,
+            at: Date.now(),
+          });
           res.socket?.destroy();
           return;
         }
-        if (answer.ok === true && this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
+        if (answer.ok === true && this.answerDelayMs > 0)
+          await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
         return reply(200, answer);
       }
       case 'chat.update':
@@ -287,7 +328,10 @@ export class FakeSlack {
       text: typeof body.text === 'string' ? body.text : '',
       blocks: Array.isArray(body.blocks) ? body.blocks : [],
       edits: [],
-      metadata: metadata && typeof metadata.event_type === 'string' ? { event_type: metadata.event_type, event_payload: metadata.event_payload ?? {} } : null,
+      metadata:
+        metadata && typeof metadata.event_type === 'string'
+          ? { event_type: metadata.event_type, event_payload: metadata.event_payload ?? {} }
+          : null,
     };
     this.messages.push(message);
     return { ok: true, channel: id, ts: message.ts, message: { type: 'message', text: message.text, ts: message.ts } };
@@ -297,7 +341,11 @@ export class FakeSlack {
     // Like Slack, chat.update wants the channel's id; a name is not found.
     const channel = typeof body.channel === 'string' ? body.channel : '';
     const message = this.messages.find((candidate) => candidate.channelId === channel && candidate.ts === body.ts);
-    if (!message) return { ok: false, error: [...this.channelIds.values()].includes(channel) ? 'message_not_found' : 'channel_not_found' };
+    if (!message)
+      return {
+        ok: false,
+        error: [...this.channelIds.values()].includes(channel) ? 'message_not_found' : 'channel_not_found',
+      };
     const invalid = checkContents(body);
     if (invalid) return { ok: false, error: invalid };
     message.text = typeof body.text === 'string' ? body.text : '';
@@ -318,13 +366,22 @@ export class FakeSlack {
     const oldest = typeof body.oldest === 'string' ? Number(body.oldest) : 0;
     const latest = typeof body.latest === 'string' ? Number(body.latest) : Number.POSITIVE_INFINITY;
     const limit = Math.min(999, Math.max(1, Number(body.limit ?? 100) || 100));
-    const before = typeof body.cursor === 'string' && body.cursor !== '' ? Buffer.from(body.cursor, 'base64').toString('utf8').replace(/^before:/, '') : null;
+    const before =
+      typeof body.cursor === 'string' && body.cursor !== ''
+        ? Buffer.from(body.cursor, 'base64')
+            .toString('utf8')
+            .replace(/^before:/, '')
+        : null;
     const withMetadata = isTrue(body.include_all_metadata);
     const matching = this.messages
       .filter((message) => message.channelId === channel && message.threadTs === null)
       .filter((message) => {
         const ts = Number(message.ts);
-        return (inclusive ? ts >= oldest : ts > oldest) && (inclusive ? ts <= latest : ts < latest) && (before === null || ts < Number(before));
+        return (
+          (inclusive ? ts >= oldest : ts > oldest) &&
+          (inclusive ? ts <= latest : ts < latest) &&
+          (before === null || ts < Number(before))
+        );
       })
       .sort((a, b) => Number(b.ts) - Number(a.ts));
     const page = matching.slice(0, limit);
@@ -346,15 +403,29 @@ export class FakeSlack {
       }),
       has_more: hasMore,
       pin_count: 0,
-      ...(hasMore ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64') } } : {}),
+      ...(hasMore
+        ? { response_metadata: { next_cursor: Buffer.from(`before:${page.at(-1)!.ts}`).toString('base64') } }
+        : {}),
     };
   }
 
   /** conversations.list: every channel the fake knows, in pages of `limit` (default 100). */
   private list(body: Record<string, unknown>): Record<string, unknown> {
-    const all = [...this.channelIds.entries()].map(([name, id]) => ({ id, name: name.slice(1), is_channel: true, is_archived: false }));
+    const all = [...this.channelIds.entries()].map(([name, id]) => ({
+      id,
+      name: name.slice(1),
+      is_channel: true,
+      is_archived: false,
+    }));
     const limit = Math.min(1000, Math.max(1, Number(body.limit ?? 100) || 100));
-    const start = typeof body.cursor === 'string' && body.cursor !== '' ? Number(Buffer.from(body.cursor, 'base64').toString('utf8').replace(/^offset:/, '')) : 0;
+    const start =
+      typeof body.cursor === 'string' && body.cursor !== ''
+        ? Number(
+            Buffer.from(body.cursor, 'base64')
+              .toString('utf8')
+              .replace(/^offset:/, ''),
+          )
+        : 0;
     const page = all.slice(start, start + limit);
     const next = start + limit < all.length ? Buffer.from(`offset:${start + limit}`).toString('base64') : '';
     return { ok: true, channels: page, response_metadata: { next_cursor: next } };
@@ -412,7 +483,10 @@ function decodeBody(contentType: string, raw: string): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(form)) {
     const text = Array.isArray(value) ? value[0] : value;
-    body[key] = (key === 'blocks' || key === 'attachments' || key === 'metadata') && typeof text === 'string' ? JSON.parse(text) : text;
+    body[key] =
+      (key === 'blocks' || key === 'attachments' || key === 'metadata') && typeof text === 'string'
+        ? JSON.parse(text)
+        : text;
   }
   return body;
 }
@@ -428,7 +502,10 @@ function checkContents(body: Record<string, unknown>): string | null {
   for (const block of blocks) {
     if (block.type === 'section') {
       if (typeof block.text?.text === 'string' && block.text.text.length > MAX_SECTION_TEXT) return 'invalid_blocks';
-      if (Array.isArray(block.fields) && (block.fields.length > 10 || block.fields.some((field: any) => String(field.text).length > MAX_FIELD_TEXT))) {
+      if (
+        Array.isArray(block.fields) &&
+        (block.fields.length > 10 || block.fields.some((field: any) => String(field.text).length > MAX_FIELD_TEXT))
+      ) {
         return 'invalid_blocks';
       }
     }

@@ -35,7 +35,13 @@ export class FakeSubscriber {
         } catch {
           // keep the text
         }
-        this.received.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
+        this.received.push({
+          at: Date.now(),
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          body,
+        });
         const plan = this.plans.shift() ?? { status: 200 };
         const answer = () => {
           res.writeHead(plan.status, { 'content-type': 'application/json', ...plan.headers });

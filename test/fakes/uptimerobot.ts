@@ -123,7 +123,10 @@ export class FakeUptimeRobot {
       return;
     }
     if (form.api_key !== this.apiKey) {
-      json(res, { stat: 'fail', error: { type: 'invalid_parameter', parameter_name: 'api_key', passed_value: form.api_key ?? '' } });
+      json(res, {
+        stat: 'fail',
+        error: { type: 'invalid_parameter', parameter_name: 'api_key', passed_value: form.api_key ?? '' },
+      });
       return;
     }
     json(res, this.answer(method, form));
@@ -134,20 +137,35 @@ export class FakeUptimeRobot {
       case 'getMonitors': {
         const search = form.search?.toLowerCase();
         const monitors = [...this.monitors.values()].filter(
-          (monitor) => !search || monitor.url.toLowerCase().includes(search) || monitor.friendly_name.toLowerCase().includes(search),
+          (monitor) =>
+            !search ||
+            monitor.url.toLowerCase().includes(search) ||
+            monitor.friendly_name.toLowerCase().includes(search),
         );
         return { stat: 'ok', pagination: { offset: 0, limit: 50, total: monitors.length }, monitors };
       }
       case 'getAlertContacts':
-        return { stat: 'ok', offset: 0, limit: 50, total: this.alertContacts.length, alert_contacts: this.alertContacts };
+        return {
+          stat: 'ok',
+          offset: 0,
+          limit: 50,
+          total: this.alertContacts.length,
+          alert_contacts: this.alertContacts,
+        };
       case 'newMonitor': {
         for (const name of ['friendly_name', 'url', 'type']) {
           if (!form[name]) return fail('missing_parameter', `${name} parameter is missing.`, name);
         }
         if (form.type === '2' && (!form.keyword_type || !form.keyword_value)) {
-          return fail('missing_parameter', 'keyword_type and keyword_value are required for keyword monitors.', 'keyword_value');
+          return fail(
+            'missing_parameter',
+            'keyword_type and keyword_value are required for keyword monitors.',
+            'keyword_value',
+          );
         }
-        if ([...this.monitors.values()].some((monitor) => monitor.url === form.url && String(monitor.type) === form.type)) {
+        if (
+          [...this.monitors.values()].some((monitor) => monitor.url === form.url && String(monitor.type) === form.type)
+        ) {
           return fail('already_exists', 'monitor already exists.');
         }
         const monitor = this.addMonitor({

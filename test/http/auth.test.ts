@@ -19,13 +19,23 @@ function sign(body: string | Buffer, timestamp = Math.floor(Date.now() / 1000), 
 }
 
 /** A raw request: supertest would serialise a Buffer body as JSON when the content type says JSON. */
-function put(url: string, body: Buffer | null, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+function put(
+  url: string,
+  body: Buffer | null,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: any }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/api/v1/deployment`, { method: 'PUT', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
-    });
+    const req = http.request(
+      `${url}/api/v1/deployment`,
+      { method: 'PUT', agent: false, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body ?? undefined);
   });
@@ -61,7 +71,11 @@ describe('ingest authentication: INGEST_TOKENS and INGEST_HMAC_SECRET', () => {
 
   it('answers 401 for a token that is not one of INGEST_TOKENS, and never echoes it', async () => {
     for (const token of ['wrong-token-0123456789abcdef', ASPEN_TOKEN.slice(0, -1), `${ASPEN_TOKEN}x`, READ_TOKEN, '']) {
-      const res = await request(hub.url).put('/api/v1/deployment').set('Authorization', `Bearer ${token}`).set('content-type', 'application/json').send(deployment());
+      const res = await request(hub.url)
+        .put('/api/v1/deployment')
+        .set('Authorization', `Bearer ${token}`)
+        .set('content-type', 'application/json')
+        .send(deployment());
       expect(res.status).toBe(401);
       expect(res.body.error.code).toBe('HUB_ERR_UNAUTHORIZED');
       if (token) expect(JSON.stringify(res.body)).not.toContain(token);
@@ -69,30 +83,59 @@ describe('ingest authentication: INGEST_TOKENS and INGEST_HMAC_SECRET', () => {
   });
 
   it('accepts each sender by its token and records its name on the event', async () => {
-    for (const [token, name] of [[ASPEN_TOKEN, 'aspen'], [JENKINS_TOKEN, 'jenkins']] as const) {
-      const res = await request(hub.url).put('/api/v1/deployment').set('Authorization', `Bearer ${token}`).set('content-type', 'application/json').send(deployment()).expect(200);
+    for (const [token, name] of [
+      [ASPEN_TOKEN, 'aspen'],
+      [JENKINS_TOKEN, 'jenkins'],
+    ] as const) {
+      const res = await request(hub.url)
+        .put('/api/v1/deployment')
+        .set('Authorization', `Bearer ${token}`)
+        .set('content-type', 'application/json')
+        .send(deployment())
+        .expect(200);
       expect(res.body.sender).toBe(name);
       const event = await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200);
       expect(event.body.sender).toBe(name);
     }
-    const error = await request(hub.url).put('/api/v1/error').set('Authorization', `bearer ${ASPEN_TOKEN}`).send(aspenError()).expect(200);
+    const error = await request(hub.url)
+      .put('/api/v1/error')
+      .set('Authorization', `bearer ${ASPEN_TOKEN}`)
+      .send(aspenError())
+      .expect(200);
     expect(error.body.sender).toBe('aspen');
-    await request(hub.url).post('/api/v1/deployment/enrich').set('Authorization', `Bearer ${ASPEN_TOKEN}`).send(aspenDeployment()).expect(200);
+    await request(hub.url)
+      .post('/api/v1/deployment/enrich')
+      .set('Authorization', `Bearer ${ASPEN_TOKEN}`)
+      .send(aspenDeployment())
+      .expect(200);
   });
 
   it('accepts a body signed with INGEST_HMAC_SECRET as sender hmac, also gzipped (signed as inflated)', async () => {
     const body = deployment();
-    const res = await request(hub.url).put('/api/v1/deployment').set('X-Alvares-Signature', sign(body)).set('content-type', 'application/json').send(body).expect(200);
+    const res = await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('X-Alvares-Signature', sign(body))
+      .set('content-type', 'application/json')
+      .send(body)
+      .expect(200);
     expect(res.body.sender).toBe('hmac');
     expect((await request(hub.url).get(`/api/v1/events/${res.body.id}`)).body.sender).toBe('hmac');
 
     const other = deployment();
-    const gzipped = await put(hub.url, zlib.gzipSync(other), { 'X-Alvares-Signature': sign(other), 'content-encoding': 'gzip' });
+    const gzipped = await put(hub.url, zlib.gzipSync(other), {
+      'X-Alvares-Signature': sign(other),
+      'content-encoding': 'gzip',
+    });
     expect(gzipped).toMatchObject({ status: 200, body: { sender: 'hmac' } });
     // A second v1 lets a sender roll its secret: one matching signature is enough.
     const rolled = deployment();
     const both = `${sign(rolled, undefined, 'old-secret-0123456789abcdef')},v1=${sign(rolled).split('v1=')[1]}`;
-    await request(hub.url).put('/api/v1/deployment').set('X-Alvares-Signature', both).set('content-type', 'application/json').send(rolled).expect(200);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('X-Alvares-Signature', both)
+      .set('content-type', 'application/json')
+      .send(rolled)
+      .expect(200);
   });
 
   it('answers 401 for a wrong signature, a changed body, a malformed header and a timestamp more than 5 minutes off', async () => {
@@ -107,15 +150,29 @@ describe('ingest authentication: INGEST_TOKENS and INGEST_HMAC_SECRET', () => {
       [`v1=${'0'.repeat(64)}`, body, /must be t=<unix seconds>/],
     ];
     for (const [header, sent, message] of cases) {
-      const res = await request(hub.url).put('/api/v1/deployment').set('X-Alvares-Signature', header).set('content-type', 'application/json').send(sent);
+      const res = await request(hub.url)
+        .put('/api/v1/deployment')
+        .set('X-Alvares-Signature', header)
+        .set('content-type', 'application/json')
+        .send(sent);
       expect({ header, status: res.status }).toEqual({ header, status: 401 });
       expect(res.body.error.message).toMatch(message);
     }
     // Inside the 5 minutes either way: accepted.
     const early = deployment();
-    await request(hub.url).put('/api/v1/deployment').set('X-Alvares-Signature', sign(early, now - 290)).set('content-type', 'application/json').send(early).expect(200);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('X-Alvares-Signature', sign(early, now - 290))
+      .set('content-type', 'application/json')
+      .send(early)
+      .expect(200);
     const late = deployment();
-    await request(hub.url).put('/api/v1/deployment').set('X-Alvares-Signature', sign(late, now + 290)).set('content-type', 'application/json').send(late).expect(200);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('X-Alvares-Signature', sign(late, now + 290))
+      .set('content-type', 'application/json')
+      .send(late)
+      .expect(200);
   });
 
   it('answers 401 for a signed request whose body is empty or missing, and 400 for a signed empty body', async () => {
@@ -133,14 +190,21 @@ describe('INGEST_RATE_PER_MINUTE', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ env: { INGEST_TOKENS: `aspen:${ASPEN_TOKEN},jenkins:${JENKINS_TOKEN}`, INGEST_RATE_PER_MINUTE: '3' } });
+    hub = await startTestHub({
+      env: { INGEST_TOKENS: `aspen:${ASPEN_TOKEN},jenkins:${JENKINS_TOKEN}`, INGEST_RATE_PER_MINUTE: '3' },
+    });
   });
   afterAll(async () => {
     await hub.stop();
   });
 
   it('answers 429 with Retry-After past the rate of one sender, and keeps serving the others', async () => {
-    const send = (token: string) => request(hub.url).put('/api/v1/deployment').set('Authorization', `Bearer ${token}`).set('content-type', 'application/json').send(deployment());
+    const send = (token: string) =>
+      request(hub.url)
+        .put('/api/v1/deployment')
+        .set('Authorization', `Bearer ${token}`)
+        .set('content-type', 'application/json')
+        .send(deployment());
     for (let i = 0; i < 3; i += 1) await send(ASPEN_TOKEN).expect(200);
     const limited = await send(ASPEN_TOKEN).expect(429);
     expect(limited.body.error.code).toBe('HUB_ERR_RATE_LIMITED');
@@ -150,7 +214,11 @@ describe('INGEST_RATE_PER_MINUTE', () => {
     expect(retryAfter).toBeLessThanOrEqual(20);
     await send(JENKINS_TOKEN).expect(200);
     // Refused credentials do not use up anyone's budget.
-    await request(hub.url).put('/api/v1/deployment').set('Authorization', 'Bearer nobody-0123456789abcdef').send(aspenDeployment()).expect(401);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('Authorization', 'Bearer nobody-0123456789abcdef')
+      .send(aspenDeployment())
+      .expect(401);
     await send(JENKINS_TOKEN).expect(200);
   });
 });
@@ -193,7 +261,10 @@ describe('READ_TOKEN', () => {
         expect({ path, status: res.status < 500 && res.status !== 401 }).toEqual({ path, status: true });
       }
     }
-    const event = await request(hub.url).get(`/api/v1/events/${eventId}`).set('Authorization', `Bearer ${READ_TOKEN}`).expect(200);
+    const event = await request(hub.url)
+      .get(`/api/v1/events/${eventId}`)
+      .set('Authorization', `Bearer ${READ_TOKEN}`)
+      .expect(200);
     expect(event.body.sender).toBeNull();
   });
 
@@ -203,7 +274,10 @@ describe('READ_TOKEN', () => {
     await request(hub.url).get('/api/v1/schemas/deployment').expect(200);
     await request(hub.url).get('/api/v1/deliveries').set('Authorization', `Bearer ${READ_TOKEN}`).expect(401);
     await request(hub.url).get('/api/v1/deliveries').set('Authorization', `Bearer ${ADMIN_TOKEN}`).expect(200);
-    await request(hub.url).post('/api/v1/modules/webhook/disable').set('Authorization', `Bearer ${READ_TOKEN}`).expect(401);
+    await request(hub.url)
+      .post('/api/v1/modules/webhook/disable')
+      .set('Authorization', `Bearer ${READ_TOKEN}`)
+      .expect(401);
   });
 });
 

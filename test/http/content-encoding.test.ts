@@ -10,11 +10,17 @@ interface Answer {
 
 function put(url: string, body: Buffer, headers: Record<string, string>): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}/api/v1/deployment`, { method: 'PUT', agent: false, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }));
-    });
+    const req = http.request(
+      `${url}/api/v1/deployment`,
+      { method: 'PUT', agent: false, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -59,7 +65,9 @@ describe('Content-Encoding of ingest bodies', () => {
   });
 
   it('measures the 1 MiB limit after inflating: a small gzip of 2 MiB is 413', async () => {
-    const big = Buffer.from(JSON.stringify(aspenDeployment({ descriptionEnglish: null, pad: 'x'.repeat(2 * 1024 * 1024) })));
+    const big = Buffer.from(
+      JSON.stringify(aspenDeployment({ descriptionEnglish: null, pad: 'x'.repeat(2 * 1024 * 1024) })),
+    );
     const compressed = zlib.gzipSync(big);
     expect(compressed.length).toBeLessThan(64 * 1024);
     const answer = await put(hub.url, compressed, { 'content-encoding': 'gzip' });
@@ -86,10 +94,13 @@ describe('Content-Encoding of ingest bodies', () => {
     expect((await put(hub.url, json('after-bomb'), {})).status).toBe(200);
   }, 60_000);
 
-  it.each(['compress', 'x-unknown', 'gzip, br', 'identity;q=1'])('answers 415 for Content-Encoding %s', async (encoding) => {
-    const answer = await put(hub.url, json(`enc-${encoding}`), { 'content-encoding': encoding });
-    expect(answer).toMatchObject({ status: 415, body: { error: { code: 'HUB_ERR_UNSUPPORTED_MEDIA_TYPE' } } });
-  });
+  it.each(['compress', 'x-unknown', 'gzip, br', 'identity;q=1'])(
+    'answers 415 for Content-Encoding %s',
+    async (encoding) => {
+      const answer = await put(hub.url, json(`enc-${encoding}`), { 'content-encoding': encoding });
+      expect(answer).toMatchObject({ status: 415, body: { error: { code: 'HUB_ERR_UNSUPPORTED_MEDIA_TYPE' } } });
+    },
+  );
 
   it('answers 400 for a body that says gzip and is not', async () => {
     const answer = await put(hub.url, json('not-gzip'), { 'content-encoding': 'gzip' });

@@ -14,9 +14,31 @@ function rng(seed: number) {
 }
 
 const HOSTILE_VALUES: unknown[] = [
-  null, true, 0, -1, 1e308, 'NaN', '', ' ', '\u0000', '\ud800', '<!channel>', '<https://evil|click>', '${7*7}',
-  '../../etc/passwd', "'; drop table events; --", 'x'.repeat(5000), [], {}, [1, [2, [3]]], { $gt: '' },
-  { __proto__: { polluted: true } }, '1763800000.123456', '9'.repeat(400), -0.5, 'true',
+  null,
+  true,
+  0,
+  -1,
+  1e308,
+  'NaN',
+  '',
+  ' ',
+  '\u0000',
+  '\ud800',
+  '<!channel>',
+  '<https://evil|click>',
+  '${7*7}',
+  '../../etc/passwd',
+  "'; drop table events; --",
+  'x'.repeat(5000),
+  [],
+  {},
+  [1, [2, [3]]],
+  { $gt: '' },
+  { __proto__: { polluted: true } },
+  '1763800000.123456',
+  '9'.repeat(400),
+  -0.5,
+  'true',
 ];
 
 function mutate(random: () => number): { body: string; contentType: string } {
@@ -32,17 +54,31 @@ function mutate(random: () => number): { body: string; contentType: string } {
     case 1:
       return { body: JSON.stringify(base).slice(0, Math.floor(random() * 200)), contentType: 'application/json' };
     case 2:
-      return { body: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"applicationName":"p"}', contentType: 'application/json' };
+      return {
+        body: '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"applicationName":"p"}',
+        contentType: 'application/json',
+      };
     case 3:
       return { body: `${'{"a":'.repeat(100 + Math.floor(random() * 5000))}1`, contentType: 'application/json' };
     case 4:
-      return { body: JSON.stringify(base), contentType: ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', ''][Math.floor(random() * 4)]! };
+      return {
+        body: JSON.stringify(base),
+        contentType: ['text/plain', 'application/x-www-form-urlencoded', 'application/xml', ''][
+          Math.floor(random() * 4)
+        ]!,
+      };
     case 5:
-      return { body: Buffer.from(Array.from({ length: 200 }, () => Math.floor(random() * 256))).toString('latin1'), contentType: 'application/json' };
+      return {
+        body: Buffer.from(Array.from({ length: 200 }, () => Math.floor(random() * 256))).toString('latin1'),
+        contentType: 'application/json',
+      };
     case 6:
       return { body: JSON.stringify(pick()), contentType: 'application/json; charset=utf-8' };
     default:
-      return { body: JSON.stringify({ ...base, extra: Array.from({ length: 2000 }, (_, i) => ({ i })) }), contentType: 'application/json' };
+      return {
+        body: JSON.stringify({ ...base, extra: Array.from({ length: 2000 }, (_, i) => ({ i })) }),
+        contentType: 'application/json',
+      };
   }
 }
 
@@ -50,11 +86,17 @@ function send(url: string, method: string, path: string, body: string, contentTy
   return new Promise((resolve, reject) => {
     // A connection per request: a refused body (413, 415) ends its connection, which a shared keep-alive
     // agent could otherwise hand to the next request and report as a hang-up that is the client's own.
-    const req = http.request(`${url}${path}`, { method, agent: false, headers: contentType ? { 'content-type': contentType } : {} }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', (error) => reject(new Error(`${method} ${path} (${contentType}) ${body.slice(0, 80)}: ${error.message}`)));
+    const req = http.request(
+      `${url}${path}`,
+      { method, agent: false, headers: contentType ? { 'content-type': contentType } : {} },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', (error) =>
+      reject(new Error(`${method} ${path} (${contentType}) ${body.slice(0, 80)}: ${error.message}`)),
+    );
     req.end(body, 'latin1');
   });
 }
@@ -71,7 +113,14 @@ describe('hostile and malformed requests', () => {
 
   it('1,500 of them produce no 5xx and the hub keeps serving', async () => {
     const random = rng(20261122);
-    const paths = ['/api/v1/deployment', '/api/v1/error', '/api/v1/recommendation', '/api/v1/deployment/enrich', '/api/v1/deployments?limit=-5&cursor=%00', '/api/v1/events/%2e%2e%2f'];
+    const paths = [
+      '/api/v1/deployment',
+      '/api/v1/error',
+      '/api/v1/recommendation',
+      '/api/v1/deployment/enrich',
+      '/api/v1/deployments?limit=-5&cursor=%00',
+      '/api/v1/events/%2e%2e%2f',
+    ];
     const methods = ['PUT', 'POST', 'PATCH', 'GET', 'DELETE'];
     const statuses = new Map<number, number>();
     for (let batch = 0; batch < 75; batch += 1) {
@@ -101,7 +150,14 @@ describe('hostile and malformed requests', () => {
 const BAD_STRINGS = ['\u0000', 'a\u0000b', '\ud800', 'x\udfff', 'bell\u0007', 'tab\tinside'];
 
 /** Fields whose text is shown to people: cleaned, never refused. Every other string field is an identifier: refused. */
-const DISPLAY_FIELDS = new Set(['message', 'stackTrace', 'descriptionSwedish', 'descriptionEnglish', 'publicNameSwedish', 'publicNameEnglish']);
+const DISPLAY_FIELDS = new Set([
+  'message',
+  'stackTrace',
+  'descriptionSwedish',
+  'descriptionEnglish',
+  'publicNameSwedish',
+  'publicNameEnglish',
+]);
 /** Fields that are not free text at all. */
 const TYPED_FIELDS: Record<string, number> = { replicas: 400, created: 400, testAccessibility: 200 };
 
@@ -118,7 +174,11 @@ function unstorable(value: unknown): string[] {
   const found: string[] = [];
   const visit = (item: unknown, at: string) => {
     if (typeof item === 'string') {
-      if (item.includes('\u0000') || /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(item)) found.push(at);
+      if (
+        item.includes('\u0000') ||
+        /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(item)
+      )
+        found.push(at);
     } else if (item && typeof item === 'object') {
       for (const [key, child] of Object.entries(item)) {
         if (key.includes('\u0000')) found.push(`${at}.(key)`);
@@ -144,44 +204,66 @@ describe('hostile strings in every field, route and parameter', () => {
     Object.keys(SCHEMAS[type].shape).map((field) => ({ type, field })),
   );
 
-  it.each(cases)('$type $field: an identifier is refused naming it, display text is cleaned, nothing answers 5xx', async ({ type, field }) => {
-    const routes = type === 'deployment' ? ['/api/v1/deployment', '/api/v1/deployment/enrich'] : [`/api/v1/${type}`];
-    for (const route of routes) {
-      for (const [index, bad] of BAD_STRINGS.entries()) {
-        // A list field gets the bad value as one of its items too.
-        const value = index % 2 === 1 && ['slackChannels', 'detectifyProfileTokens', 'accessibilityUrls'].includes(field) ? ['#ok', bad] : bad;
-        const body = BASES[type]({ version: `v-${field}-${index}`, ...(field === 'message' ? {} : { message: `case ${field} ${index}` }), [field]: value });
-        if (type !== 'deployment' && field !== 'version') delete body.version;
-        if (type === 'deployment' && field !== 'message') delete body.message;
-        const res = await request(hub.url).post(route).send(body);
-        const expected = TYPED_FIELDS[field] ?? (DISPLAY_FIELDS.has(field) ? 200 : 400);
-        // A display field holding nothing but what is cleaned away ends up empty: required ones are then refused.
-        const emptied = DISPLAY_FIELDS.has(field) && field === 'message' && bad.replace(/[\u0000-\u0008\u000b-\u001f]/g, '').trim() === '';
-        expect({ route, bad, status: res.status }).toEqual({ route, bad, status: emptied ? 400 : expected });
-        if (res.status === 400) {
-          expect(res.body.error.fields.map((problem: { field: string }) => problem.field.split('.')[0])).toContain(field);
-        } else if (route.endsWith('/enrich')) {
-          expect(unstorable(res.body)).toEqual([]);
-        } else {
-          const event = await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200);
-          expect(unstorable(event.body.payload)).toEqual([]);
-          expect(unstorable(event.body.raw)).toEqual([]);
-          if (DISPLAY_FIELDS.has(field) && typeof event.body.payload[field] === 'string') {
-            expect(event.body.payload[field]).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  it.each(cases)(
+    '$type $field: an identifier is refused naming it, display text is cleaned, nothing answers 5xx',
+    async ({ type, field }) => {
+      const routes = type === 'deployment' ? ['/api/v1/deployment', '/api/v1/deployment/enrich'] : [`/api/v1/${type}`];
+      for (const route of routes) {
+        for (const [index, bad] of BAD_STRINGS.entries()) {
+          // A list field gets the bad value as one of its items too.
+          const value =
+            index % 2 === 1 && ['slackChannels', 'detectifyProfileTokens', 'accessibilityUrls'].includes(field)
+              ? ['#ok', bad]
+              : bad;
+          const body = BASES[type]({
+            version: `v-${field}-${index}`,
+            ...(field === 'message' ? {} : { message: `case ${field} ${index}` }),
+            [field]: value,
+          });
+          if (type !== 'deployment' && field !== 'version') delete body.version;
+          if (type === 'deployment' && field !== 'message') delete body.message;
+          const res = await request(hub.url).post(route).send(body);
+          const expected = TYPED_FIELDS[field] ?? (DISPLAY_FIELDS.has(field) ? 200 : 400);
+          // A display field holding nothing but what is cleaned away ends up empty: required ones are then refused.
+          const emptied =
+            DISPLAY_FIELDS.has(field) &&
+            field === 'message' &&
+            bad.replace(/[\u0000-\u0008\u000b-\u001f]/g, '').trim() === '';
+          expect({ route, bad, status: res.status }).toEqual({ route, bad, status: emptied ? 400 : expected });
+          if (res.status === 400) {
+            expect(res.body.error.fields.map((problem: { field: string }) => problem.field.split('.')[0])).toContain(
+              field,
+            );
+          } else if (route.endsWith('/enrich')) {
+            expect(unstorable(res.body)).toEqual([]);
+          } else {
+            const event = await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200);
+            expect(unstorable(event.body.payload)).toEqual([]);
+            expect(unstorable(event.body.raw)).toEqual([]);
+            if (DISPLAY_FIELDS.has(field) && typeof event.body.payload[field] === 'string') {
+              expect(event.body.payload[field]).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+            }
           }
         }
       }
-    }
-  });
+    },
+  );
 
   it('stores unknown extra keys and values holding NULs and unpaired surrogates, made storable', async () => {
-    const body = { ...aspenDeployment({ version: 'extra-keys' }), 'key\u0000with-nul': '\ud800', nested: { deep: ['\u0000', '\udfff', 'fine'] } };
+    const body = {
+      ...aspenDeployment({ version: 'extra-keys' }),
+      'key\u0000with-nul': '\ud800',
+      nested: { deep: ['\u0000', '\udfff', 'fine'] },
+    };
     const res = await request(hub.url).put('/api/v1/deployment').send(body).expect(200);
     const event = await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200);
     expect(event.body.raw['key\ufffdwith-nul']).toBe('\ufffd');
     expect(event.body.raw.nested).toEqual({ deep: ['\ufffd', '\ufffd', 'fine'] });
     // A backslash followed by "u0000" is text, not an escape, and is kept as it came.
-    const literal = await request(hub.url).put('/api/v1/recommendation').send(aspenRecommendation({ message: 'path C:\\u0000\\x', note: '\\\\u0000' })).expect(200);
+    const literal = await request(hub.url)
+      .put('/api/v1/recommendation')
+      .send(aspenRecommendation({ message: 'path C:\\u0000\\x', note: '\\\\u0000' }))
+      .expect(200);
     const stored = await request(hub.url).get(`/api/v1/events/${literal.body.id}`).expect(200);
     expect(stored.body.payload.message).toBe('path C:\\u0000\\x');
     expect(stored.body.raw.note).toBe('\\\\u0000');
@@ -211,7 +293,11 @@ describe('hostile strings in every field, route and parameter', () => {
     ];
     for (const [path, field] of probes) {
       const res = await request(hub.url).get(path).set(admin);
-      expect({ path, status: res.status, field: res.body.error?.fields?.[0]?.field }).toEqual({ path, status: 400, field });
+      expect({ path, status: res.status, field: res.body.error?.fields?.[0]?.field }).toEqual({
+        path,
+        status: 400,
+        field,
+      });
     }
     // Bytes that are not UTF-8 decode to U+FFFD, which is ordinary text: answered, not refused.
     await request(hub.url).get('/api/v1/deployments?applicationName=%ED%A0%80').expect(200);
@@ -219,7 +305,9 @@ describe('hostile strings in every field, route and parameter', () => {
   });
 
   it('answers the good requests of a concurrent burst 200 whatever a bad one in it holds', async () => {
-    const good = Array.from({ length: 40 }, (_, i) => aspenDeployment({ applicationName: `burst-${i}`, version: `b-${i}` }));
+    const good = Array.from({ length: 40 }, (_, i) =>
+      aspenDeployment({ applicationName: `burst-${i}`, version: `b-${i}` }),
+    );
     const bad = [
       aspenDeployment({ applicationName: 'bad\u0000name', version: 'b-bad-1' }),
       aspenDeployment({ cluster: '\ud800', version: 'b-bad-2' }),
@@ -227,13 +315,21 @@ describe('hostile strings in every field, route and parameter', () => {
       aspenError({ message: '\u0000' }),
     ];
     const all = [...good.slice(0, 20), ...bad, ...good.slice(20)];
-    const answers = await Promise.all(all.map((body) => request(hub.url).put(typeof body.message === 'string' ? '/api/v1/error' : '/api/v1/deployment').send(body)));
+    const answers = await Promise.all(
+      all.map((body) =>
+        request(hub.url)
+          .put(typeof body.message === 'string' ? '/api/v1/error' : '/api/v1/deployment')
+          .send(body),
+      ),
+    );
     const byName = new Map(all.map((body, i) => [String(body.applicationName ?? body.message), answers[i]!.status]));
     for (let i = 0; i < 40; i += 1) expect(byName.get(`burst-${i}`)).toBe(200);
     expect(byName.get('bad\u0000name')).toBe(400);
     expect(byName.get('burst-extra')).toBe(200);
     expect(answers.filter((answer) => answer.status >= 500)).toEqual([]);
-    const stored = await hub.hub.db.query<{ n: number }>("select count(*)::int as n from events where application_name like 'burst-%'");
+    const stored = await hub.hub.db.query<{ n: number }>(
+      "select count(*)::int as n from events where application_name like 'burst-%'",
+    );
     expect(stored.rows[0]!.n).toBe(41);
   });
 });

@@ -15,18 +15,29 @@ describe('the ingest API', () => {
   it.each(['deployment', 'error', 'recommendation'])('accepts PUT and POST on /api/v1/%s', async (type) => {
     const body = type === 'deployment' ? aspenDeployment() : aspenError({ message: `hello ${type}` });
     const put = await request(hub.url).put(`/api/v1/${type}`).send(body).expect(200);
-    const post = await request(hub.url).post(`/api/v1/${type}`).send({ ...body, version: 'post' }).expect(200);
+    const post = await request(hub.url)
+      .post(`/api/v1/${type}`)
+      .send({ ...body, version: 'post' })
+      .expect(200);
     expect(put.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(post.body.id).not.toBe(put.body.id);
   });
 
   it('refuses a body that is not JSON with 415', async () => {
-    const res = await request(hub.url).put('/api/v1/deployment').set('Content-Type', 'text/plain').send('applicationName=x').expect(415);
+    const res = await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('Content-Type', 'text/plain')
+      .send('applicationName=x')
+      .expect(415);
     expect(res.body.error.code).toBe('HUB_ERR_UNSUPPORTED_MEDIA_TYPE');
   });
 
   it('refuses broken JSON with 400', async () => {
-    const res = await request(hub.url).put('/api/v1/deployment').set('Content-Type', 'application/json').send('{"applicationName":').expect(400);
+    const res = await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('Content-Type', 'application/json')
+      .send('{"applicationName":')
+      .expect(400);
     expect(res.body.error.code).toBe('HUB_ERR_INVALID_JSON');
   });
 
@@ -42,7 +53,10 @@ describe('the ingest API', () => {
   });
 
   it('refuses a JSON array or scalar as the body', async () => {
-    await request(hub.url).put('/api/v1/error').send([{ message: 'x' }]).expect(400);
+    await request(hub.url)
+      .put('/api/v1/error')
+      .send([{ message: 'x' }])
+      .expect(400);
     await request(hub.url).put('/api/v1/error').set('Content-Type', 'application/json').send('"x"').expect(400);
   });
 
@@ -55,7 +69,11 @@ describe('the ingest API', () => {
   });
 
   it('refuses deeply nested bodies early', async () => {
-    const res = await request(hub.url).put('/api/v1/error').set('Content-Type', 'application/json').send('['.repeat(200_000)).expect(400);
+    const res = await request(hub.url)
+      .put('/api/v1/error')
+      .set('Content-Type', 'application/json')
+      .send('['.repeat(200_000))
+      .expect(400);
     expect(res.body.error.code).toBe('HUB_ERR_TOO_DEEP');
   });
 
@@ -68,7 +86,10 @@ describe('the ingest API', () => {
   });
 
   it('keeps unknown fields in the raw body but not in the enriched payload', async () => {
-    const res = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ sneaky: '<script>', version: 'raw-1' })).expect(200);
+    const res = await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ sneaky: '<script>', version: 'raw-1' }))
+      .expect(200);
     const event = await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200);
     expect(event.body.raw.sneaky).toBe('<script>');
     expect(event.body.payload.sneaky).toBeUndefined();
@@ -82,8 +103,16 @@ describe('the ingest API', () => {
   describe('dry run', () => {
     it('returns the enriched deployment and stores nothing', async () => {
       const before = await request(hub.url).get('/api/v1/deployments?cluster=dry').expect(200);
-      const res = await request(hub.url).post('/api/v1/deployment/enrich').send(aspenDeployment({ cluster: 'dry' })).expect(200);
-      expect(res.body).toMatchObject({ applicationPath: '/kth-azure-app', importance: 'high', cluster: 'dry', applicationUrl: 'https://app.example.test/kth-azure-app' });
+      const res = await request(hub.url)
+        .post('/api/v1/deployment/enrich')
+        .send(aspenDeployment({ cluster: 'dry' }))
+        .expect(200);
+      expect(res.body).toMatchObject({
+        applicationPath: '/kth-azure-app',
+        importance: 'high',
+        cluster: 'dry',
+        applicationUrl: 'https://app.example.test/kth-azure-app',
+      });
       const after = await request(hub.url).get('/api/v1/deployments?cluster=dry').expect(200);
       expect(after.body.deployments).toHaveLength(before.body.deployments.length);
     });

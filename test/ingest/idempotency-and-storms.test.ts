@@ -26,8 +26,16 @@ describe('repeated requests', () => {
 
   it('with the same Idempotency-Key return the first answer and deliver once', async () => {
     const body = aspenDeployment({ version: 'idem-1' });
-    const first = await request(hub.url).put('/api/v1/deployment').set('Idempotency-Key', 'aspen-run-42').send(body).expect(200);
-    const again = await request(hub.url).put('/api/v1/deployment').set('Idempotency-Key', 'aspen-run-42').send(body).expect(200);
+    const first = await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('Idempotency-Key', 'aspen-run-42')
+      .send(body)
+      .expect(200);
+    const again = await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('Idempotency-Key', 'aspen-run-42')
+      .send(body)
+      .expect(200);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.status).toBe('duplicate');
     await waitFor(async () => subscriber.eventIds().includes(first.body.id));
@@ -38,7 +46,9 @@ describe('repeated requests', () => {
   it('with the same key sent concurrently store one event', async () => {
     const body = aspenDeployment({ version: 'idem-concurrent' });
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => request(hub.url).put('/api/v1/deployment').set('Idempotency-Key', 'burst-key').send(body).expect(200)),
+      Array.from({ length: 8 }, () =>
+        request(hub.url).put('/api/v1/deployment').set('Idempotency-Key', 'burst-key').send(body).expect(200),
+      ),
     );
     expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(1);
     expect(answers.filter((answer) => answer.body.status === 'accepted')).toHaveLength(1);
@@ -49,12 +59,19 @@ describe('repeated requests', () => {
     const first = await request(hub.url).put('/api/v1/deployment').send(body).expect(200);
     const again = await request(hub.url).put('/api/v1/deployment').send(body).expect(200);
     expect(again.body).toMatchObject({ id: first.body.id, status: 'duplicate', deliveries: [] });
-    const different = await request(hub.url).put('/api/v1/deployment').send({ ...body, replicas: 3 }).expect(200);
+    const different = await request(hub.url)
+      .put('/api/v1/deployment')
+      .send({ ...body, replicas: 3 })
+      .expect(200);
     expect(different.body.id).not.toBe(first.body.id);
   });
 
   it('refuses a malformed Idempotency-Key', async () => {
-    const res = await request(hub.url).put('/api/v1/deployment').set('Idempotency-Key', 'x'.repeat(300)).send(aspenDeployment()).expect(400);
+    const res = await request(hub.url)
+      .put('/api/v1/deployment')
+      .set('Idempotency-Key', 'x'.repeat(300))
+      .send(aspenDeployment())
+      .expect(400);
     expect(res.body.error.fields[0].field).toBe('Idempotency-Key');
   });
 
@@ -67,14 +84,25 @@ describe('repeated requests', () => {
     ];
     const answers: Array<{ id: string; status: string; stormOf?: string }> = [];
     for (const message of messages) {
-      answers.push((await request(hub.url).put('/api/v1/error').send(aspenError({ message, applicationName: 'web', cluster: 'active' })).expect(200)).body);
+      answers.push(
+        (
+          await request(hub.url)
+            .put('/api/v1/error')
+            .send(aspenError({ message, applicationName: 'web', cluster: 'active' }))
+            .expect(200)
+        ).body,
+      );
     }
     expect(answers[0]!.status).toBe('accepted');
     expect(answers.slice(1).map((answer) => answer.status)).toEqual(['coalesced', 'coalesced', 'coalesced']);
     expect(answers.slice(1).every((answer) => answer.stormOf === answers[0]!.id)).toBe(true);
 
     const errorsReceived = () => subscriber.received.filter((received) => received.body.type === 'error');
-    const delivered = await waitFor(async () => (errorsReceived().length >= 2 ? errorsReceived() : null), 10_000, 'follow-up');
+    const delivered = await waitFor(
+      async () => (errorsReceived().length >= 2 ? errorsReceived() : null),
+      10_000,
+      'follow-up',
+    );
     expect(delivered[0]!.body.payload.message).toBe(messages[0]);
     expect(delivered[1]!.body.payload.repeats).toEqual({ count: 3, firstEventId: answers[0]!.id, windowSeconds: 2 });
     expect(delivered[1]!.body.payload.message).toMatch(/repeated 3 more times/);
@@ -84,8 +112,14 @@ describe('repeated requests', () => {
   });
 
   it('does not coalesce different errors', async () => {
-    const a = await request(hub.url).put('/api/v1/error').send(aspenError({ message: 'disk full on /var' })).expect(200);
-    const b = await request(hub.url).put('/api/v1/error').send(aspenError({ message: 'certificate expired' })).expect(200);
+    const a = await request(hub.url)
+      .put('/api/v1/error')
+      .send(aspenError({ message: 'disk full on /var' }))
+      .expect(200);
+    const b = await request(hub.url)
+      .put('/api/v1/error')
+      .send(aspenError({ message: 'certificate expired' }))
+      .expect(200);
     expect([a.body.status, b.body.status]).toEqual(['accepted', 'accepted']);
   });
 });
@@ -95,7 +129,12 @@ describe('with the storm window at 0', () => {
     const hub = await startTestHub({ modules: [databaseModule], env: { ERROR_STORM_WINDOW_SECONDS: '0' } });
     try {
       const answers = await Promise.all(
-        Array.from({ length: 6 }, () => request(hub.url).put('/api/v1/error').send(aspenError({ message: 'same error' })).expect(200)),
+        Array.from({ length: 6 }, () =>
+          request(hub.url)
+            .put('/api/v1/error')
+            .send(aspenError({ message: 'same error' }))
+            .expect(200),
+        ),
       );
       expect(answers.map((answer) => answer.body.status)).toEqual(Array(6).fill('accepted'));
       expect(new Set(answers.map((answer) => answer.body.id)).size).toBe(6);

@@ -1,5 +1,14 @@
 import { truncate } from '../../src/insights/periods.js';
-import { DAY, HOUR, MINUTE, createdAt, deploymentAt, errorAt, transitionAt, writeHistory } from '../support/insights-history.js';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  createdAt,
+  deploymentAt,
+  errorAt,
+  transitionAt,
+  writeHistory,
+} from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**
@@ -8,11 +17,25 @@ import { startTestHub, type TestHub } from '../support/hub.js';
  */
 const W0 = truncate(Date.now(), 'week') - 8 * 7 * DAY;
 /** Week `week` after W0 (a Monday, UTC), day 0-6, at hh:mm(:ss). */
-const at = (week: number, day: number, hh: number, mm = 0, ss = 0) => new Date(W0 + (week * 7 + day) * DAY + hh * HOUR + mm * MINUTE + ss * 1000);
+const at = (week: number, day: number, hh: number, mm = 0, ss = 0) =>
+  new Date(W0 + (week * 7 + day) * DAY + hh * HOUR + mm * MINUTE + ss * 1000);
 const WINDOW = { from: new Date(W0).toISOString(), to: new Date(W0 + 3 * 7 * DAY).toISOString() };
 
-const deploy = (application: string, when: Date, version: string, built: Date | null, extra: Record<string, unknown> = {}) =>
-  deploymentAt(when, { applicationName: application, version, created: built ? createdAt(built) : null, slackChannels: '#team-a', team: 'team-a', ...extra });
+const deploy = (
+  application: string,
+  when: Date,
+  version: string,
+  built: Date | null,
+  extra: Record<string, unknown> = {},
+) =>
+  deploymentAt(when, {
+    applicationName: application,
+    version,
+    created: built ? createdAt(built) : null,
+    slackChannels: '#team-a',
+    team: 'team-a',
+    ...extra,
+  });
 
 const READ_TOKEN = 'insights-read-token-0123456789';
 
@@ -21,13 +44,18 @@ describe('GET /api/v1/insights', () => {
   const ids = new Map<string, string>();
 
   const get = async (params: Record<string, string>) => {
-    const res = await fetch(`${hub.url}/api/v1/insights?${new URLSearchParams(params).toString()}`, { headers: { authorization: `Bearer ${READ_TOKEN}` } });
+    const res = await fetch(`${hub.url}/api/v1/insights?${new URLSearchParams(params).toString()}`, {
+      headers: { authorization: `Bearer ${READ_TOKEN}` },
+    });
     return { status: res.status, body: (await res.json()) as any };
   };
   const app = (body: any, name: string) => body.applications.find((entry: any) => entry.application === name);
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [], env: { READ_TOKEN, SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' } });
+    hub = await startTestHub({
+      modules: [],
+      env: { READ_TOKEN, SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' },
+    });
     const history = {
       // alpha: five deployments over three weeks, two of them failed and restored, one without created.
       a1: deploy('alpha', at(0, 0, 10), '1', at(0, 0, 8)),
@@ -84,7 +112,14 @@ describe('GET /api/v1/insights', () => {
       ids: ['a1', 'a2', 'a3', 'a4', 'a5'].map((name) => ids.get(name)),
     });
     // Two errors after a2 count it once; the late error and the stage error count nothing.
-    expect(alpha.changeFailureRate).toEqual({ n: 5, failed: 2, rate: 0.4, text: '40 %', perInterval: [1, 1, 0], ids: [ids.get('a2'), ids.get('a4')] });
+    expect(alpha.changeFailureRate).toEqual({
+      n: 5,
+      failed: 2,
+      rate: 0.4,
+      text: '40 %',
+      perInterval: [1, 1, 0],
+      ids: [ids.get('a2'), ids.get('a4')],
+    });
     // a2: first error at 11:00, restored by a3 at 15:00 (4 h); a4: alert 09:30, recovered 10:00 (30 min).
     expect(alpha.timeToRestore).toEqual({
       n: 2,
@@ -109,7 +144,15 @@ describe('GET /api/v1/insights', () => {
   it('keeps a failure with no recovery yet open, out of the time to restore', async () => {
     const { body } = await get({ ...WINDOW, application: 'beta' });
     expect(app(body, 'beta').changeFailureRate).toMatchObject({ n: 1, failed: 1, rate: 1 });
-    expect(app(body, 'beta').timeToRestore).toEqual({ n: 0, medianMs: null, p90Ms: null, text: 'n/a', ids: [], open: 1, openIds: [ids.get('b1')] });
+    expect(app(body, 'beta').timeToRestore).toEqual({
+      n: 0,
+      medianMs: null,
+      p90Ms: null,
+      text: 'n/a',
+      ids: [],
+      open: 1,
+      openIds: [ids.get('b1')],
+    });
   });
 
   it('tells two deployments a minute apart from each other: the error after the second fails only the second', async () => {
@@ -123,12 +166,22 @@ describe('GET /api/v1/insights', () => {
 
   it('counts a deployment sent again once, a removal never, and the same version after a removal again', async () => {
     const { body } = await get({ ...WINDOW, application: 'delta' });
-    expect(app(body, 'delta').deploymentFrequency).toMatchObject({ n: 3, ids: [ids.get('d1'), ids.get('d1back'), ids.get('d2')] });
+    expect(app(body, 'delta').deploymentFrequency).toMatchObject({
+      n: 3,
+      ids: [ids.get('d1'), ids.get('d1back'), ids.get('d2')],
+    });
   });
 
   it('says n/a, never 0, for lead time when created is missing', async () => {
     const { body } = await get({ ...WINDOW, application: 'epsilon' });
-    expect(app(body, 'epsilon').leadTime).toEqual({ n: 0, missing: 1, medianMs: null, p90Ms: null, text: 'n/a', ids: [] });
+    expect(app(body, 'epsilon').leadTime).toEqual({
+      n: 0,
+      missing: 1,
+      medianMs: null,
+      p90Ms: null,
+      text: 'n/a',
+      ids: [],
+    });
   });
 
   it('answers zeros and n/a when nothing was deployed', async () => {
@@ -136,7 +189,15 @@ describe('GET /api/v1/insights', () => {
     expect(status).toBe(200);
     expect(body.teams).toEqual([]);
     expect(body.applications).toEqual([]);
-    expect(body.total.deploymentFrequency).toEqual({ n: 0, perInterval: [0, 0, 0], deploymentDays: 0, medianDaysPerWeek: 0, medianDaysPerMonth: 0, bucket: null, ids: [] });
+    expect(body.total.deploymentFrequency).toEqual({
+      n: 0,
+      perInterval: [0, 0, 0],
+      deploymentDays: 0,
+      medianDaysPerWeek: 0,
+      medianDaysPerMonth: 0,
+      bucket: null,
+      ids: [],
+    });
     expect(body.total.changeFailureRate).toMatchObject({ n: 0, failed: 0, rate: null, text: 'n/a' });
     expect(body.total.timeToRestore).toMatchObject({ n: 0, open: 0, text: 'n/a' });
     expect(body.total.leadTime).toMatchObject({ n: 0, missing: 0, text: 'n/a' });
@@ -144,7 +205,13 @@ describe('GET /api/v1/insights', () => {
 
   it('filters by cluster and team, and sums teams and the total from the same deployments', async () => {
     const all = (await get(WINDOW)).body;
-    expect(all.applications.map((entry: any) => entry.application)).toEqual(['alpha', 'beta', 'delta', 'epsilon', 'gamma']);
+    expect(all.applications.map((entry: any) => entry.application)).toEqual([
+      'alpha',
+      'beta',
+      'delta',
+      'epsilon',
+      'gamma',
+    ]);
     expect(all.teams.map((entry: any) => [entry.team, entry.deploymentFrequency.n])).toEqual([
       ['team-a', 10],
       ['team-b', 2],
@@ -171,14 +238,21 @@ describe('GET /api/v1/insights', () => {
     ]);
     const months = (await get({ ...WINDOW, application: 'alpha', interval: 'month' })).body;
     expect(months.periods).toEqual(expect.arrayContaining([expect.stringMatching(/-01T00:00:00.000Z$/)]));
-    expect(app(months, 'alpha').deploymentFrequency.perInterval.reduce((sum: number, count: number) => sum + count, 0)).toBe(5);
+    expect(
+      app(months, 'alpha').deploymentFrequency.perInterval.reduce((sum: number, count: number) => sum + count, 0),
+    ).toBe(5);
   });
 
   it('counts only arrivals inside a window whose ends cut days (from inclusive, to exclusive)', async () => {
     // From Tuesday noon of week 0 (after a2 at 10:00, before a3 at 15:00) to Friday 09:30 of week 2 (after a5 at 09:00).
     const window = { from: at(0, 1, 12).toISOString(), to: at(2, 4, 9, 30).toISOString(), application: 'alpha' };
     const weeks = app((await get(window)).body, 'alpha');
-    expect(weeks.deploymentFrequency).toMatchObject({ n: 3, perInterval: [1, 1, 1], deploymentDays: 3, ids: [ids.get('a3'), ids.get('a4'), ids.get('a5')] });
+    expect(weeks.deploymentFrequency).toMatchObject({
+      n: 3,
+      perInterval: [1, 1, 1],
+      deploymentDays: 3,
+      ids: [ids.get('a3'), ids.get('a4'), ids.get('a5')],
+    });
     expect(weeks.changeFailureRate).toMatchObject({ n: 3, failed: 1, ids: [ids.get('a4')] });
     const days = app((await get({ ...window, interval: 'day' })).body, 'alpha');
     expect(days.deploymentFrequency.perInterval).toHaveLength(18);
@@ -199,8 +273,14 @@ describe('GET /api/v1/insights', () => {
     const refused = await fetch(`${hub.url}/api/v1/insights`);
     expect(refused.status).toBe(401);
     expect(((await refused.json()) as any).error.code).toBe('HUB_ERR_UNAUTHORIZED');
-    const schedules = (await (await fetch(`${hub.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })).json()) as any;
-    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({ owner: 'core', cron: null, enabled: false });
+    const schedules = (await (
+      await fetch(`${hub.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })
+    ).json()) as any;
+    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({
+      owner: 'core',
+      cron: null,
+      enabled: false,
+    });
   });
 
   it('answers 400 naming the parameter for bad input, never a 5xx', async () => {
@@ -215,7 +295,12 @@ describe('GET /api/v1/insights', () => {
     ];
     for (const [params, field] of cases) {
       const { status, body } = await get(params);
-      expect({ params, status, code: body.error.code, fields: body.error.fields.map((f: any) => f.field) }).toEqual({ params, status: 400, code: 'HUB_ERR_VALIDATION', fields: [field] });
+      expect({ params, status, code: body.error.code, fields: body.error.fields.map((f: any) => f.field) }).toEqual({
+        params,
+        status: 400,
+        code: 'HUB_ERR_VALIDATION',
+        fields: [field],
+      });
     }
   });
 });

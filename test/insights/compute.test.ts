@@ -16,7 +16,11 @@ describe('periods of an insights window', () => {
 
     const from = new Date('2026-11-27T12:00:00Z');
     const to = new Date('2026-12-08T00:00:00Z');
-    expect(periodStarts(from, to, 'week').map(iso)).toEqual(['2026-11-23T00:00:00.000Z', '2026-11-30T00:00:00.000Z', '2026-12-07T00:00:00.000Z']);
+    expect(periodStarts(from, to, 'week').map(iso)).toEqual([
+      '2026-11-23T00:00:00.000Z',
+      '2026-11-30T00:00:00.000Z',
+      '2026-12-07T00:00:00.000Z',
+    ]);
     expect(periodStarts(from, to, 'day')).toHaveLength(11);
     expect(periodStarts(from, to, 'month').map(iso)).toEqual(['2026-11-01T00:00:00.000Z', '2026-12-01T00:00:00.000Z']);
     // `to` is exclusive: a window ending on a Monday at midnight has no period starting then.
@@ -61,10 +65,34 @@ describe('figures as people read them', () => {
 });
 
 describe('an answer from what PostgreSQL summed', () => {
-  const window = { cluster: 'active', from: new Date('2026-11-02T00:00:00Z'), to: new Date('2026-11-23T00:00:00Z'), interval: 'week' as const };
-  const row = (level: FigureRow['level'], team: string | null, application: string | null, deployments: number): FigureRow => ({
-    level, team, application, deployments, ids: [], failed: 1, failedIds: ['f'], restored: 0, restoreMedianMs: null, restoreP90Ms: null,
-    restoredIds: [], openIds: ['f'], leadTimes: 0, leadMedianMs: null, leadP90Ms: null, leadIds: [],
+  const window = {
+    cluster: 'active',
+    from: new Date('2026-11-02T00:00:00Z'),
+    to: new Date('2026-11-23T00:00:00Z'),
+    interval: 'week' as const,
+  };
+  const row = (
+    level: FigureRow['level'],
+    team: string | null,
+    application: string | null,
+    deployments: number,
+  ): FigureRow => ({
+    level,
+    team,
+    application,
+    deployments,
+    ids: [],
+    failed: 1,
+    failedIds: ['f'],
+    restored: 0,
+    restoreMedianMs: null,
+    restoreP90Ms: null,
+    restoredIds: [],
+    openIds: ['f'],
+    leadTimes: 0,
+    leadMedianMs: null,
+    leadP90Ms: null,
+    leadIds: [],
   });
 
   it('fills periods without deployments with zeros, and sorts teams and applications by name', () => {
@@ -76,16 +104,36 @@ describe('an answer from what PostgreSQL summed', () => {
     ];
     const answer = buildAnswer(
       window,
-      [row('application', 'team-b', 'zeta', 2), row('application', 'team-b', 'eta', 2), row('application', null, 'alpha', 1), row('team', 'team-b', null, 4), row('team', null, null, 1)],
+      [
+        row('application', 'team-b', 'zeta', 2),
+        row('application', 'team-b', 'eta', 2),
+        row('application', null, 'alpha', 1),
+        row('team', 'team-b', null, 4),
+        row('team', null, null, 1),
+      ],
       days,
     );
-    expect(answer.periods).toEqual(['2026-11-02T00:00:00.000Z', '2026-11-09T00:00:00.000Z', '2026-11-16T00:00:00.000Z']);
+    expect(answer.periods).toEqual([
+      '2026-11-02T00:00:00.000Z',
+      '2026-11-09T00:00:00.000Z',
+      '2026-11-16T00:00:00.000Z',
+    ]);
     expect(answer.applications.map((entry) => entry.application)).toEqual(['alpha', 'eta', 'zeta']);
     expect(answer.teams.map((entry) => entry.team)).toEqual(['team-b', null]);
     // A day two applications of a team deployed on is one deployment day of the team.
-    expect(answer.teams[0]!.deploymentFrequency).toMatchObject({ perInterval: [0, 0, 4], deploymentDays: 2, medianDaysPerMonth: 2 });
+    expect(answer.teams[0]!.deploymentFrequency).toMatchObject({
+      perInterval: [0, 0, 4],
+      deploymentDays: 2,
+      medianDaysPerMonth: 2,
+    });
     const zeta = answer.applications[2]!;
-    expect(zeta.deploymentFrequency).toMatchObject({ perInterval: [0, 0, 2], deploymentDays: 1, medianDaysPerWeek: 0, medianDaysPerMonth: 1, bucket: 'monthly' });
+    expect(zeta.deploymentFrequency).toMatchObject({
+      perInterval: [0, 0, 2],
+      deploymentDays: 1,
+      medianDaysPerWeek: 0,
+      medianDaysPerMonth: 1,
+      bucket: 'monthly',
+    });
     expect(zeta.changeFailureRate).toMatchObject({ perInterval: [0, 0, 1], rate: 0.5, text: '50 %' });
     expect(zeta.timeToRestore).toMatchObject({ n: 0, open: 1, openIds: ['f'], text: 'n/a' });
     expect(answer.total.deploymentFrequency.perInterval).toEqual([1, 0, 4]);

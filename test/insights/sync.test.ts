@@ -1,7 +1,16 @@
 import { databaseModule } from '../../modules/database/index.js';
 import { syncInsights } from '../../src/store/insights-sync.js';
 import { aspenDeployment, aspenError } from '../support/aspen.js';
-import { DAY, MINUTE, createdAt, deploymentAt, errorAt, transitionAt, writeHistory, type HistoryItem } from '../support/insights-history.js';
+import {
+  DAY,
+  MINUTE,
+  createdAt,
+  deploymentAt,
+  errorAt,
+  transitionAt,
+  writeHistory,
+  type HistoryItem,
+} from '../support/insights-history.js';
 import { startTestHub, waitForQuiet, type TestHub } from '../support/hub.js';
 
 const ADMIN = 'insights-sync-admin-token';
@@ -13,7 +22,12 @@ describe('insights follow what the hub ingests', () => {
     // No dedupe window: a resent body is stored as a second event, which insights must still count once.
     hub = await startTestHub({
       modules: [databaseModule],
-      env: { ADMIN_TOKEN: ADMIN, IDEMPOTENCY_WINDOW_SECONDS: '0', SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' },
+      env: {
+        ADMIN_TOKEN: ADMIN,
+        IDEMPOTENCY_WINDOW_SECONDS: '0',
+        SCHEDULE_CORE_PRUNE: 'off',
+        SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off',
+      },
     });
   });
   afterAll(async () => {
@@ -21,7 +35,11 @@ describe('insights follow what the hub ingests', () => {
   });
 
   const put = async (path: string, body: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${hub.url}${path}`, { method: 'PUT', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const res = await fetch(`${hub.url}${path}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as { id: string; status: string; deliveries: Array<{ id: string }> };
   };
@@ -29,7 +47,8 @@ describe('insights follow what the hub ingests', () => {
     const res = await fetch(`${hub.url}/api/v1/insights?application=live-app`);
     return ((await res.json()) as any).applications[0];
   };
-  const receivedAt = async (id: string) => Date.parse(((await (await fetch(`${hub.url}/api/v1/events/${id}`)).json()) as { receivedAt: string }).receivedAt);
+  const receivedAt = async (id: string) =>
+    Date.parse(((await (await fetch(`${hub.url}/api/v1/events/${id}`)).json()) as { receivedAt: string }).receivedAt);
 
   it('counts a deployment once whether resent, repeated with an Idempotency-Key or its delivery replayed', async () => {
     const body = aspenDeployment({ applicationName: 'live-app', version: '1.0.0' });
@@ -41,7 +60,10 @@ describe('insights follow what the hub ingests', () => {
     expect(resent.status).toBe('accepted');
     expect(resent.id).not.toBe(first.id);
     await waitForQuiet(hub);
-    const replay = await fetch(`${hub.url}/api/v1/deliveries/${first.deliveries[0]!.id}/replay`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}` } });
+    const replay = await fetch(`${hub.url}/api/v1/deliveries/${first.deliveries[0]!.id}/replay`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}` },
+    });
     expect(replay.status).toBe(200);
     await waitForQuiet(hub);
     expect((await live()).deploymentFrequency).toMatchObject({ n: 1, ids: [first.id] });
@@ -59,7 +81,10 @@ describe('insights follow what the hub ingests', () => {
     expect(restored.changeFailureRate).toMatchObject({ n: 2, failed: 1 });
     expect(restored.timeToRestore).toMatchObject({ n: 1, open: 0 });
     // The events API gives arrival times in ms; PostgreSQL keeps microseconds.
-    expect(restored.timeToRestore.medianMs).toBeCloseTo((await receivedAt(next.id)) - (await receivedAt(error.id)), -0.5);
+    expect(restored.timeToRestore.medianMs).toBeCloseTo(
+      (await receivedAt(next.id)) - (await receivedAt(error.id)),
+      -0.5,
+    );
   });
 });
 
@@ -84,7 +109,15 @@ function generated(start: number, count: number, next: () => number): HistoryIte
     if (roll < 0.45) {
       const version = String(Math.floor(next() * 3));
       const built = next() < 0.2 ? null : new Date(start - Number(version) * DAY);
-      items.push(deploymentAt(when, { applicationName: application, cluster, version, created: built ? createdAt(built) : null, replicas: next() < 0.1 ? 0 : 2 }));
+      items.push(
+        deploymentAt(when, {
+          applicationName: application,
+          cluster,
+          version,
+          created: built ? createdAt(built) : null,
+          replicas: next() < 0.1 ? 0 : 2,
+        }),
+      );
     } else if (roll < 0.75) items.push(errorAt(when, application, cluster));
     else items.push(transitionAt(when, application, next() < 0.5 ? 'alert' : 'recovered', cluster));
   }
@@ -95,7 +128,10 @@ describe('the copy into the insights tables', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [], env: { SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' } });
+    hub = await startTestHub({
+      modules: [],
+      env: { SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' },
+    });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -114,7 +150,7 @@ describe('the copy into the insights tables', () => {
     const next = random(20_261_207);
     // Arrival times ahead of the clock: each copy must see every chunk, however it is ordered.
     const items = generated(Date.now() + DAY, 400, next);
-    for (let index = 0; index < items.length; ) {
+    for (let index = 0; index < items.length;) {
       const size = 1 + Math.floor(next() * 25);
       const chunk = items.slice(index, index + size);
       index += size;
@@ -134,7 +170,9 @@ describe('the copy into the insights tables', () => {
     expect(incremental.deployments.filter((row) => row.restored_at !== null).length).toBeGreaterThan(10);
     expect(incremental.days.reduce((sum, row) => sum + row.deployments, 0)).toBe(incremental.deployments.length);
 
-    await hub.hub.db.query(`truncate insight_facts, insight_deployments, insight_days; update insight_sync set synced_until = '-infinity'`);
+    await hub.hub.db.query(
+      `truncate insight_facts, insight_deployments, insight_days; update insight_sync set synced_until = '-infinity'`,
+    );
     expect(await syncInsights(hub.hub.db)).toEqual({ facts: expect.any(Number), applications: 8 });
     expect(await outcomes()).toEqual(incremental);
   });

@@ -48,7 +48,9 @@ describe('the logger', () => {
     });
     const logger = createLogger({ level: 'info', redactor: new Redactor(['hunter2-secret']), json: true });
     logger.clear().add(new winston.transports.Stream({ stream: sink }));
-    logger.child({ module: 'slack' }).info('posting with hunter2-secret', { url: 'https://hooks.slack.com/services/T/B/C' });
+    logger
+      .child({ module: 'slack' })
+      .info('posting with hunter2-secret', { url: 'https://hooks.slack.com/services/T/B/C' });
     expect(lines).toHaveLength(1);
     const line = JSON.parse(lines[0]!);
     expect(line).toMatchObject({ level: 'info', module: 'slack', message: 'posting with [REDACTED]' });

@@ -11,7 +11,13 @@ import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../support/hu
  * schedule, derived events published from a handler and at once, a deferral and a retry.
  */
 function noteTakerModule() {
-  const seen = { started: 0, stopped: 0, handled: [] as string[], recommendations: [] as HubEvent<'recommendation'>[], attempts: new Map<string, number>() };
+  const seen = {
+    started: 0,
+    stopped: 0,
+    handled: [] as string[],
+    recommendations: [] as HubEvent<'recommendation'>[],
+    attempts: new Map<string, number>(),
+  };
   const definition = defineModule({
     name: 'note-taker',
     description: 'notes every deployment; recommends a monitor where one is missing',
@@ -36,7 +42,8 @@ function noteTakerModule() {
             });
           }
           // A failed attempt's published events are dropped; its retry publishes them again, once.
-          if (name === 'flaky' && delivery.attempt === 1) throw new DeliveryError('first attempt fails', { retryAfterMs: 50 });
+          if (name === 'flaky' && delivery.attempt === 1)
+            throw new DeliveryError('first attempt fails', { retryAfterMs: 50 });
           return { summary: `noted ${name}`, notify: false };
         },
         recommendation: (event) => {
@@ -45,7 +52,12 @@ function noteTakerModule() {
       },
       async start() {
         seen.started += 1;
-        await ctx.publish('recommendation', { message: 'note-taker started', slackChannels: [], applicationName: null, team: null });
+        await ctx.publish('recommendation', {
+          message: 'note-taker started',
+          slackChannels: [],
+          applicationName: null,
+          team: null,
+        });
       },
       async stop() {
         seen.stopped += 1;
@@ -80,7 +92,10 @@ describe('the module contract', () => {
   const happenings: HubHappening[] = [];
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [noteTaker.definition, listener.definition], env: { DELIVERY_MAX_ATTEMPTS_NOTE_TAKER: '3' } });
+    hub = await startTestHub({
+      modules: [noteTaker.definition, listener.definition],
+      env: { DELIVERY_MAX_ATTEMPTS_NOTE_TAKER: '3' },
+    });
     hub.hub.stream.onAny((happening) => happenings.push(happening));
   });
   afterAll(async () => {
@@ -105,7 +120,10 @@ describe('the module contract', () => {
     const children = (await request(hub.url).get(`/api/v1/events/${id}`).expect(200)).body.children;
     expect(children).toEqual([expect.objectContaining({ type: 'recommendation' })]);
     const child = (await request(hub.url).get(`/api/v1/events/${children[0].id}`).expect(200)).body;
-    expect(child).toMatchObject({ parentId: event.id, payload: { message: 'plain has no monitor URL', applicationName: 'plain' } });
+    expect(child).toMatchObject({
+      parentId: event.id,
+      payload: { message: 'plain has no monitor URL', applicationName: 'plain' },
+    });
     expect(child.deliveries.map((d: { module: string }) => d.module)).toEqual(['listener']);
   });
 
@@ -124,11 +142,16 @@ describe('the module contract', () => {
     const { delivery } = await finishedDelivery(hub, id, 'note-taker');
     expect(delivery.attempts).toBe(1);
     expect(delivery.lifecycle.map((step) => step.status)).toEqual(['queued', 'in_progress', 'succeeded']);
-    expect(noteTaker.seen.handled.filter((entry) => entry.startsWith('waits-once#'))).toEqual(['waits-once#1', 'waits-once#1']);
+    expect(noteTaker.seen.handled.filter((entry) => entry.startsWith('waits-once#'))).toEqual([
+      'waits-once#1',
+      'waits-once#1',
+    ]);
   });
 
   it('applies DELIVERY_*_<MODULE> to a name with a hyphen, over the module default', async () => {
-    const rows = await hub.hub.db.query<{ max_attempts: number }>("select distinct max_attempts from deliveries where module = 'note-taker'");
+    const rows = await hub.hub.db.query<{ max_attempts: number }>(
+      "select distinct max_attempts from deliveries where module = 'note-taker'",
+    );
     expect(rows.rows).toEqual([{ max_attempts: 3 }]);
   });
 
@@ -149,15 +172,35 @@ describe('the module contract', () => {
 
   it('tells the stream what happened, in order: accepted, in progress, succeeded, module changes', () => {
     // The core's own every-minute checks (core.checks, core.deliveries) may tick meanwhile; they are not this module's doing.
-    const kinds = new Set(happenings.filter((h) => !(h.kind === 'run.changed' && h.schedule.startsWith('core.'))).map((happening) => happening.kind));
-    expect(kinds).toEqual(new Set(['event.accepted', 'delivery.changed', 'module.changed']));
-    const plain = happenings.find((happening) => happening.kind === 'event.accepted' && happening.applicationName === 'plain');
-    expect(plain).toMatchObject({ type: 'deployment', deliveries: [expect.objectContaining({ module: 'note-taker' })] });
-    const ofPlain = happenings.filter(
-      (happening) => happening.kind === 'delivery.changed' && happening.module === 'note-taker' && plain?.kind === 'event.accepted' && happening.eventId === plain.eventId,
+    const kinds = new Set(
+      happenings
+        .filter((h) => !(h.kind === 'run.changed' && h.schedule.startsWith('core.')))
+        .map((happening) => happening.kind),
     );
-    expect(ofPlain.map((happening) => happening.kind === 'delivery.changed' && happening.status)).toEqual(['in_progress', 'succeeded']);
-    expect(happenings.filter((happening) => happening.kind === 'module.changed').map((happening) => happening.kind === 'module.changed' && happening.enabled)).toEqual([false, true]);
+    expect(kinds).toEqual(new Set(['event.accepted', 'delivery.changed', 'module.changed']));
+    const plain = happenings.find(
+      (happening) => happening.kind === 'event.accepted' && happening.applicationName === 'plain',
+    );
+    expect(plain).toMatchObject({
+      type: 'deployment',
+      deliveries: [expect.objectContaining({ module: 'note-taker' })],
+    });
+    const ofPlain = happenings.filter(
+      (happening) =>
+        happening.kind === 'delivery.changed' &&
+        happening.module === 'note-taker' &&
+        plain?.kind === 'event.accepted' &&
+        happening.eventId === plain.eventId,
+    );
+    expect(ofPlain.map((happening) => happening.kind === 'delivery.changed' && happening.status)).toEqual([
+      'in_progress',
+      'succeeded',
+    ]);
+    expect(
+      happenings
+        .filter((happening) => happening.kind === 'module.changed')
+        .map((happening) => happening.kind === 'module.changed' && happening.enabled),
+    ).toEqual([false, true]);
   });
 
   it('stops the module once when the hub stops', async () => {

@@ -88,7 +88,9 @@ describe('the module registry', () => {
     registry.enable('watcher');
     expect(registry.subscribersOf('error', error)).toEqual(['watcher']);
     expect(() => registry.enable('secretless')).toThrow(/SECRETLESS_KEY is not set/);
-    expect(seen.map((happening) => happening.kind === 'module.changed' && [happening.module, happening.enabled])).toEqual([
+    expect(
+      seen.map((happening) => happening.kind === 'module.changed' && [happening.module, happening.enabled]),
+    ).toEqual([
       ['watcher', true],
       ['picky-one', false],
       ['secretless', false],
@@ -117,14 +119,19 @@ describe('the module registry', () => {
     const registry = await startRegistry([stopping('first'), stopping('second')]);
     await registry.stop();
     expect(stopped).toEqual(['second', 'first']);
-    expect(registry.subscribersOf('recommendation', { message: 'm', slackChannels: [], applicationName: null, team: null })).toEqual([]);
+    expect(
+      registry.subscribersOf('recommendation', { message: 'm', slackChannels: [], applicationName: null, team: null }),
+    ).toEqual([]);
   });
 });
 
 describe('checking the module list at boot', () => {
   it('lists every problem at once: bad or taken names, twice listed, unknown event types', () => {
-    const named = (name: string, events: string[] = []) => ({ ...errorWatcher, name, events }) as unknown as AnyModuleDefinition;
-    expect(() => validateDefinitions([named('Bad Name'), named('core'), named('twice'), named('twice'), named('odd', ['deploy'])])).toThrow(
+    const named = (name: string, events: string[] = []) =>
+      ({ ...errorWatcher, name, events }) as unknown as AnyModuleDefinition;
+    expect(() =>
+      validateDefinitions([named('Bad Name'), named('core'), named('twice'), named('twice'), named('odd', ['deploy'])]),
+    ).toThrow(
       [
         'invalid module list:',
         `  module "Bad Name": name must match /^[a-z][a-z0-9-]{0,39}$/`,
@@ -142,7 +149,9 @@ describe('checking the module list at boot', () => {
       slak: { maxAttempts: 3, timeoutMs: 100 },
     });
     expect(overrides).toEqual({ 'slow-serial': { maxAttempts: 2 }, slack: { timeoutMs: 5000 } });
-    expect(problems).toEqual(['DELIVERY_MAX_ATTEMPTS_SLAK, DELIVERY_TIMEOUT_MS_SLAK: no module of that name (known: SLOW_SERIAL, SLACK)']);
+    expect(problems).toEqual([
+      'DELIVERY_MAX_ATTEMPTS_SLAK, DELIVERY_TIMEOUT_MS_SLAK: no module of that name (known: SLOW_SERIAL, SLACK)',
+    ]);
   });
 });
 

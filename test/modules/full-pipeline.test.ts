@@ -32,7 +32,10 @@ describe('one deployment through every integration', () => {
 
   beforeAll(async () => {
     slack = await FakeSlack.start({ token: SLACK_TOKEN });
-    utr = await FakeUptimeRobot.start({ apiKey: UTR_KEY, alertContacts: [{ id: '3001', friendly_name: '#team-studadm', type: 11 }] });
+    utr = await FakeUptimeRobot.start({
+      apiKey: UTR_KEY,
+      alertContacts: [{ id: '3001', friendly_name: '#team-studadm', type: 11 }],
+    });
     detectify = await FakeDetectify.start();
     detectify.addKey(DETECTIFY_KEY, [{ token: 'abc123xyz456' }]);
     pages = await startPageServer();
@@ -59,12 +62,18 @@ describe('one deployment through every integration', () => {
   });
 
   async function settled(eventId: string, modules: string[]): Promise<DeliveryJson[]> {
-    return waitFor(async () => {
-      const res = await request(hub.url).get(`/api/v1/events/${eventId}`).expect(200);
-      const deliveries = res.body.deliveries as DeliveryJson[];
-      const done = modules.every((module) => deliveries.some((d) => d.module === module && ['succeeded', 'dead'].includes(d.status)));
-      return done ? deliveries : null;
-    }, 120_000, `deliveries of ${modules.join(', ')}`);
+    return waitFor(
+      async () => {
+        const res = await request(hub.url).get(`/api/v1/events/${eventId}`).expect(200);
+        const deliveries = res.body.deliveries as DeliveryJson[];
+        const done = modules.every((module) =>
+          deliveries.some((d) => d.module === module && ['succeeded', 'dead'].includes(d.status)),
+        );
+        return done ? deliveries : null;
+      },
+      120_000,
+      `deliveries of ${modules.join(', ')}`,
+    );
   }
 
   it('creates a monitor, starts a scan, stores a report, and replies each outcome in every thread', async () => {
@@ -75,9 +84,13 @@ describe('one deployment through every integration', () => {
       testAccessibility: 'true',
     });
     const answer = await request(hub.url).put('/api/v1/deployment').send(body).expect(200);
-    expect(answer.body.deliveries.map((d: { module: string }) => d.module).sort()).toEqual(
-      ['database', 'detectify', 'lighthouse', 'slack', 'uptimerobot'],
-    );
+    expect(answer.body.deliveries.map((d: { module: string }) => d.module).sort()).toEqual([
+      'database',
+      'detectify',
+      'lighthouse',
+      'slack',
+      'uptimerobot',
+    ]);
     const deliveries = await settled(answer.body.id, ['database', 'slack', 'uptimerobot', 'detectify', 'lighthouse']);
     const byModule = new Map(deliveries.map((d) => [d.module, d]));
     for (const module of ['database', 'slack', 'uptimerobot', 'detectify', 'lighthouse']) {
@@ -86,7 +99,10 @@ describe('one deployment through every integration', () => {
     }
 
     expect(utr.calls('newMonitor')).toHaveLength(1);
-    expect(utr.calls('newMonitor')[0]!.form).toMatchObject({ url: `${pages.url}/good/_monitor`, alert_contacts: '3001_0_0' });
+    expect(utr.calls('newMonitor')[0]!.form).toMatchObject({
+      url: `${pages.url}/good/_monitor`,
+      alert_contacts: '3001_0_0',
+    });
     expect(detectify.stateOf('abc123xyz456')).toBe('running');
 
     const lighthouse = byModule.get('lighthouse')!.result!;
@@ -99,10 +115,14 @@ describe('one deployment through every integration', () => {
     for (const channel of ['#deployments', '#team-studadm']) {
       const [root] = slack.roots(channel);
       expect(root).toBeDefined();
-      const replies = await waitFor(async () => {
-        const found = slack.replies(root!);
-        return found.length >= 3 ? found : null;
-      }, 30_000, `three replies in ${channel}`);
+      const replies = await waitFor(
+        async () => {
+          const found = slack.replies(root!);
+          return found.length >= 3 ? found : null;
+        },
+        30_000,
+        `three replies in ${channel}`,
+      );
       const text = replies.map((reply) => reply.text).join('\n');
       expect(text).toMatch(/uptimerobot/);
       expect(text).toMatch(/detectify/);

@@ -84,14 +84,48 @@ describe('GET /metrics', () => {
 
     expect(sampleValue(families, 'alvares_events_accepted_total', { type: 'deployment' })).toBe(2);
     expect(sampleValue(families, 'alvares_deliveries_total', { module: 'webhook', outcome: 'succeeded' })).toBe(2);
-    expect(sampleValue(families, 'alvares_delivery_duration_seconds_count', { module: 'webhook', outcome: 'succeeded' })).toBe(2);
+    expect(
+      sampleValue(families, 'alvares_delivery_duration_seconds_count', { module: 'webhook', outcome: 'succeeded' }),
+    ).toBe(2);
     // Buckets reach several minutes: audits are slow.
-    expect(sampleValue(families, 'alvares_delivery_duration_seconds_bucket', { module: 'webhook', outcome: 'succeeded', le: '600' })).toBe(2);
-    expect(sampleValue(families, 'alvares_delivery_duration_seconds_bucket', { module: 'webhook', outcome: 'succeeded', le: '+Inf' })).toBe(2);
-    expect(sampleValue(families, 'alvares_http_requests_total', { route: '/api/v1/deployment', method: 'PUT', status: '200' })).toBe(2);
-    expect(sampleValue(families, 'alvares_http_requests_total', { route: '/api/v1/events/:id', method: 'GET', status: '200' })).toBe(1);
-    expect(sampleValue(families, 'alvares_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' })).toBe(1);
-    expect(sampleValue(families, 'alvares_http_request_duration_seconds_count', { route: '/api/v1/deployment', method: 'PUT', status: '200' })).toBe(2);
+    expect(
+      sampleValue(families, 'alvares_delivery_duration_seconds_bucket', {
+        module: 'webhook',
+        outcome: 'succeeded',
+        le: '600',
+      }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'alvares_delivery_duration_seconds_bucket', {
+        module: 'webhook',
+        outcome: 'succeeded',
+        le: '+Inf',
+      }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'alvares_http_requests_total', {
+        route: '/api/v1/deployment',
+        method: 'PUT',
+        status: '200',
+      }),
+    ).toBe(2);
+    expect(
+      sampleValue(families, 'alvares_http_requests_total', {
+        route: '/api/v1/events/:id',
+        method: 'GET',
+        status: '200',
+      }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'alvares_http_requests_total', { route: 'unmatched', method: 'GET', status: '404' }),
+    ).toBe(1);
+    expect(
+      sampleValue(families, 'alvares_http_request_duration_seconds_count', {
+        route: '/api/v1/deployment',
+        method: 'PUT',
+        status: '200',
+      }),
+    ).toBe(2);
     expect(sampleValue(families, 'alvares_module_enabled', { module: 'webhook' })).toBe(1);
     expect(sampleValue(families, 'alvares_queue_depth', { module: 'webhook' })).toBe(0);
     expect(sampleValue(families, 'alvares_queue_oldest_age_seconds', { module: 'webhook' })).toBe(0);
@@ -103,14 +137,23 @@ describe('GET /metrics', () => {
       if (!family.name.startsWith('alvares_')) continue;
       for (const sample of family.samples) {
         for (const [label, value] of Object.entries(sample.labels)) {
-          expect({ family: family.name, label, allowed: LABELS.has(label) }).toEqual({ family: family.name, label, allowed: true });
+          expect({ family: family.name, label, allowed: LABELS.has(label) }).toEqual({
+            family: family.name,
+            label,
+            allowed: true,
+          });
           values.push(value);
         }
       }
     }
     expect(values.length).toBeGreaterThan(20);
     const wrong = values.filter(
-      (value) => value.includes(APP) || /https?:/.test(value) || /[0-9a-f]{8}-[0-9a-f]{4}-/.test(value) || ids.some((id) => value.includes(id)) || value.includes('kth-azure'),
+      (value) =>
+        value.includes(APP) ||
+        /https?:/.test(value) ||
+        /[0-9a-f]{8}-[0-9a-f]{4}-/.test(value) ||
+        ids.some((id) => value.includes(id)) ||
+        value.includes('kth-azure'),
     );
     expect(wrong).toEqual([]);
   });
@@ -120,11 +163,21 @@ describe('GET /metrics', () => {
     // there, the fifth goes to the queue and stalls in its one worker, the sixth waits in the queue.
     receiver.stall(2_000, 5);
     for (let i = 0; i < 6; i += 1) await put(`2.0.${i}`);
-    const running = await waitFor(async () => {
-      const families = await scrape();
-      const inProgress = sampleValue(families, 'alvares_runs_in_progress', { kind: 'delivery', module: 'webhook', check: 'webhook' });
-      return inProgress === 5 && sampleValue(families, 'alvares_queue_depth', { module: 'webhook' }) === 1 ? families : null;
-    }, 5_000, 'five deliveries running and one queued');
+    const running = await waitFor(
+      async () => {
+        const families = await scrape();
+        const inProgress = sampleValue(families, 'alvares_runs_in_progress', {
+          kind: 'delivery',
+          module: 'webhook',
+          check: 'webhook',
+        });
+        return inProgress === 5 && sampleValue(families, 'alvares_queue_depth', { module: 'webhook' }) === 1
+          ? families
+          : null;
+      },
+      5_000,
+      'five deliveries running and one queued',
+    );
     expect(sampleValue(running, 'alvares_queue_oldest_age_seconds', { module: 'webhook' })).toBeGreaterThan(0);
 
     await waitForQuiet(hub);
@@ -133,20 +186,28 @@ describe('GET /metrics', () => {
     expect(sampleValue(after, 'alvares_runs_in_progress', { kind: 'delivery', module: 'webhook' })).toBeUndefined();
     expect(sampleValue(after, 'alvares_queue_depth', { module: 'webhook' })).toBe(0);
     expect(sampleValue(after, 'alvares_deliveries_total', { module: 'webhook', outcome: 'succeeded' })).toBe(8);
-    expect(sampleValue(after, 'alvares_delivery_duration_seconds_bucket', { module: 'webhook', outcome: 'succeeded', le: '1' })).toBe(3);
+    expect(
+      sampleValue(after, 'alvares_delivery_duration_seconds_bucket', {
+        module: 'webhook',
+        outcome: 'succeeded',
+        le: '1',
+      }),
+    ).toBe(3);
   });
 });
 
 describe('GET /metrics for checks', () => {
-  it('counts an external check\'s keys by status and its open runs, read from PostgreSQL at scrape time', async () => {
+  it("counts an external check's keys by status and its open runs, read from PostgreSQL at scrape time", async () => {
     const ADMIN_TOKEN = 'metrics-admin-0123456789abcdef';
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
     const hub = await startTestHub({ modules: [], env: { ADMIN_TOKEN } });
-    const send = (method: string, path: string, body: unknown) => fetch(`${hub.url}${path}`, { method, headers: admin, body: JSON.stringify(body) });
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(`${hub.url}${path}`, { method, headers: admin, body: JSON.stringify(body) });
     const scrape = async () => parsePrometheus(await (await fetch(`${hub.url}/metrics`)).text());
     try {
       expect((await send('PUT', '/api/v1/checks/nightly-scan', { description: 'scan' })).status).toBe(201);
-      for (const status of ['error', 'error']) expect((await send('POST', '/api/v1/checks/nightly-scan/results', { status })).status).toBe(201);
+      for (const status of ['error', 'error'])
+        expect((await send('POST', '/api/v1/checks/nightly-scan/results', { status })).status).toBe(201);
       expect((await send('POST', '/api/v1/checks/nightly-scan/runs', { runId: 'open-1' })).status).toBe(201);
 
       const during = await scrape();
@@ -157,7 +218,9 @@ describe('GET /metrics for checks', () => {
       expect((await send('POST', '/api/v1/checks/nightly-scan/runs/open-1/result', { status: 'ok' })).status).toBe(200);
       expect((await send('POST', '/api/v1/checks/nightly-scan/runs/open-1/done', {})).status).toBe(200);
       const after = await scrape();
-      expect(sampleValue(after, 'alvares_check_runs_open', { check: 'nightly-scan', kind: 'external' })).toBeUndefined();
+      expect(
+        sampleValue(after, 'alvares_check_runs_open', { check: 'nightly-scan', kind: 'external' }),
+      ).toBeUndefined();
       expect(sampleValue(after, 'alvares_inspection_keys', { check: 'nightly-scan', status: 'ok' })).toBe(1);
     } finally {
       await hub.stop();

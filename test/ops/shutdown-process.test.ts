@@ -12,7 +12,8 @@ describe('POST /api/v1/admin/shutdown in a running process', () => {
     database = await createTestDatabase();
   });
   afterAll(async () => {
-    for (const hub of processes) if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
+    for (const hub of processes)
+      if (hub.child.exitCode === null && hub.child.signalCode === null) hub.child.kill('SIGKILL');
     await database.drop();
   });
 
@@ -37,7 +38,9 @@ describe('POST /api/v1/admin/shutdown in a running process', () => {
       body: JSON.stringify({ reason: 'no' }),
     });
     expect(refused.status).toBe(404);
-    const heartbeat = await fetch(`${keeper.url}/api/v1/admin/heartbeat`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const heartbeat = await fetch(`${keeper.url}/api/v1/admin/heartbeat`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(((await heartbeat.json()) as { replicas: unknown[] }).replicas).toHaveLength(1);
     keeper.child.kill('SIGTERM');
     expect(await keeper.exited).toBe(0);

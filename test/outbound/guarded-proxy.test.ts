@@ -31,7 +31,9 @@ describe('a browser behind the guarded proxy', () => {
       '/page': page,
       '/redirect': (res) => res.writeHead(302, { location: `${internal.url}/secret` }).end(),
     });
-    proxy = await startGuardedProxy(createUrlGuard({ allowedHosts: [`127.0.0.1:${allowed.port}`, `localhost:${internal.port}`] }));
+    proxy = await startGuardedProxy(
+      createUrlGuard({ allowedHosts: [`127.0.0.1:${allowed.port}`, `localhost:${internal.port}`] }),
+    );
     browser = await chromium.launch({
       executablePath: CHROME_PATH,
       // <-loopback> removes Chromium's built-in bypass of the proxy for localhost and 127.0.0.1.
@@ -53,8 +55,14 @@ describe('a browser behind the guarded proxy', () => {
 
     await page.goto(`${allowed.url}/page`, { waitUntil: 'load' });
     // The page loads; wait until the proxy has seen (and refused) every sub-resource it asked for.
-    const expected = ['/secret', '/style.css', '/script.js', '/pixel.png', '/xhr'].map((path) => `${internal.url}${path}`);
-    await waitFor(async () => expected.every((url) => proxy.refused.some((entry) => entry.url === url)), 10_000, 'the refused sub-resources').catch(() => undefined);
+    const expected = ['/secret', '/style.css', '/script.js', '/pixel.png', '/xhr'].map(
+      (path) => `${internal.url}${path}`,
+    );
+    await waitFor(
+      async () => expected.every((url) => proxy.refused.some((entry) => entry.url === url)),
+      10_000,
+      'the refused sub-resources',
+    ).catch(() => undefined);
     await context.close();
 
     expect(internal.requests).toEqual([]);
@@ -62,7 +70,10 @@ describe('a browser behind the guarded proxy', () => {
     for (const url of expected) expect(refused).toContain(url);
     // https is tunnelled: refused by host and port; a name resolving to loopback is refused after DNS.
     expect(refused).toContain(`https://127.0.0.1:${internal.port}/`);
-    expect(proxy.refused).toContainEqual({ url: `http://localhost:${internal.port}/frame`, reason: expect.stringMatching(/resolves to .* \(loopback\)/) });
+    expect(proxy.refused).toContainEqual({
+      url: `http://localhost:${internal.port}/frame`,
+      reason: expect.stringMatching(/resolves to .* \(loopback\)/),
+    });
     expect(allowed.requests.map((request) => request.path)).toEqual(expect.arrayContaining(['/redirect', '/page']));
     expect(proxy.allowed).toContain(`${allowed.url}/page`);
   }, 60_000);

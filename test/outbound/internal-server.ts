@@ -11,7 +11,9 @@ export interface CountingServer {
 }
 
 /** A server on 127.0.0.1 answering every path from `routes` (or a 200 page), counting what reached it. */
-export async function startCountingServer(routes: Record<string, (res: http.ServerResponse, self: CountingServer) => void> = {}): Promise<CountingServer> {
+export async function startCountingServer(
+  routes: Record<string, (res: http.ServerResponse, self: CountingServer) => void> = {},
+): Promise<CountingServer> {
   const requests: CountingServer['requests'] = [];
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0]!;

@@ -40,7 +40,18 @@ describe('the outbound URL guard: what it allows and why it refuses', () => {
   });
   const guard = createUrlGuard({
     core: CORE,
-    allowedHosts: ['docs.example.org', '*.cdn.example.net', 'rebind.example.org', 'mixed.example.org', 'metadata.example.org', 'mapped.example.org', 'nat64.example.org', 'ula.example.org', 'internal.example.org', '10.20.0.0/16'],
+    allowedHosts: [
+      'docs.example.org',
+      '*.cdn.example.net',
+      'rebind.example.org',
+      'mixed.example.org',
+      'metadata.example.org',
+      'mapped.example.org',
+      'nat64.example.org',
+      'ula.example.org',
+      'internal.example.org',
+      '10.20.0.0/16',
+    ],
     resolve: dns,
   });
 
@@ -62,32 +73,63 @@ describe('the outbound URL guard: what it allows and why it refuses', () => {
     ['gopher://app.example.test/', 'scheme gopher is not http or https'],
     ['not a url', 'not a valid URL'],
     ['https://user:pw@app.example.test/', 'URLs with credentials are not fetched'],
-    ['http://169.254.169.254/latest/meta-data/', 'host 169.254.169.254 is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
+    [
+      'http://169.254.169.254/latest/meta-data/',
+      'host 169.254.169.254 is not a cluster host or in OUTBOUND_ALLOWED_HOSTS',
+    ],
     ['http://[::1]:8080/', 'host [::1]:8080 is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
     ['http://[fd00::1]/', 'host [fd00::1] is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
     ['http://0x7f.1/', 'host 127.0.0.1 is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
     ['http://10.1.2.3:8081/', 'host 10.1.2.3:8081 is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
     ['https://app.example.test:8443/', 'host app.example.test:8443 is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
-    ['https://app.example.test.evil.test/', 'host app.example.test.evil.test is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
+    [
+      'https://app.example.test.evil.test/',
+      'host app.example.test.evil.test is not a cluster host or in OUTBOUND_ALLOWED_HOSTS',
+    ],
     ['https://cdn.example.net/', 'host cdn.example.net is not a cluster host or in OUTBOUND_ALLOWED_HOSTS'],
-    ['https://rebind.example.org/', 'host rebind.example.org resolves to 127.0.0.1 (loopback), which is not allowed explicitly'],
-    ['https://mixed.example.org/', 'host mixed.example.org resolves to 10.0.0.5 (private), which is not allowed explicitly'],
-    ['https://metadata.example.org/', 'host metadata.example.org resolves to 169.254.169.254 (link-local (cloud metadata)), which is not allowed explicitly'],
-    ['https://mapped.example.org/', 'host mapped.example.org resolves to ::ffff:127.0.0.1 (loopback), which is not allowed explicitly'],
-    ['https://nat64.example.org/', 'host nat64.example.org resolves to 64:ff9b::a9fe:a9fe (link-local (cloud metadata)), which is not allowed explicitly'],
-    ['https://ula.example.org/', 'host ula.example.org resolves to fd00::1 (unique local (private)), which is not allowed explicitly'],
+    [
+      'https://rebind.example.org/',
+      'host rebind.example.org resolves to 127.0.0.1 (loopback), which is not allowed explicitly',
+    ],
+    [
+      'https://mixed.example.org/',
+      'host mixed.example.org resolves to 10.0.0.5 (private), which is not allowed explicitly',
+    ],
+    [
+      'https://metadata.example.org/',
+      'host metadata.example.org resolves to 169.254.169.254 (link-local (cloud metadata)), which is not allowed explicitly',
+    ],
+    [
+      'https://mapped.example.org/',
+      'host mapped.example.org resolves to ::ffff:127.0.0.1 (loopback), which is not allowed explicitly',
+    ],
+    [
+      'https://nat64.example.org/',
+      'host nat64.example.org resolves to 64:ff9b::a9fe:a9fe (link-local (cloud metadata)), which is not allowed explicitly',
+    ],
+    [
+      'https://ula.example.org/',
+      'host ula.example.org resolves to fd00::1 (unique local (private)), which is not allowed explicitly',
+    ],
   ])('refuses %s: %s', async (url, reason) => {
     expect(await guard.check(url)).toEqual({ ok: false, url: expect.any(String), reason });
   });
 
   it('says a name that does not resolve may resolve later (temporary), unlike a refusal', async () => {
     const lonely = createUrlGuard({ allowedHosts: ['gone.example.org'], resolve: dns });
-    expect(await lonely.check('https://gone.example.org/')).toMatchObject({ ok: false, temporary: true, reason: 'host gone.example.org could not be resolved (ENOTFOUND)' });
+    expect(await lonely.check('https://gone.example.org/')).toMatchObject({
+      ok: false,
+      temporary: true,
+      reason: 'host gone.example.org could not be resolved (ENOTFOUND)',
+    });
   });
 
   it('uses the system resolver by default: localhost, allowed by name, resolves to loopback and is refused', async () => {
     const system = createUrlGuard({ allowedHosts: ['localhost:8080'] });
-    expect(await system.check('http://localhost:8080/')).toMatchObject({ ok: false, reason: expect.stringMatching(/^host localhost resolves to (127\.0\.0\.1|::1) \(loopback\)/) });
+    expect(await system.check('http://localhost:8080/')).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/^host localhost resolves to (127\.0\.0\.1|::1) \(loopback\)/),
+    });
     const explicit = createUrlGuard({ allowedHosts: ['localhost:8080', '127.0.0.0/8', '::1'] });
     expect(await explicit.check('http://localhost:8080/')).toMatchObject({ ok: true });
   });
@@ -116,25 +158,47 @@ describe('guarded fetches over HTTP', () => {
   });
 
   // Everything here runs on 127.0.0.1: the allowed server is allowed by address and port, explicitly.
-  const guardFor = (extra: string[] = [], resolve?: Resolve) => createUrlGuard({ allowedHosts: [`127.0.0.1:${allowed.port}`, ...extra], ...(resolve ? { resolve } : {}) });
+  const guardFor = (extra: string[] = [], resolve?: Resolve) =>
+    createUrlGuard({ allowedHosts: [`127.0.0.1:${allowed.port}`, ...extra], ...(resolve ? { resolve } : {}) });
 
   it('follows an allowed redirect, checking each hop', async () => {
     const answer = await guardedFetch(guardFor(), `${allowed.url}/to-self`);
-    expect(answer).toMatchObject({ status: 200, url: `${allowed.url}/landing`, hops: [`${allowed.url}/to-self`, `${allowed.url}/landing`] });
+    expect(answer).toMatchObject({
+      status: 200,
+      url: `${allowed.url}/landing`,
+      hops: [`${allowed.url}/to-self`, `${allowed.url}/landing`],
+    });
     expect(answer.body.toString()).toBe('internal /landing');
   });
 
   it.each([
-    ['/to-internal', () => `${internal.url}/secret`, /is not a cluster host or in OUTBOUND_ALLOWED_HOSTS, redirected from/],
-    ['/to-localhost', () => `http://localhost:${internal.port}/secret`, /resolves to (127\.0\.0\.1|::1) \(loopback\), which is not allowed explicitly/],
+    [
+      '/to-internal',
+      () => `${internal.url}/secret`,
+      /is not a cluster host or in OUTBOUND_ALLOWED_HOSTS, redirected from/,
+    ],
+    [
+      '/to-localhost',
+      () => `http://localhost:${internal.port}/secret`,
+      /resolves to (127\.0\.0\.1|::1) \(loopback\), which is not allowed explicitly/,
+    ],
     ['/to-metadata', () => 'http://169.254.169.254/latest/meta-data/', /host 169\.254\.169\.254 is not a cluster host/],
-  ])('refuses the redirect hop of %s with a permanent error naming it, and sends it nothing', async (path, target, reason) => {
-    const failure = await guardedFetch(guardFor([`localhost:${internal.port}`]), `${allowed.url}${path}`).catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(UrlRefusedError);
-    expect(failure).toMatchObject({ permanent: true, code: 'HUB_ERR_REFUSED', refused: [{ url: target(), reason: expect.stringMatching(reason) }] });
-    expect((failure as Error).message).toContain(target());
-    expect(internal.requests).toEqual([]);
-  });
+  ])(
+    'refuses the redirect hop of %s with a permanent error naming it, and sends it nothing',
+    async (path, target, reason) => {
+      const failure = await guardedFetch(guardFor([`localhost:${internal.port}`]), `${allowed.url}${path}`).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(UrlRefusedError);
+      expect(failure).toMatchObject({
+        permanent: true,
+        code: 'HUB_ERR_REFUSED',
+        refused: [{ url: target(), reason: expect.stringMatching(reason) }],
+      });
+      expect((failure as Error).message).toContain(target());
+      expect(internal.requests).toEqual([]);
+    },
+  );
 
   it('refuses a first URL without making any request', async () => {
     await expect(guardedFetch(guardFor(), `${internal.url}/secret`)).rejects.toBeInstanceOf(UrlRefusedError);
@@ -158,6 +222,8 @@ describe('guarded fetches over HTTP', () => {
   });
 
   it('gives up after too many redirects', async () => {
-    await expect(guardedFetch(guardFor(), `${allowed.url}/loop`, { maxRedirects: 3 })).rejects.toMatchObject({ reason: 'TOO_MANY_REDIRECTS' });
+    await expect(guardedFetch(guardFor(), `${allowed.url}/loop`, { maxRedirects: 3 })).rejects.toMatchObject({
+      reason: 'TOO_MANY_REDIRECTS',
+    });
   });
 });

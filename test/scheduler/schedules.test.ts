@@ -105,14 +105,20 @@ describe('scheduled work on two replicas of one store', () => {
 
   it('runs each tick once, on one replica or the other, and records how every run went', async () => {
     // graphile-worker's cron ticks on the minute; the first one after start may be up to a minute away.
-    const schedules = await waitFor(async () => {
-      const body = (await request(first.url).get('/api/v1/schedules').expect(200)).body;
-      const byId = new Map(body.schedules.map((schedule: { id: string }) => [schedule.id, schedule]));
-      const done = ['ticker.count', 'ticker.broken'].every((id) =>
-        (byId.get(id) as { recentRuns: Array<{ status: string }> } | undefined)?.recentRuns.some((run) => run.status !== 'running'),
-      );
-      return done ? body.schedules : null;
-    }, 75_000, 'the first tick of both schedules');
+    const schedules = await waitFor(
+      async () => {
+        const body = (await request(first.url).get('/api/v1/schedules').expect(200)).body;
+        const byId = new Map(body.schedules.map((schedule: { id: string }) => [schedule.id, schedule]));
+        const done = ['ticker.count', 'ticker.broken'].every((id) =>
+          (byId.get(id) as { recentRuns: Array<{ status: string }> } | undefined)?.recentRuns.some(
+            (run) => run.status !== 'running',
+          ),
+        );
+        return done ? body.schedules : null;
+      },
+      75_000,
+      'the first tick of both schedules',
+    );
     // Count only once no tick job is left in the queue: a second job for the same tick, on either replica,
     // would have run by then.
     await waitForQuiet(first, { task: 'schedule' });
@@ -125,14 +131,22 @@ describe('scheduled work on two replicas of one store', () => {
 
     const count = schedules.find((schedule: { id: string }) => schedule.id === 'ticker.count');
     expect(count).toMatchObject({ owner: 'ticker', cron: '* * * * *', enabled: true });
-    expect(count.recentRuns[0]).toMatchObject({ firedAt: tick, status: 'succeeded', attempts: 1, result: { score: 1 } });
+    expect(count.recentRuns[0]).toMatchObject({
+      firedAt: tick,
+      status: 'succeeded',
+      attempts: 1,
+      result: { score: 1 },
+    });
     expect(count.recentRuns[0].result.summary).toMatch(/^counted on (first|second)$/);
     const broken = schedules.find((schedule: { id: string }) => schedule.id === 'ticker.broken');
     expect(broken.recentRuns[0]).toMatchObject({ firedAt: tick, status: 'failed' });
     expect(broken.recentRuns[0].error.message).toBe('upstream refused [REDACTED]');
     expect(JSON.stringify(schedules)).not.toContain(ADMIN_TOKEN);
     // The core's own prune is listed too (hourly, so not run here).
-    expect(schedules.find((schedule: { id: string }) => schedule.id === 'core.prune')).toMatchObject({ owner: 'core', cron: '17 * * * *' });
+    expect(schedules.find((schedule: { id: string }) => schedule.id === 'core.prune')).toMatchObject({
+      owner: 'core',
+      cron: '17 * * * *',
+    });
 
     // The store holds one record per schedule and tick, whichever replica ran it.
     const db = createDb(first.databaseUrl, { max: 1 });
@@ -151,6 +165,9 @@ describe('scheduled work on two replicas of one store', () => {
     }
     // Both replicas answer the same record.
     const fromSecond = (await request(second.url).get('/api/v1/schedules').expect(200)).body.schedules;
-    expect(fromSecond.find((schedule: { id: string }) => schedule.id === 'ticker.count').recentRuns[0]).toMatchObject({ firedAt: tick, status: 'succeeded' });
+    expect(fromSecond.find((schedule: { id: string }) => schedule.id === 'ticker.count').recentRuns[0]).toMatchObject({
+      firedAt: tick,
+      status: 'succeeded',
+    });
   }, 90_000);
 });

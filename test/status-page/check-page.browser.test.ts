@@ -9,7 +9,10 @@ describe("a check's page in Chromium", () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox'],
+    });
     hub = await startTestHub({ modules: [], env: { ADMIN_TOKEN: TOKEN } });
   });
   afterAll(async () => {
@@ -18,13 +21,31 @@ describe("a check's page in Chromium", () => {
   });
 
   const send = (path: string, body: unknown, method = 'POST') =>
-    fetch(`${hub.url}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${hub.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
 
   it('shows the state, a run in progress with its spinner, results, errors as text, and 404 for an unknown check', async () => {
     expect((await send('/api/v1/checks/nightly-scan', { description: 'the nightly scan' }, 'PUT')).status).toBe(201);
-    expect((await send('/api/v1/checks/nightly-scan/results', { status: 'error', message: 'found <script>alert(1)</script>' })).status).toBe(201);
+    expect(
+      (
+        await send('/api/v1/checks/nightly-scan/results', {
+          status: 'error',
+          message: 'found <script>alert(1)</script>',
+        })
+      ).status,
+    ).toBe(201);
     expect((await send('/api/v1/checks/nightly-scan/runs', { runId: 'run-2', target: 'portal' })).status).toBe(201);
-    expect((await send('/api/v1/checks/nightly-scan/runs/run-2/errors', { error: 'timeout on <b>page</b>', detail: 'after 10 s' })).status).toBe(201);
+    expect(
+      (
+        await send('/api/v1/checks/nightly-scan/runs/run-2/errors', {
+          error: 'timeout on <b>page</b>',
+          detail: 'after 10 s',
+        })
+      ).status,
+    ).toBe(201);
 
     const problems: string[] = [];
     const page = await browser.newPage();

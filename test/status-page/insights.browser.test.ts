@@ -1,7 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { DAY, HOUR, MINUTE, createdAt, deploymentAt, errorAt, transitionAt, writeHistory, type HistoryItem } from '../support/insights-history.js';
+import {
+  DAY,
+  HOUR,
+  MINUTE,
+  createdAt,
+  deploymentAt,
+  errorAt,
+  transitionAt,
+  writeHistory,
+  type HistoryItem,
+} from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
 /**
@@ -41,7 +51,15 @@ function history(now: number): HistoryItem[] {
       if (at > now - HOUR) break;
       version += 1;
       const built = next() < 0.15 ? null : new Date(at - (20 * MINUTE + next() * 6 * HOUR));
-      items.push(deploymentAt(new Date(at), { applicationName: application, team, slackChannels: `#${team}`, version: `1.${version}`, created: built ? createdAt(built) : null }));
+      items.push(
+        deploymentAt(new Date(at), {
+          applicationName: application,
+          team,
+          slackChannels: `#${team}`,
+          version: `1.${version}`,
+          created: built ? createdAt(built) : null,
+        }),
+      );
       const roll = next();
       if (roll < 0.12) items.push(errorAt(new Date(at + 10 * MINUTE), application));
       else if (roll < 0.2) {
@@ -59,8 +77,14 @@ describe('the insights view in Chromium', () => {
 
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
-    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-    hub = await startTestHub({ modules: [], env: { SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' } });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox'],
+    });
+    hub = await startTestHub({
+      modules: [],
+      env: { SCHEDULE_CORE_PRUNE: 'off', SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off' },
+    });
     await writeHistory(hub.hub.db, hub.hub.config, history(Date.now()));
   });
   afterAll(async () => {
@@ -68,7 +92,7 @@ describe('the insights view in Chromium', () => {
     await hub?.stop();
   });
 
-  it('shows the API\'s figures per team and application, with charts, names as text, and no console errors', async () => {
+  it("shows the API's figures per team and application, with charts, names as text, and no console errors", async () => {
     const problems: string[] = [];
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('console', (message) => message.type() === 'error' && problems.push(message.text()));
@@ -84,7 +108,9 @@ describe('the insights view in Chromium', () => {
     const api = (await (await fetch(`${hub.url}/api/v1/insights?ids=0`)).json()) as any;
     expect(api.applications).toHaveLength(6);
     const total = page.locator('[data-total]');
-    expect(await total.locator('[data-figure="deployments"]').textContent()).toBe(String(api.total.deploymentFrequency.n));
+    expect(await total.locator('[data-figure="deployments"]').textContent()).toBe(
+      String(api.total.deploymentFrequency.n),
+    );
     expect(await total.locator('[data-figure="cfr"]').textContent()).toBe(api.total.changeFailureRate.text);
     expect(await total.locator('[data-figure="ttr"]').textContent()).toBe(api.total.timeToRestore.text);
     expect(await total.locator('[data-figure="lead"]').textContent()).toBe(api.total.leadTime.text);
@@ -107,7 +133,9 @@ describe('the insights view in Chromium', () => {
       });
     }
     for (const entry of api.teams) {
-      expect(await page.locator(`tr[data-team="${entry.team}"] [data-figure="deployments"]`).textContent()).toBe(String(entry.deploymentFrequency.n));
+      expect(await page.locator(`tr[data-team="${entry.team}"] [data-figure="deployments"]`).textContent()).toBe(
+        String(entry.deploymentFrequency.n),
+      );
     }
 
     // The hostile name is text in the table and in the link, and no script but the hub's own is on the page.

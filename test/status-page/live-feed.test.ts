@@ -29,7 +29,10 @@ function collector() {
 
 async function write(db: Db, from: number, count: number, perRow: number): Promise<void> {
   for (let start = from; start < from + count; start += perRow) {
-    const items = Array.from({ length: Math.min(perRow, from + count - start) }, (_, i) => ({ kind: 'test.item', data: { seq: start + i } }));
+    const items = Array.from({ length: Math.min(perRow, from + count - start) }, (_, i) => ({
+      kind: 'test.item',
+      data: { seq: start + i },
+    }));
     await appendActivity(db, items);
   }
 }
@@ -60,7 +63,9 @@ describe('the live feed over batched rows', () => {
     await write(db, 0, 7, 3);
     feed = new LiveFeed(db, capturedLogger().logger);
     await feed.start();
-    const rowIds = (await db.query<{ id: string }>('select id::text from status_activity order by id')).rows.map((row) => BigInt(row.id));
+    const rowIds = (await db.query<{ id: string }>('select id::text from status_activity order by id')).rows.map(
+      (row) => BigInt(row.id),
+    );
     expect(rowIds).toHaveLength(3);
     // The newest item: the third row's first (and only) item.
     expect(feed.lastId).toBe((rowIds[2]! * BigInt(ITEMS_PER_ROW)).toString());
@@ -70,7 +75,9 @@ describe('the live feed over batched rows', () => {
     feed.subscribe((rowIds[0]! * BigInt(ITEMS_PER_ROW) + 1n).toString(), fromMiddle.send, fromMiddle.gap);
     await waitFor(async () => fromMiddle.got.length === 5);
     expect(fromMiddle.got.map(([, seq]) => seq)).toEqual([2, 3, 4, 5, 6]);
-    expect(fromMiddle.got.map(([id]) => id)).toEqual([...fromMiddle.got.map(([id]) => id)].sort((a, b) => (a < b ? -1 : 1)));
+    expect(fromMiddle.got.map(([id]) => id)).toEqual(
+      [...fromMiddle.got.map(([id]) => id)].sort((a, b) => (a < b ? -1 : 1)),
+    );
   });
 
   it('replays from the table what the ring let go, then joins the live items, each once', async () => {
@@ -78,7 +85,11 @@ describe('the live feed over batched rows', () => {
     await feed.start();
     // More than the ring keeps (5,000), in rows of 1,500: the feed reads them as they come.
     await write(db, 0, 7_500, 1_500);
-    await waitFor(async () => feed!.lastId !== '0' && BigInt(feed!.lastId) % BigInt(ITEMS_PER_ROW) === 1_499n, 10_000, 'the feed read every row');
+    await waitFor(
+      async () => feed!.lastId !== '0' && BigInt(feed!.lastId) % BigInt(ITEMS_PER_ROW) === 1_499n,
+      10_000,
+      'the feed read every row',
+    );
 
     const late = collector();
     feed.subscribe('0', late.send, late.gap);

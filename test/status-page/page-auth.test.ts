@@ -13,7 +13,9 @@ class Browser {
   constructor(private readonly base: string) {}
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
-    return this.remember(await fetch(this.base + path, { redirect: 'manual', headers: { cookie: this.cookieHeader(), ...headers } }));
+    return this.remember(
+      await fetch(this.base + path, { redirect: 'manual', headers: { cookie: this.cookieHeader(), ...headers } }),
+    );
   }
 
   async post(path: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
@@ -114,7 +116,9 @@ describe('the status page, read and acted on over HTTP', () => {
     const csrf = await browser.csrf();
     expect((await browser.post('/sign-in', { token: TOKEN, next: '/' })).status).toBe(403);
     expect(browser.cookie('alvares_session')).toBeUndefined();
-    expect((await browser.post('/sign-in', { _csrf: csrf, token: 'wrong-token-wrong-token', next: '/' })).status).toBe(401);
+    expect((await browser.post('/sign-in', { _csrf: csrf, token: 'wrong-token-wrong-token', next: '/' })).status).toBe(
+      401,
+    );
     expect(browser.cookie('alvares_session')).toBeUndefined();
     const answer = await browser.post('/sign-in', { _csrf: csrf, token: TOKEN, next: '/events' });
     expect(answer.status).toBe(303);
@@ -134,7 +138,15 @@ describe('the status page, read and acted on over HTTP', () => {
     const csrf = await browser.csrf('/');
     expect((await browser.post('/actions/modules/database/disable', { back: '/' })).status).toBe(403);
     expect((await browser.post('/actions/modules/database/disable', { _csrf: 'forged', back: '/' })).status).toBe(403);
-    expect((await browser.post('/actions/modules/database/disable', { _csrf: csrf, back: '/' }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect(
+      (
+        await browser.post(
+          '/actions/modules/database/disable',
+          { _csrf: csrf, back: '/' },
+          { origin: 'https://evil.example' },
+        )
+      ).status,
+    ).toBe(403);
     expect(hub.hub.registry.isEnabled('database')).toBe(true);
 
     const off = await browser.post('/actions/modules/database/disable', { _csrf: csrf, back: '//evil.example/' });
@@ -150,7 +162,9 @@ describe('the status page, read and acted on over HTTP', () => {
     const browser = new Browser(hub.url);
     await browser.signIn();
     const [payload, signature] = browser.cookie('alvares_session')!.split('.');
-    const longer = Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 10 ** 8, n: 'x' })).toString('base64url');
+    const longer = Buffer.from(JSON.stringify({ exp: Math.floor(Date.now() / 1000) + 10 ** 8, n: 'x' })).toString(
+      'base64url',
+    );
     browser.set('alvares_session', `${longer}.${signature}`);
     expect(await (await browser.get('/')).text()).not.toContain('/actions/');
     browser.set('alvares_session', `${payload}.${signature}`);
@@ -165,7 +179,9 @@ describe('the status page, read and acted on over HTTP', () => {
       body: JSON.stringify(aspenDeployment({ version: 'dead-by-form' })),
     });
     const { id } = (await put.json()) as { id: string };
-    const deadOf = async () => (await hub.hub.db.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [id])).rows[0]?.status;
+    const deadOf = async () =>
+      (await hub.hub.db.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [id])).rows[0]
+        ?.status;
     await waitFor(async () => (await deadOf()) === 'dead');
     const browser = new Browser(hub.url);
     await browser.signIn();
@@ -174,8 +190,14 @@ describe('the status page, read and acted on over HTTP', () => {
     expect((await browser.post('/actions/modules/webhook/replay', { _csrf: csrf, back: '/' })).status).toBe(303);
     await waitFor(async () => (await deadOf()) === 'succeeded');
 
-    expect((await browser.post('/actions/schedules/core.prune/run', { _csrf: csrf, back: '/schedules' })).status).toBe(303);
-    await waitFor(async () => (await hub.hub.db.query(`select 1 from scheduled_runs where schedule = 'core.prune' and status = 'succeeded'`)).rowCount);
+    expect((await browser.post('/actions/schedules/core.prune/run', { _csrf: csrf, back: '/schedules' })).status).toBe(
+      303,
+    );
+    await waitFor(
+      async () =>
+        (await hub.hub.db.query(`select 1 from scheduled_runs where schedule = 'core.prune' and status = 'succeeded'`))
+          .rowCount,
+    );
     expect((await browser.post('/actions/schedules/no.such/run', { _csrf: csrf, back: '/' })).status).toBe(404);
   });
 
@@ -212,6 +234,8 @@ describe('STATUS_PAGE_PUBLIC=false', () => {
   });
 
   it('will not start without ADMIN_TOKEN (nobody could read the page)', async () => {
-    await expect(startTestHub({ modules: [databaseModule], env: { STATUS_PAGE_PUBLIC: 'false' } })).rejects.toThrow(/STATUS_PAGE_PUBLIC=false needs ADMIN_TOKEN/);
+    await expect(startTestHub({ modules: [databaseModule], env: { STATUS_PAGE_PUBLIC: 'false' } })).rejects.toThrow(
+      /STATUS_PAGE_PUBLIC=false needs ADMIN_TOKEN/,
+    );
   });
 });

@@ -46,10 +46,18 @@ describe('the status page in Chromium', () => {
   beforeAll(async () => {
     await mkdir(SHOTS, { recursive: true });
     await receiver.start();
-    browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox'],
+    });
     hub = await startTestHub({
       modules: MODULES,
-      env: { ADMIN_TOKEN: TOKEN, WEBHOOK_URL: receiver.url, DELIVERY_MAX_ATTEMPTS_WEBHOOK: '1', DELIVERY_TIMEOUT_MS_WEBHOOK: '20000' },
+      env: {
+        ADMIN_TOKEN: TOKEN,
+        WEBHOOK_URL: receiver.url,
+        DELIVERY_MAX_ATTEMPTS_WEBHOOK: '1',
+        DELIVERY_TIMEOUT_MS_WEBHOOK: '20000',
+      },
     });
   });
   beforeEach(() => {
@@ -67,11 +75,20 @@ describe('the status page in Chromium', () => {
     await waitFor(async () => (await hub.hub.db.query(`select 1 from deliveries where status = 'dead'`)).rowCount);
     await put(hub.url, { applicationName: 'tamarack', cluster: 'stage', version: '1.4.2' });
     const id = await put(hub.url, { applicationName: 'kth-azure-app', version: '2.0.11_abc123' });
-    await waitFor(async () => (await hub.hub.db.query(`select 1 from deliveries where event_id = $1 and status = 'succeeded'`, [id])).rowCount === 2);
+    await waitFor(
+      async () =>
+        (await hub.hub.db.query(`select 1 from deliveries where event_id = $1 and status = 'succeeded'`, [id]))
+          .rowCount === 2,
+    );
     const page = await open(`${hub.url}/`);
     await live(page);
     await page.screenshot({ path: path.join(SHOTS, 'overview.png'), fullPage: true });
-    for (const [name, view] of [['events', '/events'], ['event', `/events/${id}`], ['deployments', '/deployments'], ['schedules', '/schedules']] as const) {
+    for (const [name, view] of [
+      ['events', '/events'],
+      ['event', `/events/${id}`],
+      ['deployments', '/deployments'],
+      ['schedules', '/schedules'],
+    ] as const) {
       await page.goto(hub.url + view);
       await live(page);
       await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
@@ -108,7 +125,9 @@ describe('the status page in Chromium', () => {
     // The script ticks the elapsed time: past 0 s without a reload of the part.
     await page.waitForFunction(
       () => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document;
+        const doc = (
+          globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }
+        ).document;
         return /^[1-9]\d* s$/.test(doc.querySelector('#live .elapsed')?.textContent ?? '');
       },
       undefined,
@@ -123,7 +142,10 @@ describe('the status page in Chromium', () => {
   it('replays a dead delivery with its button after signing in', async () => {
     receiver.answer(500, 1);
     const id = await put(hub.url, { applicationName: 'dead-app', version: 'dead-1' });
-    await waitFor(async () => (await hub.hub.db.query(`select 1 from deliveries where event_id = $1 and status = 'dead'`, [id])).rowCount);
+    await waitFor(
+      async () =>
+        (await hub.hub.db.query(`select 1 from deliveries where event_id = $1 and status = 'dead'`, [id])).rowCount,
+    );
     const page = await open(`${hub.url}/events/${id}`);
     expect(await page.locator('button:has-text("Replay")').count()).toBe(0);
     await page.click('text=Sign in');
@@ -136,8 +158,14 @@ describe('the status page in Chromium', () => {
     await webhook.locator('.badge:has-text("dead")').first().waitFor();
     await webhook.locator('button:has-text("Replay")').click();
     await page.waitForSelector('.flash:has-text("Delivery queued again")');
-    await page.locator('article.delivery', { hasText: 'webhook' }).locator('h3 .badge:has-text("succeeded")').waitFor({ timeout: 5_000 });
-    const lifecycle = await page.locator('article.delivery', { hasText: 'webhook' }).locator('ol.lifecycle').innerText();
+    await page
+      .locator('article.delivery', { hasText: 'webhook' })
+      .locator('h3 .badge:has-text("succeeded")')
+      .waitFor({ timeout: 5_000 });
+    const lifecycle = await page
+      .locator('article.delivery', { hasText: 'webhook' })
+      .locator('ol.lifecycle')
+      .innerText();
     expect(lifecycle).toContain('(replay)');
     expect(receiver.eventIds().filter((eventId) => eventId === id)).toHaveLength(2);
     await page.close();
@@ -150,7 +178,9 @@ describe('the status page in Chromium', () => {
     await live(page);
     const id = await put(hub.url, { applicationName: hostile, version: 'hostile-2' });
     await page.waitForSelector('#live td.summary:has-text("hostile-2")', { timeout: 2_000 });
-    expect(await page.locator('#live td.app', { hasText: '<script>window.pwned=1</script>' }).count()).toBeGreaterThan(0);
+    expect(await page.locator('#live td.app', { hasText: '<script>window.pwned=1</script>' }).count()).toBeGreaterThan(
+      0,
+    );
     expect(await page.locator('#activity li', { hasText: hostile }).count()).toBeGreaterThan(0);
     await page.goto(`${hub.url}/events/${id}`);
     expect(await page.title()).toContain('<script>window.pwned=1</script>');
@@ -164,7 +194,10 @@ describe('the status page in Chromium', () => {
 
 describe('the status page when its hub restarts', () => {
   it('says it is disconnected, reconnects, and replays what happened meanwhile (Last-Event-ID)', async () => {
-    const browser = await chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox'],
+    });
     const other = await startTestHub({ modules: MODULES });
     const port = String(await freePort());
     let restarted: TestHub | null = null;
@@ -187,7 +220,9 @@ describe('the status page when its hub restarts', () => {
       await page.waitForSelector('#activity li:has-text("deployment before-restart")');
 
       await viewed.stop();
-      await page.waitForSelector('#live-state[data-state="down"]:has-text("disconnected, reconnecting")', { timeout: 5_000 });
+      await page.waitForSelector('#live-state[data-state="down"]:has-text("disconnected, reconnecting")', {
+        timeout: 5_000,
+      });
       await put(other.url, { applicationName: 'while-away' });
       restarted = await startTestHub({ modules: MODULES, databaseUrl: other.databaseUrl, env: { PORT: port } });
       viewed = restarted;

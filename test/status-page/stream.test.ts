@@ -32,12 +32,24 @@ describe('GET /api/v1/stream', () => {
     const stream = await open(first.url);
     expect(stream.status).toBe(200);
     const ready = await stream.next((message) => message.event === 'ready');
-    const answer = await request(first.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'stream-1' })).expect(200);
-    const accepted = await stream.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id);
-    expect(parse(accepted.data)).toMatchObject({ type: 'deployment', applicationName: 'kth-azure-app', cluster: 'active' });
+    const answer = await request(first.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'stream-1' }))
+      .expect(200);
+    const accepted = await stream.next(
+      (message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id,
+    );
+    expect(parse(accepted.data)).toMatchObject({
+      type: 'deployment',
+      applicationName: 'kth-azure-app',
+      cluster: 'active',
+    });
     expect(BigInt(accepted.id!)).toBeGreaterThan(BigInt(ready.id!));
     const done = await stream.next(
-      (message) => message.event === 'delivery.changed' && parse(message.data).eventId === answer.body.id && parse(message.data).status === 'succeeded',
+      (message) =>
+        message.event === 'delivery.changed' &&
+        parse(message.data).eventId === answer.body.id &&
+        parse(message.data).status === 'succeeded',
     );
     expect(parse(done.data)).toMatchObject({ module: 'database', eventType: 'deployment' });
     expect(BigInt(done.id!)).toBeGreaterThan(BigInt(accepted.id!));
@@ -47,8 +59,15 @@ describe('GET /api/v1/stream', () => {
     const stream = await open(second.url);
     await stream.next((message) => message.event === 'ready');
     const started = Date.now();
-    const answer = await request(first.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'stream-replica' })).expect(200);
-    await stream.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id, 1_000, 'the other replica’s event within 1 s');
+    const answer = await request(first.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'stream-replica' }))
+      .expect(200);
+    await stream.next(
+      (message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id,
+      1_000,
+      'the other replica’s event within 1 s',
+    );
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
@@ -58,17 +77,23 @@ describe('GET /api/v1/stream', () => {
     before.close();
     const missed: string[] = [];
     for (const [index, hub] of [first, second, first].entries()) {
-      const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: `missed-${index}` })).expect(200);
+      const answer = await request(hub.url)
+        .put('/api/v1/deployment')
+        .send(aspenDeployment({ version: `missed-${index}` }))
+        .expect(200);
       missed.push(answer.body.id);
     }
     const again = await open(second.url, { 'Last-Event-ID': ready.id! });
-    for (const id of missed) await again.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === id);
+    for (const id of missed)
+      await again.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === id);
     const ids = again.messages.map((message) => BigInt(message.id!));
     expect(ids.every((id) => id > BigInt(ready.id!))).toBe(true);
     expect([...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     expect(again.messages.some((message) => message.event === 'ready')).toBe(false);
-    const accepted = again.messages.filter((message) => message.event === 'event.accepted').map((message) => parse(message.data).eventId);
+    const accepted = again.messages
+      .filter((message) => message.event === 'event.accepted')
+      .map((message) => parse(message.data).eventId);
     // Across replicas the feed's order is the order rows were written (each replica batches its own).
     expect(accepted.slice(0, 3).sort()).toEqual([...missed].sort());
   });
@@ -77,24 +102,41 @@ describe('GET /api/v1/stream', () => {
     const stream = await open(first.url);
     const ready = await stream.next((message) => message.event === 'ready');
     stream.close();
-    const answer = await request(first.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'query-id' })).expect(200);
+    const answer = await request(first.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'query-id' }))
+      .expect(200);
     const byQuery = await openStream(`${first.url}/api/v1/stream?lastEventId=${ready.id}`);
     streams.push(byQuery);
-    await byQuery.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id);
+    await byQuery.next(
+      (message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id,
+    );
     const latest = byQuery.messages.at(-1)!.id!;
     const both = await openStream(`${first.url}/api/v1/stream?lastEventId=${ready.id}`, { 'Last-Event-ID': latest });
     streams.push(both);
-    const marker = await request(first.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'query-id-2' })).expect(200);
+    const marker = await request(first.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'query-id-2' }))
+      .expect(200);
     await both.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === marker.body.id);
-    expect(both.messages.some((message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id)).toBe(false);
+    expect(
+      both.messages.some(
+        (message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id,
+      ),
+    ).toBe(false);
   });
 
   it('treats an id ahead of the feed (an emptied table) as now, and a garbage id as none', async () => {
     const ahead = await open(first.url, { 'Last-Event-ID': '999999999999' });
     const garbage = await open(first.url, { 'Last-Event-ID': 'not-an-id' });
-    const answer = await request(first.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'ahead' })).expect(200);
+    const answer = await request(first.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'ahead' }))
+      .expect(200);
     for (const stream of [ahead, garbage]) {
-      await stream.next((message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id);
+      await stream.next(
+        (message) => message.event === 'event.accepted' && parse(message.data).eventId === answer.body.id,
+      );
     }
   });
 

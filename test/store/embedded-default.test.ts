@@ -49,7 +49,9 @@ async function stopLeftoverServer(dataDir: string): Promise<void> {
   const postmaster = await readPostmaster(dataDir);
   if (!postmaster || !isAlive(postmaster.pid)) return;
   process.kill(postmaster.pid, 'SIGINT');
-  await waitFor(async () => !isAlive(postmaster.pid), 15_000, 'leftover embedded PostgreSQL to stop').catch(() => undefined);
+  await waitFor(async () => !isAlive(postmaster.pid), 15_000, 'leftover embedded PostgreSQL to stop').catch(
+    () => undefined,
+  );
 }
 
 function silentLogger() {
@@ -82,7 +84,11 @@ describe('a hub started without DATABASE_URL', () => {
   });
 
   function newHub(): Hub {
-    return new Hub({ env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir }, modules: [databaseModule], logger: silentLogger() });
+    return new Hub({
+      env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir },
+      modules: [databaseModule],
+      logger: silentLogger(),
+    });
   }
 
   it('runs its own PostgreSQL under DATA_DIR, keeps the history between runs and stops the server with it', async () => {

@@ -46,9 +46,19 @@ describe('migrations run by two hubs at the same moment', () => {
     expect([...a, ...b].sort()).toEqual([...ALL_IDS].sort());
     expect(a.filter((id) => b.includes(id))).toEqual([]);
     expect(await recordedIds(first)).toEqual([...ALL_IDS].sort());
-    const counts = await first.query<{ n: number }>('select count(*)::int as n from hub_migrations group by id having count(*) > 1');
+    const counts = await first.query<{ n: number }>(
+      'select count(*)::int as n from hub_migrations group by id having count(*) > 1',
+    );
     expect(counts.rows).toEqual([]);
-    for (const table of ['events', 'deliveries', 'delivery_log', 'hub_instances', 'deployments', 'error_reports', 'recommendations']) {
+    for (const table of [
+      'events',
+      'deliveries',
+      'delivery_log',
+      'hub_instances',
+      'deployments',
+      'error_reports',
+      'recommendations',
+    ]) {
       expect(await tableExists(first, table)).toBe(true);
     }
   });
@@ -83,11 +93,15 @@ describe('migrations run by two hubs at the same moment', () => {
     // The advisory lock was released: another pool can migrate at once, and the fixed migration then
     // applies on its own, followed by the one the failure held back.
     const fixed = migrations.map((migration) =>
-      migration.id === '002-broken' ? { ...migration, sql: 'create table t_half (id integer); insert into t_half values (1)' } : migration,
+      migration.id === '002-broken'
+        ? { ...migration, sql: 'create table t_half (id integer); insert into t_half values (1)' }
+        : migration,
     );
     const applied = await Promise.race([
       runMigrations(second, [{ owner: 'probe', migrations: fixed }]),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('migration lock still held')), 5_000).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('migration lock still held')), 5_000).unref(),
+      ),
     ]);
     expect(applied).toEqual(['probe:002-broken', 'probe:003-after']);
     expect((await first.query<{ n: number }>('select count(*)::int as n from t_half')).rows[0]!.n).toBe(1);
@@ -112,13 +126,18 @@ describe('two hubs started at the same moment on one fresh database', () => {
       startTestHub({ databaseUrl: database.url, modules: MODULES }),
     ]);
     for (const result of started) if (result.status === 'fulfilled') hubs.push(result.value);
-    expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'started'))).toEqual(['started', 'started']);
+    expect(started.map((result) => (result.status === 'rejected' ? String(result.reason) : 'started'))).toEqual([
+      'started',
+      'started',
+    ]);
 
     for (const hub of hubs) await request(hub.url).get('/ready').expect(200);
 
     const expected = [
       ...CORE_MIGRATIONS.map((migration) => `core:${migration.id}`),
-      ...MODULES.flatMap((definition) => (definition.migrations ?? []).map((migration) => `${definition.name}:${migration.id}`)),
+      ...MODULES.flatMap((definition) =>
+        (definition.migrations ?? []).map((migration) => `${definition.name}:${migration.id}`),
+      ),
     ].sort();
     const db = hubs[0]!.hub.db;
     expect(await recordedIds(db)).toEqual(expected);

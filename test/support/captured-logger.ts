@@ -4,7 +4,11 @@ import { createLogger, type Logger } from '../../src/logging/logger.js';
 import { Redactor } from '../../src/logging/redact.js';
 
 /** A hub logger as the process makes it (JSON lines, redaction), writing into memory for tests to read. */
-export function capturedLogger(level = 'info'): { logger: Logger; lines: () => Array<Record<string, unknown>>; text: () => string } {
+export function capturedLogger(level = 'info'): {
+  logger: Logger;
+  lines: () => Array<Record<string, unknown>>;
+  text: () => string;
+} {
   const chunks: string[] = [];
   const logger = createLogger({ level, redactor: new Redactor(), json: true });
   logger.clear();

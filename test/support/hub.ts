@@ -39,7 +39,8 @@ export async function startTestHub(
     ...options.env,
   };
   const level = process.env.TEST_LOG_LEVEL;
-  const logger = options.logger ?? createLogger({ level: level ?? 'error', redactor: new Redactor(), silent: !level, json: true });
+  const logger =
+    options.logger ?? createLogger({ level: level ?? 'error', redactor: new Redactor(), silent: !level, json: true });
   const hub = new Hub({ env, modules: options.modules ?? MODULES, logger });
   try {
     await hub.start();
@@ -63,7 +64,11 @@ export async function startTestHub(
 }
 
 /** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < until) {

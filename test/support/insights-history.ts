@@ -38,7 +38,12 @@ export function errorAt(at: Date, application: string, cluster = 'active'): Hist
   return { at, error: { applicationName: application, cluster, message: `Deployment of ${application} failed` } };
 }
 
-export function transitionAt(at: Date, application: string, transition: InspectionTransition['transition'], cluster = 'active'): HistoryItem {
+export function transitionAt(
+  at: Date,
+  application: string,
+  transition: InspectionTransition['transition'],
+  cluster = 'active',
+): HistoryItem {
   return { at, inspection: { application, cluster, transition } };
 }
 
@@ -59,7 +64,9 @@ export async function writeHistory(db: Db, config: CoreConfig, items: readonly H
 
 function columns(type: string, payload: unknown) {
   const { applicationName, cluster, team } = summaryColumns(payload);
-  return type === 'inspection' ? { application_name: null, cluster: null, team: null } : { application_name: applicationName, cluster, team };
+  return type === 'inspection'
+    ? { application_name: null, cluster: null, team: null }
+    : { application_name: applicationName, cluster, team };
 }
 
 function eventOf(item: HistoryItem, config: CoreConfig): { type: string; payload: unknown; raw: unknown } {

@@ -81,7 +81,8 @@ export function parsePrometheus(text: string): Map<string, PromFamily> {
     if (meta) {
       if (meta[1] === 'HELP') family(meta[2]!).help = meta[3]!;
       else {
-        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(meta[3]!)) throw new Error(`bad type: ${line}`);
+        if (!['counter', 'gauge', 'histogram', 'summary', 'untyped'].includes(meta[3]!))
+          throw new Error(`bad type: ${line}`);
         family(meta[2]!).type = meta[3]!;
       }
       continue;
@@ -89,7 +90,10 @@ export function parsePrometheus(text: string): Map<string, PromFamily> {
     if (line.startsWith('#')) continue;
     const sample = parseSample(line);
     const base = [...families.keys()].find(
-      (name) => sample.name === name || (['histogram', 'summary'].includes(families.get(name)!.type) && /^(.*)_(bucket|sum|count)$/.exec(sample.name)?.[1] === name),
+      (name) =>
+        sample.name === name ||
+        (['histogram', 'summary'].includes(families.get(name)!.type) &&
+          /^(.*)_(bucket|sum|count)$/.exec(sample.name)?.[1] === name),
     );
     if (!base) throw new Error(`sample before its # TYPE line: ${line}`);
     family(base).samples.push(sample);
@@ -98,10 +102,15 @@ export function parsePrometheus(text: string): Map<string, PromFamily> {
 }
 
 /** The value of the one sample of `name` whose labels include `labels` (undefined when none). */
-export function sampleValue(families: Map<string, PromFamily>, name: string, labels: Record<string, string> = {}): number | undefined {
+export function sampleValue(
+  families: Map<string, PromFamily>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   for (const family of families.values()) {
     for (const sample of family.samples) {
-      if (sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value)) return sample.value;
+      if (sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))
+        return sample.value;
     }
   }
   return undefined;

@@ -19,7 +19,10 @@ export interface SseStream {
 /** A real server-sent-events client over fetch: parses the stream as a browser would (events, ids, comments). */
 export async function openStream(url: string, headers: Record<string, string> = {}): Promise<SseStream> {
   const controller = new AbortController();
-  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const response = await fetch(url, {
+    headers: { accept: 'text/event-stream', ...headers },
+    signal: controller.signal,
+  });
   const messages: SseMessage[] = [];
   let raw = '';
   let pending = '';

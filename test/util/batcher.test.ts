@@ -8,7 +8,9 @@ function controlledRun() {
   const run = (items: number[]) =>
     new Promise<number[]>((resolve, reject) => {
       batches.push(items);
-      finishers.push(() => (items.includes(13) ? reject(new Error('13 is refused')) : resolve(items.map((item) => item * 10))));
+      finishers.push(() =>
+        items.includes(13) ? reject(new Error('13 is refused')) : resolve(items.map((item) => item * 10)),
+      );
     });
   return { run, batches, finishNext: () => finishers.shift()!() };
 }

@@ -3,11 +3,21 @@ import { asStoredJson, postgresJson } from '../../src/util/text.js';
 describe('JSON as PostgreSQL stores it', () => {
   it('writes NULs and unpaired surrogates as U+FFFD, and leaves escaped backslashes and paired surrogates alone', () => {
     const value = { nul: 'a\u0000b', lone: 'x\ud800y', paired: '😀', text: 'a literal \\u0000 in text' };
-    expect(JSON.parse(postgresJson(value))).toEqual({ nul: 'a\ufffdb', lone: 'x\ufffdy', paired: '😀', text: 'a literal \\u0000 in text' });
+    expect(JSON.parse(postgresJson(value))).toEqual({
+      nul: 'a\ufffdb',
+      lone: 'x\ufffdy',
+      paired: '😀',
+      text: 'a literal \\u0000 in text',
+    });
   });
 
   it('gives back what a stored value reads as, and the very same object when storing changes nothing', () => {
-    const plain = { applicationName: 'kth-azure-app', publicNameSwedish: 'Bänk', tab: 'a\tb', nested: [{ text: 'a literal \\u0000' }] };
+    const plain = {
+      applicationName: 'kth-azure-app',
+      publicNameSwedish: 'Bänk',
+      tab: 'a\tb',
+      nested: [{ text: 'a literal \\u0000' }],
+    };
     expect(asStoredJson(plain)).toBe(plain);
     const hostile = { message: 'boom\u0000', nested: { name: 'half \udc00 a pair' } };
     expect(asStoredJson(hostile)).toEqual({ message: 'boom\ufffd', nested: { name: 'half \ufffd a pair' } });

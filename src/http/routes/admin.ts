@@ -28,7 +28,13 @@ export function moduleRoutes(registry: ModuleRegistry): Router {
   return router;
 }
 
-export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: DeliveryEngine; adminToken?: string; access?: Access }): Router {
+export function adminRoutes(deps: {
+  db: Db;
+  registry: ModuleRegistry;
+  engine: DeliveryEngine;
+  adminToken?: string;
+  access?: Access;
+}): Router {
   const router = Router();
   const admin = deps.access ? deps.access.requireToken('admin') : requireAdmin(deps.adminToken);
 
@@ -39,58 +45,99 @@ export function adminRoutes(deps: { db: Db; registry: ModuleRegistry; engine: De
 
   router
     .route('/api/v1/modules/:name/enable')
-    .post(doc({ summary: 'Turn a module on (this replica)', tags, auth: 'admin', errors: { 404: 'no such module', 409: 'not configured' } }), admin, (req, res) => {
-      try {
-        res.json(deps.registry.enable(moduleName(req.params.name!)));
-      } catch (error) {
-        if (error instanceof HubError) throw error;
-        throw new HubError('HUB_ERR_CONFLICT', (error as Error).message);
-      }
-    })
+    .post(
+      doc({
+        summary: 'Turn a module on (this replica)',
+        tags,
+        auth: 'admin',
+        errors: { 404: 'no such module', 409: 'not configured' },
+      }),
+      admin,
+      (req, res) => {
+        try {
+          res.json(deps.registry.enable(moduleName(req.params.name!)));
+        } catch (error) {
+          if (error instanceof HubError) throw error;
+          throw new HubError('HUB_ERR_CONFLICT', (error as Error).message);
+        }
+      },
+    )
     .all(admin, methodNotAllowed(['POST']));
 
   router
     .route('/api/v1/modules/:name/disable')
-    .post(doc({ summary: 'Turn a module off (this replica)', tags, auth: 'admin', errors: { 404: 'no such module' } }), admin, (req, res) => {
-      res.json(deps.registry.disable(moduleName(req.params.name!)));
-    })
+    .post(
+      doc({ summary: 'Turn a module off (this replica)', tags, auth: 'admin', errors: { 404: 'no such module' } }),
+      admin,
+      (req, res) => {
+        res.json(deps.registry.disable(moduleName(req.params.name!)));
+      },
+    )
     .all(admin, methodNotAllowed(['POST']));
 
-  router.get('/api/v1/deliveries', doc({ summary: 'Deliveries, newest first (?status, ?module, ?limit)', tags, auth: 'admin' }), admin, async (req, res) => {
-    const status = typeof req.query.status === 'string' ? req.query.status : undefined;
-    const module = typeof req.query.module === 'string' ? req.query.module : undefined;
-    if (status && !STATUSES.includes(status)) {
-      throw new HubError('HUB_ERR_BAD_PARAMETER', `status must be one of ${STATUSES.join(', ')}`, [{ field: 'status', message: 'unknown status' }]);
-    }
-    const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 500);
-    res.json({ deliveries: await findDeliveries(deps.db, { status, module, limit }) });
-  });
+  router.get(
+    '/api/v1/deliveries',
+    doc({ summary: 'Deliveries, newest first (?status, ?module, ?limit)', tags, auth: 'admin' }),
+    admin,
+    async (req, res) => {
+      const status = typeof req.query.status === 'string' ? req.query.status : undefined;
+      const module = typeof req.query.module === 'string' ? req.query.module : undefined;
+      if (status && !STATUSES.includes(status)) {
+        throw new HubError('HUB_ERR_BAD_PARAMETER', `status must be one of ${STATUSES.join(', ')}`, [
+          { field: 'status', message: 'unknown status' },
+        ]);
+      }
+      const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 500);
+      res.json({ deliveries: await findDeliveries(deps.db, { status, module, limit }) });
+    },
+  );
 
   router
     .route('/api/v1/deliveries/:id/replay')
-    .post(doc({ summary: 'Run a finished or failed delivery again', tags, auth: 'admin', errors: { 404: 'no such delivery', 409: 'queued or running' } }), admin, async (req, res) => {
-      const id = req.params.id!;
-      if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
-      const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
-      if (existing.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
-      const replayed = await deps.db.transaction((client) => deps.engine.replay(client, [id]));
-      if (replayed.length === 0) throw new HubError('HUB_ERR_CONFLICT', `delivery ${id} is queued or running; replay it when it ends`);
-      res.json({ replayed });
-    })
+    .post(
+      doc({
+        summary: 'Run a finished or failed delivery again',
+        tags,
+        auth: 'admin',
+        errors: { 404: 'no such delivery', 409: 'queued or running' },
+      }),
+      admin,
+      async (req, res) => {
+        const id = req.params.id!;
+        if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
+        const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
+        if (existing.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
+        const replayed = await deps.db.transaction((client) => deps.engine.replay(client, [id]));
+        if (replayed.length === 0)
+          throw new HubError('HUB_ERR_CONFLICT', `delivery ${id} is queued or running; replay it when it ends`);
+        res.json({ replayed });
+      },
+    )
     .all(admin, methodNotAllowed(['POST']));
 
   router
     .route('/api/v1/modules/:name/replay')
-    .post(doc({ summary: "Replay a module's dead (or ?status=failed|skipped) deliveries", tags, auth: 'admin', errors: { 404: 'no such module' } }), admin, async (req, res) => {
-      const name = moduleName(req.params.name!);
-      const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
-      if (!['dead', 'failed', 'skipped'].includes(status)) {
-        throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed or skipped', [{ field: 'status', message: 'not replayable' }]);
-      }
-      const ids = await deliveryIdsOf(deps.db, name, status);
-      const replayed = ids.length > 0 ? await deps.db.transaction((client) => deps.engine.replay(client, ids)) : [];
-      res.json({ module: name, replayed: replayed.length });
-    })
+    .post(
+      doc({
+        summary: "Replay a module's dead (or ?status=failed|skipped) deliveries",
+        tags,
+        auth: 'admin',
+        errors: { 404: 'no such module' },
+      }),
+      admin,
+      async (req, res) => {
+        const name = moduleName(req.params.name!);
+        const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
+        if (!['dead', 'failed', 'skipped'].includes(status)) {
+          throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed or skipped', [
+            { field: 'status', message: 'not replayable' },
+          ]);
+        }
+        const ids = await deliveryIdsOf(deps.db, name, status);
+        const replayed = ids.length > 0 ? await deps.db.transaction((client) => deps.engine.replay(client, ids)) : [];
+        res.json({ module: name, replayed: replayed.length });
+      },
+    )
     .all(admin, methodNotAllowed(['POST']));
 
   return router;

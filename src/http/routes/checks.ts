@@ -12,7 +12,9 @@ export function limitParam(value: unknown, fallback: number, max: number): numbe
   if (value === undefined) return fallback;
   const limit = Number(value);
   if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new HubError('HUB_ERR_BAD_PARAMETER', `limit must be an integer from 1 to ${max}`, [{ field: 'limit', message: 'out of range' }]);
+    throw new HubError('HUB_ERR_BAD_PARAMETER', `limit must be an integer from 1 to ${max}`, [
+      { field: 'limit', message: 'out of range' },
+    ]);
   }
   return limit;
 }
@@ -21,79 +23,189 @@ export function limitParam(value: unknown, fallback: number, max: number): numbe
  * The check model over HTTP: every check with its state, a check's runs, the errors page for admins, and
  * the external checks' reporting API (admin token, or the check's own token).
  */
-export function checkRoutes(deps: { catalog: CheckCatalog; external: ExternalChecks; adminToken?: string; publicUrl: string }): Router {
+export function checkRoutes(deps: {
+  catalog: CheckCatalog;
+  external: ExternalChecks;
+  adminToken?: string;
+  publicUrl: string;
+}): Router {
   const router = Router();
   const admin = requireAdmin(deps.adminToken);
   const { catalog, external } = deps;
   const body = jsonBody();
   const optional = optionalJsonBody();
   const tags = ['checks'];
-  const bearer = { 401: 'no or wrong token (admin or the check\'s own)', 404: 'no such check' };
-  const runUrl = (name: string, runId: string) => `${deps.publicUrl}/api/v1/checks/${encodeURIComponent(name)}/runs/${encodeURIComponent(runId)}`;
+  const bearer = { 401: "no or wrong token (admin or the check's own)", 404: 'no such check' };
+  const runUrl = (name: string, runId: string) =>
+    `${deps.publicUrl}/api/v1/checks/${encodeURIComponent(name)}/runs/${encodeURIComponent(runId)}`;
 
-  router.get('/api/v1/checks', doc({ summary: 'Every check (modules, inspections, external) with its runs in progress, last result and alert state', tags }), async (_req, res) => {
-    res.json({ checks: await catalog.list() });
-  });
+  router.get(
+    '/api/v1/checks',
+    doc({
+      summary: 'Every check (modules, inspections, external) with its runs in progress, last result and alert state',
+      tags,
+    }),
+    async (_req, res) => {
+      res.json({ checks: await catalog.list() });
+    },
+  );
 
   router
     .route('/api/v1/checks/:name')
-    .put(doc({ summary: 'Create or update an external check; answers its token once (rotateToken: true for a new one)', tags, auth: 'admin', documentedBody: CHECK_BODIES.settings, errors: { 400: 'a field named', 409: 'a module\'s name' } }), admin, ...body, async (req, res) => {
-      const { name, token, check, created } = await external.put(String(req.params.name), req.body);
-      res.status(created ? 201 : 200).json({ name, ...(token ? { token } : {}), check });
-    })
+    .put(
+      doc({
+        summary: 'Create or update an external check; answers its token once (rotateToken: true for a new one)',
+        tags,
+        auth: 'admin',
+        documentedBody: CHECK_BODIES.settings,
+        errors: { 400: 'a field named', 409: "a module's name" },
+      }),
+      admin,
+      ...body,
+      async (req, res) => {
+        const { name, token, check, created } = await external.put(String(req.params.name), req.body);
+        res.status(created ? 201 : 200).json({ name, ...(token ? { token } : {}), check });
+      },
+    )
     .all(methodNotAllowed(['PUT']));
 
   router
     .route('/api/v1/checks/:name/runs')
-    .get(doc({ summary: 'Runs of a check, newest first (?limit, ?cursor)', tags, errors: { 404: 'no such check' } }), async (req, res) => {
-      const limit = limitParam(req.query.limit, 20, 200);
-      res.json(await catalog.runs(String(req.params.name), limit, decodeCursor(typeof req.query.cursor === 'string' ? req.query.cursor : undefined)));
-    })
-    .post(doc({ summary: 'Start a run of an external check (the same runId again answers the same run)', tags, documentedBody: CHECK_BODIES.start, status: 201, errors: bearer }), ...optional, async (req, res) => {
-      const check = await external.authorize(String(req.params.name), req.get('authorization'));
-      const { run, created } = await external.start(check, req.body);
-      res.status(created ? 201 : 200).json({ runId: run.runId, status: run.status, url: runUrl(check.name, run.runId), run });
-    })
+    .get(
+      doc({ summary: 'Runs of a check, newest first (?limit, ?cursor)', tags, errors: { 404: 'no such check' } }),
+      async (req, res) => {
+        const limit = limitParam(req.query.limit, 20, 200);
+        res.json(
+          await catalog.runs(
+            String(req.params.name),
+            limit,
+            decodeCursor(typeof req.query.cursor === 'string' ? req.query.cursor : undefined),
+          ),
+        );
+      },
+    )
+    .post(
+      doc({
+        summary: 'Start a run of an external check (the same runId again answers the same run)',
+        tags,
+        documentedBody: CHECK_BODIES.start,
+        status: 201,
+        errors: bearer,
+      }),
+      ...optional,
+      async (req, res) => {
+        const check = await external.authorize(String(req.params.name), req.get('authorization'));
+        const { run, created } = await external.start(check, req.body);
+        res
+          .status(created ? 201 : 200)
+          .json({ runId: run.runId, status: run.status, url: runUrl(check.name, run.runId), run });
+      },
+    )
     .all(methodNotAllowed(['GET', 'POST']));
 
-  router.post('/api/v1/checks/:name/runs/:runId/result', doc({ summary: 'Set the result of a run', tags, documentedBody: CHECK_BODIES.result, errors: { ...bearer, 409: 'the run is finished' } }), ...body, async (req, res) => {
-    const check = await external.authorize(String(req.params.name), req.get('authorization'));
-    const run = await external.result(check, String(req.params.runId), req.body);
-    res.json({ runId: run.runId, status: run.status, result: run.result });
-  });
+  router.post(
+    '/api/v1/checks/:name/runs/:runId/result',
+    doc({
+      summary: 'Set the result of a run',
+      tags,
+      documentedBody: CHECK_BODIES.result,
+      errors: { ...bearer, 409: 'the run is finished' },
+    }),
+    ...body,
+    async (req, res) => {
+      const check = await external.authorize(String(req.params.name), req.get('authorization'));
+      const run = await external.result(check, String(req.params.runId), req.body);
+      res.json({ runId: run.runId, status: run.status, result: run.result });
+    },
+  );
 
-  router.post('/api/v1/checks/:name/runs/:runId/errors', doc({ summary: 'Add an error to a run', tags, documentedBody: CHECK_BODIES.error, status: 201, errors: { ...bearer, 409: 'the run is finished' } }), ...body, async (req, res) => {
-    const check = await external.authorize(String(req.params.name), req.get('authorization'));
-    const run = await external.error(check, String(req.params.runId), req.body);
-    res.status(201).json({ runId: run.runId, status: run.status, errors: run.errors });
-  });
+  router.post(
+    '/api/v1/checks/:name/runs/:runId/errors',
+    doc({
+      summary: 'Add an error to a run',
+      tags,
+      documentedBody: CHECK_BODIES.error,
+      status: 201,
+      errors: { ...bearer, 409: 'the run is finished' },
+    }),
+    ...body,
+    async (req, res) => {
+      const check = await external.authorize(String(req.params.name), req.get('authorization'));
+      const run = await external.error(check, String(req.params.runId), req.body);
+      res.status(201).json({ runId: run.runId, status: run.status, errors: run.errors });
+    },
+  );
 
-  router.post('/api/v1/checks/:name/runs/:runId/done', doc({ summary: 'Finish a run', tags, errors: { ...bearer, 409: 'the run timed out' } }), ...optional, async (req, res) => {
-    const check = await external.authorize(String(req.params.name), req.get('authorization'));
-    const run = await external.done(check, String(req.params.runId));
-    res.json({ runId: run.runId, status: run.status, durationMs: run.durationMs, result: run.result });
-  });
+  router.post(
+    '/api/v1/checks/:name/runs/:runId/done',
+    doc({ summary: 'Finish a run', tags, errors: { ...bearer, 409: 'the run timed out' } }),
+    ...optional,
+    async (req, res) => {
+      const check = await external.authorize(String(req.params.name), req.get('authorization'));
+      const run = await external.done(check, String(req.params.runId));
+      res.json({ runId: run.runId, status: run.status, durationMs: run.durationMs, result: run.result });
+    },
+  );
 
-  router.post('/api/v1/checks/:name/results', doc({ summary: 'Report a finished run in one call', tags, documentedBody: CHECK_BODIES.oneShot, status: 201, errors: bearer }), ...body, async (req, res) => {
-    const check = await external.authorize(String(req.params.name), req.get('authorization'));
-    const { run, created } = await external.oneShot(check, req.body);
-    res.status(created ? 201 : 200).json({ runId: run.runId, status: run.status, durationMs: run.durationMs, url: runUrl(check.name, run.runId), run });
-  });
+  router.post(
+    '/api/v1/checks/:name/results',
+    doc({
+      summary: 'Report a finished run in one call',
+      tags,
+      documentedBody: CHECK_BODIES.oneShot,
+      status: 201,
+      errors: bearer,
+    }),
+    ...body,
+    async (req, res) => {
+      const check = await external.authorize(String(req.params.name), req.get('authorization'));
+      const { run, created } = await external.oneShot(check, req.body);
+      res
+        .status(created ? 201 : 200)
+        .json({
+          runId: run.runId,
+          status: run.status,
+          durationMs: run.durationMs,
+          url: runUrl(check.name, run.runId),
+          run,
+        });
+    },
+  );
 
-  router.get('/api/v1/checks/:name/runs/:runId', doc({ summary: 'One run with its result and errors', tags, errors: { 404: 'no such check or run' } }), async (req, res) => {
-    const run = await catalog.run(String(req.params.name), String(req.params.runId));
-    if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${req.params.runId}" of "${req.params.name}"`);
-    res.json(run);
-  });
+  router.get(
+    '/api/v1/checks/:name/runs/:runId',
+    doc({ summary: 'One run with its result and errors', tags, errors: { 404: 'no such check or run' } }),
+    async (req, res) => {
+      const run = await catalog.run(String(req.params.name), String(req.params.runId));
+      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${req.params.runId}" of "${req.params.name}"`);
+      res.json(run);
+    },
+  );
 
-  router.get('/api/v1/errors', doc({ summary: 'Recent errors of every check, newest first (?check, ?since, ?limit)', tags, auth: 'admin' }), admin, async (req, res) => {
-    const sinceText = typeof req.query.since === 'string' ? req.query.since : undefined;
-    const since = sinceText ? new Date(/^\d+(\.\d+)?$/.test(sinceText) ? Number(sinceText) * 1000 : sinceText) : new Date(Date.now() - 24 * 3600_000);
-    if (Number.isNaN(since.getTime())) throw new HubError('HUB_ERR_BAD_PARAMETER', 'since must be an ISO time or Unix seconds', [{ field: 'since', message: 'invalid time' }]);
-    const check = typeof req.query.check === 'string' && req.query.check !== '' ? req.query.check : undefined;
-    if (check) await catalog.kindOf(check);
-    res.json({ errors: await catalog.errors({ ...(check ? { check } : {}), since, limit: limitParam(req.query.limit, 100, 500) }) });
-  });
+  router.get(
+    '/api/v1/errors',
+    doc({ summary: 'Recent errors of every check, newest first (?check, ?since, ?limit)', tags, auth: 'admin' }),
+    admin,
+    async (req, res) => {
+      const sinceText = typeof req.query.since === 'string' ? req.query.since : undefined;
+      const since = sinceText
+        ? new Date(/^\d+(\.\d+)?$/.test(sinceText) ? Number(sinceText) * 1000 : sinceText)
+        : new Date(Date.now() - 24 * 3600_000);
+      if (Number.isNaN(since.getTime()))
+        throw new HubError('HUB_ERR_BAD_PARAMETER', 'since must be an ISO time or Unix seconds', [
+          { field: 'since', message: 'invalid time' },
+        ]);
+      const check = typeof req.query.check === 'string' && req.query.check !== '' ? req.query.check : undefined;
+      if (check) await catalog.kindOf(check);
+      res.json({
+        errors: await catalog.errors({
+          ...(check ? { check } : {}),
+          since,
+          limit: limitParam(req.query.limit, 100, 500),
+        }),
+      });
+    },
+  );
 
   return router;
 }

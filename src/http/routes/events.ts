@@ -6,10 +6,18 @@ import { doc } from '../route-docs.js';
 
 export function eventRoutes(db: Db): Router {
   const router = Router();
-  router.get('/api/v1/events/:id', doc({ summary: 'One event with its deliveries and their lifecycle', tags: ['events'], errors: { 404: 'no such event' } }), async (req, res) => {
-    const event = await findEvent(db, req.params.id);
-    if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
-    res.json(event);
-  });
+  router.get(
+    '/api/v1/events/:id',
+    doc({
+      summary: 'One event with its deliveries and their lifecycle',
+      tags: ['events'],
+      errors: { 404: 'no such event' },
+    }),
+    async (req, res) => {
+      const event = await findEvent(db, req.params.id);
+      if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
+      res.json(event);
+    },
+  );
   return router;
 }

@@ -58,7 +58,12 @@ export function hubRouters(parts: HubParts): Router[] {
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
     adminRoutes({ db, registry, engine, access }),
-    metricsRoutes({ metrics: ops.metrics, metricsToken: parts.opsConfig.metricsToken, version: ops.version, publicUrl: parts.publicUrl }),
+    metricsRoutes({
+      metrics: ops.metrics,
+      metricsToken: parts.opsConfig.metricsToken,
+      version: ops.version,
+      publicUrl: parts.publicUrl,
+    }),
     opsRoutes({
       adminToken,
       allowShutdown: parts.opsConfig.allowShutdown,
@@ -69,6 +74,12 @@ export function hubRouters(parts: HubParts): Router[] {
       shutdown: parts.shutdown,
     }),
     moduleRouter,
-    ...parts.statusPage.routers({ registry, engine, scheduler, checks: checkSourceOf(checks.catalog), insights: parts.insights }),
+    ...parts.statusPage.routers({
+      registry,
+      engine,
+      scheduler,
+      checks: checkSourceOf(checks.catalog),
+      insights: parts.insights,
+    }),
   ];
 }

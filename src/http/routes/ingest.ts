@@ -31,7 +31,13 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
 
   for (const type of INGEST_TYPES) {
     // Documented with the schema ingest validates with (while it enriches), so not validated twice.
-    const documented = doc({ summary: `Accept a ${type}: stored and its deliveries enqueued before the 200`, tags: ['ingest'], documentedBody: INGEST_SCHEMAS[type], response: accepted, errors: { 415: 'not JSON', 413: 'larger than 1 MiB' } });
+    const documented = doc({
+      summary: `Accept a ${type}: stored and its deliveries enqueued before the 200`,
+      tags: ['ingest'],
+      documentedBody: INGEST_SCHEMAS[type],
+      response: accepted,
+      errors: { 415: 'not JSON', 413: 'larger than 1 MiB' },
+    });
     router
       .route(`/api/v1/${type}`)
       .put(documented, ...body, async (req, res) => {
@@ -45,18 +51,34 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
 
   router
     .route('/api/v1/deployment/enrich')
-    .post(doc({ summary: 'The enriched deployment; nothing stored or sent', tags: ['ingest'], documentedBody: INGEST_SCHEMAS.deployment }), ...body, (req, res) => {
-      res.json(validateAndEnrich('deployment', req.body, deps.config));
-    })
+    .post(
+      doc({
+        summary: 'The enriched deployment; nothing stored or sent',
+        tags: ['ingest'],
+        documentedBody: INGEST_SCHEMAS.deployment,
+      }),
+      ...body,
+      (req, res) => {
+        res.json(validateAndEnrich('deployment', req.body, deps.config));
+      },
+    )
     .all(methodNotAllowed(['POST']));
 
-  router.get('/api/v1/schemas/:type', doc({ summary: 'JSON Schema of what a pipeline may send', tags: ['ingest'], params: z.object({ type: z.enum(INGEST_TYPES) }) }), (req, res) => {
-    const type = req.params.type as IngestType;
-    if (!INGEST_TYPES.includes(type)) {
-      throw new HubError('HUB_ERR_NOT_FOUND', `no schema "${req.params.type}"; try ${INGEST_TYPES.join(', ')}`);
-    }
-    res.json(ingestJsonSchema(type));
-  });
+  router.get(
+    '/api/v1/schemas/:type',
+    doc({
+      summary: 'JSON Schema of what a pipeline may send',
+      tags: ['ingest'],
+      params: z.object({ type: z.enum(INGEST_TYPES) }),
+    }),
+    (req, res) => {
+      const type = req.params.type as IngestType;
+      if (!INGEST_TYPES.includes(type)) {
+        throw new HubError('HUB_ERR_NOT_FOUND', `no schema "${req.params.type}"; try ${INGEST_TYPES.join(', ')}`);
+      }
+      res.json(ingestJsonSchema(type));
+    },
+  );
 
   async function accept(type: IngestType, payload: unknown, key: string | undefined, sender: string | null) {
     if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {

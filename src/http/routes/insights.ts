@@ -9,9 +9,10 @@ export function insightsRoutes(insights: Insights): Router {
   router.get(
     '/api/v1/insights',
     doc({
-      summary: 'Delivery insights: deployment frequency, change failure rate, time to restore and lead time, per team and application',
+      summary:
+        'Delivery insights: deployment frequency, change failure rate, time to restore and lead time, per team and application',
       description:
-        'Computed from the hub\'s own events (deployments, error reports, inspection alerts and recoveries). Each figure has `n` and the ids of the deployments behind it (at most `ids` of them, oldest first).',
+        "Computed from the hub's own events (deployments, error reports, inspection alerts and recoveries). Each figure has `n` and the ids of the deployments behind it (at most `ids` of them, oldest first).",
       tags: ['insights'],
       query: insightsQuery,
     }),

@@ -13,29 +13,71 @@ export function inspectionRoutes(deps: { inspections: Inspections; adminToken?: 
   const { inspections } = deps;
   const tags = ['inspections'];
 
-  router.get('/api/v1/inspections', doc({ summary: 'Inspections with parameters (secrets as ***), schedule, last run and the state of every key', tags }), async (_req, res) => {
-    res.json({ inspections: await inspections.list() });
-  });
+  router.get(
+    '/api/v1/inspections',
+    doc({
+      summary: 'Inspections with parameters (secrets as ***), schedule, last run and the state of every key',
+      tags,
+    }),
+    async (_req, res) => {
+      res.json({ inspections: await inspections.list() });
+    },
+  );
 
   router
     .route('/api/v1/inspections/:id/parameters')
-    .get(doc({ summary: 'An inspection\'s parameters: value and source (default, env, central)', tags, auth: 'admin', errors: { 404: 'no such inspection' } }), admin, async (req, res) => {
-      res.json(await inspections.parametersOf(String(req.params.id)));
-    })
-    .put(doc({ summary: 'Set central parameter values (validated by the inspection\'s schema), from the next run on every replica', tags, auth: 'admin', errors: { 400: 'the parameter named', 404: 'no such inspection' } }), admin, ...jsonBody(), async (req, res) => {
-      res.json(await inspections.setParameters(String(req.params.id), req.body));
-    })
+    .get(
+      doc({
+        summary: "An inspection's parameters: value and source (default, env, central)",
+        tags,
+        auth: 'admin',
+        errors: { 404: 'no such inspection' },
+      }),
+      admin,
+      async (req, res) => {
+        res.json(await inspections.parametersOf(String(req.params.id)));
+      },
+    )
+    .put(
+      doc({
+        summary:
+          "Set central parameter values (validated by the inspection's schema), from the next run on every replica",
+        tags,
+        auth: 'admin',
+        errors: { 400: 'the parameter named', 404: 'no such inspection' },
+      }),
+      admin,
+      ...jsonBody(),
+      async (req, res) => {
+        res.json(await inspections.setParameters(String(req.params.id), req.body));
+      },
+    )
     .all(admin, methodNotAllowed(['GET', 'PUT']));
 
   router
     .route('/api/v1/inspections/:id/parameters/:name')
-    .delete(doc({ summary: 'Return a parameter to its default (or env value)', tags, auth: 'admin', errors: { 404: 'no such inspection or parameter' } }), admin, async (req, res) => {
-      res.json(await inspections.deleteParameter(String(req.params.id), String(req.params.name)));
-    })
+    .delete(
+      doc({
+        summary: 'Return a parameter to its default (or env value)',
+        tags,
+        auth: 'admin',
+        errors: { 404: 'no such inspection or parameter' },
+      }),
+      admin,
+      async (req, res) => {
+        res.json(await inspections.deleteParameter(String(req.params.id), String(req.params.name)));
+      },
+    )
     .all(admin, methodNotAllowed(['DELETE']));
 
-  router.get('/api/v1/inspections/:id/transitions', doc({ summary: 'Alert transitions, newest first (?limit)', tags }), async (req, res) => {
-    res.json({ transitions: await inspections.transitions(String(req.params.id), limitParam(req.query.limit, 50, 500)) });
-  });
+  router.get(
+    '/api/v1/inspections/:id/transitions',
+    doc({ summary: 'Alert transitions, newest first (?limit)', tags }),
+    async (req, res) => {
+      res.json({
+        transitions: await inspections.transitions(String(req.params.id), limitParam(req.query.limit, 50, 500)),
+      });
+    },
+  );
   return router;
 }

@@ -16,20 +16,36 @@ function requireMetricsToken(token: string | undefined): RequestHandler {
   return (req, _res, next) => {
     if (!expected) return next();
     const match = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
-    const given = createHash('sha256').update(match?.[1]?.trim() ?? '').digest();
+    const given = createHash('sha256')
+      .update(match?.[1]?.trim() ?? '')
+      .digest();
     if (!match || !timingSafeEqual(given, expected)) {
-      return next(new HubError('HUB_ERR_UNAUTHORIZED', 'metrics need Authorization: Bearer <METRICS_TOKEN>', undefined, { 'WWW-Authenticate': 'Bearer' }));
+      return next(
+        new HubError('HUB_ERR_UNAUTHORIZED', 'metrics need Authorization: Bearer <METRICS_TOKEN>', undefined, {
+          'WWW-Authenticate': 'Bearer',
+        }),
+      );
     }
     next();
   };
 }
 
 /** GET /metrics (Prometheus text) and GET /api/v1/openapi.json (generated from the routes the app mounts). */
-export function metricsRoutes(deps: { metrics: MetricsSource; metricsToken?: string; version: string; publicUrl: () => string }): Router {
+export function metricsRoutes(deps: {
+  metrics: MetricsSource;
+  metricsToken?: string;
+  version: string;
+  publicUrl: () => string;
+}): Router {
   const router = Router();
   router.get(
     '/metrics',
-    doc({ summary: 'Prometheus metrics: process defaults and alvares_* series', tags: ['operations'], auth: 'metrics', response: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus text exposition format' } }),
+    doc({
+      summary: 'Prometheus metrics: process defaults and alvares_* series',
+      tags: ['operations'],
+      auth: 'metrics',
+      response: { contentType: 'text/plain; version=0.0.4', description: 'Prometheus text exposition format' },
+    }),
     requireMetricsToken(deps.metricsToken),
     async (_req, res) => {
       const text = await deps.metrics.text();
@@ -42,10 +58,18 @@ export function metricsRoutes(deps: { metrics: MetricsSource; metricsToken?: str
   let cached: { app: Application; document: Record<string, unknown> } | null = null;
   router.get(
     '/api/v1/openapi.json',
-    doc({ summary: 'This document: OpenAPI 3.1 of every route the hub mounts', tags: ['operations'], response: z.record(z.string(), z.unknown()) }),
+    doc({
+      summary: 'This document: OpenAPI 3.1 of every route the hub mounts',
+      tags: ['operations'],
+      response: z.record(z.string(), z.unknown()),
+    }),
     (req, res) => {
       // Routes are mounted once at start; the document is built at the first request and kept.
-      if (cached?.app !== req.app) cached = { app: req.app, document: openApiDocument(req.app, { version: deps.version, serverUrl: deps.publicUrl() }) };
+      if (cached?.app !== req.app)
+        cached = {
+          app: req.app,
+          document: openApiDocument(req.app, { version: deps.version, serverUrl: deps.publicUrl() }),
+        };
       res.json(cached!.document);
     },
   );

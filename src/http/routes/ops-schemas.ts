@@ -7,8 +7,17 @@ export const loggerName = z.object({ name: z.string().describe('`root` or a modu
 export const moduleName = z.object({ name: z.string().describe('a module name (GET /api/v1/modules)') });
 
 export const setLevelBody = z.strictObject({
-  level: z.enum(LOG_LEVEL_NAMES).nullable().describe('winston level; null removes the run-time level (root: back to LOG_LEVEL, a module: inherits root)'),
-  ttlSeconds: z.number().int().min(1).max(7 * 24 * 3600).optional().describe('revert after this many seconds'),
+  level: z
+    .enum(LOG_LEVEL_NAMES)
+    .nullable()
+    .describe('winston level; null removes the run-time level (root: back to LOG_LEVEL, a module: inherits root)'),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .optional()
+    .describe('revert after this many seconds'),
 });
 
 export const loggerView = z.object({
@@ -38,7 +47,9 @@ export const configValues = z
   .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
   .describe('environment-style keys of the module (GET shows them); null unsets a key; `***` keeps a secret as it is');
 
-const moduleStatus = z.object({ name: z.string(), enabled: z.boolean(), configured: z.boolean(), reason: z.string().nullable() }).loose();
+const moduleStatus = z
+  .object({ name: z.string(), enabled: z.boolean(), configured: z.boolean(), reason: z.string().nullable() })
+  .loose();
 
 export const configView = z.object({
   module: z.string(),

@@ -22,7 +22,8 @@ export interface OpsRouteDeps {
 }
 
 const tags = ['admin'];
-const requestIdOf = (res: { locals: Record<string, unknown> }) => (typeof res.locals.requestId === 'string' ? res.locals.requestId : null);
+const requestIdOf = (res: { locals: Record<string, unknown> }) =>
+  typeof res.locals.requestId === 'string' ? res.locals.requestId : null;
 
 /** Run-time control (issue #11 §3): log levels, heartbeat, module configuration, shutdown. Admin token. */
 export function opsRoutes(deps: OpsRouteDeps): Router {
@@ -31,7 +32,12 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
 
   router.get(
     '/api/v1/admin/loggers',
-    doc({ summary: 'Root and per-module log levels, configured and effective', tags, auth: 'admin', response: z.object({ loggers: z.array(schema.loggerView) }) }),
+    doc({
+      summary: 'Root and per-module log levels, configured and effective',
+      tags,
+      auth: 'admin',
+      response: z.object({ loggers: z.array(schema.loggerView) }),
+    }),
     admin,
     (_req, res) => {
       res.json({ loggers: deps.logs.list() });
@@ -41,11 +47,20 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
   router
     .route('/api/v1/admin/loggers/:name')
     .put(
-      doc({ summary: 'Set a log level on every replica, for ttlSeconds or until reset', tags, auth: 'admin', params: schema.loggerName, body: schema.setLevelBody, response: schema.loggerView, errors: { 404: 'no such logger' } }),
+      doc({
+        summary: 'Set a log level on every replica, for ttlSeconds or until reset',
+        tags,
+        auth: 'admin',
+        params: schema.loggerName,
+        body: schema.setLevelBody,
+        response: schema.loggerView,
+        errors: { 404: 'no such logger' },
+      }),
       admin,
       async (req, res) => {
         const name = req.params.name!;
-        if (!deps.logs.has(name)) throw new HubError('HUB_ERR_NOT_FOUND', `no logger "${name}"; try root or a module name`);
+        if (!deps.logs.has(name))
+          throw new HubError('HUB_ERR_NOT_FOUND', `no logger "${name}"; try root or a module name`);
         const body = req.body as z.infer<typeof schema.setLevelBody>;
         res.json(await deps.logs.set(name, body.level as AnyLogLevel | null, body.ttlSeconds ?? null));
       },
@@ -54,7 +69,12 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
 
   router.get(
     '/api/v1/admin/heartbeat',
-    doc({ summary: 'Every replica seen in the last minute, with its figures', tags, auth: 'admin', response: z.object({ replicas: z.array(schema.replicaView) }) }),
+    doc({
+      summary: 'Every replica seen in the last minute, with its figures',
+      tags,
+      auth: 'admin',
+      response: z.object({ replicas: z.array(schema.replicaView) }),
+    }),
     admin,
     async (_req, res) => {
       res.json({ replicas: (await deps.replicas()).map(({ pid: _pid, ...row }) => row) });
@@ -64,25 +84,40 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
   const configDoc = { tags, auth: 'admin' as const, params: schema.moduleName, errors: { 404: 'no such module' } };
   router
     .route('/api/v1/admin/modules/:name/config')
-    .get(doc({ ...configDoc, summary: "A module's configuration in force (secrets as ***)", response: schema.configView }), admin, async (req, res) => {
-      res.json(await deps.configs.view(req.params.name!));
-    })
+    .get(
+      doc({ ...configDoc, summary: "A module's configuration in force (secrets as ***)", response: schema.configView }),
+      admin,
+      async (req, res) => {
+        res.json(await deps.configs.view(req.params.name!));
+      },
+    )
     .put(
       doc({
         ...configDoc,
         summary: "Set a module's configuration at run time; restarts that module on every replica",
-        description: "Validated by the module's own schema (400 names the field). Replaces what was set at run time before.",
+        description:
+          "Validated by the module's own schema (400 names the field). Replaces what was set at run time before.",
         body: schema.configValues,
         response: z.object({ change: schema.configChange, config: schema.configView }),
         errors: { 404: 'no such module', 409: 'the module did not start with this configuration' },
       }),
       admin,
       async (req, res) => {
-        res.json(await deps.configs.put(req.params.name!, req.body as Record<string, string | number | boolean | null>, requestIdOf(res)));
+        res.json(
+          await deps.configs.put(
+            req.params.name!,
+            req.body as Record<string, string | number | boolean | null>,
+            requestIdOf(res),
+          ),
+        );
       },
     )
     .delete(
-      doc({ ...configDoc, summary: "Back to the environment's values; restarts that module on every replica", response: z.object({ change: schema.configChange, config: schema.configView }) }),
+      doc({
+        ...configDoc,
+        summary: "Back to the environment's values; restarts that module on every replica",
+        response: z.object({ change: schema.configChange, config: schema.configView }),
+      }),
       admin,
       async (req, res) => {
         res.json(await deps.configs.reset(req.params.name!, requestIdOf(res)));
@@ -92,7 +127,13 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
 
   router.get(
     '/api/v1/admin/config-changes',
-    doc({ summary: 'Changes of module configuration, newest first (keys, never values)', tags, auth: 'admin', query: schema.changesQuery, response: z.object({ changes: z.array(schema.configChange) }) }),
+    doc({
+      summary: 'Changes of module configuration, newest first (keys, never values)',
+      tags,
+      auth: 'admin',
+      query: schema.changesQuery,
+      response: z.object({ changes: z.array(schema.configChange) }),
+    }),
     admin,
     async (_req, res) => {
       const query = res.locals.query as z.infer<typeof schema.changesQuery>;
@@ -110,7 +151,15 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
         else next();
       },
       admin,
-      doc({ summary: 'Stop this hub gracefully, as SIGTERM does (needs ADMIN_ALLOW_SHUTDOWN=true)', tags, auth: 'admin', body: schema.shutdownBody, status: 202, response: z.object({ status: z.literal('stopping'), hubId: z.string(), reason: z.string() }), errors: { 404: 'ADMIN_ALLOW_SHUTDOWN is not true' } }),
+      doc({
+        summary: 'Stop this hub gracefully, as SIGTERM does (needs ADMIN_ALLOW_SHUTDOWN=true)',
+        tags,
+        auth: 'admin',
+        body: schema.shutdownBody,
+        status: 202,
+        response: z.object({ status: z.literal('stopping'), hubId: z.string(), reason: z.string() }),
+        errors: { 404: 'ADMIN_ALLOW_SHUTDOWN is not true' },
+      }),
       (req, res) => {
         const { reason } = req.body as z.infer<typeof schema.shutdownBody>;
         res.on('finish', () => {

@@ -26,9 +26,11 @@ describe('the deployment history API', () => {
 
   it('lists newest first', async () => {
     const res = await request(hub.url).get('/api/v1/deployments').expect(200);
-    expect(res.body.deployments.map((d: { applicationName: string; version: string }) => `${d.applicationName}@${d.version}`)).toEqual([
-      'app-c@1', 'app-a@3', 'app-a@2', 'app-b@1', 'app-a@1',
-    ]);
+    expect(
+      res.body.deployments.map(
+        (d: { applicationName: string; version: string }) => `${d.applicationName}@${d.version}`,
+      ),
+    ).toEqual(['app-c@1', 'app-a@3', 'app-a@2', 'app-b@1', 'app-a@1']);
   });
 
   it('filters by cluster, applicationName and team', async () => {
@@ -39,7 +41,9 @@ describe('the deployment history API', () => {
   });
 
   it('filters by since', async () => {
-    const future = await request(hub.url).get(`/api/v1/deployments?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`).expect(200);
+    const future = await request(hub.url)
+      .get(`/api/v1/deployments?since=${encodeURIComponent(new Date(Date.now() + 60_000).toISOString())}`)
+      .expect(200);
     expect(future.body.deployments).toHaveLength(0);
     const past = await request(hub.url).get('/api/v1/deployments?since=1000000000').expect(200);
     expect(past.body.deployments).toHaveLength(5);
@@ -61,9 +65,11 @@ describe('the deployment history API', () => {
 
   it('serves the latest deployment of each application in a cluster', async () => {
     const res = await request(hub.url).get('/api/v1/deployments/latest?cluster=active').expect(200);
-    expect(res.body.deployments.map((d: { applicationName: string; version: string }) => `${d.applicationName}@${d.version}`).sort()).toEqual([
-      'app-a@3', 'app-b@1', 'app-c@1',
-    ]);
+    expect(
+      res.body.deployments
+        .map((d: { applicationName: string; version: string }) => `${d.applicationName}@${d.version}`)
+        .sort(),
+    ).toEqual(['app-a@3', 'app-b@1', 'app-c@1']);
   });
 
   it('refuses bad parameters with 400 naming them', async () => {

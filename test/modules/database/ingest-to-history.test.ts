@@ -17,7 +17,7 @@ describe('a deployment PUT by Aspen', () => {
   it('answers 200 with the event id and its URL, and shows up enriched in the history', async () => {
     const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment()).expect(200);
     expect(answer.body).toMatchObject({ type: 'deployment', status: 'accepted' });
-    expect(answer.body.url).toBe(`${hub.url.replace("127.0.0.1", "localhost")}/api/v1/events/${answer.body.id}`);
+    expect(answer.body.url).toBe(`${hub.url.replace('127.0.0.1', 'localhost')}/api/v1/events/${answer.body.id}`);
 
     const history = await waitFor(async () => {
       const res = await request(hub.url).get('/api/v1/deployments').expect(200);
@@ -42,22 +42,45 @@ describe('a deployment PUT by Aspen', () => {
   });
 
   it('records the database module delivery as succeeded on the event', async () => {
-    const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: '2.0.12' })).expect(200);
+    const answer = await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: '2.0.12' }))
+      .expect(200);
     const event = await waitFor(async () => {
       const res = await request(hub.url).get(`/api/v1/events/${answer.body.id}`).expect(200);
       return res.body.deliveries[0]?.status === 'succeeded' ? res.body : null;
     });
     expect(event.deliveries).toHaveLength(1);
     expect(event.deliveries[0]).toMatchObject({ module: 'database', status: 'succeeded', attempts: 1 });
-    expect(event.deliveries[0].lifecycle.map((step: { status: string }) => step.status)).toEqual(['queued', 'in_progress', 'succeeded']);
+    expect(event.deliveries[0].lifecycle.map((step: { status: string }) => step.status)).toEqual([
+      'queued',
+      'in_progress',
+      'succeeded',
+    ]);
     expect(event.raw).toMatchObject({ version: '2.0.12', importance: 'HIGH' });
   });
 
   it('keeps errors and recommendations too, raw and enriched', async () => {
-    const error = (await request(hub.url).put('/api/v1/error').send(aspenError({ message: 'history: the build broke' })).expect(200)).body.id as string;
-    const recommendation = (await request(hub.url).put('/api/v1/recommendation').send(aspenRecommendation({ message: 'history: upgrade node' })).expect(200)).body.id as string;
+    const error = (
+      await request(hub.url)
+        .put('/api/v1/error')
+        .send(aspenError({ message: 'history: the build broke' }))
+        .expect(200)
+    ).body.id as string;
+    const recommendation = (
+      await request(hub.url)
+        .put('/api/v1/recommendation')
+        .send(aspenRecommendation({ message: 'history: upgrade node' }))
+        .expect(200)
+    ).body.id as string;
     const rows = await waitFor(async () => {
-      const found = await hub.hub.db.query<{ kind: string; event_id: string; message: string; raw: { message: string }; enriched: { message: string } }>(
+      const found = await hub.hub.db.query<{
+        kind: string;
+        event_id: string;
+        message: string;
+        raw: { message: string };
+        enriched: { message: string };
+      }>(
         `select 'error' as kind, event_id, message, raw, enriched from error_reports where event_id = $1
          union all select 'recommendation', event_id, message, raw, enriched from recommendations where event_id = $2 order by 1`,
         [error, recommendation],

@@ -35,7 +35,11 @@ describe('detectify module in a running hub', () => {
   });
   beforeEach(() => {
     fake.reset();
-    fake.addKey(KEY_ONE, [{ token: 'aaa111' }, { token: 'bbb222', state: 'running' }, { token: 'ddd444', domainVerified: false }]);
+    fake.addKey(KEY_ONE, [
+      { token: 'aaa111' },
+      { token: 'bbb222', state: 'running' },
+      { token: 'ddd444', domainVerified: false },
+    ]);
     fake.addKey(KEY_TWO, [{ token: 'ccc333' }]);
   });
 
@@ -55,7 +59,15 @@ describe('detectify module in a running hub', () => {
       'GET /scans/ccc333/',
       'POST /scans/ccc333/',
     ]);
-    expect(fake.requests.map((r) => r.headers['x-detectify-key'])).toEqual([KEY_ONE, KEY_ONE, KEY_ONE, KEY_ONE, KEY_TWO, KEY_TWO, KEY_TWO]);
+    expect(fake.requests.map((r) => r.headers['x-detectify-key'])).toEqual([
+      KEY_ONE,
+      KEY_ONE,
+      KEY_ONE,
+      KEY_ONE,
+      KEY_TWO,
+      KEY_TWO,
+      KEY_TWO,
+    ]);
     expect(fake.requests.every((r) => r.body === undefined)).toBe(true);
     expect(fake.stateOf('aaa111')).toBe('running');
     expect(fake.stateOf('ccc333')).toBe('running');
@@ -63,7 +75,8 @@ describe('detectify module in a running hub', () => {
       status: 'succeeded',
       attempts: 1,
       result: {
-        summary: 'Detectify: started scans for aaa111, ccc333; already running: bbb222 (running); no profile for zzz999',
+        summary:
+          'Detectify: started scans for aaa111, ccc333; already running: bbb222 (running); no profile for zzz999',
         details: {
           profiles: [
             { token: 'aaa111', key: LABEL_ONE, outcome: 'started' },
@@ -93,7 +106,9 @@ describe('detectify module in a running hub', () => {
       status: 'succeeded',
       result: {
         summary: 'Detectify: already running: aaa111 (running)',
-        details: { profiles: [{ token: 'aaa111', outcome: 'running', message: 'Scan already running for profile (409)' }] },
+        details: {
+          profiles: [{ token: 'aaa111', outcome: 'running', message: 'Scan already running for profile (409)' }],
+        },
       },
     });
   });
@@ -144,7 +159,11 @@ describe('detectify module in a running hub', () => {
     expect(delivery).toMatchObject({
       status: 'dead',
       attempts: 1,
-      lastError: { message: `Detectify ${LABEL_TWO}: The API key cannot access this functionality (403)`, status: 403, permanent: true },
+      lastError: {
+        message: `Detectify ${LABEL_TWO}: The API key cannot access this functionality (403)`,
+        status: 403,
+        permanent: true,
+      },
     });
   });
 
@@ -153,8 +172,18 @@ describe('detectify module in a running hub', () => {
     const eventId = await deploy('aaa111');
     const { delivery, event } = await finishedDelivery(hub, eventId, 'detectify');
 
-    expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2, result: { summary: 'Detectify: started scan for aaa111' } });
-    expect(delivery.lifecycle.map((step) => step.status)).toEqual(['queued', 'in_progress', 'failed', 'in_progress', 'succeeded']);
+    expect(delivery).toMatchObject({
+      status: 'succeeded',
+      attempts: 2,
+      result: { summary: 'Detectify: started scan for aaa111' },
+    });
+    expect(delivery.lifecycle.map((step) => step.status)).toEqual([
+      'queued',
+      'in_progress',
+      'failed',
+      'in_progress',
+      'succeeded',
+    ]);
     expect(delivery.lifecycle[2]!.detail).toMatchObject({
       message: `Detectify ${LABEL_ONE}: Internal Detectify error (503)`,
       status: 503,
@@ -171,13 +200,19 @@ describe('detectify module in a running hub', () => {
     expect(delivery).toMatchObject({
       status: 'dead',
       attempts: 3,
-      lastError: { message: `Detectify ${LABEL_ONE}, profile aaa111: Internal Detectify error (502) (attempts exhausted)` },
+      lastError: {
+        message: `Detectify ${LABEL_ONE}, profile aaa111: Internal Detectify error (502) (attempts exhausted)`,
+      },
     });
     expect(fake.stateOf('aaa111')).toBe('stopped');
   });
 
   it('on zero replicas starts nothing and reminds to remove the profiles', async () => {
-    const { delivery } = await finishedDelivery(hub, await deploy('aaa111,ccc333', { replicas: 0, cluster: 'stage' }), 'detectify');
+    const { delivery } = await finishedDelivery(
+      hub,
+      await deploy('aaa111,ccc333', { replicas: 0, cluster: 'stage' }),
+      'detectify',
+    );
 
     expect(fake.requests).toHaveLength(0);
     expect(delivery).toMatchObject({
@@ -190,12 +225,22 @@ describe('detectify module in a running hub', () => {
   it('leaves clusters outside DETECTIFY_CLUSTERS and deployments without tokens alone, quietly', async () => {
     const outside = await finishedDelivery(hub, await deploy('aaa111', { cluster: 'stage' }), 'detectify');
     const noTokens = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment()), 'detectify');
-    const removedNoTokens = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment({ replicas: 0 })), 'detectify');
+    const removedNoTokens = await finishedDelivery(
+      hub,
+      await putDeployment(hub, aspenDeployment({ replicas: 0 })),
+      'detectify',
+    );
 
     expect(fake.requests).toHaveLength(0);
-    expect(outside.delivery.result).toEqual({ notify: false, summary: 'skipped: cluster stage is not in DETECTIFY_CLUSTERS' });
+    expect(outside.delivery.result).toEqual({
+      notify: false,
+      summary: 'skipped: cluster stage is not in DETECTIFY_CLUSTERS',
+    });
     expect(noTokens.delivery.result).toEqual({ notify: false, summary: 'skipped: no Detectify profile tokens' });
-    expect(removedNoTokens.delivery.result).toEqual({ notify: false, summary: 'skipped: zero replicas and no Detectify profile tokens' });
+    expect(removedNoTokens.delivery.result).toEqual({
+      notify: false,
+      summary: 'skipped: zero replicas and no Detectify profile tokens',
+    });
   });
 });
 
@@ -203,7 +248,10 @@ describe('detectify module without keys', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [databaseModule, detectifyModule], env: { ...HOSTS_ENV, DETECTIFY_CLUSTERS: 'active' } });
+    hub = await startTestHub({
+      modules: [databaseModule, detectifyModule],
+      env: { ...HOSTS_ENV, DETECTIFY_CLUSTERS: 'active' },
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -212,7 +260,12 @@ describe('detectify module without keys', () => {
   it('is off and says why on the module list', async () => {
     const res = await request(hub.url).get('/api/v1/modules').expect(200);
     expect(res.body.modules).toContainEqual(
-      expect.objectContaining({ name: 'detectify', enabled: false, configured: false, reason: 'no API key: set DETECTIFY_API_KEYS' }),
+      expect.objectContaining({
+        name: 'detectify',
+        enabled: false,
+        configured: false,
+        reason: 'no API key: set DETECTIFY_API_KEYS',
+      }),
     );
   });
 });

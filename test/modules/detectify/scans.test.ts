@@ -7,7 +7,14 @@ import { DetectifyClient } from '../../../modules/detectify/client.js';
 import { detectifyConfigSchema, detectifyEnablement } from '../../../modules/detectify/config.js';
 import { detectifyError, keyLabel, messageForStatus } from '../../../modules/detectify/errors.js';
 import { detectifyModule } from '../../../modules/detectify/index.js';
-import { decideScanning, removalReminder, runScans, scanOutcome, summariseScans, type ScanReport } from '../../../modules/detectify/scans.js';
+import {
+  decideScanning,
+  removalReminder,
+  runScans,
+  scanOutcome,
+  summariseScans,
+  type ScanReport,
+} from '../../../modules/detectify/scans.js';
 import { FakeDetectify } from '../../fakes/detectify.js';
 
 const KEY = 'dk-unit-0123456789abcdef0123456789abcdef';
@@ -31,12 +38,29 @@ describe('detectify: status codes', () => {
     for (const status of [400, 401, 403, 404, 423]) {
       expect(detectifyError('ctx', new UpstreamError('Detectify', status)).permanent).toBe(true);
     }
-    const busy = detectifyError('Detectify key 1', new UpstreamError('Detectify', 503, { body: 'oops', retryAfterMs: 2000 }));
-    expect(busy).toMatchObject({ permanent: false, status: 503, retryAfterMs: 2000, code: 'HUB_ERR_UPSTREAM', reason: 'DETECTIFY_SERVER_ERROR' });
+    const busy = detectifyError(
+      'Detectify key 1',
+      new UpstreamError('Detectify', 503, { body: 'oops', retryAfterMs: 2000 }),
+    );
+    expect(busy).toMatchObject({
+      permanent: false,
+      status: 503,
+      retryAfterMs: 2000,
+      code: 'HUB_ERR_UPSTREAM',
+      reason: 'DETECTIFY_SERVER_ERROR',
+    });
     expect(busy.message).toBe('Detectify key 1: Internal Detectify error (503)');
     expect(detectifyError('ctx', new UpstreamError('Detectify', 429)).permanent).toBe(false);
-    const network = detectifyError('ctx', new DeliveryError('Detectify unreachable: ECONNREFUSED', { code: 'HUB_ERR_UNREACHABLE', reason: 'ECONNREFUSED' }));
-    expect(network).toMatchObject({ permanent: false, code: 'HUB_ERR_UNREACHABLE', reason: 'ECONNREFUSED', message: 'ctx: Detectify unreachable: ECONNREFUSED' });
+    const network = detectifyError(
+      'ctx',
+      new DeliveryError('Detectify unreachable: ECONNREFUSED', { code: 'HUB_ERR_UNREACHABLE', reason: 'ECONNREFUSED' }),
+    );
+    expect(network).toMatchObject({
+      permanent: false,
+      code: 'HUB_ERR_UNREACHABLE',
+      reason: 'ECONNREFUSED',
+      message: 'ctx: Detectify unreachable: ECONNREFUSED',
+    });
   });
 
   it('names a key by position and a short hash, never by the key itself', () => {
@@ -52,7 +76,10 @@ describe('detectify: what a deployment asks for', () => {
   const config = { clusters: ['active'] };
 
   it('scans only in DETECTIFY_CLUSTERS and only with tokens', () => {
-    expect(decideScanning({ removal: false, cluster: 'active', detectifyProfileTokens: ['a1'] }, config)).toEqual({ action: 'scan', tokens: ['a1'] });
+    expect(decideScanning({ removal: false, cluster: 'active', detectifyProfileTokens: ['a1'] }, config)).toEqual({
+      action: 'scan',
+      tokens: ['a1'],
+    });
     expect(decideScanning({ removal: false, cluster: 'stage', detectifyProfileTokens: ['a1'] }, config)).toEqual({
       action: 'skip',
       reason: 'cluster stage is not in DETECTIFY_CLUSTERS',
@@ -68,8 +95,12 @@ describe('detectify: what a deployment asks for', () => {
       action: 'remind',
       tokens: ['a1', 'b2'],
     });
-    expect(decideScanning({ removal: true, cluster: 'active', detectifyProfileTokens: [] }, config)).toMatchObject({ action: 'skip' });
-    expect(removalReminder({ friendlyName: 'App' }, ['a1']).summary).toBe("Don't forget to remove the Detectify profile for App (a1)");
+    expect(decideScanning({ removal: true, cluster: 'active', detectifyProfileTokens: [] }, config)).toMatchObject({
+      action: 'skip',
+    });
+    expect(removalReminder({ friendlyName: 'App' }, ['a1']).summary).toBe(
+      "Don't forget to remove the Detectify profile for App (a1)",
+    );
     expect(removalReminder({ friendlyName: 'App' }, ['a1', 'b2']).summary).toBe(
       "Don't forget to remove the Detectify profiles for App (a1, b2)",
     );
@@ -89,16 +120,23 @@ describe('detectify: the outcome of a run', () => {
       ],
       notFound: ['z9'],
     };
-    expect(summariseScans(report)).toBe('Detectify: started scans for a1, c3; already running: b2 (running); no profile for z9');
+    expect(summariseScans(report)).toBe(
+      'Detectify: started scans for a1, c3; already running: b2 (running); no profile for z9',
+    );
     expect(scanOutcome(report)).toMatchObject({ summary: summariseScans(report), details: { notFound: ['z9'] } });
   });
 
   it('fails permanently only when every failure is permanent, and says what was done meanwhile', () => {
     const permanent = new DeliveryError('Detectify key 2: Invalid API key (401)', { status: 401, permanent: true });
-    const retryable = new DeliveryError('Detectify key 3: Internal Detectify error (502)', { status: 502, retryAfterMs: 1000 });
+    const retryable = new DeliveryError('Detectify key 3: Internal Detectify error (502)', {
+      status: 502,
+      retryAfterMs: 1000,
+    });
     const started = { token: 'a1', key: 'key 1', outcome: 'started' as const };
 
-    expect(() => scanOutcome({ ...base, profiles: [started], keyFailures: [{ key: 'key 2', error: permanent }] })).toThrow(
+    expect(() =>
+      scanOutcome({ ...base, profiles: [started], keyFailures: [{ key: 'key 2', error: permanent }] }),
+    ).toThrow(
       expect.objectContaining({
         message: 'Detectify key 2: Invalid API key (401) (meanwhile Detectify: started scan for a1)',
         permanent: true,
@@ -106,7 +144,13 @@ describe('detectify: the outcome of a run', () => {
       }),
     );
     expect(() =>
-      scanOutcome({ ...base, keyFailures: [{ key: 'key 2', error: permanent }, { key: 'key 3', error: retryable }] }),
+      scanOutcome({
+        ...base,
+        keyFailures: [
+          { key: 'key 2', error: permanent },
+          { key: 'key 3', error: retryable },
+        ],
+      }),
     ).toThrow(expect.objectContaining({ permanent: false, retryAfterMs: 1000 }));
   });
 });
@@ -124,14 +168,22 @@ describe('detectify: one run against the fake API', () => {
   beforeEach(() => fake.reset());
 
   const client = () =>
-    new DetectifyClient(createHttpClient({ baseURL: fake.url, service: 'Detectify' }, { redactor: new Redactor([KEY]), logger }));
+    new DetectifyClient(
+      createHttpClient({ baseURL: fake.url, service: 'Detectify' }, { redactor: new Redactor([KEY]), logger }),
+    );
 
   it('treats a 409 on start as already running, not as a failure', async () => {
     fake.addKey(KEY, [{ token: 'a1' }]);
     fake.failNext(409, { method: 'POST' });
     const report = await runScans({ client: client(), keys: [KEY], logger }, ['a1']);
     expect(report.profiles).toEqual([
-      { token: 'a1', key: keyLabel(KEY, 0), outcome: 'running', state: 'running', message: 'Scan already running for profile (409)' },
+      {
+        token: 'a1',
+        key: keyLabel(KEY, 0),
+        outcome: 'running',
+        state: 'running',
+        message: 'Scan already running for profile (409)',
+      },
     ]);
     expect(fake.calls()).toEqual(['GET /profiles/', 'GET /scans/a1/', 'POST /scans/a1/']);
   });
@@ -149,9 +201,19 @@ describe('detectify: one run against the fake API', () => {
 
 describe('detectify: configuration', () => {
   it('reads the keys and clusters as lists, and is off without keys', () => {
-    const config = detectifyConfigSchema.parse({ DETECTIFY_API_KEYS: ' k1-abcd , k2-efgh ', DETECTIFY_CLUSTERS: 'active,integral' });
-    expect(config).toEqual({ apiKeys: ['k1-abcd', 'k2-efgh'], clusters: ['active', 'integral'], apiBaseUrl: 'https://api.detectify.com/rest/v2' });
-    expect(detectifyEnablement(detectifyConfigSchema.parse({}))).toEqual({ enabled: false, reason: 'no API key: set DETECTIFY_API_KEYS' });
+    const config = detectifyConfigSchema.parse({
+      DETECTIFY_API_KEYS: ' k1-abcd , k2-efgh ',
+      DETECTIFY_CLUSTERS: 'active,integral',
+    });
+    expect(config).toEqual({
+      apiKeys: ['k1-abcd', 'k2-efgh'],
+      clusters: ['active', 'integral'],
+      apiBaseUrl: 'https://api.detectify.com/rest/v2',
+    });
+    expect(detectifyEnablement(detectifyConfigSchema.parse({}))).toEqual({
+      enabled: false,
+      reason: 'no API key: set DETECTIFY_API_KEYS',
+    });
     expect(detectifyModule.secrets?.(config)).toEqual(['k1-abcd', 'k2-efgh']);
   });
 

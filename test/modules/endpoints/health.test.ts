@@ -13,7 +13,9 @@ const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 describe("the core's URL guard as endpoint health uses it", () => {
   // Public names resolve to a public address; one name resolves to a private one (DNS pointing inward).
-  const resolve = async (hostname: string) => [{ address: hostname === 'inward.kth.se' ? '10.0.0.7' : '93.184.216.34', family: 4 }];
+  const resolve = async (hostname: string) => [
+    { address: hostname === 'inward.kth.se' ? '10.0.0.7' : '93.184.216.34', family: 4 },
+  ];
   const guard = createUrlGuard({
     allowedHosts: ['https://app.example.com', 'http://api-stage.example.com:8080', 'status.example.org', '*.kth.se'],
     setting: 'the allowedHosts parameter',
@@ -44,16 +46,32 @@ describe('endpoint health, against monitor pages that flap', () => {
   const deploy = (name: string, overrides: Record<string, unknown> = {}) =>
     request(hub.url)
       .put('/api/v1/deployment')
-      .send(aspenDeployment({ applicationName: name, applicationPath: `/${name}`, slackChannels: `#team-${name}`, ...overrides }))
+      .send(
+        aspenDeployment({
+          applicationName: name,
+          applicationPath: `/${name}`,
+          slackChannels: `#team-${name}`,
+          ...overrides,
+        }),
+      )
       .expect(200);
 
   async function inspect(): Promise<Record<string, { status: string; title: string }>> {
     const queued = await request(hub.url).post('/api/v1/schedules/endpoints.health/run').set(admin).expect(202);
-    await waitFor(async () => (await request(hub.url).get(new URL(queued.body.url).pathname)).body.status === 'succeeded', 15_000, 'an inspection');
+    await waitFor(
+      async () => (await request(hub.url).get(new URL(queued.body.url).pathname)).body.status === 'succeeded',
+      15_000,
+      'an inspection',
+    );
     await waitForQuiet(hub);
     const listed = await request(hub.url).get('/api/v1/inspections').expect(200);
     const keys = listed.body.inspections.find((i: { id: string }) => i.id === 'endpoints.health').keys;
-    return Object.fromEntries(keys.map((k: { dimensions: { application: string }; status: string; title: string }) => [k.dimensions.application, k]));
+    return Object.fromEntries(
+      keys.map((k: { dimensions: { application: string }; status: string; title: string }) => [
+        k.dimensions.application,
+        k,
+      ]),
+    );
   }
 
   beforeAll(async () => {
@@ -65,7 +83,13 @@ describe('endpoint health, against monitor pages that flap', () => {
     await new Promise((resolve) => closed.close(resolve));
     hub = await startTestHub({
       modules: [endpointsModule, inspectionListener(received)],
-      env: { ADMIN_TOKEN, ACTIVE_APP_HOST: base, HUB_PUBLIC_URL: 'https://hub.example.com', INSPECTION_ENDPOINTS_HEALTH_SLOW_MS: '150', INSPECTION_ENDPOINTS_HEALTH_TIMEOUT_MS: '1000' },
+      env: {
+        ADMIN_TOKEN,
+        ACTIVE_APP_HOST: base,
+        HUB_PUBLIC_URL: 'https://hub.example.com',
+        INSPECTION_ENDPOINTS_HEALTH_SLOW_MS: '150',
+        INSPECTION_ENDPOINTS_HEALTH_TIMEOUT_MS: '1000',
+      },
     });
   });
   afterAll(async () => {
@@ -86,7 +110,11 @@ describe('endpoint health, against monitor pages that flap', () => {
     pages.modes.set('/slowpoke/_monitor', 'slow');
     pages.modes.set('/resetter/_monitor', 'reset');
     // The refused URL's host is allowed by the central allow-list; 10.1.2.3 is not.
-    await request(hub.url).put('/api/v1/inspections/endpoints.health/parameters').set(admin).send({ allowedHosts: [new URL(refusedUrl).host] }).expect(200);
+    await request(hub.url)
+      .put('/api/v1/inspections/endpoints.health/parameters')
+      .set(admin)
+      .send({ allowedHosts: [new URL(refusedUrl).host] })
+      .expect(200);
 
     const keys = await inspect();
     expect(Object.fromEntries(Object.entries(keys).map(([app, key]) => [app, key.status]))).toEqual({
@@ -132,7 +160,10 @@ describe('endpoint health, against monitor pages that flap', () => {
 
   it('records every run of endpoints.health as a run of the check, listed with the others', async () => {
     const runs = await request(hub.url).get('/api/v1/checks/endpoints.health/runs?limit=2').expect(200);
-    expect(runs.body.runs[0]).toMatchObject({ status: 'completed', result: { status: 'critical', message: expect.stringContaining('6 key(s)') } });
+    expect(runs.body.runs[0]).toMatchObject({
+      status: 'completed',
+      result: { status: 'critical', message: expect.stringContaining('6 key(s)') },
+    });
     const checks = await request(hub.url).get('/api/v1/checks').expect(200);
     expect(checks.body.checks.find((c: { name: string }) => c.name === 'endpoints.health')).toMatchObject({
       kind: 'inspection',

@@ -9,7 +9,11 @@ import type { CoreConfig } from '../../../src/module-api.js';
 /** The module's own guard over these settings; names resolve to a public address, as they would on the internet. */
 function guardOver(hosts: CoreConfig['hosts'], allowedHosts: string[]) {
   const core = { hosts, security: { outboundAllowedHosts: [] } } as unknown as Pick<CoreConfig, 'hosts' | 'security'>;
-  return auditGuard(core, allowedHosts.map((entry) => parseAllowedHostEntry(entry)!), async () => [{ address: '93.184.216.34', family: 4 }]);
+  return auditGuard(
+    core,
+    allowedHosts.map((entry) => parseAllowedHostEntry(entry)!),
+    async () => [{ address: '93.184.216.34', family: 4 }],
+  );
 }
 const SETTING = 'LIGHTHOUSE_ALLOWED_HOSTS or OUTBOUND_ALLOWED_HOSTS';
 import { lighthouseConfigSchema } from '../../../modules/lighthouse/config.js';
@@ -86,7 +90,9 @@ describe('the hosts Lighthouse may audit', () => {
 
   it('is empty, refusing everything, when nothing is configured', async () => {
     expect(buildAllowList({ active: {} }, [])).toEqual([]);
-    expect(await guardOver({ active: {} } as CoreConfig['hosts'], []).check('https://app.example.test/')).toMatchObject({ ok: false });
+    expect(await guardOver({ active: {} } as CoreConfig['hosts'], []).check('https://app.example.test/')).toMatchObject(
+      { ok: false },
+    );
   });
 });
 
@@ -103,15 +109,21 @@ describe('LIGHTHOUSE_ALLOWED_HOSTS entries', () => {
     expect(parseAllowedHostEntry(entry)).toEqual(host);
   });
 
-  it.each(['docs.example.test:0', 'docs.example.test:70000', 'docs.example.test/path', 'user@docs.example.test', 'ftp://docs.example.test', ':80'])(
-    'reject %j',
-    (entry) => {
-      expect(parseAllowedHostEntry(entry)).toBeNull();
-    },
-  );
+  it.each([
+    'docs.example.test:0',
+    'docs.example.test:70000',
+    'docs.example.test/path',
+    'user@docs.example.test',
+    'ftp://docs.example.test',
+    ':80',
+  ])('reject %j', (entry) => {
+    expect(parseAllowedHostEntry(entry)).toBeNull();
+  });
 
   it('are checked with the rest of the configuration, every bad entry named', () => {
-    const parsed = lighthouseConfigSchema.safeParse({ LIGHTHOUSE_ALLOWED_HOSTS: 'ok.example.test, bad/path, also bad' });
+    const parsed = lighthouseConfigSchema.safeParse({
+      LIGHTHOUSE_ALLOWED_HOSTS: 'ok.example.test, bad/path, also bad',
+    });
     expect(parsed.success).toBe(false);
     expect(parsed.error!.issues.map((issue) => issue.message)).toEqual([
       '"bad/path" is not a host name, host:port or http(s) URL',

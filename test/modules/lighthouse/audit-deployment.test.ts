@@ -5,7 +5,12 @@ import winston from 'winston';
 import { DeliveryError } from '../../../src/errors.js';
 import type { Deployment } from '../../../src/events/enrich.js';
 import { createUrlGuard } from '../../../src/outbound/url-guard.js';
-import { auditDeployment, auditUrls, skipReason, type AuditDeploymentDeps } from '../../../modules/lighthouse/audit-deployment.js';
+import {
+  auditDeployment,
+  auditUrls,
+  skipReason,
+  type AuditDeploymentDeps,
+} from '../../../modules/lighthouse/audit-deployment.js';
 import { AuditFailure, type AuditReports } from '../../../modules/lighthouse/auditor.js';
 import { ReportStore } from '../../../modules/lighthouse/reports.js';
 import { extractScores, formatScores, lowestScores } from '../../../modules/lighthouse/scores.js';
@@ -92,17 +97,20 @@ describe('scores', () => {
 describe('which pages a deployment gets audited', () => {
   it('are its accessibilityUrls, else its application URL', () => {
     expect(auditUrls(deployment())).toEqual(['https://app.example.test/kth-azure-app']);
-    expect(auditUrls(deployment({ accessibilityUrls: ['https://a.test/1', ' https://a.test/1 ', 'https://a.test/2'] }))).toEqual([
-      'https://a.test/1',
-      'https://a.test/2',
-    ]);
+    expect(
+      auditUrls(deployment({ accessibilityUrls: ['https://a.test/1', ' https://a.test/1 ', 'https://a.test/2'] })),
+    ).toEqual(['https://a.test/1', 'https://a.test/2']);
   });
 
   it('are none when testAccessibility is off, the application is being removed, or there is no URL', () => {
     expect(skipReason(deployment())).toBeNull();
     expect(skipReason(deployment({ testAccessibility: false }))).toBe('testAccessibility is not set');
-    expect(skipReason(deployment({ replicas: 0, removal: true }))).toBe('the application is being removed (0 replicas)');
-    expect(skipReason(deployment({ applicationUrl: '' }))).toBe('no URL to audit (no accessibilityUrls and no application URL)');
+    expect(skipReason(deployment({ replicas: 0, removal: true }))).toBe(
+      'the application is being removed (0 replicas)',
+    );
+    expect(skipReason(deployment({ applicationUrl: '' }))).toBe(
+      'no URL to audit (no accessibilityUrls and no application URL)',
+    );
   });
 });
 
@@ -124,7 +132,11 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
     return {
       audit: async (url) => {
         audited.push(url);
-        const outcome = outcomes.get(url) ?? { json: lhr(url, ALL(100, 100, 100, 100)), html: '<html></html>', durationMs: 7000 };
+        const outcome = outcomes.get(url) ?? {
+          json: lhr(url, ALL(100, 100, 100, 100)),
+          html: '<html></html>',
+          durationMs: 7000,
+        };
         if (outcome instanceof Error) throw outcome;
         return outcome;
       },
@@ -184,13 +196,18 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
   });
 
   it('fails permanently when every URL is refused', async () => {
-    const failure = await auditDeployment(deployment({ accessibilityUrls: ['http://10.0.0.1/admin'] }), signal, deps()).catch((e) => e);
+    const failure = await auditDeployment(
+      deployment({ accessibilityUrls: ['http://10.0.0.1/admin'] }),
+      signal,
+      deps(),
+    ).catch((e) => e);
     expect(failure).toBeInstanceOf(DeliveryError);
     expect(failure).toMatchObject({
       permanent: true,
       code: 'HUB_ERR_REFUSED',
       reason: 'LIGHTHOUSE_URL_REFUSED',
-      message: 'Lighthouse refused http://10.0.0.1/admin (host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS)',
+      message:
+        'Lighthouse refused http://10.0.0.1/admin (host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS)',
     });
     expect(audited).toEqual([]);
   });
@@ -214,24 +231,51 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
 
   it('refuses a page whose redirect the browser was refused, and keeps a page whose sub-resources were', async () => {
     const login = 'https://app.example.test/login';
-    const blocked = [{ url: 'http://10.0.0.1/secret', reason: 'host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }];
+    const blocked = [
+      { url: 'http://10.0.0.1/secret', reason: 'host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' },
+    ];
     outcomes.set(login, {
-      json: lhr(login, { accessibility: null }, { mainDocumentUrl: 'http://10.0.0.1/secret', runtimeError: { code: 'ERRORED_DOCUMENT_REQUEST', message: 'Status code: 403' } }),
+      json: lhr(
+        login,
+        { accessibility: null },
+        {
+          mainDocumentUrl: 'http://10.0.0.1/secret',
+          runtimeError: { code: 'ERRORED_DOCUMENT_REQUEST', message: 'Status code: 403' },
+        },
+      ),
       html: '',
       durationMs: 2000,
       blocked,
     });
     const home = 'https://app.example.test/';
-    const tracker = [{ url: 'https://tracker.example.com/', reason: 'host tracker.example.com is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }];
-    outcomes.set(home, { json: lhr(home, ALL(100, 100, 100, 100)), html: '<html></html>', durationMs: 7000, blocked: tracker });
+    const tracker = [
+      {
+        url: 'https://tracker.example.com/',
+        reason: 'host tracker.example.com is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS',
+      },
+    ];
+    outcomes.set(home, {
+      json: lhr(home, ALL(100, 100, 100, 100)),
+      html: '<html></html>',
+      durationMs: 7000,
+      blocked: tracker,
+    });
     const result = await auditDeployment(deployment({ accessibilityUrls: [login, home] }), signal, deps());
     expect(result.details).toMatchObject({
-      refused: [{ url: login, reason: 'redirected to http://10.0.0.1/secret, refused: host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }],
+      refused: [
+        {
+          url: login,
+          reason:
+            'redirected to http://10.0.0.1/secret, refused: host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS',
+        },
+      ],
       pages: [{ url: home, blocked: tracker }],
     });
 
     const failed = new AuditFailure('Lighthouse failed: net::ERR_TUNNEL_CONNECTION_FAILED', 'LIGHTHOUSE');
-    failed.blocked = [{ url: 'https://10.0.0.1/', reason: 'host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' }];
+    failed.blocked = [
+      { url: 'https://10.0.0.1/', reason: 'host 10.0.0.1 is not a cluster host or in LIGHTHOUSE_ALLOWED_HOSTS' },
+    ];
     outcomes.set(login, failed);
     await expect(auditDeployment(deployment({ accessibilityUrls: [login] }), signal, deps())).rejects.toMatchObject({
       permanent: true,
@@ -243,7 +287,11 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
   it('fails, to be retried, when a page cannot be audited (the application may still be starting)', async () => {
     const url = 'https://app.example.test/';
     outcomes.set(url, {
-      json: lhr(url, { accessibility: null }, { runtimeError: { code: 'ERRORED_DOCUMENT_REQUEST', message: 'Status code: 503' } }),
+      json: lhr(
+        url,
+        { accessibility: null },
+        { runtimeError: { code: 'ERRORED_DOCUMENT_REQUEST', message: 'Status code: 503' } },
+      ),
       html: '',
       durationMs: 3000,
     });

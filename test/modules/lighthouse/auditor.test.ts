@@ -22,7 +22,10 @@ function capturingLogger(): { logger: winston.Logger; entries: LogEntry[] } {
       callback();
     },
   });
-  return { logger: winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] }), entries };
+  return {
+    logger: winston.createLogger({ level: 'debug', transports: [new winston.transports.Stream({ stream })] }),
+    entries,
+  };
 }
 
 function isAlive(pid: number): boolean {
@@ -50,7 +53,9 @@ describe('the auditor, stopping audits of a page that never loads', () => {
     const auditor = new Auditor({ chromePath: CHROME_PATH, timeoutMs: 2_500, logger });
     const started = Date.now();
 
-    const failure = await auditor.audit(`${pages.url}${HANGING_PATH}`, new AbortController().signal).catch((error: unknown) => error);
+    const failure = await auditor
+      .audit(`${pages.url}${HANGING_PATH}`, new AbortController().signal)
+      .catch((error: unknown) => error);
 
     expect(failure).toBeInstanceOf(AuditFailure);
     expect(failure).toMatchObject({ code: 'TIMEOUT', message: 'audit timed out after 2500 ms' });
@@ -68,7 +73,11 @@ describe('the auditor, stopping audits of a page that never loads', () => {
     const controller = new AbortController();
 
     const audit = auditor.audit(`${pages.url}${HANGING_PATH}`, controller.signal).catch((error: unknown) => error);
-    const pid = await waitFor(async () => entries.find((entry) => entry.message === 'chromium started')?.pid, 15_000, 'Chromium to start');
+    const pid = await waitFor(
+      async () => entries.find((entry) => entry.message === 'chromium started')?.pid,
+      15_000,
+      'Chromium to start',
+    );
     controller.abort();
 
     expect(await audit).toMatchObject({ code: 'ABORTED' });
@@ -87,7 +96,10 @@ describe('the auditor, stopping audits of a page that never loads', () => {
     ]);
     await auditor.idle();
 
-    expect(outcomes).toEqual([expect.objectContaining({ code: 'TIMEOUT' }), expect.objectContaining({ code: 'TIMEOUT' })]);
+    expect(outcomes).toEqual([
+      expect.objectContaining({ code: 'TIMEOUT' }),
+      expect.objectContaining({ code: 'TIMEOUT' }),
+    ]);
     expect(entries.map((entry) => `${entry.message} ${entry.url!.split('?')[1]}`)).toEqual([
       'chromium started first',
       'chromium stopped first',

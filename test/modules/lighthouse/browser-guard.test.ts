@@ -10,7 +10,13 @@ const CHROME_PATH = process.env.CHROME_PATH ?? '/usr/bin/chromium';
 interface Delivery {
   module: string;
   status: string;
-  result: { summary: string; details?: { pages: Array<{ url: string; blocked?: Array<{ url: string; reason: string }> }>; refused?: Array<{ url: string; reason: string }> } } | null;
+  result: {
+    summary: string;
+    details?: {
+      pages: Array<{ url: string; blocked?: Array<{ url: string; reason: string }> }>;
+      refused?: Array<{ url: string; reason: string }>;
+    };
+  } | null;
   lastError: { message: string; code?: string; permanent?: boolean } | null;
 }
 
@@ -37,7 +43,10 @@ describe('Lighthouse audits: every request of the browser goes through the outbo
       '/robots.txt': (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('User-agent: *\nAllow: /\n'),
     });
     // The app host is allowed by address and port; the internal server is the same address on another port.
-    hub = await startTestHub({ modules: [lighthouseModule], env: { ACTIVE_APP_HOST: app.url, CHROME_PATH, LIGHTHOUSE_TIMEOUT_MS: '90000' } });
+    hub = await startTestHub({
+      modules: [lighthouseModule],
+      env: { ACTIVE_APP_HOST: app.url, CHROME_PATH, LIGHTHOUSE_TIMEOUT_MS: '90000' },
+    });
   });
   afterAll(async () => {
     await hub?.stop();
@@ -48,7 +57,14 @@ describe('Lighthouse audits: every request of the browser goes through the outbo
   it('refuses the redirect to an internal address and every sub-resource there, fetching nothing from it', async () => {
     const answer = await request(hub.url)
       .put('/api/v1/deployment')
-      .send(aspenDeployment({ applicationName: 'guarded-app', version: 'g-1', testAccessibility: true, accessibilityUrls: `${app.url}/open-redirect,${app.url}/leaky` }))
+      .send(
+        aspenDeployment({
+          applicationName: 'guarded-app',
+          version: 'g-1',
+          testAccessibility: true,
+          accessibilityUrls: `${app.url}/open-redirect,${app.url}/leaky`,
+        }),
+      )
       .expect(200);
     const delivery = await waitFor(
       async () => {
@@ -65,7 +81,12 @@ describe('Lighthouse audits: every request of the browser goes through the outbo
     expect(delivery.status).toBe('succeeded');
     const details = delivery.result!.details!;
     expect(details.refused).toEqual([
-      { url: `${app.url}/open-redirect`, reason: expect.stringContaining(`redirected to ${internal.url}/secret, refused: host 127.0.0.1:${internal.port} is not a cluster host`) },
+      {
+        url: `${app.url}/open-redirect`,
+        reason: expect.stringContaining(
+          `redirected to ${internal.url}/secret, refused: host 127.0.0.1:${internal.port} is not a cluster host`,
+        ),
+      },
     ]);
     const blocked = details.pages.find((page) => page.url === `${app.url}/leaky`)!.blocked!.map((entry) => entry.url);
     expect(blocked).toEqual(expect.arrayContaining([`${internal.url}/pixel.png`, `${internal.url}/script.js`]));

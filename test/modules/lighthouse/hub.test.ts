@@ -22,7 +22,12 @@ interface Delivery {
     link?: string;
     notify?: boolean;
     details?: {
-      pages: Array<{ url: string; scores: Record<string, number>; durationMs: number; report: { html: string; json: string; latest: string } }>;
+      pages: Array<{
+        url: string;
+        scores: Record<string, number>;
+        durationMs: number;
+        report: { html: string; json: string; latest: string };
+      }>;
       refused?: Array<{ url: string; reason: string }>;
     };
   } | null;
@@ -40,7 +45,11 @@ async function deploy(hub: TestHub, overrides: Record<string, unknown>): Promise
   return answer.body.id as string;
 }
 
-async function lighthouseDelivery(hub: TestHub, eventId: string, timeoutMs = AUDIT_TIMEOUT_MS - 10_000): Promise<Delivery> {
+async function lighthouseDelivery(
+  hub: TestHub,
+  eventId: string,
+  timeoutMs = AUDIT_TIMEOUT_MS - 10_000,
+): Promise<Delivery> {
   return waitFor(
     async () => {
       const res = await request(hub.url).get(`/api/v1/events/${eventId}`).expect(200);
@@ -106,12 +115,16 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
       expect(result.details!.refused).toEqual([
         { url: 'http://169.254.169.254/latest/meta-data/', reason: expect.stringContaining('not a cluster host') },
       ]);
-      expect(result.link).toMatch(/^http:\/\/localhost:\d+\/api\/v1\/lighthouse\/reports\/library-web\/127-0-0-1-\d+-good-[0-9a-f]{8}\/\d{8}T\d{9}Z\.html$/);
+      expect(result.link).toMatch(
+        /^http:\/\/localhost:\d+\/api\/v1\/lighthouse\/reports\/library-web\/127-0-0-1-\d+-good-[0-9a-f]{8}\/\d{8}T\d{9}Z\.html$/,
+      );
       // The refused address was never browsed; the allowed page was.
       expect(pages.requests.some((req) => req.path === '/good')).toBe(true);
 
       // Both reports are on disk under the module's data directory...
-      const [, application, slug, id] = /^\/api\/v1\/lighthouse\/reports\/([^/]+)\/([^/]+)\/([^/]+)\.html$/.exec(pathOf(result.link!))!;
+      const [, application, slug, id] = /^\/api\/v1\/lighthouse\/reports\/([^/]+)\/([^/]+)\/([^/]+)\.html$/.exec(
+        pathOf(result.link!),
+      )!;
       const dir = path.join(hub.dataDir, 'modules', 'lighthouse', 'reports', application!, slug!);
       expect((await readdir(dir)).sort()).toEqual([`${id}.html`, `${id}.json`]);
       const stored = JSON.parse(await readFile(path.join(dir, `${id}.json`), 'utf8'));
@@ -127,7 +140,9 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
       const latest = await request(hub.url).get(`/api/v1/lighthouse/reports/${application}/${slug}/latest`).expect(200);
       expect(latest.text).toBe(html.text);
       expect(latest.headers['cache-control']).toBe('no-cache');
-      const json = await request(hub.url).get(`/api/v1/lighthouse/reports/${application}/${slug}/latest.json`).expect(200);
+      const json = await request(hub.url)
+        .get(`/api/v1/lighthouse/reports/${application}/${slug}/latest.json`)
+        .expect(200);
       expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
       expect(json.body.categories.accessibility.score).toBe(accessibleScore / 100);
 
@@ -155,7 +170,9 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
       expect(result.details!.pages.map((page) => page.url)).toEqual([`${pages.url}/bad`]);
       expect(result.scores!.accessibility).toBeLessThanOrEqual(70);
       expect(accessibleScore - result.scores!.accessibility!).toBeGreaterThanOrEqual(30);
-      expect(result.summary).toMatch(new RegExp(`^Lighthouse ${pages.url}/bad: accessibility ${result.scores!.accessibility},`));
+      expect(result.summary).toMatch(
+        new RegExp(`^Lighthouse ${pages.url}/bad: accessibility ${result.scores!.accessibility},`),
+      );
       await request(hub.url).get(pathOf(result.link!)).expect(200);
     },
     AUDIT_TIMEOUT_MS,
@@ -177,7 +194,11 @@ describe('the lighthouse module, on a real hub auditing local pages in Chromium'
     const delivery = await lighthouseDelivery(hub, eventId, 15_000);
 
     expect(delivery).toMatchObject({ status: 'dead', attempts: 1 });
-    expect(delivery.lastError).toMatchObject({ code: 'HUB_ERR_REFUSED', reason: 'LIGHTHOUSE_URL_REFUSED', permanent: true });
+    expect(delivery.lastError).toMatchObject({
+      code: 'HUB_ERR_REFUSED',
+      reason: 'LIGHTHOUSE_URL_REFUSED',
+      permanent: true,
+    });
     const message = delivery.lastError!.message;
     expect(message).toContain('http://169.254.169.254/latest/meta-data/ (host 169.254.169.254 is not a cluster host');
     expect(message).toContain(`http://localhost:${pages.port}/good (host localhost:${pages.port} is not`);

@@ -6,7 +6,11 @@ import winston from 'winston';
 import { parseCoreConfig } from '../../../src/config/config.js';
 import type { ModuleContext } from '../../../src/module-system/contract.js';
 import { resolveDisabled } from '../../../src/module-system/registry.js';
-import { DEFAULT_CHROME_PATH, lighthouseConfigSchema, type LighthouseConfig } from '../../../modules/lighthouse/config.js';
+import {
+  DEFAULT_CHROME_PATH,
+  lighthouseConfigSchema,
+  type LighthouseConfig,
+} from '../../../modules/lighthouse/config.js';
 import { lighthouseModule } from '../../../modules/lighthouse/index.js';
 
 function config(env: Record<string, string>): LighthouseConfig {
@@ -24,7 +28,9 @@ describe('the lighthouse module definition', () => {
   });
 
   it('is turned off by the names the original used for it', () => {
-    expect(resolveDisabled([lighthouseModule], ['modules.subscribers.lighthouse']).disabled).toEqual(new Set(['lighthouse']));
+    expect(resolveDisabled([lighthouseModule], ['modules.subscribers.lighthouse']).disabled).toEqual(
+      new Set(['lighthouse']),
+    );
     expect(resolveDisabled([lighthouseModule], ['lighthouse']).disabled).toEqual(new Set(['lighthouse']));
   });
 
@@ -62,7 +68,10 @@ describe('the lighthouse module definition', () => {
   it('names every bad value at once', () => {
     const parsed = lighthouseConfigSchema.safeParse({ LIGHTHOUSE_TIMEOUT_MS: 'soon', LIGHTHOUSE_KEEP_REPORTS: '0' });
     expect(parsed.success).toBe(false);
-    expect(parsed.error!.issues.map((issue) => issue.path.join('.'))).toEqual(['LIGHTHOUSE_TIMEOUT_MS', 'LIGHTHOUSE_KEEP_REPORTS']);
+    expect(parsed.error!.issues.map((issue) => issue.path.join('.'))).toEqual([
+      'LIGHTHOUSE_TIMEOUT_MS',
+      'LIGHTHOUSE_KEEP_REPORTS',
+    ]);
   });
 
   it('is off, saying why, when there is no Chromium at CHROME_PATH', () => {
@@ -94,13 +103,22 @@ describe('the lighthouse module definition', () => {
       const logger = winston.createLogger({ level: 'info', transports: [new winston.transports.Stream({ stream })] });
       const core = parseCoreConfig(coreEnv);
       if (!core.ok) throw new Error(core.problems.join('\n'));
-      const context = { name: 'lighthouse', config: config(env), core: core.value, logger, dataDir } as unknown as ModuleContext<LighthouseConfig>;
+      const context = {
+        name: 'lighthouse',
+        config: config(env),
+        core: core.value,
+        logger,
+        dataDir,
+      } as unknown as ModuleContext<LighthouseConfig>;
       const instance = lighthouseModule.create(context);
       return { instance, lines };
     }
 
     it('accepts LIGHTHOUSE_IMAGE and warns, once, that it is ignored', async () => {
-      const { instance, lines } = create({ LIGHTHOUSE_IMAGE: 'kthse/lighthouse:1.0' }, { ACTIVE_APP_HOST: 'https://app.example.test' });
+      const { instance, lines } = create(
+        { LIGHTHOUSE_IMAGE: 'kthse/lighthouse:1.0' },
+        { ACTIVE_APP_HOST: 'https://app.example.test' },
+      );
       expect(lines.filter((line) => line.message.includes('LIGHTHOUSE_IMAGE'))).toEqual([
         expect.objectContaining({ level: 'warn', message: expect.stringContaining('LIGHTHOUSE_IMAGE is ignored') }),
       ]);
@@ -109,7 +127,9 @@ describe('the lighthouse module definition', () => {
 
     it('warns when no host at all may be audited', async () => {
       const { instance, lines } = create({});
-      expect(lines).toEqual([expect.objectContaining({ level: 'warn', message: expect.stringContaining('no host may be audited') })]);
+      expect(lines).toEqual([
+        expect.objectContaining({ level: 'warn', message: expect.stringContaining('no host may be audited') }),
+      ]);
       await instance.stop?.();
     });
   });

@@ -33,14 +33,29 @@ describe('report path segments', () => {
     const slug = urlSlug('https://app.example.test/kth-azure-app/');
     expect(slug).toMatch(/^app-example-test-kth-azure-app-[0-9a-f]{8}$/);
     expect(urlSlug('https://app.example.test/kth-azure-app/')).toBe(slug);
-    expect(urlSlug('https://app.example.test/kth/azure-app')).not.toBe(urlSlug('https://app.example.test/kth-azure/app'));
+    expect(urlSlug('https://app.example.test/kth/azure-app')).not.toBe(
+      urlSlug('https://app.example.test/kth-azure/app'),
+    );
     expect(urlSlug('https://app.example.test/?page=1')).not.toBe(urlSlug('https://app.example.test/?page=2'));
     expect(urlSlug('http://127.0.0.1:8080/good')).toMatch(/^127-0-0-1-8080-good-[0-9a-f]{8}$/);
     expect(isSafeSegment(urlSlug(`https://app.example.test/${'x'.repeat(500)}`))).toBe(true);
   });
 
   it('refuse anything the module could not have made', () => {
-    for (const value of ['..', '.', '', '.hidden', 'a/b', 'a\\b', 'A', 'a b', 'a..b', '%2e%2e', '-a', 'x'.repeat(121)]) {
+    for (const value of [
+      '..',
+      '.',
+      '',
+      '.hidden',
+      'a/b',
+      'a\\b',
+      'A',
+      'a b',
+      'a..b',
+      '%2e%2e',
+      '-a',
+      'x'.repeat(121),
+    ]) {
       expect({ value, safe: isSafeSegment(value) }).toEqual({ value, safe: false });
     }
   });
@@ -61,12 +76,21 @@ describe('pruning', () => {
   });
 
   it('removes leftovers of interrupted writes and never touches files that are not reports', () => {
-    const files = [...names(ids.slice(0, 1)), '.20261105T000000000Z.html.tmp', 'notes.txt', '20261105.html', '..', 'latest.html'];
+    const files = [
+      ...names(ids.slice(0, 1)),
+      '.20261105T000000000Z.html.tmp',
+      'notes.txt',
+      '20261105.html',
+      '..',
+      'latest.html',
+    ];
     expect(selectPrunable(files, 5)).toEqual(['.20261105T000000000Z.html.tmp']);
   });
 
   it('lists reports newest first with the formats present', () => {
-    expect(reportIdsOf(['20261101T000000000Z.json', '20261102T000000000Z.html', '20261101T000000000Z.html', 'x'])).toEqual([
+    expect(
+      reportIdsOf(['20261101T000000000Z.json', '20261102T000000000Z.html', '20261101T000000000Z.html', 'x']),
+    ).toEqual([
       { id: '20261102T000000000Z', formats: ['html'] },
       { id: '20261101T000000000Z', formats: ['html', 'json'] },
     ]);
@@ -90,20 +114,38 @@ describe('the report store', () => {
 
   it('writes both reports under <app>/<url-slug>/ and keeps the newest N per application and URL', async () => {
     for (let minute = 0; minute < 7; minute += 1) {
-      await store.save('KTH Azure App', url, { html: `<html>${minute}</html>`, json: `{"n":${minute}}` }, at(minute), 5);
+      await store.save(
+        'KTH Azure App',
+        url,
+        { html: `<html>${minute}</html>`, json: `{"n":${minute}}` },
+        at(minute),
+        5,
+      );
     }
-    await store.save('KTH Azure App', 'https://app.example.test/other', { html: '<html>other</html>', json: '{}' }, at(0), 5);
+    await store.save(
+      'KTH Azure App',
+      'https://app.example.test/other',
+      { html: '<html>other</html>', json: '{}' },
+      at(0),
+      5,
+    );
     await store.save('another-app', url, { html: '<html>another</html>', json: '{}' }, at(0), 5);
 
     const dir = path.join(root, 'kth-azure-app', urlSlug(url));
     const files = (await readdir(dir)).sort();
     expect(files).toEqual(
-      ['20261122T080200000Z', '20261122T080300000Z', '20261122T080400000Z', '20261122T080500000Z', '20261122T080600000Z'].flatMap(
-        (id) => [`${id}.html`, `${id}.json`],
-      ),
+      [
+        '20261122T080200000Z',
+        '20261122T080300000Z',
+        '20261122T080400000Z',
+        '20261122T080500000Z',
+        '20261122T080600000Z',
+      ].flatMap((id) => [`${id}.html`, `${id}.json`]),
     );
     expect(await readFile(path.join(dir, '20261122T080600000Z.json'), 'utf8')).toBe('{"n":6}');
-    expect(await store.slugs('kth-azure-app')).toEqual([urlSlug('https://app.example.test/other'), urlSlug(url)].sort());
+    expect(await store.slugs('kth-azure-app')).toEqual(
+      [urlSlug('https://app.example.test/other'), urlSlug(url)].sort(),
+    );
     expect(await store.list('another-app', urlSlug(url))).toHaveLength(1);
   });
 
@@ -121,8 +163,14 @@ describe('the report store', () => {
     await writeFile(path.join(dir, '20261122T080200000Z.html'), 'newest');
 
     expect(await store.resolve('app', slug, 'latest')).toMatchObject({ id: '20261122T080200000Z', format: 'html' });
-    expect(await store.resolve('app', slug, 'latest.html')).toMatchObject({ id: '20261122T080200000Z', format: 'html' });
-    expect(await store.resolve('app', slug, 'latest.json')).toMatchObject({ id: '20261122T080100000Z', format: 'json' });
+    expect(await store.resolve('app', slug, 'latest.html')).toMatchObject({
+      id: '20261122T080200000Z',
+      format: 'html',
+    });
+    expect(await store.resolve('app', slug, 'latest.json')).toMatchObject({
+      id: '20261122T080100000Z',
+      format: 'json',
+    });
     expect(await store.resolve('app', slug, '20261122T080000000Z.json')).toEqual({
       id: '20261122T080000000Z',
       format: 'json',

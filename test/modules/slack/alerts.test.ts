@@ -34,14 +34,20 @@ describe('inspection alerts in Slack', () => {
   const alertRoots = (): FakeMessage[] => fake.roots('#team-ops').filter((m) => m.text.includes('nightly-scan'));
 
   it("posts one alert to the check's channel after two failing runs, replies on escalation and recovery, and updates the root", async () => {
-    expect((await call('/api/v1/checks/nightly-scan', { slackChannels: ['#team-ops'], description: 'scan' }, 'PUT')).status).toBe(201);
+    expect(
+      (await call('/api/v1/checks/nightly-scan', { slackChannels: ['#team-ops'], description: 'scan' }, 'PUT')).status,
+    ).toBe(201);
 
     await report('ok', 'fine');
     await report('error', 'first <!here> failure');
     expect(alertRoots()).toHaveLength(0); // one bad result is not yet an alert (alertAfter 2)
     await report('error', 'second failure');
 
-    const [root] = await waitFor(async () => (alertRoots().length === 1 ? alertRoots() : null), 5_000, 'one alert root');
+    const [root] = await waitFor(
+      async () => (alertRoots().length === 1 ? alertRoots() : null),
+      5_000,
+      'one alert root',
+    );
     expect(root!.text).toBe('ERROR: nightly-scan (portal): error – second failure');
     const rootText = JSON.stringify(root!.blocks);
     expect(rootText).toContain('failing since');
@@ -53,15 +59,25 @@ describe('inspection alerts in Slack', () => {
     expect(fake.replies(root!)).toHaveLength(0); // the same status again: nothing new to say
 
     await report('critical', 'all down');
-    const escalated = await waitFor(async () => (fake.replies(root!).length === 1 ? fake.replies(root!) : null), 5_000, 'escalation reply');
+    const escalated = await waitFor(
+      async () => (fake.replies(root!).length === 1 ? fake.replies(root!) : null),
+      5_000,
+      'escalation reply',
+    );
     expect(escalated[0]!.text).toContain('Escalated to *critical* (was error)');
     expect(JSON.stringify(alertRoots()[0]!.blocks)).toContain('escalated to critical');
 
     await report('ok', 'back');
     expect(fake.replies(root!)).toHaveLength(1); // recoverAfter 2
     await report('ok', 'still fine');
-    const replies = await waitFor(async () => (fake.replies(root!).length === 2 ? fake.replies(root!) : null), 5_000, 'recovery reply');
-    expect(replies[1]!.text).toMatch(/^:white_check_mark: Recovered after \d+ s: nightly-scan \(portal\): ok – still fine$/);
+    const replies = await waitFor(
+      async () => (fake.replies(root!).length === 2 ? fake.replies(root!) : null),
+      5_000,
+      'recovery reply',
+    );
+    expect(replies[1]!.text).toMatch(
+      /^:white_check_mark: Recovered after \d+ s: nightly-scan \(portal\): ok – still fine$/,
+    );
     expect(JSON.stringify(alertRoots()[0]!.blocks)).toMatch(/recovered after \d+ s/);
 
     await report('ok', 'fine again');

@@ -31,7 +31,11 @@ describe('Slack limits and failures', () => {
   it('retries a 429 after its Retry-After through the delivery engine, and the message arrives once', async () => {
     await quiesce(hub);
     fake.rateLimitNext(1, 1, 'chat.postMessage');
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'rate limited once', slackChannels: '#team-rate' }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'rate limited once', slackChannels: '#team-rate' }),
+    );
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
 
@@ -49,15 +53,25 @@ describe('Slack limits and failures', () => {
     const attempts = fake.attempts('chat.postMessage').filter((call) => call.body.channel === '#team-rate');
     expect(attempts.map((call) => call.status)).toEqual([429, 200]);
     // The same message again, for the same event and delivery; each try has its own batch id.
-    const withoutBatch = (body: Record<string, any>) => ({ ...body, metadata: { ...body.metadata, event_payload: { ...body.metadata.event_payload, batchId: null } } });
+    const withoutBatch = (body: Record<string, any>) => ({
+      ...body,
+      metadata: { ...body.metadata, event_payload: { ...body.metadata.event_payload, batchId: null } },
+    });
     expect(withoutBatch(attempts[0]!.body)).toEqual(withoutBatch(attempts[1]!.body));
-    expect(attempts[1]!.body.metadata).toMatchObject({ event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id } });
+    expect(attempts[1]!.body.metadata).toMatchObject({
+      event_type: 'alvares_delivery',
+      event_payload: { eventId: id, deliveryId: delivery.id },
+    });
     expect(fake.roots('#team-rate').map((message) => message.text)).toEqual(['Recommendation: rate limited once']);
   });
 
   it("goes dead at once on channel_not_found, with Slack's reason on the delivery", async () => {
     fake.failChannel('#nowhere', 'channel_not_found');
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'to a missing channel', slackChannels: '#nowhere' }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'to a missing channel', slackChannels: '#nowhere' }),
+    );
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'dead', attempts: 1 });
     expect(delivery.lastError).toEqual({
@@ -74,7 +88,11 @@ describe('Slack limits and failures', () => {
     async (reason) => {
       const channel = `#refused-${reason.replace(/_/g, '-')}`;
       fake.failChannel(channel, reason);
-      const id = await put(hub, 'recommendation', aspenRecommendation({ message: `refused with ${reason}`, slackChannels: channel }));
+      const id = await put(
+        hub,
+        'recommendation',
+        aspenRecommendation({ message: `refused with ${reason}`, slackChannels: channel }),
+      );
       const delivery = await finishedDelivery(hub, id);
       const code = reason === 'is_archived' ? 'HUB_ERR_UPSTREAM' : 'HUB_ERR_UPSTREAM_AUTH';
       expect(delivery).toMatchObject({ status: 'dead', attempts: 1, lastError: { code, reason, permanent: true } });
@@ -87,7 +105,12 @@ describe('Slack limits and failures', () => {
     const id = await put(hub, 'deployment', aspenDeployment({ version: '5.0.3', slackChannels: '#team-a,#team-b' }));
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ status: 503, code: 'HUB_ERR_UPSTREAM', reason: 'http_503', permanent: false });
+    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({
+      status: 503,
+      code: 'HUB_ERR_UPSTREAM',
+      reason: 'http_503',
+      permanent: false,
+    });
     expect((delivery.result as { details: { alreadyPosted: string[] } }).details.alreadyPosted).toHaveLength(2);
 
     const attempts = fake.attempts('chat.postMessage').filter((call) => JSON.stringify(call.body).includes(id));
@@ -112,7 +135,9 @@ describe('Slack limits and failures', () => {
     const [post] = fake.calls('chat.postMessage').filter((call) => call.body.channel === '#team-hostile');
     const texts = visibleTexts(post!.body);
     for (const text of texts) expect(text).not.toMatch(/<!channel>|<https:\/\/evil/);
-    expect(post!.body.text).toBe('2 replica(s) of *&lt;!channel&gt; &lt;https://evil.example|click me&gt;* are being deployed in *active*');
+    expect(post!.body.text).toBe(
+      '2 replica(s) of *&lt;!channel&gt; &lt;https://evil.example|click me&gt;* are being deployed in *active*',
+    );
     expect(texts).toContain('*Application*\nevil&lt;!channel&gt;');
   });
 
@@ -120,7 +145,11 @@ describe('Slack limits and failures', () => {
     const id = await put(
       hub,
       'error',
-      aspenError({ message: `Boom ${'x'.repeat(9_990)}`, stackTrace: 'at handler (app.js:1:1)\n'.repeat(2_500), slackChannels: '#team-huge' }),
+      aspenError({
+        message: `Boom ${'x'.repeat(9_990)}`,
+        stackTrace: 'at handler (app.js:1:1)\n'.repeat(2_500),
+        slackChannels: '#team-huge',
+      }),
     );
     const delivery = await finishedDelivery(hub, id);
     expect(delivery.status).toBe('succeeded');
@@ -134,7 +163,11 @@ describe('Slack limits and failures', () => {
   });
 
   it('sends an error to its own channels with the exact payload, and one without channels to SLACK_CHANNELS', async () => {
-    const id = await put(hub, 'error', aspenError({ slackChannels: '#team-errors', applicationName: 'kth-azure-app', cluster: 'active' }));
+    const id = await put(
+      hub,
+      'error',
+      aspenError({ slackChannels: '#team-errors', applicationName: 'kth-azure-app', cluster: 'active' }),
+    );
     const delivery = await finishedDelivery(hub, id);
     const [post] = fake.calls('chat.postMessage').filter((call) => call.body.channel === '#team-errors');
     expect(post!.body).toEqual({
@@ -142,16 +175,27 @@ describe('Slack limits and failures', () => {
       text: 'Error: Deployment of kth-azure-app failed: image not found',
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: '*Deployment of kth-azure-app failed: image not found*' } },
-        { type: 'section', text: { type: 'mrkdwn', text: '```\nTraceback (most recent call last):\n  File "deploy.py", line 12\n```' } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '```\nTraceback (most recent call last):\n  File "deploy.py", line 12\n```' },
+        },
         {
           type: 'context',
-          elements: [{ type: 'mrkdwn', text: `*Application:* kth-azure-app · *Cluster:* active · <${hub.hub.config.publicUrl}/api/v1/events/${id}|Event>` }],
+          elements: [
+            {
+              type: 'mrkdwn',
+              text: `*Application:* kth-azure-app · *Cluster:* active · <${hub.hub.config.publicUrl}/api/v1/events/${id}|Event>`,
+            },
+          ],
         },
       ],
       unfurl_links: 'false',
       unfurl_media: 'false',
       // What a retry looks for in the channel before posting again.
-      metadata: { event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id, batchId: expect.any(String) } },
+      metadata: {
+        event_type: 'alvares_delivery',
+        event_payload: { eventId: id, deliveryId: delivery.id, batchId: expect.any(String) },
+      },
     });
 
     const orphan = await put(hub, 'error', aspenError({ message: 'an error without channels', slackChannels: null }));
@@ -161,9 +205,16 @@ describe('Slack limits and failures', () => {
   });
 
   it('sends a recommendation to its own channels only, and skips one without channels', async () => {
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'nobody to tell', slackChannels: null }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'nobody to tell', slackChannels: null }),
+    );
     const delivery = await finishedDelivery(hub, id);
-    expect(delivery).toMatchObject({ status: 'succeeded', result: { notify: false, summary: 'no channel to post to' } });
+    expect(delivery).toMatchObject({
+      status: 'succeeded',
+      result: { notify: false, summary: 'no channel to post to' },
+    });
     expect(fake.requests.filter((call) => JSON.stringify(call.body).includes(id))).toEqual([]);
   });
 });
@@ -181,7 +232,9 @@ describe('a token Slack does not accept', () => {
         attempts: 1,
         lastError: { code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'invalid_auth', permanent: true },
       });
-      expect(fake.attempts('chat.postMessage').every((call) => call.headers.authorization === `Bearer ${wrong}`)).toBe(true);
+      expect(fake.attempts('chat.postMessage').every((call) => call.headers.authorization === `Bearer ${wrong}`)).toBe(
+        true,
+      );
       const view = await request(hub.url).get(`/api/v1/events/${id}`).expect(200);
       expect(JSON.stringify(view.body)).not.toContain(wrong);
     } finally {
@@ -201,7 +254,9 @@ describe('error storms', () => {
       await put(hub, 'error', body);
       await put(hub, 'error', body);
       const summary = await waitFor(async () =>
-        fake.calls('chat.postMessage').find((call) => call.body.channel === '#team-storm' && String(call.body.text).includes('repeated')),
+        fake
+          .calls('chat.postMessage')
+          .find((call) => call.body.channel === '#team-storm' && String(call.body.text).includes('repeated')),
       );
       const blocks = summary.body.blocks as Array<{ type: string; elements?: Array<{ text: string }> }>;
       expect(blocks[2]).toEqual({

@@ -22,7 +22,11 @@ describe.each([
   });
 
   it('reads no history on first attempts, nor on a retry after Slack said no (a 429)', async () => {
-    const ids = await Promise.all(['1', '2', '3'].map((n) => put(hub, 'deployment', aspenDeployment({ version: `first-${n}`, slackChannels: '#first-try' }))));
+    const ids = await Promise.all(
+      ['1', '2', '3'].map((n) =>
+        put(hub, 'deployment', aspenDeployment({ version: `first-${n}`, slackChannels: '#first-try' })),
+      ),
+    );
     for (const id of ids) expect(await finishedDelivery(hub, id)).toMatchObject({ status: 'succeeded', attempts: 1 });
     await quiesce(hub);
     fake.rateLimitNext(1, 1, 'chat.postMessage');
@@ -39,16 +43,23 @@ describe.each([
     const id = await put(hub, 'deployment', aspenDeployment({ version: 'lost-answer', slackChannels: '#lost-answer' }));
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ code: 'HUB_ERR_UNREACHABLE' });
+    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({
+      code: 'HUB_ERR_UNREACHABLE',
+    });
 
     // One message in the channel, carrying the event and delivery it was posted for.
     const roots = fake.roots('#lost-answer');
     expect(roots).toHaveLength(1);
-    expect(roots[0]!.metadata).toMatchObject({ event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id } });
+    expect(roots[0]!.metadata).toMatchObject({
+      event_type: 'alvares_delivery',
+      event_payload: { eventId: id, deliveryId: delivery.id },
+    });
     expect(fake.attempts('chat.postMessage').filter((call) => call.body.channel === '#lost-answer')).toHaveLength(1);
 
     // The retry looked in the channel (its id found with conversations.list: only the lost answer carried it), from before the first try.
-    const lookups = fake.attempts('conversations.history').filter((call) => call.body.channel === fake.channelId('#lost-answer'));
+    const lookups = fake
+      .attempts('conversations.history')
+      .filter((call) => call.body.channel === fake.channelId('#lost-answer'));
     expect(lookups).toHaveLength(1);
     expect(lookups[0]!.body).toMatchObject({ include_all_metadata: 'true' });
     const firstTry = Date.parse(delivery.lifecycle.find((step) => step.status === 'in_progress')!.at) / 1000;
@@ -63,13 +74,25 @@ describe.each([
   it('posts again when the lost post did not reach the channel after all', async () => {
     await quiesce(hub);
     // A channel the hub has posted to, so its id is known; then a post refused with a network-level failure.
-    await finishedDelivery(hub, await put(hub, 'recommendation', aspenRecommendation({ message: 'first', slackChannels: '#not-there' })));
+    await finishedDelivery(
+      hub,
+      await put(hub, 'recommendation', aspenRecommendation({ message: 'first', slackChannels: '#not-there' })),
+    );
     fake.failNextWithStatus(1, 502, 'chat.postMessage');
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'after a 502', slackChannels: '#not-there' }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'after a 502', slackChannels: '#not-there' }),
+    );
     expect(await finishedDelivery(hub, id)).toMatchObject({ status: 'succeeded', attempts: 2 });
     // A 502 may come from a gateway after Slack posted: the retry looked, found nothing, and posted.
-    expect(fake.attempts('conversations.history').filter((call) => call.body.channel === fake.channelId('#not-there'))).toHaveLength(1);
-    expect(fake.roots('#not-there').map((message) => message.text)).toEqual(['Recommendation: first', 'Recommendation: after a 502']);
+    expect(
+      fake.attempts('conversations.history').filter((call) => call.body.channel === fake.channelId('#not-there')),
+    ).toHaveLength(1);
+    expect(fake.roots('#not-there').map((message) => message.text)).toEqual([
+      'Recommendation: first',
+      'Recommendation: after a 502',
+    ]);
   });
 });
 
@@ -79,7 +102,9 @@ describe('SLACK_ALLOWED_CHANNELS', () => {
 
   beforeAll(async () => {
     fake = await FakeSlack.start({ token: TOKEN });
-    hub = await startSlackHub(fake, { env: { SLACK_CHANNELS: '#ops', SLACK_ALLOWED_CHANNELS: '#team-*,#deployments' } });
+    hub = await startSlackHub(fake, {
+      env: { SLACK_CHANNELS: '#ops', SLACK_ALLOWED_CHANNELS: '#team-*,#deployments' },
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -87,14 +112,23 @@ describe('SLACK_ALLOWED_CHANNELS', () => {
   });
 
   it('keeps a payload out of channels it does not allow, and says which on the delivery', async () => {
-    const id = await put(hub, 'deployment', aspenDeployment({ slackChannels: '#team-a,#general,#Random,#deployments' }));
+    const id = await put(
+      hub,
+      'deployment',
+      aspenDeployment({ slackChannels: '#team-a,#general,#Random,#deployments' }),
+    );
     await finishedDelivery(hub, id);
     // As anyone reading the event sees it.
     const delivery = (await eventView(hub, id)).deliveries.find((candidate) => candidate.module === 'slack')!;
     expect(delivery.result).toEqual({
       notify: false,
       summary: 'posted to #ops, #team-a, #deployments; dropped #general, #random (not in SLACK_ALLOWED_CHANNELS)',
-      details: { channels: ['#ops', '#team-a', '#deployments'], alreadyPosted: [], digested: [], dropped: ['#general', '#random'] },
+      details: {
+        channels: ['#ops', '#team-a', '#deployments'],
+        alreadyPosted: [],
+        digested: [],
+        dropped: ['#general', '#random'],
+      },
     });
     expect(fake.roots('#general')).toEqual([]);
     expect(fake.roots('#random')).toEqual([]);
@@ -102,11 +136,18 @@ describe('SLACK_ALLOWED_CHANNELS', () => {
   });
 
   it('posts nothing when every channel named is dropped', async () => {
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'to everyone', slackChannels: '#general' }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'to everyone', slackChannels: '#general' }),
+    );
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({
       status: 'succeeded',
-      result: { summary: 'no channel to post to; dropped #general (not in SLACK_ALLOWED_CHANNELS)', details: { channels: [], dropped: ['#general'] } },
+      result: {
+        summary: 'no channel to post to; dropped #general (not in SLACK_ALLOWED_CHANNELS)',
+        details: { channels: [], dropped: ['#general'] },
+      },
     });
     expect(fake.requests.filter((request) => JSON.stringify(request.body).includes('to everyone'))).toEqual([]);
   });

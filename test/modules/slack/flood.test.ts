@@ -11,10 +11,22 @@ function textOf(message: FakeMessage): string {
   return JSON.stringify(message.blocks);
 }
 
-async function putDeployment(hub: TestHub, applicationName: string, slackChannels: string): Promise<{ id: string; acceptedAt: number }> {
+async function putDeployment(
+  hub: TestHub,
+  applicationName: string,
+  slackChannels: string,
+): Promise<{ id: string; acceptedAt: number }> {
   const answer = await request(hub.url)
     .put('/api/v1/deployment')
-    .send(aspenDeployment({ applicationName, imageName: applicationName, applicationPath: `/${applicationName}`, version: `1.0.${applicationName.length}`, slackChannels }))
+    .send(
+      aspenDeployment({
+        applicationName,
+        imageName: applicationName,
+        applicationPath: `/${applicationName}`,
+        version: `1.0.${applicationName.length}`,
+        slackChannels,
+      }),
+    )
     .expect(200);
   return { id: answer.body.id as string, acceptedAt: Date.now() };
 }
@@ -43,7 +55,11 @@ describe("a flood of deployments to one channel, under Slack's real limit", () =
       for (let batch = 0; batch < 100; batch += 1) {
         const due = started + batch * 100;
         if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
-        accepted.push(...(await Promise.all(names.slice(batch * 3, batch * 3 + 3).map((name) => putDeployment(hub, name, '#flood')))));
+        accepted.push(
+          ...(await Promise.all(
+            names.slice(batch * 3, batch * 3 + 3).map((name) => putDeployment(hub, name, '#flood')),
+          )),
+        );
       }
     })();
     const quietPut = (async () => {
@@ -54,8 +70,14 @@ describe("a flood of deployments to one channel, under Slack's real limit", () =
     const lastAcceptedAt = Math.max(...accepted.map((entry) => entry.acceptedAt));
 
     // The quiet channel heard of its deployment at once, whatever #flood's backlog.
-    const quietPost = await waitFor(async () => fake.roots('#quiet').find((message) => textOf(message).includes('quiet-app')), 10_000, '#quiet posted');
-    const quietPostedAt = fake.calls('chat.postMessage').find((call) => (call.answer as { ts?: string }).ts === quietPost.ts)!.at;
+    const quietPost = await waitFor(
+      async () => fake.roots('#quiet').find((message) => textOf(message).includes('quiet-app')),
+      10_000,
+      '#quiet posted',
+    );
+    const quietPostedAt = fake
+      .calls('chat.postMessage')
+      .find((call) => (call.answer as { ts?: string }).ts === quietPost.ts)!.at;
     const quietDelayMs = quietPostedAt - quiet!.acceptedAt;
     // The issue asks for 3 s; measured here 50-500 ms on a shared machine.
     expect(quietDelayMs).toBeLessThan(3000);
@@ -65,7 +87,11 @@ describe("a flood of deployments to one channel, under Slack's real limit", () =
       const text = fake.roots('#flood').map(textOf).join('\n');
       return names.filter((name) => !text.includes(name));
     };
-    await waitFor(async () => unnamed().length === 0, 90_000 - (Date.now() - lastAcceptedAt), 'every flooded application named').catch((error: Error) => {
+    await waitFor(
+      async () => unnamed().length === 0,
+      90_000 - (Date.now() - lastAcceptedAt),
+      'every flooded application named',
+    ).catch((error: Error) => {
       throw new Error(`${error.message}: ${unnamed().length} not named, e.g. ${unnamed().slice(0, 5).join(', ')}`);
     });
     const allNamedMs = Date.now() - lastAcceptedAt;
@@ -107,7 +133,10 @@ describe("a digest's thread", () => {
 
   beforeAll(async () => {
     fake = await FakeSlack.start({ token: TOKEN, rateLimit: { burst: 2, intervalMs: 500 } });
-    hub = await startSlackHub(fake, { env: { SLACK_PACE_MS: '500', SLACK_BURST: '2', SLACK_DIGEST_AFTER: '3' }, extra: [monitorModule] });
+    hub = await startSlackHub(fake, {
+      env: { SLACK_PACE_MS: '500', SLACK_BURST: '2', SLACK_DIGEST_AFTER: '3' },
+      extra: [monitorModule],
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -129,7 +158,8 @@ describe("a digest's thread", () => {
       expect(digest.text).toBe(`${inDigest.length} deployments in the last minute`);
       const replies = fake.replies(digest).map(textOf).join('\n');
       // Each outcome once, naming its application; several waiting replies may share one message.
-      for (const name of inDigest) expect(replies.split(`*${name}*: ✅ test-monitor: Monitoring https://x`)).toHaveLength(2);
+      for (const name of inDigest)
+        expect(replies.split(`*${name}*: ✅ test-monitor: Monitoring https://x`)).toHaveLength(2);
       // A digest is everyone's root: it is never edited into one deployment's status line.
       expect(digest.edits).toEqual([]);
     }

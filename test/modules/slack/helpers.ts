@@ -32,12 +32,19 @@ export function startSlackHub(
   });
 }
 
-export async function put(hub: TestHub, type: 'deployment' | 'error' | 'recommendation', body: Record<string, unknown>): Promise<string> {
+export async function put(
+  hub: TestHub,
+  type: 'deployment' | 'error' | 'recommendation',
+  body: Record<string, unknown>,
+): Promise<string> {
   const answer = await request(hub.url).put(`/api/v1/${type}`).send(body).expect(200);
   return answer.body.id as string;
 }
 
-export async function eventView(hub: TestHub, id: string): Promise<{ deliveries: DeliveryView[]; children: Array<{ id: string; type: string }> }> {
+export async function eventView(
+  hub: TestHub,
+  id: string,
+): Promise<{ deliveries: DeliveryView[]; children: Array<{ id: string; type: string }> }> {
   const answer = await request(hub.url).get(`/api/v1/events/${id}`).expect(200);
   return answer.body;
 }
@@ -51,7 +58,12 @@ export function quiesce(hub: TestHub, timeoutMs = 15_000): Promise<void> {
 }
 
 /** Waits until the module's delivery of the event has ended (succeeded, dead or skipped) and returns it. */
-export async function finishedDelivery(hub: TestHub, eventId: string, module = 'slack', timeoutMs = 10_000): Promise<DeliveryView> {
+export async function finishedDelivery(
+  hub: TestHub,
+  eventId: string,
+  module = 'slack',
+  timeoutMs = 10_000,
+): Promise<DeliveryView> {
   return waitFor(
     async () => {
       const view = await eventView(hub, eventId);
@@ -64,7 +76,12 @@ export async function finishedDelivery(hub: TestHub, eventId: string, module = '
 }
 
 /** Slack's deliveries of the check.finished events derived from a deployment. */
-export async function checkDeliveries(hub: TestHub, eventId: string, count: number, timeoutMs = 10_000): Promise<DeliveryView[]> {
+export async function checkDeliveries(
+  hub: TestHub,
+  eventId: string,
+  count: number,
+  timeoutMs = 10_000,
+): Promise<DeliveryView[]> {
   return waitFor(
     async () => {
       const view = await eventView(hub, eventId);
@@ -101,7 +118,11 @@ export const brokenScannerModule = defineModule({
   create: () => ({
     handlers: {
       deployment: () => {
-        throw new DeliveryError('scanner key <revoked>', { permanent: true, code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'KEY_REVOKED' });
+        throw new DeliveryError('scanner key <revoked>', {
+          permanent: true,
+          code: 'HUB_ERR_UPSTREAM_AUTH',
+          reason: 'KEY_REVOKED',
+        });
       },
     },
   }),

@@ -42,7 +42,10 @@ describe('the deployment message', () => {
     expect(formatDeploymentMessage(deployment(), links)).toEqual({
       text: '2 replica(s) of *Monitor application* are being deployed in *active*',
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: '2 replica(s) of *Monitor application* are being deployed in *active*' } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '2 replica(s) of *Monitor application* are being deployed in *active*' },
+        },
         {
           type: 'section',
           fields: [
@@ -75,7 +78,10 @@ describe('the deployment message', () => {
   it('says "Started removing" for zero replicas, without application and monitor links', () => {
     const message = formatDeploymentMessage(deployment({ replicas: 0 }), links);
     expect(message.text).toBe('Started removing *Monitor application* from *active*');
-    expect(message.blocks[0]).toEqual({ type: 'section', text: { type: 'mrkdwn', text: 'Started removing *Monitor application* from *active*' } });
+    expect(message.blocks[0]).toEqual({
+      type: 'section',
+      text: { type: 'mrkdwn', text: 'Started removing *Monitor application* from *active*' },
+    });
     const linkLine = (message.blocks[2] as { elements: Array<{ text: string }> }).elements[0]!.text;
     expect(linkLine).not.toContain('|Application>');
     expect(linkLine).not.toContain('|Monitor>');
@@ -83,7 +89,14 @@ describe('the deployment message', () => {
   });
 
   it('leaves out what the deployment does not have (no path, no cluster, no log host)', () => {
-    const bare = deployment({ applicationPath: null, cluster: null, version: null, imageName: null, team: null, slackChannels: null });
+    const bare = deployment({
+      applicationPath: null,
+      cluster: null,
+      version: null,
+      imageName: null,
+      team: null,
+      slackChannels: null,
+    });
     const message = formatDeploymentMessage(bare, links);
     expect(message.text).toBe('2 replica(s) of *Monitor application* are being deployed in *an unknown cluster*');
     expect(message.blocks[1]).toEqual({
@@ -95,7 +108,12 @@ describe('the deployment message', () => {
     });
     expect(message.blocks[2]).toEqual({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: `<https://hub.example.test/api/v1/deployments?applicationName=kth-azure-app|History> · ${EVENT_LINK}` }],
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: `<https://hub.example.test/api/v1/deployments?applicationName=kth-azure-app|History> · ${EVENT_LINK}`,
+        },
+      ],
     });
   });
 
@@ -116,19 +134,31 @@ describe('the deployment message', () => {
   });
 
   it('builds the history link with the query encoded', () => {
-    expect(historyUrl('https://hub.example.test', 'a b&c', 'stage')).toBe('https://hub.example.test/api/v1/deployments?applicationName=a+b%26c&cluster=stage');
+    expect(historyUrl('https://hub.example.test', 'a b&c', 'stage')).toBe(
+      'https://hub.example.test/api/v1/deployments?applicationName=a+b%26c&cluster=stage',
+    );
   });
 });
 
 describe('the error message', () => {
   it('shows the message in bold, the stack trace in a code block, and where it came from', () => {
-    const error = validateAndEnrich('error', aspenError({ applicationName: 'kth-azure-app', cluster: 'active' }), config);
+    const error = validateAndEnrich(
+      'error',
+      aspenError({ applicationName: 'kth-azure-app', cluster: 'active' }),
+      config,
+    );
     expect(formatErrorMessage(error, links)).toEqual({
       text: 'Error: Deployment of kth-azure-app failed: image not found',
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: '*Deployment of kth-azure-app failed: image not found*' } },
-        { type: 'section', text: { type: 'mrkdwn', text: '```\nTraceback (most recent call last):\n  File "deploy.py", line 12\n```' } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `*Application:* kth-azure-app · *Cluster:* active · ${EVENT_LINK}` }] },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '```\nTraceback (most recent call last):\n  File "deploy.py", line 12\n```' },
+        },
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `*Application:* kth-azure-app · *Cluster:* active · ${EVENT_LINK}` }],
+        },
       ],
     });
   });
@@ -141,7 +171,10 @@ describe('the error message', () => {
     };
     const message = formatErrorMessage(error, links);
     expect(message.blocks).toEqual([
-      { type: 'section', text: { type: 'mrkdwn', text: '*Disk &lt;full&gt;*\n*(repeated 4 more times within 5 min)*' } },
+      {
+        type: 'section',
+        text: { type: 'mrkdwn', text: '*Disk &lt;full&gt;*\n*(repeated 4 more times within 5 min)*' },
+      },
       {
         type: 'context',
         elements: [
@@ -156,7 +189,11 @@ describe('the error message', () => {
   });
 
   it('cuts a huge message and stack trace to Slack limits with the note visible', () => {
-    const error = validateAndEnrich('error', aspenError({ message: 'm'.repeat(10_000), stackTrace: 'at x()\n'.repeat(9000) }), config);
+    const error = validateAndEnrich(
+      'error',
+      aspenError({ message: 'm'.repeat(10_000), stackTrace: 'at x()\n'.repeat(9000) }),
+      config,
+    );
     const message = formatErrorMessage(error, links);
     const [headline, stack] = message.blocks as Array<{ text: { text: string } }>;
     expect(headline!.text.text).toHaveLength(3000);
@@ -169,12 +206,19 @@ describe('the error message', () => {
 
 describe('the recommendation message', () => {
   it('shows the recommendation with its application and team', () => {
-    const recommendation = validateAndEnrich('recommendation', aspenRecommendation({ applicationName: 'kth-azure-app' }), config);
+    const recommendation = validateAndEnrich(
+      'recommendation',
+      aspenRecommendation({ applicationName: 'kth-azure-app' }),
+      config,
+    );
     expect(formatRecommendationMessage(recommendation, links)).toEqual({
       text: 'Recommendation: Consider upgrading Node.js to 24',
       blocks: [
         { type: 'section', text: { type: 'mrkdwn', text: '*Recommendation*\nConsider upgrading Node.js to 24' } },
-        { type: 'context', elements: [{ type: 'mrkdwn', text: `*Application:* kth-azure-app · *Team:* team-studadm · ${EVENT_LINK}` }] },
+        {
+          type: 'context',
+          elements: [{ type: 'mrkdwn', text: `*Application:* kth-azure-app · *Team:* team-studadm · ${EVENT_LINK}` }],
+        },
       ],
     });
   });
@@ -194,19 +238,37 @@ describe('outcomes in the thread', () => {
 
   it('replies with the module and its summary, a score and a details link when given', () => {
     expect(formatOutcomeLine(base)).toBe('✅ uptimerobot: Monitoring https://app.example.test/kth-azure-app/_monitor');
-    expect(formatOutcomeLine({ ...base, module: 'lighthouse', result: { summary: 'Accessibility <ok>', score: 87, link: 'https://reports.example/1' } })).toBe(
-      '✅ lighthouse: Accessibility &lt;ok&gt; (score 87) · <https://reports.example/1|details>',
-    );
+    expect(
+      formatOutcomeLine({
+        ...base,
+        module: 'lighthouse',
+        result: { summary: 'Accessibility <ok>', score: 87, link: 'https://reports.example/1' },
+      }),
+    ).toBe('✅ lighthouse: Accessibility &lt;ok&gt; (score 87) · <https://reports.example/1|details>');
     expect(formatOutcomeReply(base)).toEqual({
       text: '✅ uptimerobot: Monitoring https://app.example.test/kth-azure-app/_monitor',
-      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '✅ uptimerobot: Monitoring https://app.example.test/kth-azure-app/_monitor' } }],
+      blocks: [
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '✅ uptimerobot: Monitoring https://app.example.test/kth-azure-app/_monitor' },
+        },
+      ],
     });
   });
 
   it('replies with a failure, its attempts and the reason when a check went dead', () => {
-    const dead: CheckFinished = { ...base, module: 'detectify', status: 'dead', attempts: 3, result: null, error: { message: 'Detectify answered 503' } };
+    const dead: CheckFinished = {
+      ...base,
+      module: 'detectify',
+      status: 'dead',
+      attempts: 3,
+      result: null,
+      error: { message: 'Detectify answered 503' },
+    };
     expect(formatOutcomeLine(dead)).toBe('⚠️ detectify failed after 3 attempts: Detectify answered 503');
-    expect(formatOutcomeLine({ ...dead, attempts: 1 })).toBe('⚠️ detectify failed after 1 attempt: Detectify answered 503');
+    expect(formatOutcomeLine({ ...dead, attempts: 1 })).toBe(
+      '⚠️ detectify failed after 1 attempt: Detectify answered 503',
+    );
   });
 
   it('sums all outcomes up in one status line and replaces an earlier one on the root', () => {

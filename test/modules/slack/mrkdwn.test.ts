@@ -3,11 +3,15 @@ import { codeBlock, cutSafely, escapeText, link, truncate, TRUNCATED_NOTE } from
 
 describe('escaping payload text for Slack', () => {
   it('turns &, < and > into entities and leaves everything else alone', () => {
-    expect(escapeText('a & b < c > d *bold* _it_ `code` @here')).toBe('a &amp; b &lt; c &gt; d *bold* _it_ `code` @here');
+    expect(escapeText('a & b < c > d *bold* _it_ `code` @here')).toBe(
+      'a &amp; b &lt; c &gt; d *bold* _it_ `code` @here',
+    );
   });
 
   it('defuses a channel ping and a disguised link', () => {
-    expect(escapeText('<!channel> <https://evil.example|Click>')).toBe('&lt;!channel&gt; &lt;https://evil.example|Click&gt;');
+    expect(escapeText('<!channel> <https://evil.example|Click>')).toBe(
+      '&lt;!channel&gt; &lt;https://evil.example|Click&gt;',
+    );
   });
 
   it('escapes an already escaped entity again, so it shows as typed', () => {

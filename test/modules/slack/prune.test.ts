@@ -21,8 +21,16 @@ describe('slack.prune, the hourly clearing of posted items', () => {
   });
 
   it('clears items posted more than a day ago and keeps the recent ones', async () => {
-    const old = await put(hub, 'recommendation', aspenRecommendation({ message: 'posted long ago', slackChannels: '#prune' }));
-    const recent = await put(hub, 'recommendation', aspenRecommendation({ message: 'posted just now', slackChannels: '#prune' }));
+    const old = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'posted long ago', slackChannels: '#prune' }),
+    );
+    const recent = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'posted just now', slackChannels: '#prune' }),
+    );
     await finishedDelivery(hub, old);
     await finishedDelivery(hub, recent);
     await hub.hub.db.query(`update slack_queue set done_at = now() - interval '25 hours' where event_id = $1`, [old]);
@@ -34,10 +42,14 @@ describe('slack.prune, the hourly clearing of posted items', () => {
     });
     expect(run.result).toMatchObject({ summary: 'cleared 1 posted items older than a day' });
 
-    const left = await hub.hub.db.query<{ event_id: string }>(`select event_id from slack_queue where channel = '#prune'`);
+    const left = await hub.hub.db.query<{ event_id: string }>(
+      `select event_id from slack_queue where channel = '#prune'`,
+    );
     expect(left.rows.map((row) => row.event_id)).toEqual([recent]);
     // The thread records are not the queue's: both messages are still known.
-    const messages = await hub.hub.db.query(`select 1 from slack_messages where event_id = any($1::uuid[])`, [[old, recent]]);
+    const messages = await hub.hub.db.query(`select 1 from slack_messages where event_id = any($1::uuid[])`, [
+      [old, recent],
+    ]);
     expect(messages.rowCount).toBe(2);
   });
 });

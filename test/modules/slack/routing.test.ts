@@ -59,7 +59,9 @@ describe('routing, as the original did it', () => {
 
 describe('Slack configuration', () => {
   it('reads the original SLACK_* names with their defaults', () => {
-    expect(slackConfigSchema.parse({ SLACK_TOKEN: 'xoxb-1', SLACK_CHANNELS: 'deployments, #Developers,deployments' })).toEqual({
+    expect(
+      slackConfigSchema.parse({ SLACK_TOKEN: 'xoxb-1', SLACK_CHANNELS: 'deployments, #Developers,deployments' }),
+    ).toEqual({
       token: 'xoxb-1',
       webhookUrl: undefined,
       apiBaseUrl: 'https://slack.com/api/',
@@ -73,23 +75,36 @@ describe('Slack configuration', () => {
   });
 
   it('gives the API base URL the trailing slash the Slack client joins method names onto', () => {
-    expect(slackConfigSchema.parse({ SLACK_API_BASE_URL: 'http://127.0.0.1:9/api' }).apiBaseUrl).toBe('http://127.0.0.1:9/api/');
+    expect(slackConfigSchema.parse({ SLACK_API_BASE_URL: 'http://127.0.0.1:9/api' }).apiBaseUrl).toBe(
+      'http://127.0.0.1:9/api/',
+    );
   });
 
   it('reports bad values by name', () => {
     const parsed = slackConfigSchema.safeParse({ SLACK_WEB_HOOK: 'not a url', SLACK_PACE_MS: 'soon' });
     expect(parsed.success).toBe(false);
-    expect(parsed.error!.issues.map((issue) => issue.path.join('.')).sort()).toEqual(['SLACK_PACE_MS', 'SLACK_WEB_HOOK']);
+    expect(parsed.error!.issues.map((issue) => issue.path.join('.')).sort()).toEqual([
+      'SLACK_PACE_MS',
+      'SLACK_WEB_HOOK',
+    ]);
   });
 
   it('is off with a reason when neither a token nor a webhook is set, and on with either', () => {
-    expect(slackEnablement(slackConfigSchema.parse({}))).toEqual({ enabled: false, reason: 'neither SLACK_TOKEN nor SLACK_WEB_HOOK is set' });
+    expect(slackEnablement(slackConfigSchema.parse({}))).toEqual({
+      enabled: false,
+      reason: 'neither SLACK_TOKEN nor SLACK_WEB_HOOK is set',
+    });
     expect(slackEnablement(slackConfigSchema.parse({ SLACK_TOKEN: 'xoxb-1' }))).toEqual({ enabled: true });
-    expect(slackEnablement(slackConfigSchema.parse({ SLACK_WEB_HOOK: 'https://hooks.slack.com/services/T/B/x' }))).toEqual({ enabled: true });
+    expect(
+      slackEnablement(slackConfigSchema.parse({ SLACK_WEB_HOOK: 'https://hooks.slack.com/services/T/B/x' })),
+    ).toEqual({ enabled: true });
   });
 
   it('declares the token and the webhook URL as secrets', () => {
-    const config = slackConfigSchema.parse({ SLACK_TOKEN: 'xoxb-1', SLACK_WEB_HOOK: 'https://hooks.slack.com/services/T/B/x' });
+    const config = slackConfigSchema.parse({
+      SLACK_TOKEN: 'xoxb-1',
+      SLACK_WEB_HOOK: 'https://hooks.slack.com/services/T/B/x',
+    });
     expect(slackSecrets(config)).toEqual(['xoxb-1', 'https://hooks.slack.com/services/T/B/x']);
   });
 

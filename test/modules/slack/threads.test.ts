@@ -4,7 +4,17 @@ import { FakeSlack, type FakeMessage } from '../../fakes/slack.js';
 import { aspenDeployment, aspenError } from '../../support/aspen.js';
 import { createTestDatabase } from '../../support/database.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
-import { brokenScannerModule, checkDeliveries, eventView, finishedDelivery, monitorModule, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
+import {
+  brokenScannerModule,
+  checkDeliveries,
+  eventView,
+  finishedDelivery,
+  monitorModule,
+  put,
+  quiesce,
+  startSlackHub,
+  TOKEN,
+} from './helpers.js';
 
 const statusBlock = (text: string) => ({ type: 'context', elements: [{ type: 'mrkdwn', text }] });
 
@@ -14,7 +24,10 @@ describe('one thread per deployment and channel', () => {
 
   beforeAll(async () => {
     fake = await FakeSlack.start({ token: TOKEN });
-    hub = await startSlackHub(fake, { env: { SLACK_CHANNELS: 'deployments' }, extra: [monitorModule, brokenScannerModule] });
+    hub = await startSlackHub(fake, {
+      env: { SLACK_CHANNELS: 'deployments' },
+      extra: [monitorModule, brokenScannerModule],
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -28,7 +41,12 @@ describe('one thread per deployment and channel', () => {
     expect(delivery.result).toEqual({
       notify: false,
       summary: 'posted to #deployments, #team-studadm, #developers',
-      details: { channels: ['#deployments', '#team-studadm', '#developers'], alreadyPosted: [], digested: [], dropped: [] },
+      details: {
+        channels: ['#deployments', '#team-studadm', '#developers'],
+        alreadyPosted: [],
+        digested: [],
+        dropped: [],
+      },
     });
 
     // Channels are posted to side by side, so in no particular order.
@@ -45,7 +63,10 @@ describe('one thread per deployment and channel', () => {
       channel: '#deployments',
       text: '2 replica(s) of *Monitor application* are being deployed in *active*',
       blocks: [
-        { type: 'section', text: { type: 'mrkdwn', text: '2 replica(s) of *Monitor application* are being deployed in *active*' } },
+        {
+          type: 'section',
+          text: { type: 'mrkdwn', text: '2 replica(s) of *Monitor application* are being deployed in *active*' },
+        },
         {
           type: 'section',
           fields: [
@@ -74,7 +95,10 @@ describe('one thread per deployment and channel', () => {
       ],
       unfurl_links: 'false',
       unfurl_media: 'false',
-      metadata: { event_type: 'alvares_delivery', event_payload: { eventId: id, deliveryId: delivery.id, batchId: expect.any(String) } },
+      metadata: {
+        event_type: 'alvares_delivery',
+        event_payload: { eventId: id, deliveryId: delivery.id, batchId: expect.any(String) },
+      },
     });
     for (const post of posts.slice(1)) {
       expect({ ...post.body, channel: '#deployments', metadata: null }).toEqual({ ...posts[0]!.body, metadata: null });
@@ -88,7 +112,9 @@ describe('one thread per deployment and channel', () => {
     expect(checks.map((check) => check.status)).toEqual(['succeeded', 'succeeded']);
 
     const roots = ['#deployments', '#team-studadm', '#developers'].map((channel) => {
-      const matching = fake.roots(channel).filter((root) => root.text.includes('*Monitor application*') && JSON.stringify(root.blocks).includes(id));
+      const matching = fake
+        .roots(channel)
+        .filter((root) => root.text.includes('*Monitor application*') && JSON.stringify(root.blocks).includes(id));
       expect(matching).toHaveLength(1);
       return matching[0]!;
     });
@@ -98,16 +124,26 @@ describe('one thread per deployment and channel', () => {
     });
 
     for (const root of roots) {
-      const replies = fake.replies(root).map((reply) => reply.text).sort();
-      expect(replies).toEqual(['⚠️ test-scanner failed after 1 attempt: scanner key &lt;revoked&gt;', '✅ test-monitor: Monitoring https://x']);
+      const replies = fake
+        .replies(root)
+        .map((reply) => reply.text)
+        .sort();
+      expect(replies).toEqual([
+        '⚠️ test-scanner failed after 1 attempt: scanner key &lt;revoked&gt;',
+        '✅ test-monitor: Monitoring https://x',
+      ]);
       // Replies and updates address the thread by Slack's channel id, which chat.update requires.
       expect(root.channelId).toMatch(/^C\d{8}$/);
     }
     const statuses = new Set(finalLine);
     expect(statuses.size).toBe(1);
-    expect([...statuses][0]).toMatch(/^\*Status:\* (✅ test-monitor · ⚠️ test-scanner failed|⚠️ test-scanner failed · ✅ test-monitor)$/);
+    expect([...statuses][0]).toMatch(
+      /^\*Status:\* (✅ test-monitor · ⚠️ test-scanner failed|⚠️ test-scanner failed · ✅ test-monitor)$/,
+    );
 
-    const updates = fake.calls('chat.update').filter((call) => roots.some((root) => root.ts === call.body.ts && root.channelId === call.body.channel));
+    const updates = fake
+      .calls('chat.update')
+      .filter((call) => roots.some((root) => root.ts === call.body.ts && root.channelId === call.body.channel));
     expect(updates.length).toBeGreaterThanOrEqual(6);
     const lastUpdate = updates.at(-1)!;
     const root = roots.find((candidate) => candidate.ts === lastUpdate.body.ts)!;
@@ -133,7 +169,10 @@ describe('outcomes that need no thread or arrive twice', () => {
 
   beforeAll(async () => {
     fake = await FakeSlack.start({ token: TOKEN });
-    hub = await startSlackHub(fake, { env: { SLACK_CHANNEL_OVERRIDE: 'alvares-test' }, extra: [monitorModule, errorWatcher] });
+    hub = await startSlackHub(fake, {
+      env: { SLACK_CHANNEL_OVERRIDE: 'alvares-test' },
+      extra: [monitorModule, errorWatcher],
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -144,7 +183,9 @@ describe('outcomes that need no thread or arrive twice', () => {
     const id = await put(hub, 'deployment', aspenDeployment({ version: '2.0.0' }));
     const delivery = await finishedDelivery(hub, id);
     expect(delivery.result).toMatchObject({ summary: 'posted to #alvares-test' });
-    const roots = fake.calls('chat.postMessage').filter((call) => !call.body.thread_ts && JSON.stringify(call.body).includes(id));
+    const roots = fake
+      .calls('chat.postMessage')
+      .filter((call) => !call.body.thread_ts && JSON.stringify(call.body).includes(id));
     expect(roots.map((root) => root.body.channel)).toEqual(['#alvares-test']);
   });
 
@@ -166,7 +207,9 @@ describe('outcomes that need no thread or arrive twice', () => {
     const [check] = await checkDeliveries(hub, id, 1);
     expect(check).toMatchObject({ status: 'succeeded', result: { summary: 'replied in 1 thread' } });
     expect(check!.attempts).toBeGreaterThanOrEqual(2);
-    expect(check!.lifecycle.map((step) => step.detail)).toContainEqual(expect.objectContaining({ code: 'HUB_ERR_UPSTREAM', reason: 'http_503', status: 503 }));
+    expect(check!.lifecycle.map((step) => step.detail)).toContainEqual(
+      expect.objectContaining({ code: 'HUB_ERR_UPSTREAM', reason: 'http_503', status: 503 }),
+    );
 
     const root = fake.roots('#alvares-test').find((candidate) => JSON.stringify(candidate.blocks).includes(id))!;
     expect(fake.replies(root).map((reply) => reply.text)).toEqual(['✅ test-monitor: Monitoring https://x']);
@@ -210,7 +253,10 @@ describe('threads kept in PostgreSQL', () => {
       const first = await startSlackHub(fake, options);
       const id = await put(first, 'deployment', aspenDeployment({ version: '3.0.0' }));
       await finishedDelivery(first, id);
-      await waitFor(async () => (await eventView(first, id)).deliveries.find((d) => d.module === 'test-late-monitor')?.status === 'failed');
+      await waitFor(
+        async () =>
+          (await eventView(first, id)).deliveries.find((d) => d.module === 'test-late-monitor')?.status === 'failed',
+      );
       await first.stop();
 
       second = await startSlackHub(fake, options);
@@ -218,7 +264,9 @@ describe('threads kept in PostgreSQL', () => {
       expect(check).toMatchObject({ status: 'succeeded', result: { summary: 'replied in 1 thread' } });
       const [root] = fake.roots('#restarts');
       expect(fake.roots('#restarts')).toHaveLength(1);
-      expect(fake.replies(root!).map((reply) => reply.text)).toEqual(['✅ test-late-monitor: Monitoring after restart']);
+      expect(fake.replies(root!).map((reply) => reply.text)).toEqual([
+        '✅ test-late-monitor: Monitoring after restart',
+      ]);
       expect(lastStatus(root!)).toBe('*Status:* ✅ test-late-monitor');
     } finally {
       await second?.stop();

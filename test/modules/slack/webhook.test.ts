@@ -61,28 +61,52 @@ describe('posting through the incoming webhook (no token)', () => {
     const id = await put(hub, 'deployment', aspenDeployment({ version: '7.0.1' }));
     await finishedDelivery(hub, id);
     const [check] = await checkDeliveries(hub, id, 1);
-    expect(check).toMatchObject({ status: 'succeeded', result: { notify: false, summary: 'no thread: posting through the incoming webhook' } });
-    expect(fake.webhookPosts().filter((post) => JSON.stringify(post.body).includes('Monitoring https://x'))).toEqual([]);
+    expect(check).toMatchObject({
+      status: 'succeeded',
+      result: { notify: false, summary: 'no thread: posting through the incoming webhook' },
+    });
+    expect(fake.webhookPosts().filter((post) => JSON.stringify(post.body).includes('Monitoring https://x'))).toEqual(
+      [],
+    );
   });
 
   it("retries the webhook's 429 after its Retry-After and posts once", async () => {
     fake.failWebhookNext(1, 429, 'rate_limited', { 'retry-after': '1' });
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'hooked and limited', slackChannels: '#team-hook' }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'hooked and limited', slackChannels: '#team-hook' }),
+    );
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({ status: 429, code: 'HUB_ERR_RATE_LIMITED', reason: 'rate_limited', permanent: false });
+    expect(delivery.lifecycle.find((step) => step.status === 'failed')!.detail).toMatchObject({
+      status: 429,
+      code: 'HUB_ERR_RATE_LIMITED',
+      reason: 'rate_limited',
+      permanent: false,
+    });
     const posts = fake.webhookPosts().filter((post) => post.body.text === 'Recommendation: hooked and limited');
     expect(posts.map((post) => post.status)).toEqual([429, 200]);
   });
 
   it('goes dead at once when the webhook refuses the channel', async () => {
     fake.failChannel('#gone', 'channel_not_found');
-    const id = await put(hub, 'recommendation', aspenRecommendation({ message: 'to a gone channel', slackChannels: '#gone' }));
+    const id = await put(
+      hub,
+      'recommendation',
+      aspenRecommendation({ message: 'to a gone channel', slackChannels: '#gone' }),
+    );
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({
       status: 'dead',
       attempts: 1,
-      lastError: { message: 'Slack webhook refused the message to #gone: channel_not_found', status: 404, code: 'HUB_ERR_UPSTREAM', reason: 'channel_not_found', permanent: true },
+      lastError: {
+        message: 'Slack webhook refused the message to #gone: channel_not_found',
+        status: 404,
+        code: 'HUB_ERR_UPSTREAM',
+        reason: 'channel_not_found',
+        permanent: true,
+      },
     });
     // The webhook URL is a secret: it appears nowhere in what the hub shows.
     const view = await eventView(hub, id);

@@ -15,16 +15,28 @@ describe('the weekly delivery insights in Slack', () => {
   const end = truncate(Date.now(), 'week');
   const week = end - 7 * DAY;
   const before = week - 7 * DAY;
-  const at = (start: number, day: number, hours: number, minutes = 0) => new Date(start + day * DAY + hours * HOUR + minutes * MINUTE);
+  const at = (start: number, day: number, hours: number, minutes = 0) =>
+    new Date(start + day * DAY + hours * HOUR + minutes * MINUTE);
 
   beforeAll(async () => {
     // Slack's own limit, enforced by the fake: the hub must keep to it.
     fake = await FakeSlack.start({ token: TOKEN, rateLimit: { burst: 3, intervalMs: 1000 } });
     hub = await startSlackHub(fake, {
-      env: { SLACK_CHANNELS: 'deployments', SLACK_ALLOWED_CHANNELS: '#team-*', ADMIN_TOKEN, SCHEDULE_CORE_PRUNE: 'off' },
+      env: {
+        SLACK_CHANNELS: 'deployments',
+        SLACK_ALLOWED_CHANNELS: '#team-*',
+        ADMIN_TOKEN,
+        SCHEDULE_CORE_PRUNE: 'off',
+      },
     });
     const alpha = (when: Date, version: string, built: Date | null) =>
-      deploymentAt(when, { applicationName: 'alpha', team: 'team-a', slackChannels: '#team-a', version, created: built ? createdAt(built) : null });
+      deploymentAt(when, {
+        applicationName: 'alpha',
+        team: 'team-a',
+        slackChannels: '#team-a',
+        version,
+        created: built ? createdAt(built) : null,
+      });
     await writeHistory(hub.hub.db, hub.hub.config, [
       alpha(at(before, 1, 10), '1', at(before, 1, 9)),
       alpha(at(week, 0, 10), '2', at(week, 0, 8)),
@@ -32,9 +44,21 @@ describe('the weekly delivery insights in Slack', () => {
       alpha(at(week, 1, 10), '3', at(week, 1, 9, 30)),
       alpha(at(week, 2, 10), '4', null),
       // team-b names a channel with its name and one without: only the first is the team's.
-      deploymentAt(at(week, 3, 9), { applicationName: 'beta', team: 'team-b', slackChannels: '#team-b-dev,#other-channel', version: '1', created: createdAt(at(week, 3, 8, 50)) }),
+      deploymentAt(at(week, 3, 9), {
+        applicationName: 'beta',
+        team: 'team-b',
+        slackChannels: '#team-b-dev,#other-channel',
+        version: '1',
+        created: createdAt(at(week, 3, 8, 50)),
+      }),
       // ops's channel is outside SLACK_ALLOWED_CHANNELS: dropped, and said so.
-      deploymentAt(at(week, 4, 12), { applicationName: 'gamma', team: 'ops', slackChannels: '#ops-alerts', version: '1', created: null }),
+      deploymentAt(at(week, 4, 12), {
+        applicationName: 'gamma',
+        team: 'ops',
+        slackChannels: '#ops-alerts',
+        version: '1',
+        created: null,
+      }),
     ]);
   });
   afterAll(async () => {
@@ -42,16 +66,27 @@ describe('the weekly delivery insights in Slack', () => {
     await fake?.close();
   });
 
-  const sections = (channel: string) => fake.roots(channel).map((message) => message.blocks.map((block: any) => block.text.text));
+  const sections = (channel: string) =>
+    fake.roots(channel).map((message) => message.blocks.map((block: any) => block.text.text));
   const link = (params: Record<string, string>, label: string) =>
     `<${hub.hub.config.publicUrl}/insights?${new URLSearchParams({ cluster: 'active', ...params, from: new Date(before).toISOString(), to: new Date(end).toISOString(), interval: 'day' }).toString().replace(/&/g, '&amp;')}|${label}>`;
 
   it('posts last week against the week before: the whole cluster to SLACK_CHANNELS, each team its own to its channel', async () => {
     const schedules = (await (await fetch(`${hub.url}/api/v1/schedules`)).json()) as any;
-    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({ owner: 'core', cron: '0 8 * * 1' });
-    const run = await fetch(`${hub.url}/api/v1/schedules/core.insights-weekly/run`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({
+      owner: 'core',
+      cron: '0 8 * * 1',
+    });
+    const run = await fetch(`${hub.url}/api/v1/schedules/core.insights-weekly/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(run.status).toBe(202);
-    const event = await waitFor(async () => (await hub.hub.db.query(`select id from events where type = 'insights.weekly'`)).rows[0], 10_000, 'the weekly event');
+    const event = await waitFor(
+      async () => (await hub.hub.db.query(`select id from events where type = 'insights.weekly'`)).rows[0],
+      10_000,
+      'the weekly event',
+    );
     const delivery = await finishedDelivery(hub, event.id);
     await quiesce(hub);
     const day = new Date(week).toISOString().slice(0, 10);
@@ -98,27 +133,55 @@ describe('the weekly delivery insights in Slack', () => {
     expect(fake.rateLimited()).toEqual([]);
     expect(delivery).toMatchObject({
       status: 'succeeded',
-      result: { summary: 'posted to #deployments, #team-a, #team-b-dev; dropped #ops-alerts (not in SLACK_ALLOWED_CHANNELS)' },
+      result: {
+        summary: 'posted to #deployments, #team-a, #team-b-dev; dropped #ops-alerts (not in SLACK_ALLOWED_CHANNELS)',
+      },
     });
   });
 });
 
 describe('where the weekly summary goes', () => {
-  const figures: WeekFigures = { deployments: 1, deploymentDays: 1, failed: 0, changeFailureRate: 0, restored: 0, timeToRestoreMedianMs: null, leadTimes: 0, leadTimeMedianMs: null };
+  const figures: WeekFigures = {
+    deployments: 1,
+    deploymentDays: 1,
+    failed: 0,
+    changeFailureRate: 0,
+    restored: 0,
+    timeToRestoreMedianMs: null,
+    leadTimes: 0,
+    leadTimeMedianMs: null,
+  };
   const summary = (teams: Array<[string, string[]]>): InsightsWeekly => ({
     cluster: 'active',
     week: { from: '2026-11-30T00:00:00.000Z', to: '2026-12-07T00:00:00.000Z' },
     previousWeek: { from: '2026-11-23T00:00:00.000Z', to: '2026-11-30T00:00:00.000Z' },
     link: 'https://hub.example/insights',
     overall: { current: figures, previous: figures },
-    teams: teams.map(([team, slackChannels]) => ({ team, slackChannels, link: `https://hub.example/insights?team=${team}`, current: figures, previous: figures })),
+    teams: teams.map(([team, slackChannels]) => ({
+      team,
+      slackChannels,
+      link: `https://hub.example/insights?team=${team}`,
+      current: figures,
+      previous: figures,
+    })),
   });
 
   it('sends only the overall summary to SLACK_CHANNEL_OVERRIDE, and one message per channel, the overall one first', () => {
-    const routes = weeklyPosts({ channelOverride: ['#override'], channels: ['#deployments'] }, summary([['team-a', ['#team-a']]]));
-    expect(routes.posts.map((post) => [post.channel, post.message.text])).toEqual([['#override', 'Delivery insights in active, week of 2026-11-30: 1 deployment']]);
+    const routes = weeklyPosts(
+      { channelOverride: ['#override'], channels: ['#deployments'] },
+      summary([['team-a', ['#team-a']]]),
+    );
+    expect(routes.posts.map((post) => [post.channel, post.message.text])).toEqual([
+      ['#override', 'Delivery insights in active, week of 2026-11-30: 1 deployment'],
+    ]);
 
-    const shared = weeklyPosts({ channelOverride: [], channels: ['#deployments'] }, summary([['team-a', ['#Team-A', '#deployments']], ['team-ab', ['#team-a']]]));
+    const shared = weeklyPosts(
+      { channelOverride: [], channels: ['#deployments'] },
+      summary([
+        ['team-a', ['#Team-A', '#deployments']],
+        ['team-ab', ['#team-a']],
+      ]),
+    );
     expect(shared.posts.map((post) => [post.channel, post.message.text])).toEqual([
       ['#deployments', 'Delivery insights in active, week of 2026-11-30: 1 deployment'],
       ['#team-a', 'Delivery insights of team-a, week of 2026-11-30: 1 deployment'],

@@ -102,7 +102,11 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
   });
 
   it('finds the monitor by friendly name when the monitor URL changed, and moves it to the new URL', async () => {
-    const old = fake.addMonitor({ friendly_name: 'Monitor application', url: 'https://old.example.test/_monitor', type: 2 });
+    const old = fake.addMonitor({
+      friendly_name: 'Monitor application',
+      url: 'https://old.example.test/_monitor',
+      type: 2,
+    });
     const eventId = await putDeployment(hub, aspenDeployment());
     const { delivery } = await finishedDelivery(hub, eventId, 'uptimerobot');
 
@@ -113,11 +117,19 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
   });
 
   it("alerts the Slack contact of the deployment's team, and #team-pipeline when the team has none", async () => {
-    const eLarande = await putDeployment(hub, aspenDeployment({ applicationName: 'app-a', applicationPath: '/app-a', team: 'team-e-larande' }));
+    const eLarande = await putDeployment(
+      hub,
+      aspenDeployment({ applicationName: 'app-a', applicationPath: '/app-a', team: 'team-e-larande' }),
+    );
     await finishedDelivery(hub, eLarande, 'uptimerobot');
     const noContact = await putDeployment(
       hub,
-      aspenDeployment({ applicationName: 'app-b', applicationPath: '/app-b', publicNameEnglish: 'B', slackChannels: '#team-kursinfo' }),
+      aspenDeployment({
+        applicationName: 'app-b',
+        applicationPath: '/app-b',
+        publicNameEnglish: 'B',
+        slackChannels: '#team-kursinfo',
+      }),
     );
     const { delivery } = await finishedDelivery(hub, noContact, 'uptimerobot');
 
@@ -143,8 +155,15 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
 
   it('never creates nor deletes a monitor on zero replicas while the delete flag is off', async () => {
     const existing = fake.addMonitor({ friendly_name: 'Monitor application', url: MONITOR_URL, type: 2 });
-    const { delivery } = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment({ replicas: 0 })), 'uptimerobot');
-    const other = await putDeployment(hub, aspenDeployment({ applicationName: 'app-c', applicationPath: '/app-c', replicas: 0 }));
+    const { delivery } = await finishedDelivery(
+      hub,
+      await putDeployment(hub, aspenDeployment({ replicas: 0 })),
+      'uptimerobot',
+    );
+    const other = await putDeployment(
+      hub,
+      aspenDeployment({ applicationName: 'app-c', applicationPath: '/app-c', replicas: 0 }),
+    );
     await finishedDelivery(hub, other, 'uptimerobot');
 
     expect(fake.requests).toHaveLength(0);
@@ -156,14 +175,22 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
   });
 
   it('goes dead at once on a rejected API key, with the error on the event and the key nowhere in it', async () => {
-    fake.failNext({ kind: 'stat', error: { type: 'invalid_parameter', parameter_name: 'api_key', passed_value: API_KEY } });
+    fake.failNext({
+      kind: 'stat',
+      error: { type: 'invalid_parameter', parameter_name: 'api_key', passed_value: API_KEY },
+    });
     const eventId = await putDeployment(hub, aspenDeployment());
     const { delivery, event } = await finishedDelivery(hub, eventId, 'uptimerobot');
 
     expect(delivery).toMatchObject({
       status: 'dead',
       attempts: 1,
-      lastError: { message: 'UptimeRobot getMonitors failed: invalid_parameter (api_key)', code: 'HUB_ERR_UPSTREAM_AUTH', reason: 'UTR_AUTH', permanent: true },
+      lastError: {
+        message: 'UptimeRobot getMonitors failed: invalid_parameter (api_key)',
+        code: 'HUB_ERR_UPSTREAM_AUTH',
+        reason: 'UTR_AUTH',
+        permanent: true,
+      },
     });
     expect(fake.calls('newMonitor')).toHaveLength(0);
     expect(JSON.stringify(event)).not.toContain(API_KEY);
@@ -175,14 +202,26 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
     const { delivery } = await finishedDelivery(hub, eventId, 'uptimerobot');
 
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 2 });
-    expect(delivery.lifecycle.map((step) => step.status)).toEqual(['queued', 'in_progress', 'failed', 'in_progress', 'succeeded']);
-    expect(delivery.lifecycle[2]!.detail).toMatchObject({ message: 'UptimeRobot answered 503: upstream busy', status: 503 });
+    expect(delivery.lifecycle.map((step) => step.status)).toEqual([
+      'queued',
+      'in_progress',
+      'failed',
+      'in_progress',
+      'succeeded',
+    ]);
+    expect(delivery.lifecycle[2]!.detail).toMatchObject({
+      message: 'UptimeRobot answered 503: upstream busy',
+      status: 503,
+    });
     expect(fake.calls('newMonitor')).toHaveLength(1);
     expect(fake.monitors.size).toBe(1);
   });
 
   it("carries UptimeRobot's message when it refuses a monitor", async () => {
-    fake.failNext({ kind: 'stat', error: { type: 'invalid_parameter', parameter_name: 'url', message: 'url is not valid.' } }, { method: 'newMonitor' });
+    fake.failNext(
+      { kind: 'stat', error: { type: 'invalid_parameter', parameter_name: 'url', message: 'url is not valid.' } },
+      { method: 'newMonitor' },
+    );
     const { delivery } = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment()), 'uptimerobot');
     expect(delivery).toMatchObject({
       status: 'dead',
@@ -193,6 +232,8 @@ describe('uptimerobot module in a running hub (delete flag off)', () => {
 
   it('shows the module as on in the module list', async () => {
     const res = await request(hub.url).get('/api/v1/modules').expect(200);
-    expect(res.body.modules).toContainEqual(expect.objectContaining({ name: 'uptimerobot', enabled: true, reason: null }));
+    expect(res.body.modules).toContainEqual(
+      expect.objectContaining({ name: 'uptimerobot', enabled: true, reason: null }),
+    );
   });
 });

@@ -5,7 +5,12 @@ import { resolveDisabled } from '../../../src/module-system/registry.js';
 import { uptimerobotModule } from '../../../modules/uptimerobot/index.js';
 import { statFailError, type UtrAlertContact } from '../../../modules/uptimerobot/client.js';
 import { uptimerobotConfigSchema, uptimerobotEnablement } from '../../../modules/uptimerobot/config.js';
-import { decideMonitoring, editFields, monitorFields, selectAlertContact } from '../../../modules/uptimerobot/monitor.js';
+import {
+  decideMonitoring,
+  editFields,
+  monitorFields,
+  selectAlertContact,
+} from '../../../modules/uptimerobot/monitor.js';
 import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
 
 const core = (() => {
@@ -19,7 +24,8 @@ function deployment(overrides: Record<string, unknown> = {}): Deployment {
   return validateAndEnrich('deployment', aspenDeployment(overrides), core);
 }
 
-const config = (env: Record<string, string> = {}) => uptimerobotConfigSchema.parse({ UTR_CLUSTERS: 'active,stage', ...env });
+const config = (env: Record<string, string> = {}) =>
+  uptimerobotConfigSchema.parse({ UTR_CLUSTERS: 'active,stage', ...env });
 
 const contacts: UtrAlertContact[] = [
   { id: '1001', friendly_name: '#team-pipeline', type: 11 },
@@ -60,22 +66,38 @@ describe('uptimerobot: which deployments are monitored', () => {
 
   it('skips a deployment whose cluster has no host, so no monitor URL', () => {
     expect(decideMonitoring(deployment({ cluster: 'stage', applicationPath: '/x' }), config()).act).toBe(true);
-    const noHost = validateAndEnrich('deployment', aspenDeployment(), { ...core, hosts: { ...core.hosts, active: {} } });
-    expect(decideMonitoring(noHost, config())).toEqual({ act: false, reason: 'no monitor URL (no host configured for the cluster)' });
+    const noHost = validateAndEnrich('deployment', aspenDeployment(), {
+      ...core,
+      hosts: { ...core.hosts, active: {} },
+    });
+    expect(decideMonitoring(noHost, config())).toEqual({
+      act: false,
+      reason: 'no monitor URL (no host configured for the cluster)',
+    });
   });
 });
 
 describe('uptimerobot: the alert contact', () => {
   it("picks the Slack contact named after the deployment's team", () => {
-    expect(selectAlertContact(contacts, { team: 'team-studadm', slackChannels: [] }, '#team-pipeline')?.id).toBe('1002');
+    expect(selectAlertContact(contacts, { team: 'team-studadm', slackChannels: [] }, '#team-pipeline')?.id).toBe(
+      '1002',
+    );
   });
 
   it('ignores contacts that are not Slack-type (11) or not named like a channel', () => {
-    expect(selectAlertContact(contacts, { team: 'team-e-larande', slackChannels: [] }, '#team-pipeline')?.id).toBe('1001');
+    expect(selectAlertContact(contacts, { team: 'team-e-larande', slackChannels: [] }, '#team-pipeline')?.id).toBe(
+      '1001',
+    );
   });
 
   it("falls back to a contact named after one of the deployment's channels, as the original matched channels", () => {
-    expect(selectAlertContact(contacts, { team: 'team-x', slackChannels: ['#team-x-alerts', '#developers'] }, '#team-pipeline')?.id).toBe('1005');
+    expect(
+      selectAlertContact(
+        contacts,
+        { team: 'team-x', slackChannels: ['#team-x-alerts', '#developers'] },
+        '#team-pipeline',
+      )?.id,
+    ).toBe('1005');
   });
 
   it('uses the configured default, and gives none when the default does not exist either', () => {
@@ -146,7 +168,11 @@ describe('uptimerobot: configuration', () => {
   });
 
   it("is turned off by the original's dotted names in DISABLED_SUBSCRIBERS", () => {
-    for (const name of ['uptimerobot', 'modules.subscribers.uptimerobot', 'modules.subscribers.uptimerobot.uptimerobot']) {
+    for (const name of [
+      'uptimerobot',
+      'modules.subscribers.uptimerobot',
+      'modules.subscribers.uptimerobot.uptimerobot',
+    ]) {
       expect(resolveDisabled([uptimerobotModule], [name]).disabled).toEqual(new Set(['uptimerobot']));
     }
   });

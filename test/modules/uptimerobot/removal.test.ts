@@ -14,7 +14,10 @@ describe('uptimerobot module with FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS on', 
   let hub: TestHub;
 
   beforeAll(async () => {
-    fake = await FakeUptimeRobot.start({ apiKey: API_KEY, alertContacts: [{ id: '3001', friendly_name: '#team-pipeline', type: 11 }] });
+    fake = await FakeUptimeRobot.start({
+      apiKey: API_KEY,
+      alertContacts: [{ id: '3001', friendly_name: '#team-pipeline', type: 11 }],
+    });
     hub = await startTestHub({
       modules: [databaseModule, uptimerobotModule],
       env: {
@@ -39,7 +42,11 @@ describe('uptimerobot module with FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS on', 
     expect(created?.url).toBe(MONITOR_URL);
     fake.requests.length = 0;
 
-    const { delivery } = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment({ replicas: 0 })), 'uptimerobot');
+    const { delivery } = await finishedDelivery(
+      hub,
+      await putDeployment(hub, aspenDeployment({ replicas: 0 })),
+      'uptimerobot',
+    );
 
     expect(fake.requests.map((r) => r.path)).toEqual(['/getMonitors', '/deleteMonitor']);
     expect(fake.calls('deleteMonitor')[0]!.form).toEqual({ id: String(created!.id), api_key: API_KEY, format: 'json' });
@@ -52,12 +59,19 @@ describe('uptimerobot module with FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS on', 
   });
 
   it('creates nothing on zero replicas when there is no monitor to delete', async () => {
-    const { delivery } = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment({ replicas: 0 })), 'uptimerobot');
+    const { delivery } = await finishedDelivery(
+      hub,
+      await putDeployment(hub, aspenDeployment({ replicas: 0 })),
+      'uptimerobot',
+    );
 
     expect(fake.requests.map((r) => r.form.search)).toEqual([MONITOR_URL, 'Monitor application']);
     expect(fake.calls('newMonitor')).toHaveLength(0);
     expect(fake.monitors.size).toBe(0);
-    expect(delivery.result).toEqual({ notify: false, summary: `skipped: zero replicas and no monitor found for ${MONITOR_URL}` });
+    expect(delivery.result).toEqual({
+      notify: false,
+      summary: `skipped: zero replicas and no monitor found for ${MONITOR_URL}`,
+    });
   });
 });
 
@@ -65,7 +79,10 @@ describe('uptimerobot module without an API key', () => {
   let hub: TestHub;
 
   beforeAll(async () => {
-    hub = await startTestHub({ modules: [databaseModule, uptimerobotModule], env: { ...HOSTS_ENV, UTR_CLUSTERS: 'active' } });
+    hub = await startTestHub({
+      modules: [databaseModule, uptimerobotModule],
+      env: { ...HOSTS_ENV, UTR_CLUSTERS: 'active' },
+    });
   });
   afterAll(async () => {
     await hub.stop();
@@ -74,7 +91,12 @@ describe('uptimerobot module without an API key', () => {
   it('is off, says why, and gets no deliveries', async () => {
     const modules = await request(hub.url).get('/api/v1/modules').expect(200);
     expect(modules.body.modules).toContainEqual(
-      expect.objectContaining({ name: 'uptimerobot', enabled: false, configured: false, reason: 'no API key: set UTR_API_KEY (or UPTIMEROBOT_API_KEY)' }),
+      expect.objectContaining({
+        name: 'uptimerobot',
+        enabled: false,
+        configured: false,
+        reason: 'no API key: set UTR_API_KEY (or UPTIMEROBOT_API_KEY)',
+      }),
     );
     const { event } = await finishedDelivery(hub, await putDeployment(hub, aspenDeployment()), 'database');
     expect(event.deliveries.map((d) => d.module)).toEqual(['database']);

@@ -21,8 +21,13 @@ describe('the webhook module', () => {
   });
 
   it('POSTs the enriched event as JSON, with its id, type, attempt and a signature the receiver can check', async () => {
-    const answer = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'webhook-1' })).expect(200);
-    const received = await waitFor(async () => receiver.received.find((r) => r.headers['x-alvares-event-id'] === answer.body.id));
+    const answer = await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'webhook-1' }))
+      .expect(200);
+    const received = await waitFor(async () =>
+      receiver.received.find((r) => r.headers['x-alvares-event-id'] === answer.body.id),
+    );
     expect(received.method).toBe('POST');
     expect(received.path).toBe('/hook');
     expect(received.headers).toMatchObject({
@@ -30,13 +35,20 @@ describe('the webhook module', () => {
       'x-alvares-event-type': 'deployment',
       'x-alvares-attempt': '1',
     });
-    expect(received.body).toMatchObject({ id: answer.body.id, type: 'deployment', payload: { applicationName: 'kth-azure-app', importance: 'high' } });
+    expect(received.body).toMatchObject({
+      id: answer.body.id,
+      type: 'deployment',
+      payload: { applicationName: 'kth-azure-app', importance: 'high' },
+    });
     const expected = `sha256=${createHmac('sha256', SECRET).update(JSON.stringify(received.body)).digest('hex')}`;
     expect(received.headers['x-alvares-signature']).toBe(expected);
   });
 
   it('sends errors too, and records the answer as the delivery result without telling other modules', async () => {
-    const answer = await request(hub.url).put('/api/v1/error').send(aspenError({ message: 'webhook test error' })).expect(200);
+    const answer = await request(hub.url)
+      .put('/api/v1/error')
+      .send(aspenError({ message: 'webhook test error' }))
+      .expect(200);
     await waitFor(async () => receiver.eventIds().includes(answer.body.id));
     const event = await waitFor(async () => {
       const body = (await request(hub.url).get(`/api/v1/events/${answer.body.id}`).expect(200)).body;
@@ -50,7 +62,14 @@ describe('the webhook module', () => {
     const off = await startTestHub({ modules: [webhookModule] });
     try {
       const modules = (await request(off.url).get('/api/v1/modules').expect(200)).body.modules;
-      expect(modules).toEqual([expect.objectContaining({ name: 'webhook', enabled: false, configured: false, reason: 'WEBHOOK_URL is not set' })]);
+      expect(modules).toEqual([
+        expect.objectContaining({
+          name: 'webhook',
+          enabled: false,
+          configured: false,
+          reason: 'WEBHOOK_URL is not set',
+        }),
+      ]);
     } finally {
       await off.stop();
     }
