@@ -41,7 +41,7 @@ export type TransitionName = 'alert' | 'escalated' | 'recovered';
 
 /**
  * An `inspection` event: one key of an inspection or external check changed its alert state. Published through
- * the one door (so Slack, a webhook or any module may subscribe), with everything a message needs.
+ * the bus (so Slack, a webhook or any module may subscribe), with everything a message needs.
  */
 export interface InspectionTransition {
   /** The check: `<module>.<inspection>` (`endpoints.health`, `core.deliveries`) or an external check's name. */
