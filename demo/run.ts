@@ -6,10 +6,11 @@ import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ANY_PORTS, DEMO_ADMIN_TOKEN, DemoFakes, FIXED_PORTS, demoHubEnv, fakeUrls, type FakeUrls } from './fakes.js';
-import { AUDIT_CHECK, DemoPlayer, aspenDeployment } from './fill.js';
+import { AUDIT_CHECK, DemoPlayer } from './fill.js';
 import { HubClient } from './hub-client.js';
 import { startHubProcess, type HubProcess } from './hub-process.js';
-import { APPS, demoHour, monitorPath } from './scenario.js';
+import { demoHour } from './scenario.js';
+import { checkRunningHub, DemoRefusal } from './preflight.js';
 
 const HELP = `npm run demo [-- options]
 
@@ -78,7 +79,9 @@ async function main(): Promise<number> {
       });
     } else {
       client = new HubClient(values.url!, values['admin-token']);
-      await checkRunningHub(client, fakes.urls);
+      const warnings = await checkRunningHub(client, fakes.urls);
+      for (const warning of warnings) out(`  warning: ${warning}`);
+      if (warnings.length > 0) out('  start the hub with the environment of --print-env to see everything');
     }
     printUrls(client.baseUrl, fakes.urls, own ? DEMO_ADMIN_TOKEN : null);
     await playHour(client, fakes, minutes, stop, values.once);
@@ -117,40 +120,6 @@ async function startOwnHub(port: number, dataDir: string, reset: boolean, urls: 
   const hub = await startHubProcess({ port, dataDir, env: demoHubEnv(urls) });
   out(`  ready in ${seconds(Date.now() - started)}`);
   return hub;
-}
-
-/** A hub started elsewhere: reachable, the admin token right, its modules pointed at the fakes (or warned). */
-async function checkRunningHub(client: HubClient, urls: FakeUrls): Promise<void> {
-  try {
-    await client.request('GET', '/ready', { token: null });
-  } catch (error) {
-    throw new UsageError(`no hub answers at ${client.baseUrl}: ${(error as Error).message}`);
-  }
-  const auth = await client.request('GET', '/api/v1/deliveries?limit=1', { allow: [401, 403, 404] });
-  if (auth.status !== 200) {
-    throw new UsageError(
-      `the hub refused the admin token (HTTP ${auth.status}): pass its ADMIN_TOKEN with --admin-token or DEMO_ADMIN_TOKEN`,
-    );
-  }
-  const modules = await client.request<{ modules: Array<{ name: string; enabled: boolean; reason?: string }> }>(
-    'GET',
-    '/api/v1/modules',
-  );
-  for (const name of ['slack', 'webhook']) {
-    const module = modules.body.modules.find((candidate) => candidate.name === name);
-    if (!module?.enabled) out(`  warning: the ${name} module is off${module?.reason ? ` (${module.reason})` : ''}`);
-  }
-  const sample = APPS[0]!;
-  const enriched = await client.request<{ monitorUrl?: string }>('POST', '/api/v1/deployment/enrich', {
-    body: aspenDeployment(sample, 'active', sample.version, '', 1),
-    token: null,
-  });
-  if (enriched.body.monitorUrl !== `${urls.apps.active}${monitorPath(sample)}`) {
-    out(
-      `  warning: the hub's ACTIVE_APP_HOST is not ${urls.apps.active}: endpoint health will not see the demo's pages`,
-    );
-  }
-  out('  Slack and the webhook reach the fakes only if the hub was started with the environment of --print-env');
 }
 
 async function playHour(
@@ -247,6 +216,6 @@ main().then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(error instanceof UsageError ? 2 : 1);
+    process.exit(error instanceof UsageError || error instanceof DemoRefusal ? 2 : 1);
   },
 );
