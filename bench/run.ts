@@ -114,7 +114,7 @@ function summarise(result: autocannon.Result) {
 
 /**
  * Open `count` GET /api/v1/stream readers that count the events they receive. node:http and a native
- * indexOf: the readers share the two cores with the hub, so they must cost as little as a browser's would.
+ * indexOf: the readers share the machine's cores with the hub, so they must cost as little as a browser's would.
  */
 async function openStreams(url: string, count: number) {
   let events = 0;
