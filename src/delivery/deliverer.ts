@@ -60,8 +60,8 @@ export class Deliverer {
   private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly deps: DelivererDeps) {
-    // Deliveries start and end in bursts (a fetched batch of jobs); 2 ms of waiting for company made the
-    // bookkeeping statements larger and fewer: ~1,950 -> ~2,550 PUT/s beside the deliveries in benchmark (a).
+    // Deliveries start and end in bursts (a fetched batch of jobs); 2 ms of waiting for company makes the
+    // bookkeeping statements larger and fewer, which raised benchmark (a)'s throughput (docs/benchmarks.md).
     const linger = { lingerMs: 2 };
     this.claims = new Batcher((requests) => claimDeliveries(deps.keyedDb, requests), linger);
     this.outcomes = new Batcher<Outcome, void>(async (outcomes) => {

@@ -70,7 +70,7 @@ export interface InspectionTransition {
   at: string;
 }
 
-/** One week's delivery figures (issue #14), as the weekly summary compares them. Durations in ms; null = n/a. */
+/** One week's delivery figures, as the weekly summary compares them. Durations in ms; null = n/a. */
 export interface WeekFigures {
   deployments: number;
   deploymentDays: number;
