@@ -86,6 +86,8 @@ async function main(): Promise<number> {
     printUrls(client.baseUrl, fakes.urls, own ? DEMO_ADMIN_TOKEN : null);
     await playHour(client, fakes, minutes, stop, values.once);
   } finally {
+    // From here on the hub's exit is expected.
+    stop.abort();
     out('Stopping…');
     await hub?.stop();
     await fakes.stop();
