@@ -36,6 +36,9 @@ export async function startTestHub(
     DELIVERY_BACKOFF_BASE_MS: '50',
     DELIVERY_BACKOFF_MAX_MS: '500',
     SHUTDOWN_TIMEOUT_MS: '3000',
+    // The weekly summary's cron (Monday 08:00 UTC) would otherwise fire in whichever test runs at that minute
+    // and post to its fake Slack; tests of the summary run it on purpose (an empty value restores the default).
+    SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off',
     ...options.env,
   };
   const level = process.env.TEST_LOG_LEVEL;
