@@ -63,9 +63,12 @@ const createdField = z
 /** Values that switch a flag off. The original ran Lighthouse for any non-empty text, "false" included. */
 const OFF_WORDS = new Set(['false', 'no', '0', 'off']);
 
-/** A label's text (any non-empty value is on, as in the original, except an off word) or a boolean. */
+/**
+ * A label's text (any non-empty value is on, as in the original, except an off word) or a boolean. Only the
+ * flag is kept, so the text need not be an identifier.
+ */
 const flagField = z
-  .union([z.boolean(), identifier().max(LIMITS.name)])
+  .union([z.boolean(), z.string().max(LIMITS.name)])
   .nullish()
   .transform((value) => {
     if (typeof value !== 'string') return value ?? false;
