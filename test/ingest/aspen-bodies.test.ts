@@ -80,7 +80,8 @@ withPython(
             expect(payload.removal).toBe(false);
           }
         }
-        expect(slowest).toBeLessThan(ASPEN_TIMEOUT_MS / 5);
+        // Half the timeout: room for a loaded CI machine, still far from the pipeline giving up.
+        expect(slowest).toBeLessThan(ASPEN_TIMEOUT_MS / 2);
       },
     );
   },
