@@ -35,7 +35,7 @@ input,select{font:inherit;padding:.2rem .35rem;border:1px solid var(--line);bord
 .live-state{font-size:.8rem;padding:.05rem .5rem;border-radius:1rem;background:var(--chip);color:var(--muted)}
 .live-state[data-state=live]{color:var(--ok)} .live-state[data-state=down]{color:var(--bad);font-weight:600}
 pre.json{overflow:auto;max-height:28rem;padding:.5rem;background:var(--chip);border-radius:.3rem;font-size:.8rem}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0} dl.facts dt{color:var(--muted)} dl.facts dd{margin:0;overflow-wrap:anywhere}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0} dl.facts dt{color:var(--muted)} dl.facts dd{margin:0;overflow-wrap:anywhere;white-space:pre-wrap}
 .delivery{border:1px solid var(--line);border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0}
 ol.lifecycle,ol.runs,ol.activity{margin:.2rem 0;padding-left:1.2rem;font-size:.85rem}
 .js-only{display:none} .js .js-only{display:block}

@@ -21,7 +21,7 @@ export function schedulesView(viewer: Viewer, schedules: ScheduleView[], inspect
         <strong>${schedule.id}</strong>
         <div class="muted small">${schedule.owner}</div>
       </td>
-      <td><code>${schedule.cron ?? 'off'}</code></td>
+      <td><code>${scheduleRule(schedule)}</code></td>
       <td>${latest ? badge(latest.status) : html`<span class="muted">never run</span>`}</td>
       <td>
         <ol class="runs">
@@ -133,4 +133,11 @@ export function signInView(viewer: Viewer, next: string, problem: string | null,
     <label>Admin token <input type="password" name="token" autocomplete="current-password" required /></label>
     <button>Sign in</button>
   </form>`;
+}
+
+/** An interval schedule (`SCHEDULE_<ID>=30s`) has no cron pattern but is not off. */
+function scheduleRule(schedule: ScheduleView): string {
+  if (!schedule.enabled) return 'off';
+  if (schedule.intervalSeconds !== null) return `every ${schedule.intervalSeconds} s`;
+  return schedule.cron ?? 'off';
 }
