@@ -45,4 +45,10 @@ export const MIGRATIONS: readonly Migration[] = [
       create index recommendations_received on recommendations (received_at desc);
     `,
   },
+  {
+    // Aspen sends "global" for a global-mode service (and its stack file's text when it holds no number):
+    // the column keeps what was sent, as the history API's JSON does.
+    id: '002-aspen-replicas-as-sent',
+    sql: `alter table deployments alter column replicas type text using replicas::text;`,
+  },
 ];

@@ -19,13 +19,16 @@ export function historyUrl(publicUrl: string, applicationName: string, cluster: 
   return `${publicUrl}/api/v1/deployments?${query.toString()}`;
 }
 
-/** The one line the original sent, kept word for word: "N replica(s) of *name* are being deployed in *cluster*". */
+/**
+ * The one line the original sent, kept word for word: "N replica(s) of *name* are being deployed in *cluster*",
+ * where N is the count or the text sent instead ("global replica(s) of ..." for a global-mode service).
+ */
 export function deploymentHeadline(deployment: Deployment): string {
   const name = `*${escapeText(deployment.friendlyName)}*`;
   const cluster = `*${escapeText(deployment.cluster ?? 'an unknown cluster')}*`;
   return deployment.removal
     ? `Started removing ${name} from ${cluster}`
-    : `${deployment.replicas} replica(s) of ${name} are being deployed in ${cluster}`;
+    : `${escapeText(String(deployment.replicas))} replica(s) of ${name} are being deployed in ${cluster}`;
 }
 
 /** The thread root: headline, the facts as fields, then links (application, monitor, logs, history, event). */

@@ -1,13 +1,18 @@
 import type { ClusterHosts, ClusterName, CoreConfig, TeamRule } from '../config/config.js';
 import { CLUSTERS } from '../config/config.js';
+import { attributeOrNull, attributeText, httpOnly, quoteLikePython, sortedItems } from './original-text.js';
 import type { DeploymentInput, ErrorInput, RecommendationInput } from './schemas.js';
 
 /** The deployment every module receives: validated, cleaned and enriched. Absent text is `null`, absent URLs `''`. */
 export interface Deployment {
   applicationName: string;
   cluster: string | null;
-  replicas: number;
-  /** `replicas` 0 (or absent) means the application is being removed. */
+  /**
+   * A count, or the text Aspen sent instead of one: "global" for a global-mode service, or a value its stack
+   * file left unresolved (its own test data sends "replicas"). Text is shown as sent and is never a removal.
+   */
+  replicas: number | string;
+  /** `replicas` 0 (or absent, null, empty) means the application is being removed. */
   removal: boolean;
   version: string | null;
   imageName: string | null;
@@ -56,22 +61,27 @@ export type Importance = 'low' | 'medium' | 'high';
 /** The part of the configuration enrichment reads. */
 export type EnrichConfig = Pick<CoreConfig, 'hosts' | 'graylogHost' | 'monitorKeyword' | 'teams'>;
 
-/** "/api/webtex;ReplacePathRegex" -> "/api/webtex": Aspen copies the whole Traefik rule. */
+/**
+ * "/api/webtex;ReplacePathRegex" -> "/api/webtex": Aspen copies the Traefik rule's value. As the original did,
+ * the cut happens only when the value as sent starts with "/", before quotes and spaces are dropped.
+ */
 export function cleanApplicationPath(path: string | null | undefined): string | null {
   if (path === null || path === undefined) return null;
-  const trimmed = path.trim();
-  if (trimmed === '') return null;
-  if (!trimmed.startsWith('/')) return trimmed;
-  const cut = trimmed.split(';', 1)[0] ?? trimmed;
-  return cut.trim();
+  return attributeOrNull(path.startsWith('/') ? path.split(';', 1)[0] : path);
 }
 
+/** A valid level lower-cased as sent (" high" is not one: the original did not strip it); anything else is `low`. */
 export function normaliseImportance(value: string | null | undefined): Importance {
-  const lowered = (value ?? '').trim().toLowerCase();
+  const lowered = (value ?? '').toLowerCase();
   return lowered === 'medium' || lowered === 'high' ? lowered : 'low';
 }
 
-/** Comma-separated (or array) channel names; trimmed, de-duplicated, and only names starting with `#`. */
+/** Channel names in the original's order (sorted, de-duplicated), only names starting with `#` (a bare `#` names none). */
+export function deploymentChannels(value: string | string[] | null | undefined): string[] {
+  return sortedItems(value).filter((channel) => channel.startsWith('#') && channel.length > 1);
+}
+
+/** Comma-separated (or array) channel names in the order sent; trimmed, de-duplicated, and only names starting with `#`. */
 export function parseSlackChannels(value: string | string[] | null | undefined): string[] {
   return splitList(value).filter((channel) => channel.startsWith('#') && channel.length > 1);
 }
@@ -102,29 +112,32 @@ export function joinUrl(host: string, path: string, suffix = ''): string {
   return path.endsWith('/') ? `${host}${path}${suffix}` : `${host}${path}/${suffix}`;
 }
 
-export function aboutUrlFrom(monitorUrl: string): string {
-  return monitorUrl.endsWith('/_monitor') ? `${monitorUrl.slice(0, -'_monitor'.length)}_about` : '';
-}
-
 export function friendlyNameOf(input: {
   publicNameEnglish?: string | null;
   publicNameSwedish?: string | null;
   applicationName: string;
 }): string {
-  return nonEmpty(input.publicNameEnglish) ?? nonEmpty(input.publicNameSwedish) ?? input.applicationName;
+  return (
+    attributeOrNull(input.publicNameEnglish) ??
+    attributeOrNull(input.publicNameSwedish) ??
+    attributeText(input.applicationName)
+  );
 }
 
-/** The first configured team whose name (or alias) is found inside one of the channel names. */
+/** The first team (in configured order) whose name (or alias) is inside the first channel naming one; case counts, as in the original. */
 export function teamFromChannels(channels: string[], teams: TeamRule[]): string | null {
   for (const channel of channels) {
-    const lowered = channel.toLowerCase();
     for (const rule of teams) {
-      if (lowered.includes(rule.match)) return rule.team;
+      if (channel.includes(rule.match)) return rule.team;
     }
   }
   return null;
 }
 
+/**
+ * The original's Graylog search (the last hour of this image's logs in this cluster), its cluster encoded too.
+ * None without cluster, image or version: the original's link then searched every log.
+ */
 export function logSearchUrl(
   graylogHost: string | undefined,
   cluster: string | null,
@@ -132,8 +145,11 @@ export function logSearchUrl(
   version: string | null,
 ): string | null {
   if (!graylogHost || !cluster || !imageName || !version) return null;
-  const query = `source:${cluster} AND image_name:/.*${imageName}:${version}.*/`;
-  return `${graylogHost.replace(/\/+$/, '')}/search?rangetype=relative&relative=86400&q=${encodeURIComponent(query)}`;
+  const image = quoteLikePython(`/.*${imageName}:${version}.*/`);
+  return (
+    `${graylogHost.replace(/\/+$/, '')}/search?rangetype=relative&fields=message%2Csource&width=2560` +
+    `&highlightMessage=&relative=3600&q=source%3A${quoteLikePython(cluster)}+AND+image_name%3A${image}`
+  );
 }
 
 /** Unix seconds with a fraction -> ISO time; null when absent or out of range. */
@@ -144,23 +160,29 @@ export function createdToIso(created: string | null): string | null {
   return new Date(millis).toISOString();
 }
 
+/**
+ * The original's enrichment and getters (docs/reference/enrichment.md). A field sent (even empty) is kept
+ * and not derived, as there; a field sent as null counts as not sent.
+ */
 export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): Deployment {
   const applicationPath = cleanApplicationPath(input.applicationPath);
-  const cluster = nonEmpty(input.cluster);
-  const host = hostFor(cluster, applicationPath, config.hosts);
-  const derived = host && applicationPath ? host : null;
+  const cluster = attributeOrNull(input.cluster);
+  const path = applicationPath ?? '';
+  // With no host the joined text is a bare path, which httpOnly turns into "" as the original's getter did.
+  const derived = (suffix: string) =>
+    httpOnly(joinUrl(hostFor(cluster, applicationPath, config.hosts) ?? '', path, suffix));
+  const given = (value: string | null | undefined) => (present(value) ? httpOnly(attributeText(value)) : null);
 
-  const applicationUrl = nonEmpty(input.applicationUrl) ?? (derived ? joinUrl(derived, applicationPath!) : '');
-  const monitorUrl = nonEmpty(input.monitorUrl) ?? (derived ? joinUrl(derived, applicationPath!, '_monitor') : '');
-  const aboutUrl = nonEmpty(input.aboutUrl) ?? aboutUrlFrom(monitorUrl);
-  const slackChannels = parseSlackChannels(input.slackChannels);
+  const applicationUrl = given(input.applicationUrl) ?? derived('');
+  const monitorUrl = given(input.monitorUrl) ?? derived('_monitor');
+  const aboutUrl = given(input.aboutUrl) ?? (monitorUrl.endsWith('/_monitor') ? derived('_about') : '');
+  const slackChannels = deploymentChannels(input.slackChannels);
   const replicas = input.replicas ?? 0;
-  const version = nonEmpty(input.version);
-  const imageName = nonEmpty(input.imageName);
-  const accessibilityUrls = splitList(input.accessibilityUrls);
+  const version = attributeOrNull(input.version);
+  const imageName = attributeOrNull(input.imageName);
 
   return {
-    applicationName: input.applicationName,
+    applicationName: attributeText(input.applicationName),
     cluster,
     replicas,
     removal: replicas === 0,
@@ -170,22 +192,26 @@ export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): 
     created: input.created,
     createdAt: createdToIso(input.created),
     slackChannels,
-    team: nonEmpty(input.team) ?? teamFromChannels(slackChannels, config.teams),
-    publicNameSwedish: nonEmpty(input.publicNameSwedish),
-    publicNameEnglish: nonEmpty(input.publicNameEnglish),
+    team: present(input.team) ? attributeOrNull(input.team) : teamFromChannels(slackChannels, config.teams),
+    publicNameSwedish: attributeOrNull(input.publicNameSwedish),
+    publicNameEnglish: attributeOrNull(input.publicNameEnglish),
     descriptionSwedish: nonEmpty(input.descriptionSwedish),
     descriptionEnglish: nonEmpty(input.descriptionEnglish),
     friendlyName: friendlyNameOf(input),
     importance: normaliseImportance(input.importance),
-    detectifyProfileTokens: splitList(input.detectifyProfileTokens),
+    detectifyProfileTokens: sortedItems(input.detectifyProfileTokens),
     applicationUrl,
     monitorUrl,
     aboutUrl,
-    monitorPattern: nonEmpty(input.monitorPattern) ?? (monitorUrl ? config.monitorKeyword : ''),
+    monitorPattern: present(input.monitorPattern)
+      ? attributeText(input.monitorPattern)
+      : monitorUrl
+        ? config.monitorKeyword
+        : '',
     testAccessibility: input.testAccessibility === true,
-    accessibilityUrls,
-    publicUserDocumentationUrl: nonEmpty(input.publicUserDocumentationUrl),
-    privateOperationsDocumentationUrl: nonEmpty(input.privateOperationsDocumentationUrl),
+    accessibilityUrls: sortedItems(input.accessibilityUrls),
+    publicUserDocumentationUrl: attributeOrNull(input.publicUserDocumentationUrl),
+    privateOperationsDocumentationUrl: attributeOrNull(input.privateOperationsDocumentationUrl),
     logSearchUrl: logSearchUrl(config.graylogHost, cluster, imageName, version),
   };
 }
@@ -208,6 +234,10 @@ export function enrichRecommendation(input: RecommendationInput, config: Pick<En
     applicationName: nonEmpty(input.applicationName),
     team: nonEmpty(input.team) ?? teamFromChannels(slackChannels, config.teams),
   };
+}
+
+function present<T>(value: T | null | undefined): value is T {
+  return value !== null && value !== undefined;
 }
 
 function nonEmpty(value: string | null | undefined): string | null {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { cleanDisplayText, identifierProblem } from '../util/text.js';
+import { cleanDisplayText, fitText, identifierProblem } from '../util/text.js';
+import { attributeText } from './original-text.js';
 
 /**
  * The ingest contract, with the field names Aspen sends. Aspen sends `null` for every absent value, so
@@ -19,22 +20,35 @@ const identifier = () =>
     const problem = identifierProblem(context.value.trim());
     if (problem) context.issues.push({ code: 'custom', message: problem, input: context.value });
   });
-const displayText = () => z.string().overwrite(cleanDisplayText);
+/**
+ * Display text is cut to its limit (the cut marked), never refused for its length: Aspen's error messages
+ * carry docker's output, which has no bound. The event's raw body keeps the whole text. A stack trace keeps
+ * its end, where the exception is.
+ */
+const displayText = (max: number, keep: 'start' | 'end' = 'start') =>
+  z.string().overwrite((value) => fitText(cleanDisplayText(value), max, keep));
 
 const optionalText = (max: number) => identifier().max(max).nullish();
-const optionalDisplay = (max: number) => displayText().max(max).nullish();
+const optionalDisplay = (max: number, keep: 'start' | 'end' = 'start') => displayText(max, keep).nullish();
 
-/** A number, or a string holding one (some pipelines template every value as a string). */
+/**
+ * What Aspen sends (modules/steps/parse_replicas.py): the stack file's count, a number or, quoted there, a
+ * string; "global" for a global-mode service; or whatever else the file holds (its own test data sends
+ * "replicas"). A whole number, in a string or not, is a count (empty text counts 0, as the original's getter
+ * read it); any other text is kept as sent, quotes and surrounding space dropped, and means a running service.
+ */
 const replicasField = z
   .union([
-    z.number(),
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'expected a whole number')
-      .transform((value) => Number.parseInt(value, 10)),
+    z.number().int('expected a whole number').min(0, 'must not be negative').max(Number.MAX_SAFE_INTEGER),
+    identifier()
+      .max(LIMITS.name)
+      .transform((value): number | string => {
+        const text = attributeText(value);
+        if (text === '') return 0;
+        const count = /^\d+$/.test(text) ? Number(text) : NaN;
+        return Number.isSafeInteger(count) ? count : text;
+      }),
   ])
-  .pipe(z.number().int('expected a whole number').min(0, 'must not be negative').max(10_000))
   .nullish();
 
 /** Unix seconds with an optional fraction, as a string ("1763800000.123456") or a number. Empty means unknown. */
@@ -46,20 +60,30 @@ const createdField = z
   })
   .transform((value) => (value === null || value === undefined || value === '' ? null : String(value)));
 
-/** "true"/"false" strings are what Aspen's templated env gives; booleans are accepted too. */
+/** Values that switch a flag off. The original ran Lighthouse for any non-empty text, "false" included. */
+const OFF_WORDS = new Set(['false', 'no', '0', 'off']);
+
+/**
+ * A label's text (any non-empty value is on, as in the original, except an off word) or a boolean. Only the
+ * flag is kept, so the text need not be an identifier.
+ */
 const flagField = z
-  .union([z.boolean(), z.string().trim().max(16)])
+  .union([z.boolean(), z.string().max(LIMITS.name)])
   .nullish()
-  .transform((value) =>
-    typeof value === 'string' ? ['true', '1', 'yes', 'on'].includes(value.toLowerCase()) : (value ?? false),
-  );
+  .transform((value) => {
+    if (typeof value !== 'string') return value ?? false;
+    const text = attributeText(value);
+    return text !== '' && !OFF_WORDS.has(text.toLowerCase());
+  });
 
 /** A comma-separated list, or an array of strings. */
 const listField = (maxItem: number) =>
   z.union([identifier().max(LIMITS.list), z.array(identifier().max(maxItem)).max(100)]).nullish();
 
 export const deploymentSchema = z.object({
-  applicationName: identifier().trim().min(1, 'required').max(LIMITS.name),
+  applicationName: identifier()
+    .max(LIMITS.name)
+    .refine((value) => attributeText(value) !== '', 'required'),
   cluster: optionalText(LIMITS.name),
   replicas: replicasField,
   version: optionalText(LIMITS.name),
@@ -85,15 +109,15 @@ export const deploymentSchema = z.object({
 });
 
 export const errorSchema = z.object({
-  message: displayText().trim().min(1, 'required').max(LIMITS.message),
+  message: displayText(LIMITS.message).trim().min(1, 'required'),
   slackChannels: listField(LIMITS.name),
-  stackTrace: optionalDisplay(LIMITS.stackTrace),
+  stackTrace: optionalDisplay(LIMITS.stackTrace, 'end'),
   applicationName: optionalText(LIMITS.name),
   cluster: optionalText(LIMITS.name),
 });
 
 export const recommendationSchema = z.object({
-  message: displayText().trim().min(1, 'required').max(LIMITS.message),
+  message: displayText(LIMITS.message).trim().min(1, 'required'),
   slackChannels: listField(LIMITS.name),
   applicationName: optionalText(LIMITS.name),
   team: optionalText(LIMITS.name),

@@ -5,9 +5,9 @@ import type { Db, Queryable } from './db.js';
  * insights read, the weekly summary and the hourly prune call `syncInsights` first, so ingest pays nothing.
  *
  * 1. Copy: events received since the last copy (less a margin) that matter to the measures become
- *    `insight_facts` rows: deployments (replicas > 0), removals, error reports naming an application (a storm's
- *    closing summary repeats earlier reports and is left out), and `alert`/`recovered` transitions of
- *    inspections whose dimensions name an application.
+ *    `insight_facts` rows: deployments (not a removal: replicas > 0, or text such as "global"), removals,
+ *    error reports naming an application (a storm's closing summary repeats earlier reports and is left out),
+ *    and `alert`/`recovered` transitions of inspections whose dimensions name an application.
  * 2. Outcomes: for each application with new facts, `insight_deployments` is recomputed from the earliest
  *    deployment the new facts can change (see `RECOMPUTE_FROM`), and `insight_days` from that day; the rest is
  *    final and left alone.
@@ -33,7 +33,7 @@ const COPY_FACTS = `
     insert into insight_facts (event_id, kind, at, cluster, application, team, version, created_at, channels)
     select id,
       case type
-        when 'deployment' then case when jsonb_typeof(payload->'replicas') = 'number' and (payload->>'replicas')::numeric > 0 then 'deployment' else 'removal' end
+        when 'deployment' then case when coalesce(payload->>'removal' = 'false', jsonb_typeof(payload->'replicas') = 'number' and (payload->>'replicas')::numeric > 0) then 'deployment' else 'removal' end
         when 'error' then 'error'
         else payload->>'transition' end,
       received_at, cluster, application,

@@ -139,15 +139,24 @@ export interface LatestDeployment {
   applicationName: string;
   version: string | null;
   team: string | null;
-  replicas: number | null;
+  /** A count, or the text sent instead of one ("global"). */
+  replicas: number | string | null;
   receivedAt: string;
 }
 
 /** The latest deployment of each application, per cluster, from the core's events (within their retention). */
 export async function latestDeploymentsByCluster(db: Db): Promise<LatestDeployment[]> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    id: string;
+    cluster: string | null;
+    application_name: string;
+    team: string | null;
+    received_at: Date;
+    version: string | null;
+    replicas: unknown;
+  }>(
     `select distinct on (cluster, application_name) id, cluster, application_name, team, received_at,
-            payload->>'version' as version, payload->>'replicas' as replicas
+            payload->>'version' as version, payload->'replicas' as replicas
      from events where type = 'deployment' and application_name is not null and parent_id is null
      order by cluster, application_name, received_at desc, id desc`,
   );
@@ -157,7 +166,7 @@ export async function latestDeploymentsByCluster(db: Db): Promise<LatestDeployme
     applicationName: row.application_name,
     version: row.version,
     team: row.team,
-    replicas: row.replicas === null ? null : Number(row.replicas),
+    replicas: typeof row.replicas === 'number' || typeof row.replicas === 'string' ? row.replicas : null,
     receivedAt: iso(row.received_at)!,
   }));
 }

@@ -36,6 +36,27 @@ export function cleanDisplayText(value: string): string {
   return toWellFormed(value).replace(/\r\n?/g, '\n').replace(DISPLAY_CONTROL, '');
 }
 
+const CUT_MARK = '…(truncated)';
+
+/**
+ * The text within `max` UTF-16 units: kept whole when it fits, else its start (or end) with CUT_MARK where
+ * the rest was, never splitting a surrogate pair.
+ */
+export function fitText(value: string, max: number, keep: 'start' | 'end' = 'start'): string {
+  if (value.length <= max) return value;
+  const room = Math.max(0, max - CUT_MARK.length);
+  if (keep === 'start') {
+    const end = isHighSurrogate(value.charCodeAt(room - 1)) ? room - 1 : room;
+    return `${value.slice(0, end)}${CUT_MARK}`;
+  }
+  const start = value.length - room;
+  return `${CUT_MARK}${value.slice(isHighSurrogate(value.charCodeAt(start - 1)) ? start + 1 : start)}`;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 /** Whether a query or path value holds something no route can use (a NUL, a control, an unpaired surrogate). */
 export function isUnsafeParameter(value: string): boolean {
   return !isWellFormed(value) || CONTROL.test(value);

@@ -1,8 +1,8 @@
 import { parseCoreConfig } from '../../src/config/config.js';
 import {
-  aboutUrlFrom,
   cleanApplicationPath,
   createdToIso,
+  deploymentChannels,
   enrichDeployment,
   enrichError,
   enrichRecommendation,
@@ -30,7 +30,11 @@ function enrich(overrides: Record<string, unknown> = {}, env?: Record<string, st
 describe('application path cleanup', () => {
   it('cuts a Traefik rule at the first semicolon and trims', () => {
     expect(cleanApplicationPath('/api/webtex;ReplacePathRegex')).toBe('/api/webtex');
-    expect(cleanApplicationPath('  /app/x ; PathPrefixStrip:/app')).toBe('/app/x');
+    expect(cleanApplicationPath('/app/x ; PathPrefixStrip:/app')).toBe('/app/x');
+  });
+  it('cuts only a value that starts with a slash as sent, then drops quotes and surrounding space', () => {
+    expect(cleanApplicationPath('  /app/x ; PathPrefixStrip')).toBe('/app/x ; PathPrefixStrip');
+    expect(cleanApplicationPath('"/app/"x')).toBe('/app/x');
   });
   it('leaves paths not starting with a slash alone and maps null or blank to null', () => {
     expect(cleanApplicationPath('Host:foo;x')).toBe('Host:foo;x');
@@ -45,6 +49,7 @@ describe('importance', () => {
     ['Medium', 'medium'],
     ['low', 'low'],
     ['critical', 'low'],
+    [' high', 'low'],
     [null, 'low'],
     ['', 'low'],
   ])('%p becomes %p', (input, expected) => {
@@ -80,11 +85,6 @@ describe('URL joining', () => {
     expect(joinUrl('https://h', '/app/', '_monitor')).toBe('https://h/app/_monitor');
     expect(joinUrl('https://h', '/app')).toBe('https://h/app');
   });
-  it('derives the about URL only from a monitor URL ending in /_monitor', () => {
-    expect(aboutUrlFrom('https://h/app/_monitor')).toBe('https://h/app/_about');
-    expect(aboutUrlFrom('https://h/app/health')).toBe('');
-    expect(aboutUrlFrom('')).toBe('');
-  });
 });
 
 describe('deployment enrichment', () => {
@@ -100,6 +100,27 @@ describe('deployment enrichment', () => {
     expect(d.applicationUrl).toBe('https://custom.test/');
     expect(d.aboutUrl).toBe('');
   });
+  it("derives the about URL from host and path when the monitor URL ends in /_monitor, even someone else's", () => {
+    const d = enrich({ monitorUrl: 'https://elsewhere.test/x/_monitor' });
+    expect(d.monitorUrl).toBe('https://elsewhere.test/x/_monitor');
+    expect(d.aboutUrl).toBe('https://app.example.test/kth-azure-app/_about');
+  });
+  it('reads a monitor URL that is not http(s) as none, and then derives neither about URL nor pattern', () => {
+    // Aspen's own test data sends the label se.kth.monitorUrl=/_monitor.
+    const d = enrich({ monitorUrl: '/_monitor' });
+    expect([d.monitorUrl, d.aboutUrl, d.monitorPattern]).toEqual(['', '', '']);
+  });
+  it('keeps an empty label as sent instead of deriving: monitor URL, monitor pattern and team', () => {
+    const d = enrich({ monitorUrl: '', monitorPattern: '', team: '' });
+    expect([d.monitorUrl, d.monitorPattern, d.team]).toEqual(['', '', null]);
+  });
+  it('treats a field sent as null as not sent', () => {
+    expect(enrich({ monitorUrl: null, team: null, monitorPattern: null })).toMatchObject({
+      monitorUrl: 'https://app.example.test/kth-azure-app/_monitor',
+      team: 'team-studadm',
+      monitorPattern: 'APPLICATION_STATUS: OK',
+    });
+  });
   it('leaves the URL fields empty when there is no path', () => {
     const d = enrich({ applicationPath: null });
     expect([d.applicationUrl, d.monitorUrl, d.aboutUrl, d.monitorPattern]).toEqual(['', '', '', '']);
@@ -114,6 +135,14 @@ describe('deployment enrichment', () => {
     expect(enrich({ publicNameEnglish: null }).friendlyName).toBe('Monitorapp');
     expect(enrich({ publicNameEnglish: '', publicNameSwedish: null }).friendlyName).toBe('kth-azure-app');
     expect(friendlyNameOf({ applicationName: 'a', publicNameEnglish: '  ' })).toBe('a');
+  });
+  it('drops double quotes from names, as the getters subscribers read did', () => {
+    const d = enrich({ publicNameEnglish: 'The "best" app', applicationName: '"kth-azure-app"' });
+    expect([d.friendlyName, d.publicNameEnglish, d.applicationName]).toEqual([
+      'The best app',
+      'The best app',
+      'kth-azure-app',
+    ]);
   });
   it('keeps a given monitor pattern, else uses UTR_KEYWORD or the default when there is a monitor URL', () => {
     expect(enrich({ monitorPattern: 'OK!' }).monitorPattern).toBe('OK!');
@@ -134,29 +163,60 @@ describe('deployment enrichment', () => {
       'team-ops',
     );
   });
-  it('treats zero or absent replicas as a removal', () => {
+  it('treats zero, absent or empty replicas as a removal', () => {
     expect(enrich({ replicas: 0 })).toMatchObject({ replicas: 0, removal: true });
     expect(enrich({ replicas: null })).toMatchObject({ replicas: 0, removal: true });
+    expect(enrich({ replicas: ' ' })).toMatchObject({ replicas: 0, removal: true });
     expect(enrich({ replicas: '3' })).toMatchObject({ replicas: 3, removal: false });
   });
-  it('builds the log-search link from cluster, image and version', () => {
-    const url = enrich().logSearchUrl!;
-    expect(url.startsWith('https://graylog.example.test/search?rangetype=relative&relative=86400&q=')).toBe(true);
-    expect(decodeURIComponent(url.split('q=')[1]!)).toBe(
-      'source:active AND image_name:/.*kth-azure-app:2.0.11_abc123.*/',
+  it('keeps "global" and other text sent as replicas, as a running service', () => {
+    expect(enrich({ replicas: 'global' })).toMatchObject({ replicas: 'global', removal: false });
+    expect(enrich({ replicas: '"${REPLICAS}" ' })).toMatchObject({ replicas: '${REPLICAS}', removal: false });
+  });
+  it("builds the original's log-search link from cluster, image and version", () => {
+    expect(enrich().logSearchUrl).toBe(
+      'https://graylog.example.test/search?rangetype=relative&fields=message%2Csource&width=2560&highlightMessage=' +
+        '&relative=3600&q=source%3Aactive+AND+image_name%3A/.%2Akth-azure-app%3A2.0.11_abc123.%2A/',
     );
     expect(logSearchUrl(undefined, 'active', 'a', '1')).toBeNull();
     expect(enrich({ version: null }).logSearchUrl).toBeNull();
+    expect(enrich({ cluster: '' }).logSearchUrl).toBeNull();
+    expect(logSearchUrl('https://g.test/', 'x&y z', 'a', '1')).toContain('https://g.test/search?');
+    expect(logSearchUrl('https://g.test', 'x&y z', 'a', '1')).toContain('source%3Ax%26y%20z+AND');
   });
-  it('parses detectify tokens and accessibility URLs as lists', () => {
+  it('parses detectify tokens and accessibility URLs as sorted sets without empty items', () => {
     const d = enrich({
-      detectifyProfileTokens: 'abc, def,abc',
-      accessibilityUrls: ['https://a', 'https://b'],
+      detectifyProfileTokens: 'def, abc,abc,',
+      accessibilityUrls: ['https://b', 'https://a'],
       testAccessibility: 'true',
     });
     expect(d.detectifyProfileTokens).toEqual(['abc', 'def']);
     expect(d.accessibilityUrls).toEqual(['https://a', 'https://b']);
     expect(d.testAccessibility).toBe(true);
+  });
+  it('reads testAccessibility as on for any text but an off word', () => {
+    const flag = (value: unknown) => enrich({ testAccessibility: value }).testAccessibility;
+    expect([flag('true'), flag('yes'), flag('"on"'), flag('enabled'), flag(true)]).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect([flag('false'), flag('No'), flag('0'), flag(' off '), flag(''), flag(null), flag(false)]).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+  it('orders channels by code point and finds the team in that order, case-sensitively', () => {
+    const d = enrich({ slackChannels: '#team-studadm-x,#team-e-larande,#Team-Pipeline' });
+    expect(d.slackChannels).toEqual(['#Team-Pipeline', '#team-e-larande', '#team-studadm-x']);
+    expect(d.team).toBe('team-e-larande');
   });
   it('turns created Unix seconds with a fraction into an ISO time', () => {
     expect(createdToIso('1763800000.123456')).toBe('2025-11-22T08:26:40.123Z');
@@ -169,6 +229,7 @@ describe('channels', () => {
   it('trims, de-duplicates and keeps only #names', () => {
     expect(parseSlackChannels(' #a, b ,#a,#c,, #')).toEqual(['#a', '#c']);
     expect(parseSlackChannels(null)).toEqual([]);
+    expect(deploymentChannels(' #c, b ,#a,#c,, #')).toEqual(['#a', '#c']);
   });
   it('finds the first team of the first channel that names one', () => {
     expect(teamFromChannels(['#x', '#team-pipeline-ci'], [{ match: 'team-pipeline', team: 'team-pipeline' }])).toBe(

@@ -12,9 +12,33 @@ describe('the deployment schema', () => {
       created: '1763800000',
     });
   });
+  it('accepts every replicas Aspen sends: counts, "global", and text its stack file holds', () => {
+    const replicas = (value: unknown) => deploymentSchema.parse(aspenDeployment({ replicas: value })).replicas;
+    expect([replicas(0), replicas(3), replicas('3'), replicas('global'), replicas('replicas'), replicas('')]).toEqual([
+      0,
+      3,
+      3,
+      'global',
+      'replicas',
+      0,
+    ]);
+  });
+  it('cuts over-long display text instead of refusing it, keeping the end of a stack trace', () => {
+    const long = 'x'.repeat(20_000);
+    const parsed = errorSchema.parse({
+      message: `${long}!`,
+      slackChannels: null,
+      stackTrace: `${long}${long}${long}${long}end`,
+    });
+    expect(parsed.message).toHaveLength(10_000);
+    expect(parsed.message.endsWith('…(truncated)')).toBe(true);
+    expect(parsed.stackTrace).toHaveLength(65_536);
+    expect(parsed.stackTrace!.startsWith('…(truncated)')).toBe(true);
+    expect(parsed.stackTrace!.endsWith('xend')).toBe(true);
+  });
   it('names each bad field', () => {
     const result = deploymentSchema.safeParse(
-      aspenDeployment({ applicationName: '', replicas: 'two', created: 'yesterday' }),
+      aspenDeployment({ applicationName: '', replicas: 2.5, created: 'yesterday' }),
     );
     expect(result.success).toBe(false);
     const fields = result.error!.issues.map((issue) => issue.path.join('.'));

@@ -44,7 +44,7 @@ describe('the ingest API', () => {
   it('names every bad field', async () => {
     const res = await request(hub.url)
       .put('/api/v1/deployment')
-      .send(aspenDeployment({ applicationName: null, replicas: 'lots', slackChannels: 42 }))
+      .send(aspenDeployment({ applicationName: null, replicas: -2, slackChannels: 42 }))
       .expect(400);
     expect(res.body.error.code).toBe('HUB_ERR_VALIDATION');
     expect(res.body.error.fields.map((field: { field: string }) => field.field)).toEqual(

@@ -23,7 +23,7 @@ const picky = defineModule({
   name: 'picky-one',
   description: 'wants only deployments with replicas',
   events: ['deployment'],
-  wants: (_type, payload) => payload.replicas > 0,
+  wants: (_type, payload) => !payload.removal,
   create: () => ({ handlers: { deployment: () => undefined } }),
 });
 
@@ -100,7 +100,7 @@ describe('the module registry', () => {
   it("asks a module's wants() which events it has work for", async () => {
     const registry = await startRegistry([picky]);
     registry.enable('picky-one');
-    const deployment = (replicas: number) => ({ replicas }) as never;
+    const deployment = (replicas: number) => ({ replicas, removal: replicas === 0 }) as never;
     expect(registry.subscribersOf('deployment', deployment(2))).toEqual(['picky-one']);
     expect(registry.subscribersOf('deployment', deployment(0))).toEqual([]);
   });

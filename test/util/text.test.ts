@@ -1,4 +1,4 @@
-import { asStoredJson, postgresJson } from '../../src/util/text.js';
+import { asStoredJson, fitText, isWellFormed, postgresJson } from '../../src/util/text.js';
 
 describe('JSON as PostgreSQL stores it', () => {
   it('writes NULs and unpaired surrogates as U+FFFD, and leaves escaped backslashes and paired surrogates alone', () => {
@@ -22,5 +22,23 @@ describe('JSON as PostgreSQL stores it', () => {
     const hostile = { message: 'boom\u0000', nested: { name: 'half \udc00 a pair' } };
     expect(asStoredJson(hostile)).toEqual({ message: 'boom\ufffd', nested: { name: 'half \ufffd a pair' } });
     expect(asStoredJson(null)).toBeNull();
+  });
+});
+
+describe('display text cut to a limit', () => {
+  it('keeps text that fits, else its start or its end with the cut marked, within the limit', () => {
+    expect(fitText('short', 20)).toBe('short');
+    expect(fitText('a'.repeat(30), 20)).toBe(`${'a'.repeat(8)}…(truncated)`);
+    expect(fitText(`${'a'.repeat(30)}END`, 20, 'end')).toBe(`…(truncated)${'a'.repeat(5)}END`);
+  });
+
+  it('never splits a surrogate pair at the cut', () => {
+    for (let length = 1; length < 40; length += 1) {
+      for (const keep of ['start', 'end'] as const) {
+        const cut = fitText('😀'.repeat(length), 20, keep);
+        expect(cut.length).toBeLessThanOrEqual(20);
+        expect(isWellFormed(cut)).toBe(true);
+      }
+    }
   });
 });

@@ -33,7 +33,7 @@ describe('a deployment PUT by Aspen', () => {
       importance: 'high',
       team: 'team-studadm',
       friendlyName: 'Monitor application',
-      slackChannels: ['#team-studadm', '#developers'],
+      slackChannels: ['#developers', '#team-studadm'],
       replicas: 2,
       removal: false,
       monitorPattern: 'APPLICATION_STATUS: OK',

@@ -1,4 +1,6 @@
+import { parseCoreConfig } from '../../../src/config/config.js';
 import { DeliveryError, UpstreamError } from '../../../src/errors.js';
+import { validateAndEnrich } from '../../../src/ingest/ingest.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { Redactor } from '../../../src/logging/redact.js';
 import { resolveDisabled } from '../../../src/module-system/registry.js';
@@ -16,6 +18,7 @@ import {
   type ScanReport,
 } from '../../../modules/detectify/scans.js';
 import { FakeDetectify } from '../../fakes/detectify.js';
+import { aspenDeployment, HOSTS_ENV } from '../../support/aspen.js';
 
 const KEY = 'dk-unit-0123456789abcdef0123456789abcdef';
 
@@ -88,6 +91,17 @@ describe('detectify: what a deployment asks for', () => {
       action: 'skip',
       reason: 'no Detectify profile tokens',
     });
+  });
+
+  it('scans a global-mode service ("replicas": "global") as a running one, never reminds to remove it', () => {
+    const parsed = parseCoreConfig(HOSTS_ENV);
+    if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
+    const everywhere = validateAndEnrich(
+      'deployment',
+      aspenDeployment({ replicas: 'global', detectifyProfileTokens: 'b2,a1' }),
+      parsed.value,
+    );
+    expect(decideScanning(everywhere, config)).toEqual({ action: 'scan', tokens: ['a1', 'b2'] });
   });
 
   it('only reminds on zero replicas, in any cluster, and only with tokens', () => {

@@ -105,6 +105,8 @@ describe('endpoint health, against monitor pages that flap', () => {
     await deploy('refused', { monitorUrl: refusedUrl });
     await deploy('elsewhere', { monitorUrl: 'http://10.1.2.3/_monitor' });
     await deploy('removed', { replicas: 0 });
+    // A global-mode service runs on every node: it is checked like any other.
+    await deploy('everywhere', { replicas: 'global' });
     await deploy('no-monitor', { applicationPath: null, monitorUrl: null });
     pages.modes.set('/broken/_monitor', 'http-500');
     pages.modes.set('/slowpoke/_monitor', 'slow');
@@ -119,6 +121,7 @@ describe('endpoint health, against monitor pages that flap', () => {
     const keys = await inspect();
     expect(Object.fromEntries(Object.entries(keys).map(([app, key]) => [app, key.status]))).toEqual({
       flappy: 'ok',
+      everywhere: 'ok',
       broken: 'error',
       slowpoke: 'warning',
       resetter: 'critical',
@@ -162,7 +165,7 @@ describe('endpoint health, against monitor pages that flap', () => {
     const runs = await request(hub.url).get('/api/v1/checks/endpoints.health/runs?limit=2').expect(200);
     expect(runs.body.runs[0]).toMatchObject({
       status: 'completed',
-      result: { status: 'critical', message: expect.stringContaining('6 key(s)') },
+      result: { status: 'critical', message: expect.stringContaining('7 key(s)') },
     });
     const checks = await request(hub.url).get('/api/v1/checks').expect(200);
     expect(checks.body.checks.find((c: { name: string }) => c.name === 'endpoints.health')).toMatchObject({

@@ -108,6 +108,7 @@ describe('which pages a deployment gets audited', () => {
     expect(skipReason(deployment({ replicas: 0, removal: true }))).toBe(
       'the application is being removed (0 replicas)',
     );
+    expect(skipReason(deployment({ replicas: 'global', removal: false }))).toBeNull();
     expect(skipReason(deployment({ applicationUrl: '' }))).toBe(
       'no URL to audit (no accessibilityUrls and no application URL)',
     );
@@ -334,7 +335,7 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
       notify: false,
       summary: 'skipped: testAccessibility is not set',
     });
-    expect(await auditDeployment(deployment({ replicas: 0 }), signal, deps())).toEqual({
+    expect(await auditDeployment(deployment({ replicas: 0, removal: true }), signal, deps())).toEqual({
       notify: false,
       summary: 'skipped: the application is being removed (0 replicas)',
     });

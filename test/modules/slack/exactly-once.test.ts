@@ -118,16 +118,16 @@ describe('SLACK_ALLOWED_CHANNELS', () => {
       aspenDeployment({ slackChannels: '#team-a,#general,#Random,#deployments' }),
     );
     await finishedDelivery(hub, id);
-    // As anyone reading the event sees it.
+    // As anyone reading the event sees it; the deployment's channels in the original's (code point) order.
     const delivery = (await eventView(hub, id)).deliveries.find((candidate) => candidate.module === 'slack')!;
     expect(delivery.result).toEqual({
       notify: false,
-      summary: 'posted to #ops, #team-a, #deployments; dropped #general, #random (not in SLACK_ALLOWED_CHANNELS)',
+      summary: 'posted to #ops, #deployments, #team-a; dropped #random, #general (not in SLACK_ALLOWED_CHANNELS)',
       details: {
-        channels: ['#ops', '#team-a', '#deployments'],
+        channels: ['#ops', '#deployments', '#team-a'],
         alreadyPosted: [],
         digested: [],
-        dropped: ['#general', '#random'],
+        dropped: ['#random', '#general'],
       },
     });
     expect(fake.roots('#general')).toEqual([]);

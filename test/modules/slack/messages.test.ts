@@ -64,7 +64,7 @@ describe('the deployment message', () => {
               text: [
                 '<https://app.example.test/kth-azure-app|Application>',
                 '<https://app.example.test/kth-azure-app/_monitor|Monitor>',
-                '<https://graylog.example.test/search?rangetype=relative&amp;relative=86400&amp;q=source%3Aactive%20AND%20image_name%3A%2F.*kth-azure-app%3A2.0.11_abc123.*%2F|Logs>',
+                '<https://graylog.example.test/search?rangetype=relative&amp;fields=message%2Csource&amp;width=2560&amp;highlightMessage=&amp;relative=3600&amp;q=source%3Aactive+AND+image_name%3A/.%2Akth-azure-app%3A2.0.11_abc123.%2A/|Logs>',
                 '<https://hub.example.test/api/v1/deployments?applicationName=kth-azure-app&amp;cluster=active|History>',
                 EVENT_LINK,
               ].join(' · '),
@@ -73,6 +73,19 @@ describe('the deployment message', () => {
         },
       ],
     });
+  });
+
+  it('says "global replica(s)" for a global-mode service, as the original did, with its links', () => {
+    const message = formatDeploymentMessage(deployment({ replicas: 'global' }), links);
+    expect(message.text).toBe('global replica(s) of *Monitor application* are being deployed in *active*');
+    expect(allTexts(message).join('\n')).toContain('|Application>');
+  });
+
+  it('escapes replicas sent as text, like every other text from the payload', () => {
+    const message = formatDeploymentMessage(deployment({ replicas: '<!channel> & <@U1>' }), links);
+    expect(message.text).toBe(
+      '&lt;!channel&gt; &amp; &lt;@U1&gt; replica(s) of *Monitor application* are being deployed in *active*',
+    );
   });
 
   it('says "Started removing" for zero replicas, without application and monitor links', () => {

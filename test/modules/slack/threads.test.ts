@@ -34,15 +34,15 @@ describe('one thread per deployment and channel', () => {
     await fake.close();
   });
 
-  it("posts one root to each channel: SLACK_CHANNELS and the deployment's own", async () => {
+  it("posts one root to each channel: SLACK_CHANNELS, then the deployment's own in the original's (sorted) order", async () => {
     const id = await put(hub, 'deployment', aspenDeployment({ version: '1.0.0' }));
     const delivery = await finishedDelivery(hub, id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1 });
     expect(delivery.result).toEqual({
       notify: false,
-      summary: 'posted to #deployments, #team-studadm, #developers',
+      summary: 'posted to #deployments, #developers, #team-studadm',
       details: {
-        channels: ['#deployments', '#team-studadm', '#developers'],
+        channels: ['#deployments', '#developers', '#team-studadm'],
         alreadyPosted: [],
         digested: [],
         dropped: [],
@@ -50,7 +50,7 @@ describe('one thread per deployment and channel', () => {
     });
 
     // Channels are posted to side by side, so in no particular order.
-    const order = ['#deployments', '#team-studadm', '#developers'];
+    const order = ['#deployments', '#developers', '#team-studadm'];
     const posts = fake
       .calls('chat.postMessage')
       .filter((call) => JSON.stringify(call.body).includes(id) && !call.body.thread_ts)
@@ -85,7 +85,7 @@ describe('one thread per deployment and channel', () => {
               text: [
                 '<https://app.example.test/kth-azure-app|Application>',
                 '<https://app.example.test/kth-azure-app/_monitor|Monitor>',
-                '<https://graylog.example.test/search?rangetype=relative&amp;relative=86400&amp;q=source%3Aactive%20AND%20image_name%3A%2F.*kth-azure-app%3A1.0.0.*%2F|Logs>',
+                '<https://graylog.example.test/search?rangetype=relative&amp;fields=message%2Csource&amp;width=2560&amp;highlightMessage=&amp;relative=3600&amp;q=source%3Aactive+AND+image_name%3A/.%2Akth-azure-app%3A1.0.0.%2A/|Logs>',
                 `<${hub.hub.config.publicUrl}/api/v1/deployments?applicationName=kth-azure-app&amp;cluster=active|History>`,
                 eventLink,
               ].join(' · '),

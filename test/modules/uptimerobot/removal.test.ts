@@ -58,6 +58,23 @@ describe('uptimerobot module with FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS on', 
     });
   });
 
+  it('keeps monitoring a global-mode service ("replicas": "global"): it is running, not being removed', async () => {
+    await finishedDelivery(hub, await putDeployment(hub, aspenDeployment()), 'uptimerobot');
+    const [created] = [...fake.monitors.values()];
+    fake.requests.length = 0;
+
+    const { delivery } = await finishedDelivery(
+      hub,
+      await putDeployment(hub, aspenDeployment({ replicas: 'global' })),
+      'uptimerobot',
+    );
+
+    expect(fake.calls('deleteMonitor')).toHaveLength(0);
+    expect(fake.calls('editMonitor')).toHaveLength(1);
+    expect([...fake.monitors.values()].map((monitor) => monitor.id)).toEqual([created!.id]);
+    expect(delivery.result).toMatchObject({ details: { action: 'edited', monitorId: created!.id } });
+  });
+
   it('creates nothing on zero replicas when there is no monitor to delete', async () => {
     const { delivery } = await finishedDelivery(
       hub,
