@@ -164,6 +164,7 @@ export class Hub {
     const writer = {
       dedupeWindowSeconds: config.idempotencyWindowSeconds,
       stormWindowSeconds: config.errorStormWindowSeconds,
+      sameDeploymentWindowSeconds: config.sources.sameDeploymentWindowSeconds,
     };
     const targets: TargetFinder = (type, payload) =>
       registry

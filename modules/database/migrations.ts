@@ -45,4 +45,9 @@ export const MIGRATIONS: readonly Migration[] = [
       create index recommendations_received on recommendations (received_at desc);
     `,
   },
+  {
+    // CDEvents, GitHub and GitLab do not count replicas: their deployments are stored with none.
+    id: 'pipelines-replicas-unknown',
+    sql: `alter table deployments alter column replicas drop not null;`,
+  },
 ];

@@ -39,7 +39,7 @@ export function healthInspection(core: Readonly<CoreConfig>) {
     async run({ parameters, signal, deployments }): Promise<InspectionEvent[]> {
       const deployed = (await deployments.latest())
         .map((row) => row.deployment)
-        .filter((d) => !d.removal && d.replicas > 0 && d.monitorUrl !== '');
+        .filter((d) => !d.removal && d.replicas !== 0 && d.monitorUrl !== '');
       // The core's outbound guard: known hosts only, the name resolved once and every address checked
       // (loopback, private, link-local, metadata refused unless allowed explicitly), then connected to as checked.
       const guard = createUrlGuard({

@@ -6,10 +6,20 @@ import type { DeploymentInput, ErrorInput, RecommendationInput } from './schemas
 export interface Deployment {
   applicationName: string;
   cluster: string | null;
-  replicas: number;
-  /** `replicas` 0 (or absent) means the application is being removed. */
+  /** null: the source does not count replicas (CDEvents, GitHub, GitLab). */
+  replicas: number | null;
+  /** Aspen: `replicas` 0 (or absent). Other sources say so themselves (CDEvents `service.removed`). */
   removal: boolean;
   version: string | null;
+  /**
+   * An older version than the one running on the cluster, or a source that said so (CDEvents
+   * `service.rolledback`): decided when the event is stored (src/store/deployment-placement.ts).
+   */
+  rollback: boolean;
+  /** The version a rollback replaced, when known. */
+  rolledBackFrom: string | null;
+  /** Who deployed it, when the source says (GitHub's deployment creator, GitLab's user). */
+  deployedBy: string | null;
   imageName: string | null;
   applicationPath: string | null;
   created: string | null;
@@ -40,6 +50,8 @@ export interface ErrorReport {
   slackChannels: string[];
   applicationName: string | null;
   cluster: string | null;
+  /** Where the failed run's log is (a CI job, a pipeline run), when the source says. */
+  logUrl: string | null;
   /** Set on the follow-up of an error storm: how many identical errors were folded into it. */
   repeats?: { count: number; firstEventId: string; windowSeconds: number };
 }
@@ -144,7 +156,13 @@ export function createdToIso(created: string | null): string | null {
   return new Date(millis).toISOString();
 }
 
-export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): Deployment {
+/** What a source other than Aspen tells besides Aspen's fields: whether it is a removal, whether a rollback. */
+export interface SourceFacts {
+  removal: boolean;
+  rollback: boolean;
+}
+
+export function enrichDeployment(input: DeploymentInput, config: EnrichConfig, facts?: SourceFacts): Deployment {
   const applicationPath = cleanApplicationPath(input.applicationPath);
   const cluster = nonEmpty(input.cluster);
   const host = hostFor(cluster, applicationPath, config.hosts);
@@ -154,7 +172,8 @@ export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): 
   const monitorUrl = nonEmpty(input.monitorUrl) ?? (derived ? joinUrl(derived, applicationPath!, '_monitor') : '');
   const aboutUrl = nonEmpty(input.aboutUrl) ?? aboutUrlFrom(monitorUrl);
   const slackChannels = parseSlackChannels(input.slackChannels);
-  const replicas = input.replicas ?? 0;
+  // Aspen's absent replicas mean a removal; another source's mean nothing at all.
+  const replicas = facts ? (input.replicas ?? null) : (input.replicas ?? 0);
   const version = nonEmpty(input.version);
   const imageName = nonEmpty(input.imageName);
   const accessibilityUrls = splitList(input.accessibilityUrls);
@@ -163,8 +182,11 @@ export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): 
     applicationName: input.applicationName,
     cluster,
     replicas,
-    removal: replicas === 0,
+    removal: facts ? facts.removal : replicas === 0,
     version,
+    rollback: facts?.rollback ?? false,
+    rolledBackFrom: null,
+    deployedBy: nonEmpty(input.deployedBy),
     imageName,
     applicationPath,
     created: input.created,
@@ -197,6 +219,7 @@ export function enrichError(input: ErrorInput): ErrorReport {
     slackChannels: parseSlackChannels(input.slackChannels),
     applicationName: nonEmpty(input.applicationName),
     cluster: nonEmpty(input.cluster),
+    logUrl: nonEmpty(input.logUrl),
   };
 }
 

@@ -2,6 +2,7 @@ import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
 import type { Queryable } from './db.js';
 import { DELIVER_TASK } from './jobs.js';
+import { inPlacementOrder, placeDeployments } from './deployment-placement.js';
 import { findStormLeaders, scheduleStormFollowUps, type StormLeader } from './storms-repo.js';
 import { postgresJson, postgresText } from '../util/text.js';
 
@@ -14,6 +15,10 @@ export interface NewEvent {
   parentId: string | null;
   /** The authenticated sender of an ingested event. */
   sender?: string | null;
+  /** The adapter an ingested event came through (`aspen`, `cdevents`, `github`, `gitlab`): `events.source`. */
+  ingestSource?: string | null;
+  /** Set when placed: another source reported this deployment first (deployment-placement.ts). */
+  sameAs?: string;
   applicationName: string | null;
   cluster: string | null;
   team: string | null;
@@ -59,19 +64,28 @@ export interface Accepted {
   receivedAt: Date | null;
   /** Its deliveries stored in progress for their `runBy` hub, which is to start them now. */
   started: StartedDelivery[];
+  /** Another source reported this deployment first: stored as its child, not fanned out again. */
+  sameAs?: string;
 }
 
 export interface WriterOptions {
   dedupeWindowSeconds: number;
   stormWindowSeconds: number;
+  /** Two sources' reports of one deployment this close together are one deployment (0: never). */
+  sameDeploymentWindowSeconds: number;
 }
 
 /**
  * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
  * it needs no explicit transaction: the events, their deliveries and the queue jobs commit together in one
- * round trip. Called only through the event appender (src/events/appender.ts), the one door events enter by.
+ * round trip; ingested deployments are placed first, in the caller's transaction (deployment-placement.ts).
+ * Called only through the event appender (src/bus/appender.ts), the one door events enter by.
  */
 export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
+  return inPlacementOrder(events, (batch) => writeBatch(client, batch, options));
+}
+
+async function writeBatch(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
   const results: Array<Accepted | undefined> = new Array(events.length);
   const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
 
@@ -98,6 +112,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
     fresh.push(event);
   });
 
+  await placeDeployments(client, fresh, options.sameDeploymentWindowSeconds);
   const stored =
     fresh.length > 0
       ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds)
@@ -136,6 +151,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
       deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
       receivedAt: row.receivedAt,
       started: row.started.map((started) => ({ ...started, module: modules.get(started.id)! })),
+      ...(event.sameAs ? { sameAs: event.sameAs } : {}),
     };
   }
   // A repeat inside the batch gets whatever its neighbour got, which may itself be an earlier event.
@@ -184,6 +200,7 @@ async function insertEventsAndDeliveries(
     type: event.type,
     parent_id: event.parentId,
     sender: event.sender ?? null,
+    source: event.ingestSource ?? null,
     raw: event.raw ?? null,
     payload: event.payload,
     // Derived events' columns come from modules' payloads, which nobody validated.
@@ -217,7 +234,7 @@ async function insertEventsAndDeliveries(
   }>({
     name: 'alvares:insert-events',
     text: `with input as (
-       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, sender text, raw jsonb, payload jsonb,
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, sender text, source text, raw jsonb, payload jsonb,
             application_name text, cluster text, team text, idempotency_key text, body_hash text,
             fingerprint text, storm_of uuid, dedupe_key text, key_ttl int)
      ), claimed as (
@@ -229,9 +246,9 @@ async function insertEventsAndDeliveries(
          where k.expires_at <= now()
        returning event_id
      ), inserted as (
-       insert into events (id, type, parent_id, sender, raw, payload, application_name, cluster, team,
+       insert into events (id, type, parent_id, sender, source, raw, payload, application_name, cluster, team,
                            idempotency_key, body_hash, fingerprint, storm_of)
-       select i.id, i.type, i.parent_id, i.sender, i.raw, i.payload, i.application_name, i.cluster, i.team,
+       select i.id, i.type, i.parent_id, i.sender, i.source, i.raw, i.payload, i.application_name, i.cluster, i.team,
               i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
        from input i
        where i.dedupe_key is null or i.id in (select event_id from claimed)

@@ -23,7 +23,7 @@ const picky = defineModule({
   name: 'picky-one',
   description: 'wants only deployments with replicas',
   events: ['deployment'],
-  wants: (_type, payload) => payload.replicas > 0,
+  wants: (_type, payload) => (payload.replicas ?? 0) > 0,
   create: () => ({ handlers: { deployment: () => undefined } }),
 });
 
@@ -72,7 +72,14 @@ describe('the module registry', () => {
     stream.on('module.changed', (happening) => seen.push(happening));
     const registry = await startRegistry([errorWatcher, picky, secretless], stream);
 
-    const error = { message: 'm', stackTrace: null, slackChannels: [], applicationName: null, cluster: null };
+    const error = {
+      message: 'm',
+      stackTrace: null,
+      slackChannels: [],
+      applicationName: null,
+      cluster: null,
+      logUrl: null,
+    };
     expect(registry.subscribersOf('error', error)).toEqual(['watcher']);
     expect(registry.handlerFor('watcher', 'error')).not.toBeNull();
     expect(registry.handlerFor('secretless', 'error')).toBeNull();
