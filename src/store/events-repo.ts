@@ -8,6 +8,8 @@ export interface EventView {
   parentId: string | null;
   /** Who sent it, when ingest needs credentials (an INGEST_TOKENS name, `hmac`). */
   sender: string | null;
+  /** The adapter an ingested event came through: `aspen`, `cdevents`, `github`, `gitlab`; null for derived events. */
+  source: string | null;
   stormOf: string | null;
   payload: unknown;
   raw: unknown;
@@ -19,7 +21,10 @@ export interface EventView {
 export async function findEvent(db: Db, id: string): Promise<EventView | null> {
   if (!isUuid(id)) return null;
   const event = await db.query(
-    'select id, type, received_at, parent_id, sender, storm_of, payload, raw from events where id = $1',
+    `select id, type, received_at, parent_id, sender, storm_of, payload, raw,
+       -- before sources were recorded, every ingested event was Aspen's JSON
+       coalesce(source, case when type in ('deployment', 'error', 'recommendation') and parent_id is null then 'aspen' end) as source
+     from events where id = $1`,
     [id],
   );
   const row = event.rows[0];
@@ -35,6 +40,7 @@ export async function findEvent(db: Db, id: string): Promise<EventView | null> {
     receivedAt: row.received_at.toISOString(),
     parentId: row.parent_id,
     sender: row.sender,
+    source: row.source,
     stormOf: row.storm_of,
     payload: row.payload,
     raw: row.raw,

@@ -23,6 +23,7 @@ import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
+import { sourceRoutes } from './sources.js';
 
 export interface HubParts {
   db: Db;
@@ -46,11 +47,13 @@ export interface HubParts {
 export function hubRouters(parts: HubParts): Router[] {
   const { db, config, registry, engine, scheduler, checks, ops, access } = parts;
   const { adminToken, publicUrl } = config;
+  const ingest = new IngestService(config, parts.appender);
   const moduleRouter = Router();
   registry.mountRoutes(moduleRouter);
   return [
     healthRoutes({ db, isReady: parts.isReady }),
-    ingestRoutes({ config, ingest: new IngestService(config, parts.appender), access }),
+    ingestRoutes({ config, ingest, access }),
+    sourceRoutes({ config, ingest, access }),
     eventRoutes(db),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),
