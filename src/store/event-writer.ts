@@ -246,10 +246,12 @@ async function insertEventsAndDeliveries(
          where k.expires_at <= now()
        returning event_id
      ), inserted as (
+       -- clock_timestamp(), not the transaction's now(): events written in one transaction keep their order
+       -- (a deployment placed after another of its application in the same batch is later, see writeEvents)
        insert into events (id, type, parent_id, sender, source, raw, payload, application_name, cluster, team,
-                           idempotency_key, body_hash, fingerprint, storm_of)
+                           idempotency_key, body_hash, fingerprint, storm_of, received_at)
        select i.id, i.type, i.parent_id, i.sender, i.source, i.raw, i.payload, i.application_name, i.cluster, i.team,
-              i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
+              i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of, clock_timestamp()
        from input i
        where i.dedupe_key is null or i.id in (select event_id from claimed)
        returning id, received_at
