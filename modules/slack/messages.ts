@@ -19,13 +19,21 @@ export function historyUrl(publicUrl: string, applicationName: string, cluster: 
   return `${publicUrl}/api/v1/deployments?${query.toString()}`;
 }
 
-/** The one line the original sent, kept word for word: "N replica(s) of *name* are being deployed in *cluster*". */
+/**
+ * The one line the original sent, kept word for word: "N replica(s) of *name* are being deployed in *cluster*".
+ * A rollback says from which version to which; a source that counts no replicas (CDEvents, GitHub, GitLab) is
+ * not given a count it did not send.
+ */
 export function deploymentHeadline(deployment: Deployment): string {
   const name = `*${escapeText(deployment.friendlyName)}*`;
   const cluster = `*${escapeText(deployment.cluster ?? 'an unknown cluster')}*`;
-  return deployment.removal
-    ? `Started removing ${name} from ${cluster}`
-    : `${deployment.replicas} replica(s) of ${name} are being deployed in ${cluster}`;
+  if (deployment.removal) return `Started removing ${name} from ${cluster}`;
+  const subject =
+    deployment.replicas === null ? `${name} is` : `${deployment.replicas} replica(s) of ${name} are`;
+  if (!deployment.rollback) return `${subject} being deployed in ${cluster}`;
+  const from = deployment.rolledBackFrom ? ` from *${escapeText(deployment.rolledBackFrom)}*` : '';
+  const to = deployment.version ? ` to *${escapeText(deployment.version)}*` : '';
+  return `${subject} being rolled back${from}${to} in ${cluster}`;
 }
 
 /** The thread root: headline, the facts as fields, then links (application, monitor, logs, history, event). */
