@@ -1,6 +1,7 @@
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
 import { endpointsModule } from './endpoints/index.js';
+import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
 import { slackModule } from './slack/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
@@ -16,4 +17,5 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   lighthouseModule,
   webhookModule,
   endpointsModule,
+  grafanaModule,
 ];

@@ -252,7 +252,8 @@ describe('POST /api/v1/cdevents', () => {
       const ce = { ...cloudEventOf(good()), datacontenttype: 'application/xml' };
       const res = await post(url, JSON.stringify(ce), { 'Content-Type': 'application/cloudevents+json' });
       expect(res.status).toBe(415);
-      const { data: _data, ...base64 } = { ...cloudEventOf(good()), data_base64: 'e30=' };
+      const { data: _data, ...attributes } = cloudEventOf(good());
+      const base64 = { ...attributes, data_base64: 'e30=' };
       const res2 = await post(url, JSON.stringify(base64), { 'Content-Type': 'application/cloudevents+json' });
       expect(res2.status).toBe(400);
       expect(res2.body.error.fields[0].field).toBe('data_base64');
