@@ -1,3 +1,4 @@
+import { cdeventsModule } from './cdevents/index.js';
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
 import { endpointsModule } from './endpoints/index.js';
@@ -18,4 +19,5 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   webhookModule,
   endpointsModule,
   grafanaModule,
+  cdeventsModule,
 ];

@@ -18,6 +18,14 @@ export interface EventView {
   children: Array<{ id: string; type: string; receivedAt: string }>;
 }
 
+/** Which of `ids` are events of this hub (a CloudEvent naming one is the hub's own, come back). */
+export async function knownEventIds(db: Db, ids: string[]): Promise<Set<string>> {
+  const uuids = ids.filter(isUuid);
+  if (uuids.length === 0) return new Set();
+  const rows = await db.query<{ id: string }>('select id from events where id = any($1::uuid[])', [uuids]);
+  return new Set(rows.rows.map((row) => row.id));
+}
+
 export async function findEvent(db: Db, id: string): Promise<EventView | null> {
   if (!isUuid(id)) return null;
   const event = await db.query(

@@ -12,6 +12,7 @@ import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { StatusPage } from '../../status-page/status-page.js';
 import { checkSourceOf } from '../../status-page/check-source.js';
 import type { Db } from '../../store/db.js';
+import { knownEventIds } from '../../store/events-repo.js';
 import type { Access } from '../auth.js';
 import { adminRoutes, moduleRoutes } from './admin.js';
 import { checkRoutes } from './checks.js';
@@ -53,7 +54,7 @@ export function hubRouters(parts: HubParts): Router[] {
   return [
     healthRoutes({ db, isReady: parts.isReady }),
     ingestRoutes({ config, ingest, access }),
-    sourceRoutes({ config, ingest, access }),
+    sourceRoutes({ config, ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
     eventRoutes(db),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),

@@ -56,8 +56,10 @@ export const sourceDocs: Record<'cdevents' | 'github' | 'gitlab', RouteDoc> = {
       'ce-subject': ceHeader("the CDEvent's subject.id"),
       'ce-time': ceHeader("the CDEvent's context.timestamp"),
     }),
-    response: z.union([stored, z.object({ events: z.array(stored) })]),
-    alsoSucceeds: { 202: 'stored, routed to no module (a CDEvent type the hub does not turn into an event)' },
+    response: z.union([stored, ignored, z.object({ events: z.array(z.union([stored, ignored])) })]),
+    alsoSucceeds: {
+      202: 'stored and routed to no module (a CDEvent type the hub does not turn into an event), or ignored: the hub\'s own event (extension alvaresevent) come back',
+    },
     errors: {
       401: 'missing or wrong ingest credentials',
       415: 'not JSON, or a datacontenttype that is not JSON',

@@ -4,7 +4,7 @@ import type { CoreConfig } from '../../config/config.js';
 import { HubError } from '../../errors.js';
 import type { IngestService } from '../../ingest/ingest.js';
 import { mapCdEvent } from '../../ingest/sources/cdevents.js';
-import { readCloudEvents, type CloudEvent } from '../../ingest/sources/cloudevents-http.js';
+import { OWN_EVENT_EXTENSION, readCloudEvents, type CloudEvent } from '../../ingest/sources/cloudevents-http.js';
 import {
   GITHUB_DELIVERY,
   GITHUB_EVENT,
@@ -28,7 +28,13 @@ import { sourceDocs } from './source-docs.js';
  * (INGEST_TOKENS, INGEST_HMAC_SECRET); GitHub and GitLab cannot send those and prove themselves with their
  * webhook secret instead; all three count against INGEST_RATE_PER_MINUTE.
  */
-export function sourceRoutes(deps: { config: CoreConfig; ingest: IngestService; access: Access }): Router {
+export function sourceRoutes(deps: {
+  config: CoreConfig;
+  ingest: IngestService;
+  access: Access;
+  /** Which of these ids are events of this hub. */
+  knownEvents: (ids: string[]) => Promise<Set<string>>;
+}): Router {
   const router = Router();
   const { access, config } = deps;
   const sources = config.sources;
@@ -46,13 +52,23 @@ export function sourceRoutes(deps: { config: CoreConfig; ingest: IngestService; 
       requireBody!,
       async (req, res) => {
         const { mode, events } = readCloudEvents(mediaType(req), req.headers, req.body);
+        const own = await deps.knownEvents(events.map((event) => String(event.extensions[OWN_EVENT_EXTENSION] ?? '')));
         const items = events.map((event, index) => {
           const prefix = mode === 'batch' ? `[${index}].` : '';
-          return { mapped: mapCdEvent(event, sources, prefix), raw: structuredForm(event), prefix };
+          const echo = own.has(String(event.extensions[OWN_EVENT_EXTENSION] ?? ''));
+          const mapped: Mapped = echo
+            ? { kind: 'ignored', reason: `the hub's own event ${String(event.extensions[OWN_EVENT_EXTENSION])} came back` }
+            : mapCdEvent(event, sources, prefix);
+          return { mapped, raw: structuredForm(event), prefix };
         });
         const accepted = await deps.ingest.ingestMapped('cdevents', items, (req as IngestRequest).sender ?? null);
-        const answers = accepted.map((one, index) => answer('cdevents', items[index]!.mapped, one!));
-        const routed = answers.some((one) => one.type !== 'cdevent');
+        const answers = accepted.map((one, index) => {
+          const mapped = items[index]!.mapped;
+          return mapped.kind === 'ignored' || !one
+            ? { status: 'ignored' as const, reason: mapped.kind === 'ignored' ? mapped.reason : '' }
+            : answer('cdevents', mapped, one);
+        });
+        const routed = answers.some((one) => 'type' in one && one.type !== 'cdevent');
         res.status(routed ? 200 : 202).json(mode === 'batch' ? { events: answers } : answers[0]);
       },
     )

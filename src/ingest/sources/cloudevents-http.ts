@@ -18,6 +18,12 @@ export interface CloudEvent {
 
 export type ContentMode = 'structured' | 'binary' | 'batch';
 
+/**
+ * The extension attribute the hub's own CloudEvents carry (its event id), so that a hub sent its own event back
+ * (a sink that fans out to every listener, the hub among them) drops it instead of deploying it again, forever.
+ */
+export const OWN_EVENT_EXTENSION = 'alvaresevent';
+
 export const STRUCTURED = 'application/cloudevents+json';
 export const BATCH = 'application/cloudevents-batch+json';
 /** A batch this long fits well inside the 1 MiB body limit; longer ones are split by the sender. */
