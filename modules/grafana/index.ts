@@ -36,7 +36,8 @@ export const grafanaModule = defineModule({
               signal: delivery.signal,
             });
             const earlier = Array.isArray(found.data) ? found.data[0] : undefined;
-            if (earlier) return { summary: `${kind} annotation ${earlier.id} (made by an earlier attempt)`, notify: false };
+            if (earlier)
+              return { summary: `${kind} annotation ${earlier.id} (made by an earlier attempt)`, notify: false };
           }
           const answer = await client.post<{ id?: number; message?: string }>('/api/annotations', annotation, {
             signal: delivery.signal,

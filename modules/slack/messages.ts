@@ -28,8 +28,7 @@ export function deploymentHeadline(deployment: Deployment): string {
   const name = `*${escapeText(deployment.friendlyName)}*`;
   const cluster = `*${escapeText(deployment.cluster ?? 'an unknown cluster')}*`;
   if (deployment.removal) return `Started removing ${name} from ${cluster}`;
-  const subject =
-    deployment.replicas === null ? `${name} is` : `${deployment.replicas} replica(s) of ${name} are`;
+  const subject = deployment.replicas === null ? `${name} is` : `${deployment.replicas} replica(s) of ${name} are`;
   if (!deployment.rollback) return `${subject} being deployed in ${cluster}`;
   const from = deployment.rolledBackFrom ? ` from *${escapeText(deployment.rolledBackFrom)}*` : '';
   const to = deployment.version ? ` to *${escapeText(deployment.version)}*` : '';

@@ -241,7 +241,12 @@ function parseDeliveryOverrides(env: Env): {
 
 /** Values in the environment that must never be printed: collected once, handed to the redactor. */
 export function coreSecrets(config: CoreConfig, env: Env): string[] {
-  const secrets = [config.adminToken, env.DB_PASSWORD, ...securitySecrets(config.security), ...sourcesSecrets(config.sources)];
+  const secrets = [
+    config.adminToken,
+    env.DB_PASSWORD,
+    ...securitySecrets(config.security),
+    ...sourcesSecrets(config.sources),
+  ];
   if (config.databaseUrl) {
     try {
       const password = new URL(config.databaseUrl).password;

@@ -173,10 +173,7 @@ export async function syncInsights(db: Db): Promise<SyncResult> {
       since: Date;
       facts: number;
       rollback: boolean;
-    }>(
-      COPY_FACTS,
-      [bound.rows[0]!.since],
-    );
+    }>(COPY_FACTS, [bound.rows[0]!.since]);
     // The transaction's start: anything received later is read again next time (within the margin).
     await client.query('update insight_sync set synced_until = greatest(synced_until, now())');
     if (copied.rows.length === 0) return { facts: 0, applications: 0 };

@@ -62,7 +62,8 @@ export class FakeCdEventsSink {
       } else {
         const attributes: Record<string, string> = {};
         for (const [name, value] of Object.entries(req.headers))
-          if (name.startsWith('ce-') && typeof value === 'string') attributes[name.slice(3)] = decodeURIComponent(value);
+          if (name.startsWith('ce-') && typeof value === 'string')
+            attributes[name.slice(3)] = decodeURIComponent(value);
         this.events.push({ mode: 'binary', attributes, data: body, headers: req.headers });
       }
       answer(202);

@@ -37,7 +37,13 @@ export function cdevent(
   return {
     context,
     subject: {
-      id: options.subjectId ?? `service/${String(content.artifactId ?? 'app').replace(/^pkg:\w+\//, '').split('@')[0]}`,
+      id:
+        options.subjectId ??
+        `service/${
+          String(content.artifactId ?? 'app')
+            .replace(/^pkg:\w+\//, '')
+            .split('@')[0]
+        }`,
       source: options.source ?? '/tekton/namespace/ci',
       ...(spec === '0.4' ? { type: subjectType } : {}),
       content,
@@ -65,10 +71,15 @@ export function serviceRemoved(
   app: { name: string; environment: string },
   options: CdEventOptions = {},
 ): Record<string, unknown> {
-  return cdevent('service.removed', 'service', { environment: { id: app.environment } }, {
-    subjectId: `service/${app.name}`,
-    ...options,
-  });
+  return cdevent(
+    'service.removed',
+    'service',
+    { environment: { id: app.environment } },
+    {
+      subjectId: `service/${app.name}`,
+      ...options,
+    },
+  );
 }
 
 /** `pipelinerun.finished`: v0.4 links the run with `url`, v0.5 with `uri`. */

@@ -88,7 +88,12 @@ describe('POST /api/v1/cdevents', () => {
     const res = await sendStructured(url, serviceRemoved({ name: 'old-app', environment: 'integral' }));
     expect(res.status).toBe(200);
     const stored = await event(res.body.id);
-    expect(stored.payload).toMatchObject({ applicationName: 'old-app', cluster: 'integral', removal: true, version: null });
+    expect(stored.payload).toMatchObject({
+      applicationName: 'old-app',
+      cluster: 'integral',
+      removal: true,
+      version: null,
+    });
   });
 
   it('answers a repeat of the same CloudEvent source and id with the first event, storing nothing more', async () => {

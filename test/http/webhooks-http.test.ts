@@ -84,7 +84,12 @@ describe('GitHub and GitLab deployment webhooks', () => {
       const res = await sendGithub(
         github(),
         'deployment_status',
-        deploymentStatusPayload({ repository: 'kth/lms-monorepo', ref: 'main', sha: 'f'.repeat(40), environment: 'staging' }),
+        deploymentStatusPayload({
+          repository: 'kth/lms-monorepo',
+          ref: 'main',
+          sha: 'f'.repeat(40),
+          environment: 'staging',
+        }),
         { secret: GITHUB_SECRET },
       );
       expect((await event(res.body.id)).payload).toMatchObject({
@@ -130,9 +135,14 @@ describe('GitHub and GitLab deployment webhooks', () => {
       const before = await eventCount();
       const push = await sendGithub(github(), 'push', { ref: 'refs/heads/main' }, { secret: GITHUB_SECRET });
       expect(push).toMatchObject({ status: 202, body: { status: 'ignored' } });
-      const pending = await sendGithub(github(), 'deployment_status', deploymentStatusPayload({ state: 'in_progress' }), {
-        secret: GITHUB_SECRET,
-      });
+      const pending = await sendGithub(
+        github(),
+        'deployment_status',
+        deploymentStatusPayload({ state: 'in_progress' }),
+        {
+          secret: GITHUB_SECRET,
+        },
+      );
       expect(pending).toMatchObject({ status: 202, body: { status: 'ignored' } });
       expect(await eventCount()).toBe(before);
     });
@@ -194,7 +204,9 @@ describe('GitHub and GitLab deployment webhooks', () => {
 
     it('ignores running deployments and other events with 202', async () => {
       const before = await eventCount();
-      const running = await sendGitlab(gitlab(), gitlabDeploymentPayload({ status: 'running' }), { token: GITLAB_TOKEN });
+      const running = await sendGitlab(gitlab(), gitlabDeploymentPayload({ status: 'running' }), {
+        token: GITLAB_TOKEN,
+      });
       expect(running).toMatchObject({ status: 202, body: { status: 'ignored' } });
       const push = await sendGitlab(gitlab(), { object_kind: 'push' }, { token: GITLAB_TOKEN, event: 'Push Hook' });
       expect(push.status).toBe(202);

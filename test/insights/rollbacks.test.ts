@@ -121,7 +121,7 @@ describe('rollbacks in the insights', () => {
       } else items.push(errorAt(new Date(at), application));
     }
     const ids: string[] = [];
-    for (let index = 0; index < items.length; ) {
+    for (let index = 0; index < items.length;) {
       const size = 1 + Math.floor(next() * 12);
       const chunk = await writeHistory(hub.hub.db, hub.hub.config, items.slice(index, index + size));
       for (const [offset, id] of chunk.entries()) if (rollbacks.includes(index + offset)) await markRollback(id, 'x');
@@ -137,7 +137,9 @@ describe('rollbacks in the insights', () => {
         )
       ).rows;
     const incremental = await read();
-    expect(incremental.filter((row) => row.failed_by !== null && ids.includes(row.failed_by)).length).toBeGreaterThan(5);
+    expect(incremental.filter((row) => row.failed_by !== null && ids.includes(row.failed_by)).length).toBeGreaterThan(
+      5,
+    );
     await hub.hub.db.query(
       `truncate insight_facts, insight_deployments, insight_days; update insight_sync set synced_until = '-infinity'`,
     );

@@ -161,7 +161,9 @@ describe('pipelines in, deploy markers out', () => {
     const rollback = await put('4.0.0', String(built + 120));
     await waitForQuiet(hub);
     const root = await waitFor(async () => rootFor('rolled back from *4.1.0* to *4.0.0*'));
-    expect(root.text).toBe('2 replica(s) of *Monitor application* are being rolled back from *4.1.0* to *4.0.0* in *active*');
+    expect(root.text).toBe(
+      '2 replica(s) of *Monitor application* are being rolled back from *4.1.0* to *4.0.0* in *active*',
+    );
     const [marker] = grafana.annotations.filter((a) => a.tags.includes(`event:${rollback.body.id}`));
     expect(marker!.tags[0]).toBe('rollback');
 

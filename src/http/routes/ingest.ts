@@ -17,7 +17,10 @@ const accepted = z.object({
   url: z.string(),
   deliveries: z.array(z.unknown()),
   stormOf: z.string().optional(),
-  sameAs: z.string().optional().describe('another source reported this deployment first: its event (nothing sent again)'),
+  sameAs: z
+    .string()
+    .optional()
+    .describe('another source reported this deployment first: its event (nothing sent again)'),
 });
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;

@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { cdeventSchema } from '../../ingest/sources/cdevents-schemas.js';
 import { BATCH, STRUCTURED } from '../../ingest/sources/cloudevents-http.js';
-import { deploymentStatusSchema, GITHUB_DELIVERY, GITHUB_EVENT, GITHUB_SIGNATURE } from '../../ingest/sources/github.js';
+import {
+  deploymentStatusSchema,
+  GITHUB_DELIVERY,
+  GITHUB_EVENT,
+  GITHUB_SIGNATURE,
+} from '../../ingest/sources/github.js';
 import { deploymentEventSchema, GITLAB_EVENT, GITLAB_TOKEN } from '../../ingest/sources/gitlab.js';
 import type { RouteDoc } from '../route-docs.js';
 
@@ -13,7 +18,10 @@ const stored = z.object({
   status: z.enum(['accepted', 'duplicate', 'coalesced']),
   url: z.string(),
   deliveries: z.array(z.object({ id: z.string(), module: z.string() })),
-  sameAs: z.string().optional().describe('another source reported this deployment first: its event (nothing sent again)'),
+  sameAs: z
+    .string()
+    .optional()
+    .describe('another source reported this deployment first: its event (nothing sent again)'),
   stormOf: z.string().optional(),
 });
 const ignored = z.object({ status: z.literal('ignored'), reason: z.string() });
@@ -58,7 +66,7 @@ export const sourceDocs: Record<'cdevents' | 'github' | 'gitlab', RouteDoc> = {
     }),
     response: z.union([stored, ignored, z.object({ events: z.array(z.union([stored, ignored])) })]),
     alsoSucceeds: {
-      202: 'stored and routed to no module (a CDEvent type the hub does not turn into an event), or ignored: the hub\'s own event (extension alvaresevent) come back',
+      202: "stored and routed to no module (a CDEvent type the hub does not turn into an event), or ignored: the hub's own event (extension alvaresevent) come back",
     },
     errors: {
       401: 'missing or wrong ingest credentials',

@@ -57,7 +57,10 @@ export function sourceRoutes(deps: {
           const prefix = mode === 'batch' ? `[${index}].` : '';
           const echo = own.has(String(event.extensions[OWN_EVENT_EXTENSION] ?? ''));
           const mapped: Mapped = echo
-            ? { kind: 'ignored', reason: `the hub's own event ${String(event.extensions[OWN_EVENT_EXTENSION])} came back` }
+            ? {
+                kind: 'ignored',
+                reason: `the hub's own event ${String(event.extensions[OWN_EVENT_EXTENSION])} came back`,
+              }
             : mapCdEvent(event, sources, prefix);
           return { mapped, raw: structuredForm(event), prefix };
         });

@@ -68,7 +68,9 @@ export function readCloudEvents(
 
 function structured(item: unknown, prefix: string): CloudEvent {
   if (typeof item !== 'object' || item === null || Array.isArray(item))
-    throw invalid([{ field: prefix ? prefix.slice(0, -1) : '(body)', message: 'expected a CloudEvent (a JSON object)' }]);
+    throw invalid([
+      { field: prefix ? prefix.slice(0, -1) : '(body)', message: 'expected a CloudEvent (a JSON object)' },
+    ]);
   const record = item as Record<string, unknown>;
   checkSpecVersion(record.specversion, `${prefix}specversion`);
   if (record.data_base64 !== undefined)

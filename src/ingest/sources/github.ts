@@ -63,7 +63,11 @@ export function mapGithubDeploymentStatus(body: unknown, delivery: string, confi
   const mapped = mappedApplication(repository.full_name, config);
   const named = stringField(payload, 'applicationName');
   const applicationName = mapped ?? named ?? repository.name;
-  const applicationOrigin = mapped ? 'REPOSITORY_APPLICATIONS' : named ? 'deployment.payload.applicationName' : 'repository.name';
+  const applicationOrigin = mapped
+    ? 'REPOSITORY_APPLICATIONS'
+    : named
+      ? 'deployment.payload.applicationName'
+      : 'repository.name';
   const cluster = clusterOf(status.environment, config);
   const deployedBy = deployment.creator?.login ?? status.creator?.login ?? sender?.login ?? null;
 

@@ -45,7 +45,11 @@ export function deploymentExtras(extras: unknown, at: string): { fields: Record<
 
 /** Extras of an error: where to tell (slackChannels) and what it is about (applicationName, cluster). */
 export function errorExtras(extras: unknown, at: string): { fields: Record<string, unknown>; origins: Origins } {
-  return pick(extras, [...ERROR_EXTRAS].filter((name) => name in errorSchema.shape), at);
+  return pick(
+    extras,
+    [...ERROR_EXTRAS].filter((name) => name in errorSchema.shape),
+    at,
+  );
 }
 
 function pick(extras: unknown, names: string[], at: string): { fields: Record<string, unknown>; origins: Origins } {

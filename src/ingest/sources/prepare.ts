@@ -21,7 +21,13 @@ export function prepareMapped(
     case 'ignored':
       return null;
     case 'cdevent':
-      return { type: 'cdevent', payload: mapped.payload, raw, ingestSource: source, idempotencyKey: keyOf(source, mapped) };
+      return {
+        type: 'cdevent',
+        payload: mapped.payload,
+        raw,
+        ingestSource: source,
+        idempotencyKey: keyOf(source, mapped),
+      };
     case 'deployment': {
       const parsed = deploymentSchema.safeParse(mapped.body);
       if (!parsed.success) throw renamed(parsed.error, source, mapped.origins, prefix);

@@ -31,7 +31,11 @@ describe('cdevents module', () => {
   });
 
   const sunk = (eventId: string) =>
-    waitFor(async () => sink.events.find((event) => event.attributes.id === eventId), 10_000, `the CloudEvent ${eventId}`);
+    waitFor(
+      async () => sink.events.find((event) => event.attributes.id === eventId),
+      10_000,
+      `the CloudEvent ${eventId}`,
+    );
   const kind = (type: string) => type.split('.').slice(2, 4).join('.');
 
   it('sends a deployment as service.deployed the hub itself reads back as the same deployment', async () => {
@@ -63,7 +67,10 @@ describe('cdevents module', () => {
   it('sends rollbacks, removals and errors as their CDEvent types, each valid', async () => {
     const put = (path: string, body: unknown) => request(hub.url).put(path).send(body).expect(200);
     await put('/api/v1/deployment', aspenDeployment({ applicationName: 'types-app', version: '2.0.0' }));
-    const rollback = await put('/api/v1/deployment', aspenDeployment({ applicationName: 'types-app', version: '1.9.0' }));
+    const rollback = await put(
+      '/api/v1/deployment',
+      aspenDeployment({ applicationName: 'types-app', version: '1.9.0' }),
+    );
     const removal = await put(
       '/api/v1/deployment',
       aspenDeployment({ applicationName: 'types-app', version: '1.9.0', replicas: 0 }),
@@ -90,11 +97,9 @@ describe('cdevents module', () => {
     const event = await sunk(res.body.id);
     const count = async () => (await hub.hub.db.query('select count(*)::int as n from events')).rows[0].n as number;
     const before = await count();
-    const echoed = await post(
-      `${hub.url}/api/v1/cdevents`,
-      JSON.stringify({ ...event.attributes, data: event.data }),
-      { 'Content-Type': 'application/cloudevents+json' },
-    );
+    const echoed = await post(`${hub.url}/api/v1/cdevents`, JSON.stringify({ ...event.attributes, data: event.data }), {
+      'Content-Type': 'application/cloudevents+json',
+    });
     expect(echoed.status).toBe(202);
     expect(echoed.body).toMatchObject({ status: 'ignored' });
     expect(await count()).toBe(before);

@@ -92,7 +92,9 @@ describe('grafana module', () => {
   });
 
   it('marks removals and rollbacks by kind, escaping payload text', async () => {
-    await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ applicationName: 'kinds-app', version: '2.1.0' }));
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ applicationName: 'kinds-app', version: '2.1.0' }));
     const rollback = await request(hub.url)
       .put('/api/v1/deployment')
       .send(aspenDeployment({ applicationName: 'kinds-app', version: '2.0.0', publicNameEnglish: 'Kinds <b>app</b>' }))
