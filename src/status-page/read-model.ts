@@ -1,7 +1,7 @@
 import type { RunView } from '../store/check-runs-repo.js';
 
 /**
- * What the page shows of checks and inspections (issue #10), as a small read model the page renders
+ * What the page shows of checks and inspections, as a small read model the page renders
  * without knowing where it comes from. Until checks land the hub gives no source and the page says
  * "no checks yet"; the checks work plugs `checks` in (src/hub.ts) and the overview and schedules views
  * fill in with no change here.

@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { databaseModule } from '../../modules/database/index.js';
-import { EventAppender } from '../../src/bus/appender.js';
+import { EventBus } from '../../src/bus/bus.js';
 import { enrichDeployment } from '../../src/events/enrich.js';
 import { rollbackFrom } from '../../src/events/rollback.js';
 import { deploymentSchema } from '../../src/events/schemas.js';
@@ -186,9 +186,8 @@ describe('placing deployments as they are stored', () => {
   });
 
   it('places a batch holding several deployments of one application in order: linked, then compared', async () => {
-    const appender = new EventAppender(
-      hub.hub.db,
-      () => [],
+    const bus = new EventBus(
+      { writeDb: hub.hub.db, db: hub.hub.db },
       { dedupeWindowSeconds: 60, stormWindowSeconds: 300, sameDeploymentWindowSeconds: 300 },
       new HubStream(hub.hub.logger),
     );
@@ -198,7 +197,7 @@ describe('placing deployments as they are stored', () => {
         hub.hub.config,
       );
     const appended = await hub.hub.db.transaction((client) =>
-      appender.append(client, [
+      bus.append(client, [
         { type: 'deployment', payload: deployment('4.0.0'), ingestSource: 'aspen' },
         { type: 'deployment', payload: deployment('4.0.0'), ingestSource: 'cdevents' },
         { type: 'deployment', payload: deployment('3.9.0'), ingestSource: 'aspen' },

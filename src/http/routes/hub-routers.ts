@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import type { EventAppender } from '../../bus/appender.js';
 import type { CheckSystem } from '../../checks/check-system.js';
 import type { CoreConfig } from '../../config/config.js';
 import type { OpsConfig } from '../../config/ops-config.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
-import { IngestService } from '../../ingest/ingest.js';
+import type { IngestService } from '../../ingest/ingest.js';
 import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Operations } from '../../ops/operations.js';
@@ -30,7 +29,7 @@ export interface HubParts {
   db: Db;
   config: Readonly<CoreConfig>;
   opsConfig: OpsConfig;
-  appender: EventAppender;
+  ingest: IngestService;
   registry: ModuleRegistry;
   engine: DeliveryEngine;
   scheduler: Scheduler;
@@ -48,13 +47,12 @@ export interface HubParts {
 export function hubRouters(parts: HubParts): Router[] {
   const { db, config, registry, engine, scheduler, checks, ops, access } = parts;
   const { adminToken, publicUrl } = config;
-  const ingest = new IngestService(config, parts.appender);
   const moduleRouter = Router();
   registry.mountRoutes(moduleRouter);
   return [
     healthRoutes({ db, isReady: parts.isReady }),
-    ingestRoutes({ config, ingest, access }),
-    sourceRoutes({ config, ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
+    ingestRoutes({ config, ingest: parts.ingest, access }),
+    sourceRoutes({ config, ingest: parts.ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
     eventRoutes(db),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),

@@ -14,7 +14,7 @@ import {
 } from '../../ingest/sources/github.js';
 import { GITLAB_EVENT, GITLAB_TOKEN, gitlabTokenValid, mapGitlabDeployment } from '../../ingest/sources/gitlab.js';
 import type { Mapped, SourceName } from '../../ingest/sources/mapped.js';
-import type { Accepted } from '../../store/event-writer.js';
+import type { Accepted } from '../../bus/fan-out.js';
 import type { Access, IngestRequest } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
 import { jsonBody } from '../json-body.js';

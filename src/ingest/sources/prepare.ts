@@ -1,4 +1,4 @@
-import type { EventInput } from '../../bus/appender.js';
+import type { EventInput } from '../../bus/bus.js';
 import type { CoreConfig } from '../../config/config.js';
 import { HubError, validationError, type FieldProblem } from '../../errors.js';
 import { enrichDeployment, enrichError } from '../../events/enrich.js';

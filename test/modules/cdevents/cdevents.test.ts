@@ -65,7 +65,7 @@ describe('cdevents module', () => {
   });
 
   it('sends rollbacks, removals and errors as their CDEvent types, each valid', async () => {
-    const put = (path: string, body: unknown) => request(hub.url).put(path).send(body).expect(200);
+    const put = (path: string, body: object) => request(hub.url).put(path).send(body).expect(200);
     await put('/api/v1/deployment', aspenDeployment({ applicationName: 'types-app', version: '2.0.0' }));
     const rollback = await put(
       '/api/v1/deployment',
