@@ -14,9 +14,10 @@ export const cdeventsModule = defineModule({
   events: ['deployment', 'error', 'inspection'],
   configSchema: cdeventsConfigSchema,
   secrets: (config) => [config.token],
-  enablement: cdeventsEnablement,
-  create: ({ config, core, http }) => {
-    const client = http({
+  enablement: (config) => cdeventsEnablement(config),
+  create: (context) => {
+    const { config, core } = context;
+    const client = context.http({
       baseURL: config.sinkUrl!,
       service: 'CDEvents sink',
       ...(config.token ? { headers: { Authorization: `Bearer ${config.token}` } } : {}),

@@ -14,9 +14,10 @@ export const grafanaModule = defineModule({
   events: ['deployment'],
   configSchema: grafanaConfigSchema,
   secrets: (config) => [config.token],
-  enablement: grafanaEnablement,
-  create: ({ config, core, http }) => {
-    const client = http({
+  enablement: (config) => grafanaEnablement(config),
+  create: (context) => {
+    const { config, core } = context;
+    const client = context.http({
       baseURL: config.url!,
       service: 'Grafana',
       headers: { Authorization: `Bearer ${config.token!}` },

@@ -92,7 +92,7 @@ export class IngestService {
               sender,
               ...(input.type === 'error' ? { fingerprint: errorFingerprint(input.payload as EventMap['error']) } : {}),
             })
-          : null,
+          : Promise.resolve(null),
       ),
     );
   }

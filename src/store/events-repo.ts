@@ -28,7 +28,17 @@ export async function knownEventIds(db: Db, ids: string[]): Promise<Set<string>>
 
 export async function findEvent(db: Db, id: string): Promise<EventView | null> {
   if (!isUuid(id)) return null;
-  const event = await db.query(
+  const event = await db.query<{
+    id: string;
+    type: string;
+    received_at: Date;
+    parent_id: string | null;
+    sender: string | null;
+    storm_of: string | null;
+    payload: unknown;
+    raw: unknown;
+    source: string | null;
+  }>(
     `select id, type, received_at, parent_id, sender, storm_of, payload, raw,
        -- before sources were recorded, every ingested event was Aspen's JSON
        coalesce(source, case when type in ('deployment', 'error', 'recommendation') and parent_id is null then 'aspen' end) as source
@@ -38,7 +48,7 @@ export async function findEvent(db: Db, id: string): Promise<EventView | null> {
   const row = event.rows[0];
   if (!row) return null;
   const deliveries = await findDeliveries(db, { eventId: id });
-  const children = await db.query(
+  const children = await db.query<{ id: string; type: string; received_at: Date }>(
     'select id, type, received_at from events where parent_id = $1 order by received_at, id',
     [id],
   );

@@ -40,9 +40,7 @@ export function cdevent(
       id:
         options.subjectId ??
         `service/${
-          String(content.artifactId ?? 'app')
-            .replace(/^pkg:\w+\//, '')
-            .split('@')[0]
+          (typeof content.artifactId === 'string' ? content.artifactId : 'app').replace(/^pkg:\w+\//, '').split('@')[0]
         }`,
       source: options.source ?? '/tekton/namespace/ci',
       ...(spec === '0.4' ? { type: subjectType } : {}),

@@ -160,7 +160,7 @@ describe('pipelines in, deploy markers out', () => {
 
     const rollback = await put('4.0.0', String(built + 120));
     await waitForQuiet(hub);
-    const root = await waitFor(async () => rootFor('rolled back from *4.1.0* to *4.0.0*'));
+    const root = await waitFor(() => Promise.resolve(rootFor('rolled back from *4.1.0* to *4.0.0*')));
     expect(root.text).toBe(
       '2 replica(s) of *Monitor application* are being rolled back from *4.1.0* to *4.0.0* in *active*',
     );

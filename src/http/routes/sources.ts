@@ -1,5 +1,4 @@
 import { Router, type Request, type RequestHandler } from 'express';
-import { z } from 'zod';
 import type { CoreConfig } from '../../config/config.js';
 import { HubError } from '../../errors.js';
 import type { IngestService } from '../../ingest/ingest.js';
@@ -139,7 +138,10 @@ export function sourceRoutes(deps: {
         if (kind !== 'deployment')
           return void res
             .status(202)
-            .json({ status: 'ignored', reason: `GitLab's ${String(kind ?? 'unnamed')} event is not read` });
+            .json({
+              status: 'ignored',
+              reason: `GitLab's ${typeof kind === 'string' ? kind : 'unnamed'} event is not read`,
+            });
         const mapped = mapGitlabDeployment(req.body, sources);
         res.status(mapped.kind === 'ignored' ? 202 : 200).json(await store('gitlab', mapped, req.body));
       },

@@ -32,7 +32,7 @@ describe('cdevents module', () => {
 
   const sunk = (eventId: string) =>
     waitFor(
-      async () => sink.events.find((event) => event.attributes.id === eventId),
+      () => Promise.resolve(sink.events.find((event) => event.attributes.id === eventId)),
       10_000,
       `the CloudEvent ${eventId}`,
     );
@@ -149,7 +149,7 @@ describe('cdevents module in binary mode', () => {
       .put('/api/v1/deployment')
       .send(aspenDeployment({ applicationName: 'binary app ü', version: '1.0 beta "ü"' }))
       .expect(200);
-    const event = await waitFor(async () => sink.events.find((e) => e.attributes.id === res.body.id));
+    const event = await waitFor(() => Promise.resolve(sink.events.find((e) => e.attributes.id === res.body.id)));
     expect(event.mode).toBe('binary');
     expect(event.headers['ce-source']).toBe(hub.hub.config.publicUrl);
     expect(event.headers['ce-subject']).toBe('service/binary%20app%20%C3%BC');
