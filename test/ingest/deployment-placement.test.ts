@@ -78,6 +78,9 @@ describe('placing deployments as they are stored', () => {
     const linked = await event(second.body.id);
     expect(linked).toMatchObject({ parentId: first.body.id, source: 'github', deliveries: [] });
     expect((await event(first.body.id)).children).toEqual([expect.objectContaining({ id: second.body.id })]);
+    const page = await request(hub.url).get(`/events/${second.body.id}`).expect(200);
+    expect(page.text).toMatch(/<dt>source<\/dt>\s*<dd>github<\/dd>/);
+    expect(page.text).toMatch(new RegExp(`<dt>same deployment as</dt>\\s*<dd><a href="/events/${first.body.id}">`));
     await waitForQuiet(hub);
     expect(await historyRows('twin-app')).toHaveLength(1);
   });
