@@ -1,3 +1,4 @@
+import semver from 'semver';
 import type { Deployment } from '../events/enrich.js';
 import { rollbackFrom } from '../events/rollback.js';
 import type { Queryable } from './db.js';
@@ -42,6 +43,8 @@ export async function placeDeployments(
       version: deployment.version,
       removal: deployment.removal,
       source: event.ingestSource,
+      semver: deployment.version !== null && semver.parse(deployment.version, { loose: true }) !== null,
+      told: deployment.rollback,
     };
   });
   const keys = [...new Set(inputs.map((input) => `${input.application}\n${input.cluster ?? ''}`))].sort();
@@ -117,6 +120,8 @@ export function needsPlacement(event: PlaceableEvent): boolean {
 const SAME_APP = `e.type = 'deployment' and e.application_name = r.application and e.cluster is not distinct from r.cluster
   and e.parent_id is null`;
 const REMOVAL = `coalesce((e.payload->>'removal')::boolean, false)`;
+/** What semver's loose parse takes, near enough to skip the history for two such versions. */
+const SEMVER = String.raw`^\s*[v=]?\s*\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?\s*$`;
 
 const PLACE = `
   select r.i,
@@ -127,12 +132,16 @@ const PLACE = `
         and case when r.removal then ${REMOVAL} else not ${REMOVAL} and e.payload->>'version' = r.version end
       order by e.received_at, e.id limit 1) end as same_as,
     cur.version as current_version, cur.removal as current_removal,
-    coalesce(r.version is not null and cur.version is not null and exists (
-      select 1 from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = r.version
-        and e.received_at < (
-          select min(e.received_at) from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = cur.version)
-    ), false) as seen_before
-  from jsonb_to_recordset($1::jsonb) as r(i int, application text, cluster text, version text, removal boolean, source text)
+    -- Only asked when it decides something: two semantic versions are compared as such (src/events/rollback.ts).
+    case when r.told or r.version is null or cur.version is null or cur.removal or r.version = cur.version
+           or (r.semver and cur.version ~ '${SEMVER}') then false
+      else exists (
+        select 1 from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = r.version
+          and e.received_at < (
+            select min(e.received_at) from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = cur.version))
+    end as seen_before
+  from jsonb_to_recordset($1::jsonb)
+    as r(i int, application text, cluster text, version text, removal boolean, source text, semver boolean, told boolean)
   left join lateral (
     select e.payload->>'version' as version, ${REMOVAL} as removal from events e
     where ${SAME_APP} order by e.received_at desc, e.id desc limit 1
