@@ -1,6 +1,8 @@
+import { cdeventsModule } from './cdevents/index.js';
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
 import { endpointsModule } from './endpoints/index.js';
+import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
 import { slackModule } from './slack/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
@@ -16,4 +18,6 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   lighthouseModule,
   webhookModule,
   endpointsModule,
+  grafanaModule,
+  cdeventsModule,
 ];

@@ -78,6 +78,7 @@ export function openBus(hub: Ground, store: Store): EventBus {
     {
       dedupeWindowSeconds: hub.core.idempotencyWindowSeconds,
       stormWindowSeconds: hub.core.errorStormWindowSeconds,
+      sameDeploymentWindowSeconds: hub.core.sources.sameDeploymentWindowSeconds,
     },
     hub.stream,
   );

@@ -68,6 +68,8 @@ export { isUuid } from './store/delivery-views.js';
  * write through one.
  */
 export { Batcher, type BatcherOptions } from './util/batcher.js';
+/** The CloudEvents extension naming the hub's own event (modules that send CloudEvents set it). */
+export { OWN_EVENT_EXTENSION } from './ingest/sources/cloudevents-http.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
 export { doc, type RouteDoc } from './http/route-docs.js';
 

@@ -51,4 +51,9 @@ export const MIGRATIONS: readonly Migration[] = [
     id: '002-aspen-replicas-as-sent',
     sql: `alter table deployments alter column replicas type text using replicas::text;`,
   },
+  {
+    // CDEvents, GitHub and GitLab do not count replicas: their deployments are stored with none.
+    id: 'pipelines-replicas-unknown',
+    sql: `alter table deployments alter column replicas drop not null;`,
+  },
 ];

@@ -43,7 +43,10 @@ export interface RefusedUrl {
 /** Why a deployment is not audited; null when it is. */
 export function skipReason(deployment: Deployment): string | null {
   if (!deployment.testAccessibility) return 'testAccessibility is not set';
-  if (deployment.removal) return 'the application is being removed (0 replicas)';
+  if (deployment.removal)
+    return deployment.replicas === 0
+      ? 'the application is being removed (0 replicas)'
+      : 'the application is being removed';
   if (auditUrls(deployment).length === 0) return 'no URL to audit (no accessibilityUrls and no application URL)';
   return null;
 }

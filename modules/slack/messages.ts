@@ -21,14 +21,22 @@ export function historyUrl(publicUrl: string, applicationName: string, cluster: 
 
 /**
  * The one line the original sent, kept word for word: "N replica(s) of *name* are being deployed in *cluster*",
- * where N is the count or the text sent instead ("global replica(s) of ..." for a global-mode service).
+ * where N is the count or the text sent instead ("global replica(s) of ..." for a global-mode service). A
+ * rollback says from which version to which; a source that counts no replicas (CDEvents, GitHub, GitLab) is
+ * not given a count it did not send.
  */
 export function deploymentHeadline(deployment: Deployment): string {
   const name = `*${escapeText(deployment.friendlyName)}*`;
   const cluster = `*${escapeText(deployment.cluster ?? 'an unknown cluster')}*`;
-  return deployment.removal
-    ? `Started removing ${name} from ${cluster}`
-    : `${escapeText(String(deployment.replicas))} replica(s) of ${name} are being deployed in ${cluster}`;
+  if (deployment.removal) return `Started removing ${name} from ${cluster}`;
+  const subject =
+    deployment.replicas === null
+      ? `${name} is`
+      : `${escapeText(String(deployment.replicas))} replica(s) of ${name} are`;
+  if (!deployment.rollback) return `${subject} being deployed in ${cluster}`;
+  const from = deployment.rolledBackFrom ? ` from *${escapeText(deployment.rolledBackFrom)}*` : '';
+  const to = deployment.version ? ` to *${escapeText(deployment.version)}*` : '';
+  return `${subject} being rolled back${from}${to} in ${cluster}`;
 }
 
 /** The thread root: headline, the facts as fields, then links (application, monitor, logs, history, event). */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryPolicy } from '../config/config.js';
 import type { Db, Queryable } from '../store/db.js';
+import { needsPlacement } from '../store/deployment-placement.js';
 import type { Accepted, NewEvent, StartedDelivery, WriterOptions } from './fan-out.js';
 import { writeEvents } from './write-events.js';
 import type { HubStream } from '../stream/hub-stream.js';
@@ -23,6 +24,8 @@ export interface EventInput<T extends EventType = EventType> {
   fingerprint?: string;
   /** Who sent it (the INGEST_TOKENS name, `hmac`), when ingest needs credentials. */
   sender?: string | null;
+  /** The adapter an ingested event came through: `aspen`, `cdevents`, `github`, `gitlab`. */
+  ingestSource?: string;
   /** The module it comes from: a module is never delivered its own derived events. */
   source?: string;
   /** Store it only when some module will get it (a check's outcome nobody reports is not kept). */
@@ -79,8 +82,9 @@ export class EventBus {
   ) {
     const db = dbs.writeDb;
     this.batcher = new Batcher(async (events) => {
-      // Storm bookkeeping takes several statements that must commit together; everything else is one statement.
-      const accepted = events.some((event) => event.fingerprint)
+      // Storm bookkeeping and placing deployments take several statements that must commit together (and
+      // placing, its locks); everything else is one statement.
+      const accepted = events.some((event) => event.fingerprint || needsPlacement(event))
         ? await db.transaction((client) => writeEvents(client, events, options))
         : await writeEvents(db.pool, events, options);
       this.announce({ events, accepted });
@@ -184,6 +188,7 @@ export class EventBus {
       raw: input.raw ?? null,
       parentId: input.parentId ?? null,
       sender: input.sender ?? null,
+      ...(input.ingestSource ? { ingestSource: input.ingestSource } : {}),
       ...columns,
       targets: this.targets(input.type, input.payload)
         .filter((target) => target.module !== input.source)

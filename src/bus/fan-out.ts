@@ -14,6 +14,10 @@ export interface NewEvent {
   parentId: string | null;
   /** The authenticated sender of an ingested event. */
   sender?: string | null;
+  /** The adapter an ingested event came through (`aspen`, `cdevents`, `github`, `gitlab`): `events.source`. */
+  ingestSource?: string | null;
+  /** Set when placed: another source reported this deployment first (src/store/deployment-placement.ts). */
+  sameAs?: string;
   applicationName: string | null;
   cluster: string | null;
   team: string | null;
@@ -59,11 +63,15 @@ export interface Accepted {
   receivedAt: Date | null;
   /** Its deliveries stored in progress for their `runBy` hub, which is to start them now. */
   started: StartedDelivery[];
+  /** Another source reported this deployment first: stored as its child, not fanned out again. */
+  sameAs?: string;
 }
 
 export interface WriterOptions {
   dedupeWindowSeconds: number;
   stormWindowSeconds: number;
+  /** Two sources' reports of one deployment this close together are one deployment (0: never). */
+  sameDeploymentWindowSeconds: number;
 }
 
 /**
@@ -97,6 +105,7 @@ export async function insertEventsAndDeliveries(
     type: event.type,
     parent_id: event.parentId,
     sender: event.sender ?? null,
+    source: event.ingestSource ?? null,
     raw: event.raw ?? null,
     payload: event.payload,
     // Derived events' columns come from modules' payloads, which nobody validated.
@@ -130,7 +139,7 @@ export async function insertEventsAndDeliveries(
   }>({
     name: 'alvares:insert-events',
     text: `with input as (
-       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, sender text, raw jsonb, payload jsonb,
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, type text, parent_id uuid, sender text, source text, raw jsonb, payload jsonb,
             application_name text, cluster text, team text, idempotency_key text, body_hash text,
             fingerprint text, storm_of uuid, dedupe_key text, key_ttl int)
      ), claimed as (
@@ -142,10 +151,12 @@ export async function insertEventsAndDeliveries(
          where k.expires_at <= now()
        returning event_id
      ), inserted as (
-       insert into events (id, type, parent_id, sender, raw, payload, application_name, cluster, team,
-                           idempotency_key, body_hash, fingerprint, storm_of)
-       select i.id, i.type, i.parent_id, i.sender, i.raw, i.payload, i.application_name, i.cluster, i.team,
-              i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of
+       -- clock_timestamp(), not the transaction's now(): events written in one transaction keep their order
+       -- (a deployment placed after another of its application in the same batch is later, see writeEvents)
+       insert into events (id, type, parent_id, sender, source, raw, payload, application_name, cluster, team,
+                           idempotency_key, body_hash, fingerprint, storm_of, received_at)
+       select i.id, i.type, i.parent_id, i.sender, i.source, i.raw, i.payload, i.application_name, i.cluster, i.team,
+              i.idempotency_key, i.body_hash, i.fingerprint, i.storm_of, clock_timestamp()
        from input i
        where i.dedupe_key is null or i.id in (select event_id from claimed)
        returning id, received_at

@@ -1,4 +1,5 @@
 import type { Queryable } from '../store/db.js';
+import { inPlacementOrder, placeDeployments } from '../store/deployment-placement.js';
 import { findStormLeaders, scheduleStormFollowUps, type StormLeader } from '../store/storms-repo.js';
 import {
   dedupeKey,
@@ -12,9 +13,14 @@ import {
 /**
  * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
  * it needs no explicit transaction: the events, their deliveries and the queue jobs commit together in one
- * round trip. Called only by the bus (bus.ts), which every event enters by.
+ * round trip; ingested deployments are placed first, in the caller's transaction (deployment-placement.ts).
+ * Called only by the bus (bus.ts), which every event enters by.
  */
 export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
+  return inPlacementOrder(events, (batch) => writeBatch(client, batch, options));
+}
+
+async function writeBatch(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
   const results: Array<Accepted | undefined> = new Array<Accepted | undefined>(events.length);
   const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
 
@@ -41,6 +47,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
     fresh.push(event);
   });
 
+  await placeDeployments(client, fresh, options.sameDeploymentWindowSeconds);
   const stored =
     fresh.length > 0
       ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds)
@@ -79,6 +86,7 @@ export async function writeEvents(client: Queryable, events: NewEvent[], options
       deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
       receivedAt: row.receivedAt,
       started: row.started.map((started) => ({ ...started, module: modules.get(started.id)! })),
+      ...(event.sameAs ? { sameAs: event.sameAs } : {}),
     };
   }
   // A repeat inside the batch gets whatever its neighbour got, which may itself be an earlier event.

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { describeIssues, envBool, envInt, envList, envString, envUrl, type Env } from './env.js';
 import { parseSecurity, securitySecrets, type SecurityConfig } from './security.js';
+import { parseSources, sourcesSecrets, type SourcesConfig } from './sources.js';
 
 /** The clusters the original knew; any other cluster name falls back to `active`'s hosts. */
 export const CLUSTERS = ['active', 'stage', 'integral', 'integral-stage'] as const;
@@ -60,6 +61,8 @@ export interface CoreConfig {
   scheduleOverrides: Record<string, string>;
   /** Ingest and read authentication, rate limit, outbound allow-list (src/config/security.ts). */
   security: SecurityConfig;
+  /** CDEvents, GitHub and GitLab: credentials and name mappings (src/config/sources.ts). */
+  sources: SourcesConfig;
 }
 
 const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -122,6 +125,8 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
   problems.push(...teams.problems);
   const security = parseSecurity(env);
   problems.push(...security.problems);
+  const sources = parseSources(env);
+  problems.push(...sources.problems);
   if (parsed.success && !parsed.data.STATUS_PAGE_PUBLIC && !parsed.data.ADMIN_TOKEN) {
     problems.push('STATUS_PAGE_PUBLIC=false needs ADMIN_TOKEN: nobody could sign in to read the status page');
   }
@@ -166,6 +171,7 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
       eventRetentionDays: e.EVENT_RETENTION_DAYS,
       scheduleOverrides: parseScheduleOverrides(env),
       security: security.value,
+      sources: sources.value,
     },
   };
 }
@@ -235,7 +241,12 @@ function parseDeliveryOverrides(env: Env): {
 
 /** Values in the environment that must never be printed: collected once, handed to the redactor. */
 export function coreSecrets(config: CoreConfig, env: Env): string[] {
-  const secrets = [config.adminToken, env.DB_PASSWORD, ...securitySecrets(config.security)];
+  const secrets = [
+    config.adminToken,
+    env.DB_PASSWORD,
+    ...securitySecrets(config.security),
+    ...sourcesSecrets(config.sources),
+  ];
   if (config.databaseUrl) {
     try {
       const password = new URL(config.databaseUrl).password;

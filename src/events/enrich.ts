@@ -10,11 +10,21 @@ export interface Deployment {
   /**
    * A count, or the text Aspen sent instead of one: "global" for a global-mode service, or a value its stack
    * file left unresolved (its own test data sends "replicas"). Text is shown as sent and is never a removal.
+   * null: the source does not count replicas (CDEvents, GitHub, GitLab).
    */
-  replicas: number | string;
-  /** `replicas` 0 (or absent, null, empty) means the application is being removed. */
+  replicas: number | string | null;
+  /** Aspen: `replicas` 0 (or absent, null, empty). Other sources say so themselves (CDEvents `service.removed`). */
   removal: boolean;
   version: string | null;
+  /**
+   * An older version than the one running on the cluster, or a source that said so (CDEvents
+   * `service.rolledback`): decided when the event is stored (src/store/deployment-placement.ts).
+   */
+  rollback: boolean;
+  /** The version a rollback replaced, when known. */
+  rolledBackFrom: string | null;
+  /** Who deployed it, when the source says (GitHub's deployment creator, GitLab's user). */
+  deployedBy: string | null;
   imageName: string | null;
   applicationPath: string | null;
   created: string | null;
@@ -45,6 +55,8 @@ export interface ErrorReport {
   slackChannels: string[];
   applicationName: string | null;
   cluster: string | null;
+  /** Where the failed run's log is (a CI job, a pipeline run), when the source says. */
+  logUrl: string | null;
   /** Set on the follow-up of an error storm: how many identical errors were folded into it. */
   repeats?: { count: number; firstEventId: string; windowSeconds: number };
 }
@@ -160,11 +172,17 @@ export function createdToIso(created: string | null): string | null {
   return new Date(millis).toISOString();
 }
 
+/** What a source other than Aspen tells besides Aspen's fields: whether it is a removal, whether a rollback. */
+export interface SourceFacts {
+  removal: boolean;
+  rollback: boolean;
+}
+
 /**
  * The original's enrichment and getters (docs/reference/enrichment.md). A field sent (even empty) is kept
  * and not derived, as there; a field sent as null counts as not sent.
  */
-export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): Deployment {
+export function enrichDeployment(input: DeploymentInput, config: EnrichConfig, facts?: SourceFacts): Deployment {
   const applicationPath = cleanApplicationPath(input.applicationPath);
   const cluster = attributeOrNull(input.cluster);
   const path = applicationPath ?? '';
@@ -177,7 +195,8 @@ export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): 
   const monitorUrl = given(input.monitorUrl) ?? derived('_monitor');
   const aboutUrl = given(input.aboutUrl) ?? (monitorUrl.endsWith('/_monitor') ? derived('_about') : '');
   const slackChannels = deploymentChannels(input.slackChannels);
-  const replicas = input.replicas ?? 0;
+  // Aspen's absent replicas mean a removal; another source's mean nothing at all.
+  const replicas = facts ? (input.replicas ?? null) : (input.replicas ?? 0);
   const version = attributeOrNull(input.version);
   const imageName = attributeOrNull(input.imageName);
 
@@ -185,8 +204,11 @@ export function enrichDeployment(input: DeploymentInput, config: EnrichConfig): 
     applicationName: attributeText(input.applicationName),
     cluster,
     replicas,
-    removal: replicas === 0,
+    removal: facts ? facts.removal : replicas === 0,
     version,
+    rollback: facts?.rollback ?? false,
+    rolledBackFrom: null,
+    deployedBy: nonEmpty(input.deployedBy),
     imageName,
     applicationPath,
     created: input.created,
@@ -223,6 +245,7 @@ export function enrichError(input: ErrorInput): ErrorReport {
     slackChannels: parseSlackChannels(input.slackChannels),
     applicationName: nonEmpty(input.applicationName),
     cluster: nonEmpty(input.cluster),
+    logUrl: nonEmpty(input.logUrl),
   };
 }
 

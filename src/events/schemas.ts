@@ -106,6 +106,8 @@ export const deploymentSchema = z.object({
   accessibilityUrls: listField(LIMITS.url),
   publicUserDocumentationUrl: optionalText(LIMITS.url),
   privateOperationsDocumentationUrl: optionalText(LIMITS.url),
+  /** Not Aspen's: who deployed (GitHub's and GitLab's adapters fill it; any pipeline may send it). */
+  deployedBy: optionalText(LIMITS.name),
 });
 
 export const errorSchema = z.object({
@@ -114,6 +116,8 @@ export const errorSchema = z.object({
   stackTrace: optionalDisplay(LIMITS.stackTrace, 'end'),
   applicationName: optionalText(LIMITS.name),
   cluster: optionalText(LIMITS.name),
+  /** Not Aspen's: the failed run's log (the adapters fill it from the CI job's or pipeline run's URL). */
+  logUrl: optionalText(LIMITS.url),
 });
 
 export const recommendationSchema = z.object({

@@ -97,6 +97,25 @@ export interface InsightsWeekly {
   teams: Array<{ team: string; slackChannels: string[]; link: string; current: WeekFigures; previous: WeekFigures }>;
 }
 
+/**
+ * `cdevent`: a CDEvent of a type the hub does not turn into a deployment or an error (an artifact published, a
+ * pipeline run started or succeeded): kept, visible in the events API and on the event page, routed to no module.
+ */
+export interface StoredCdEvent {
+  /** The CDEvents type: `dev.cdevents.pipelinerun.started.0.2.0`. */
+  cdeventType: string;
+  /** The CDEvents spec version the event declares (`0.4.1`, `0.5.0`). */
+  specVersion: string;
+  id: string;
+  source: string;
+  timestamp: string;
+  subjectId: string;
+  /** The subject's content as sent. */
+  content: unknown;
+  /** Set for `pipelinerun.finished` / `taskrun.finished`: success, failure, cancel, error. */
+  outcome: string | null;
+}
+
 export interface EventMap {
   deployment: Deployment;
   error: ErrorReport;
@@ -104,6 +123,7 @@ export interface EventMap {
   'check.finished': CheckFinished;
   inspection: InspectionTransition;
   'insights.weekly': InsightsWeekly;
+  cdevent: StoredCdEvent;
 }
 
 export type EventType = keyof EventMap;
@@ -115,6 +135,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'check.finished',
   'inspection',
   'insights.weekly',
+  'cdevent',
 ];
 
 export interface HubEvent<T extends EventType = EventType> {

@@ -91,7 +91,17 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
       ...(schema.description ? { description: schema.description } : {}),
     });
   }
+  for (const [name, schema] of Object.entries((doc.headers?.shape ?? {}) as Record<string, z.ZodType>)) {
+    parameters.push({
+      name,
+      in: 'header',
+      required: !schema.safeParse(undefined).success,
+      schema: jsonSchema(schema, 'input'),
+      ...(schema.description ? { description: schema.description } : {}),
+    });
+  }
   const body = doc.body ?? doc.documentedBody;
+  const bodies = doc.bodies ?? (body ? { 'application/json': body } : undefined);
   const success = doc.response;
   const okContent =
     success === undefined
@@ -105,8 +115,10 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
       ...(okContent ? { content: okContent } : {}),
     },
   };
+  for (const [status, description] of Object.entries(doc.alsoSucceeds ?? {}))
+    responses[status] = { description, ...(okContent ? { content: okContent } : {}) };
   const errors: Record<number, string> = { ...doc.errors };
-  if (body || doc.query) errors[400] ??= 'invalid request (the fields at fault are named)';
+  if (bodies || doc.query) errors[400] ??= 'invalid request (the fields at fault are named)';
   if (doc.auth) errors[401] ??= 'missing or wrong bearer token';
   for (const [status, description] of Object.entries(errors)) {
     responses[status] = {
@@ -120,8 +132,15 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
     ...(doc.description ? { description: doc.description } : {}),
     ...(doc.tags ? { tags: doc.tags } : {}),
     ...(parameters.length > 0 ? { parameters } : {}),
-    ...(body
-      ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(body, 'input') } } } }
+    ...(bodies
+      ? {
+          requestBody: {
+            required: true,
+            content: Object.fromEntries(
+              Object.entries(bodies).map(([type, schema]) => [type, { schema: jsonSchema(schema, 'input') }]),
+            ),
+          },
+        }
       : {}),
     ...(doc.auth ? { security: [{ [doc.auth === 'admin' ? 'adminToken' : 'metricsToken']: [] }] } : {}),
     responses,

@@ -22,6 +22,12 @@ export interface RouteDoc {
   body?: z.ZodType;
   /** A JSON body validated elsewhere (ingest validates while it enriches): documented only. */
   documentedBody?: z.ZodType;
+  /** Documented bodies by media type, when not one JSON body (CloudEvents' structured, batched and binary modes). */
+  bodies?: Record<string, z.ZodType>;
+  /** Request headers the route reads (a signature, an event name): documented only; the route checks them. */
+  headers?: z.ZodObject;
+  /** Other successful answers with the same `response`: status -> description (202 for input kept or ignored). */
+  alsoSucceeds?: Record<number, string>;
   /** The 2xx answer: a zod schema of the JSON, or another content type. */
   response?: z.ZodType | { contentType: string; description: string };
   /** Status of the successful answer (200 unless said). */

@@ -6,6 +6,8 @@ import { enrichDeployment, enrichError, enrichRecommendation } from '../events/e
 import { INGEST_SCHEMAS, type IngestType } from '../events/schemas.js';
 import type { EventMap } from '../events/types.js';
 import type { Accepted } from '../bus/fan-out.js';
+import type { Mapped, SourceName } from './sources/mapped.js';
+import { prepareMapped } from './sources/prepare.js';
 
 /** Validates and enriches a body. Throws a 400 HubError naming every bad field. */
 export function validateAndEnrich<T extends IngestType>(type: T, body: unknown, config: CoreConfig): EventMap[T] {
@@ -63,10 +65,35 @@ export class IngestService {
       payload,
       raw: body,
       sender: options.sender ?? null,
+      ingestSource: 'aspen',
       ...(options.idempotencyKey ? { idempotencyKey: `${type}:${options.idempotencyKey}` } : {}),
       // Aspen gives up after 5 s and may send the same deployment again; errors have storm control instead.
       ...(!options.idempotencyKey && type !== 'error' ? { bodyHash: sha256(`${type}\n${JSON.stringify(body)}`) } : {}),
       ...(type === 'error' ? { fingerprint: errorFingerprint(payload as EventMap['error']) } : {}),
     });
+  }
+
+  /**
+   * What an adapter (CDEvents, GitHub, GitLab) made of a request: every input validated and enriched first (a 400
+   * names the field, and nothing of the request is stored), then each stored through the one door, in order.
+   * Null for an input the source's adapter ignores.
+   */
+  async ingestMapped(
+    source: SourceName,
+    items: Array<{ mapped: Mapped; raw: unknown; prefix?: string }>,
+    sender: string | null,
+  ): Promise<Array<Accepted | null>> {
+    const inputs = items.map((item) => prepareMapped(source, item.mapped, item.raw, this.config, item.prefix));
+    return Promise.all(
+      inputs.map((input) =>
+        input
+          ? this.bus.accept({
+              ...input,
+              sender,
+              ...(input.type === 'error' ? { fingerprint: errorFingerprint(input.payload as EventMap['error']) } : {}),
+            })
+          : Promise.resolve(null),
+      ),
+    );
   }
 }

@@ -6,8 +6,9 @@ import type { Db, Queryable } from './db.js';
  *
  * 1. Copy: events received since the last copy (less a margin) that matter to the measures become
  *    `insight_facts` rows: deployments (not a removal: replicas > 0, or text such as "global"), removals,
- *    error reports naming an application (a storm's closing summary repeats earlier reports and is left out),
- *    and `alert`/`recovered` transitions of inspections whose dimensions name an application.
+ *    error reports naming an application (a storm's closing summary repeats earlier reports and is left out), and `alert`/`recovered` transitions of inspections whose
+ *    dimensions name an application. A second source's report of a deployment (stored with the first report as
+ *    its parent, see deployment-placement.ts) is the same deployment and is not copied.
  * 2. Outcomes: for each application with new facts, `insight_deployments` is recomputed from the earliest
  *    deployment the new facts can change (see `RECOMPUTE_FROM`), and `insight_days` from that day; the rest is
  *    final and left alone.
@@ -25,36 +26,41 @@ const LOCK = 'alvares:insights-sync';
 // the events_received_at index (a join made it scan every event, 600 ms at 118,000 events).
 const COPY_FACTS = `
   with source as (
-    select e.id, e.type, e.received_at, e.payload, e.team,
+    select e.id, e.type, e.received_at, e.payload, e.team, e.parent_id,
       case when e.type = 'inspection' then e.payload->'dimensions'->>'application' else e.application_name end as application,
       coalesce(case when e.type = 'inspection' then e.payload->'dimensions'->>'cluster' else e.cluster end, '') as cluster
     from events e where e.received_at > $1 and e.type in ('deployment', 'error', 'inspection')
   ), inserted as (
-    insert into insight_facts (event_id, kind, at, cluster, application, team, version, created_at, channels)
+    insert into insight_facts (event_id, kind, at, cluster, application, team, version, created_at, channels, rollback)
     select id,
       case type
-        when 'deployment' then case when coalesce(payload->>'removal' = 'false', jsonb_typeof(payload->'replicas') = 'number' and (payload->>'replicas')::numeric > 0) then 'deployment' else 'removal' end
+        -- removal is in every enriched deployment; replicas decided before sources other than Aspen's JSON existed
+        when 'deployment' then case when coalesce((payload->>'removal')::boolean,
+          not (jsonb_typeof(payload->'replicas') = 'number' and (payload->>'replicas')::numeric > 0)) then 'removal' else 'deployment' end
         when 'error' then 'error'
         else payload->>'transition' end,
       received_at, cluster, application,
       case when type = 'deployment' then team end,
       case when type = 'deployment' then payload->>'version' end,
       case when type = 'deployment' and payload->>'createdAt' ~ '^\\d{4}-\\d\\d-\\d\\dT' then (payload->>'createdAt')::timestamptz end,
-      case when type = 'deployment' and jsonb_typeof(payload->'slackChannels') = 'array' then array(select jsonb_array_elements_text(payload->'slackChannels')) end
+      case when type = 'deployment' and jsonb_typeof(payload->'slackChannels') = 'array' then array(select jsonb_array_elements_text(payload->'slackChannels')) end,
+      type = 'deployment' and coalesce((payload->>'rollback')::boolean, false)
     from source
     where application is not null
-      and (type = 'deployment'
+      and ((type = 'deployment' and parent_id is null)
         or (type = 'error' and not payload ? 'repeats')
         or (type = 'inspection' and payload->>'transition' in ('alert', 'recovered')))
     on conflict (event_id) do nothing
-    returning cluster, application, at
+    returning cluster, application, at, rollback
   )
-  select cluster, application, min(at) as since, count(*)::int as facts from inserted group by cluster, application`;
+  select cluster, application, min(at) as since, count(*)::int as facts, bool_or(rollback) as rollback
+  from inserted group by cluster, application`;
 
 /**
  * Where an application's outcomes must be recomputed from, given new facts from `since` on: a deployment less
  * than 24 h before them (its failure window may hold them), and a failure not restored until 24 h before them
- * (a recovery or a next deployment may restore it, or a next deployment that restored it may now have failed).
+ * (a recovery or a next deployment may restore it, or a next deployment that restored it may now have failed),
+ * and with a rollback among them, the last deployment before them (the one a rollback replaced, whatever its age).
  * Anything earlier is final: its window closed and its restore is older than anything the new facts can change.
  */
 const RECOMPUTE_FROM = `
@@ -63,8 +69,10 @@ const RECOMPUTE_FROM = `
       where o.cluster = d.cluster and o.application = d.application
         and (o.at > d.since - interval '24 hours'
           or (o.failed_at is not null and (o.restored_at is null or o.restored_at > d.since - interval '24 hours')))
-    )) as from_at
-  from jsonb_to_recordset($1::jsonb) as d(cluster text, application text, since timestamptz)`;
+    ), case when d.rollback then (
+      select max(o.at) from insight_deployments o where o.cluster = d.cluster and o.application = d.application and o.at < d.since
+    ) end) as from_at
+  from jsonb_to_recordset($1::jsonb) as d(cluster text, application text, since timestamptz, rollback boolean)`;
 
 /** `2026-12-07 08:00:00.123456 <uuid>`: sorts by time, then id, so min() picks the earliest fact and names it. */
 const KEY = `to_char(at at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') || ' ' || event_id`;
@@ -78,7 +86,10 @@ const KEY_ID = (key: string) => `substr(${key}, 28)::uuid`;
  * - the facts after a counted deployment, up to the next counted one, are its group; the first error report
  *   or alert within 24 h of it is its failure;
  * - a failure is restored by the first `recovered` after it, or by the first later deployment without a
- *   failure of its own, whichever comes first.
+ *   failure of its own, whichever comes first;
+ * - a deployment followed by a rollback (the next counted deployment is marked `rollback`) failed: at its first
+ *   failure report when it had one, else when it was deployed (the change itself was the failure), by the
+ *   rollback; the rollback restores it unless something restored it earlier.
  */
 const RECOMPUTE = `
   with starts as (
@@ -96,9 +107,9 @@ const RECOMPUTE = `
     from stream where kind in ('deployment', 'removal')
     window w as (partition by cluster, application order by at, event_id)
   ), merged as (
-    select event_id, 'deploy' as k, at, cluster, application, team, created_at, from_at from marked where counted
+    select event_id, 'deploy' as k, at, cluster, application, team, created_at, from_at, rollback from marked where counted
     union all
-    select event_id, kind, at, cluster, application, null, null, from_at from stream where kind in ('error', 'alert', 'recovered')
+    select event_id, kind, at, cluster, application, null, null, from_at, false from stream where kind in ('error', 'alert', 'recovered')
   ), grouped as (
     select m.*, count(*) filter (where k = 'deploy') over w as grp, max(at) filter (where k = 'deploy') over w as deploy_at, ${KEY} as key
     from merged m window w as (partition by cluster, application order by at, k <> 'deploy', event_id)
@@ -113,6 +124,7 @@ const RECOMPUTE = `
       min(at) filter (where k = 'deploy') as at,
       max(team) filter (where k = 'deploy') as team,
       max(created_at) filter (where k = 'deploy') as created_at,
+      bool_or(rollback) filter (where k = 'deploy') as rollback,
       min(key) filter (where failure) as failure_key,
       min(key) filter (where k = 'recovered' and last_failure >= deploy_at) as recovery_key,
       min(key) filter (where k = 'recovered') as first_recovery_key
@@ -120,17 +132,23 @@ const RECOMPUTE = `
   ), restored as (
     select p.*,
       min(deploy_key) filter (where failure_key is null) over r as next_ok_key,
-      min(first_recovery_key) over r as later_recovery_key
+      min(first_recovery_key) over r as later_recovery_key,
+      lead(deploy_key) over n as next_key,
+      coalesce(lead(rollback) over n, false) as rolled_back
     from per_deploy p
-    window r as (partition by cluster, application order by at desc rows between unbounded preceding and 1 preceding)
+    window r as (partition by cluster, application order by at desc rows between unbounded preceding and 1 preceding),
+      n as (partition by cluster, application order by at, deploy_key)
   ), outcome as (
-    select *, case when failure_key is not null then least(recovery_key, later_recovery_key, next_ok_key) end as restore_key
+    select *,
+      coalesce(failure_key, case when rolled_back then left(deploy_key, 26) || ' ' || substr(next_key, 28) end) as failed_key,
+      case when failure_key is not null or rolled_back
+        then least(recovery_key, later_recovery_key, next_ok_key, case when rolled_back then next_key end) end as restore_key
     from restored where at >= from_at
   )
   insert into insight_deployments (event_id, cluster, application, team, at, lead_ms, failed_at, failed_by, restored_at, restored_by)
   select ${KEY_ID('deploy_key')}, cluster, application, team, at,
     case when created_at <= at then extract(epoch from at - created_at) * 1000 end,
-    ${KEY_AT('failure_key')}, ${KEY_ID('failure_key')}, ${KEY_AT('restore_key')}, ${KEY_ID('restore_key')}
+    ${KEY_AT('failed_key')}, ${KEY_ID('failed_key')}, ${KEY_AT('restore_key')}, ${KEY_ID('restore_key')}
   from outcome`;
 
 export interface SyncResult {
@@ -149,10 +167,13 @@ export async function syncInsights(db: Db): Promise<SyncResult> {
     const bound = await client.query<{ since: string }>(
       `select (synced_until - interval '${COPY_MARGIN}')::text as since from insight_sync`,
     );
-    const copied = await client.query<{ cluster: string; application: string; since: Date; facts: number }>(
-      COPY_FACTS,
-      [bound.rows[0]!.since],
-    );
+    const copied = await client.query<{
+      cluster: string;
+      application: string;
+      since: Date;
+      facts: number;
+      rollback: boolean;
+    }>(COPY_FACTS, [bound.rows[0]!.since]);
     // The transaction's start: anything received later is read again next time (within the margin).
     await client.query('update insight_sync set synced_until = greatest(synced_until, now())');
     if (copied.rows.length === 0) return { facts: 0, applications: 0 };
@@ -175,7 +196,7 @@ const VACUUM_AFTER = 10_000;
 
 async function recompute(
   client: Queryable,
-  dirty: Array<{ cluster: string; application: string; since: Date }>,
+  dirty: Array<{ cluster: string; application: string; since: Date; rollback: boolean }>,
 ): Promise<void> {
   const starts = await client.query<{ cluster: string; application: string; from_at: Date }>(RECOMPUTE_FROM, [
     JSON.stringify(dirty),

@@ -39,7 +39,7 @@ export async function pruneExpired(db: Db, retentionDays: number): Promise<Prune
        where e.received_at < now() - make_interval(days => $2)
          and not exists (select 1 from deliveries d where d.event_id = e.id and d.status in ('queued', 'in_progress', 'failed'))
          and not (e.type = 'deployment' and e.id = (
-           select l.id from events l where l.type = 'deployment' and l.application_name = e.application_name
+           select l.id from events l where l.type = 'deployment' and l.parent_id is null and l.application_name = e.application_name
              and l.cluster is not distinct from e.cluster order by l.received_at desc limit 1))
        limit $1)`,
     [retentionDays],

@@ -180,7 +180,8 @@ describe('SIGTERM', () => {
     () =>
       withReceiver(async ({ database, subscriber, client }) => {
         // Two workers and slow calls: most jobs wait in the hub's local queue, fetched and locked, when SIGTERM comes.
-        subscriber.stall(400, 12);
+        // Slow enough that the twelve PUTs (each placed under a lock, slower on a loaded machine) end first.
+        subscriber.stall(3000, 12);
         const env = {
           DATABASE_URL: database.url,
           WEBHOOK_URL: subscriber.url,

@@ -246,6 +246,7 @@ describe('errors and recommendations', () => {
       slackChannels: ['#a'],
       applicationName: null,
       cluster: null,
+      logUrl: null,
     });
     expect(enrichRecommendation({ message: 'do it', slackChannels: '#team-e-larande' }, config())).toMatchObject({
       slackChannels: ['#team-e-larande'],

@@ -72,7 +72,14 @@ describe('the module registry', () => {
     stream.on('module.changed', (item) => seen.push(item));
     const registry = await startRegistry([errorWatcher, picky, secretless], stream);
 
-    const error = { message: 'm', stackTrace: null, slackChannels: [], applicationName: null, cluster: null };
+    const error = {
+      message: 'm',
+      stackTrace: null,
+      slackChannels: [],
+      applicationName: null,
+      cluster: null,
+      logUrl: null,
+    };
     expect(registry.subscribersOf('error', error)).toEqual(['watcher']);
     expect(registry.handlerFor('watcher', 'error')).not.toBeNull();
     expect(registry.handlerFor('secretless', 'error')).toBeNull();

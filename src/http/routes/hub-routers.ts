@@ -11,6 +11,7 @@ import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { StatusPage } from '../../status-page/status-page.js';
 import { checkSourceOf } from '../../status-page/check-source.js';
 import type { Db } from '../../store/db.js';
+import { knownEventIds } from '../../store/events-repo.js';
 import type { Access } from '../auth.js';
 import { adminRoutes, moduleRoutes } from './admin.js';
 import { checkRoutes } from './checks.js';
@@ -22,6 +23,7 @@ import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
+import { sourceRoutes } from './sources.js';
 
 export interface HubParts {
   db: Db;
@@ -50,6 +52,7 @@ export function hubRouters(parts: HubParts): Router[] {
   return [
     healthRoutes({ db, isReady: parts.isReady }),
     ingestRoutes({ config, ingest: parts.ingest, access }),
+    sourceRoutes({ config, ingest: parts.ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
     eventRoutes(db),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),

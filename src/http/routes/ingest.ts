@@ -17,6 +17,10 @@ const accepted = z.object({
   url: z.string(),
   deliveries: z.array(z.unknown()),
   stormOf: z.string().optional(),
+  sameAs: z
+    .string()
+    .optional()
+    .describe('another source reported this deployment first: its event (nothing sent again)'),
 });
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -95,6 +99,7 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
       deliveries: accepted.deliveries,
       ...(sender ? { sender } : {}),
       ...(accepted.stormOf ? { stormOf: accepted.stormOf } : {}),
+      ...(accepted.sameAs ? { sameAs: accepted.sameAs } : {}),
     };
   }
 

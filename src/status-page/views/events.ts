@@ -96,8 +96,14 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
         <dt>received</dt>
         <dd>${time(event.receivedAt)}</dd>
         ${
+          event.source
+            ? html`<dt>source</dt>
+                <dd>${event.source}</dd>`
+            : html``
+        }
+        ${
           event.parentId
-            ? html`<dt>about</dt>
+            ? html`<dt>${event.type === 'deployment' ? 'same deployment as' : 'about'}</dt>
                 <dd><a href="/events/${event.parentId}">${event.parentId}</a></dd>`
             : html``
         }

@@ -101,6 +101,23 @@ describe('the deployment message', () => {
     expect(linkLine).toContain('|History>');
   });
 
+  it('says a rollback was rolled back from which version to which, escaped', () => {
+    const rollback = { ...deployment({ version: '2.0.0' }), rollback: true, rolledBackFrom: '2.1.0<b>' };
+    expect(formatDeploymentMessage(rollback, links).text).toBe(
+      '2 replica(s) of *Monitor application* are being rolled back from *2.1.0&lt;b&gt;* to *2.0.0* in *active*',
+    );
+    const told = { ...deployment({ version: 'build-6' }), rollback: true, rolledBackFrom: null, replicas: null };
+    expect(formatDeploymentMessage(told, links).text).toBe(
+      '*Monitor application* is being rolled back to *build-6* in *active*',
+    );
+  });
+
+  it('gives no replica count for a source that sent none', () => {
+    expect(formatDeploymentMessage({ ...deployment(), replicas: null }, links).text).toBe(
+      '*Monitor application* is being deployed in *active*',
+    );
+  });
+
   it('leaves out what the deployment does not have (no path, no cluster, no log host)', () => {
     const bare = deployment({
       applicationPath: null,

@@ -1,0 +1,149 @@
+import semver from 'semver';
+import type { Deployment } from '../events/enrich.js';
+import { rollbackFrom } from '../events/rollback.js';
+import type { Queryable } from './db.js';
+
+/** The part of an event to store (event-writer's NewEvent) that placing reads and sets. */
+export interface PlaceableEvent {
+  type: string;
+  payload: unknown;
+  ingestSource?: string | null;
+  parentId: string | null;
+  targets: unknown[];
+  sameAs?: string;
+}
+
+/**
+ * Where an ingested deployment stands among the application's deployments on its cluster, decided as it is
+ * stored, under a lock per application and cluster (so two replicas agree):
+ *
+ * - The same deployment reported by another source (application, cluster and version, or a removal, alike)
+ *   within `windowSeconds` of the first report is one deployment: the later report is stored with the first as
+ *   its parent and no deliveries, so it is not fanned out again and the measures do not count it twice.
+ * - Otherwise the deployment is compared with the latest one (see src/events/rollback.ts): a rollback is marked
+ *   `rollback: true` with `rolledBackFrom`. A source that says it rolled back (CDEvents `service.rolledback`)
+ *   is a rollback whatever the versions; `rolledBackFrom` is then the running version if it differs.
+ *
+ * Needs the caller's transaction: the advisory locks last until its commit. Deployments of one application and
+ * cluster in one batch are placed one statement after another (see writeEvents), so each sees the one before.
+ */
+export async function placeDeployments(
+  client: Queryable,
+  events: PlaceableEvent[],
+  windowSeconds: number,
+): Promise<void> {
+  const placed = events.filter(needsPlacement);
+  if (placed.length === 0) return;
+  const inputs = placed.map((event, i) => {
+    const deployment = event.payload as Deployment;
+    return {
+      i,
+      application: deployment.applicationName,
+      cluster: deployment.cluster,
+      version: deployment.version,
+      removal: deployment.removal,
+      source: event.ingestSource,
+      semver: deployment.version !== null && semver.parse(deployment.version, { loose: true }) !== null,
+      told: deployment.rollback,
+    };
+  });
+  const keys = [...new Set(inputs.map((input) => `${input.application}\n${input.cluster ?? ''}`))].sort();
+  await client.query(
+    `select pg_advisory_xact_lock(hashtext('alvares:deployment:' || k)) from unnest($1::text[]) with ordinality as t(k, n) order by n`,
+    [keys],
+  );
+  const rows = await client.query<{
+    i: number;
+    same_as: string | null;
+    current_version: string | null;
+    current_removal: boolean | null;
+    seen_before: boolean;
+  }>(PLACE, [JSON.stringify(inputs), windowSeconds]);
+  for (const row of rows.rows) {
+    const event = placed[row.i]!;
+    if (row.same_as) {
+      event.parentId = row.same_as;
+      event.targets = [];
+      event.sameAs = row.same_as;
+      continue;
+    }
+    const deployment = event.payload as Deployment;
+    const before = {
+      version: row.current_version,
+      removed: row.current_removal === true,
+      seenBeforeCurrent: row.seen_before,
+    };
+    if (deployment.rollback) {
+      const from = before.version !== null && before.version !== deployment.version ? before.version : null;
+      event.payload = { ...deployment, rolledBackFrom: from };
+      continue;
+    }
+    const from = deployment.removal ? null : rollbackFrom(deployment.version, before);
+    if (from !== null) event.payload = { ...deployment, rollback: true, rolledBackFrom: from };
+  }
+}
+
+/**
+ * Writes `events` with `write`, a second deployment of one application and cluster in a later call than the
+ * first (and so on), so each is placed after the one before it is written: linked to it, or compared with it.
+ * Answers in the order of `events`.
+ */
+export async function inPlacementOrder<E extends PlaceableEvent, T>(
+  events: E[],
+  write: (batch: E[]) => Promise<T[]>,
+): Promise<T[]> {
+  const seen = new Set<string>();
+  const later = new Set<number>();
+  events.forEach((event, index) => {
+    if (!needsPlacement(event)) return;
+    const payload = event.payload as { applicationName?: string; cluster?: string | null };
+    const key = `${payload.applicationName}\n${payload.cluster ?? ''}`;
+    if (seen.has(key)) later.add(index);
+    seen.add(key);
+  });
+  if (later.size === 0) return write(events);
+  const first = await write(events.filter((_, index) => !later.has(index)));
+  const rest = await inPlacementOrder(
+    events.filter((_, index) => later.has(index)),
+    write,
+  );
+  return events.map((_, index) => (later.has(index) ? rest.shift()! : first.shift()!));
+}
+
+/** Ingested deployments (an adapter named their source); derived events are not placed. */
+export function needsPlacement(event: PlaceableEvent): boolean {
+  return event.type === 'deployment' && typeof event.ingestSource === 'string';
+}
+
+// The events of one application and cluster: the events_latest_deployment index (application_name, cluster,
+// received_at) where type = 'deployment'. Second reports (parent_id set) are never a deployment of their own.
+const SAME_APP = `e.type = 'deployment' and e.application_name = r.application and e.cluster is not distinct from r.cluster
+  and e.parent_id is null`;
+const REMOVAL = `coalesce((e.payload->>'removal')::boolean, false)`;
+/** What semver's loose parse takes, near enough to skip the history for two such versions. */
+const SEMVER = String.raw`^\s*[v=]?\s*\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?\s*$`;
+
+const PLACE = `
+  select r.i,
+    case when $2::int > 0 then (
+      select e.id from events e
+      where ${SAME_APP} and e.received_at > now() - make_interval(secs => $2::int)
+        and coalesce(e.source, 'aspen') <> r.source
+        and case when r.removal then ${REMOVAL} else not ${REMOVAL} and e.payload->>'version' = r.version end
+      order by e.received_at, e.id limit 1) end as same_as,
+    cur.version as current_version, cur.removal as current_removal,
+    -- Only asked when it decides something: two semantic versions are compared as such (src/events/rollback.ts).
+    case when r.told or r.version is null or cur.version is null or cur.removal or r.version = cur.version
+           or (r.semver and cur.version ~ '${SEMVER}') then false
+      else exists (
+        select 1 from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = r.version
+          and e.received_at < (
+            select min(e.received_at) from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = cur.version))
+    end as seen_before
+  from jsonb_to_recordset($1::jsonb)
+    as r(i int, application text, cluster text, version text, removal boolean, source text, semver boolean, told boolean)
+  left join lateral (
+    select e.payload->>'version' as version, ${REMOVAL} as removal from events e
+    where ${SAME_APP} order by e.received_at desc, e.id desc limit 1
+  ) cur on true
+  order by r.i`;
