@@ -261,6 +261,7 @@ export class Hub {
       db: store.db,
       logger,
       adminToken: config.adminToken,
+      readToken: config.security.readToken,
       publicReading: config.statusPagePublic,
     });
     this.statusPage = statusPage;

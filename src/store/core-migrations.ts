@@ -2,6 +2,7 @@ import type { Migration } from './migrate.js';
 import { DELIVERY_MIGRATIONS } from './delivery-migrations.js';
 import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
 import { OPS_MIGRATIONS } from './ops-migrations.js';
+import { STATUS_PAGE_MIGRATIONS } from './status-page-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
 export const CORE_MIGRATIONS: readonly Migration[] = [
@@ -246,4 +247,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   ...OPS_MIGRATIONS,
   ...DELIVERY_MIGRATIONS,
   ...INSIGHTS_MIGRATIONS,
+  ...STATUS_PAGE_MIGRATIONS,
 ];

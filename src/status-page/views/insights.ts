@@ -85,7 +85,8 @@ function frequencyChart(measures: Measures, answer: InsightsAnswer): SafeHtml {
 function cells(row: Measures, answer: InsightsAnswer, scale: Scale): SafeHtml {
   const { deploymentFrequency: df, changeFailureRate: cfr, timeToRestore: ttr, leadTime: lead } = row;
   return html`<td class="df">
-      <span class="n" data-figure="deployments">${df.n}</span> <span class="muted small">${df.bucket ?? 'none'}</span
+      <span class="n" data-figure="deployments">${df.n}</span>
+      <span class="muted small">${df.n === 1 ? 'deployment' : 'deployments'} · ${frequencyWords(df.bucket)}</span
       ><br />${frequencyChart(row, answer)}
     </td>
     <td class="cfr">
@@ -110,7 +111,8 @@ function cards(total: Measures, answer: InsightsAnswer, scale: Scale): SafeHtml 
       <h3>Deployment frequency</h3>
       <p class="big" data-figure="deployments">${df.n}</p>
       <p class="small">
-        ${df.bucket ?? 'no deployments'} · ${df.deploymentDays} deployment days · median ${df.medianDaysPerWeek} a week
+        ${frequencyWords(df.bucket)} · ${df.deploymentDays} days with a deployment · a median ${df.medianDaysPerWeek}
+        such days a week
       </p>
       ${frequencyChart(total, answer)}
     </div>
@@ -132,6 +134,28 @@ function cards(total: Measures, answer: InsightsAnswer, scale: Scale): SafeHtml 
       <p class="small">n ${lead.n}${lead.missing > 0 ? ` · ${lead.missing} without created (n/a)` : ''}</p>
       ${spread(lead.medianMs, lead.p90Ms, scale.lead, 'lead time, median and p90')}
     </div>`;
+}
+
+/** The frequency bucket in words: "240 · yearly" said nothing to most readers. */
+export function frequencyWords(bucket: string | null): string {
+  switch (bucket) {
+    case 'daily':
+      return 'deploys on most days (daily)';
+    case 'weekly':
+      return 'deploys every week (weekly)';
+    case 'monthly':
+      return 'deploys every month (monthly)';
+    case 'yearly':
+      return 'deploys less than monthly';
+    default:
+      return 'no deployments';
+  }
+}
+
+/** The four measures of one application or team as cards (the application page's summary). */
+export function insightsCards(answer: InsightsAnswer): SafeHtml {
+  const scale = { restore: answer.total.timeToRestore.p90Ms ?? 0, lead: answer.total.leadTime.p90Ms ?? 0 };
+  return html`<div class="cards">${cards(answer.total, answer, scale)}</div>`;
 }
 
 /**
