@@ -49,7 +49,8 @@ function summaryOf(check: CheckView, alerting: boolean): string | null {
   const latest = check.lastResult?.status;
   // An inspection's run covers every key; an external check's run one target, so only a single-key one tells.
   const coversAll = check.kind === 'inspection' || keys === 1;
-  if (coversAll && (latest === 'ok' || latest === 'info'))
+  if (!coversAll) return inAlert;
+  if (latest === 'ok' || latest === 'info')
     return `${inAlert}; latest run good, recovering after enough good runs`;
   return headline ? `${inAlert}; latest run: ${headline}` : inAlert;
 }

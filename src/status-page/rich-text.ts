@@ -67,7 +67,8 @@ export function mrkdwn(text: string | null | undefined): SafeHtml {
   const edge = '(^|[\\s(>])';
   const end = '(?=$|[\\s.,;:!?)<])';
   const out = escapeHtml(text)
-    .replace(/`([^`\n]+)`/g, '<code>$1</code>')
+    // escapeHtml wrote each backtick as &#96;.
+    .replace(/&#96;([^\n]+?)&#96;/g, '<code>$1</code>')
     .replace(/&lt;((?:https?:\/\/|mailto:)[^\s|]+?)(?:\|(.+?))?&gt;/g, (_all, url: string, label?: string) => {
       return `<a href="${url}">${label ?? url}</a>`;
     })

@@ -4,10 +4,10 @@
  * reads these lines), and every badge carries an icon and a word as well, so colour is never alone.
  */
 export const CSS = `
-:root{--fg:#1b1f24;--muted:#545d68;--bg:#fff;--line:#d0d7de;--chip:#eef1f4;--link:#0758c2;
---sev-ok:#116329;--sev-info:#0550ae;--sev-warning:#7d4e00;--sev-error:#b42318;--sev-critical:#fff;--sev-critical-bg:#9b1c1c;--sev-unknown:#4d5661;--sev-timed_out:#6639ba;--sev-muted:#57606a}
+:root{--fg:#1b1f24;--muted:#545d68;--bg:#ffffff;--line:#d0d7de;--chip:#eef1f4;--link:#0758c2;
+--sev-ok:#116329;--sev-info:#0550ae;--sev-warning:#7d4e00;--sev-error:#b42318;--sev-critical:#ffffff;--sev-critical-bg:#9b1c1c;--sev-unknown:#4d5661;--sev-timed_out:#6639ba;--sev-muted:#57606a}
 @media (prefers-color-scheme:dark){:root{--fg:#e6edf3;--muted:#9ba5b0;--bg:#0d1117;--line:#30363d;--chip:#21262d;--link:#6cb6ff;
---sev-ok:#3fb950;--sev-info:#6cb6ff;--sev-warning:#d6a23a;--sev-error:#ff7b72;--sev-critical:#fff;--sev-critical-bg:#b62324;--sev-unknown:#a8b1bb;--sev-timed_out:#c297ff;--sev-muted:#8b949e}}
+--sev-ok:#3fb950;--sev-info:#6cb6ff;--sev-warning:#d6a23a;--sev-error:#ff7b72;--sev-critical:#ffffff;--sev-critical-bg:#b62324;--sev-unknown:#a8b1bb;--sev-timed_out:#c297ff;--sev-muted:#8b949e}}
 *{box-sizing:border-box}
 body{margin:0 auto;max-width:76rem;padding:0 .75rem 3rem;font:15px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
 header{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;padding:.6rem 0;border-bottom:1px solid var(--line)}

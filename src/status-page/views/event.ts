@@ -10,8 +10,9 @@ const BLOCKS = new Set(['stackTrace', 'message']);
 
 /** A fact for people: Unix-seconds times as dates, milliseconds as durations, the rest as text. */
 function fact(name: string, value: unknown): SafeHtml {
-  if (name === 'created' && typeof value === 'number' && value > 1e9) {
-    return time(new Date(value * 1000).toISOString());
+  const seconds = typeof value === 'string' && /^\d{9,11}(\.\d+)?$/.test(value) ? Number(value) : value;
+  if (name === 'created' && typeof seconds === 'number' && seconds > 1e9) {
+    return time(new Date(seconds * 1000).toISOString());
   }
   if (/durationMs$/.test(name) && typeof value === 'number') return html`${duration(value)}`;
   return html`${String(value)}`;
