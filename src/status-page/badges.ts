@@ -26,7 +26,10 @@ const BADGE_COLOURS: Record<Severity, string> = {
 };
 
 const SVG = { contentType: 'image/svg+xml', description: 'a shields-style SVG badge' };
-const UNKNOWN = { 404: 'an SVG badge saying "unknown" (no such application, cluster or check)' };
+const UNKNOWN =
+  'An unknown application, cluster or check answers 404 with an SVG badge saying "unknown". Cached for ' +
+  `${BADGE_MAX_AGE_SECONDS} s (public while the status page is public, else private).`;
+const NOT_PUBLIC = { 401: 'the status page is not public (STATUS_PAGE_PUBLIC=false) and no session or token came' };
 
 export const appBadgeQuery = z.object({
   cluster: optionalText(`the cluster whose deployment the badge shows (default ${DEFAULT_CLUSTER})`),
@@ -108,9 +111,10 @@ export function badgeRoutes(ctx: PageContext): Router {
     doc({
       summary: 'Badge: the version of an application deployed in a cluster, and its health',
       tags: PAGE_TAGS,
+      description: UNKNOWN,
       query: appBadgeQuery,
       response: SVG,
-      errors: UNKNOWN,
+      errors: NOT_PUBLIC,
     }),
     ...read,
     handle(ctx, applicationBadge),

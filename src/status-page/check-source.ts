@@ -50,7 +50,6 @@ function summaryOf(check: CheckView, alerting: boolean): string | null {
   // An inspection's run covers every key; an external check's run one target, so only a single-key one tells.
   const coversAll = check.kind === 'inspection' || keys === 1;
   if (!coversAll) return inAlert;
-  if (latest === 'ok' || latest === 'info')
-    return `${inAlert}; latest run good, recovering after enough good runs`;
+  if (latest === 'ok' || latest === 'info') return `${inAlert}; latest run good, recovering after enough good runs`;
   return headline ? `${inAlert}; latest run: ${headline}` : inAlert;
 }

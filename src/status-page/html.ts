@@ -90,7 +90,8 @@ export function running(sinceIso: string): SafeHtml {
 
 /** JSON for a <pre>: escaped like every other value. */
 export function json(value: unknown): SafeHtml {
-  return html`<pre class="json">${JSON.stringify(value, null, 2) ?? 'null'}</pre>`;
+  // Focusable: a scrolling block must be reachable by keyboard.
+  return html`<pre class="json" tabindex="0">${JSON.stringify(value, null, 2) ?? 'null'}</pre>`;
 }
 
 /** A link only for http(s) URLs: a payload's `javascript:` URL stays text. */

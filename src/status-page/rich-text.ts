@@ -31,13 +31,15 @@ const SANITIZE: sanitizeHtml.IOptions = {
     'th',
     'td',
   ],
-  allowedAttributes: { a: ['href', 'title', 'rel'] },
+  allowedAttributes: { a: ['href', 'title', 'rel'], pre: ['tabindex'] },
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
   // A heading inside a message would break the page's outline: it becomes a paragraph of strong text.
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }),
+    // A code block scrolls: focusable, so it can be scrolled by keyboard.
+    pre: sanitizeHtml.simpleTransform('pre', { tabindex: '0' }),
     ...Object.fromEntries(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((tag) => [tag, 'p'])),
   },
 };
@@ -82,7 +84,7 @@ export function mrkdwn(text: string | null | undefined): SafeHtml {
 /** A stack trace as written: its lines kept, in a scrolling preformatted block. */
 export function stackTrace(text: string | null | undefined): SafeHtml {
   if (!text) return html``;
-  return html`<pre class="trace">${text}</pre>`;
+  return html`<pre class="trace" tabindex="0">${text}</pre>`;
 }
 
 /**

@@ -58,7 +58,7 @@ describe('text as people wrote it', () => {
 
   it('keeps a stack trace’s lines in a preformatted block, escaped', () => {
     expect(stackTrace('Error: <boom>\n  at f (a.js:1)').text).toBe(
-      '<pre class="trace">Error: &lt;boom&gt;\n  at f (a.js:1)</pre>',
+      '<pre class="trace" tabindex="0">Error: &lt;boom&gt;\n  at f (a.js:1)</pre>',
     );
   });
 
