@@ -106,7 +106,8 @@ export class PageAuth {
   csrfOk(req: Request): boolean {
     const origin = req.get('origin');
     if (origin && origin !== 'null' && new URL(origin).host !== req.get('host')) return false;
-    const given = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
+    const field = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const given = typeof field === 'string' ? field : '';
     const nonce = (req as Request & { csrfNonce?: string }).csrfNonce ?? '';
     return this.key !== null && given.length > 0 && safeEqual(given, this.sign(`csrf:${nonce}`));
   }

@@ -123,6 +123,13 @@ export const optionalText = (description: string) =>
     .preprocess((value) => (value === '' ? undefined : value), z.string().max(200, 'at most 200 characters').optional())
     .describe(description);
 
+/** A field of a posted form, as text ('' when absent or not text). */
+export function formField(req: Request, name: string): string {
+  const body = req.body as Record<string, unknown> | undefined;
+  const value = body?.[name];
+  return typeof value === 'string' ? value : '';
+}
+
 /** Only a path on this site: `next` and `back` must never send a signed-in admin elsewhere. */
 export function localPath(value: unknown): string {
   return typeof value === 'string' && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : '/';

@@ -6,8 +6,9 @@ import { escapeHtml, html, SafeHtml } from './html.js';
 /**
  * Text as people wrote it. Inspections and external checks write Markdown; Slack-bound summaries use Slack's
  * mrkdwn; error reports carry stack traces. Rendered HTML always passes one allow-list sanitiser: no raw HTML
- * from a payload survives as markup (scripts, handlers, styles, images and frames are dropped; links keep
- * http(s) and mailto only), and the page's Content-Security-Policy would stop a script that did.
+ * from a payload survives as markup (scripts, images, frames and forms are shown as the text they were,
+ * handlers and styles are dropped, links keep http(s) and mailto only), and the page's Content-Security-Policy
+ * would stop a script that did.
  */
 const SANITIZE: sanitizeHtml.IOptions = {
   allowedTags: [
@@ -35,6 +36,8 @@ const SANITIZE: sanitizeHtml.IOptions = {
   allowedSchemes: ['http', 'https', 'mailto'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
+  // A tag that is not allowed is shown as the text it was, so a report's "<script>" stays readable.
+  disallowedTagsMode: 'escape',
   // A heading inside a message would break the page's outline: it becomes a paragraph of strong text.
   transformTags: {
     a: sanitizeHtml.simpleTransform('a', { rel: 'noopener noreferrer nofollow' }),

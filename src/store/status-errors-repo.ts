@@ -26,7 +26,16 @@ export interface DeliveryErrorGroup {
 }
 
 export async function deliveryErrorGroups(db: Db, modules: string[]): Promise<DeliveryErrorGroup[]> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    module: string;
+    code: string;
+    n: number;
+    dead: number;
+    first_at: Date;
+    last_at: Date;
+    sample: unknown;
+    latest_event: string;
+  }>(
     `select d.module, coalesce(d.last_error->>'code', $2) as code, count(*)::int as n,
             count(*) filter (where d.status = 'dead')::int as dead, min(d.updated_at) as first_at, max(d.updated_at) as last_at,
             (array_agg(d.last_error order by d.updated_at desc))[1] as sample,
@@ -35,10 +44,11 @@ export async function deliveryErrorGroups(db: Db, modules: string[]): Promise<De
      group by 1, 2 order by last_at desc limit 200`,
     [modules, UNCODED],
   );
-  const apps = await db.query(`select id, application_name from events where id = any($1::uuid[])`, [
-    rows.rows.map((row) => row.latest_event),
-  ]);
-  const appOf = new Map(apps.rows.map((row) => [row.id as string, row.application_name as string | null]));
+  const apps = await db.query<{ id: string; application_name: string | null }>(
+    `select id, application_name from events where id = any($1::uuid[])`,
+    [rows.rows.map((row) => row.latest_event)],
+  );
+  const appOf = new Map(apps.rows.map((row) => [row.id, row.application_name]));
   return rows.rows.map((row) => ({
     module: row.module,
     code: row.code,
@@ -73,7 +83,15 @@ export interface CheckErrorGroup {
 
 /** Errors reported by inspections' and external checks' runs within `days`, grouped by check and error text. */
 export async function checkErrorGroups(db: Db, options: { check?: string; days: number }): Promise<CheckErrorGroup[]> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    check_name: string;
+    error: string;
+    n: number;
+    first_at: Date;
+    last_at: Date;
+    detail: string | null;
+    run_id: string;
+  }>(
     `select e.check_name, e.error, count(*)::int as n, min(e.at) as first_at, max(e.at) as last_at,
             (array_agg(e.detail order by e.at desc))[1] as detail,
             (array_agg(r.external_id order by e.at desc))[1] as run_id

@@ -50,9 +50,22 @@ const SUMMARY = `case e.type
     when 'inspection' then concat_ws(': ', e.payload->>'transition', e.payload->>'title')
     else coalesce(e.payload->>'version', e.payload->>'message', e.payload->>'module') end`;
 
+interface EventRow {
+  id: string;
+  type: string;
+  received_at: Date;
+  parent_id: string | null;
+  application_name: string | null;
+  cluster: string | null;
+  team: string | null;
+  summary: string | null;
+  reported: string | null;
+  deliveries: Record<string, number>;
+}
+
 export async function recentEvents(db: Db, filter: EventFilter): Promise<EventSummary[]> {
   const derived = filter.derived === true || filter.type === 'check.finished';
-  const rows = await db.query(
+  const rows = await db.query<EventRow>(
     `select e.id, e.type, e.received_at, e.parent_id, e.application_name, e.cluster, e.team, ${SUMMARY} as summary,
             case when e.type in ('check.finished', 'inspection') then e.payload->>'status' end as reported,
             coalesce((select json_object_agg(status, n) from (
@@ -74,7 +87,7 @@ export async function recentEvents(db: Db, filter: EventFilter): Promise<EventSu
   );
   const followUps = await followUpsOf(
     db,
-    rows.rows.map((row) => row.id as string),
+    rows.rows.map((row) => row.id),
   );
   return rows.rows.map((row) => ({
     id: row.id,
@@ -94,7 +107,15 @@ export async function recentEvents(db: Db, filter: EventFilter): Promise<EventSu
 async function followUpsOf(db: Db, ids: string[]): Promise<Map<string, FollowUp[]>> {
   const found = new Map<string, FollowUp[]>();
   if (ids.length === 0) return found;
-  const rows = await db.query(
+  const rows = await db.query<{
+    id: string;
+    parent_id: string;
+    type: string;
+    received_at: Date;
+    module: string | null;
+    status: string | null;
+    summary: string | null;
+  }>(
     `select id, parent_id, type, received_at, payload->>'module' as module,
             case when type = 'check.finished' then payload->>'status' else type end as status,
             coalesce(payload->'result'->>'summary', payload->'error'->>'message', payload->>'message') as summary
@@ -116,6 +137,16 @@ async function followUpsOf(db: Db, ids: string[]): Promise<Map<string, FollowUp[
   return found;
 }
 
+interface DeploymentRow {
+  id: string;
+  cluster: string | null;
+  application_name: string;
+  team: string | null;
+  received_at: Date;
+  version: string | null;
+  replicas: string | null;
+}
+
 export interface LatestDeployment {
   eventId: string;
   cluster: string;
@@ -128,7 +159,7 @@ export interface LatestDeployment {
 
 /** The latest deployment of each application, per cluster (of one team), from the core's events. */
 export async function latestDeploymentsByCluster(db: Db, options: { team?: string } = {}): Promise<LatestDeployment[]> {
-  const rows = await db.query(
+  const rows = await db.query<DeploymentRow>(
     `select distinct on (cluster, application_name) id, cluster, application_name, team, received_at,
             payload->>'version' as version, payload->>'replicas' as replicas
      from events where type = 'deployment' and application_name is not null and parent_id is null
@@ -141,7 +172,7 @@ export async function latestDeploymentsByCluster(db: Db, options: { team?: strin
 
 /** An application's deployments, newest first: its versions per cluster over time. */
 export async function applicationDeployments(db: Db, application: string, limit = 100): Promise<LatestDeployment[]> {
-  const rows = await db.query(
+  const rows = await db.query<DeploymentRow>(
     `select id, cluster, application_name, team, received_at, payload->>'version' as version, payload->>'replicas' as replicas
      from events where type = 'deployment' and application_name = $1 and parent_id is null
      order by received_at desc, id desc limit $2`,
@@ -152,7 +183,7 @@ export async function applicationDeployments(db: Db, application: string, limit 
 
 /** The latest deployment of one application in one cluster (a badge). */
 export async function latestDeployment(db: Db, application: string, cluster: string): Promise<LatestDeployment | null> {
-  const rows = await db.query(
+  const rows = await db.query<DeploymentRow>(
     `select id, cluster, application_name, team, received_at, payload->>'version' as version, payload->>'replicas' as replicas
      from events where type = 'deployment' and application_name = $1 and cluster = $2 and parent_id is null
      order by received_at desc, id desc limit 1`,
@@ -161,7 +192,7 @@ export async function latestDeployment(db: Db, application: string, cluster: str
   return rows.rows[0] ? toDeployment(rows.rows[0]) : null;
 }
 
-function toDeployment(row: Record<string, any>): LatestDeployment {
+function toDeployment(row: DeploymentRow): LatestDeployment {
   return {
     eventId: row.id,
     cluster: row.cluster ?? '',
@@ -183,7 +214,13 @@ export interface ErrorReport {
 
 /** Error reports of these applications, newest first. */
 export async function errorReports(db: Db, applications: string[], limit = 20): Promise<ErrorReport[]> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    id: string;
+    application_name: string;
+    cluster: string | null;
+    received_at: Date;
+    message: string | null;
+  }>(
     `select id, application_name, cluster, received_at, payload->>'message' as message from events
      where type = 'error' and application_name = any($1::text[]) and parent_id is null
      order by received_at desc limit $2`,
@@ -211,7 +248,16 @@ export interface AppDelivery {
 
 /** Deliveries of an application's latest deployments and error reports, latest change first. */
 export async function applicationDeliveries(db: Db, application: string, limit = 30): Promise<AppDelivery[]> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    id: string;
+    module: string;
+    status: string;
+    attempts: number;
+    updated_at: Date;
+    last_error: unknown;
+    event_id: string;
+    type: string;
+  }>(
     `select d.id, d.module, d.status, d.attempts, d.updated_at, d.last_error, e.id as event_id, e.type
      from ((select id, type from events where type = 'deployment' and application_name = $1 order by received_at desc limit 50)
            union all
@@ -234,7 +280,7 @@ export async function applicationDeliveries(db: Db, application: string, limit =
 
 /** Whether the hub has heard of an application (a deployment or an error report). */
 export async function applicationKnown(db: Db, application: string): Promise<boolean> {
-  const rows = await db.query(
+  const rows = await db.query<{ known: boolean }>(
     `select exists(select 1 from events where type = 'deployment' and application_name = $1)
          or exists(select 1 from events where type = 'error' and application_name = $1) as known`,
     [application],

@@ -20,7 +20,15 @@ export interface ModuleActivity {
 }
 
 export async function moduleActivity(db: Db, modules: string[]): Promise<Map<string, ModuleActivity>> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    name: string;
+    ok_at: Date | null;
+    failed_at: Date | null;
+    last_error: unknown;
+    recovered_at: Date | null;
+    dead: number;
+    dead_since: Date | null;
+  }>(
     `select m.name,
             (select finished_at from deliveries where module = m.name and status = 'succeeded' order by finished_at desc nulls last limit 1) as ok_at,
             f.at as failed_at, f.error as last_error,
@@ -74,7 +82,7 @@ export interface QueueWait {
  * replay, its row's last change.
  */
 export async function queueWaits(db: Db, modules: string[]): Promise<QueueWait[]> {
-  const rows = await db.query(
+  const rows = await db.query<{ module: string; waiting: number; retrying: number; oldest: Date | null }>(
     `select module, count(*) filter (where status = 'queued')::int as waiting,
             count(*) filter (where status = 'failed')::int as retrying,
             min(case when attempts = 0 then created_at else updated_at end) filter (where status = 'queued') as oldest
@@ -86,7 +94,7 @@ export async function queueWaits(db: Db, modules: string[]): Promise<QueueWait[]
     module: row.module,
     waiting: row.waiting,
     retrying: row.retrying,
-    oldestSeconds: row.oldest ? Math.max(0, Math.round((now - (row.oldest as Date).getTime()) / 1000)) : 0,
+    oldestSeconds: row.oldest ? Math.max(0, Math.round((now - row.oldest.getTime()) / 1000)) : 0,
     oldestSince: iso(row.oldest),
   }));
 }
@@ -102,7 +110,15 @@ export interface RunningDelivery {
 }
 
 export async function runningDeliveries(db: Db, modules: string[], limit = 50): Promise<RunningDelivery[]> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    id: string;
+    module: string;
+    event_id: string;
+    started_at: Date;
+    attempts: number;
+    type: string;
+    application_name: string | null;
+  }>(
     `select d.id, d.module, d.event_id, d.started_at, d.attempts, e.type, e.application_name
      from deliveries d join events e on e.id = d.event_id
      where d.module = any($1::text[]) and d.status = 'in_progress' order by d.started_at limit $2`,
@@ -127,7 +143,7 @@ export interface RunningRun {
 }
 
 export async function runningRuns(db: Db): Promise<RunningRun[]> {
-  const rows = await db.query(
+  const rows = await db.query<{ schedule: string; fired_at: Date; started_at: Date; hub: string }>(
     `select schedule, fired_at, started_at, hub from scheduled_runs where status = 'running' and started_at > now() - interval '1 day'
      order by started_at limit 50`,
   );
@@ -146,7 +162,7 @@ export interface FailedRun {
 }
 
 export async function failedRuns(db: Db, limit = 50): Promise<FailedRun[]> {
-  const rows = await db.query(
+  const rows = await db.query<{ schedule: string; fired_at: Date; error: unknown }>(
     `select schedule, fired_at, error from scheduled_runs where status = 'failed' order by fired_at desc limit $1`,
     [limit],
   );
@@ -165,7 +181,7 @@ export interface ReplicaView {
 export const MISSING_AFTER_SECONDS = 20;
 
 export async function replicas(db: Db): Promise<ReplicaView[]> {
-  const rows = await db.query(
+  const rows = await db.query<{ id: string; started_at: Date; heartbeat_at: Date; missing: boolean }>(
     `select id, started_at, heartbeat_at, heartbeat_at < now() - make_interval(secs => $1) as missing
      from hub_instances order by started_at`,
     [MISSING_AFTER_SECONDS],

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { HubError } from '../../errors.js';
 import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/delivery-views.js';
 import { deadIdsOfGroup } from '../../store/status-errors-repo.js';
-import { localPath, param, send, type PageContext } from '../page-kit.js';
+import { formField, localPath, param, send, type PageContext } from '../page-kit.js';
 import { confirmView } from '../views/index.js';
 
 /**
@@ -28,8 +28,8 @@ export interface Confirmation {
 /** The handler of one action route (after sign-in and the CSRF check). */
 export function runAction(action: Action) {
   return async (ctx: PageContext, req: Request, res: Response): Promise<void> => {
-    const back = localPath(req.body?.back);
-    if (req.body?.confirm !== 'yes' && action.confirm) {
+    const back = localPath(formField(req, 'back'));
+    if (formField(req, 'confirm') !== 'yes' && action.confirm) {
       const asking = await action.confirm(ctx, req);
       if (asking) {
         const view = confirmView(req.viewer!, {
@@ -92,8 +92,8 @@ export const replayModuleDead: Action = {
 };
 
 function groupOf(req: Request): { module: string; code: string } {
-  const module = typeof req.body?.module === 'string' ? req.body.module : '';
-  const code = typeof req.body?.code === 'string' ? req.body.code : '';
+  const module = formField(req, 'module');
+  const code = formField(req, 'code');
   if (!/^HUB_ERR_[A-Z_]{1,40}$/.test(code)) {
     throw new HubError('HUB_ERR_BAD_PARAMETER', 'code must be an error code of the catalogue', [
       { field: 'code', message: 'not an error code' },

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { localPath, send, type PageContext } from '../page-kit.js';
+import { formField, localPath, send, type PageContext } from '../page-kit.js';
 import { signInView } from '../views/index.js';
 
 export async function showSignIn(ctx: PageContext, req: Request, res: Response): Promise<void> {
@@ -13,7 +13,7 @@ export async function showSignIn(ctx: PageContext, req: Request, res: Response):
 }
 
 export async function signIn(ctx: PageContext, req: Request, res: Response): Promise<void> {
-  const next = localPath(req.body?.next);
+  const next = localPath(formField(req, 'next'));
   const refuse = (problem: string, code: number) =>
     send(
       ctx,
@@ -24,8 +24,7 @@ export async function signIn(ctx: PageContext, req: Request, res: Response): Pro
       code,
     );
   if (!ctx.auth.csrfOk(req)) return refuse('The form was stale; try again.', 403);
-  if (!ctx.auth.signIn(req, res, typeof req.body?.token === 'string' ? req.body.token : ''))
-    return refuse('That is not the admin token.', 401);
+  if (!ctx.auth.signIn(req, res, formField(req, 'token'))) return refuse('That is not the admin token.', 401);
   res.redirect(303, next);
 }
 

@@ -132,7 +132,8 @@ function reportedOutcome(payload: Record<string, unknown>): SafeHtml {
   const result = payload.result as { summary?: string } | null;
   return html`<h2>Reports</h2>
     <p>
-      ${String(payload.module ?? '')} ${badge(String(payload.status ?? 'unknown'))}
+      ${typeof payload.module === 'string' ? payload.module : ''}
+      ${badge(typeof payload.status === 'string' ? payload.status : 'unknown')}
       ${result?.summary ? mrkdwn(result.summary) : html``}${payload.error ? html` <span class="error">${errorText(payload.error)}</span>` : html``}
     </p>`;
 }

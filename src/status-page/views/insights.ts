@@ -17,6 +17,14 @@ export function insightsView(answer: InsightsAnswer): SafeHtml {
     lead: Math.max(0, ...[answer.total, ...answer.teams, ...answer.applications].map((row) => row.leadTime.p90Ms ?? 0)),
   };
   const filter = { cluster: answer.cluster, from: answer.from, to: answer.to, interval: answer.interval };
+  // One string: the template's line breaks would otherwise end up in the text.
+  const windowLine = [
+    answer.cluster,
+    `${answer.from.slice(0, 10)} to ${answer.to.slice(0, 10)}`,
+    `per ${answer.interval}`,
+    ...(answer.team ? [`team ${answer.team}`] : []),
+    ...(answer.application ? [answer.application] : []),
+  ].join(' · ');
   const teamRows = answer.teams.map(
     (row) =>
       html`<tr data-team="${row.team ?? ''}">
@@ -38,12 +46,7 @@ export function insightsView(answer: InsightsAnswer): SafeHtml {
   );
   const headings = ['deployments', 'change failure rate', 'time to restore', 'lead time'];
   return html`<section class="insights-total" data-total>
-      <p class="muted small">
-        ${answer.cluster} · ${answer.from.slice(0, 10)} to ${answer.to.slice(0, 10)} · per
-        ${answer.interval}${answer.team ? ` · team ${answer.team}` : ''}${
-          answer.application ? ` · ${answer.application}` : ''
-        }
-      </p>
+      <p class="muted small">${windowLine}</p>
       <div class="cards">${cards(answer.total, answer, scale)}</div>
     </section>
     <section>
