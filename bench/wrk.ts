@@ -5,8 +5,8 @@ import path from 'node:path';
 import { deployment } from './support.js';
 
 /**
- * wrk as the load generator of benchmark (a): a C program, so the load costs the two cores far less than a
- * JavaScript one would, which matters when the server, PostgreSQL and the load share them. Every body is an
+ * wrk as the load generator of benchmark (a): a C program, so the load costs the machine's cores far less
+ * than a JavaScript one would, which matters when the server, PostgreSQL and the load share them. Every body is an
  * Aspen-shaped deployment with its own version (identical bodies would be answered as duplicates).
  */
 export interface WrkResult {

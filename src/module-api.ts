@@ -63,8 +63,9 @@ export type { Migration } from './store/migrate.js';
 export { isUuid } from './store/delivery-views.js';
 /**
  * Group commit for a module's own statements: callers arriving while a statement runs share the next one. A
- * statement costs PostgreSQL far more than the rows it carries (on these machines ~170 µs of its CPU for one
- * row with its commit, ~37 µs a row in tens), so a module writing once per delivery should write through one.
+ * statement costs PostgreSQL far more than the rows it carries (a single-row insert with its commit costs several
+ * times the CPU of one more row in a batch; docs/benchmarks.md), so a module writing once per delivery should
+ * write through one.
  */
 export { Batcher, type BatcherOptions } from './util/batcher.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */

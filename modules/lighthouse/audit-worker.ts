@@ -1,6 +1,6 @@
 /**
  * Runs one Lighthouse audit in a worker thread, against a Chromium the parent launched. Lighthouse
- * scores a page with seconds of synchronous JavaScript (measured here: up to 1.6 s, 3.8 s on the first
+ * scores a page with seconds of synchronous JavaScript (seconds on a small machine, more on the first
  * audit of a process); on the main thread that would stall the hub's HTTP answers, and Aspen gives up
  * after 5 s. A thread also lets the parent stop an audit at once (terminate) on a timeout.
  *

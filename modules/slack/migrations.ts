@@ -91,7 +91,7 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Inspection alerts (issue 10): a key's escalations and recovery reply in the thread of its alert.
+    // Inspection alerts: a key's escalations and recovery reply in the thread of its alert.
     id: '003-alert-threads',
     sql: `
       create table slack_alert_threads (

@@ -1,4 +1,4 @@
-import type { Appended, EventAppender, EventInput } from '../bus/appender.js';
+import type { Appended, EventBus, EventInput } from '../bus/bus.js';
 import { DEFAULT_THRESHOLDS, keyOf, nextAlertState, type Thresholds } from '../events/alert-state.js';
 import type { CheckStatus, InspectionTransition } from '../events/types.js';
 import type { Queryable } from '../store/db.js';
@@ -31,10 +31,10 @@ export interface Recorded {
 /**
  * The alert state of every key, kept in PostgreSQL: inspections' and external checks' results go through
  * the same state machine (src/events/alert-state.ts) inside the caller's transaction, and each transition
- * is stored and published as an `inspection` event through the one door, committed with the run's record.
+ * is stored and published as an `inspection` event on the bus, committed with the run's record.
  */
 export class AlertBook {
-  constructor(private readonly deps: { appender: EventAppender; stream: HubStream; publicUrl: string }) {}
+  constructor(private readonly deps: { bus: EventBus; stream: HubStream; publicUrl: string }) {}
 
   /** The check on the hub, for messages: `${publicUrl}/checks/<name>`. */
   linkFor(check: string): string {
@@ -89,7 +89,7 @@ export class AlertBook {
       payload,
       ...(run.source ? { source: run.source } : {}),
     }));
-    const appended = inputs.length > 0 ? await this.deps.appender.append(client, inputs) : { events: [], accepted: [] };
+    const appended = inputs.length > 0 ? await this.deps.bus.append(client, inputs) : { events: [], accepted: [] };
     await insertTransitions(
       client,
       transitions.map((t, index) => ({ ...t, eventId: appended.accepted[index]?.eventId ?? null })),
@@ -99,7 +99,7 @@ export class AlertBook {
 
   /** After the caller's commit: the events on the stream, and each transition for the status page. */
   announce(recorded: Recorded): void {
-    this.deps.appender.announce(recorded.appended);
+    this.deps.bus.announce(recorded.appended);
     recorded.transitions.forEach((t, index) => {
       this.deps.stream.emit({
         kind: 'transition',

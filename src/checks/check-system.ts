@@ -1,5 +1,5 @@
 import type { AxiosInstance } from 'axios';
-import type { EventAppender } from '../bus/appender.js';
+import type { EventBus } from '../bus/bus.js';
 import type { CoreConfig } from '../config/config.js';
 import type { Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
@@ -29,7 +29,7 @@ export class CheckSystem {
   constructor(
     private readonly deps: {
       db: Db;
-      appender: EventAppender;
+      bus: EventBus;
       stream: HubStream;
       logger: Logger;
       redactor: Redactor;
@@ -41,7 +41,7 @@ export class CheckSystem {
     },
   ) {
     const { db, stream, core } = deps;
-    this.alerts = new AlertBook({ appender: deps.appender, stream, publicUrl: core.publicUrl });
+    this.alerts = new AlertBook({ bus: deps.bus, stream, publicUrl: core.publicUrl });
     const own = { owner: 'core', inspection: deliveriesSelfCheck(db, () => deps.modules().map((m) => m.name)) };
     this.inspections = new Inspections([own, ...deps.declared], deps.env, {
       db,

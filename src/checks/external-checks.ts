@@ -1,86 +1,13 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
-import { HubError, validationError } from '../errors.js';
-import { CHECK_STATUSES } from '../events/alert-state.js';
+import { HubError } from '../errors.js';
 import { parseSlackChannels } from '../events/enrich.js';
-import type { CheckStatus } from '../events/types.js';
 import { NAME_PATTERN } from '../module-system/names.js';
 import { addRunErrors, findRun, finishRun, setResult, startRun, type RunView } from '../store/check-runs-repo.js';
 import type { Db, Queryable } from '../store/db.js';
 import { findCheck, markReported, upsertCheck, type ExternalCheck } from '../store/external-checks-repo.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import type { AlertBook } from './alert-book.js';
-import { MAX_MESSAGE_BYTES } from './inspection-runner.js';
-
-const withinBytes = (max: number) => (text: string) => Buffer.byteLength(text) <= max;
-const message = z.string().refine(withinBytes(MAX_MESSAGE_BYTES), { message: 'at most 64 KiB' });
-const dimensions = z
-  .record(
-    z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,49}$/, 'dimension names: letters, digits, _ . -'),
-    z.string().max(200),
-  )
-  .refine((value) => Object.keys(value).length <= 10, { message: 'at most 10 dimensions' });
-const runFields = {
-  runId: z
-    .string()
-    .regex(/^[A-Za-z0-9._:-]{1,100}$/, 'letters, digits and . _ : - (at most 100)')
-    .optional(),
-  target: z.string().min(1).max(500).optional(),
-  dimensions: dimensions.optional(),
-};
-const resultFields = {
-  status: z.enum(CHECK_STATUSES as [CheckStatus, ...CheckStatus[]]),
-  score: z.number().finite().optional(),
-  message: message.optional(),
-  error: z.string().min(1).max(4000).optional(),
-};
-
-const SETTINGS = z.strictObject({
-  description: z.string().max(2000).nullable().optional(),
-  slackChannels: z
-    .union([z.string(), z.array(z.string())])
-    .nullable()
-    .optional(),
-  maxRuntimeSeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 86_400)
-    .optional(),
-  expectEverySeconds: z
-    .number()
-    .int()
-    .min(10)
-    .max(90 * 86_400)
-    .nullable()
-    .optional(),
-  rotateToken: z.boolean().optional(),
-});
-const START = z.strictObject(runFields);
-const RESULT = z.strictObject(resultFields);
-const ERROR = z.strictObject({ error: z.string().min(1).max(4000), detail: message.optional() });
-const ONE_SHOT = z.strictObject({ ...runFields, ...resultFields });
-
-/** The reporting API's bodies, for the OpenAPI document (validated here, with unknown fields named). */
-export const CHECK_BODIES = {
-  settings: SETTINGS,
-  start: START,
-  result: RESULT,
-  error: ERROR,
-  oneShot: ONE_SHOT,
-} as const;
-
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const parsed = schema.safeParse(body ?? {});
-  if (parsed.success) return parsed.data;
-  // An unknown field is named as itself, not as the whole body.
-  const issues = parsed.error.issues.flatMap((issue) =>
-    issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: [...issue.path, key], message: 'unknown field' }))
-      : [issue],
-  );
-  throw validationError({ issues }, what);
-}
+import { CHECK_BODIES, parseCheckBody } from './external-check-schemas.js';
 
 const hash = (token: string) => createHash('sha256').update(token).digest();
 
@@ -112,7 +39,7 @@ export class ExternalChecks {
     }
     if (this.deps.isReserved(name))
       throw new HubError('HUB_ERR_CONFLICT', `"${name}" is a module of this hub; choose another name`);
-    const { slackChannels, rotateToken: _rotate, ...settings } = parse(SETTINGS, body, 'check');
+    const { slackChannels, rotateToken: _rotate, ...settings } = parseCheckBody(CHECK_BODIES.settings, body, 'check');
     const token = randomBytes(32).toString('base64url');
     const { check, created } = await upsertCheck(
       this.deps.db,
@@ -142,7 +69,7 @@ export class ExternalChecks {
   }
 
   async start(check: ExternalCheck, body: unknown): Promise<{ run: RunView; created: boolean }> {
-    const input = parse(START, body, 'run');
+    const input = parseCheckBody(CHECK_BODIES.start, body, 'run');
     const id = randomUUID();
     const started = await this.deps.db.transaction(async (client) => {
       const found = await startRun(client, {
@@ -162,7 +89,7 @@ export class ExternalChecks {
   }
 
   async result(check: ExternalCheck, runId: string, body: unknown): Promise<RunView> {
-    const input = parse(RESULT, body, 'result');
+    const input = parseCheckBody(CHECK_BODIES.result, body, 'result');
     return this.deps.db.transaction(async (client) => {
       await this.openRun(client, check.name, runId);
       await setResult(client, check.name, runId, input);
@@ -173,7 +100,7 @@ export class ExternalChecks {
   }
 
   async error(check: ExternalCheck, runId: string, body: unknown): Promise<RunView> {
-    const input = parse(ERROR, body, 'error');
+    const input = parseCheckBody(CHECK_BODIES.error, body, 'error');
     return this.deps.db.transaction(async (client) => {
       await this.openRun(client, check.name, runId);
       await addRunErrors(client, check.name, runId, [input]);
@@ -192,7 +119,7 @@ export class ExternalChecks {
 
   /** For tools that only report a result: a run started, given its result and done, in one request. */
   async oneShot(check: ExternalCheck, body: unknown): Promise<{ run: RunView; created: boolean }> {
-    const input = parse(ONE_SHOT, body, 'result');
+    const input = parseCheckBody(CHECK_BODIES.oneShot, body, 'result');
     const id = randomUUID();
     const started = await startRun(this.deps.db.pool, {
       id,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { describeIssues, envBool, envString, type Env } from './env.js';
 
-/** Settings of the operator's window (issue #11): metrics and run-time control. */
+/** Settings of the operator's window: metrics and run-time control. */
 export interface OpsConfig {
   /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`; open otherwise. */
   metricsToken?: string;

@@ -1,7 +1,7 @@
 import type { Env } from './env.js';
 import { parseHostRules, type HostRule } from './host-rules.js';
 
-/** Who may send, who may read, and where the hub may connect: the environment's side of the security model (README). */
+/** Who may send, who may read, and where the hub may connect: the environment's side of the security model (docs/reference/security.md). */
 export interface SecurityConfig {
   /** INGEST_TOKENS: `name:token` pairs. Empty (and no HMAC secret): ingest is open, as Aspen's contract has it. */
   ingestTokens: Array<{ name: string; token: string }>;

@@ -1,4 +1,4 @@
-import type { EventInput } from '../bus/appender.js';
+import type { EventInput } from '../bus/bus.js';
 import type { CheckFinished, CheckResult, DeliveryErrorInfo } from '../events/types.js';
 import type { ClaimedDelivery, FinalStatus } from '../store/deliveries-repo.js';
 

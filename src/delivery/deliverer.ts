@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import type { EventAppender, EventInput } from '../bus/appender.js';
+import type { EventBus, EventInput } from '../bus/bus.js';
 import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
@@ -37,7 +37,7 @@ export interface DelivererDeps {
   /** Connections for the claim and outcome statements, which touch deliveries by key only. */
   keyedDb: Db;
   registry: ModuleRegistry;
-  appender: EventAppender;
+  bus: EventBus;
   stream: HubStream;
   logger: Logger;
   redactor: Redactor;
@@ -60,8 +60,8 @@ export class Deliverer {
   private readonly inFlight = new Set<AbortController>();
 
   constructor(private readonly deps: DelivererDeps) {
-    // Deliveries start and end in bursts (a fetched batch of jobs); 2 ms of waiting for company made the
-    // bookkeeping statements larger and fewer: ~1,950 -> ~2,550 PUT/s beside the deliveries in benchmark (a).
+    // Deliveries start and end in bursts (a fetched batch of jobs); 2 ms of waiting for company makes the
+    // bookkeeping statements larger and fewer, which raised benchmark (a)'s throughput (docs/benchmarks.md).
     const linger = { lingerMs: 2 };
     this.claims = new Batcher((requests) => claimDeliveries(deps.keyedDb, requests), linger);
     this.outcomes = new Batcher<Outcome, void>(async (outcomes) => {
@@ -234,9 +234,9 @@ export class Deliverer {
       // The outcome and the events derived from it commit together: neither exists without the other.
       const appended = await this.deps.db.transaction(async (client) => {
         await recordOutcomes(client, [outcome]);
-        return this.deps.appender.append(client, derived);
+        return this.deps.bus.append(client, derived);
       });
-      this.deps.appender.announce(appended);
+      this.deps.bus.announce(appended);
     } else {
       await this.outcomes.submit(outcome);
     }

@@ -1,9 +1,9 @@
-import type { LocalRunner } from '../bus/appender.js';
+import type { LocalRunner } from '../bus/bus.js';
 import type { HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
 import { requeueClaimed, type ClaimedDelivery } from '../store/deliveries-repo.js';
-import type { StartedDelivery } from '../store/event-writer.js';
+import type { StartedDelivery } from '../bus/fan-out.js';
 import type { Deliverer } from './deliverer.js';
 
 /**

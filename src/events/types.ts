@@ -41,7 +41,7 @@ export type TransitionName = 'alert' | 'escalated' | 'recovered';
 
 /**
  * An `inspection` event: one key of an inspection or external check changed its alert state. Published through
- * the one door (so Slack, a webhook or any module may subscribe), with everything a message needs.
+ * the bus (so Slack, a webhook or any module may subscribe), with everything a message needs.
  */
 export interface InspectionTransition {
   /** The check: `<module>.<inspection>` (`endpoints.health`, `core.deliveries`) or an external check's name. */
@@ -70,7 +70,7 @@ export interface InspectionTransition {
   at: string;
 }
 
-/** One week's delivery figures (issue #14), as the weekly summary compares them. Durations in ms; null = n/a. */
+/** One week's delivery figures, as the weekly summary compares them. Durations in ms; null = n/a. */
 export interface WeekFigures {
   deployments: number;
   deploymentDays: number;

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { CoreConfig } from '../config/config.js';
 import { validationError } from '../errors.js';
-import type { EventAppender } from '../bus/appender.js';
+import type { EventBus } from '../bus/bus.js';
 import { enrichDeployment, enrichError, enrichRecommendation } from '../events/enrich.js';
 import { INGEST_SCHEMAS, type IngestType } from '../events/schemas.js';
 import type { EventMap } from '../events/types.js';
-import type { Accepted } from '../store/event-writer.js';
+import type { Accepted } from '../bus/fan-out.js';
 
 /** Validates and enriches a body. Throws a 400 HubError naming every bad field. */
 export function validateAndEnrich<T extends IngestType>(type: T, body: unknown, config: CoreConfig): EventMap[T] {
@@ -45,11 +45,11 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** What the pipeline sends, made into an event: validated, enriched, keyed for repeats, through the one door. */
+/** What the pipeline sends, made into an event: validated, enriched, keyed for repeats, onto the bus. */
 export class IngestService {
   constructor(
     private readonly config: CoreConfig,
-    private readonly appender: EventAppender,
+    private readonly bus: EventBus,
   ) {}
 
   async ingest(
@@ -58,7 +58,7 @@ export class IngestService {
     options: { idempotencyKey?: string; sender?: string | null } = {},
   ): Promise<Accepted> {
     const payload = validateAndEnrich(type, body, this.config);
-    return this.appender.accept({
+    return this.bus.accept({
       type,
       payload,
       raw: body,

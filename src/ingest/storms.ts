@@ -1,5 +1,5 @@
 import type { Task } from 'graphile-worker';
-import type { EventAppender } from '../bus/appender.js';
+import type { EventBus } from '../bus/bus.js';
 import type { ErrorReport } from '../events/enrich.js';
 import type { Logger } from '../logging/logger.js';
 import type { Db } from '../store/db.js';
@@ -11,7 +11,7 @@ import { takeStormRepeats } from '../store/storms-repo.js';
  */
 export function stormFollowUpTask(deps: {
   db: Db;
-  appender: EventAppender;
+  bus: EventBus;
   logger: Logger;
   windowSeconds: number;
 }): Task {
@@ -23,11 +23,11 @@ export function stormFollowUpTask(deps: {
       const payload = stormFollowUp(storm.leaderPayload, storm.count, leaderId, deps.windowSeconds);
       return {
         count: storm.count,
-        written: await deps.appender.append(client, [{ type: 'error', payload, parentId: leaderId }]),
+        written: await deps.bus.append(client, [{ type: 'error', payload, parentId: leaderId }]),
       };
     });
     if (!appended) return;
-    deps.appender.announce(appended.written);
+    deps.bus.announce(appended.written);
     deps.logger.info('error storm summarised', { leaderId, repeats: appended.count });
   };
 }

@@ -20,7 +20,7 @@ const NOTHING: WeekFigures = {
 };
 
 /**
- * Delivery insights (issue #14): the four DORA measures from the hub's own events. Every answer first copies
+ * Delivery insights: the four DORA measures from the hub's own events. Every answer first copies
  * what arrived since the last one (src/store/insights-sync.ts), then asks PostgreSQL for the sums, which
  * `compute.ts` turns into the answer. Used by the API, the status page and the weekly summary.
  */

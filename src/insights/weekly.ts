@@ -5,7 +5,7 @@ import { formatRate } from './compute.js';
 
 /**
  * `core.insights-weekly` (Monday 08:00 UTC; SCHEDULE_CORE_INSIGHTS_WEEKLY overrides it or turns it off):
- * last week against the week before, published as an `insights.weekly` event through the scheduler's one door
+ * last week against the week before, published as an `insights.weekly` event on the bus through the scheduler
  * (it commits with the run's record), so Slack, or any module subscribed to the type, tells people.
  */
 export function insightsWeeklySchedule(insights: Insights): ScheduledWork {

@@ -18,7 +18,7 @@ export interface PublishOptions {
 }
 
 /**
- * Puts a derived event on the bus through the one door every event enters by (ingest's too): stored with a
+ * Puts a derived event on the bus, which every event enters by (ingest's too): stored with a
  * delivery for each module subscribed to its type. Inside a delivery or a scheduled run it commits together
  * with that run's outcome, so a failed attempt publishes nothing and a retry does not publish twice.
  */

@@ -1,25 +1,12 @@
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import type { AxiosInstance } from 'axios';
 import type { Router } from 'express';
-import type { CoreConfig, DeliveryPolicy } from '../config/config.js';
+import type { DeliveryPolicy } from '../config/config.js';
 import type { EventMap, EventType } from '../events/types.js';
-import { moduleLogger, type Logger } from '../logging/logger.js';
-import type { HubStream } from '../stream/hub-stream.js';
-import type { Db } from '../store/db.js';
-import type {
-  AnyInspection,
-  AnyModuleDefinition,
-  Handler,
-  HttpClientOptions,
-  HubModule,
-  ModuleContext,
-  OwnDelivery,
-  PublishOptions,
-  ScheduledWork,
-} from './contract.js';
+import type { AnyInspection, AnyModuleDefinition, Handler, HubModule, ScheduledWork } from './contract.js';
 import { resolveDisabled } from './definitions.js';
 import { liveRoutes, liveSchedule } from './live-parts.js';
+import { createModuleContext, type RegistryDeps } from './module-context.js';
+
+export type { RegistryDeps } from './module-context.js';
 
 export interface ModuleStatus {
   name: string;
@@ -39,19 +26,6 @@ interface Entry {
   enabled: boolean;
   /** Listed in DISABLED_SUBSCRIBERS: stays off when run-time configuration makes it configured. */
   listedOff: boolean;
-}
-
-export interface RegistryDeps {
-  db: Db;
-  core: Readonly<CoreConfig>;
-  logger: Logger;
-  stream: HubStream;
-  configs: Map<string, unknown>;
-  /** DELIVERY_*_<MODULE> overrides, already matched to module names. */
-  deliveryOverrides: Record<string, Partial<DeliveryPolicy>>;
-  http: (options: HttpClientOptions, logger: Logger) => AxiosInstance;
-  ownDelivery: (eventId: string, module: string) => Promise<OwnDelivery | null>;
-  publish: (source: string, type: EventType, payload: unknown, options?: PublishOptions) => Promise<string>;
 }
 
 export { parseModuleConfigs, resolveDisabled, validateDefinitions } from './definitions.js';
@@ -90,7 +64,9 @@ export class ModuleRegistry {
           : disabled.has(definition.name)
             ? 'listed in DISABLED_SUBSCRIBERS'
             : null,
-        instance: enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null,
+        instance: enablement.enabled
+          ? definition.create(await createModuleContext(this.deps, definition, config))
+          : null,
         enabled: false,
         listedOff: disabled.has(definition.name),
       };
@@ -135,7 +111,9 @@ export class ModuleRegistry {
     const entry = this.entry(name);
     const { definition } = entry;
     const enablement = definition.enablement?.(config) ?? { enabled: true as const };
-    const next = enablement.enabled ? definition.create(await this.contextFor(definition, config)) : null;
+    const next = enablement.enabled
+      ? definition.create(await createModuleContext(this.deps, definition, config))
+      : null;
     await next?.start?.();
     const held = entry.configured
       ? entry.enabled
@@ -238,23 +216,6 @@ export class ModuleRegistry {
           this.deps.logger.warn('module stop failed', { module: entry.definition.name, error: String(error) }),
         );
     }
-  }
-
-  private async contextFor(definition: AnyModuleDefinition, config: unknown): Promise<ModuleContext<unknown>> {
-    const logger = moduleLogger(this.deps.logger, definition.name);
-    const dataDir = path.join(this.deps.core.dataDir, 'modules', definition.name);
-    await mkdir(dataDir, { recursive: true });
-    return {
-      name: definition.name,
-      config,
-      core: this.deps.core,
-      logger,
-      db: this.deps.db,
-      dataDir,
-      http: (options) => this.deps.http(options, logger),
-      ownDelivery: (eventId) => this.deps.ownDelivery(eventId, definition.name),
-      publish: (type, payload, options) => this.deps.publish(definition.name, type, payload, options),
-    };
   }
 
   private rebuildSubscriptions(): void {

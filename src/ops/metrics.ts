@@ -98,28 +98,28 @@ export class HubMetrics {
 
     const { stream } = deps;
     this.unsubscribe.push(
-      stream.on('event.accepted', (happening) => events.inc({ type: happening.type })),
-      stream.on('delivery.changed', (happening) => {
-        if (happening.status === 'in_progress') {
-          this.deliveriesRunning.set(happening.deliveryId, happening.module);
+      stream.on('event.accepted', (item) => events.inc({ type: item.type })),
+      stream.on('delivery.changed', (item) => {
+        if (item.status === 'in_progress') {
+          this.deliveriesRunning.set(item.deliveryId, item.module);
           return;
         }
-        this.deliveriesRunning.delete(happening.deliveryId);
-        if (happening.status === 'queued') return;
-        deliveries.inc({ module: happening.module, outcome: happening.status });
-        if (happening.durationMs !== undefined)
-          deliverySeconds.observe({ module: happening.module, outcome: happening.status }, happening.durationMs / 1000);
+        this.deliveriesRunning.delete(item.deliveryId);
+        if (item.status === 'queued') return;
+        deliveries.inc({ module: item.module, outcome: item.status });
+        if (item.durationMs !== undefined)
+          deliverySeconds.observe({ module: item.module, outcome: item.status }, item.durationMs / 1000);
       }),
-      stream.on('run.changed', (happening) => {
-        const key = `${happening.schedule}@${happening.firedAt}`;
-        if (happening.status === 'running') {
-          this.runsRunning.set(key, happening.schedule);
+      stream.on('run.changed', (item) => {
+        const key = `${item.schedule}@${item.firedAt}`;
+        if (item.status === 'running') {
+          this.runsRunning.set(key, item.schedule);
           return;
         }
         this.runsRunning.delete(key);
-        const labels = { module: ownerOf(happening.schedule), check: happening.schedule };
-        runs.inc({ ...labels, outcome: happening.status });
-        if (happening.durationMs !== undefined) runSeconds.observe(labels, happening.durationMs / 1000);
+        const labels = { module: ownerOf(item.schedule), check: item.schedule };
+        runs.inc({ ...labels, outcome: item.status });
+        if (item.durationMs !== undefined) runSeconds.observe(labels, item.durationMs / 1000);
       }),
     );
 

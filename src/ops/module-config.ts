@@ -1,4 +1,4 @@
-import { HubError, validationError } from '../errors.js';
+import { HubError } from '../errors.js';
 import type { Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
@@ -7,6 +7,14 @@ import type { ModuleRegistry, ModuleStatus } from '../module-system/registry.js'
 import { notifyControl, type ControlChannel } from '../store/control-channel.js';
 import type { Db } from '../store/db.js';
 import {
+  effectiveValues,
+  MASK,
+  parseModuleConfig,
+  schemaKeys,
+  secretKeysOf,
+  type Overrides,
+} from './module-config-values.js';
+import {
   configChanges,
   storedModuleConfigs,
   writeModuleConfig,
@@ -14,12 +22,7 @@ import {
   type StoredModuleConfig,
 } from '../store/ops-repo.js';
 
-export const MASK = '***';
 const POLL_MS = 15_000;
-/** Names that hold secrets whatever a module declares (a safety net under its `secrets`). */
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE)/i;
-
-export type Overrides = Record<string, string | null>;
 
 export interface ModuleConfigView {
   module: string;
@@ -32,17 +35,6 @@ export interface ModuleConfigView {
   secretKeys: string[];
   updatedAt: string | null;
   status: ModuleStatus;
-}
-
-/** The environment keys a module's schema reads: the object under its transforms and pipes. */
-export function schemaKeys(schema: unknown): string[] {
-  const node = schema as
-    | { shape?: Record<string, unknown>; _zod?: { def?: { in?: unknown; innerType?: unknown; schema?: unknown } } }
-    | undefined;
-  if (!node) return [];
-  if (node.shape && typeof node.shape === 'object') return Object.keys(node.shape);
-  const def = node._zod?.def;
-  return schemaKeys(def?.in ?? def?.innerType ?? def?.schema);
 }
 
 /**
@@ -74,7 +66,7 @@ export class ModuleConfigControl {
     for (const stored of await storedModuleConfigs(this.deps.db())) {
       const definition = this.deps.definitions.find((candidate) => candidate.name === stored.module);
       if (!definition) continue;
-      const parsed = this.parse(definition, stored.overrides);
+      const parsed = parseModuleConfig(definition, this.deps.env, stored.overrides);
       if (!parsed.ok) {
         this.deps.logger.warn('run-time configuration no longer valid; using the environment', {
           module: stored.module,
@@ -106,8 +98,8 @@ export class ModuleConfigControl {
   async view(name: string): Promise<ModuleConfigView> {
     const definition = this.definition(name);
     const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
-    const values = this.effective(definition, stored?.overrides ?? {});
-    const secrets = this.secretKeys(definition, values);
+    const values = effectiveValues(definition, this.deps.env, stored?.overrides ?? {});
+    const secrets = secretKeysOf(definition, this.deps.env, values);
     return {
       module: name,
       source: stored ? 'runtime' : 'environment',
@@ -143,16 +135,16 @@ export class ModuleConfigControl {
       );
     }
     const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
-    const before = this.effective(definition, stored?.overrides ?? {});
-    const secrets = this.secretKeys(definition, before);
+    const before = effectiveValues(definition, this.deps.env, stored?.overrides ?? {});
+    const secrets = secretKeysOf(definition, this.deps.env, before);
     const overrides: Overrides = {};
     for (const [key, value] of Object.entries(body)) {
       // A secret sent back as shown (`***`) keeps its value.
       overrides[key] = value === MASK && secrets.includes(key) ? before[key]! : value === null ? null : String(value);
     }
-    const parsed = this.parse(definition, overrides);
+    const parsed = parseModuleConfig(definition, this.deps.env, overrides);
     if (!parsed.ok) throw parsed.error;
-    const after = this.effective(definition, overrides);
+    const after = effectiveValues(definition, this.deps.env, overrides);
     const changed = [...new Set([...Object.keys(before), ...Object.keys(after)])]
       .filter((key) => before[key] !== after[key])
       .sort();
@@ -163,7 +155,7 @@ export class ModuleConfigControl {
   async reset(name: string, requestId: string | null): Promise<{ change: ConfigChange; config: ModuleConfigView }> {
     const definition = this.definition(name);
     const stored = (await storedModuleConfigs(this.deps.db())).find((row) => row.module === name);
-    const parsed = this.parse(definition, {});
+    const parsed = parseModuleConfig(definition, this.deps.env, {});
     if (!parsed.ok) throw parsed.error;
     return this.write(definition, null, Object.keys(stored?.overrides ?? {}).sort(), parsed.config, requestId);
   }
@@ -189,7 +181,7 @@ export class ModuleConfigControl {
         const row = stored.find((candidate) => candidate.module === definition.name);
         const version = row?.version ?? 0;
         if ((this.applied.get(definition.name) ?? 0) === version) continue;
-        const parsed = this.parse(definition, row?.overrides ?? {});
+        const parsed = parseModuleConfig(definition, this.deps.env, row?.overrides ?? {});
         if (!parsed.ok) {
           this.deps.logger.warn('run-time configuration refused by this hub', {
             module: definition.name,
@@ -252,45 +244,6 @@ export class ModuleConfigControl {
     this.deps.redactor.addSecrets(secrets.filter((value): value is string => typeof value === 'string'));
   }
 
-  private parse(
-    definition: AnyModuleDefinition,
-    overrides: Overrides,
-  ): { ok: true; config: unknown } | { ok: false; error: HubError } {
-    if (!definition.configSchema) return { ok: true, config: {} };
-    const parsed = definition.configSchema.safeParse(present(this.effective(definition, overrides)));
-    return parsed.success
-      ? { ok: true, config: parsed.data }
-      : { ok: false, error: validationError(parsed.error, `configuration of ${definition.name}`) };
-  }
-
-  /** The module's keys with the environment's values, run-time values over them (null: unset). */
-  private effective(definition: AnyModuleDefinition, overrides: Overrides): Record<string, string | null> {
-    const values: Record<string, string | null> = {};
-    for (const key of schemaKeys(definition.configSchema)) {
-      const value = key in overrides ? overrides[key] : this.deps.env[key];
-      values[key] = value === undefined || value === null || value === '' ? null : value;
-    }
-    return values;
-  }
-
-  private secretKeys(definition: AnyModuleDefinition, values: Record<string, string | null>): string[] {
-    const parsed = this.parse(definition, {});
-    const declared = new Set<string>();
-    for (const candidate of [parsed.ok ? parsed.config : undefined, this.safeConfig(definition, values)]) {
-      if (candidate === undefined) continue;
-      for (const secret of definition.secrets?.(candidate) ?? [])
-        if (typeof secret === 'string' && secret) declared.add(secret);
-    }
-    return Object.entries(values)
-      .filter(([key, value]) => SECRET_NAME.test(key) || (value !== null && declared.has(value)))
-      .map(([key]) => key);
-  }
-
-  private safeConfig(definition: AnyModuleDefinition, values: Record<string, string | null>): unknown {
-    const parsed = definition.configSchema?.safeParse(present(values));
-    return parsed?.success ? parsed.data : undefined;
-  }
-
   private definition(name: string): AnyModuleDefinition {
     const definition = this.deps.definitions.find((candidate) => candidate.name === name);
     if (!definition) throw new HubError('HUB_ERR_NOT_FOUND', `no module "${name}"`);
@@ -301,9 +254,4 @@ export class ModuleConfigControl {
     if (!this.registry) throw new HubError('HUB_ERR_UNAVAILABLE', 'the hub is starting');
     return this.registry;
   }
-}
-
-/** Unset keys are absent, as in the environment. */
-function present(values: Record<string, string | null>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== null));
 }

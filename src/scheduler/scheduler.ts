@@ -1,6 +1,6 @@
 import { parseCronItems, type ParsedCronItem, type Task } from 'graphile-worker';
 import { errorInfo } from '../errors.js';
-import type { EventAppender, EventInput } from '../bus/appender.js';
+import type { EventBus, EventInput } from '../bus/bus.js';
 import type { CheckResult, DeliveryErrorInfo } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
@@ -55,7 +55,7 @@ export class Scheduler {
   constructor(
     private readonly deps: {
       db: Db;
-      appender: EventAppender;
+      bus: EventBus;
       stream: HubStream;
       logger: Logger;
       redactor: Redactor;
@@ -156,9 +156,9 @@ export class Scheduler {
     else {
       const appended = await this.deps.db.transaction(async (client) => {
         await finishRun(client, run);
-        return this.deps.appender.append(client, published);
+        return this.deps.bus.append(client, published);
       });
-      this.deps.appender.announce(appended);
+      this.deps.bus.announce(appended);
     }
     this.announce(schedule.id, firedAt, status, error?.message, durationMs);
   }

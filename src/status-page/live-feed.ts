@@ -1,5 +1,5 @@
 import type { Logger } from '../logging/logger.js';
-import { lastActivityId, listenActivity, readActivity } from '../store/activity-repo.js';
+import { lastFeedId, listenFeed, readFeed } from '../store/feed-repo.js';
 import type { Db } from '../store/db.js';
 
 /** One row of the shared feed, as its server-sent-events frame, made once for every open stream. */
@@ -69,7 +69,7 @@ export class LiveFeed {
   ) {}
 
   async start(): Promise<void> {
-    this.last = BigInt(await lastActivityId(this.db));
+    this.last = BigInt(await lastFeedId(this.db));
     this.floor = this.last;
     await this.listen();
   }
@@ -106,7 +106,7 @@ export class LiveFeed {
       // Gathered first: a stream that missed too much gets the gap alone, not part of what it missed.
       const missed: FeedItem[] = [];
       while (cursor < this.floor && this.subscribers.has(subscriber) && missed.length <= MAX_REPLAY) {
-        const rows = await readActivity(this.db, cursor.toString(), PAGE);
+        const rows = await readFeed(this.db, cursor.toString(), PAGE);
         missed.push(...rows.map(toItem));
         if (rows.length > 0) cursor = BigInt(rows.at(-1)!.id);
         if (rows.length < PAGE) break;
@@ -149,7 +149,7 @@ export class LiveFeed {
   private async listen(): Promise<void> {
     if (this.stopped) return;
     try {
-      this.unlisten = await listenActivity(
+      this.unlisten = await listenFeed(
         this.db,
         () => this.pull(),
         (error) => {
@@ -206,7 +206,7 @@ export class LiveFeed {
 
   private async readNew(): Promise<void> {
     for (;;) {
-      const rows = await readActivity(this.db, this.last.toString(), PAGE);
+      const rows = await readFeed(this.db, this.last.toString(), PAGE);
       if (rows.length === 0) return;
       for (const row of rows) this.ring.push(toItem(row));
       if (this.ring.length > RING) this.floor = this.ring.splice(0, this.ring.length - RING).at(-1)!.n;

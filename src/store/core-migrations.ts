@@ -120,7 +120,7 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
     sql: `alter table events add column sender text;`,
   },
   {
-    // The check model (issue 10). Modules' runs are their deliveries and are not copied here; inspections'
+    // The check model. Modules' runs are their deliveries and are not copied here; inspections'
     // and external tools' runs are. A run's errors are rows of their own so administrators can list every
     // check's recent errors in one query. State per (inspection, key) is what makes alerts fire on change
     // only, across replicas and restarts.

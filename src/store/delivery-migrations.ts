@@ -1,7 +1,7 @@
 import type { Migration } from './migrate.js';
 
 /**
- * Cheaper deliveries (issue #13): each delivery cost about as much as ingesting its event, in queue jobs,
+ * Cheaper deliveries: each delivery cost about as much as ingesting its event, in queue jobs,
  * claims and lifecycle rows that mostly repeated what the delivery's own row says.
  */
 export const DELIVERY_MIGRATIONS: readonly Migration[] = [

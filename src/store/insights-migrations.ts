@@ -1,7 +1,7 @@
 import type { Migration } from './migrate.js';
 
 /**
- * Delivery insights (issue #14). Reading the four measures straight from `events` meant pulling 100,000
+ * Delivery insights. Reading the four measures straight from `events` meant pulling 100,000
  * enriched payloads through jsonb per request (measured: 250 ms for the scan alone), and the hourly prune drops
  * events after EVENT_RETENTION_DAYS (30) while insights look back 90 days. So the few fields the measures need
  * are copied into `insight_facts` as events arrive (read side, see insights-sync.ts: nothing on the ingest path),

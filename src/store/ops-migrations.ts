@@ -1,7 +1,7 @@
 import type { Migration } from './migrate.js';
 
 /**
- * Run-time control (issue #11 §3): what operators change while the hub runs, kept in PostgreSQL so every
+ * Run-time control: what operators change while the hub runs, kept in PostgreSQL so every
  * replica applies the same thing and a restarted hub keeps it. Heartbeat figures ride on hub_instances.
  */
 export const OPS_MIGRATIONS: readonly Migration[] = [

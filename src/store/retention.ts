@@ -1,4 +1,4 @@
-import { pruneActivity } from './activity-repo.js';
+import { pruneFeed } from './feed-repo.js';
 import type { Db } from './db.js';
 
 /** Rows deleted per statement: short transactions, so ingest never waits long behind the prune. */
@@ -30,7 +30,7 @@ export async function pruneExpired(db: Db, retentionDays: number): Promise<Prune
     `delete from event_keys where key in (select key from event_keys where expires_at < now() limit $1)`,
     [],
   );
-  pruned.activity = await pruneActivity(db, ACTIVITY_RETENTION_HOURS);
+  pruned.activity = await pruneFeed(db, ACTIVITY_RETENTION_HOURS);
   if (retentionDays <= 0) return pruned;
   pruned.events = await deleteInChunks(
     db,

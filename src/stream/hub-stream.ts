@@ -50,7 +50,7 @@ export interface RunChanged {
   error?: string;
 }
 
-/** A key of a check changed its alert state (the `inspection` event went through the one door). */
+/** A key of a check changed its alert state (the `inspection` event went onto the bus). */
 export interface TransitionHappened {
   kind: 'transition';
   check: string;
@@ -71,9 +71,9 @@ export interface ModuleChanged {
   at: string;
 }
 
-export type HubHappening = EventAccepted | DeliveryChanged | RunChanged | TransitionHappened | ModuleChanged;
-export type HappeningKind = HubHappening['kind'];
-type Of<K extends HappeningKind> = Extract<HubHappening, { kind: K }>;
+export type StreamItem = EventAccepted | DeliveryChanged | RunChanged | TransitionHappened | ModuleChanged;
+export type StreamItemKind = StreamItem['kind'];
+type Of<K extends StreamItemKind> = Extract<StreamItem, { kind: K }>;
 
 /**
  * One typed stream of what happens in this hub: the single source the status page, metrics and tests
@@ -85,26 +85,26 @@ export class HubStream {
 
   constructor(private readonly logger: Logger) {}
 
-  emit(happening: HubHappening): void {
-    this.emitter.emit(happening.kind, happening);
-    this.emitter.emit('*', happening);
+  emit(item: StreamItem): void {
+    this.emitter.emit(item.kind, item);
+    this.emitter.emit('*', item);
   }
 
-  on<K extends HappeningKind>(kind: K, listener: (happening: Of<K>) => void): () => void {
-    return this.listen(kind, listener as (happening: HubHappening) => void);
+  on<K extends StreamItemKind>(kind: K, listener: (item: Of<K>) => void): () => void {
+    return this.listen(kind, listener as (item: StreamItem) => void);
   }
 
-  /** Every happening, in order. */
-  onAny(listener: (happening: HubHappening) => void): () => void {
+  /** Every item, in order. */
+  onAny(listener: (item: StreamItem) => void): () => void {
     return this.listen('*', listener);
   }
 
-  private listen(name: string, listener: (happening: HubHappening) => void): () => void {
-    const safe = (happening: HubHappening) => {
+  private listen(name: string, listener: (item: StreamItem) => void): () => void {
+    const safe = (item: StreamItem) => {
       try {
-        listener(happening);
+        listener(item);
       } catch (error) {
-        this.logger.error('stream listener failed', { kind: happening.kind, error: String(error) });
+        this.logger.error('stream listener failed', { kind: item.kind, error: String(error) });
       }
     };
     this.emitter.on(name, safe);

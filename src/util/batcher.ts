@@ -19,8 +19,8 @@ interface Pending<I, O> {
 /**
  * Group commit for any statement that can take many rows at once: items arriving while a batch runs wait
  * for the next batch, so N concurrent callers cost one round trip rather than N, and an idle process adds
- * no delay at all (a lone item goes out at once). On these machines a round trip to PostgreSQL costs far
- * more than the rows it carries, so this is where ingest and delivery throughput comes from.
+ * no delay at all (a lone item goes out at once). A round trip to PostgreSQL costs far more than the rows it
+ * carries, so this is where ingest and delivery throughput comes from.
  *
  * `run` answers one output per item, in order. When a batch fails, each of its items is tried on its own, so
  * one bad row fails only its own caller.

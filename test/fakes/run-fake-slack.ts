@@ -1,5 +1,5 @@
 /**
- * The fake Slack as a standalone server, for trying the hub by hand (README: "See the Slack messages"):
+ * The fake Slack as a standalone server, for trying the hub by hand (README: "Try it"):
  *   npx tsx test/fakes/run-fake-slack.ts            # listens on 127.0.0.1:4000
  * then start the hub with SLACK_TOKEN=xoxb-fake-token SLACK_API_BASE_URL=http://127.0.0.1:4000/api/.
  * Prints every Web API call it receives: method, channel, thread, text.

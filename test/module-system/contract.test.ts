@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { DeliveryDeferral, DeliveryError, defineModule, type HubEvent } from '../../src/module-api.js';
-import type { HubHappening } from '../../src/stream/hub-stream.js';
+import type { StreamItem } from '../../src/stream/hub-stream.js';
 import { aspenDeployment } from '../support/aspen.js';
 import { finishedDelivery, putDeployment } from '../support/deliveries.js';
 import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../support/hub.js';
@@ -89,14 +89,14 @@ describe('the module contract', () => {
   let hub: TestHub;
   const noteTaker = noteTakerModule();
   const listener = listenerModule();
-  const happenings: HubHappening[] = [];
+  const items: StreamItem[] = [];
 
   beforeAll(async () => {
     hub = await startTestHub({
       modules: [noteTaker.definition, listener.definition],
       env: { DELIVERY_MAX_ATTEMPTS_NOTE_TAKER: '3' },
     });
-    hub.hub.stream.onAny((happening) => happenings.push(happening));
+    hub.hub.stream.onAny((item) => items.push(item));
   });
   afterAll(async () => {
     await hub?.stop();
@@ -108,7 +108,7 @@ describe('the module contract', () => {
     expect(notes.body.publicUrl).toBe(hub.hub.config.publicUrl);
     expect(hub.hub.config.publicUrl).toMatch(/^http:\/\/localhost:\d+$/);
     expect(Object.isFrozen(hub.hub.config)).toBe(true);
-    // What start() published went through the one door: the listener got it, the publisher did not.
+    // What start() published went onto the bus: the listener got it, the publisher did not.
     await waitFor(async () => listener.heard.some((event) => event.payload.message === 'note-taker started'));
     expect(noteTaker.seen.recommendations.some((event) => event.payload.message === 'note-taker started')).toBe(false);
   });
@@ -173,33 +173,33 @@ describe('the module contract', () => {
   it('tells the stream what happened, in order: accepted, in progress, succeeded, module changes', () => {
     // The core's own every-minute checks (core.checks, core.deliveries) may tick meanwhile; they are not this module's doing.
     const kinds = new Set(
-      happenings
+      items
         .filter((h) => !(h.kind === 'run.changed' && h.schedule.startsWith('core.')))
-        .map((happening) => happening.kind),
+        .map((item) => item.kind),
     );
     expect(kinds).toEqual(new Set(['event.accepted', 'delivery.changed', 'module.changed']));
-    const plain = happenings.find(
-      (happening) => happening.kind === 'event.accepted' && happening.applicationName === 'plain',
+    const plain = items.find(
+      (item) => item.kind === 'event.accepted' && item.applicationName === 'plain',
     );
     expect(plain).toMatchObject({
       type: 'deployment',
       deliveries: [expect.objectContaining({ module: 'note-taker' })],
     });
-    const ofPlain = happenings.filter(
-      (happening) =>
-        happening.kind === 'delivery.changed' &&
-        happening.module === 'note-taker' &&
+    const ofPlain = items.filter(
+      (item) =>
+        item.kind === 'delivery.changed' &&
+        item.module === 'note-taker' &&
         plain?.kind === 'event.accepted' &&
-        happening.eventId === plain.eventId,
+        item.eventId === plain.eventId,
     );
-    expect(ofPlain.map((happening) => happening.kind === 'delivery.changed' && happening.status)).toEqual([
+    expect(ofPlain.map((item) => item.kind === 'delivery.changed' && item.status)).toEqual([
       'in_progress',
       'succeeded',
     ]);
     expect(
-      happenings
-        .filter((happening) => happening.kind === 'module.changed')
-        .map((happening) => happening.kind === 'module.changed' && happening.enabled),
+      items
+        .filter((item) => item.kind === 'module.changed')
+        .map((item) => item.kind === 'module.changed' && item.enabled),
     ).toEqual([false, true]);
   });
 

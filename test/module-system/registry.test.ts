@@ -8,7 +8,7 @@ import { defineModule, type AnyModuleDefinition } from '../../src/module-system/
 import { resolveDeliveryOverrides } from '../../src/module-system/overrides.js';
 import { ModuleRegistry, validateDefinitions } from '../../src/module-system/registry.js';
 import type { Db } from '../../src/store/db.js';
-import { HubStream, type HubHappening } from '../../src/stream/hub-stream.js';
+import { HubStream, type StreamItem } from '../../src/stream/hub-stream.js';
 
 const logger = createLogger({ level: 'error', redactor: new Redactor(), silent: true });
 
@@ -67,9 +67,9 @@ describe('the module registry', () => {
   }
 
   it('keeps one table of who handles what, and turns modules off and on at run time', async () => {
-    const seen: HubHappening[] = [];
+    const seen: StreamItem[] = [];
     const stream = new HubStream(logger);
-    stream.on('module.changed', (happening) => seen.push(happening));
+    stream.on('module.changed', (item) => seen.push(item));
     const registry = await startRegistry([errorWatcher, picky, secretless], stream);
 
     const error = { message: 'm', stackTrace: null, slackChannels: [], applicationName: null, cluster: null };
@@ -89,7 +89,7 @@ describe('the module registry', () => {
     expect(registry.subscribersOf('error', error)).toEqual(['watcher']);
     expect(() => registry.enable('secretless')).toThrow(/SECRETLESS_KEY is not set/);
     expect(
-      seen.map((happening) => happening.kind === 'module.changed' && [happening.module, happening.enabled]),
+      seen.map((item) => item.kind === 'module.changed' && [item.module, item.enabled]),
     ).toEqual([
       ['watcher', true],
       ['picky-one', false],
@@ -162,7 +162,7 @@ describe('the hub stream', () => {
     stream.on('module.changed', () => {
       throw new Error('listener bug');
     });
-    stream.onAny((happening) => seen.push(happening.kind));
+    stream.onAny((item) => seen.push(item.kind));
     stream.emit({ kind: 'module.changed', module: 'm', enabled: true, reason: null, at: '' });
     expect(seen).toEqual(['module.changed']);
   });

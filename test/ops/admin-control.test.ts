@@ -215,7 +215,7 @@ describe('run-time control across two replicas', () => {
 
     it('sets values at run time, restarting only that module on every replica, secrets hidden, every change recorded', async () => {
       const changed: ModuleChanged[] = [];
-      const off = b.hub.stream.on('module.changed', (happening) => changed.push(happening));
+      const off = b.hub.stream.on('module.changed', (item) => changed.push(item));
       const put = await call(a, 'PUT', path, { WEBHOOK_URL: receiver.url, WEBHOOK_SECRET: SECRET });
       expect(put.status).toBe(200);
       expect(put.body.change).toMatchObject({
@@ -234,7 +234,7 @@ describe('run-time control across two replicas', () => {
       // Replica B restarts the module with it: on, and its deliveries are signed with the new secret.
       await waitFor(async () => (await call(b, 'GET', path)).body.status.enabled === true, 2_000, 'webhook on at B');
       off();
-      expect(changed.map((happening) => happening.module)).toEqual(['webhook']);
+      expect(changed.map((item) => item.module)).toEqual(['webhook']);
       const modules = (await call(b, 'GET', '/api/v1/modules')).body.modules as Array<{
         name: string;
         enabled: boolean;

@@ -1,5 +1,5 @@
 import { CORE_MIGRATIONS } from '../../src/store/core-migrations.js';
-import { appendActivity, ITEMS_PER_ROW } from '../../src/store/activity-repo.js';
+import { appendFeedItems, ITEMS_PER_ROW } from '../../src/store/feed-repo.js';
 import { createDb, type Db } from '../../src/store/db.js';
 import { runMigrations } from '../../src/store/migrate.js';
 import { LiveFeed } from '../../src/status-page/live-feed.js';
@@ -33,7 +33,7 @@ async function write(db: Db, from: number, count: number, perRow: number): Promi
       kind: 'test.item',
       data: { seq: start + i },
     }));
-    await appendActivity(db, items);
+    await appendFeedItems(db, items);
   }
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { summaryColumns } from '../../src/bus/appender.js';
+import { summaryColumns } from '../../src/bus/bus.js';
 import type { CoreConfig } from '../../src/config/config.js';
 import { enrichDeployment, enrichError } from '../../src/events/enrich.js';
 import { deploymentSchema, errorSchema } from '../../src/events/schemas.js';

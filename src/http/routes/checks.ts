@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { decodeCursor, type CheckCatalog } from '../../checks/catalog.js';
-import { CHECK_BODIES, type ExternalChecks } from '../../checks/external-checks.js';
+import { CHECK_BODIES } from '../../checks/external-check-schemas.js';
+import type { ExternalChecks } from '../../checks/external-checks.js';
 import { HubError } from '../../errors.js';
 import { methodNotAllowed } from '../errors.js';
 import { jsonBody, optionalJsonBody } from '../json-body.js';

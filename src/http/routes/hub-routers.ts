@@ -1,10 +1,9 @@
 import { Router } from 'express';
-import type { EventAppender } from '../../bus/appender.js';
 import type { CheckSystem } from '../../checks/check-system.js';
 import type { CoreConfig } from '../../config/config.js';
 import type { OpsConfig } from '../../config/ops-config.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
-import { IngestService } from '../../ingest/ingest.js';
+import type { IngestService } from '../../ingest/ingest.js';
 import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Operations } from '../../ops/operations.js';
@@ -28,7 +27,7 @@ export interface HubParts {
   db: Db;
   config: Readonly<CoreConfig>;
   opsConfig: OpsConfig;
-  appender: EventAppender;
+  ingest: IngestService;
   registry: ModuleRegistry;
   engine: DeliveryEngine;
   scheduler: Scheduler;
@@ -50,7 +49,7 @@ export function hubRouters(parts: HubParts): Router[] {
   registry.mountRoutes(moduleRouter);
   return [
     healthRoutes({ db, isReady: parts.isReady }),
-    ingestRoutes({ config, ingest: new IngestService(config, parts.appender), access }),
+    ingestRoutes({ config, ingest: parts.ingest, access }),
     eventRoutes(db),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),

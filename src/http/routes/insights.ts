@@ -3,7 +3,7 @@ import type { Insights } from '../../insights/insights.js';
 import { insightsQuery, questionOf, type InsightsQueryInput } from '../../insights/query.js';
 import { doc } from '../route-docs.js';
 
-/** The four delivery measures (issue #14) as JSON; READ_TOKEN applies as to every read under /api/v1. */
+/** The four delivery measures as JSON; READ_TOKEN applies as to every read under /api/v1. */
 export function insightsRoutes(insights: Insights): Router {
   const router = Router();
   router.get(

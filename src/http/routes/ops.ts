@@ -25,7 +25,7 @@ const tags = ['admin'];
 const requestIdOf = (res: { locals: Record<string, unknown> }) =>
   typeof res.locals.requestId === 'string' ? res.locals.requestId : null;
 
-/** Run-time control (issue #11 §3): log levels, heartbeat, module configuration, shutdown. Admin token. */
+/** Run-time control: log levels, heartbeat, module configuration, shutdown. Admin token. */
 export function opsRoutes(deps: OpsRouteDeps): Router {
   const router = Router();
   const admin = requireAdmin(deps.adminToken);

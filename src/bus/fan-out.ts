@@ -1,8 +1,8 @@
 import type { DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
-import type { Queryable } from './db.js';
-import { DELIVER_TASK } from './jobs.js';
-import { findStormLeaders, scheduleStormFollowUps, type StormLeader } from './storms-repo.js';
+import type { Queryable } from '../store/db.js';
+import { DELIVER_TASK } from '../store/jobs.js';
+import type { StormLeader } from '../store/storms-repo.js';
 import { postgresJson, postgresText } from '../util/text.js';
 
 /** One event to store, with the deliveries (module runs) to enqueue for it in the same transaction. */
@@ -67,102 +67,15 @@ export interface WriterOptions {
 }
 
 /**
- * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
- * it needs no explicit transaction: the events, their deliveries and the queue jobs commit together in one
- * round trip. Called only through the event appender (src/events/appender.ts), the one door events enter by.
- */
-export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
-  const results: Array<Accepted | undefined> = new Array(events.length);
-  const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
-
-  const fresh: NewEvent[] = [];
-  /** Coalesced errors, by event id, and the storm leader each is folded into. */
-  const stormOf = new Map<string, StormLeader>();
-  const batchKeys = new Map<string, NewEvent>();
-  /** Repeats inside this batch, by index, and the batch neighbour they repeat. */
-  const repeats = new Map<number, NewEvent>();
-  events.forEach((event, index) => {
-    const key = dedupeKey(event, options.dedupeWindowSeconds);
-    const earlier = key ? batchKeys.get(key) : undefined;
-    if (earlier) {
-      repeats.set(index, earlier);
-      return;
-    }
-    if (key) batchKeys.set(key, event);
-    // With the storm window at 0, storm control is off: not even errors inside one batch are folded.
-    if (event.fingerprint && options.stormWindowSeconds > 0) {
-      const leader = storms.get(event.fingerprint);
-      if (leader) stormOf.set(event.id, leader);
-      else storms.set(event.fingerprint, { id: event.id, receivedAt: new Date() });
-    }
-    fresh.push(event);
-  });
-
-  const stored =
-    fresh.length > 0
-      ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds)
-      : new Map<string, StoredEvent>();
-  const notStored = fresh.filter((event) => !stored.has(event.id));
-  if (notStored.length > 0) {
-    // An earlier request (this batch's neighbour, another replica, the dedupe window) holds the same key or body.
-    const earlier = await findEarlier(client, notStored, options.dedupeWindowSeconds);
-    for (const event of notStored) {
-      results[events.indexOf(event)] = {
-        eventId: earlier.get(event.id) ?? event.id,
-        duplicate: true,
-        stormOf: null,
-        deliveries: [],
-        receivedAt: null,
-        started: [],
-      };
-    }
-  }
-  const coalesced = fresh.filter((event) => stored.has(event.id) && stormOf.has(event.id));
-  if (coalesced.length > 0)
-    await scheduleStormFollowUps(
-      client,
-      coalesced.map((event) => stormOf.get(event.id)!),
-      options,
-    );
-  for (const event of fresh) {
-    const row = stored.get(event.id);
-    if (!row) continue;
-    const leader = stormOf.get(event.id)?.id ?? null;
-    const modules = new Map(event.targets.map((target) => [target.deliveryId, target.module]));
-    results[events.indexOf(event)] = {
-      eventId: event.id,
-      duplicate: false,
-      stormOf: leader,
-      deliveries: leader ? [] : event.targets.map((target) => ({ id: target.deliveryId, module: target.module })),
-      receivedAt: row.receivedAt,
-      started: row.started.map((started) => ({ ...started, module: modules.get(started.id)! })),
-    };
-  }
-  // A repeat inside the batch gets whatever its neighbour got, which may itself be an earlier event.
-  for (const [index, neighbour] of repeats) {
-    const answer = results[events.indexOf(neighbour)]!;
-    results[index] = {
-      eventId: answer.eventId,
-      duplicate: true,
-      stormOf: null,
-      deliveries: [],
-      receivedAt: null,
-      started: [],
-    };
-  }
-  return results as Accepted[];
-}
-
-/**
  * The key a repeat is recognised by: the Idempotency-Key when sent, else the body hash (deployments,
  * recommendations), which only dedupes inside the window: with the window at 0 there is none.
  */
-function dedupeKey(event: NewEvent, windowSeconds: number): string | null {
+export function dedupeKey(event: NewEvent, windowSeconds: number): string | null {
   if (event.idempotencyKey) return `k:${event.idempotencyKey}`;
   return event.bodyHash && windowSeconds > 0 ? `h:${event.bodyHash}` : null;
 }
 
-interface StoredEvent {
+export interface StoredEvent {
   receivedAt: Date;
   started: Array<Omit<StartedDelivery, 'module'>>;
 }
@@ -173,7 +86,7 @@ interface StoredEvent {
  * those its hub does not run itself. Returns the events inserted. Named, so PostgreSQL plans it once per
  * connection.
  */
-async function insertEventsAndDeliveries(
+export async function insertEventsAndDeliveries(
   client: Queryable,
   events: NewEvent[],
   stormOf: Map<string, StormLeader>,
@@ -279,20 +192,4 @@ async function insertEventsAndDeliveries(
       },
     ]),
   );
-}
-
-/** For requests that turned out to be repeats: the id of the event holding their key. */
-async function findEarlier(client: Queryable, events: NewEvent[], windowSeconds: number): Promise<Map<string, string>> {
-  const keys = events.map((event) => dedupeKey(event, windowSeconds)).filter((key): key is string => key !== null);
-  const rows = await client.query<{ key: string; event_id: string }>(
-    'select key, event_id from event_keys where key = any($1)',
-    [keys],
-  );
-  const byKey = new Map(rows.rows.map((row) => [row.key, row.event_id]));
-  const found = new Map<string, string>();
-  for (const event of events) {
-    const id = byKey.get(dedupeKey(event, windowSeconds) ?? '');
-    if (id) found.set(event.id, id);
-  }
-  return found;
 }

@@ -1,13 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryPolicy } from '../config/config.js';
 import type { Db, Queryable } from '../store/db.js';
-import {
-  writeEvents,
-  type Accepted,
-  type NewEvent,
-  type StartedDelivery,
-  type WriterOptions,
-} from '../store/event-writer.js';
+import type { Accepted, NewEvent, StartedDelivery, WriterOptions } from './fan-out.js';
+import { writeEvents } from './write-events.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import { Batcher } from '../util/batcher.js';
 import { asStoredJson } from '../util/text.js';
@@ -59,7 +54,7 @@ export interface LocalRunner {
 }
 
 /**
- * The one door every event enters by: ingested deployments, errors and recommendations, storm follow-ups,
+ * The bus: every event enters by it: ingested deployments, errors and recommendations, storm follow-ups,
  * check outcomes, and what modules publish. Each event is stored with one delivery per subscribed module,
  * in the same commit, and announced on the hub's stream once committed.
  *
@@ -68,16 +63,21 @@ export interface LocalRunner {
  * requests per second of four commits at once. `append` writes inside a caller's transaction (a delivery's
  * outcome, a scheduled run's record), which then calls `announce` after its commit.
  */
-export class EventAppender {
+export class EventBus {
   private readonly batcher: Batcher<NewEvent, Accepted>;
   private runner: LocalRunner | null = null;
+  private targets: TargetFinder = () => [];
 
+  /**
+   * `writeDb`: the write path's connections, for ingest's group commits; `db`: the general pool, for a
+   * module's publication in a transaction of its own.
+   */
   constructor(
-    db: Db,
-    private readonly targets: TargetFinder,
+    private readonly dbs: { writeDb: Db; db: Db },
     private readonly options: WriterOptions,
     private readonly stream: HubStream,
   ) {
+    const db = dbs.writeDb;
     this.batcher = new Batcher(async (events) => {
       // Storm bookkeeping takes several statements that must commit together; everything else is one statement.
       const accepted = events.some((event) => event.fingerprint)
@@ -86,6 +86,14 @@ export class EventAppender {
       this.announce({ events, accepted });
       return accepted;
     });
+  }
+
+  /**
+   * Who gets deliveries: the module registry's subscription table. Set once the registry exists and before
+   * it starts its modules (which may publish at start); the registry itself publishes through this bus.
+   */
+  deliverTo(targets: TargetFinder): void {
+    this.targets = targets;
   }
 
   /** From then on, ingested events' deliveries run in this hub when it has room (see LocalRunner). */
@@ -124,6 +132,13 @@ export class EventAppender {
       );
     }
     return accepted;
+  }
+
+  /** One derived event in a transaction of its own (what a module publishes outside a delivery): its id. */
+  async publish(input: EventInput): Promise<string> {
+    const appended = await this.dbs.db.transaction((client) => this.append(client, [input]));
+    this.announce(appended);
+    return appended.accepted[0]?.eventId ?? '';
   }
 
   /** Inside the caller's transaction; call `announce` with the answer after committing. */

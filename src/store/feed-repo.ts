@@ -2,10 +2,10 @@ import type pg from 'pg';
 import type { Db } from './db.js';
 
 /** The channel every replica NOTIFYs after writing activity rows, and every stream server LISTENs on. */
-export const ACTIVITY_CHANNEL = 'alvares_activity';
+export const FEED_CHANNEL = 'alvares_activity';
 const WRITE_LOCK = 'alvares:activity-write';
 
-export interface ActivityRow {
+export interface FeedRow {
   id: string;
   kind: string;
   data: unknown;
@@ -25,7 +25,7 @@ export const ITEMS_PER_ROW = 10_000;
  * commit in id order. One batch a few times a second per replica, so the wait is short; ingest never takes
  * this lock. `db` should be the store's feedDb, whose commits do not wait for the WAL flush.
  */
-export async function appendActivity(db: Db, items: Array<{ kind: string; data: unknown }>): Promise<void> {
+export async function appendFeedItems(db: Db, items: Array<{ kind: string; data: unknown }>): Promise<void> {
   if (items.length === 0) return;
   if (items.length >= ITEMS_PER_ROW) throw new Error(`at most ${ITEMS_PER_ROW - 1} activity items in one row`);
   await db.query({
@@ -36,7 +36,7 @@ export async function appendActivity(db: Db, items: Array<{ kind: string; data: 
        returning id
      )
      select pg_notify($3, '') from appended`,
-    values: [JSON.stringify(items), WRITE_LOCK, ACTIVITY_CHANNEL],
+    values: [JSON.stringify(items), WRITE_LOCK, FEED_CHANNEL],
   });
 }
 
@@ -52,7 +52,7 @@ const ITEMS = `
   ) with ordinality as i(item, n)`;
 
 /** Items after `afterId`, oldest first. */
-export async function readActivity(db: Db, afterId: string, limit: number): Promise<ActivityRow[]> {
+export async function readFeed(db: Db, afterId: string, limit: number): Promise<FeedRow[]> {
   const rows = await db.query<{ id: string; kind: string; data: unknown }>({
     name: 'alvares:activity-read',
     // The row filter lets the primary key find the rows; the item filter drops the first row's items already seen.
@@ -65,7 +65,7 @@ export async function readActivity(db: Db, afterId: string, limit: number): Prom
 }
 
 /** The newest id written so far ('0' for none): where a stream without Last-Event-ID starts. */
-export async function lastActivityId(db: Db): Promise<string> {
+export async function lastFeedId(db: Db): Promise<string> {
   const rows = await db.query<{ id: string | null }>(
     `select max(t.id)::text as id from (${ITEMS} where a.id = (select max(id) from status_activity)) t`,
   );
@@ -77,7 +77,7 @@ export async function lastActivityId(db: Db): Promise<string> {
  * the listener lives; `close` unlistens and gives it back. A lost connection calls `onLost` (the caller
  * reconnects after a pause).
  */
-export async function listenActivity(
+export async function listenFeed(
   db: Db,
   onNotify: () => void,
   onLost: (error: Error) => void,
@@ -85,7 +85,7 @@ export async function listenActivity(
   const client: pg.PoolClient = await db.pool.connect();
   let closed = false;
   const notified = (message: pg.Notification) => {
-    if (message.channel === ACTIVITY_CHANNEL) onNotify();
+    if (message.channel === FEED_CHANNEL) onNotify();
   };
   const lost = (error: Error) => {
     if (closed) return;
@@ -96,19 +96,19 @@ export async function listenActivity(
   };
   client.on('notification', notified);
   client.on('error', lost);
-  await client.query(`listen ${ACTIVITY_CHANNEL}`);
+  await client.query(`listen ${FEED_CHANNEL}`);
   return async () => {
     if (closed) return;
     closed = true;
     client.off('notification', notified);
     client.off('error', lost);
-    await client.query(`unlisten ${ACTIVITY_CHANNEL}`).catch(() => undefined);
+    await client.query(`unlisten ${FEED_CHANNEL}`).catch(() => undefined);
     client.release();
   };
 }
 
 /** Activity older than `hours`: the feed is for reconnecting browsers, not history. */
-export async function pruneActivity(db: Db, hours: number): Promise<number> {
+export async function pruneFeed(db: Db, hours: number): Promise<number> {
   const result = await db.query('delete from status_activity where at < now() - make_interval(hours => $1)', [hours]);
   return result.rowCount ?? 0;
 }

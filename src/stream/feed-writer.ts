@@ -1,22 +1,22 @@
 import type { Logger } from '../logging/logger.js';
-import { appendActivity } from '../store/activity-repo.js';
+import { appendFeedItems } from '../store/feed-repo.js';
 import type { Db } from '../store/db.js';
-import type { HubHappening, HubStream } from './hub-stream.js';
+import type { StreamItem, HubStream } from './hub-stream.js';
 
-/** How long a happening waits for company before its batch is written: the page's latency budget is 1 s. */
+/** How long an item waits for company before its batch is written: the page's latency budget is 1 s. */
 const LINGER_MS = 25;
 const MAX_BATCH = 2_000;
 /** Past this many unwritten rows (PostgreSQL slow or away) the oldest are dropped: the feed must never grow the heap without bound. */
 const MAX_BUFFERED = 50_000;
 
 /**
- * Writes every happening of this replica's stream to the shared activity feed, so every replica's
+ * Writes every item of this replica's stream to the feed shared by every replica, so every replica's
  * `GET /api/v1/stream` can send it. Off the hot path: `emit` only pushes onto an array; one batch at a
  * time is written after a short linger, outside any ingest or delivery transaction. The feed is for
- * browsers: a failed write is logged and dropped (the page re-reads its state on the next happening),
+ * browsers: a failed write is logged and dropped (the page re-reads its state on the next item),
  * never retried in a way that could hold up the hub.
  */
-export class ActivityRecorder {
+export class FeedWriter {
   private buffer: Array<{ kind: string; data: unknown }> = [];
   private timer: NodeJS.Timeout | null = null;
   private writing: Promise<void> | null = null;
@@ -29,11 +29,11 @@ export class ActivityRecorder {
   ) {}
 
   start(stream: HubStream): void {
-    this.unsubscribe = stream.onAny((happening) => this.record(happening));
+    this.unsubscribe = stream.onAny((item) => this.record(item));
   }
 
-  private record(happening: HubHappening): void {
-    const { kind, ...data } = happening;
+  private record(item: StreamItem): void {
+    const { kind, ...data } = item;
     this.buffer.push({ kind, data });
     if (this.buffer.length > MAX_BUFFERED) {
       const excess = this.buffer.length - MAX_BUFFERED;
@@ -59,7 +59,7 @@ export class ActivityRecorder {
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, MAX_BATCH);
       try {
-        await appendActivity(this.db, batch);
+        await appendFeedItems(this.db, batch);
       } catch (error) {
         this.dropped += batch.length;
         this.logger.warn('could not write the live feed; browsers miss these changes until their next reload', {
