@@ -17,6 +17,8 @@ export interface PageFrame {
   after?: SafeHtml;
   /** What is broken now: counted in the tab's title and drawn in its icon. */
   problems: { count: number; worst: Severity };
+  /** An answer to a form (a question, a refusal): its URL cannot be read again, so the page stays still. */
+  still?: boolean;
 }
 
 const NAV: Array<{ id: PageFrame['nav']; href: string; label: string; admin?: boolean }> = [
@@ -96,7 +98,7 @@ export function layout(frame: PageFrame, body: SafeHtml): SafeHtml {
         ${frame.flash ? html`<p class="flash" role="status">${frame.flash}</p>` : html``}
         <h1>${frame.title}</h1>
         ${frame.controls ?? html``}
-        <main id="live" data-last-id="${frame.lastId}">${body}</main>
+        <main id="live" data-last-id="${frame.lastId}" ${frame.still ? html`data-still` : html``}>${body}</main>
         ${frame.after ?? html``}
       </body>
     </html>`;

@@ -16,7 +16,8 @@ export const JS = `(() => {
     everything.addEventListener('change', apply);
     apply();
   }
-  if (!live || !badge || !('EventSource' in window)) { tick(); return; }
+  // A page that answered a form (data-still) has no URL to read again: it is not followed live.
+  if (!live || !badge || live.hasAttribute('data-still') || !('EventSource' in window)) { tick(); return; }
   const KINDS = ['event.accepted', 'delivery.changed', 'run.changed', 'module.changed', 'transition', 'check.changed', 'inspection.changed', 'gap', 'ready'];
   let lastId = live.dataset.lastId || '';
   let source = null, timer = null, fetching = false, again = false, lastRefresh = 0, wasDown = false;

@@ -37,7 +37,7 @@ describe("the operator's window in Chromium", () => {
     await page.click('button:has-text("Sign in")');
     await page.waitForSelector('text=Sign out');
     await page.close();
-  }, 60_000);
+  }, 120_000);
   beforeEach(() => {
     problems.length = 0;
   });
@@ -253,6 +253,7 @@ describe("the operator's window in Chromium", () => {
 
     await page.locator('tr[data-group] button').click();
     await page.waitForSelector('form.confirm');
+    expect(await page.locator('#live').getAttribute('data-still')).toBe('');
     expect(await page.locator('form.confirm').textContent()).toContain('Replay all 4 dead webhook deliveries');
     expect(await scene.hub.hub.db.query(`select 1 from deliveries where status = 'dead'`)).toHaveProperty(
       'rowCount',
