@@ -22,7 +22,7 @@ describe('the status page for everyone (axe-core)', () => {
     await page.click('button:has-text("Sign in")');
     await page.waitForSelector('text=Sign out');
     await page.close();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await browser?.close();
     await scene?.stop();
