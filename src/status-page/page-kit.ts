@@ -72,7 +72,7 @@ export async function send(
       ...frame,
       flash,
       problems: problemSummary(problems),
-      still: req.method !== 'GET',
+      still: frame.still ?? req.method !== 'GET',
       viewer: req.viewer!,
       lastId: ctx.feed.lastId,
       canSignIn: ctx.auth.canSignIn,

@@ -67,6 +67,8 @@ describe('the status page for everyone (axe-core)', () => {
     await check(page, found, 'confirm turning off');
     const anonymous = await watchedPage(browser, problems);
     await anonymous.goto(`${scene.hub.url}/sign-in`);
+    // The sign-in form is not refreshed live: that would wipe the token being typed.
+    expect(await anonymous.locator('#live').getAttribute('data-still')).toBe('');
     await check(anonymous, found, '/sign-in');
     await anonymous.goto(`${scene.hub.url}/`);
     await check(anonymous, found, '/ (not signed in)');

@@ -118,7 +118,8 @@ describe('the insights view in Chromium', () => {
     for (const entry of api.applications) {
       const row = page.locator(`tr[data-application="${entry.application.replace(/"/g, '\\"')}"]`);
       expect({
-        application: await row.locator('td.app').textContent(),
+        // The template's own line breaks around the link are not part of the name.
+        application: (await row.locator('td.app').textContent())?.trim(),
         deployments: await row.locator('[data-figure="deployments"]').textContent(),
         cfr: await row.locator('[data-figure="cfr"]').textContent(),
         ttr: await row.locator('[data-figure="ttr"]').textContent(),

@@ -7,7 +7,8 @@ export async function showSignIn(ctx: PageContext, req: Request, res: Response):
     ctx,
     req,
     res,
-    { title: 'Sign in', nav: 'sign-in' },
+    // Still: a live refresh would replace the form and lose the token being typed.
+    { title: 'Sign in', nav: 'sign-in', still: true },
     signInView(req.viewer!, localPath(req.query.next), null, ctx.auth.canSignIn),
   );
 }
