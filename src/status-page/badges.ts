@@ -5,7 +5,7 @@ import { HubError } from '../errors.js';
 import { doc } from '../http/route-docs.js';
 import { DEFAULT_CLUSTER } from '../insights/query.js';
 import { keysOfApplications } from '../store/status-errors-repo.js';
-import { latestDeployment } from '../store/status-events-repo.js';
+import { latestDeployment } from '../store/status-places-repo.js';
 import { checkStates, handle, optionalText, param, parsedQuery, PAGE_TAGS, type PageContext } from './page-kit.js';
 import { severityOf, type Severity } from './severity.js';
 import { healthOf } from './views/places.js';

@@ -1,5 +1,4 @@
 import { HubError } from '../errors.js';
-import type { RunView } from '../store/check-runs-repo.js';
 import type { CheckCatalog, CheckView } from '../checks/catalog.js';
 import type { CheckSource, CheckState } from './read-model.js';
 
@@ -12,7 +11,7 @@ export function checkSourceOf(catalog: CheckCatalog): CheckSource {
     async runs(name: string, limit: number) {
       try {
         const page = await catalog.runs(name, limit);
-        return page.kind === 'module' ? null : (page.runs as RunView[]);
+        return page.kind === 'module' ? null : page.runs;
       } catch (error) {
         if (error instanceof HubError && error.status === 404) return null;
         throw error;

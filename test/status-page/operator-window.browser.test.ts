@@ -92,14 +92,19 @@ describe("the operator's window in Chromium", () => {
     for (const scheme of ['light', 'dark'] as const) {
       const page = await open('/');
       await page.emulateMedia({ colorScheme: scheme });
+      // Inside the page: the DOM's types are not this project's (no DOM lib), so the little used is named here.
       const styles = await page.evaluate(() => {
-        const doc = (globalThis as any).document;
+        type Element = { className: string };
+        const window = globalThis as unknown as {
+          document: { createElement(tag: string): Element; body: { append(element: Element): void } };
+          getComputedStyle(element: Element): { color: string; backgroundColor: string };
+        };
         const out: Record<string, string> = {};
         for (const severity of ['ok', 'info', 'warning', 'error', 'critical', 'unknown', 'timed_out', 'muted']) {
-          const span = doc.createElement('span');
+          const span = window.document.createElement('span');
           span.className = `badge sev-${severity}`;
-          doc.body.append(span);
-          const style = (globalThis as any).getComputedStyle(span);
+          window.document.body.append(span);
+          const style = window.getComputedStyle(span);
           out[severity] = `${style.color} on ${style.backgroundColor}`;
         }
         return out;
@@ -298,16 +303,19 @@ describe("the operator's window in Chromium", () => {
     await page.waitForURL(new RegExp(`/events/${scene.deadEvents[0]}$`));
     expect(
       (
-        await scene.hub.hub.db.query(`select status from deliveries where event_id = $1 and module = 'database'`, [
-          scene.deadEvents[0],
-        ])
-      ).rows[0].status,
+        await scene.hub.hub.db.query<{ status: string }>(
+          `select status from deliveries where event_id = $1 and module = 'database'`,
+          [scene.deadEvents[0]],
+        )
+      ).rows[0]!.status,
     ).toBe('succeeded');
     await page.goto(`${scene.hub.url}/`);
     // Every button names what it acts on, and no two share a name.
     const names = await page
       .getByRole('button')
-      .evaluateAll((buttons) => buttons.map((button) => (button.textContent ?? '').replace(/\s+/g, ' ').trim()));
+      .evaluateAll((buttons: Array<{ textContent: string | null }>) =>
+        buttons.map((button) => (button.textContent ?? '').replace(/\s+/g, ' ').trim()),
+      );
     expect(names).toContain('Turn off webhook');
     expect(new Set(names).size).toBe(names.length);
     await page.getByRole('button', { name: 'Turn off webhook' }).click();
@@ -363,7 +371,9 @@ describe("the operator's window in Chromium", () => {
     const page = await open('/teams/team-studadm');
     const apps = await page
       .locator('tr[data-application]')
-      .evaluateAll((rows) => rows.map((row) => row.getAttribute('data-application')));
+      .evaluateAll((rows: Array<{ getAttribute(name: string): string | null }>) =>
+        rows.map((row) => row.getAttribute('data-application')),
+      );
     expect(apps).toEqual(expect.arrayContaining(['kth-azure-app', 'kursinfo-web', 'node-api', 'studadm-api']));
     expect(apps).not.toContain('lms-export');
     const azure = page.locator('tr[data-application="kth-azure-app"]');
@@ -432,7 +442,7 @@ describe("the operator's window in Chromium", () => {
       const box = await page
         .locator(selector)
         .first()
-        .evaluate((element) => {
+        .evaluate((element: { getBoundingClientRect(): { left: number; right: number; height: number } }) => {
           const rect = element.getBoundingClientRect();
           return { left: rect.left, right: rect.right, height: rect.height };
         });
@@ -442,7 +452,7 @@ describe("the operator's window in Chromium", () => {
     }
     const rowHeight = await page
       .locator(`tr[data-check="${CHECK}"]`)
-      .evaluate((element) => element.getBoundingClientRect().height);
+      .evaluate((element: { getBoundingClientRect(): { height: number } }) => element.getBoundingClientRect().height);
     expect(rowHeight).toBeLessThan(200);
     await page.screenshot({ path: path.join(shots, 'overview-phone.png') });
     await page.close();

@@ -44,13 +44,15 @@ export interface AxeViolation {
 export async function axeViolations(page: Page, all = false): Promise<AxeViolation[]> {
   await page.evaluate(AXE_SOURCE);
   const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<any> } }).axe;
+    type Result = {
+      violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }>;
+    };
+    const axe = (globalThis as unknown as { axe: { run: (context: unknown, options: unknown) => Promise<Result> } })
+      .axe;
     const result = await axe.run((globalThis as unknown as { document: unknown }).document, {
       resultTypes: ['violations'],
     });
-    return (
-      result.violations as Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown }> }>
-    ).map((violation) => ({
+    return result.violations.map((violation) => ({
       id: violation.id,
       impact: violation.impact,
       help: violation.help,

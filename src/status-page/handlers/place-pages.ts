@@ -9,7 +9,7 @@ import {
   applicationKnown,
   errorReports,
   latestDeploymentsByCluster,
-} from '../../store/status-events-repo.js';
+} from '../../store/status-places-repo.js';
 import { optionalText, param, parsedQuery, send, type PageContext } from '../page-kit.js';
 import {
   applicationView,

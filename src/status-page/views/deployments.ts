@@ -1,4 +1,4 @@
-import type { LatestDeployment } from '../../store/status-events-repo.js';
+import type { LatestDeployment } from '../../store/status-places-repo.js';
 import { html, query, time, type SafeHtml } from '../html.js';
 import { table } from '../layout.js';
 

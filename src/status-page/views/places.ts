@@ -1,6 +1,6 @@
 import type { InsightsAnswer } from '../../insights/compute.js';
 import type { KeyState } from '../../store/inspection-state-repo.js';
-import type { AppDelivery, ErrorReport, LatestDeployment } from '../../store/status-events-repo.js';
+import type { AppDelivery, ErrorReport, LatestDeployment } from '../../store/status-places-repo.js';
 import { html, time, type SafeHtml } from '../html.js';
 import { table } from '../layout.js';
 import { targetName } from '../problems.js';
