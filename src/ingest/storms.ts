@@ -9,12 +9,7 @@ import { takeStormRepeats } from '../store/storms-repo.js';
  * The end of an error storm's window (a queue job the event writer scheduled when the first repeat was
  * folded in): one follow-up error, through the same door as every event, saying how many repeats there were.
  */
-export function stormFollowUpTask(deps: {
-  db: Db;
-  bus: EventBus;
-  logger: Logger;
-  windowSeconds: number;
-}): Task {
+export function stormFollowUpTask(deps: { db: Db; bus: EventBus; logger: Logger; windowSeconds: number }): Task {
   return async (job) => {
     const { leaderId } = job as { leaderId: string };
     const appended = await deps.db.transaction(async (client) => {

@@ -49,7 +49,7 @@ input,select{font:inherit;padding:.2rem .35rem;border:1px solid var(--line);bord
 pre.json,pre.trace,.md pre{overflow:auto;max-height:28rem;padding:.5rem;background:var(--chip);border-radius:.3rem;font-size:.8rem;white-space:pre}
 .md p{margin:.2rem 0} .md ul,.md ol{margin:.2rem 0;padding-left:1.2rem} .md code,code{font-size:.85em}
 code.code{color:var(--muted)} .error-text{overflow-wrap:anywhere}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0} dl.facts dt{color:var(--muted)} dl.facts dd{margin:0;overflow-wrap:anywhere;min-width:0}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.15rem 1rem;margin:0} dl.facts dt{color:var(--muted)} dl.facts dd{margin:0;overflow-wrap:anywhere;min-width:0;white-space:pre-wrap}
 .delivery{border:1px solid var(--line);border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0}
 ol.lifecycle,ol.runs,ol.activity{margin:.2rem 0;padding-left:1.2rem;font-size:.85rem}
 ul.follow-ups{list-style:none;margin:.15rem 0 0;padding:0;font-size:.85rem}

@@ -15,7 +15,8 @@ export class FlappingEndpoints {
 
   constructor(private readonly keyword = 'APPLICATION_STATUS: OK') {}
 
-  async start(): Promise<string> {
+  /** On `port` (0: a free one, as tests want; the demo asks for a fixed one). */
+  async start(port = 0): Promise<string> {
     this.server = http.createServer((req, res) => {
       const path = (req.url ?? '/').split('?')[0]!;
       this.hits.push(path);
@@ -33,7 +34,10 @@ export class FlappingEndpoints {
       else if (mode === 'slow') setTimeout(() => page(this.keyword), this.slowMs);
       else page(`${this.keyword}\nall good`);
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, '127.0.0.1', resolve);
+    });
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 

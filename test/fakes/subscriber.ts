@@ -18,6 +18,8 @@ type Plan = { status: number; headers?: Record<string, string>; body?: string; s
 export class FakeSubscriber {
   readonly received: ReceivedRequest[] = [];
   private readonly plans: Plan[] = [];
+  /** The answer when no plan is queued: 200 unless `answerUntilTold` set another. */
+  private standing: Plan = { status: 200 };
   private readonly server: http.Server;
   private readonly sockets = new Set<import('node:net').Socket>();
   /** Stalled answers still due: cancelled on stop, so nothing outlives the fake. */
@@ -42,7 +44,7 @@ export class FakeSubscriber {
           headers: req.headers,
           body,
         });
-        const plan = this.plans.shift() ?? { status: 200 };
+        const plan = this.plans.shift() ?? this.standing;
         const answer = () => {
           res.writeHead(plan.status, { 'content-type': 'application/json', ...plan.headers });
           res.end(plan.body ?? JSON.stringify({ ok: plan.status < 300 }));
@@ -62,8 +64,12 @@ export class FakeSubscriber {
     });
   }
 
-  async start(): Promise<string> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  /** On `port` (0: a free one, as tests want; the demo asks for a fixed one). */
+  async start(port = 0): Promise<string> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, '127.0.0.1', resolve);
+    });
     return this.url;
   }
 
@@ -74,6 +80,11 @@ export class FakeSubscriber {
   /** The next `times` requests get this answer. */
   answer(status: number, times = 1, headers: Record<string, string> = {}, body?: string): void {
     for (let i = 0; i < times; i += 1) this.plans.push({ status, headers, body });
+  }
+
+  /** Every request from now on gets this answer (an outage), until `answerUntilTold(200)` ends it. */
+  answerUntilTold(status: number, body?: string): void {
+    this.standing = { status, body };
   }
 
   stall(ms: number, times = 1): void {

@@ -173,14 +173,10 @@ describe('the module contract', () => {
   it('tells the stream what happened, in order: accepted, in progress, succeeded, module changes', () => {
     // The core's own every-minute checks (core.checks, core.deliveries) may tick meanwhile; they are not this module's doing.
     const kinds = new Set(
-      items
-        .filter((h) => !(h.kind === 'run.changed' && h.schedule.startsWith('core.')))
-        .map((item) => item.kind),
+      items.filter((h) => !(h.kind === 'run.changed' && h.schedule.startsWith('core.'))).map((item) => item.kind),
     );
     expect(kinds).toEqual(new Set(['event.accepted', 'delivery.changed', 'module.changed']));
-    const plain = items.find(
-      (item) => item.kind === 'event.accepted' && item.applicationName === 'plain',
-    );
+    const plain = items.find((item) => item.kind === 'event.accepted' && item.applicationName === 'plain');
     expect(plain).toMatchObject({
       type: 'deployment',
       deliveries: [expect.objectContaining({ module: 'note-taker' })],

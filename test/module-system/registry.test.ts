@@ -88,9 +88,7 @@ describe('the module registry', () => {
     registry.enable('watcher');
     expect(registry.subscribersOf('error', error)).toEqual(['watcher']);
     expect(() => registry.enable('secretless')).toThrow(/SECRETLESS_KEY is not set/);
-    expect(
-      seen.map((item) => item.kind === 'module.changed' && [item.module, item.enabled]),
-    ).toEqual([
+    expect(seen.map((item) => item.kind === 'module.changed' && [item.module, item.enabled])).toEqual([
       ['watcher', true],
       ['picky-one', false],
       ['secretless', false],

@@ -161,15 +161,13 @@ export function checkRoutes(deps: {
     async (req, res) => {
       const check = await external.authorize(String(req.params.name), req.get('authorization'));
       const { run, created } = await external.oneShot(check, req.body);
-      res
-        .status(created ? 201 : 200)
-        .json({
-          runId: run.runId,
-          status: run.status,
-          durationMs: run.durationMs,
-          url: runUrl(check.name, run.runId),
-          run,
-        });
+      res.status(created ? 201 : 200).json({
+        runId: run.runId,
+        status: run.status,
+        durationMs: run.durationMs,
+        url: runUrl(check.name, run.runId),
+        run,
+      });
     },
   );
 
