@@ -43,7 +43,7 @@ export function schedulesView(viewer: Viewer, schedules: ScheduleView[], checks:
         <strong>${schedule.id}</strong>
         <div class="muted small">${schedule.owner}</div>
       </td>
-      <td class="when">${whenText(schedule)}</td>
+      <td class="when"><code>${whenText(schedule)}</code></td>
       <td>${latest ? runBadge(latest) : html`<span class="muted">never run</span>`}</td>
       <td>
         <ol class="runs">
