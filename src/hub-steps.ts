@@ -194,6 +194,7 @@ export async function startStatusPage(hub: Ground, store: Store): Promise<Status
     db: store.db,
     logger: hub.logger,
     adminToken: hub.core.adminToken,
+    readToken: hub.core.security.readToken,
     publicReading: hub.core.statusPagePublic,
   });
   await statusPage.start();

@@ -2,7 +2,7 @@ import type { ParsedCronItem, Runner, TaskList } from 'graphile-worker';
 import type { Logger } from '../logging/logger.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Db, Queryable } from '../store/db.js';
-import { replayDeliveries } from '../store/deliveries-repo.js';
+import { replayDeliveries } from '../store/delivery-replay-repo.js';
 import { DELIVER_TASK } from '../store/jobs.js';
 import type { Deliverer } from './deliverer.js';
 import { LocalRuns } from './local-runs.js';

@@ -29,12 +29,19 @@ declare module 'express-serve-static-core' {
 export class PageAuth {
   private readonly key: Buffer | null;
   private readonly tokenHash: Buffer | null;
+  private readonly readHash: Buffer | null;
 
-  constructor(private readonly options: { adminToken?: string; publicReading: boolean }) {
+  constructor(private readonly options: { adminToken?: string; readToken?: string; publicReading: boolean }) {
     this.key = options.adminToken
       ? createHmac('sha256', options.adminToken).update('alvares status page session v1').digest()
       : null;
     this.tokenHash = options.adminToken ? sha256(options.adminToken) : null;
+    this.readHash = options.readToken ? sha256(options.readToken) : null;
+  }
+
+  /** Whether anyone may read without signing in (STATUS_PAGE_PUBLIC, the default). */
+  get publicReading(): boolean {
+    return this.options.publicReading;
   }
 
   /** Whether there is any way to sign in (ADMIN_TOKEN set). */
@@ -55,9 +62,9 @@ export class PageAuth {
     next();
   };
 
-  /** Reading: open unless STATUS_PAGE_PUBLIC=false; then a session, or the admin token as a bearer (scripts). */
+  /** Reading: open unless STATUS_PAGE_PUBLIC=false; then a session, or the admin or read token as a bearer (scripts). */
   readonly requireReader: RequestHandler = (req, res, next) => {
-    if (this.options.publicReading || req.viewer?.admin || this.bearerIsAdmin(req)) {
+    if (this.mayRead(req)) {
       next();
       return;
     }
@@ -72,6 +79,13 @@ export class PageAuth {
     }
     res.redirect(303, `/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
   };
+
+  /** Whether this request may read: the page is public, or it carries a session or a bearer that opens reading. */
+  mayRead(req: Request): boolean {
+    return (
+      this.options.publicReading || req.viewer?.admin === true || this.bearerIsAdmin(req) || this.bearerIsReader(req)
+    );
+  }
 
   /** Actions: signed in, the form's CSRF token, and no cross-site Origin. */
   readonly requireAdminForm: RequestHandler = (req, _res, next) => {
@@ -92,7 +106,8 @@ export class PageAuth {
   csrfOk(req: Request): boolean {
     const origin = req.get('origin');
     if (origin && origin !== 'null' && new URL(origin).host !== req.get('host')) return false;
-    const given = typeof req.body?._csrf === 'string' ? req.body._csrf : '';
+    const field = (req.body as Record<string, unknown> | undefined)?._csrf;
+    const given = typeof field === 'string' ? field : '';
     const nonce = (req as Request & { csrfNonce?: string }).csrfNonce ?? '';
     return this.key !== null && given.length > 0 && safeEqual(given, this.sign(`csrf:${nonce}`));
   }
@@ -138,6 +153,11 @@ export class PageAuth {
   private bearerIsAdmin(req: Request): boolean {
     const match = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
     return Boolean(match && this.tokenHash && timingSafeEqual(sha256(match[1]!.trim()), this.tokenHash));
+  }
+
+  private bearerIsReader(req: Request): boolean {
+    const match = /^Bearer\s+(.+)$/i.exec(req.get('authorization') ?? '');
+    return Boolean(match && this.readHash && timingSafeEqual(sha256(match[1]!.trim()), this.readHash));
   }
 
   private sign(text: string): string {

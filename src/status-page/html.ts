@@ -41,13 +41,26 @@ export function html(strings: TemplateStringsArray, ...values: Value[]): SafeHtm
   return new SafeHtml(out);
 }
 
-/** A time for people, with the machine time in `datetime` (the page's script ticks elapsed times from it). */
-export function time(iso: string | null | undefined): SafeHtml {
-  if (!iso) return html`<span class="muted">never</span>`;
-  return html`<time datetime="${iso}" title="${iso}">${ago(iso)}</time>`;
+/**
+ * A time for people: the date and time, with how long ago in brackets. Rendered in UTC; the page's script
+ * rewrites it in the browser's own time zone and keeps the relative part ticking from `datetime`.
+ */
+export function time(iso: string | null | undefined, never = 'never'): SafeHtml {
+  if (!iso) return html`<span class="muted">${never}</span>`;
+  return html`<time datetime="${iso}" title="${iso}">${stamp(iso)} (${ago(iso)})</time>`;
 }
 
-/** "12 s", "4 min", "3 h", "2 d": ages at render time (the script refreshes them). */
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "06:34 UTC" today, "7 Dec 06:34 UTC" before. */
+export function stamp(iso: string, now = Date.now()): string {
+  const date = new Date(iso);
+  const clock = `${String(date.getUTCHours()).padStart(2, '0')}:${String(date.getUTCMinutes()).padStart(2, '0')} UTC`;
+  const today = new Date(now).toISOString().slice(0, 10) === date.toISOString().slice(0, 10);
+  return today ? clock : `${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${clock}`;
+}
+
+/** "12 s ago", "4 min ago", "3 h ago", "2 d ago": ages at render time (the script refreshes them). */
 export function ago(iso: string, now = Date.now()): string {
   const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
   if (seconds < 60) return `${seconds} s ago`;
@@ -56,20 +69,29 @@ export function ago(iso: string, now = Date.now()): string {
   return `${Math.floor(seconds / 86_400)} d ago`;
 }
 
-/** An elapsed time with a spinner: for what is running now. */
-export function running(sinceIso: string): SafeHtml {
-  const seconds = Math.max(0, Math.round((Date.now() - Date.parse(sinceIso)) / 1000));
-  return html`<span class="spinner" aria-hidden="true"></span>
-    <span class="elapsed" data-since="${sinceIso}">${seconds} s</span>`;
+/** A length of time in words: "850 ms", "12 s", "5 min 38 s", "2 h 5 min", "3 d 4 h". */
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.round(ms))} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 60) return `${seconds} s`;
+  const pair = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+    small > 0 ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`;
+  if (seconds < 3600) return pair(Math.floor(seconds / 60), 'min', seconds % 60, 's');
+  if (seconds < 86_400) return pair(Math.floor(seconds / 3600), 'h', Math.floor((seconds % 3600) / 60), 'min');
+  return pair(Math.floor(seconds / 86_400), 'd', Math.floor((seconds % 86_400) / 3600), 'h');
 }
 
-export function badge(status: string): SafeHtml {
-  return html`<span class="badge s-${status.replace(/[^a-z_]/g, '')}">${status.replace('_', ' ')}</span>`;
+/** An elapsed time with a spinner: for what is running now. */
+export function running(sinceIso: string): SafeHtml {
+  const ms = Math.max(0, Date.now() - Date.parse(sinceIso));
+  return html`<span class="spinner" aria-hidden="true"></span>
+    <span class="elapsed" data-since="${sinceIso}">${duration(ms)}</span>`;
 }
 
 /** JSON for a <pre>: escaped like every other value. */
 export function json(value: unknown): SafeHtml {
-  return html`<pre class="json">${JSON.stringify(value, null, 2) ?? 'null'}</pre>`;
+  // Focusable: a scrolling block must be reachable by keyboard.
+  return html`<pre class="json" tabindex="0">${JSON.stringify(value, null, 2) ?? 'null'}</pre>`;
 }
 
 /** A link only for http(s) URLs: a payload's `javascript:` URL stays text. */

@@ -6,6 +6,7 @@ import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Db } from '../store/db.js';
 import { assetRoutes } from './assets.js';
+import { badgeRoutes } from './badges.js';
 import { PageAuth } from './auth.js';
 import { LiveFeed } from './live-feed.js';
 import type { CheckSource } from './read-model.js';
@@ -13,7 +14,7 @@ import { pageRoutes } from './routes.js';
 import { streamRoutes } from './stream-route.js';
 
 /**
- * The operators' window: the server-rendered pages at `/`, their assets, and the live stream
+ * The operators' window: the server-rendered pages at `/`, their assets, badges, and the live stream
  * (`GET /api/v1/stream`) read from the activity every replica writes. Starts its feed before it serves,
  * ends open streams first when the hub stops.
  */
@@ -22,8 +23,14 @@ export class StatusPage {
   private readonly feed: LiveFeed;
   private readonly open = new Set<() => void>();
 
-  constructor(private readonly deps: { db: Db; logger: Logger; adminToken?: string; publicReading: boolean }) {
-    this.auth = new PageAuth({ adminToken: deps.adminToken, publicReading: deps.publicReading });
+  constructor(
+    private readonly deps: { db: Db; logger: Logger; adminToken?: string; readToken?: string; publicReading: boolean },
+  ) {
+    this.auth = new PageAuth({
+      adminToken: deps.adminToken,
+      readToken: deps.readToken,
+      publicReading: deps.publicReading,
+    });
     this.feed = new LiveFeed(deps.db, deps.logger);
   }
 
@@ -38,11 +45,12 @@ export class StatusPage {
     checks?: CheckSource;
     insights?: Insights;
   }): Router[] {
-    const { db } = this.deps;
+    const context = { db: this.deps.db, auth: this.auth, feed: this.feed, ...parts };
     return [
       assetRoutes(),
       streamRoutes({ auth: this.auth, feed: this.feed, open: this.open }),
-      pageRoutes({ db, auth: this.auth, feed: this.feed, ...parts }),
+      badgeRoutes(context),
+      pageRoutes(context),
     ];
   }
 

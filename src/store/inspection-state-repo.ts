@@ -9,7 +9,14 @@ export interface KeyState extends AlertState {
   title: string;
   message: string;
   updatedAt: string;
+  /** Since when the key has had `status` (read back; the upsert keeps it while the status stays). */
+  statusSince?: string | null;
+  /** Its latest results, oldest first (read back; at most KEY_HISTORY, appended by the upsert). */
+  history?: Array<{ status: CheckStatus; at: string }>;
 }
+
+/** Results kept per key for the status page's strip and flapping mark. */
+export const KEY_HISTORY = 20;
 
 /** The keys' states, locked for the caller's transaction: two results for one key apply one after the other. */
 export async function lockStates(client: Queryable, check: string, keys: string[]): Promise<Map<string, KeyState>> {
@@ -23,13 +30,20 @@ export async function lockStates(client: Queryable, check: string, keys: string[
 export async function saveStates(client: Queryable, states: KeyState[]): Promise<void> {
   if (states.length === 0) return;
   await client.query(
-    `insert into inspection_state (check_name, key, dimensions, status, alert_status, bad_streak, good_streak, since, title, message, updated_at)
-     select s."check", s.key, s.dimensions, s.status, s.alert_status, s.bad_streak, s.good_streak, s.since, s.title, s.message, now()
+    `insert into inspection_state (check_name, key, dimensions, status, alert_status, bad_streak, good_streak, since, title, message, updated_at,
+                                   status_since, history)
+     select s."check", s.key, s.dimensions, s.status, s.alert_status, s.bad_streak, s.good_streak, s.since, s.title, s.message, now(),
+            now(), jsonb_build_array(jsonb_build_object('s', s.status, 'at', now()))
      from json_to_recordset($1::json) as s("check" text, key text, dimensions jsonb, status text, alert_status text, bad_streak int,
                                            good_streak int, since timestamptz, title text, message text)
      on conflict (check_name, key) do update set dimensions = excluded.dimensions, status = excluded.status,
        alert_status = excluded.alert_status, bad_streak = excluded.bad_streak, good_streak = excluded.good_streak,
-       since = excluded.since, title = excluded.title, message = excluded.message, updated_at = now()`,
+       since = excluded.since, title = excluded.title, message = excluded.message, updated_at = now(),
+       status_since = case when inspection_state.status = excluded.status
+                           then coalesce(inspection_state.status_since, inspection_state.updated_at) else now() end,
+       history = (select coalesce(jsonb_agg(h.item order by h.n), '[]') from jsonb_array_elements(
+                    inspection_state.history || excluded.history) with ordinality as h(item, n)
+                  where h.n > jsonb_array_length(inspection_state.history) + 1 - ${KEY_HISTORY})`,
     [
       JSON.stringify(
         states.map((s) => ({
@@ -119,5 +133,10 @@ function toState(row: Record<string, any>): KeyState {
     title: row.title,
     message: row.message,
     updatedAt: row.updated_at.toISOString(),
+    statusSince: row.status_since?.toISOString() ?? null,
+    history: (row.history ?? []).map((item: { s: CheckStatus; at: string }) => ({
+      status: item.s,
+      at: new Date(item.at).toISOString(),
+    })),
   };
 }

@@ -212,7 +212,7 @@ describe('the demo, filling a fresh hub with its hour (played fast)', () => {
     try {
       const page = await browser.newPage();
       await page.goto(`${hub.url}/events/${report.errors[1]}`);
-      const shown = await page.locator('dd', { hasText: 'Traceback' }).innerText();
+      const shown = await page.locator('pre.trace', { hasText: 'Traceback' }).innerText();
       expect(shown.split('\n').slice(0, 3)).toEqual([
         'Traceback (most recent call last):',
         '  File "/repo/modules/steps/base_pipeline_step.py", line 89, in run_pipeline_step',

@@ -149,7 +149,19 @@ describe('the status page, read and acted on over HTTP', () => {
     ).toBe(403);
     expect(hub.hub.registry.isEnabled('database')).toBe(true);
 
-    const off = await browser.post('/actions/modules/database/disable', { _csrf: csrf, back: '//evil.example/' });
+    // Turning a module off asks first: the same form comes back with confirm=yes.
+    const asked = await browser.post('/actions/modules/database/disable', { _csrf: csrf, back: '/' });
+    expect(asked.status).toBe(200);
+    const question = await asked.text();
+    expect(question).toContain('Turn off database on this replica?');
+    expect(question).toContain('name="confirm" value="yes"');
+    expect(hub.hub.registry.isEnabled('database')).toBe(true);
+
+    const off = await browser.post('/actions/modules/database/disable', {
+      _csrf: csrf,
+      back: '//evil.example/',
+      confirm: 'yes',
+    });
     expect(off.status).toBe(303);
     expect(off.headers.get('location')).toBe('/');
     expect(hub.hub.registry.isEnabled('database')).toBe(false);

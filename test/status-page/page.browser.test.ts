@@ -6,14 +6,15 @@ import { webhookModule } from '../../modules/webhook/index.js';
 import { freePort } from '../../src/util/processes.js';
 import { FakeSubscriber } from '../fakes/subscriber.js';
 import { aspenDeployment } from '../support/aspen.js';
+import { TEST_SHOTS } from '../support/browser.js';
 import { startTestHub, waitFor, type TestHub } from '../support/hub.js';
 
 /**
  * The status page in a real headless Chromium against real hubs: what an operator sees, live. Screenshots
- * of the views are written to docs/screenshots/ by this run (the README shows them).
+ * of the views go to test-output/screenshots/ (ignored); `npm run screenshots` writes the documented ones.
  */
 const TOKEN = 'browser-test-admin-token-42';
-const SHOTS = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const SHOTS = TEST_SHOTS;
 const MODULES = [databaseModule, webhookModule];
 
 async function put(url: string, overrides: Record<string, unknown>): Promise<string> {

@@ -17,6 +17,14 @@ export function insightsView(answer: InsightsAnswer): SafeHtml {
     lead: Math.max(0, ...[answer.total, ...answer.teams, ...answer.applications].map((row) => row.leadTime.p90Ms ?? 0)),
   };
   const filter = { cluster: answer.cluster, from: answer.from, to: answer.to, interval: answer.interval };
+  // One string: the template's line breaks would otherwise end up in the text.
+  const windowLine = [
+    answer.cluster,
+    `${answer.from.slice(0, 10)} to ${answer.to.slice(0, 10)}`,
+    `per ${answer.interval}`,
+    ...(answer.team ? [`team ${answer.team}`] : []),
+    ...(answer.application ? [answer.application] : []),
+  ].join(' · ');
   const teamRows = answer.teams.map(
     (row) =>
       html`<tr data-team="${row.team ?? ''}">
@@ -38,12 +46,7 @@ export function insightsView(answer: InsightsAnswer): SafeHtml {
   );
   const headings = ['deployments', 'change failure rate', 'time to restore', 'lead time'];
   return html`<section class="insights-total" data-total>
-      <p class="muted small">
-        ${answer.cluster} · ${answer.from.slice(0, 10)} to ${answer.to.slice(0, 10)} · per
-        ${answer.interval}${answer.team ? ` · team ${answer.team}` : ''}${
-          answer.application ? ` · ${answer.application}` : ''
-        }
-      </p>
+      <p class="muted small">${windowLine}</p>
       <div class="cards">${cards(answer.total, answer, scale)}</div>
     </section>
     <section>
@@ -85,7 +88,8 @@ function frequencyChart(measures: Measures, answer: InsightsAnswer): SafeHtml {
 function cells(row: Measures, answer: InsightsAnswer, scale: Scale): SafeHtml {
   const { deploymentFrequency: df, changeFailureRate: cfr, timeToRestore: ttr, leadTime: lead } = row;
   return html`<td class="df">
-      <span class="n" data-figure="deployments">${df.n}</span> <span class="muted small">${df.bucket ?? 'none'}</span
+      <span class="n" data-figure="deployments">${df.n}</span>
+      <span class="muted small">${df.n === 1 ? 'deployment' : 'deployments'} · ${frequencyWords(df.bucket)}</span
       ><br />${frequencyChart(row, answer)}
     </td>
     <td class="cfr">
@@ -110,7 +114,8 @@ function cards(total: Measures, answer: InsightsAnswer, scale: Scale): SafeHtml 
       <h3>Deployment frequency</h3>
       <p class="big" data-figure="deployments">${df.n}</p>
       <p class="small">
-        ${df.bucket ?? 'no deployments'} · ${df.deploymentDays} deployment days · median ${df.medianDaysPerWeek} a week
+        ${frequencyWords(df.bucket)} · ${df.deploymentDays} days with a deployment · a median ${df.medianDaysPerWeek}
+        such days a week
       </p>
       ${frequencyChart(total, answer)}
     </div>
@@ -132,6 +137,28 @@ function cards(total: Measures, answer: InsightsAnswer, scale: Scale): SafeHtml 
       <p class="small">n ${lead.n}${lead.missing > 0 ? ` · ${lead.missing} without created (n/a)` : ''}</p>
       ${spread(lead.medianMs, lead.p90Ms, scale.lead, 'lead time, median and p90')}
     </div>`;
+}
+
+/** The frequency bucket in words: "240 · yearly" said nothing to most readers. */
+export function frequencyWords(bucket: string | null): string {
+  switch (bucket) {
+    case 'daily':
+      return 'deploys on most days (daily)';
+    case 'weekly':
+      return 'deploys every week (weekly)';
+    case 'monthly':
+      return 'deploys every month (monthly)';
+    case 'yearly':
+      return 'deploys less than monthly';
+    default:
+      return 'no deployments';
+  }
+}
+
+/** The four measures of one application or team as cards (the application page's summary). */
+export function insightsCards(answer: InsightsAnswer): SafeHtml {
+  const scale = { restore: answer.total.timeToRestore.p90Ms ?? 0, lead: answer.total.leadTime.p90Ms ?? 0 };
+  return html`<div class="cards">${cards(answer.total, answer, scale)}</div>`;
 }
 
 /**
