@@ -109,7 +109,11 @@ describe('when PostgreSQL cannot be reached', () => {
       }
     })();
 
-    await waitFor(async () => sent.filter((one) => one.status === 200).length >= 20, 20_000, 'deployments before');
+    await waitFor(
+      () => Promise.resolve(sent.filter((one) => one.status === 200).length >= 20),
+      20_000,
+      'deployments before',
+    );
     await server.stop();
     const stoppedAt = Date.now();
     // Every route, while the store is away.
@@ -121,14 +125,14 @@ describe('when PostgreSQL cannot be reached', () => {
       const code = /"code":"(HUB_ERR_[A-Z_]+)"/.exec(text)?.[1];
       during.push({ route, status: res.status, ...(code ? { code } : {}), retryAfter: res.headers.get('retry-after') });
     }
-    await waitFor(async () => Date.now() - stoppedAt > 4_000, 10_000, 'four seconds of outage');
+    await waitFor(() => Promise.resolve(Date.now() - stoppedAt > 4_000), 10_000, 'four seconds of outage');
     const ready = await fetch(`${hub.url}/ready`);
     expect(ready.status).toBe(503);
     await server.start();
     const restartedAt = Date.now();
     await waitFor(async () => (await fetch(`${hub.url}/ready`)).status === 200, 30_000, 'ready again');
     await waitFor(
-      async () => sent.filter((one) => one.at > restartedAt && one.status === 200).length >= 10,
+      () => Promise.resolve(sent.filter((one) => one.at > restartedAt && one.status === 200).length >= 10),
       30_000,
       'deployments after',
     );
