@@ -9,6 +9,8 @@ export interface SecurityConfig {
   ingestHmacSecret?: string;
   /** INGEST_RATE_PER_MINUTE: requests per sender and minute on the ingest routes; 0 is off. */
   ingestRatePerMinute: number;
+  /** AUTH_FAILURES_PER_MINUTE: failed authentications per client address and minute before 429; 0 is off. */
+  authFailuresPerMinute: number;
   /** READ_TOKEN: the read routes need it (or the admin token) as a bearer token. */
   readToken?: string;
   /** OUTBOUND_ALLOWED_HOSTS, parsed: hosts besides the cluster hosts that modules may fetch payload URLs from. */
@@ -17,6 +19,8 @@ export interface SecurityConfig {
 
 const SENDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MIN_SECRET = 16;
+/** Enough for a person mistyping and a pipeline with a stale token to be told 401 for a while; far too few to guess. */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 
 export function parseSecurity(env: Env): { value: SecurityConfig; problems: string[] } {
   const problems: string[] = [];
@@ -56,6 +60,11 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
   if (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000)
     problems.push('INGEST_RATE_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
 
+  const failuresText = value('AUTH_FAILURES_PER_MINUTE');
+  const failures = failuresText === undefined ? DEFAULT_AUTH_FAILURES_PER_MINUTE : Number(failuresText);
+  if (!Number.isInteger(failures) || failures < 0 || failures > 1_000_000)
+    problems.push('AUTH_FAILURES_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
+
   const hosts = parseHostRules(
     (value('OUTBOUND_ALLOWED_HOSTS') ?? '')
       .split(',')
@@ -69,6 +78,7 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
       ingestTokens,
       ingestHmacSecret: secret('INGEST_HMAC_SECRET'),
       ingestRatePerMinute: Number.isInteger(rate) ? rate : 0,
+      authFailuresPerMinute: Number.isInteger(failures) ? failures : DEFAULT_AUTH_FAILURES_PER_MINUTE,
       readToken: secret('READ_TOKEN'),
       outboundAllowedHosts: hosts.rules,
     },

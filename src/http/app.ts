@@ -7,6 +7,7 @@ import { httpMetrics, type HttpObserver } from './http-metrics.js';
 import { requestId } from './request-id.js';
 import { rejectUnsafeParameters } from './parameters.js';
 import { readGuard, type Access } from './auth.js';
+import type { AuthThrottle } from './auth-throttle.js';
 
 /**
  * OPTIONS is answered the same for every path and caller, before any router: express would otherwise answer
@@ -33,6 +34,7 @@ export function buildApp(deps: {
   redactor: Redactor;
   metrics?: HttpObserver;
   access?: Access;
+  throttle?: AuthThrottle;
 }): Express {
   const app = express();
   // Paths match only as written, here and in every router (src/util/http-router.ts): a guard in front that
@@ -46,6 +48,7 @@ export function buildApp(deps: {
     next();
   });
   app.use(requestId);
+  if (deps.throttle) app.use(deps.throttle.middleware);
   app.use(refuseOptions);
   app.use(httpMetrics(deps.metrics, deps.logger));
   app.use(rejectUnsafeParameters);

@@ -48,3 +48,19 @@ export async function pruneSecurityLedgers(db: Db): Promise<number> {
   );
   return (signatures.rowCount ?? 0) + (failures.rowCount ?? 0);
 }
+
+/** Addresses with at least `limit` failures in a window that has not ended, and the seconds it has left. */
+export async function blockedAddresses(
+  db: Db,
+  limit: number,
+  windowSeconds: number,
+): Promise<Array<{ address: string; remainingSeconds: number }>> {
+  const result = await db.query<{ address: string; remaining: number }>(
+    `select address, extract(epoch from (window_start + make_interval(secs => $2) - now()))::float8 as remaining
+       from auth_failures
+      where failures >= $1 and window_start > now() - make_interval(secs => $2)
+      limit 10000`,
+    [limit, windowSeconds],
+  );
+  return result.rows.map((row) => ({ address: row.address, remainingSeconds: row.remaining }));
+}

@@ -19,7 +19,7 @@ export function requireAdmin(token: string | undefined): RequestHandler {
   return new Access({ adminToken: token, security: OPEN }).requireToken('admin');
 }
 
-const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] };
+const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, authFailuresPerMinute: 0, outboundAllowedHosts: [] };
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
   const router = hubRouter();
