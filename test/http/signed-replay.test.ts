@@ -1,4 +1,10 @@
+import { execFile } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { aspenDeployment } from '../support/aspen.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
@@ -106,5 +112,24 @@ describe('signed ingest requests are accepted once', () => {
     expect(old.body.error!.message).toContain('v1 signatures (over "t.body") are no longer accepted');
     expect(old.body.error!.message).toContain('v2=<hex HMAC-SHA256 of "t.idempotency-key.body">');
     expect(await eventsOf(sent)).toBe(0);
+  });
+
+  it('accepts what the shell example of docs/reference/security.md sends, as written', async () => {
+    const guide = readFileSync(path.join(import.meta.dirname, '../../docs/reference/security.md'), 'utf8');
+    const script = /```sh\n([\s\S]*?)```/.exec(guide)![1]!;
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'alvares-signed-'));
+    try {
+      const file = path.join(dir, 'signed-deployment.sh');
+      await writeFile(file, script, { mode: 0o755 });
+      const version = `docs-${Date.now()}`;
+      const { stdout } = await promisify(execFile)('sh', [file, 'docs-app', version], {
+        env: { ...process.env, ALVARES_URL: first.url, INGEST_HMAC_SECRET: SECRET },
+      });
+      expect(JSON.parse(stdout)).toMatchObject({ type: 'deployment', status: 'accepted', sender: 'hmac' });
+      const stored = await first.hub.db.query(`select 1 from events where raw->>'version' = $1`, [version]);
+      expect(stored.rowCount).toBe(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
