@@ -19,6 +19,8 @@ export const REQUEST_ERRORS = {
   HUB_ERR_RATE_LIMITED: 429,
   HUB_ERR_INTERNAL: 500,
   HUB_ERR_UNAVAILABLE: 503,
+  /** PostgreSQL cannot be reached: nothing the request needed could be read or stored; retry after Retry-After. */
+  HUB_ERR_STORE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof REQUEST_ERRORS;

@@ -209,7 +209,7 @@ export function serve(
   lifecycle: { isReady: () => boolean; stop: () => Promise<void>; url: string },
 ): void {
   const { logger, redactor } = hub;
-  const access = new Access({ adminToken: hub.core.adminToken, security: hub.core.security });
+  const access = new Access({ adminToken: hub.core.adminToken, security: hub.core.security }, Date.now, parts.store.db);
   const routers = hubRouters({
     ...parts,
     db: parts.store.db,
