@@ -1,0 +1,13 @@
+import { renderConfigurationPage } from './configuration.js';
+
+export interface ReferencePage {
+  /** Relative to the repository's root. */
+  file: string;
+  /** The page's whole text; `file` is its current path, for pages that keep hand-written parts. */
+  render(file: string): Promise<string>;
+}
+
+/** The reference pages written from the code: the configuration schemas, the error catalogue, the events, the routes. */
+export const REFERENCE_PAGES: readonly ReferencePage[] = [
+  { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
+];
