@@ -77,6 +77,18 @@ describe('docs/reference/configuration.md', () => {
     expect([...read].filter((name) => !names.includes(name) && !byPattern(name))).toEqual([]);
   });
 
+  it("is linked from each module's README, which repeats no variable's row", async () => {
+    const repeated: string[] = [];
+    for (const definition of MODULES) {
+      const file = `modules/${definition.name}/README.md`;
+      const readme = await readFile(path.join(ROOT, file), 'utf8');
+      expect({ file, links: readme.includes('docs/reference/configuration.md') }).toEqual({ file, links: true });
+      for (const match of readme.matchAll(/^\|\s*`([A-Z][A-Z0-9_]+)`/gm))
+        if (names.includes(match[1]!)) repeated.push(`${file}: ${match[1]}`);
+    }
+    expect(repeated).toEqual([]);
+  });
+
   it('agrees with .env.example: every variable of the table is there, and nothing else', async () => {
     const example = await readFile(path.join(ROOT, '.env.example'), 'utf8');
     const listed = [...example.matchAll(/^#?\s?([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!);
