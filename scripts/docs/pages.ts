@@ -1,4 +1,5 @@
 import { renderConfigurationPage } from './configuration.js';
+import { renderErrorsPage } from './errors.js';
 
 export interface ReferencePage {
   /** Relative to the repository's root. */
@@ -10,4 +11,5 @@ export interface ReferencePage {
 /** The reference pages written from the code: the configuration schemas, the error catalogue, the events, the routes. */
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
+  { file: 'docs/reference/errors.md', render: () => Promise.resolve(renderErrorsPage()) },
 ];
