@@ -1,5 +1,6 @@
 import { renderConfigurationPage } from './configuration.js';
 import { renderErrorsPage } from './errors.js';
+import { renderHttpApiPage } from './http-api.js';
 
 export interface ReferencePage {
   /** Relative to the repository's root. */
@@ -12,4 +13,6 @@ export interface ReferencePage {
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
   { file: 'docs/reference/errors.md', render: () => Promise.resolve(renderErrorsPage()) },
+  // Starts a hub on an embedded PostgreSQL in a temporary directory: a few seconds.
+  { file: 'docs/reference/http-api.md', render: (file) => renderHttpApiPage(file) },
 ];
