@@ -1,5 +1,6 @@
 import { renderConfigurationPage } from './configuration.js';
 import { renderErrorsPage } from './errors.js';
+import { renderEventsPage } from './events.js';
 import { renderHttpApiPage } from './http-api.js';
 
 export interface ReferencePage {
@@ -13,6 +14,7 @@ export interface ReferencePage {
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
   { file: 'docs/reference/errors.md', render: () => Promise.resolve(renderErrorsPage()) },
+  { file: 'docs/reference/events.md', render: () => Promise.resolve(renderEventsPage()) },
   // Starts a hub on an embedded PostgreSQL in a temporary directory: a few seconds.
   { file: 'docs/reference/http-api.md', render: (file) => renderHttpApiPage(file) },
 ];
