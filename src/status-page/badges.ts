@@ -125,8 +125,9 @@ export function badgeRoutes(ctx: PageContext): Router {
     doc({
       summary: 'Badge: the state of an inspection or external check',
       tags: PAGE_TAGS,
+      description: UNKNOWN,
       response: SVG,
-      errors: UNKNOWN,
+      errors: NOT_PUBLIC,
     }),
     ...read,
     handle(ctx, checkBadge),

@@ -37,7 +37,7 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
   for (const type of INGEST_TYPES) {
     // Documented with the schema ingest validates with (while it enriches), so not validated twice.
     const documented = doc({
-      summary: `Accept a ${type}: stored and its deliveries enqueued before the 200`,
+      summary: `Accept ${type === 'error' ? 'an' : 'a'} ${type}: stored and its deliveries enqueued before the 200`,
       tags: ['ingest'],
       documentedBody: INGEST_SCHEMAS[type],
       response: accepted,
