@@ -30,6 +30,16 @@ import { SerialGate } from './serial-gate.js';
  * job (a retry, a deferral, a replay, a busy serial module); jobs queued before `module` was added carry only
  * the id.
  */
+/**
+ * Asked before a notification module's delivery runs: the id of the silence that holds it, or null. `about` is the
+ * event's application, cluster and team (a check's outcome carries its deployment's); `target` is where it would go.
+ */
+export type NotificationHold = (
+  event: HubEvent,
+  about: { applicationName: string | null; cluster: string | null; team: string | null },
+  target: string,
+) => string | null;
+
 type DeliverPayload = { deliveries: Array<{ id: string; module: string }> } | { deliveryId: string; module?: string };
 
 export interface DelivererDeps {
@@ -42,6 +52,8 @@ export interface DelivererDeps {
   logger: Logger;
   redactor: Redactor;
   backoff: Backoff;
+  /** Silences; without it nothing is held. */
+  hold?: NotificationHold;
 }
 
 /**
@@ -147,6 +159,13 @@ export class Deliverer {
       parentId: claimed.parent_id,
       raw: claimed.raw,
     };
+    const heldBy = this.heldBy(claimed, event);
+    if (heldBy) {
+      // Nothing dropped: ended with the silence's id, shown on the event and replayable (a replay is sent).
+      await this.finish(claimed, 'suppressed', null, null, 0, [], heldBy);
+      return;
+    }
+
     const published: EventInput[] = [];
     const publish: Publish = (type, payload, options) => {
       published.push({
@@ -196,6 +215,26 @@ export class Deliverer {
     }
   }
 
+  private heldBy(claimed: ClaimedDelivery, event: HubEvent): string | null {
+    const { hold, registry } = this.deps;
+    if (!hold || claimed.suppressed_by || !registry.isNotification(claimed.module)) return null;
+    const payload = (claimed.payload ?? {}) as Record<string, unknown>;
+    const text = (column: string | null | undefined, field: unknown) =>
+      column ?? (typeof field === 'string' ? field : null);
+    const about = {
+      applicationName: text(claimed.application_name, payload.applicationName),
+      cluster: text(claimed.cluster, payload.cluster),
+      team: text(claimed.team, payload.team),
+    };
+    try {
+      return hold(event, about, claimed.module);
+    } catch (error) {
+      // A silence that cannot be judged must not swallow a notification: it is sent.
+      this.deps.logger.warn('could not match silences; sending', { deliveryId: claimed.id, error: String(error) });
+      return null;
+    }
+  }
+
   private async fail(claimed: ClaimedDelivery, error: unknown, durationMs: number): Promise<void> {
     const info = this.deps.redactor.redactDeep(errorInfo(error));
     const deliveryError = error instanceof DeliveryError ? error : null;
@@ -225,8 +264,9 @@ export class Deliverer {
     error: DeliveryErrorInfo | null,
     durationMs: number,
     published: EventInput[],
+    suppressedBy: string | null = null,
   ): Promise<void> {
-    const outcome: Outcome = { id: claimed.id, status, result, error, durationMs };
+    const outcome: Outcome = { id: claimed.id, status, result, error, durationMs, suppressedBy };
     const announced = checkFinishedEvent(claimed, status, result, error);
     // Published events belong to a successful run only: a failed attempt's retry publishes them again.
     const derived = [...(status === 'succeeded' ? published : []), ...(announced ? [announced] : [])];

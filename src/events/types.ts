@@ -16,7 +16,8 @@ export interface CheckResult {
 
 export type { DeliveryErrorInfo };
 
-export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped';
+/** `suppressed`: a notification a silence held; kept with the silence's id, and replayable. */
+export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped' | 'suppressed';
 
 /** A module's delivery of an ingested event reached an end: emitted on the bus so other modules (Slack) can report it. */
 export interface CheckFinished {
