@@ -14,6 +14,7 @@ import { defineModule } from '../../src/module-api.js';
 export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
+  notification: true,
   events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
   legacyNames: [
     'modules.subscribers.slack',

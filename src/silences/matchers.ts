@@ -47,11 +47,22 @@ const matcherList = z.array(matcherValue).min(1, 'list at least one value, or le
 
 /** An unknown key is named in the 400 (`matchers.colour`), not silently ignored. */
 export const matchersSchema = z
-  .object(Object.fromEntries(MATCHER_KEYS.map((key) => [key, matcherList.optional()])) as Record<
-    MatcherKey,
-    z.ZodOptional<typeof matcherList>
-  >)
-  .catchall(z.never({ error: `unknown matcher key; use ${MATCHER_KEYS.join(', ')}` }))
+  .object(
+    Object.fromEntries(MATCHER_KEYS.map((key) => [key, matcherList.optional()])) as Record<
+      MatcherKey,
+      z.ZodOptional<typeof matcherList>
+    >,
+  )
+  .catchall(z.unknown())
+  .superRefine((value, context) => {
+    for (const key of Object.keys(value))
+      if (!(MATCHER_KEYS as readonly string[]).includes(key))
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `unknown matcher key; use ${MATCHER_KEYS.join(', ')}`,
+        });
+  })
   .meta({
     description:
       'Each key lists values, any of which may match; `~` starts a regular expression over the whole value. Every key given must match; a key left out matches anything.',

@@ -42,7 +42,8 @@ export const silenceInput = z
     const startsAt = input.startsAt ? Date.parse(input.startsAt) : Date.now();
     const endsAt = input.endsAt ? Date.parse(input.endsAt) : null;
     if (endsAt !== null && endsAt <= startsAt) issue('endsAt', 'must be after startsAt');
-    const recurring = input.recurrence !== undefined || input.durationMinutes !== undefined || input.timeZone !== undefined;
+    const recurring =
+      input.recurrence !== undefined || input.durationMinutes !== undefined || input.timeZone !== undefined;
     if (!recurring) {
       if (endsAt === null) issue('endsAt', 'required (at most 7 days after startsAt)');
       else if (endsAt - startsAt > MAX_SILENCE_MS) issue('endsAt', 'at most 7 days after startsAt');

@@ -2,7 +2,7 @@ import { DateTime, IANAZone } from 'luxon';
 import rrulePackage from 'rrule';
 
 // rrule ships CommonJS; its named exports are reachable through the default under Node's ESM loader.
-const { RRule } = rrulePackage as unknown as typeof import('rrule');
+const { RRule } = rrulePackage;
 type RRuleInstance = InstanceType<typeof RRule>;
 
 /**
@@ -59,11 +59,12 @@ function parseRule(recurrence: string, floatingStart: Date): RRuleInstance {
   try {
     options = RRule.parseString(text);
   } catch (error) {
-    throw new Error(`not an RRULE: ${(error as Error).message}`);
+    throw new Error(`not an RRULE: ${(error as Error).message}`, { cause: error });
   }
   if (options.freq === undefined) throw new Error('the RRULE has no FREQ');
   // rrule accepts unknown parts and nonsense values silently; round-tripping catches the ones it drops.
-  const known = /^(FREQ|UNTIL|COUNT|INTERVAL|BYSECOND|BYMINUTE|BYHOUR|BYDAY|BYMONTHDAY|BYYEARDAY|BYWEEKNO|BYMONTH|BYSETPOS|WKST)=/i;
+  const known =
+    /^(FREQ|UNTIL|COUNT|INTERVAL|BYSECOND|BYMINUTE|BYHOUR|BYDAY|BYMONTHDAY|BYYEARDAY|BYWEEKNO|BYMONTH|BYSETPOS|WKST)=/i;
   for (const part of text.split(';').filter((part) => part.trim() !== '')) {
     if (!known.test(part.trim())) throw new Error(`unknown RRULE part "${part.trim()}"`);
   }
@@ -85,7 +86,7 @@ function parseRule(recurrence: string, floatingStart: Date): RRuleInstance {
     // Seconds default to those of the start, which is midnight: windows open on the minute.
     return new RRule({ bysecond: 0, ...options, dtstart: floatingStart, tzid: null });
   } catch (error) {
-    throw new Error(`not a usable RRULE: ${(error as Error).message}`);
+    throw new Error(`not a usable RRULE: ${(error as Error).message}`, { cause: error });
   }
 }
 

@@ -11,7 +11,14 @@ import {
   recentSilences,
   silencesNotOverAt,
 } from '../store/silences-repo.js';
-import { compileMatchers, matchesEverything, MATCHER_KEYS, type MatcherKey, type NotificationFacts } from './matchers.js';
+import {
+  compileMatchers,
+  matchesEverything,
+  MATCHER_KEYS,
+  type MatcherKey,
+  type Matchers,
+  type NotificationFacts,
+} from './matchers.js';
 import { silenceStateAt, type Silence, type SilenceInput, type SilenceOrigin, type SilenceState } from './model.js';
 import { windowsBetween } from './recurrence.js';
 
@@ -122,7 +129,7 @@ export class Silences {
       this.deps.db,
       {
         id: randomUUID(),
-        matchers: input.matchers,
+        matchers: input.matchers as Matchers,
         startsAt: input.startsAt ?? now.toISOString(),
         endsAt: input.endsAt ?? null,
         recurrence: recurring ? input.recurrence! : null,
@@ -135,7 +142,7 @@ export class Silences {
       idempotencyKey,
     );
     if (stored.created) await this.changed();
-    const silence = stored.silence as Silence;
+    const silence = stored.silence;
     this.deps.logger.info(stored.created ? 'silence created' : 'silence repeated (Idempotency-Key)', {
       silenceId: silence.id,
       createdBy: silence.createdBy,
@@ -145,7 +152,7 @@ export class Silences {
   }
 
   async get(id: string): Promise<SilenceView | null> {
-    const silence = (await findSilence(this.deps.db, id)) as Silence | null;
+    const silence = await findSilence(this.deps.db, id);
     if (!silence) return null;
     const held = await heldCounts(this.deps.db, [id]);
     return { ...this.view(silence, this.now()), held: held.get(id) ?? 0 };
@@ -153,7 +160,7 @@ export class Silences {
 
   /** Ends it now, kept as expired; null when there is no such silence. */
   async end(id: string, endedBy: string): Promise<SilenceView | null> {
-    const silence = (await endSilence(this.deps.db, id, endedBy)) as Silence | null;
+    const silence = await endSilence(this.deps.db, id, endedBy);
     if (!silence) return null;
     await this.changed();
     this.deps.logger.info('silence ended', { silenceId: id, endedBy });
@@ -228,6 +235,10 @@ function mayHold(silence: Silence, filter: SilenceFilter): boolean {
     const wanted = filter[key];
     const values = silence.matchers[key];
     if (wanted === undefined || !values) return true;
-    return compileMatchers({ [key]: values })({ [key]: wanted, kind: key === 'kind' ? wanted : '', target: key === 'target' ? wanted : '' } as NotificationFacts);
+    return compileMatchers({ [key]: values })({
+      [key]: wanted,
+      kind: key === 'kind' ? wanted : '',
+      target: key === 'target' ? wanted : '',
+    });
   });
 }

@@ -8,6 +8,7 @@ import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { Silences } from '../../silences/silences.js';
 import type { StatusPage } from '../../status-page/status-page.js';
 import { checkSourceOf } from '../../status-page/check-source.js';
 import type { Db } from '../../store/db.js';
@@ -23,6 +24,7 @@ import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
+import { silenceRoutes } from './silences.js';
 import { sourceRoutes } from './sources.js';
 
 export interface HubParts {
@@ -35,6 +37,7 @@ export interface HubParts {
   scheduler: Scheduler;
   checks: CheckSystem;
   insights: Insights;
+  silences: Silences;
   ops: Operations;
   statusPage: StatusPage;
   access: Access;
@@ -59,6 +62,7 @@ export function hubRouters(parts: HubParts): Router[] {
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
+    silenceRoutes({ silences: parts.silences, access }),
     adminRoutes({ db, registry, engine, access }),
     metricsRoutes({
       metrics: ops.metrics,
