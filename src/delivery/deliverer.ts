@@ -23,6 +23,7 @@ import { withDeadline } from '../util/deadline.js';
 import { checkFinishedEvent } from './check-finished.js';
 import { DeliveryDeferral, DeliveryError, errorInfo } from '../errors.js';
 import { decideRetry, type Backoff } from './retry-policy.js';
+import { askHold, type NotificationHold } from './notification-hold.js';
 import { SerialGate } from './serial-gate.js';
 
 /**
@@ -30,16 +31,6 @@ import { SerialGate } from './serial-gate.js';
  * job (a retry, a deferral, a replay, a busy serial module); jobs queued before `module` was added carry only
  * the id.
  */
-/**
- * Asked before a notification module's delivery runs: the id of the silence that holds it, or null. `about` is the
- * event's application, cluster and team (a check's outcome carries its deployment's); `target` is where it would go.
- */
-export type NotificationHold = (
-  event: HubEvent,
-  about: { applicationName: string | null; cluster: string | null; team: string | null },
-  target: string,
-) => string | null;
-
 type DeliverPayload = { deliveries: Array<{ id: string; module: string }> } | { deliveryId: string; module?: string };
 
 export interface DelivererDeps {
@@ -216,23 +207,9 @@ export class Deliverer {
   }
 
   private heldBy(claimed: ClaimedDelivery, event: HubEvent): string | null {
-    const { hold, registry } = this.deps;
-    if (!hold || claimed.suppressed_by || !registry.isNotification(claimed.module)) return null;
-    const payload = (claimed.payload ?? {}) as Record<string, unknown>;
-    const text = (column: string | null | undefined, field: unknown) =>
-      column ?? (typeof field === 'string' ? field : null);
-    const about = {
-      applicationName: text(claimed.application_name, payload.applicationName),
-      cluster: text(claimed.cluster, payload.cluster),
-      team: text(claimed.team, payload.team),
-    };
-    try {
-      return hold(event, about, claimed.module);
-    } catch (error) {
-      // A silence that cannot be judged must not swallow a notification: it is sent.
-      this.deps.logger.warn('could not match silences; sending', { deliveryId: claimed.id, error: String(error) });
-      return null;
-    }
+    const { hold, registry, logger } = this.deps;
+    if (!hold || !registry.isNotification(claimed.module)) return null;
+    return askHold(hold, claimed, event, logger);
   }
 
   private async fail(claimed: ClaimedDelivery, error: unknown, durationMs: number): Promise<void> {
