@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logging/logger.js';
 import { notifyControl, type ControlChannel } from '../store/control-channel.js';
 import type { Db } from '../store/db.js';
+import { isUuid } from '../store/delivery-views.js';
 import {
   endSilence,
   findSilence,
@@ -152,6 +153,7 @@ export class Silences {
   }
 
   async get(id: string): Promise<SilenceView | null> {
+    if (!isUuid(id)) return null;
     const silence = await findSilence(this.deps.db, id);
     if (!silence) return null;
     const held = await heldCounts(this.deps.db, [id]);
@@ -160,6 +162,7 @@ export class Silences {
 
   /** Ends it now, kept as expired; null when there is no such silence. */
   async end(id: string, endedBy: string): Promise<SilenceView | null> {
+    if (!isUuid(id)) return null;
     const silence = await endSilence(this.deps.db, id, endedBy);
     if (!silence) return null;
     await this.changed();

@@ -86,6 +86,7 @@ export function hubRouters(parts: HubParts): Router[] {
       scheduler,
       checks: checkSourceOf(checks.catalog),
       insights: parts.insights,
+      silences: parts.silences,
     }),
   ];
 }
