@@ -24,6 +24,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { collectSchedules } from './scheduler/schedules.js';
 import { notificationFacts } from './silences/facts.js';
 import { Silences } from './silences/silences.js';
+import { silenceSummariesSchedule } from './silences/summaries.js';
 import { StatusPage } from './status-page/status-page.js';
 import { findOwnDelivery } from './store/delivery-views.js';
 import { SCHEDULE_TASK, STORM_TASK } from './store/jobs.js';
@@ -169,6 +170,7 @@ export function createScheduler(hub: Ground, parts: Omit<Parts, 'scheduler' | 's
   const declared = [
     { owner: 'core', work: pruneSchedule(store.db, hub.core.eventRetentionDays) },
     { owner: 'core', work: insightsWeeklySchedule(insights) },
+    { owner: 'core', work: silenceSummariesSchedule({ db: store.db, bus, publicUrl: () => hub.core.publicUrl }) },
     ...checks.schedules(),
     ...registry.schedules(),
   ];

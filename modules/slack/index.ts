@@ -15,7 +15,7 @@ export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
   notification: true,
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly', 'silence.ended'],
   legacyNames: [
     'modules.subscribers.slack',
     'modules.subscribers.slack.slack_deployment',
@@ -56,6 +56,7 @@ export const slackModule = defineModule({
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
         'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
+        'silence.ended': (event, delivery) => notifier.silenceEnded(event, delivery),
       },
       schedules: [
         {

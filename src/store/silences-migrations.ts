@@ -28,6 +28,15 @@ export const SILENCES_MIGRATIONS: readonly Migration[] = [
       -- Every replica reads the silences that are not over yet; ended ones are history.
       create index silences_ends_at on silences (ends_at);
 
+      -- One row per closing of a silence or window that was looked at: its summary (if anything it held is
+      -- still failing) is published in the same transaction, so it goes out once across replicas and retries.
+      create table silence_summaries (
+        silence_id uuid not null,
+        closed_at timestamptz not null,
+        at timestamptz not null default now(),
+        primary key (silence_id, closed_at)
+      );
+
       alter table deliveries add column suppressed_by uuid;
       create index deliveries_suppressed_by on deliveries (suppressed_by, created_at) where suppressed_by is not null;
     `,
