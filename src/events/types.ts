@@ -160,10 +160,15 @@ export interface StillFailing {
  * recovered during the window is not in it; a window that leaves nothing failing publishes nothing.
  */
 export interface SilenceEnded {
+  /** The silence (or recurring window) that closed. */
   silenceId: string;
+  /** Why it was made, as its author wrote it. */
   reason: string;
+  /** Who made it: the credential's name, or the signed-in operator. */
   createdBy: string;
+  /** The span that just closed, ISO times (for a recurring window, this occurrence). */
   window: { opensAt: string; closesAt: string };
+  /** What it held that is still in alert now; what recovered while muted is not listed. */
   stillFailing: StillFailing[];
   /** The silences page on the hub. */
   link: string;
