@@ -1,5 +1,5 @@
 import { MODULES } from '../../modules/index.js';
-import { coreSchema } from '../../src/config/config.js';
+import { coreSchema } from '../../src/config/core-schema.js';
 import { opsSchema } from '../../src/config/ops-config.js';
 import { securitySchema } from '../../src/config/security.js';
 import { sourcesSchema } from '../../src/config/sources.js';

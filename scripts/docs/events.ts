@@ -12,17 +12,17 @@ const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, '
 /** Where each payload interface is declared, and where the event comes from. */
 const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> = {
   deployment: {
-    file: 'src/events/enrich.ts',
+    file: 'src/events/payloads.ts',
     name: 'Deployment',
     from: '`PUT`/`POST /api/v1/deployment` (Aspen); CDEvents `service.deployed`, `upgraded`, `rolledback`, `removed`; GitHub `deployment_status` success; GitLab deployment `success`',
   },
   error: {
-    file: 'src/events/enrich.ts',
+    file: 'src/events/payloads.ts',
     name: 'ErrorReport',
     from: '`PUT`/`POST /api/v1/error`; CDEvents failed `pipelinerun`/`taskrun`; GitHub `deployment_status` failure or error; GitLab deployment `failed`; the end of an error storm (with `repeats`)',
   },
   recommendation: {
-    file: 'src/events/enrich.ts',
+    file: 'src/events/payloads.ts',
     name: 'Recommendation',
     from: '`PUT`/`POST /api/v1/recommendation`',
   },
@@ -40,6 +40,11 @@ const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> 
     file: 'src/events/types.ts',
     name: 'InsightsWeekly',
     from: "the core's weekly schedule (`core.insights-weekly`)",
+  },
+  'silence.ended': {
+    file: 'src/events/types.ts',
+    name: 'SilenceEnded',
+    from: 'the core, when a silence or maintenance window closes while something it held is still in alert (`core.silence-summaries`)',
   },
   cdevent: {
     file: 'src/events/types.ts',

@@ -60,6 +60,12 @@ export class HubMetrics {
       labelNames: ['module', 'outcome'],
       registers,
     });
+    const suppressed = new Counter({
+      name: 'alvares_notifications_suppressed_total',
+      help: 'Notifications a silence held (deliveries ended suppressed), by target and kind (event type).',
+      labelNames: ['target', 'kind'],
+      registers,
+    });
     const deliverySeconds = new Histogram({
       name: 'alvares_delivery_duration_seconds',
       help: 'Time one delivery attempt ran, by module and outcome.',
@@ -107,6 +113,7 @@ export class HubMetrics {
         this.deliveriesRunning.delete(item.deliveryId);
         if (item.status === 'queued') return;
         deliveries.inc({ module: item.module, outcome: item.status });
+        if (item.status === 'suppressed') suppressed.inc({ target: item.module, kind: item.eventType });
         if (item.durationMs !== undefined)
           deliverySeconds.observe({ module: item.module, outcome: item.status }, item.durationMs / 1000);
       }),

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MODULES } from '../../modules/index.js';
 import { configurationPage, ENV_PATTERNS, renderConfigurationPage } from '../../scripts/docs/configuration.js';
 import { documentedNames, envShape, undocumented } from '../../scripts/docs/env-table.js';
-import { coreSchema } from '../../src/config/config.js';
+import { coreSchema } from '../../src/config/core-schema.js';
 import type { Env } from '../../src/config/env.js';
 import { opsSchema } from '../../src/config/ops-config.js';
 import { securitySchema } from '../../src/config/security.js';
