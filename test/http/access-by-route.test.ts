@@ -213,6 +213,28 @@ describe('access is decided on the route, however the request spells it', () => 
     expect(tried).toBeGreaterThan(5_000);
   }, 180_000);
 
+  it('mounts no router that matches paths case-insensitively or ignores a trailing slash', () => {
+    interface Layer {
+      handle?: { stack?: Layer[]; params?: unknown; caseSensitive?: boolean; strict?: boolean };
+    }
+    const loose: string[] = [];
+    let routers = 0;
+    const walk = (stack: Layer[], where: string) =>
+      stack.forEach((layer, index) => {
+        const handle = layer.handle;
+        if (!Array.isArray(handle?.stack)) return;
+        // A router (not a module's live stand-in, whose inner router is walked through its stack).
+        if (handle.params !== undefined) {
+          routers += 1;
+          if (handle.caseSensitive !== true || handle.strict !== true) loose.push(`${where}[${index}]`);
+        }
+        walk(handle.stack, `${where}[${index}]`);
+      });
+    walk((hub.hub.app as unknown as { router: { stack: Layer[] } }).router.stack, 'app');
+    expect(routers).toBeGreaterThan(10);
+    expect(loose).toEqual([]);
+  });
+
   it('serves the canonical spelling to the credential it is meant for', async () => {
     const read = { authorization: `Bearer ${READ_TOKEN}` };
     expect((await send(hub.url, 'GET', `/api/v1/events/${eventId}`, read)).status).toBe(200);

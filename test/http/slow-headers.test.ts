@@ -54,7 +54,8 @@ describe('connections that never finish their headers', () => {
     const [slowloris, silent] = await Promise.all([slowClient(hub.url, trickle, 500), slowClient(hub.url, [], 1_000)]);
     for (const client of [slowloris, silent]) {
       expect(client.closedAfterMs).toBeGreaterThanOrEqual(9_500);
-      expect(client.closedAfterMs).toBeLessThan(12_500);
+      // 10 s plus the 1 s check interval, with room for a busy event loop.
+      expect(client.closedAfterMs).toBeLessThan(14_000);
     }
     expect(slowloris.answer).toMatch(/^HTTP\/1\.1 408 /);
     // It was still sending when it was cut off: the limit is on the whole of the headers, not on silence.
