@@ -19,6 +19,8 @@ export const REQUEST_ERRORS = {
   HUB_ERR_RATE_LIMITED: 429,
   HUB_ERR_INTERNAL: 500,
   HUB_ERR_UNAVAILABLE: 503,
+  /** PostgreSQL cannot be reached: nothing the request needed could be read or stored; retry after Retry-After. */
+  HUB_ERR_STORE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof REQUEST_ERRORS;
@@ -43,10 +45,13 @@ export const REQUEST_ERROR_MEANINGS: Record<ErrorCode, string> = {
   HUB_ERR_BODY_TOO_LARGE: 'The body is larger than 1 MiB.',
   HUB_ERR_UNSUPPORTED_MEDIA_TYPE:
     'The body is not of a media type the route reads (JSON, or the CloudEvents types on `/api/v1/cdevents`), or its encoding or charset is unknown.',
-  HUB_ERR_RATE_LIMITED: 'The sender went past `INGEST_RATE_PER_MINUTE`; `Retry-After` says how many seconds to wait.',
+  HUB_ERR_RATE_LIMITED:
+    'The sender went past `INGEST_RATE_PER_MINUTE`, or its address failed authentication too often; `Retry-After` says how many seconds to wait.',
   HUB_ERR_INTERNAL:
     'A fault of the hub; the log has the stack trace under the same `requestId`. Bad input never gives this.',
   HUB_ERR_UNAVAILABLE: 'The hub is starting or stopping and cannot serve the request yet; try again.',
+  HUB_ERR_STORE_UNAVAILABLE:
+    'PostgreSQL cannot be reached: nothing the request needed was read or stored. Retry after `Retry-After`; an event answered this way was not accepted.',
 };
 
 /** What a delivery (or a scheduled run) can end with, whichever module ran it. */

@@ -10,6 +10,8 @@ export interface SecurityConfig {
   ingestHmacSecret?: string;
   /** INGEST_RATE_PER_MINUTE: requests per sender and minute on the ingest routes; 0 is off. */
   ingestRatePerMinute: number;
+  /** AUTH_FAILURES_PER_MINUTE: failed authentications per client address and minute before 429; 0 is off. */
+  authFailuresPerMinute: number;
   /** READ_TOKEN: the read routes need it (or the admin token) as a bearer token. */
   readToken?: string;
   /** OUTBOUND_ALLOWED_HOSTS, parsed: hosts besides the cluster hosts that modules may fetch payload URLs from. */
@@ -18,6 +20,8 @@ export interface SecurityConfig {
 
 const SENDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const MIN_SECRET = 16;
+/** Enough for a person mistyping and a pipeline with a stale token to be told 401 for a while; far too few to guess. */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 
 /**
  * The variables read here, each trimmed (blank is unset). Their rules need more than one field's view (unique
@@ -34,12 +38,17 @@ export const securitySchema = z.object({
   INGEST_HMAC_SECRET: envString().meta({
     secret: true,
     description:
-      'At least 16 characters. Ingest then also accepts `X-Alvares-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (the body as sent, after Content-Encoding is undone; several `v1=` allowed, one must match), at most 300 s from the hub\'s clock; `sender` is `hmac`. With both set, either credential is enough.',
+      'At least 16 characters. Ingest then also accepts `X-Alvares-Signature: t=<unix seconds>,v2=<hex HMAC-SHA256 of "<t>.<Idempotency-Key>.<body>">` (the key empty when none is sent; the body as sent, after Content-Encoding is undone; several `v2=` allowed, one must match), at most 300 s from the hub\'s clock; each signature is accepted once, on any replica (409 for a replay); `sender` is `hmac`. The earlier `v1=` form is refused. With both set, either credential is enough. See [security](security.md#signed-requests).',
   }),
   INGEST_RATE_PER_MINUTE: envString().meta({
     default: '`0` (off)',
     description:
       "Ingest requests per minute per sender (per client address while ingest is open), 0-1000000; a burst of the whole minute's budget, refilled evenly. Past it: `429` with `Retry-After` (seconds). Counted per hub replica.",
+  }),
+  AUTH_FAILURES_PER_MINUTE: envString().meta({
+    default: `\`${DEFAULT_AUTH_FAILURES_PER_MINUTE}\``,
+    description:
+      'Failed authentications (any `401`: a wrong ingest, read, admin or metrics token, a bad signature, a failed sign-in) per client address and minute, 0 (off) to 1000000. Past it, every request from that address that carries a credential gets `429` with `Retry-After` until the minute is over, whichever replica it reaches (counted in PostgreSQL). Requests that pass are never counted. See [security](security.md#throttling).',
   }),
   READ_TOKEN: envString().meta({
     secret: true,
@@ -91,6 +100,11 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
   if (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000)
     problems.push('INGEST_RATE_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
 
+  const failuresText = value('AUTH_FAILURES_PER_MINUTE');
+  const failures = failuresText === undefined ? DEFAULT_AUTH_FAILURES_PER_MINUTE : Number(failuresText);
+  if (!Number.isInteger(failures) || failures < 0 || failures > 1_000_000)
+    problems.push('AUTH_FAILURES_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
+
   const hosts = parseHostRules(
     (value('OUTBOUND_ALLOWED_HOSTS') ?? '')
       .split(',')
@@ -104,6 +118,7 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
       ingestTokens,
       ingestHmacSecret: secret('INGEST_HMAC_SECRET'),
       ingestRatePerMinute: Number.isInteger(rate) ? rate : 0,
+      authFailuresPerMinute: Number.isInteger(failures) ? failures : DEFAULT_AUTH_FAILURES_PER_MINUTE,
       readToken: secret('READ_TOKEN'),
       outboundAllowedHosts: hosts.rules,
     },
