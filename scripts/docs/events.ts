@@ -68,8 +68,12 @@ function memberTable(members: MemberDoc[]): string[] {
   ];
 }
 
+/** Type parameters as a reader knows them: the envelope is `HubEvent<T extends EventType>`. */
+const READABLE_TYPES: Record<string, string> = { T: 'EventType', 'EventMap[T]': 'object' };
+
 function interfaceSection(level: string, title: string, file: string, name: string): string[] {
-  const { doc, members } = interfaceMembers(file, name);
+  const { doc, members: written } = interfaceMembers(file, name);
+  const members = written.map((member) => ({ ...member, type: READABLE_TYPES[member.type] ?? member.type }));
   return [`${level} ${title}`, '', ...(doc ? [doc, ''] : []), ...memberTable(members), ''];
 }
 
