@@ -41,6 +41,11 @@ const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> 
     name: 'InsightsWeekly',
     from: "the core's weekly schedule (`core.insights-weekly`)",
   },
+  'silence.ended': {
+    file: 'src/events/types.ts',
+    name: 'SilenceEnded',
+    from: 'the core, when a silence or maintenance window closes while something it held is still in alert (`core.silence-summaries`)',
+  },
   cdevent: {
     file: 'src/events/types.ts',
     name: 'StoredCdEvent',
@@ -51,6 +56,7 @@ const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> 
 /** Types a payload's fields refer to, documented after the payloads. */
 const PARTS: Array<{ file: string; name: string }> = [
   { file: 'src/events/types.ts', name: 'CheckResult' },
+  { file: 'src/events/types.ts', name: 'StillFailing' },
   { file: 'src/errors.ts', name: 'DeliveryErrorInfo' },
   { file: 'src/events/types.ts', name: 'WeekFigures' },
 ];

@@ -16,7 +16,8 @@ export interface CheckResult {
 
 export type { DeliveryErrorInfo };
 
-export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped';
+/** `suppressed`: a notification a silence held; kept with the silence's id, and replayable. */
+export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped' | 'suppressed';
 
 /** A module's delivery of an ingested event reached an end: emitted on the bus so other modules (Slack) can report it. */
 export interface CheckFinished {
@@ -139,6 +140,40 @@ export interface StoredCdEvent {
   outcome: string | null;
 }
 
+/** One thing a silence held that is still in alert when it ended. */
+export interface StillFailing {
+  check: string;
+  key: string;
+  status: CheckStatus;
+  /** When its alert began, ISO time. */
+  since: string;
+  title: string;
+  /** The check on the hub. */
+  link: string;
+  /** Where its alert was to go, when known (empty: the notification module's default channels). */
+  slackChannels: string[];
+}
+
+/**
+ * `silence.ended`: a silence or maintenance window closed while something it held is still in alert; published
+ * once per closing (src/silences/summaries.ts) so notification modules say so, one summary per address. What
+ * recovered during the window is not in it; a window that leaves nothing failing publishes nothing.
+ */
+export interface SilenceEnded {
+  /** The silence or window that closed (`/api/v1/silences/:id`). */
+  silenceId: string;
+  /** Why it was set, as its author wrote. */
+  reason: string;
+  /** Who set it (by default the sender of its token). */
+  createdBy: string;
+  /** When it held: the occurrence that just closed, ISO times. */
+  window: { opensAt: string; closesAt: string };
+  /** What it held that is still in alert, one entry per key. */
+  stillFailing: StillFailing[];
+  /** The silences page on the hub. */
+  link: string;
+}
+
 export interface EventMap {
   deployment: Deployment;
   error: ErrorReport;
@@ -147,6 +182,7 @@ export interface EventMap {
   inspection: InspectionTransition;
   'insights.weekly': InsightsWeekly;
   cdevent: StoredCdEvent;
+  'silence.ended': SilenceEnded;
 }
 
 export type EventType = keyof EventMap;
@@ -159,6 +195,7 @@ export const EVENT_TYPES: readonly EventType[] = [
   'inspection',
   'insights.weekly',
   'cdevent',
+  'silence.ended',
 ];
 
 export interface HubEvent<T extends EventType = EventType> {

@@ -92,6 +92,33 @@ export class Access {
   }
 
   /**
+   * The admin token, or (when INGEST_TOKENS is set) an ingest token, so a pipeline step can act around its own
+   * deploy (mute it). Who it was goes to `res.locals.actor`: `admin` or the ingest token's name. Without an admin
+   * token and ingest tokens the route does not exist (404), as admin routes.
+   */
+  readonly adminOrIngestToken: RequestHandler = (req, res, next) => {
+    if (!this.admin && this.ingestTokens.length === 0)
+      return next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+    const token = bearerOf(req);
+    if (token !== null) {
+      const given = digest(token);
+      let actor: string | null = this.admin !== null && timingSafeEqual(given, this.admin) ? 'admin' : null;
+      for (const entry of this.ingestTokens) if (timingSafeEqual(given, entry.digest)) actor ??= entry.name;
+      if (actor !== null) {
+        res.locals.actor = actor;
+        return next();
+      }
+    }
+    next(
+      unauthorized(
+        this.ingestTokens.length > 0
+          ? 'this route needs Authorization: Bearer <ADMIN_TOKEN> or a token of INGEST_TOKENS'
+          : 'admin routes need Authorization: Bearer <ADMIN_TOKEN>',
+      ),
+    );
+  };
+
+  /**
    * Ingest's first check, before the body is read: a known bearer token names the sender; a signature
    * header is checked for its form and its age now and against the body once it is read (`verifyBody`).
    */

@@ -16,6 +16,7 @@ import { checkQuery, errorsQuery, showCheck, showErrors, showSchedules } from '.
 import { eventsQuery, showEvent, showEvents, showOverview } from './handlers/overview-pages.js';
 import { deploymentsQuery, showApplication, showDeployments, showInsights, showTeam } from './handlers/place-pages.js';
 import { showSignIn, signIn, signOut } from './handlers/session.js';
+import { createSilence, endSilence, showSilences } from './handlers/silence-pages.js';
 import { handle, HTML, PAGE_TAGS, pageErrors, readers, type PageContext, type PageHandler } from './page-kit.js';
 
 /** A read-only view: its summary and query for the OpenAPI document, and its handler. */
@@ -61,6 +62,7 @@ const VIEWS: Array<{ path: string; summary: string; query?: Parameters<typeof do
     show: showInsights,
   },
   { path: '/schedules', summary: 'Status page: schedules, inspections and external checks', show: showSchedules },
+  { path: '/silences', summary: 'Status page: silences holding now, planned, and ended', show: showSilences },
   {
     path: '/errors',
     summary: 'Status page: errors grouped by module and code, check errors, failing targets (admins)',
@@ -89,6 +91,8 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action }> = [
     action: disableModule,
   },
   { path: '/actions/schedules/:id/run', summary: 'run a schedule now', action: runSchedule },
+  { path: '/actions/silences', summary: 'mute: create a silence', action: createSilence },
+  { path: '/actions/silences/:id/end', summary: 'end a silence now', action: endSilence },
 ];
 
 /** The status page's routes: a table of views and actions; the handlers are in ./handlers/. */

@@ -4,6 +4,7 @@ import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
 import { OPS_MIGRATIONS } from './ops-migrations.js';
 import { PIPELINES_MIGRATIONS } from './pipelines-migrations.js';
 import { SECURITY_MIGRATIONS } from './security-migrations.js';
+import { SILENCES_MIGRATIONS } from './silences-migrations.js';
 import { STATUS_PAGE_MIGRATIONS } from './status-page-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
@@ -252,4 +253,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   ...PIPELINES_MIGRATIONS,
   ...STATUS_PAGE_MIGRATIONS,
   ...SECURITY_MIGRATIONS,
+  ...SILENCES_MIGRATIONS,
 ];

@@ -12,7 +12,7 @@ import { doc } from '../route-docs.js';
 
 const tags = ['admin'];
 
-const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
+const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped', 'suppressed'];
 
 /** The admin bearer check (src/http/auth.ts): without ADMIN_TOKEN the admin routes do not exist (404) rather than being open. */
 export function requireAdmin(token: string | undefined): RequestHandler {
@@ -120,7 +120,7 @@ export function adminRoutes(deps: {
     .route('/api/v1/modules/:name/replay')
     .post(
       doc({
-        summary: "Replay a module's dead (or ?status=failed|skipped) deliveries",
+        summary: "Replay a module's dead (or ?status=failed|skipped|suppressed) deliveries",
         tags,
         auth: 'admin',
         errors: { 404: 'no such module' },
@@ -129,8 +129,8 @@ export function adminRoutes(deps: {
       async (req, res) => {
         const name = moduleName(req.params.name!);
         const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
-        if (!['dead', 'failed', 'skipped'].includes(status)) {
-          throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed or skipped', [
+        if (!['dead', 'failed', 'skipped', 'suppressed'].includes(status)) {
+          throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed, skipped or suppressed', [
             { field: 'status', message: 'not replayable' },
           ]);
         }

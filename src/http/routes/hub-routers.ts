@@ -9,6 +9,7 @@ import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { Silences } from '../../silences/silences.js';
 import type { StatusPage } from '../../status-page/status-page.js';
 import { checkSourceOf } from '../../status-page/check-source.js';
 import type { Db } from '../../store/db.js';
@@ -24,6 +25,7 @@ import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
+import { silenceRoutes } from './silences.js';
 import { sourceRoutes } from './sources.js';
 
 export interface HubParts {
@@ -36,6 +38,7 @@ export interface HubParts {
   scheduler: Scheduler;
   checks: CheckSystem;
   insights: Insights;
+  silences: Silences;
   ops: Operations;
   statusPage: StatusPage;
   access: Access;
@@ -60,6 +63,7 @@ export function hubRouters(parts: HubParts): Router[] {
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
+    silenceRoutes({ silences: parts.silences, access }),
     adminRoutes({ db, registry, engine, access }),
     metricsRoutes({
       metrics: ops.metrics,
@@ -83,6 +87,7 @@ export function hubRouters(parts: HubParts): Router[] {
       scheduler,
       checks: checkSourceOf(checks.catalog),
       insights: parts.insights,
+      silences: parts.silences,
     }),
   ];
 }
