@@ -56,6 +56,7 @@ const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> 
 /** Types a payload's fields refer to, documented after the payloads. */
 const PARTS: Array<{ file: string; name: string }> = [
   { file: 'src/events/types.ts', name: 'CheckResult' },
+  { file: 'src/events/types.ts', name: 'StillFailing' },
   { file: 'src/errors.ts', name: 'DeliveryErrorInfo' },
   { file: 'src/events/types.ts', name: 'WeekFigures' },
 ];
@@ -73,8 +74,12 @@ function memberTable(members: MemberDoc[]): string[] {
   ];
 }
 
+/** Type parameters as a reader knows them: the envelope is `HubEvent<T extends EventType>`. */
+const READABLE_TYPES: Record<string, string> = { T: 'EventType', 'EventMap[T]': 'object' };
+
 function interfaceSection(level: string, title: string, file: string, name: string): string[] {
-  const { doc, members } = interfaceMembers(file, name);
+  const { doc, members: written } = interfaceMembers(file, name);
+  const members = written.map((member) => ({ ...member, type: READABLE_TYPES[member.type] ?? member.type }));
   return [`${level} ${title}`, '', ...(doc ? [doc, ''] : []), ...memberTable(members), ''];
 }
 

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { hubOpenApiDocument } from './openapi-document.js';
+import { replaceBlock } from './generated-block.js';
 
 /**
  * docs/reference/http-api.md: hand-written guidance, and a route table generated from the hub's OpenAPI document
@@ -56,13 +55,5 @@ export function routeTable(document: Record<string, unknown>): string {
 
 /** The page with its generated block replaced (or added at the end the first time). */
 export function renderHttpApi(current: string, document: Record<string, unknown>): string {
-  const block = `${BEGIN}\n\n${routeTable(document)}\n\n${END}`;
-  const begin = current.indexOf(BEGIN);
-  const end = current.indexOf(END);
-  if (begin < 0 || end < begin) return `${current.trimEnd()}\n\n${block}\n`;
-  return `${current.slice(0, begin)}${block}${current.slice(end + END.length)}`;
-}
-
-export async function renderHttpApiPage(file: string, databaseUrl?: string): Promise<string> {
-  return renderHttpApi(await readFile(file, 'utf8'), await hubOpenApiDocument(databaseUrl));
+  return replaceBlock(current, BEGIN, END, routeTable(document));
 }

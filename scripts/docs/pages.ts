@@ -1,7 +1,10 @@
+import { readFile } from 'node:fs/promises';
 import { renderConfigurationPage } from './configuration.js';
 import { renderErrorsPage } from './errors.js';
 import { renderEventsPage } from './events.js';
-import { renderHttpApiPage } from './http-api.js';
+import { renderHttpApi } from './http-api.js';
+import { renderMetrics } from './metrics.js';
+import { startedHubFacts, type HubFacts } from './started-hub.js';
 
 export interface ReferencePage {
   /** Relative to the repository's root. */
@@ -10,11 +13,21 @@ export interface ReferencePage {
   render(file: string): Promise<string>;
 }
 
-/** The reference pages written from the code: the configuration schemas, the error catalogue, the events, the routes. */
+// One hub, started on first use (an embedded PostgreSQL in a temporary directory: a few seconds), for both pages.
+let facts: Promise<HubFacts> | undefined;
+const hubFacts = () => (facts ??= startedHubFacts());
+
+/** The reference pages written from the code: the configuration schemas, the error catalogue, the events, the routes, the metrics. */
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
   { file: 'docs/reference/errors.md', render: () => Promise.resolve(renderErrorsPage()) },
   { file: 'docs/reference/events.md', render: () => Promise.resolve(renderEventsPage()) },
-  // Starts a hub on an embedded PostgreSQL in a temporary directory: a few seconds.
-  { file: 'docs/reference/http-api.md', render: (file) => renderHttpApiPage(file) },
+  {
+    file: 'docs/reference/http-api.md',
+    render: async (file) => renderHttpApi(await readFile(file, 'utf8'), (await hubFacts()).openapi),
+  },
+  {
+    file: 'docs/reference/metrics.md',
+    render: async (file) => renderMetrics(await readFile(file, 'utf8'), (await hubFacts()).metrics),
+  },
 ];

@@ -97,7 +97,7 @@ export interface Recommendation {
   slackChannels: string[];
   /** The application it is about, when known. */
   applicationName: string | null;
-  /** The team it is for, when known. */
+  /** As sent, else the first team rule (`TEAMS`) found inside a channel's name. */
   team: string | null;
 }
 

@@ -160,15 +160,15 @@ export interface StillFailing {
  * recovered during the window is not in it; a window that leaves nothing failing publishes nothing.
  */
 export interface SilenceEnded {
-  /** The silence (or recurring window) that closed. */
+  /** The silence or window that closed (`/api/v1/silences/:id`). */
   silenceId: string;
-  /** Why it was made, as its author wrote it. */
+  /** Why it was set, as its author wrote. */
   reason: string;
-  /** Who made it: the credential's name, or the signed-in operator. */
+  /** Who set it (by default the sender of its token). */
   createdBy: string;
-  /** The span that just closed, ISO times (for a recurring window, this occurrence). */
+  /** When it held: the occurrence that just closed, ISO times. */
   window: { opensAt: string; closesAt: string };
-  /** What it held that is still in alert now; what recovered while muted is not listed. */
+  /** What it held that is still in alert, one entry per key. */
   stillFailing: StillFailing[];
   /** The silences page on the hub. */
   link: string;

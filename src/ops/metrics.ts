@@ -56,7 +56,7 @@ export class HubMetrics {
     });
     const deliveries = new Counter({
       name: 'alvares_deliveries_total',
-      help: 'Delivery attempts that ended, by module and outcome (succeeded, failed: will retry, dead, skipped).',
+      help: 'Delivery attempts that ended, by module and outcome (succeeded, failed: will retry, dead, skipped, suppressed: a silence held it).',
       labelNames: ['module', 'outcome'],
       registers,
     });

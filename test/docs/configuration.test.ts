@@ -3,13 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { MODULES } from '../../modules/index.js';
 import { configurationPage, ENV_PATTERNS, renderConfigurationPage } from '../../scripts/docs/configuration.js';
-import { documentedNames, envShape, undocumented } from '../../scripts/docs/env-table.js';
+import { documentedNames, envRows, envShape, undocumented } from '../../scripts/docs/env-table.js';
 import { coreSchema } from '../../src/config/core-schema.js';
 import type { Env } from '../../src/config/env.js';
 import { opsSchema } from '../../src/config/ops-config.js';
 import { securitySchema } from '../../src/config/security.js';
 import { sourcesSchema } from '../../src/config/sources.js';
 import { Hub } from '../../src/hub.js';
+import { parseHubSettings } from '../../src/hub-settings.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { Redactor } from '../../src/logging/redact.js';
 import { createTestDatabase } from '../support/database.js';
@@ -87,6 +88,26 @@ describe('docs/reference/configuration.md', () => {
         if (names.includes(match[1]!)) repeated.push(`${file}: ${match[1]}`);
     }
     expect(repeated).toEqual([]);
+  });
+
+  it('marks a variable secret exactly when the hub redacts its value', () => {
+    const rows = page.groups.flatMap((group) => (group.schema === undefined ? [] : envRows(group.schema, group.keys)));
+    const redacted: string[] = [];
+    for (const { name } of rows) {
+      const value = 'k3y-0f-the-table-0123456789';
+      const given = /_URL$|_HOST$|_WEB_HOOK$/.test(name) ? `https://hooks.example.com/${value}` : value;
+      const env: Env = { [name]: name === 'INGEST_TOKENS' ? `ci:${value}` : given };
+      let settings: ReturnType<typeof parseHubSettings>;
+      try {
+        settings = parseHubSettings(env, MODULES);
+      } catch {
+        continue; // not a value this variable takes (a number, a list of pairs): it holds no secret either
+      }
+      if (!settings.redactor.redact(`before ${given} after`).includes(value)) redacted.push(name);
+    }
+    const marked = rows.filter((row) => row.secret).map((row) => row.name);
+    expect(marked.length).toBeGreaterThan(10);
+    expect(redacted.sort()).toEqual(marked.sort());
   });
 
   it('agrees with .env.example: every variable of the table is there, and nothing else', async () => {

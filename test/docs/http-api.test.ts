@@ -1,25 +1,34 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BEGIN, END, renderHttpApi, renderHttpApiPage } from '../../scripts/docs/http-api.js';
+import { BEGIN, END, renderHttpApi } from '../../scripts/docs/http-api.js';
+import { BEGIN as METRICS_BEGIN, renderMetrics } from '../../scripts/docs/metrics.js';
+import { startedHubFacts, type HubFacts } from '../../scripts/docs/started-hub.js';
 import { createTestDatabase } from '../support/database.js';
 
 /**
- * docs/reference/http-api.md keeps its hand-written guidance, and its route table is what `npm run docs` writes
- * from the OpenAPI document of a started hub: a route added, removed or re-described shows up as a difference.
+ * docs/reference/http-api.md and metrics.md keep their hand-written words, and their generated blocks are what
+ * `npm run docs` writes from a started hub (its OpenAPI document, its metrics registry): a route or series added,
+ * removed or re-described shows up as a difference.
  */
-const FILE = path.resolve(import.meta.dirname, '../../docs/reference/http-api.md');
+const REFERENCE = path.resolve(import.meta.dirname, '../../docs/reference');
+
+let facts: HubFacts;
+
+beforeAll(async () => {
+  const database = await createTestDatabase();
+  try {
+    facts = await startedHubFacts(database.url);
+  } finally {
+    await database.drop();
+  }
+});
 
 describe('docs/reference/http-api.md', () => {
   it("has the route table `npm run docs` writes from the hub's OpenAPI document", async () => {
-    const database = await createTestDatabase();
-    try {
-      const committed = await readFile(FILE, 'utf8');
-      expect(committed).toBe(await renderHttpApiPage(FILE, database.url));
-      for (const route of ['`/api/v1/deployment`', '`/api/v1/admin/modules/{name}/config`', '`/metrics`'])
-        expect(committed.slice(committed.indexOf(BEGIN))).toContain(route);
-    } finally {
-      await database.drop();
-    }
+    const committed = await readFile(path.join(REFERENCE, 'http-api.md'), 'utf8');
+    expect(committed).toBe(renderHttpApi(committed, facts.openapi));
+    for (const route of ['`/api/v1/deployment`', '`/api/v1/admin/modules/{name}/config`', '`/metrics`'])
+      expect(committed.slice(committed.indexOf(BEGIN))).toContain(route);
   });
 
   it('rewrites only the block between its markers', () => {
@@ -33,5 +42,15 @@ describe('docs/reference/http-api.md', () => {
     expect(written).toContain('| `GET` | `/health` | Liveness |  | 200 |');
     expect(written).not.toContain('old table');
     expect(renderHttpApi(written, document)).toBe(written);
+  });
+});
+
+describe('docs/reference/metrics.md', () => {
+  it("has the table of series `npm run docs` writes from the hub's registry", async () => {
+    const committed = await readFile(path.join(REFERENCE, 'metrics.md'), 'utf8');
+    expect(committed).toBe(renderMetrics(committed, facts.metrics));
+    expect(facts.metrics.length).toBeGreaterThan(10);
+    for (const series of ['alvares_deliveries_total', 'alvares_queue_depth', 'alvares_http_requests_total'])
+      expect(committed.slice(committed.indexOf(METRICS_BEGIN))).toContain(`| \`${series}\` |`);
   });
 });
