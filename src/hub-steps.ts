@@ -5,6 +5,7 @@ import { Deliverer } from './delivery/deliverer.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { ConfigError } from './errors.js';
 import { buildApp } from './http/app.js';
+import { AuthThrottle } from './http/auth-throttle.js';
 import { Access } from './http/auth.js';
 import { hubRouters } from './http/routes/hub-routers.js';
 import type { HubServer } from './http/server.js';
@@ -234,7 +235,7 @@ export function serve(
   lifecycle: { isReady: () => boolean; stop: () => Promise<void>; url: string },
 ): void {
   const { logger, redactor } = hub;
-  const access = new Access({ adminToken: hub.core.adminToken, security: hub.core.security });
+  const access = new Access({ adminToken: hub.core.adminToken, security: hub.core.security }, Date.now, parts.store.db);
   const routers = hubRouters({
     ...parts,
     db: parts.store.db,
@@ -251,7 +252,8 @@ export function serve(
       else void lifecycle.stop();
     },
   });
-  server.attach(buildApp({ routers, logger, redactor, metrics: hub.ops.metrics, access }));
+  const throttle = new AuthThrottle(parts.store.db, hub.core.security.authFailuresPerMinute, logger);
+  server.attach(buildApp({ routers, logger, redactor, metrics: hub.ops.metrics, access, throttle }));
   logger.info('hub listening', {
     url: lifecycle.url,
     store: parts.store.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL',

@@ -116,4 +116,15 @@ describe('the architecture', () => {
       .map(({ file, lines }) => `${file}: ${lines} lines`);
     expect(long).toEqual([]);
   });
+
+  it("builds every router with hubRouter(), so access guards and routes agree on a path's spelling", () => {
+    // express's Router() matches case-insensitively and ignores a trailing slash: a guard comparing the path
+    // as written would protect fewer spellings than such a router serves (src/util/http-router.ts).
+    const plain = [...coreFiles, ...moduleFiles].filter(
+      (file) =>
+        file !== 'src/util/http-router.ts' &&
+        /(?<![\w.])(?:express\.)?Router\(/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+    );
+    expect(plain).toEqual([]);
+  });
 });

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
+import { hubRouter } from '../util/http-router.js';
 import { doc } from '../http/route-docs.js';
 import { insightsQuery } from '../insights/query.js';
 import {
@@ -96,7 +97,7 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action }> = [
 
 /** The status page's routes: a table of views and actions; the handlers are in ./handlers/. */
 export function pageRoutes(ctx: PageContext): Router {
-  const router = Router();
+  const router = hubRouter();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   for (const view of VIEWS) {
     router.get(

@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import { type Router, type RequestHandler } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { DeliveryStatus } from '../../events/types.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
@@ -18,10 +19,10 @@ export function requireAdmin(token: string | undefined): RequestHandler {
   return new Access({ adminToken: token, security: OPEN }).requireToken('admin');
 }
 
-const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] };
+const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, authFailuresPerMinute: 0, outboundAllowedHosts: [] };
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get('/api/v1/modules', doc({ summary: 'Every module: on or off and why', tags: ['modules'] }), (_req, res) => {
     res.json({ modules: registry.statuses() });
   });
@@ -35,7 +36,7 @@ export function adminRoutes(deps: {
   adminToken?: string;
   access?: Access;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = deps.access ? deps.access.requireToken('admin') : requireAdmin(deps.adminToken);
 
   const moduleName = (name: string) => {

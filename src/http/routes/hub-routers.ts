@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { CheckSystem } from '../../checks/check-system.js';
 import type { CoreConfig } from '../../config/config.js';
 import type { OpsConfig } from '../../config/ops-config.js';
@@ -50,7 +51,7 @@ export interface HubParts {
 export function hubRouters(parts: HubParts): Router[] {
   const { db, config, registry, engine, scheduler, checks, ops, access } = parts;
   const { adminToken, publicUrl } = config;
-  const moduleRouter = Router();
+  const moduleRouter = hubRouter();
   registry.mountRoutes(moduleRouter);
   return [
     healthRoutes({ db, isReady: parts.isReady }),

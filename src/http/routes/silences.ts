@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
 import { HubError } from '../../errors.js';
 import { MATCHER_KEYS, matchersSchema, type MatcherKey } from '../../silences/matchers.js';
@@ -8,6 +8,7 @@ import { isUuid } from '../../store/delivery-views.js';
 import type { Access } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
 import { doc } from '../route-docs.js';
+import { hubRouter } from '../../util/http-router.js';
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 const tags = ['silences'];
@@ -57,7 +58,7 @@ function silenceId(id: string): string {
  * INGEST_TOKENS is set (a pipeline mutes around its own deploy); reads are reads (READ_TOKEN when set).
  */
 export function silenceRoutes(deps: { silences: Silences; access: Access }): Router {
-  const router = Router();
+  const router = hubRouter();
   const writer = deps.access.adminOrIngestToken;
 
   router

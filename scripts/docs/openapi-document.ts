@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { MODULES } from '../../modules/index.js';
+import type { Env } from '../../src/config/env.js';
+import { openApiDocument } from '../../src/http/openapi.js';
+import { Hub } from '../../src/hub.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { Redactor } from '../../src/logging/redact.js';
+
+/**
+ * The OpenAPI document of a hub with every module's routes mounted. It is built from the routes the app really
+ * mounts, so it takes a started hub: on `databaseUrl` when given (the tests' fresh database), otherwise on an
+ * embedded PostgreSQL in a temporary directory, so `npm run docs` never touches a configured database.
+ */
+export async function hubOpenApiDocument(databaseUrl?: string): Promise<Record<string, unknown>> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'alvares-docs-'));
+  const env: Env = {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    HUB_PUBLIC_URL: 'http://localhost:3010',
+    SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off',
+    // A module's routes are mounted while it is on. Lighthouse is on when CHROME_PATH is an executable; any
+    // executable does, since nothing is audited here.
+    CHROME_PATH: process.execPath,
+  };
+  const logger = createLogger({ level: 'error', redactor: new Redactor(), silent: true, json: true });
+  const hub = new Hub({ env, modules: MODULES, logger });
+  try {
+    await hub.start();
+    return openApiDocument(hub.app!, { version: 'docs', serverUrl: 'http://localhost:3010' });
+  } finally {
+    await hub.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
