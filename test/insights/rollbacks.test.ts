@@ -3,6 +3,15 @@ import { aspenDeployment } from '../support/aspen.js';
 import { DAY, HOUR, deploymentAt, errorAt, writeHistory, type HistoryItem } from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
 
+/** An insight_deployments row's outcome columns. */
+interface OutcomeRow {
+  event_id: string;
+  failed_at: Date | null;
+  failed_by: string | null;
+  restored_at: Date | null;
+  restored_by: string | null;
+}
+
 /**
  * A rollback in the delivery measures (docs/reference/insights.md): the deployment it replaced is a failed change,
  * failed when it was deployed unless a failure was reported earlier, and the rollback is its restore.
@@ -64,7 +73,7 @@ describe('rollbacks in the insights', () => {
     ]);
     await markRollback(rollback!, '2');
     await syncInsights(hub.hub.db);
-    const rows = await hub.hub.db.query(
+    const rows = await hub.hub.db.query<OutcomeRow>(
       `select event_id, failed_at, failed_by, restored_at, restored_by from insight_deployments
        where application = 'rb-error-app' order by at`,
     );
@@ -73,8 +82,8 @@ describe('rollbacks in the insights', () => {
       [bad, error, rollback],
       [rollback, null, null],
     ]);
-    expect(rows.rows[1].failed_at.getTime()).toBe(start + 2 * HOUR);
-    expect(rows.rows[1].restored_at.getTime()).toBe(start + 5 * HOUR);
+    expect(rows.rows[1]!.failed_at!.getTime()).toBe(start + 2 * HOUR);
+    expect(rows.rows[1]!.restored_at!.getTime()).toBe(start + 5 * HOUR);
   });
 
   it('fails the replaced deployment however long ago it went out, when the rollback arrives later', async () => {
@@ -131,7 +140,7 @@ describe('rollbacks in the insights', () => {
     }
     const read = async () =>
       (
-        await hub.hub.db.query(
+        await hub.hub.db.query<OutcomeRow>(
           `select event_id, failed_at, failed_by, restored_at, restored_by from insight_deployments
            where application like 'rb-gen-%' order by at, event_id`,
         )

@@ -143,7 +143,11 @@ describe('the copy into the insights tables', () => {
         `select event_id, cluster, application, team, at, lead_ms, failed_at, failed_by, restored_at, restored_by from insight_deployments order by at, event_id`,
       )
     ).rows,
-    days: (await hub.hub.db.query(`select * from insight_days order by cluster, application, day, team`)).rows,
+    days: (
+      await hub.hub.db.query<{ deployments: number }>(
+        `select * from insight_days order by cluster, application, day, team`,
+      )
+    ).rows,
   });
 
   it('recomputing only what new facts can change gives the outcomes and day sums recomputing everything gives, also for late arrivals', async () => {

@@ -268,8 +268,10 @@ describe('run-time control across two replicas', () => {
         ['set', ['WEBHOOK_SECRET', 'WEBHOOK_URL']],
       ]);
       expect(log.text).not.toContain(SECRET);
-      const stored = await a.hub.db.query(`select row_to_json(c)::text as row from ops_config_changes c`);
-      expect(stored.rows.map((row: { row: string }) => row.row).join('\n')).not.toContain(SECRET);
+      const stored = await a.hub.db.query<{ row: string }>(
+        `select row_to_json(c)::text as row from ops_config_changes c`,
+      );
+      expect(stored.rows.map((row) => row.row).join('\n')).not.toContain(SECRET);
       expect(logsA.text() + logsB.text()).not.toContain(SECRET);
     });
 

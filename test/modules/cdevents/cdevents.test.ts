@@ -95,7 +95,8 @@ describe('cdevents module', () => {
       .send(aspenDeployment({ applicationName: 'echo-app', version: '1.0.0' }))
       .expect(200);
     const event = await sunk(res.body.id);
-    const count = async () => (await hub.hub.db.query('select count(*)::int as n from events')).rows[0].n as number;
+    const count = async () =>
+      (await hub.hub.db.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n;
     const before = await count();
     const echoed = await post(`${hub.url}/api/v1/cdevents`, JSON.stringify({ ...event.attributes, data: event.data }), {
       'Content-Type': 'application/cloudevents+json',

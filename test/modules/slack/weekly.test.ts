@@ -85,7 +85,8 @@ describe('the weekly delivery insights in Slack', () => {
     });
     expect(run.status).toBe(202);
     const event = await waitFor(
-      async () => (await hub.hub.db.query(`select id from events where type = 'insights.weekly'`)).rows[0],
+      async () =>
+        (await hub.hub.db.query<{ id: string }>(`select id from events where type = 'insights.weekly'`)).rows[0],
       10_000,
       'the weekly event',
     );
