@@ -1,6 +1,6 @@
 import type { Task } from 'graphile-worker';
 import type { EventBus, EventInput } from '../bus/bus.js';
-import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
+import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { Publish } from '../module-system/contract.js';
@@ -248,7 +248,7 @@ export class Deliverer {
       kind: 'delivery.changed',
       deliveryId: claimed.id,
       eventId: claimed.event_id,
-      eventType: claimed.type as EventType,
+      eventType: claimed.type,
       module: claimed.module,
       status,
       attempts: claimed.attempts,

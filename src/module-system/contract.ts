@@ -145,4 +145,10 @@ export function defineModule<C = unknown, E extends EventType = EventType>(
 
 export type { AnyInspection, OwnDelivery };
 
-export type AnyModuleDefinition = ModuleDefinition<any, any>;
+/**
+ * Any module's definition, for the lists the core keeps. A definition is invariant in its event types (its
+ * handlers are keyed by them), so no concrete type holds them all; each one was checked by defineModule.
+ * Code that reads `events` from it names them as EventType.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event types are invariant: see above
+export type AnyModuleDefinition = ModuleDefinition<unknown, any>;
