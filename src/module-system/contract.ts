@@ -50,14 +50,15 @@ export interface ModuleContext<C> {
   db: Db;
   /** DATA_DIR/modules/<name>, created before the module is. */
   dataDir: string;
-  http(options: HttpClientOptions): AxiosInstance;
+  // Functions, not methods: a module may take them out of the context (`create: ({ http }) => ...`).
+  http: (options: HttpClientOptions) => AxiosInstance;
   /**
    * Where this module's own delivery of an event stands (null if it has none): lets a module wait for work
    * of its own that another delivery depends on (Slack replies need the thread root it posts).
    */
-  ownDelivery(eventId: string): Promise<OwnDelivery | null>;
+  ownDelivery: (eventId: string) => Promise<OwnDelivery | null>;
   /** Publishes a derived event at once, in a transaction of its own (from a route, a start-up task). */
-  publish<T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions): Promise<string>;
+  publish: <T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions) => Promise<string>;
 }
 
 /** What a scheduled run is handed: the tick it runs for, a signal that fires at its timeout, a logger. */
