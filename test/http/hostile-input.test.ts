@@ -42,7 +42,7 @@ const HOSTILE_VALUES: unknown[] = [
 ];
 
 function mutate(random: () => number): { body: string; contentType: string } {
-  const base = aspenDeployment() as Record<string, unknown>;
+  const base = aspenDeployment();
   const keys = Object.keys(base);
   const kind = Math.floor(random() * 8);
   const pick = () => HOSTILE_VALUES[Math.floor(random() * HOSTILE_VALUES.length)];

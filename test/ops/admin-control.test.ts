@@ -48,7 +48,7 @@ describe('run-time control across two replicas', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, body: text ? (JSON.parse(text) as any) : undefined };
+    return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined };
   };
   const levelOf = async (hub: TestHub, name: string) =>
     (

@@ -30,7 +30,7 @@ describe('the hosts Lighthouse may audit', () => {
     parseAllowedHostEntry('www.example.org')!,
     parseAllowedHostEntry('intranet.example.test:8443')!,
   ]);
-  const guard = guardOver(CLUSTER_HOSTS as CoreConfig['hosts'], ['www.example.org', 'intranet.example.test:8443']);
+  const guard = guardOver(CLUSTER_HOSTS, ['www.example.org', 'intranet.example.test:8443']);
 
   it('are the app and api hosts of every cluster plus LIGHTHOUSE_ALLOWED_HOSTS', () => {
     expect(allowed.map(describeAllowedHost)).toEqual([

@@ -17,7 +17,7 @@ import { aspenDeployment, aspenError, aspenRecommendation, HOSTS_ENV } from '../
 const config = (() => {
   const parsed = parseCoreConfig(HOSTS_ENV);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.value as CoreConfig;
+  return parsed.value;
 })();
 const links = { publicUrl: 'https://hub.example.test', eventId: '11111111-2222-4333-8444-555555555555' };
 const EVENT_LINK = '<https://hub.example.test/api/v1/events/11111111-2222-4333-8444-555555555555|Event>';
