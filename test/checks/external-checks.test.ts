@@ -140,7 +140,7 @@ describe('external checks over HTTP', () => {
       await report(status);
     const transitions = await request(hub.url).get('/api/v1/inspections/nightly-scan/transitions').expect(404);
     expect(transitions.body.error.code).toBe('HUB_ERR_NOT_FOUND');
-    await waitFor(async () => received.length >= 3, 10_000, 'three inspection events');
+    await waitFor(() => received.length >= 3, 10_000, 'three inspection events');
     expect(received.map((event) => [event.payload.transition, event.payload.status])).toEqual([
       ['alert', 'warning'],
       ['escalated', 'critical'],

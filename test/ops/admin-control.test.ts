@@ -320,7 +320,7 @@ describe('run-time control across two replicas', () => {
       await call(a, 'PUT', '/api/v1/admin/loggers/root', { level: 'debug', ttlSeconds: 60 });
       await call(a, 'GET', '/api/v1/schedules', undefined, { 'x-request-id': 'req-access-line' });
       await waitFor(
-        async () => logsA.lines().some((entry) => entry.message === 'request' && entry.requestId === 'req-access-line'),
+        () => logsA.lines().some((entry) => entry.message === 'request' && entry.requestId === 'req-access-line'),
         2_000,
         'the access line',
       );

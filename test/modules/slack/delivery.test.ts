@@ -253,7 +253,7 @@ describe('error storms', () => {
       const first = await put(hub, 'error', body);
       await put(hub, 'error', body);
       await put(hub, 'error', body);
-      const summary = await waitFor(async () =>
+      const summary = await waitFor(() =>
         fake
           .calls('chat.postMessage')
           .find((call) => call.body.channel === '#team-storm' && String(call.body.text).includes('repeated')),

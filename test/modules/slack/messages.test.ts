@@ -1,6 +1,6 @@
 import type { Deployment } from '../../../src/events/enrich.js';
 import type { CheckFinished } from '../../../src/events/types.js';
-import { parseCoreConfig, type CoreConfig } from '../../../src/config/config.js';
+import { parseCoreConfig } from '../../../src/config/config.js';
 import { validateAndEnrich } from '../../../src/ingest/ingest.js';
 import {
   formatDeploymentMessage,
