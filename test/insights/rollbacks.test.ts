@@ -2,6 +2,7 @@ import { syncInsights } from '../../src/store/insights-sync.js';
 import { aspenDeployment } from '../support/aspen.js';
 import { DAY, HOUR, deploymentAt, errorAt, writeHistory, type HistoryItem } from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 /** An insight_deployments row's outcome columns. */
 interface OutcomeRow {
@@ -40,7 +41,7 @@ describe('rollbacks in the insights', () => {
   };
   const insights = async (application: string) => {
     const res = await fetch(`${hub.url}/api/v1/insights?application=${application}`);
-    return ((await res.json()) as any).applications[0];
+    return ((await res.json()) as Json).applications[0];
   };
   const receivedAt = async (id: string) =>
     Date.parse(((await (await fetch(`${hub.url}/api/v1/events/${id}`)).json()) as { receivedAt: string }).receivedAt);

@@ -13,6 +13,7 @@ import {
   withStatusLine,
 } from '../../../modules/slack/messages.js';
 import { aspenDeployment, aspenError, aspenRecommendation, HOSTS_ENV } from '../../support/aspen.js';
+import type { Json } from '../../support/json.js';
 
 const config = (() => {
   const parsed = parseCoreConfig(HOSTS_ENV);
@@ -29,7 +30,7 @@ function deployment(overrides: Record<string, unknown> = {}): Deployment {
 /** Every text a reader could see: fallback, section texts and fields, context elements. */
 function allTexts(message: { text: string; blocks: unknown[] }): string[] {
   const texts = [message.text];
-  for (const block of message.blocks as Array<Record<string, any>>) {
+  for (const block of message.blocks as Array<Record<string, Json>>) {
     if (block.text?.text) texts.push(block.text.text);
     for (const field of block.fields ?? []) texts.push(field.text);
     for (const element of block.elements ?? []) texts.push(element.text);
