@@ -259,13 +259,8 @@ export async function checkErrors(
   db: Db,
   options: { check?: string; since: Date; limit: number },
 ): Promise<Array<RunError & { check: string; runId: string }>> {
-  const rows = await db.query<{
-    check_name: string;
-    external_id: string;
-    error: string;
-    detail: string | null;
-    at: Date;
-  }>(
+  type ErrorRow = { check_name: string; external_id: string; error: string; detail: string | null; at: Date };
+  const rows = await db.query<ErrorRow>(
     `select e.check_name, r.external_id, e.error, e.detail, e.at from check_run_errors e join check_runs r on r.id = e.run_id
      where e.at >= $1 and ($2::text is null or e.check_name = $2) order by e.at desc, e.id desc limit $3`,
     [options.since, options.check ?? null, options.limit],
