@@ -1,3 +1,4 @@
+import type { NotifyHooks } from './notify/silence.js';
 import { EventBus } from './bus/bus.js';
 import { CheckSystem } from './checks/check-system.js';
 import type { CoreConfig } from './config/config.js';
@@ -43,6 +44,7 @@ export interface Ground {
   redactor: Redactor;
   stream: HubStream;
   ops: Operations;
+  notifyHooks: NotifyHooks;
 }
 
 /** The parts `start` composes, in the order it makes them; `stop` closes them in reverse. */
@@ -96,6 +98,7 @@ export async function startModules(hub: Ground, store: Store, bus: EventBus): Pr
     deliveryOverrides: hub.settings.deliveryOverrides,
     http: (options, moduleLog) => createHttpClient(options, { redactor, logger: moduleLog }),
     ownDelivery: (eventId, module) => findOwnDelivery(store.db, eventId, module),
+    notifyHooks: hub.notifyHooks,
     publish: (source, type, payload, options) =>
       bus.publish({ type, payload: payload as never, parentId: options?.parentId ?? null, source }),
   });

@@ -86,3 +86,28 @@ export {
 export { guardedFetch, type GuardedFetchOptions, type GuardedResponse } from './outbound/guarded-fetch.js';
 export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
 export { parseHostRule, type HostRule } from './config/host-rules.js';
+
+// The notification layer: a provider module (Slack, …) gives how to talk to its service; the layer decides what
+// is said to whom, paces, digests, threads and keeps it exactly once (src/notify/).
+export {
+  createNotifier,
+  type DigestEntry,
+  type HubLinks,
+  type Notifier,
+  type NotifyProvider,
+  type PostMetadata,
+  type Posted,
+  type ProviderCapabilities,
+  type ProviderRender,
+  type ProviderWords,
+  type Rendered,
+  type RootKind,
+  type Route,
+  type TargetRouting,
+  allowAddresses,
+  addressesForDeployment,
+  addressesForError,
+  addressesForRecommendation,
+  addressesForTransition,
+  addressesForWeekly,
+} from './notify/index.js';

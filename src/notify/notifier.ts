@@ -1,0 +1,258 @@
+import { AddressPoster } from './poster.js';
+import type { HubLinks, NotifyProvider } from './provider.js';
+import { Sender } from './sender.js';
+import {
+  addressesForDeployment,
+  addressesForError,
+  addressesForRecommendation,
+  addressesForTransition,
+  addressesForWeekly,
+  allowAddresses,
+  namedAddresses,
+  type TargetRouting,
+} from './routing.js';
+import type { NotifyHooks, NotifyKind } from './silence.js';
+import { ThreadStore, type PostedRow } from './thread-store.js';
+import { AddressTurns } from './turns.js';
+import { DeliveryDeferral, DeliveryError } from '../errors.js';
+import type { CheckResult, HubEvent } from '../events/types.js';
+import type { Logger } from '../logging/logger.js';
+import type { DeliveryContext, ModuleContext } from '../module-system/contract.js';
+import type { Db } from '../store/db.js';
+
+export interface NotifierOptions<M> {
+  /** The target's name: its rows, pace and threads are its own. */
+  target: string;
+  provider: NotifyProvider<M>;
+  routing: TargetRouting;
+  db: Db;
+  /** The provider module's own delivery of an event (ModuleContext.ownDelivery). */
+  ownDelivery: ModuleContext<unknown>['ownDelivery'];
+  logger: Logger;
+  publicUrl: string;
+  hooks: NotifyHooks;
+}
+
+/** Our deliveries that may still post a root: until they end, a finished check waits for its thread. */
+const UNFINISHED = new Set(['queued', 'in_progress', 'failed']);
+const ROOT_RECHECK_MS = 300;
+const ROOT_RETRY_MARGIN_MS = 500;
+
+/**
+ * What the hub says to one target: routes each event to addresses, posts it there once (in the address's turn,
+ * alone or in a digest), keeps one thread per deployment and per alert, replies in it and keeps its root's
+ * status line current. The provider only formats and talks to its service.
+ */
+export class Notifier<M = unknown> {
+  readonly turns: AddressTurns;
+  private readonly store: ThreadStore;
+  private readonly sender: Sender;
+  private readonly provider: NotifyProvider<unknown>;
+
+  constructor(private readonly options: NotifierOptions<M>) {
+    this.provider = options.provider;
+    this.turns = new AddressTurns(
+      options.db,
+      options.target,
+      this.provider.capabilities.rateLimit,
+      this.provider.render,
+    );
+    this.store = new ThreadStore(options.db, options.target);
+    this.sender = new Sender({
+      target: options.target,
+      provider: this.provider,
+      store: this.store,
+      poster: new AddressPoster(this.turns, this.provider, options.logger),
+      hooks: options.hooks,
+    });
+  }
+
+  async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const named = namedAddresses(event.payload);
+    const route = allowAddresses(this.options.routing, addressesForDeployment(this.options.routing, named));
+    const root = {
+      ...this.provider.render.deployment(event.payload, this.links(event.id)),
+      application: event.payload.applicationName,
+    };
+    return this.sender.postOnce(
+      event,
+      event.payload.removal ? 'removal' : 'deployment',
+      'deployment',
+      route,
+      root,
+      delivery,
+    );
+  }
+
+  async error(event: HubEvent<'error'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const route = allowAddresses(
+      this.options.routing,
+      addressesForError(this.options.routing, namedAddresses(event.payload)),
+    );
+    const root = {
+      ...this.provider.render.error(event.payload, this.links(event.id)),
+      application: event.payload.applicationName,
+    };
+    return this.sender.postOnce(event, 'error', 'error', route, root, delivery);
+  }
+
+  async recommendation(event: HubEvent<'recommendation'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const named = namedAddresses(event.payload);
+    const route = allowAddresses(this.options.routing, addressesForRecommendation(this.options.routing, named));
+    const root = {
+      ...this.provider.render.recommendation(event.payload, this.links(event.id)),
+      application: event.payload.applicationName,
+    };
+    return this.sender.postOnce(event, 'recommendation', 'recommendation', route, root, delivery);
+  }
+
+  /** Another module finished with a deployment: reply in its threads, then refresh each root's status line. */
+  async checkFinished(event: HubEvent<'check.finished'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const finished = event.payload;
+    const { render, capabilities, words } = this.provider;
+    if (!capabilities.threads) return { notify: false, summary: `no thread: ${words.noThreads}` };
+    if (finished.eventType !== 'deployment') return { notify: false, summary: 'no thread' };
+
+    await this.waitForRoots(finished.eventId);
+    const threads = await this.store.threads(finished.eventId);
+    if (threads.length === 0) return { notify: false, summary: 'no thread' };
+
+    await this.store.recordOutcome(finished.eventId, event.id, event.receivedAt, finished);
+    const outcome = render.outcomeLine(finished);
+    await this.sender.replyInThreads(event, 'outcome', threads, finished.eventId, delivery, {
+      // A digest's thread is shared by every deployment in it: the reply says which one it is about.
+      lineFor: (thread) => (thread.digest ? render.digestReplyLine(thread.application, outcome) : outcome),
+      editRoot: (thread) => this.updateRoot(finished.eventId, thread),
+    });
+    return { notify: false, summary: `replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}` };
+  }
+
+  /**
+   * An inspection's or external check's alert state changed. An alert posts a root to its addresses; an
+   * escalation or recovery replies in that alert's thread and updates the root's status line ("recovered after
+   * 12 min"). A transition with no thread (the target added mid-alert) is posted as a root of its own.
+   */
+  async inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const t = event.payload;
+    const { render, capabilities } = this.provider;
+    const kind: NotifyKind =
+      t.transition === 'alert' ? 'alert' : t.transition === 'recovered' ? 'recovery' : 'escalation';
+    const route = allowAddresses(this.options.routing, addressesForTransition(this.options.routing, t));
+    const alertEventId = t.transition === 'alert' ? null : await this.store.alertThread(t.key);
+    const threads =
+      alertEventId && capabilities.threads
+        ? [...(await this.store.posted(alertEventId)).values()].filter((row) => row.postId && row.addressId)
+        : [];
+    if (threads.length === 0) {
+      const rendered =
+        t.transition === 'alert'
+          ? render.alert(t)
+          : { message: render.lineMessage(render.transitionReply(t)), line: render.transitionReply(t) };
+      const result = await this.sender.postOnce(
+        event,
+        kind,
+        'alert',
+        route,
+        { ...rendered, application: null },
+        delivery,
+      );
+      if (t.transition !== 'recovered') await this.store.setAlertThread(t.key, event.id);
+      return result;
+    }
+    const reply = render.transitionReply(t);
+    const statusLine = render.alertStatusLine(t);
+    await this.sender.replyInThreads(event, kind, threads, alertEventId!, delivery, {
+      lineFor: () => reply,
+      editRoot: (thread) =>
+        this.editTolerantly('could not update the alert root', { key: t.key, address: thread.address }, () =>
+          this.provider.update(thread.addressId!, thread.postId!, render.withStatusLine(thread.message, statusLine)),
+        ),
+    });
+    return {
+      notify: false,
+      summary: `${t.transition}: replied in ${threads.length} thread${threads.length === 1 ? '' : 's'}`,
+    };
+  }
+
+  /** The weekly delivery insights: the overall summary to the always-told addresses, each team's to its own. */
+  async insightsWeekly(event: HubEvent<'insights.weekly'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const summary = event.payload;
+    const { sends, dropped } = addressesForWeekly(this.options.routing, summary);
+    const overall = this.provider.render.weeklyOverall(summary);
+    const byAddress = new Map(
+      sends.map(({ address, team }) => {
+        const figures = team === null ? undefined : summary.teams.find((candidate) => candidate.team === team);
+        return [address, figures ? this.provider.render.weeklyTeam(summary, figures) : overall] as const;
+      }),
+    );
+    const route = { addresses: sends.map((send) => send.address), dropped };
+    return this.sender.postOnce(
+      event,
+      'weekly',
+      'summary',
+      route,
+      (address) => ({ ...byAddress.get(address)!, application: null }),
+      delivery,
+    );
+  }
+
+  /** Posted items are kept a day so a late retry cannot queue them again; then cleared (a schedule's work). */
+  prune(): Promise<number> {
+    return this.turns.prune();
+  }
+
+  /**
+   * A root that can no longer be edited (deleted, too old) is not worth failing the reply for: logged and left
+   * as it is. Auth errors and anything retryable still fail the delivery.
+   */
+  private async editTolerantly(
+    what: string,
+    context: Record<string, unknown>,
+    edit: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await edit();
+    } catch (error) {
+      if (error instanceof DeliveryError && error.permanent && !this.provider.isAuthFailure(error)) {
+        this.options.logger.warn(what, { ...context, reason: error.reason });
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private links(eventId: string): HubLinks {
+    return { publicUrl: this.options.publicUrl, eventId };
+  }
+
+  /** The root as first posted, with the status line of every outcome so far, under the thread's lock. */
+  private async updateRoot(eventId: string, thread: PostedRow): Promise<void> {
+    const { render } = this.provider;
+    await this.editTolerantly('could not update the thread root', { eventId, address: thread.address }, () =>
+      this.store.withRootLock(eventId, thread.address, async (client) => {
+        const outcomes = await this.store.outcomes(client, eventId);
+        await this.provider.update(
+          thread.addressId!,
+          thread.postId!,
+          render.withStatusLine(thread.message, render.statusLine(outcomes)),
+        );
+      }),
+    );
+  }
+
+  /**
+   * A check can finish before our own delivery of the deployment has posted its roots: they run side by side,
+   * and ours may be waiting for its address's turn or out a 429. This delivery then waits too, deferred (no
+   * worker held, no attempt used): just after the root's next run is due, or shortly while it runs.
+   */
+  private async waitForRoots(eventId: string): Promise<void> {
+    const own = await this.options.ownDelivery(eventId);
+    if (!own || !UNFINISHED.has(own.status)) return;
+    const dueIn =
+      own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
+    throw new DeliveryDeferral(
+      dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS),
+      'the deployment message this outcome replies to',
+    );
+  }
+}
