@@ -1,4 +1,4 @@
-import type { NotifyHooks } from './notify/silence.js';
+import type { NotifyHooks } from './notify/hooks.js';
 import { EventBus } from './bus/bus.js';
 import { CheckSystem } from './checks/check-system.js';
 import type { CoreConfig } from './config/config.js';
@@ -89,6 +89,7 @@ export function openBus(hub: Ground, store: Store): EventBus {
 /** The registry subscribes the enabled modules to the bus, then starts them (they may publish at start). */
 export async function startModules(hub: Ground, store: Store, bus: EventBus): Promise<ModuleRegistry> {
   const { logger, redactor } = hub;
+  hub.notifyHooks.useStore(store.db);
   const registry = new ModuleRegistry(hub.options.modules, {
     db: store.db,
     core: hub.core,
@@ -220,6 +221,7 @@ export function serve(
     opsConfig: hub.settings.ops,
     ingest: new IngestService(hub.core, parts.bus),
     ops: hub.ops,
+    notifyHooks: hub.notifyHooks,
     access,
     isReady: lifecycle.isReady,
     publicUrl: () => hub.core.publicUrl,

@@ -1,4 +1,4 @@
-import type { NotifyHooks } from '../notify/silence.js';
+import type { NotifyHooks } from '../notify/hooks.js';
 import type { AxiosInstance } from 'axios';
 import type { Router } from 'express';
 import type { z } from 'zod';

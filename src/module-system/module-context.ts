@@ -4,7 +4,7 @@ import type { AxiosInstance } from 'axios';
 import type { CoreConfig, DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
-import { NotifyHooks } from '../notify/silence.js';
+import { NotifyHooks } from '../notify/hooks.js';
 import type { Db } from '../store/db.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import type { AnyModuleDefinition, HttpClientOptions, ModuleContext, OwnDelivery, PublishOptions } from './contract.js';

@@ -34,15 +34,26 @@ export {
   type TargetRouting,
   type WeeklyRoute,
 } from './routing.js';
-export { NotifyHooks, type NotifyKind, type SendQuery, type SilenceCheck } from './silence.js';
+export { NotifyHooks, type TargetInfo } from './hooks.js';
+export type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
 
 /** A provider module's notifier for its target (named after the provider unless `target` says otherwise). */
 export function createNotifier<M>(
   ctx: ModuleContext<unknown>,
   options: { provider: NotifyProvider<M>; routing: TargetRouting; target?: string },
 ): Notifier<M> {
+  const target = options.target ?? options.provider.name;
+  const { threads, edits, lookup, rateLimit } = options.provider.capabilities;
+  ctx.notifyHooks.registerTarget(
+    {
+      name: target,
+      provider: options.provider.name,
+      capabilities: { threads, edits, lookup, rateLimit: { intervalMs: rateLimit.intervalMs, burst: rateLimit.burst } },
+    },
+    { provider: options.provider, routing: options.routing },
+  );
   return new Notifier<M>({
-    target: options.target ?? options.provider.name,
+    target,
     provider: options.provider,
     routing: options.routing,
     db: ctx.db,

@@ -6,13 +6,14 @@ import {
   addressesForError,
   addressesForRecommendation,
   addressesForTransition,
-  addressesForWeekly,
-  allowAddresses,
   namedAddresses,
   type TargetRouting,
 } from './routing.js';
-import type { NotifyHooks, NotifyKind } from './silence.js';
+import type { NotifyHooks } from './hooks.js';
+import type { NotifyKind } from './silence.js';
 import { ThreadStore, type PostedRow } from './thread-store.js';
+import { chooseAddresses, chooseWeekly, factsOf, type ChosenRoute } from './choose.js';
+import type { Sendable } from './sender.js';
 import { AddressTurns } from './turns.js';
 import { DeliveryDeferral, DeliveryError } from '../errors.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
@@ -68,25 +69,19 @@ export class Notifier<M = unknown> {
   }
 
   async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const named = namedAddresses(event.payload);
-    const route = allowAddresses(this.options.routing, addressesForDeployment(this.options.routing, named));
+    const kind = event.payload.removal ? 'removal' : 'deployment';
+    const route = await this.choose(event, kind, () =>
+      addressesForDeployment(this.options.routing, namedAddresses(event.payload)),
+    );
     const root = {
       ...this.provider.render.deployment(event.payload, this.links(event.id)),
       application: event.payload.applicationName,
     };
-    return this.sender.postOnce(
-      event,
-      event.payload.removal ? 'removal' : 'deployment',
-      'deployment',
-      route,
-      root,
-      delivery,
-    );
+    return this.sender.postOnce(event, kind, 'deployment', route, root, delivery);
   }
 
   async error(event: HubEvent<'error'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const route = allowAddresses(
-      this.options.routing,
+    const route = await this.choose(event, 'error', () =>
       addressesForError(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
@@ -97,8 +92,9 @@ export class Notifier<M = unknown> {
   }
 
   async recommendation(event: HubEvent<'recommendation'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const named = namedAddresses(event.payload);
-    const route = allowAddresses(this.options.routing, addressesForRecommendation(this.options.routing, named));
+    const route = await this.choose(event, 'recommendation', () =>
+      addressesForRecommendation(this.options.routing, namedAddresses(event.payload)),
+    );
     const root = {
       ...this.provider.render.recommendation(event.payload, this.links(event.id)),
       application: event.payload.applicationName,
@@ -137,7 +133,7 @@ export class Notifier<M = unknown> {
     const { render, capabilities } = this.provider;
     const kind: NotifyKind =
       t.transition === 'alert' ? 'alert' : t.transition === 'recovered' ? 'recovery' : 'escalation';
-    const route = allowAddresses(this.options.routing, addressesForTransition(this.options.routing, t));
+    const route = await this.choose(event, kind, () => addressesForTransition(this.options.routing, t));
     const alertEventId = t.transition === 'alert' ? null : await this.store.alertThread(t.key);
     const threads =
       alertEventId && capabilities.threads
@@ -177,7 +173,11 @@ export class Notifier<M = unknown> {
   /** The weekly delivery insights: the overall summary to the always-told addresses, each team's to its own. */
   async insightsWeekly(event: HubEvent<'insights.weekly'>, delivery: DeliveryContext): Promise<CheckResult> {
     const summary = event.payload;
-    const { sends, dropped } = addressesForWeekly(this.options.routing, summary);
+    const { sends, dropped, chosenBy } = chooseWeekly(
+      await this.choose(event, 'weekly', () => []),
+      this.options.routing,
+      summary,
+    );
     const overall = this.provider.render.weeklyOverall(summary);
     const byAddress = new Map(
       sends.map(({ address, team }) => {
@@ -185,7 +185,7 @@ export class Notifier<M = unknown> {
         return [address, figures ? this.provider.render.weeklyTeam(summary, figures) : overall] as const;
       }),
     );
-    const route = { addresses: sends.map((send) => send.address), dropped };
+    const route = { addresses: sends.map((send) => send.address), dropped, ...(chosenBy ? { chosenBy } : {}) };
     return this.sender.postOnce(
       event,
       'weekly',
@@ -193,6 +193,19 @@ export class Notifier<M = unknown> {
       route,
       (address) => ({ ...byAddress.get(address)!, application: null }),
       delivery,
+    );
+  }
+
+  /** Where this target sends the event: stored routes when there are any, else today's rules (`fallback`). */
+  private choose(event: Sendable, kind: NotifyKind, fallback: () => string[]): Promise<ChosenRoute> {
+    const { hooks, target, routing } = this.options;
+    return chooseAddresses(
+      hooks.routes,
+      target,
+      routing,
+      factsOf(event.type, kind, event.payload),
+      event.payload as { slackChannels?: string[] },
+      fallback,
     );
   }
 

@@ -1,8 +1,9 @@
 import { deferWaiting, throwFailures } from './outcomes.js';
 import type { AddressPoster, PostOutcome } from './poster.js';
 import type { NotifyProvider, Rendered, RootKind } from './provider.js';
-import type { Route } from './routing.js';
-import type { NotifyHooks, NotifyKind } from './silence.js';
+import type { ChosenRoute } from './choose.js';
+import type { NotifyHooks } from './hooks.js';
+import type { NotifyKind } from './silence.js';
 import type { PostedRow, ThreadStore } from './thread-store.js';
 import type { CheckResult, EventType } from '../events/types.js';
 import type { DeliveryContext } from '../module-system/contract.js';
@@ -86,7 +87,7 @@ export class Sender {
     event: Sendable,
     kind: NotifyKind,
     rootKind: RootKind,
-    route: Route,
+    route: ChosenRoute,
     root: Root | ((address: string) => Root),
     delivery: DeliveryContext,
   ): Promise<CheckResult> {
@@ -105,7 +106,11 @@ export class Sender {
       suppressed.length > 0
         ? `; suppressed ${suppressed.map((entry) => `${entry.address} (silence ${entry.silenceId})`).join(', ')}`
         : '';
-    const extra = suppressed.length > 0 ? { suppressed } : {};
+    // Which route chose each address: only with stored routes, so results under the default routing stay as they were.
+    const extra = {
+      ...(suppressed.length > 0 ? { suppressed } : {}),
+      ...(route.chosenBy ? { routes: route.chosenBy } : {}),
+    };
     if (channels.length === 0)
       return {
         notify: false,

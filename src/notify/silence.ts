@@ -21,20 +21,3 @@ export interface SendQuery {
  * throw for an ordinary "no" (a throw fails the delivery, which is retried).
  */
 export type SilenceCheck = (query: SendQuery) => Promise<string | null> | string | null;
-
-/**
- * The core's hooks into every notification, one instance per hub, shared by every provider's notifier. The
- * silences feature sets its check at start (`hub.notifyHooks.setSilenceCheck(...)`); with none set, nothing is
- * suppressed.
- */
-export class NotifyHooks {
-  private check: SilenceCheck | null = null;
-
-  setSilenceCheck(check: SilenceCheck | null): void {
-    this.check = check;
-  }
-
-  async silencedBy(query: SendQuery): Promise<string | null> {
-    return this.check ? ((await this.check(query)) ?? null) : null;
-  }
-}

@@ -102,4 +102,26 @@ export const NOTIFY_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'notify-002-settings',
+    sql: `
+      -- Routes (and later targets and templates) as plain JSON, validated before they are stored; every replica
+      -- re-reads them within seconds.
+      create table notify_settings (
+        name text primary key,
+        value jsonb not null,
+        updated_by text not null,
+        updated_at timestamptz not null default now()
+      );
+      -- Every change: who, when, before and after (routes hold no secrets).
+      create table notify_changes (
+        id bigserial primary key,
+        at timestamptz not null default now(),
+        who text not null,
+        name text not null,
+        before jsonb,
+        after jsonb
+      );
+    `,
+  },
 ];

@@ -6,6 +6,7 @@ import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { IngestService } from '../../ingest/ingest.js';
 import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
+import type { NotifyHooks } from '../../notify/hooks.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { StatusPage } from '../../status-page/status-page.js';
@@ -21,6 +22,7 @@ import { ingestRoutes } from './ingest.js';
 import { insightsRoutes } from './insights.js';
 import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
+import { notifyRoutes } from './notify.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
 import { sourceRoutes } from './sources.js';
@@ -38,6 +40,7 @@ export interface HubParts {
   ops: Operations;
   statusPage: StatusPage;
   access: Access;
+  notifyHooks: NotifyHooks;
   isReady: () => boolean;
   publicUrl: () => string;
   shutdown: (reason: string) => void;
@@ -60,6 +63,7 @@ export function hubRouters(parts: HubParts): Router[] {
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
     adminRoutes({ db, registry, engine, access }),
+    notifyRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
     metricsRoutes({
       metrics: ops.metrics,
       metricsToken: parts.opsConfig.metricsToken,
