@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import type { CoreConfig } from './config/config.js';
 import type { Env } from './config/env.js';
 import { HubServer } from './http/server.js';
-import { NotifyHooks } from './notify/silence.js';
+import { NotifyHooks } from './notify/hooks.js';
 import { parseHubSettings, type HubSettings } from './hub-settings.js';
 import {
   createChecks,
