@@ -12,6 +12,7 @@ import {
   replyCapacity,
 } from './digest.js';
 import { AUTH_ERRORS, slackAnswered } from './errors.js';
+import { escapeText } from './mrkdwn.js';
 import {
   formatDeploymentMessage,
   formatErrorMessage,
@@ -46,6 +47,7 @@ export const SLACK_RENDER: ProviderRender<SlackMessage> = {
   statusLine: formatStatusLine,
   withStatusLine,
   lineMessage: (line) => fitMessage({ text: line, blocks: [section(line)] }),
+  escape: escapeText,
   digest: (entries) => formatDigest(entries),
   combinedReply: formatCombinedReply,
   digestCapacity,

@@ -2,6 +2,7 @@ import { RouteBook } from './route-book.js';
 import type { NotifyProvider, ProviderCapabilities } from './provider.js';
 import type { TargetRouting } from './routing.js';
 import type { SendQuery, SilenceCheck } from './silence.js';
+import { TemplateBook } from './templates.js';
 import type { Db } from '../store/db.js';
 
 /** A target as listed: its name, its provider, what the provider can do. Never settings or secrets. */
@@ -27,6 +28,7 @@ export class NotifyHooks {
   private readonly registered = new Map<string, TargetInfo>();
   private readonly parts = new Map<string, TargetParts>();
   private book: RouteBook | null = null;
+  private templateBook: TemplateBook | null = null;
 
   setSilenceCheck(check: SilenceCheck | null): void {
     this.check = check;
@@ -39,6 +41,12 @@ export class NotifyHooks {
   /** Called by the hub once the store is open: routes live in PostgreSQL. */
   useStore(db: Db): void {
     this.book = new RouteBook(db, () => [...this.registered.keys()]);
+    this.templateBook = new TemplateBook(db);
+  }
+
+  /** The stored templates, or null before the store is open (then the providers' own words are used). */
+  get templates(): TemplateBook | null {
+    return this.templateBook;
   }
 
   /** The stored routes, or null before the store is open (then the default routing applies). */

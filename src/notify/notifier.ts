@@ -1,5 +1,6 @@
 import { AddressPoster } from './poster.js';
-import type { HubLinks, NotifyProvider } from './provider.js';
+import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
+import { applyTemplate } from './templates.js';
 import { Sender } from './sender.js';
 import {
   addressesForDeployment,
@@ -40,9 +41,8 @@ const ROOT_RECHECK_MS = 300;
 const ROOT_RETRY_MARGIN_MS = 500;
 
 /**
- * What the hub says to one target: routes each event to addresses, posts it there once (in the address's turn,
- * alone or in a digest), keeps one thread per deployment and per alert, replies in it and keeps its root's
- * status line current. The provider only formats and talks to its service.
+ * What the hub says to one target: routes, words (templates), posts once per address in its turn (alone or in a
+ * digest), threads per deployment and alert with replies and status lines. The provider only talks to its service.
  */
 export class Notifier<M = unknown> {
   readonly turns: AddressTurns;
@@ -74,7 +74,7 @@ export class Notifier<M = unknown> {
       addressesForDeployment(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
-      ...this.provider.render.deployment(event.payload, this.links(event.id)),
+      ...(await this.templated(event, kind, this.provider.render.deployment(event.payload, this.links(event.id)))),
       application: event.payload.applicationName,
     };
     return this.sender.postOnce(event, kind, 'deployment', route, root, delivery);
@@ -85,7 +85,7 @@ export class Notifier<M = unknown> {
       addressesForError(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
-      ...this.provider.render.error(event.payload, this.links(event.id)),
+      ...(await this.templated(event, 'error', this.provider.render.error(event.payload, this.links(event.id)))),
       application: event.payload.applicationName,
     };
     return this.sender.postOnce(event, 'error', 'error', route, root, delivery);
@@ -96,7 +96,11 @@ export class Notifier<M = unknown> {
       addressesForRecommendation(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
-      ...this.provider.render.recommendation(event.payload, this.links(event.id)),
+      ...(await this.templated(
+        event,
+        'recommendation',
+        this.provider.render.recommendation(event.payload, this.links(event.id)),
+      )),
       application: event.payload.applicationName,
     };
     return this.sender.postOnce(event, 'recommendation', 'recommendation', route, root, delivery);
@@ -124,9 +128,8 @@ export class Notifier<M = unknown> {
   }
 
   /**
-   * An inspection's or external check's alert state changed. An alert posts a root to its addresses; an
-   * escalation or recovery replies in that alert's thread and updates the root's status line ("recovered after
-   * 12 min"). A transition with no thread (the target added mid-alert) is posted as a root of its own.
+   * An alert posts a root to its addresses; an escalation or recovery replies in that alert's thread and updates
+   * the root's status line. A transition with no thread (the target added mid-alert) is posted as a root.
    */
   async inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
     const t = event.payload;
@@ -142,7 +145,7 @@ export class Notifier<M = unknown> {
     if (threads.length === 0) {
       const rendered =
         t.transition === 'alert'
-          ? render.alert(t)
+          ? await this.templated(event, 'alert', render.alert(t))
           : { message: render.lineMessage(render.transitionReply(t)), line: render.transitionReply(t) };
       const result = await this.sender.postOnce(
         event,
@@ -232,6 +235,11 @@ export class Notifier<M = unknown> {
       }
       throw error;
     }
+  }
+
+  private templated<R extends Rendered<unknown>>(event: Sendable, kind: string, rendered: R) {
+    const link = `${this.options.publicUrl}/api/v1/events/${event.id}`;
+    return applyTemplate(this.options.hooks.templates, this.provider, { ...event, link }, kind, rendered);
   }
 
   private links(eventId: string): HubLinks {

@@ -108,8 +108,10 @@ export interface ProviderRender<M> {
   statusLine(outcomes: readonly CheckFinished[]): string;
   /** The root as first posted with `statusLine` as its status (replacing an earlier one). */
   withStatusLine(root: M, statusLine: string): M;
-  /** A one-line message (a reply). */
+  /** A message of one text (a reply, or what a stored template rendered), cut to the service's limits. */
   lineMessage(line: string): M;
+  /** Escapes text for the provider's format (Slack: `&`, `<`, `>`): every payload value a template shows. */
+  escape(text: string): string;
   /** Several roots waiting for one address as one message. */
   digest(entries: readonly DigestEntry[]): M;
   /** Several replies waiting for one thread as one message. */

@@ -9,7 +9,11 @@ import type { CheckResult, EventType } from '../events/types.js';
 import type { DeliveryContext } from '../module-system/contract.js';
 
 /** A root as posted alone, its line in a digest, and the application it is about. */
-export type Root = Rendered<unknown> & { application: string | null };
+export type Root = Rendered<unknown> & {
+  application: string | null;
+  /** A stored template failed at send time: the provider's own words went out instead. */
+  degraded?: { template: string; error: string };
+};
 /** The event a send is for, as silences and metadata see it. */
 export type Sendable = { id: string; type: EventType; payload: unknown };
 
@@ -110,6 +114,7 @@ export class Sender {
     const extra = {
       ...(suppressed.length > 0 ? { suppressed } : {}),
       ...(route.chosenBy ? { routes: route.chosenBy } : {}),
+      ...(typeof root !== 'function' && root.degraded ? { degraded: root.degraded } : {}),
     };
     if (channels.length === 0)
       return {

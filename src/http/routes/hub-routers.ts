@@ -22,6 +22,7 @@ import { ingestRoutes } from './ingest.js';
 import { insightsRoutes } from './insights.js';
 import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
+import { notifyTemplateRoutes } from './notify-templates.js';
 import { notifyRoutes } from './notify.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
@@ -64,6 +65,7 @@ export function hubRouters(parts: HubParts): Router[] {
     insightsRoutes(parts.insights),
     adminRoutes({ db, registry, engine, access }),
     notifyRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
+    notifyTemplateRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
     metricsRoutes({
       metrics: ops.metrics,
       metricsToken: parts.opsConfig.metricsToken,
