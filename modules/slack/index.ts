@@ -1,4 +1,5 @@
 import { slackConfigSchema, slackEnablement, slackSecrets } from './config.js';
+import { maintenancePosts } from './maintenance.js';
 import { MIGRATIONS } from './migrations.js';
 import { slackProvider } from './provider.js';
 import { slackRouting } from './routing.js';
@@ -13,7 +14,8 @@ import { createNotifier, defineModule } from '../../src/module-api.js';
 export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  notification: true,
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly', 'silence.ended'],
   legacyNames: [
     'modules.subscribers.slack',
     'modules.subscribers.slack.slack_deployment',
@@ -44,6 +46,11 @@ export const slackModule = defineModule({
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
         'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
+        'silence.ended': (event, delivery) => {
+          const { posts, dropped } = maintenancePosts(config, event.payload);
+          const each = posts.map(({ channel, ...post }) => ({ address: channel, ...post }));
+          return notifier.postEach(event, 'maintenance', each, dropped, delivery);
+        },
       },
       schedules: [
         {

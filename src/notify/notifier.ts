@@ -1,7 +1,7 @@
 import { AddressPoster } from './poster.js';
 import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
 import { applyTemplate } from './templates.js';
-import { Sender } from './sender.js';
+import { Sender, waitForRoots } from './sender.js';
 import {
   addressesForDeployment,
   addressesForError,
@@ -16,7 +16,7 @@ import { ThreadStore, type PostedRow } from './thread-store.js';
 import { chooseAddresses, chooseWeekly, factsOf, type ChosenRoute } from './choose.js';
 import type { Sendable } from './sender.js';
 import { AddressTurns } from './turns.js';
-import { DeliveryDeferral, DeliveryError } from '../errors.js';
+import { DeliveryError } from '../errors.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { DeliveryContext, ModuleContext } from '../module-system/contract.js';
@@ -34,11 +34,6 @@ export interface NotifierOptions<M> {
   publicUrl: string;
   hooks: NotifyHooks;
 }
-
-/** Our deliveries that may still post a root: until they end, a finished check waits for its thread. */
-const UNFINISHED = new Set(['queued', 'in_progress', 'failed']);
-const ROOT_RECHECK_MS = 300;
-const ROOT_RETRY_MARGIN_MS = 500;
 
 /**
  * What the hub says to one target: routes, words (templates), posts once per address in its turn (alone or in a
@@ -113,7 +108,7 @@ export class Notifier<M = unknown> {
     if (!capabilities.threads) return { notify: false, summary: `no thread: ${words.noThreads}` };
     if (finished.eventType !== 'deployment') return { notify: false, summary: 'no thread' };
 
-    await this.waitForRoots(finished.eventId);
+    await waitForRoots(this.options.ownDelivery, finished.eventId);
     const threads = await this.store.threads(finished.eventId);
     if (threads.length === 0) return { notify: false, summary: 'no thread' };
 
@@ -212,6 +207,23 @@ export class Notifier<M = unknown> {
     );
   }
 
+  /**
+   * Roots the provider composed per address itself (a summary after a silence or window closed: each address
+   * gets the items that would have gone there), posted like any root: once, in each address's turn.
+   */
+  postEach(
+    event: Sendable,
+    kind: NotifyKind,
+    posts: ReadonlyArray<{ address: string } & Rendered<unknown>>,
+    dropped: string[],
+    delivery: DeliveryContext,
+  ): Promise<CheckResult> {
+    const byAddress = new Map(posts.map((post) => [post.address, post]));
+    const route = { addresses: posts.map((post) => post.address), dropped };
+    const root = (address: string) => ({ ...byAddress.get(address)!, application: null });
+    return this.sender.postOnce(event, kind, 'summary', route, root, delivery);
+  }
+
   /** Posted items are kept a day so a late retry cannot queue them again; then cleared (a schedule's work). */
   prune(): Promise<number> {
     return this.turns.prune();
@@ -258,22 +270,6 @@ export class Notifier<M = unknown> {
           render.withStatusLine(thread.message, render.statusLine(outcomes)),
         );
       }),
-    );
-  }
-
-  /**
-   * A check can finish before our own delivery of the deployment has posted its roots: they run side by side,
-   * and ours may be waiting for its address's turn or out a 429. This delivery then waits too, deferred (no
-   * worker held, no attempt used): just after the root's next run is due, or shortly while it runs.
-   */
-  private async waitForRoots(eventId: string): Promise<void> {
-    const own = await this.options.ownDelivery(eventId);
-    if (!own || !UNFINISHED.has(own.status)) return;
-    const dueIn =
-      own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
-    throw new DeliveryDeferral(
-      dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS),
-      'the deployment message this outcome replies to',
     );
   }
 }

@@ -7,6 +7,8 @@ import type { NotifyKind } from './silence.js';
 import type { PostedRow, ThreadStore } from './thread-store.js';
 import type { CheckResult, EventType } from '../events/types.js';
 import type { DeliveryContext } from '../module-system/contract.js';
+import type { OwnDelivery } from '../store/delivery-views.js';
+import { DeliveryDeferral } from '../errors.js';
 
 /** A root as posted alone, its line in a digest, and the application it is about. */
 export type Root = Rendered<unknown> & {
@@ -184,4 +186,28 @@ export class Sender {
   private failureWords(): { provider: string; addresses: string } {
     return { provider: this.deps.provider.name, addresses: `${this.deps.provider.words.address}s` };
   }
+}
+
+/** Our deliveries that may still post a root: until they end, a finished check waits for its thread. */
+const UNFINISHED = new Set(['queued', 'in_progress', 'failed']);
+const ROOT_RECHECK_MS = 300;
+const ROOT_RETRY_MARGIN_MS = 500;
+
+/**
+ * A check can finish before our own delivery of the deployment has posted its roots: they run side by side,
+ * and ours may be waiting for its address's turn or out a 429. This delivery then waits too, deferred (no
+ * worker held, no attempt used): just after the root's next run is due, or shortly while it runs.
+ */
+export async function waitForRoots(
+  ownDelivery: (eventId: string) => Promise<OwnDelivery | null>,
+  eventId: string,
+): Promise<void> {
+  const own = await ownDelivery(eventId);
+  if (!own || !UNFINISHED.has(own.status)) return;
+  const dueIn =
+    own.status !== 'in_progress' && own.nextAttemptAt ? Math.max(0, own.nextAttemptAt.getTime() - Date.now()) : 0;
+  throw new DeliveryDeferral(
+    dueIn + (dueIn > 0 ? ROOT_RETRY_MARGIN_MS : ROOT_RECHECK_MS),
+    'the deployment message this outcome replies to',
+  );
 }

@@ -2,7 +2,17 @@ import type { EventType } from '../events/types.js';
 
 /** The kinds of message the layer sends: what routes, templates and silences speak of. */
 export type NotifyKind =
-  'deployment' | 'removal' | 'error' | 'recommendation' | 'alert' | 'escalation' | 'recovery' | 'outcome' | 'weekly';
+  | 'deployment'
+  | 'removal'
+  | 'error'
+  | 'recommendation'
+  | 'alert'
+  | 'escalation'
+  | 'recovery'
+  | 'outcome'
+  | 'weekly'
+  /** What was still failing when a silence or maintenance window closed (words the provider composes). */
+  | 'maintenance';
 
 /** One send the layer is about to make: which event, said as which kind, to which target and address. */
 export interface SendQuery {

@@ -1,4 +1,5 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
+import { hubRouter } from '../util/http-router.js';
 import { doc } from '../http/route-docs.js';
 import { insightsQuery } from '../insights/query.js';
 import {
@@ -15,6 +16,7 @@ import { checkQuery, errorsQuery, showCheck, showErrors, showSchedules } from '.
 import { eventsQuery, showEvent, showEvents, showOverview } from './handlers/overview-pages.js';
 import { deploymentsQuery, showApplication, showDeployments, showInsights, showTeam } from './handlers/place-pages.js';
 import { showSignIn, signIn, signOut } from './handlers/session.js';
+import { createSilence, endSilence, showSilences } from './handlers/silence-pages.js';
 import { handle, HTML, PAGE_TAGS, pageErrors, readers, type PageContext, type PageHandler } from './page-kit.js';
 
 /** A read-only view: its summary and query for the OpenAPI document, and its handler. */
@@ -60,6 +62,7 @@ const VIEWS: Array<{ path: string; summary: string; query?: Parameters<typeof do
     show: showInsights,
   },
   { path: '/schedules', summary: 'Status page: schedules, inspections and external checks', show: showSchedules },
+  { path: '/silences', summary: 'Status page: silences holding now, planned, and ended', show: showSilences },
   {
     path: '/errors',
     summary: 'Status page: errors grouped by module and code, check errors, failing targets (admins)',
@@ -88,11 +91,13 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action }> = [
     action: disableModule,
   },
   { path: '/actions/schedules/:id/run', summary: 'run a schedule now', action: runSchedule },
+  { path: '/actions/silences', summary: 'mute: create a silence', action: createSilence },
+  { path: '/actions/silences/:id/end', summary: 'end a silence now', action: endSilence },
 ];
 
 /** The status page's routes: a table of views and actions; the handlers are in ./handlers/. */
 export function pageRoutes(ctx: PageContext): Router {
-  const router = Router();
+  const router = hubRouter();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   for (const view of VIEWS) {
     router.get(

@@ -4,6 +4,8 @@ import { NOTIFY_MIGRATIONS } from './notify-migrations.js';
 import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
 import { OPS_MIGRATIONS } from './ops-migrations.js';
 import { PIPELINES_MIGRATIONS } from './pipelines-migrations.js';
+import { SECURITY_MIGRATIONS } from './security-migrations.js';
+import { SILENCES_MIGRATIONS } from './silences-migrations.js';
 import { STATUS_PAGE_MIGRATIONS } from './status-page-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
@@ -251,5 +253,7 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   ...INSIGHTS_MIGRATIONS,
   ...PIPELINES_MIGRATIONS,
   ...STATUS_PAGE_MIGRATIONS,
+  ...SECURITY_MIGRATIONS,
+  ...SILENCES_MIGRATIONS,
   ...NOTIFY_MIGRATIONS,
 ];

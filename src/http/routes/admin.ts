@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import { type Router, type RequestHandler } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { DeliveryStatus } from '../../events/types.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
@@ -11,17 +12,17 @@ import { doc } from '../route-docs.js';
 
 const tags = ['admin'];
 
-const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'];
+const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped', 'suppressed'];
 
 /** The admin bearer check (src/http/auth.ts): without ADMIN_TOKEN the admin routes do not exist (404) rather than being open. */
 export function requireAdmin(token: string | undefined): RequestHandler {
   return new Access({ adminToken: token, security: OPEN }).requireToken('admin');
 }
 
-const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] };
+const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, authFailuresPerMinute: 0, outboundAllowedHosts: [] };
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get('/api/v1/modules', doc({ summary: 'Every module: on or off and why', tags: ['modules'] }), (_req, res) => {
     res.json({ modules: registry.statuses() });
   });
@@ -35,7 +36,7 @@ export function adminRoutes(deps: {
   adminToken?: string;
   access?: Access;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = deps.access ? deps.access.requireToken('admin') : requireAdmin(deps.adminToken);
 
   const moduleName = (name: string) => {
@@ -119,7 +120,7 @@ export function adminRoutes(deps: {
     .route('/api/v1/modules/:name/replay')
     .post(
       doc({
-        summary: "Replay a module's dead (or ?status=failed|skipped) deliveries",
+        summary: "Replay a module's dead (or ?status=failed|skipped|suppressed) deliveries",
         tags,
         auth: 'admin',
         errors: { 404: 'no such module' },
@@ -128,8 +129,8 @@ export function adminRoutes(deps: {
       async (req, res) => {
         const name = moduleName(req.params.name!);
         const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
-        if (!['dead', 'failed', 'skipped'].includes(status)) {
-          throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed or skipped', [
+        if (!['dead', 'failed', 'skipped', 'suppressed'].includes(status)) {
+          throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed, skipped or suppressed', [
             { field: 'status', message: 'not replayable' },
           ]);
         }

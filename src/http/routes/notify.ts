@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { hubRouter } from '../../util/http-router.js';
 import type { CoreConfig } from '../../config/config.js';
 import { HubError } from '../../errors.js';
 import type { EventType } from '../../events/types.js';
@@ -31,7 +32,7 @@ export function notifyRoutes(deps: {
   access: Access;
   publicUrl: () => string;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = deps.access.requireToken('admin');
   const tags = ['notifications'];
   const { hooks } = deps;

@@ -1,4 +1,5 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { type Router, type Request, type RequestHandler } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { CoreConfig } from '../../config/config.js';
 import { HubError } from '../../errors.js';
 import type { IngestService } from '../../ingest/ingest.js';
@@ -34,7 +35,7 @@ export function sourceRoutes(deps: {
   /** Which of these ids are events of this hub. */
   knownEvents: (ids: string[]) => Promise<Set<string>>;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const { access, config } = deps;
   const sources = config.sources;
 
@@ -136,12 +137,10 @@ export function sourceRoutes(deps: {
             { field: 'object_kind', message: 'expected "deployment"' },
           ]);
         if (kind !== 'deployment')
-          return void res
-            .status(202)
-            .json({
-              status: 'ignored',
-              reason: `GitLab's ${typeof kind === 'string' ? kind : 'unnamed'} event is not read`,
-            });
+          return void res.status(202).json({
+            status: 'ignored',
+            reason: `GitLab's ${typeof kind === 'string' ? kind : 'unnamed'} event is not read`,
+          });
         const mapped = mapGitlabDeployment(req.body, sources);
         res.status(mapped.kind === 'ignored' ? 202 : 200).json(await store('gitlab', mapped, req.body));
       },
