@@ -1,3 +1,4 @@
+import type { NotifyHooks } from './notify/hooks.js';
 import { EventBus } from './bus/bus.js';
 import { CheckSystem } from './checks/check-system.js';
 import type { CoreConfig } from './config/config.js';
@@ -47,6 +48,7 @@ export interface Ground {
   redactor: Redactor;
   stream: HubStream;
   ops: Operations;
+  notifyHooks: NotifyHooks;
 }
 
 /** The parts `start` composes, in the order it makes them; `stop` closes them in reverse. */
@@ -105,6 +107,7 @@ export function openBus(hub: Ground, store: Store): EventBus {
 /** The registry subscribes the enabled modules to the bus, then starts them (they may publish at start). */
 export async function startModules(hub: Ground, store: Store, bus: EventBus): Promise<ModuleRegistry> {
   const { logger, redactor } = hub;
+  hub.notifyHooks.useStore(store.db);
   const registry = new ModuleRegistry(hub.options.modules, {
     db: store.db,
     core: hub.core,
@@ -114,6 +117,7 @@ export async function startModules(hub: Ground, store: Store, bus: EventBus): Pr
     deliveryOverrides: hub.settings.deliveryOverrides,
     http: (options, moduleLog) => createHttpClient(options, { redactor, logger: moduleLog }),
     ownDelivery: (eventId, module) => findOwnDelivery(store.db, eventId, module),
+    notifyHooks: hub.notifyHooks,
     publish: (source, type, payload, options) =>
       bus.publish({ type, payload: payload as never, parentId: options?.parentId ?? null, source }),
   });
@@ -243,6 +247,7 @@ export function serve(
     opsConfig: hub.settings.ops,
     ingest: new IngestService(hub.core, parts.bus),
     ops: hub.ops,
+    notifyHooks: hub.notifyHooks,
     access,
     isReady: lifecycle.isReady,
     publicUrl: () => hub.core.publicUrl,

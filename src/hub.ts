@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { CoreConfig } from './config/config.js';
 import type { Env } from './config/env.js';
 import { HubServer } from './http/server.js';
+import { NotifyHooks } from './notify/hooks.js';
 import { parseHubSettings, type HubSettings } from './hub-settings.js';
 import {
   createChecks,
@@ -49,6 +50,8 @@ export class Hub {
   readonly stream: HubStream;
   /** Metrics, log levels, module configuration at run time, heartbeat figures. */
   readonly ops: Operations;
+  /** The notification layer's hooks: the silences feature sets its check here (see src/notify/silence.ts). */
+  readonly notifyHooks = new NotifyHooks();
   private readonly settings: HubSettings;
   private core: Readonly<CoreConfig>;
   private readonly server = new HubServer();
@@ -135,8 +138,8 @@ export class Hub {
 
   /** What every composition step reads; the configuration is final once the hub listens. */
   private ground(): Ground {
-    const { core, settings, options, logger, redactor, stream, ops } = this;
-    return { core, settings, options, logger, redactor, stream, ops };
+    const { core, settings, options, logger, redactor, stream, ops, notifyHooks } = this;
+    return { core, settings, options, logger, redactor, stream, ops, notifyHooks };
   }
 
   stop(): Promise<void> {

@@ -41,3 +41,27 @@ export { doc } from './http/route-docs.js';
 // Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), and a browser proxy through it.
 export { createUrlGuard, type Refused, type Resolve, type UrlGuard } from './outbound/url-guard.js';
 export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
+// The notification layer: a provider module (Slack, …) gives how to talk to its service; the layer decides what
+// is said to whom, paces, digests, threads and keeps it exactly once (src/notify/).
+export {
+  createNotifier,
+  type DigestEntry,
+  type HubLinks,
+  type Notifier,
+  type NotifyProvider,
+  type PostMetadata,
+  type Posted,
+  type ProviderCapabilities,
+  type ProviderRender,
+  type ProviderWords,
+  type Rendered,
+  type RootKind,
+  type Route,
+  type TargetRouting,
+  allowAddresses,
+  addressesForDeployment,
+  addressesForError,
+  addressesForRecommendation,
+  addressesForTransition,
+  addressesForWeekly,
+} from './notify/index.js';

@@ -33,7 +33,7 @@ function importsOf(file: string): string[] {
 const LAYERS: string[][] = [
   ['src/errors.ts', 'src/util/', 'src/config/', 'src/logging/', 'src/events/'],
   ['src/store/', 'src/stream/'],
-  ['src/module-system/', 'src/bus/', 'src/outbound/'],
+  ['src/module-system/', 'src/bus/', 'src/outbound/', 'src/notify/'],
   ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/', 'src/insights/', 'src/silences/'],
   ['src/http/', 'src/status-page/'],
   ['src/hub.ts', 'src/hub-settings.ts', 'src/hub-steps.ts', 'src/main.ts', 'src/module-api.ts'],

@@ -1,6 +1,5 @@
 import { fitMessage, section, type SlackMessage } from './blocks.js';
 import { escapeText, link, truncate } from './mrkdwn.js';
-import { normaliseChannels } from './routing.js';
 import type { HubEvent } from '../../src/module-api.js';
 
 type Transition = HubEvent<'inspection'>['payload'];
@@ -32,7 +31,7 @@ export function formatAlertMessage(t: Transition): SlackMessage {
   const blocks = [section(`${headline}\n${since}`)];
   if (t.message.trim() !== '') blocks.push(section(escapeText(truncate(t.message, MESSAGE_MAX))));
   blocks.push(section(link(t.link, 'The check on the hub')));
-  return fitMessage({ text: `${t.status.toUpperCase()}: ${t.title}`, blocks });
+  return fitMessage({ text: `${escapeText(t.status.toUpperCase())}: ${escapeText(t.title)}`, blocks });
 }
 
 /** A reply in the alert's thread: worse now, or recovered. */
@@ -53,18 +52,4 @@ export function formatAlertStatusLine(t: Transition): string {
 /** Its line when several roots wait for one channel and go as a digest. */
 export function alertLine(t: Transition): string {
   return `• ${ICON[t.status] ?? ':warning:'} *${escapeText(t.status)}* ${escapeText(where(t))}: ${escapeText(t.title)} (${link(t.link, 'check')})`;
-}
-
-/**
- * Where an alert goes: the deployment's channels plus SLACK_CHANNELS for endpoint health, the check's own for
- * external checks (SLACK_CHANNELS when it has none), SLACK_CHANNELS otherwise. The override still wins.
- */
-export function channelsForTransition(
-  config: { channels: string[]; channelOverride: string[] },
-  t: Transition,
-): string[] {
-  if (config.channelOverride.length > 0) return normaliseChannels(config.channelOverride);
-  const own = normaliseChannels(t.slackChannels);
-  if (t.kind === 'external') return own.length > 0 ? own : normaliseChannels(config.channels);
-  return [...new Set([...own, ...normaliseChannels(config.channels)])];
 }

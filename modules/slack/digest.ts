@@ -1,7 +1,7 @@
 import { LIMITS, context, section, type SlackBlock, type SlackMessage } from './blocks.js';
 import { eventUrl, type HubLinks } from './messages.js';
 import { escapeText, link, truncate } from './mrkdwn.js';
-import type { Deployment, ErrorReport, Recommendation } from '../../src/module-api.js';
+import type { Deployment, DigestEntry, ErrorReport, Recommendation } from '../../src/module-api.js';
 
 /**
  * Digests: when more than a few messages wait for one channel (a base-image rebuild redeploys everything at
@@ -44,11 +44,7 @@ export function digestReplyLine(application: string | null, outcomeLine: string)
   return line(application ? `*${escapeText(application)}*: ${outcomeLine}` : outcomeLine);
 }
 
-export interface DigestEntry {
-  kind: 'deployment' | 'error' | 'recommendation' | 'alert' | 'summary' | 'reply';
-  line: string;
-  queuedAt: Date;
-}
+export type { DigestEntry };
 
 /** "14 deployments in the last minute", "12 deployments and 2 errors in the last 3 minutes". */
 export function digestHeadline(entries: readonly DigestEntry[], now = Date.now()): string {

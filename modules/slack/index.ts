@@ -1,15 +1,15 @@
-import { ChannelPoster } from './channel-poster.js';
 import { slackConfigSchema, slackEnablement, slackSecrets } from './config.js';
+import { maintenancePosts } from './maintenance.js';
 import { MIGRATIONS } from './migrations.js';
-import { SlackNotifier } from './notifier.js';
-import { SlackStore } from './store.js';
-import { ChannelTurns } from './turns.js';
+import { slackProvider } from './provider.js';
+import { slackRouting } from './routing.js';
 import { WebApiTransport, WebhookTransport, type SlackTransport } from './transport.js';
-import { defineModule } from '../../src/module-api.js';
+import { createNotifier, defineModule } from '../../src/module-api.js';
 
 /**
  * Slack: deployments, errors and recommendations as Block Kit messages, and one live thread per deployment
- * and channel in which other modules' outcomes (announced on the bus as `check.finished`) are replied.
+ * and channel in which other modules' outcomes (announced on the bus as `check.finished`) are replied. The
+ * notification layer (src/notify) decides what goes where and when; this module is how it reaches Slack.
  */
 export const slackModule = defineModule({
   name: 'slack',
@@ -33,19 +33,9 @@ export const slackModule = defineModule({
     const transport: SlackTransport = config.token
       ? new WebApiTransport({ token: config.token, apiBaseUrl: config.apiBaseUrl, logger })
       : new WebhookTransport(ctx.http({ baseURL: config.webhookUrl!, service: 'Slack webhook' }));
-    const turns = new ChannelTurns(ctx.db, {
-      intervalMs: config.paceMs,
-      burst: config.burst,
-      digestAfter: config.digestAfter,
-    });
-    const notifier = new SlackNotifier({
-      ownDelivery: ctx.ownDelivery,
-      config,
-      transport,
-      store: new SlackStore(ctx.db),
-      poster: new ChannelPoster(turns, transport, logger),
-      logger,
-      publicUrl: ctx.core.publicUrl,
+    const notifier = createNotifier(ctx, {
+      provider: slackProvider(config, transport),
+      routing: slackRouting(config),
     });
 
     return {
@@ -56,7 +46,11 @@ export const slackModule = defineModule({
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
         'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
-        'silence.ended': (event, delivery) => notifier.silenceEnded(event, delivery),
+        'silence.ended': (event, delivery) => {
+          const { posts, dropped } = maintenancePosts(config, event.payload);
+          const each = posts.map(({ channel, ...post }) => ({ address: channel, ...post }));
+          return notifier.postEach(event, 'maintenance', each, dropped, delivery);
+        },
       },
       schedules: [
         {
@@ -64,7 +58,7 @@ export const slackModule = defineModule({
           // after each post keeps a statement that grows with the channel's history off every post.
           name: 'prune',
           cron: '23 * * * *',
-          run: async () => ({ summary: `cleared ${await turns.prune()} posted items older than a day` }),
+          run: async () => ({ summary: `cleared ${await notifier.prune()} posted items older than a day` }),
         },
       ],
       start() {

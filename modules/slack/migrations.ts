@@ -101,4 +101,44 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // The notification layer (src/notify) now owns pacing, queues, threads and alert threads for every provider,
+    // in its notify_* tables keyed by target. What Slack posted so far moves there as the target `slack`, so
+    // threads, pending items and exactly-once claims carry over. The two tables operators and scripts read keep
+    // their names, as views of the layer's rows.
+    id: '004-notify-layer',
+    sql: `
+      insert into notify_messages (target, event_id, address, kind, address_id, post_id, message, digest, application, posted_at)
+        select 'slack', event_id, channel, kind, channel_id, ts, message, digest, application, posted_at from slack_messages
+        on conflict do nothing;
+      insert into notify_outcomes (event_id, module, check_event_id, finished, reported_at, first_reported_at)
+        select event_id, module, check_event_id, finished, reported_at, first_reported_at from slack_outcomes
+        on conflict do nothing;
+      insert into notify_replies (target, check_event_id, address, event_id, post_id, posted_at)
+        select 'slack', check_event_id, channel, event_id, ts, posted_at from slack_replies on conflict do nothing;
+      insert into notify_pace (target, address, tokens, refilled_at, held_until)
+        select 'slack', channel, tokens, refilled_at, held_until from slack_channel_pace on conflict do nothing;
+      insert into notify_queue (target, address, item_key, kind, event_id, delivery_id, thread_id, message, line, application,
+                                queued_at, batch_id, batch_kind, claimed_at, claimed_by, claimed_attempt, done_at)
+        select 'slack', channel, item_key, kind, event_id, delivery_id, thread_ts, message, line, application,
+               queued_at, batch_id, batch_kind, claimed_at, claimed_by, claimed_attempt, done_at from slack_queue
+        on conflict do nothing;
+      insert into notify_address_ids (target, address, address_id)
+        select 'slack', channel, channel_id from slack_channel_ids on conflict do nothing;
+      insert into notify_alert_threads (target, key, alert_event_id, updated_at)
+        select 'slack', key, alert_event_id, updated_at from slack_alert_threads on conflict do nothing;
+      drop table slack_messages, slack_outcomes, slack_replies, slack_channel_pace, slack_queue, slack_channel_ids,
+        slack_alert_threads;
+
+      -- Slack's words over the layer's rows (simple views: updatable where a script needs it).
+      create view slack_messages as
+        select event_id, address as channel, kind, address_id as channel_id, post_id as ts, message, digest, application,
+               posted_at
+        from notify_messages where target = 'slack';
+      create view slack_queue as
+        select address as channel, item_key, kind, event_id, delivery_id, thread_id as thread_ts, message, line,
+               application, queued_at, batch_id, batch_kind, claimed_at, claimed_by, claimed_attempt, done_at
+        from notify_queue where target = 'slack';
+    `,
+  },
 ];

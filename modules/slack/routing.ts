@@ -1,4 +1,13 @@
-import type { Deployment, ErrorReport, Recommendation } from '../../src/module-api.js';
+import {
+  addressesForDeployment,
+  addressesForError,
+  addressesForRecommendation,
+  allowAddresses,
+  type Deployment,
+  type ErrorReport,
+  type Recommendation,
+  type TargetRouting,
+} from '../../src/module-api.js';
 
 /** The part of the config routing reads. */
 export interface RoutingConfig {
@@ -17,7 +26,7 @@ export interface Route {
 }
 
 // Conversation ids (C…, G… private, D… direct) are passed through: a "#" in front would turn one into a name.
-const CONVERSATION_ID = /^[CGD][A-Z0-9]{8,}$/;
+export const CONVERSATION_ID = /^[CGD][A-Z0-9]{8,}$/;
 
 /**
  * "team-x", "#team-x" and "#Team-X" are one channel to Slack; names go out as "#team-x" so that
@@ -45,13 +54,14 @@ export function normalisePatterns(values: readonly string[]): string[] {
   return normaliseChannels(values);
 }
 
-function patternMatches(pattern: string, channel: string): boolean {
-  if (!pattern.includes('*') && !pattern.includes('?')) return pattern === channel;
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`).test(channel);
+/** The SLACK_* settings as the notification layer's routing of the `slack` target. */
+export function slackRouting(config: RoutingConfig): TargetRouting {
+  return {
+    override: config.channelOverride,
+    always: config.channels,
+    allowed: config.allowedChannels ?? [],
+    normalise: normaliseChannels,
+  };
 }
 
 /**
@@ -59,28 +69,18 @@ function patternMatches(pattern: string, channel: string): boolean {
  * configured (SLACK_CHANNELS, SLACK_CHANNEL_OVERRIDE) are always allowed: the list is about what a payload names.
  */
 export function allowChannels(config: RoutingConfig, channels: string[]): Route {
-  const allowed = config.allowedChannels ?? [];
-  if (allowed.length === 0) return { channels, dropped: [] };
-  const trusted = new Set([...normaliseChannels(config.channels), ...normaliseChannels(config.channelOverride)]);
-  const route: Route = { channels: [], dropped: [] };
-  for (const channel of channels) {
-    const ok = trusted.has(channel) || allowed.some((pattern) => patternMatches(pattern, channel));
-    (ok ? route.channels : route.dropped).push(channel);
-  }
-  return route;
+  const route = allowAddresses(slackRouting(config), channels);
+  return { channels: route.addresses, dropped: route.dropped };
 }
 
 /** The original's rule: the override alone when set; else SLACK_CHANNELS plus the deployment's own channels. */
 export function channelsForDeployment(config: RoutingConfig, deployment: Pick<Deployment, 'slackChannels'>): string[] {
-  if (config.channelOverride.length > 0) return normaliseChannels(config.channelOverride);
-  return normaliseChannels([...config.channels, ...deployment.slackChannels]);
+  return addressesForDeployment(slackRouting(config), deployment.slackChannels);
 }
 
 /** Errors: the override; else the error's own channels; else SLACK_CHANNELS, so no error goes unseen. */
 export function channelsForError(config: RoutingConfig, error: Pick<ErrorReport, 'slackChannels'>): string[] {
-  if (config.channelOverride.length > 0) return normaliseChannels(config.channelOverride);
-  const own = normaliseChannels(error.slackChannels);
-  return own.length > 0 ? own : normaliseChannels(config.channels);
+  return addressesForError(slackRouting(config), error.slackChannels);
 }
 
 /** Recommendations are for one team: their own channels only (the override still wins). */
@@ -88,6 +88,5 @@ export function channelsForRecommendation(
   config: RoutingConfig,
   recommendation: Pick<Recommendation, 'slackChannels'>,
 ): string[] {
-  if (config.channelOverride.length > 0) return normaliseChannels(config.channelOverride);
-  return normaliseChannels(recommendation.slackChannels);
+  return addressesForRecommendation(slackRouting(config), recommendation.slackChannels);
 }

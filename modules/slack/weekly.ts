@@ -1,8 +1,8 @@
 import { formatDuration } from './alerts.js';
 import { fitMessage, section, type SlackMessage } from './blocks.js';
 import { escapeText, link } from './mrkdwn.js';
-import { allowChannels, normaliseChannels, type RoutingConfig } from './routing.js';
-import type { HubEvent } from '../../src/module-api.js';
+import { slackRouting, type RoutingConfig } from './routing.js';
+import { addressesForWeekly, type HubEvent } from '../../src/module-api.js';
 
 type Weekly = HubEvent<'insights.weekly'>['payload'];
 type Figures = Weekly['overall']['current'];
@@ -31,7 +31,7 @@ function measureLines(now: Figures, before: Figures): string[] {
 
 function headline(summary: Weekly, team: string | null): string {
   const whose = team === null ? '' : ` of ${escapeText(team)}`;
-  return `*Delivery insights${whose} in ${escapeText(summary.cluster)}, week of ${summary.week.from.slice(0, 10)}* (against the week before)`;
+  return `*Delivery insights${whose} in ${escapeText(summary.cluster)}, week of ${escapeText(summary.week.from.slice(0, 10))}* (against the week before)`;
 }
 
 /** SLACK_CHANNELS' message: the whole cluster, and a line per team. */
@@ -45,7 +45,7 @@ export function formatWeeklyOverall(summary: Weekly): SlackMessage {
   if (teams.length > 0) blocks.push(section(`Deployments per team: ${teams.join(' · ')}`));
   blocks.push(section(link(summary.link, 'The insights on the hub')));
   return fitMessage({
-    text: `Delivery insights in ${summary.cluster}, week of ${summary.week.from.slice(0, 10)}: ${deployments(current.deployments)}`,
+    text: `Delivery insights in ${escapeText(summary.cluster)}, week of ${escapeText(summary.week.from.slice(0, 10))}: ${deployments(current.deployments)}`,
     blocks,
   });
 }
@@ -57,37 +57,38 @@ export function formatWeeklyTeam(summary: Weekly, team: Weekly['teams'][number])
     section(link(team.link, `${team.team} on the hub`)),
   ];
   return fitMessage({
-    text: `Delivery insights of ${team.team}, week of ${summary.week.from.slice(0, 10)}: ${deployments(team.current.deployments)}`,
+    text: `Delivery insights of ${escapeText(team.team)}, week of ${escapeText(summary.week.from.slice(0, 10))}: ${deployments(team.current.deployments)}`,
     blocks,
   });
 }
 
-/**
- * Who gets what: SLACK_CHANNEL_OVERRIDE alone gets the overall summary (it means "here and nowhere else", and
- * every team's message there would be noise). Otherwise SLACK_CHANNELS gets the overall summary and each team's
- * channels (those its deployments named that contain its name, kept to SLACK_ALLOWED_CHANNELS) get the team's.
- * A channel gets one message: the overall one if it is in SLACK_CHANNELS, else its first team's.
- */
-export function weeklyPosts(config: RoutingConfig, summary: Weekly): { posts: WeeklyPost[]; dropped: string[] } {
-  const overall = {
+/** The overall message and its digest line. */
+export function weeklyOverall(summary: Weekly): { message: SlackMessage; line: string } {
+  return {
     message: formatWeeklyOverall(summary),
     line: `• Weekly delivery insights in ${escapeText(summary.cluster)}: ${deployments(summary.overall.current.deployments)}`,
   };
-  if (config.channelOverride.length > 0) {
-    return {
-      posts: normaliseChannels(config.channelOverride).map((channel) => ({ channel, ...overall })),
-      dropped: [],
-    };
-  }
-  const posts: WeeklyPost[] = normaliseChannels(config.channels).map((channel) => ({ channel, ...overall }));
-  const dropped: string[] = [];
-  for (const team of summary.teams) {
-    const route = allowChannels(config, normaliseChannels(team.slackChannels));
-    dropped.push(...route.dropped);
-    const message = formatWeeklyTeam(summary, team);
-    const line = `• Weekly delivery insights of ${escapeText(team.team)}: ${deployments(team.current.deployments)}`;
-    for (const channel of route.channels)
-      if (!posts.some((post) => post.channel === channel)) posts.push({ channel, message, line });
-  }
-  return { posts, dropped: [...new Set(dropped)] };
+}
+
+/** A team's message and its digest line. */
+export function weeklyTeam(summary: Weekly, team: Weekly['teams'][number]): { message: SlackMessage; line: string } {
+  return {
+    message: formatWeeklyTeam(summary, team),
+    line: `• Weekly delivery insights of ${escapeText(team.team)}: ${deployments(team.current.deployments)}`,
+  };
+}
+
+/**
+ * Who gets what (the notification layer's weekly routing over the SLACK_* settings): SLACK_CHANNEL_OVERRIDE alone
+ * gets the overall summary; otherwise SLACK_CHANNELS gets the overall summary and each team's channels (those
+ * its deployments named that contain its name, kept to SLACK_ALLOWED_CHANNELS) get the team's. A channel gets
+ * one message: the overall one if it is in SLACK_CHANNELS, else its first team's.
+ */
+export function weeklyPosts(config: RoutingConfig, summary: Weekly): { posts: WeeklyPost[]; dropped: string[] } {
+  const { sends, dropped } = addressesForWeekly(slackRouting(config), summary);
+  const posts = sends.map(({ address, team }) => {
+    const figures = team === null ? undefined : summary.teams.find((candidate) => candidate.team === team);
+    return { channel: address, ...(figures ? weeklyTeam(summary, figures) : weeklyOverall(summary)) };
+  });
+  return { posts, dropped };
 }

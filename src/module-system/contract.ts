@@ -1,3 +1,4 @@
+import type { NotifyHooks } from '../notify/hooks.js';
 import type { AxiosInstance } from 'axios';
 import type { Router } from 'express';
 import type { z } from 'zod';
@@ -59,6 +60,8 @@ export interface ModuleContext<C> {
   ownDelivery: (eventId: string) => Promise<OwnDelivery | null>;
   /** Publishes a derived event at once, in a transaction of its own (from a route, a start-up task). */
   publish: <T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions) => Promise<string>;
+  /** The notification layer's hooks, for a provider module's notifier (`createNotifier`). */
+  notifyHooks: NotifyHooks;
 }
 
 /** What a scheduled run is handed: the tick it runs for, a signal that fires at its timeout, a logger. */

@@ -4,6 +4,7 @@ import type { AxiosInstance } from 'axios';
 import type { CoreConfig, DeliveryPolicy } from '../config/config.js';
 import type { EventType } from '../events/types.js';
 import { moduleLogger, type Logger } from '../logging/logger.js';
+import { NotifyHooks } from '../notify/hooks.js';
 import type { Db } from '../store/db.js';
 import type { HubStream } from '../stream/hub-stream.js';
 import type { AnyModuleDefinition, HttpClientOptions, ModuleContext, OwnDelivery, PublishOptions } from './contract.js';
@@ -20,6 +21,8 @@ export interface RegistryDeps {
   http: (options: HttpClientOptions, logger: Logger) => AxiosInstance;
   ownDelivery: (eventId: string, module: string) => Promise<OwnDelivery | null>;
   publish: (source: string, type: EventType, payload: unknown, options?: PublishOptions) => Promise<string>;
+  /** The hub's notification hooks (silences); a registry built without them suppresses nothing. */
+  notifyHooks?: NotifyHooks;
 }
 
 /** A module instance's view of the core: its name, config, logger, data folder, HTTP client and bus. */
@@ -41,5 +44,6 @@ export async function createModuleContext(
     http: (options) => deps.http(options, logger),
     ownDelivery: (eventId) => deps.ownDelivery(eventId, definition.name),
     publish: (type, payload, options) => deps.publish(definition.name, type, payload, options),
+    notifyHooks: deps.notifyHooks ?? new NotifyHooks(),
   };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from './migrate.js';
 import { DELIVERY_MIGRATIONS } from './delivery-migrations.js';
+import { NOTIFY_MIGRATIONS } from './notify-migrations.js';
 import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
 import { OPS_MIGRATIONS } from './ops-migrations.js';
 import { PIPELINES_MIGRATIONS } from './pipelines-migrations.js';
@@ -254,4 +255,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   ...STATUS_PAGE_MIGRATIONS,
   ...SECURITY_MIGRATIONS,
   ...SILENCES_MIGRATIONS,
+  ...NOTIFY_MIGRATIONS,
 ];

@@ -7,6 +7,7 @@ import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { IngestService } from '../../ingest/ingest.js';
 import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
+import type { NotifyHooks } from '../../notify/hooks.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import type { Silences } from '../../silences/silences.js';
@@ -23,6 +24,8 @@ import { ingestRoutes } from './ingest.js';
 import { insightsRoutes } from './insights.js';
 import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
+import { notifyTemplateRoutes } from './notify-templates.js';
+import { notifyRoutes } from './notify.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
 import { silenceRoutes } from './silences.js';
@@ -42,6 +45,7 @@ export interface HubParts {
   ops: Operations;
   statusPage: StatusPage;
   access: Access;
+  notifyHooks: NotifyHooks;
   isReady: () => boolean;
   publicUrl: () => string;
   shutdown: (reason: string) => void;
@@ -65,6 +69,8 @@ export function hubRouters(parts: HubParts): Router[] {
     insightsRoutes(parts.insights),
     silenceRoutes({ silences: parts.silences, access }),
     adminRoutes({ db, registry, engine, access }),
+    notifyRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
+    notifyTemplateRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
     metricsRoutes({
       metrics: ops.metrics,
       metricsToken: parts.opsConfig.metricsToken,

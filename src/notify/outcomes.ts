@@ -1,19 +1,26 @@
-import type { PostOutcome } from './channel-poster.js';
-import { DeliveryDeferral, DeliveryError, type Logger } from '../../src/module-api.js';
+import type { PostOutcome } from './poster.js';
+import { DeliveryDeferral, DeliveryError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
 
 /**
- * How a delivery ends when it posted to several channels side by side: the rules that turn each channel's
+ * How a delivery ends when it posted to several addresses side by side: the rules that turn each address's
  * outcome into the delivery's (a retry, a death, a deferral).
  */
 
-/** Deliveries waiting for one channel's turn wake spread over this much, not all in the same instant. */
+/** Deliveries waiting for one address's turn wake spread over this much, not all in the same instant. */
 const WAKE_JITTER_MS = 150;
 
 /**
- * One channel's failure does not stop the others. Afterwards: anything retryable makes the delivery retry
- * (done channels are skipped next time); only permanent failures left means the delivery is dead.
+ * One address's failure does not stop the others. Afterwards: anything retryable makes the delivery retry
+ * (done addresses are skipped next time); only permanent failures left means the delivery is dead.
+ * `words` name the provider and its addresses in the log and the error ("slack", "channels").
  */
-export function throwFailures(results: PromiseSettledResult<unknown>[], channels: string[], logger: Logger): void {
+export function throwFailures(
+  results: PromiseSettledResult<unknown>[],
+  channels: string[],
+  logger: Logger,
+  words: { provider: string; addresses: string },
+): void {
   const failures: Array<{ channel: string; error: DeliveryError }> = [];
   results.forEach((result, index) => {
     if (result.status === 'fulfilled') return;
@@ -25,8 +32,8 @@ export function throwFailures(results: PromiseSettledResult<unknown>[], channels
   });
   if (failures.length === 0) return;
   for (const { channel, error } of failures) {
-    logger.warn('slack call failed', {
-      channel,
+    logger.warn(`${words.provider} call failed`, {
+      address: channel,
       code: error.code,
       reason: error.reason,
       permanent: error.permanent,
@@ -38,7 +45,7 @@ export function throwFailures(results: PromiseSettledResult<unknown>[], channels
   const leading = (retryable[0] ?? failures[0]!).error;
   const retryAfter = Math.max(0, ...retryable.map(({ error }) => error.retryAfterMs ?? 0));
   throw new DeliveryError(
-    `${failures.length} of ${channels.length} channels failed: ${failures.map(({ error }) => error.message).join('; ')}`,
+    `${failures.length} of ${channels.length} ${words.addresses} failed: ${failures.map(({ error }) => error.message).join('; ')}`,
     {
       permanent: retryable.length === 0,
       code: leading.code,
@@ -49,7 +56,7 @@ export function throwFailures(results: PromiseSettledResult<unknown>[], channels
   );
 }
 
-/** Some channel's turn has not come: the delivery runs again then, holding no worker meanwhile. */
+/** Some address's turn has not come: the delivery runs again then, holding no worker meanwhile. */
 export function deferWaiting(results: PromiseSettledResult<PostOutcome>[]): void {
   const waits = results.flatMap((result) =>
     result.status === 'fulfilled' && result.value.kind === 'wait' ? [result.value] : [],

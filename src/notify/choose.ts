@@ -1,0 +1,94 @@
+import type { RouteBook } from './route-book.js';
+import { evaluateRoutes, type EventFacts } from './routes.js';
+import {
+  addressesForWeekly,
+  allowAddresses,
+  namedAddresses,
+  type Route,
+  type TargetRouting,
+  type WeeklyRoute,
+} from './routing.js';
+import type { NotifyKind } from './silence.js';
+import type { EventType, HubEvent } from '../events/types.js';
+
+/** A route to addresses, and (with stored routes) which route chose each address. */
+export type ChosenRoute = Route & { chosenBy?: Record<string, string>; payloadRequested?: boolean };
+
+/** What an event is matched on: its kind as said, and the team, application, cluster it is tied to. */
+export function factsOf(type: EventType, kind: NotifyKind, payload: unknown): EventFacts {
+  const p = payload as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  if (type === 'inspection') {
+    const t = payload as HubEvent<'inspection'>['payload'];
+    return {
+      kind,
+      team: text(t.dimensions.team),
+      application: text(t.dimensions.application),
+      cluster: text(t.dimensions.cluster),
+      importance: null,
+      status: t.status,
+    };
+  }
+  return {
+    kind,
+    team: text(p.team),
+    application: text(p.applicationName),
+    cluster: text(p.cluster),
+    importance: text(p.importance),
+    status: null,
+  };
+}
+
+/**
+ * Where one target sends an event: with stored routes, the addresses their matching routes name for this target
+ * (`"payload"`: the event's own, else `otherwise`); with none, the default rules (`fallback`, today's SLACK_*
+ * behaviour). The allow-list filters either way.
+ */
+export async function chooseAddresses(
+  book: RouteBook | null,
+  target: string,
+  routing: TargetRouting,
+  facts: EventFacts,
+  payload: { slackChannels?: readonly string[] | null },
+  fallback: () => string[],
+): Promise<ChosenRoute> {
+  const stored = book ? await book.stored() : null;
+  if (!stored) return allowAddresses(routing, fallback());
+  const chosenBy: Record<string, string> = {};
+  const addresses: string[] = [];
+  let payloadRequested = false;
+  for (const send of evaluateRoutes(stored, facts).sends) {
+    if (send.target !== target) continue;
+    if (send.addresses === 'payload') payloadRequested = true;
+    const named = send.addresses === 'payload' ? routing.normalise(namedAddresses(payload)) : [];
+    const wanted =
+      send.addresses === 'payload'
+        ? named.length > 0
+          ? named
+          : routing.normalise(send.otherwise)
+        : routing.normalise(send.addresses);
+    for (const address of wanted) {
+      if (addresses.includes(address)) continue;
+      addresses.push(address);
+      chosenBy[address] = send.route;
+    }
+  }
+  return { ...allowAddresses(routing, addresses), chosenBy, payloadRequested };
+}
+
+/**
+ * The weekly summary's sends. Under the default routing, today's rules; with stored routes, the addresses their
+ * matches name get the cluster's summary, and `"payload"` means each team's own addresses, with that team's figures.
+ */
+export function chooseWeekly(
+  chosen: ChosenRoute,
+  routing: TargetRouting,
+  summary: HubEvent<'insights.weekly'>['payload'],
+): WeeklyRoute & { chosenBy?: Record<string, string> } {
+  if (!chosen.chosenBy) return addressesForWeekly(routing, summary);
+  const teams = addressesForWeekly({ ...routing, override: [], always: [] }, summary);
+  const sends: WeeklyRoute['sends'] = chosen.addresses.map((address) => ({ address, team: null }));
+  if (chosen.payloadRequested)
+    for (const send of teams.sends) if (!sends.some((s) => s.address === send.address)) sends.push(send);
+  return { sends, dropped: [...chosen.dropped, ...teams.dropped], chosenBy: chosen.chosenBy };
+}

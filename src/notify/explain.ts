@@ -1,0 +1,116 @@
+import { chooseAddresses, factsOf } from './choose.js';
+import type { NotifyHooks } from './hooks.js';
+import type { HubLinks, Rendered } from './provider.js';
+import { evaluateRoutes, type RouteDecision } from './routes.js';
+import {
+  addressesForDeployment,
+  addressesForError,
+  addressesForRecommendation,
+  addressesForTransition,
+  addressesForWeekly,
+  namedAddresses,
+  type TargetRouting,
+} from './routing.js';
+import type { NotifyKind } from './silence.js';
+import type { EventType, HubEvent } from '../events/types.js';
+
+export interface Explanation {
+  source: 'default' | 'stored';
+  routes: RouteDecision[];
+  sends: Array<{ target: string; address: string; kind: NotifyKind; route: string; text: string }>;
+  dropped: Array<{ target: string; address: string }>;
+}
+
+type Event = { id: string; type: EventType; payload: unknown };
+
+/** The kind an event is said as, its default addresses and its rendered line; null for types no target tells. */
+function sayingOf(
+  event: Event,
+  routing: TargetRouting,
+): {
+  kind: NotifyKind;
+  fallback: () => string[];
+  render: (links: HubLinks) => (r: RenderAll) => Rendered<unknown>;
+} | null {
+  const p = event.payload;
+  switch (event.type) {
+    case 'deployment': {
+      const d = p as HubEvent<'deployment'>['payload'];
+      return {
+        kind: d.removal ? 'removal' : 'deployment',
+        fallback: () => addressesForDeployment(routing, namedAddresses(d)),
+        render: (links) => (r) => r.deployment(d, links),
+      };
+    }
+    case 'error': {
+      const e = p as HubEvent<'error'>['payload'];
+      return {
+        kind: 'error',
+        fallback: () => addressesForError(routing, namedAddresses(e)),
+        render: (links) => (r) => r.error(e, links),
+      };
+    }
+    case 'recommendation': {
+      const r0 = p as HubEvent<'recommendation'>['payload'];
+      return {
+        kind: 'recommendation',
+        fallback: () => addressesForRecommendation(routing, namedAddresses(r0)),
+        render: (links) => (r) => r.recommendation(r0, links),
+      };
+    }
+    case 'inspection': {
+      const t = p as HubEvent<'inspection'>['payload'];
+      const kind = t.transition === 'alert' ? 'alert' : t.transition === 'recovered' ? 'recovery' : 'escalation';
+      return { kind, fallback: () => addressesForTransition(routing, t), render: () => (r) => r.alert(t) };
+    }
+    case 'insights.weekly': {
+      const w = p as HubEvent<'insights.weekly'>['payload'];
+      return {
+        kind: 'weekly',
+        fallback: () => addressesForWeekly(routing, w).sends.map((send) => send.address),
+        render: () => (r) => r.weeklyOverall(w),
+      };
+    }
+    default:
+      return null;
+  }
+}
+
+type RenderAll = NonNullable<ReturnType<NotifyHooks['partsOf']>>['provider']['render'];
+
+/** Where an event goes (or would go), and why, for every target; nothing is sent. */
+export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: string): Promise<Explanation> {
+  const stored = hooks.routes ? await hooks.routes.stored() : null;
+  const explanation: Explanation = { source: stored ? 'stored' : 'default', routes: [], sends: [], dropped: [] };
+  let decided = false;
+  for (const target of hooks.targets()) {
+    const parts = hooks.partsOf(target.name);
+    if (!parts) continue;
+    const saying = sayingOf(event, parts.routing);
+    if (!saying) continue;
+    const facts = factsOf(event.type, saying.kind, event.payload);
+    if (stored && !decided) {
+      explanation.routes = evaluateRoutes(stored, facts).decisions;
+      decided = true;
+    }
+    const chosen = await chooseAddresses(
+      hooks.routes,
+      target.name,
+      parts.routing,
+      facts,
+      event.payload as { slackChannels?: string[] },
+      saying.fallback,
+    );
+    const { line } = saying.render({ publicUrl, eventId: event.id })(parts.provider.render);
+    for (const address of chosen.addresses)
+      explanation.sends.push({
+        target: target.name,
+        address,
+        kind: saying.kind,
+        route: chosen.chosenBy?.[address] ?? 'default',
+        text: line,
+      });
+    for (const address of chosen.dropped) explanation.dropped.push({ target: target.name, address });
+  }
+  return explanation;
+}

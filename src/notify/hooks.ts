@@ -1,0 +1,70 @@
+import { RouteBook } from './route-book.js';
+import type { NotifyProvider, ProviderCapabilities } from './provider.js';
+import type { TargetRouting } from './routing.js';
+import type { SendQuery, SilenceCheck } from './silence.js';
+import { TemplateBook } from './templates.js';
+import type { Db } from '../store/db.js';
+
+/** A target as listed: its name, its provider, what the provider can do. Never settings or secrets. */
+export interface TargetInfo {
+  name: string;
+  provider: string;
+  capabilities: Omit<ProviderCapabilities, 'rateLimit'> & { rateLimit: { intervalMs: number; burst: number } };
+}
+
+/** What the layer keeps of a target beyond its listing: how it renders and its default routing. */
+export interface TargetParts {
+  provider: NotifyProvider<unknown>;
+  routing: TargetRouting;
+}
+
+/**
+ * The core's side of every notification, one instance per hub, shared by every provider's notifier: the targets
+ * the providers registered, the stored routes, and the silence check asked before every send. The silences
+ * feature sets its check at start (`hub.notifyHooks.setSilenceCheck(...)`); with none set, nothing is suppressed.
+ */
+export class NotifyHooks {
+  private check: SilenceCheck | null = null;
+  private readonly registered = new Map<string, TargetInfo>();
+  private readonly parts = new Map<string, TargetParts>();
+  private book: RouteBook | null = null;
+  private templateBook: TemplateBook | null = null;
+
+  setSilenceCheck(check: SilenceCheck | null): void {
+    this.check = check;
+  }
+
+  async silencedBy(query: SendQuery): Promise<string | null> {
+    return this.check ? ((await this.check(query)) ?? null) : null;
+  }
+
+  /** Called by the hub once the store is open: routes live in PostgreSQL. */
+  useStore(db: Db): void {
+    this.book = new RouteBook(db, () => [...this.registered.keys()]);
+    this.templateBook = new TemplateBook(db);
+  }
+
+  /** The stored templates, or null before the store is open (then the providers' own words are used). */
+  get templates(): TemplateBook | null {
+    return this.templateBook;
+  }
+
+  /** The stored routes, or null before the store is open (then the default routing applies). */
+  get routes(): RouteBook | null {
+    return this.book;
+  }
+
+  registerTarget(info: TargetInfo, parts: TargetParts): void {
+    this.registered.set(info.name, info);
+    this.parts.set(info.name, parts);
+  }
+
+  /** A target's provider and default routing, for explaining where an event would go. */
+  partsOf(name: string): TargetParts | undefined {
+    return this.parts.get(name);
+  }
+
+  targets(): TargetInfo[] {
+    return [...this.registered.values()];
+  }
+}

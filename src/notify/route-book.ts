@@ -1,0 +1,74 @@
+import { routesBodySchema, type NotifyRoute } from './routes.js';
+import { HubError, validationError } from '../errors.js';
+import type { Db } from '../store/db.js';
+
+/** Every replica re-reads the stored routes this often: a change takes effect everywhere within it. */
+const RELOAD_MS = 2_000;
+
+/**
+ * The stored routes, shared by every replica through PostgreSQL (`notify_settings`), each change logged in
+ * `notify_changes` (who, when, before and after: routes hold no secrets). Null: none stored, the default
+ * routing (today's SLACK_* rules) applies.
+ */
+export class RouteBook {
+  private cached: { routes: NotifyRoute[] | null; at: number } | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly knownTargets: () => readonly string[],
+  ) {}
+
+  async stored(): Promise<NotifyRoute[] | null> {
+    if (this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.routes;
+    const rows = await this.db.query<{ value: { routes: NotifyRoute[] } }>(
+      `select value from notify_settings where name = 'routes'`,
+    );
+    const routes = rows.rows[0]?.value.routes ?? null;
+    this.cached = { routes, at: Date.now() };
+    return routes;
+  }
+
+  /** Validates (400 naming the path of each bad field, nothing stored) and replaces the whole list. */
+  async replace(body: unknown, who: string): Promise<NotifyRoute[]> {
+    const parsed = routesBodySchema.safeParse(body);
+    if (!parsed.success) throw validationError(parsed.error, 'routes');
+    const targets = this.knownTargets();
+    const unknown = parsed.data.routes.flatMap((route, index) =>
+      route.to.flatMap((to, position) =>
+        targets.includes(to.target)
+          ? []
+          : [{ path: ['routes', index, 'to', position, 'target'], message: `no target "${to.target}"` }],
+      ),
+    );
+    if (unknown.length > 0) throw validationError({ issues: unknown }, 'routes');
+    const before = await this.stored();
+    await this.db.transaction(async (client) => {
+      await client.query(
+        `insert into notify_settings (name, value, updated_by) values ('routes', $1, $2)
+         on conflict (name) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
+        [JSON.stringify({ routes: parsed.data.routes }), who],
+      );
+      await client.query(`insert into notify_changes (who, name, before, after) values ($1, 'routes', $2, $3)`, [
+        who,
+        JSON.stringify(before),
+        JSON.stringify(parsed.data.routes),
+      ]);
+    });
+    this.cached = { routes: parsed.data.routes, at: Date.now() };
+    return parsed.data.routes;
+  }
+
+  /** Back to the default routing (the stored list removed; the change logged). */
+  async reset(who: string): Promise<void> {
+    const before = await this.stored();
+    if (before === null) throw new HubError('HUB_ERR_NOT_FOUND', 'no stored routes: the default routing is in force');
+    await this.db.transaction(async (client) => {
+      await client.query(`delete from notify_settings where name = 'routes'`);
+      await client.query(`insert into notify_changes (who, name, before, after) values ($1, 'routes', $2, null)`, [
+        who,
+        JSON.stringify(before),
+      ]);
+    });
+    this.cached = { routes: null, at: Date.now() };
+  }
+}

@@ -1,0 +1,162 @@
+import { Liquid, type FS } from 'liquidjs';
+import { z } from 'zod';
+import type { NotifyKind } from './silence.js';
+import { HubError, validationError } from '../errors.js';
+import type { Db } from '../store/db.js';
+
+/** The kinds a template can word: the roots. Replies and digest lines keep the provider's own words. */
+export const TEMPLATE_KINDS = [
+  'deployment',
+  'removal',
+  'error',
+  'recommendation',
+  'alert',
+  'weekly',
+] as const satisfies readonly NotifyKind[];
+export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+export const templateBodySchema = z.object({ template: z.string().min(1).max(20_000) }).strict();
+
+/** No file system at all: `include` and `render` find nothing, whatever a template names. */
+const NO_FILES: FS = {
+  exists: () => Promise.resolve(false),
+  existsSync: () => false,
+  readFile: () => Promise.reject(new Error('templates cannot read files')),
+  readFileSync: () => {
+    throw new Error('templates cannot read files');
+  },
+  resolve: (_root, file) => file,
+  contains: () => Promise.resolve(false),
+  dirname: () => '',
+  sep: '/',
+};
+
+// Render time (ms), memory (bytes of strings and arrays made) and template size are bounded: an operator's
+// template runs on every send.
+const liquid = new Liquid({
+  fs: NO_FILES,
+  root: [],
+  partials: [],
+  layouts: [],
+  strictFilters: true,
+  renderLimit: 200,
+  memoryLimit: 1_000_000,
+  parseLimit: 20_000,
+});
+
+/** Every string in the value escaped for the provider: a template cannot let payload text out unescaped. */
+function escapedDeep(value: unknown, escape: (text: string) => string): unknown {
+  if (typeof value === 'string') return escape(value);
+  if (Array.isArray(value)) return value.map((item) => escapedDeep(item, escape));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, escapedDeep(item, escape)]));
+  return value;
+}
+
+/** The template's text for an event: its payload's fields at the top level, and `event` (id, type, link). */
+export async function renderTemplate(
+  template: string,
+  event: { id: string; type: string; payload: unknown; link: string },
+  escape: (text: string) => string,
+): Promise<string> {
+  const payload = escapedDeep(event.payload, escape) as Record<string, unknown>;
+  const context = { ...payload, event: { id: event.id, type: event.type, link: event.link } };
+  const text = String(await liquid.parseAndRender(template, context));
+  if (text.trim() === '') throw new Error('the template rendered nothing');
+  return text;
+}
+
+/** Parses the template and renders it once on an empty event: a template that fails here is refused. */
+export async function checkTemplate(template: string): Promise<void> {
+  try {
+    await liquid.parseAndRender(template, { event: { id: 'trial', type: 'trial', link: '' } });
+  } catch (error) {
+    throw validationError(
+      { issues: [{ path: ['template'], message: (error as Error).message.split('\n')[0]! }] },
+      'template',
+    );
+  }
+}
+
+const RELOAD_MS = 2_000;
+
+/** Stored templates per provider and kind (`notify_settings`, `template:<provider>:<kind>`), re-read within 2 s. */
+export class TemplateBook {
+  private cached: { templates: Map<string, string>; at: number } | null = null;
+
+  constructor(private readonly db: Db) {}
+
+  async all(): Promise<Map<string, string>> {
+    if (this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.templates;
+    const rows = await this.db.query<{ name: string; value: { template: string } }>(
+      `select name, value from notify_settings where name like 'template:%'`,
+    );
+    const templates = new Map(rows.rows.map((row) => [row.name.slice('template:'.length), row.value.template]));
+    this.cached = { templates, at: Date.now() };
+    return templates;
+  }
+
+  async get(provider: string, kind: string): Promise<string | null> {
+    return (await this.all()).get(`${provider}:${kind}`) ?? null;
+  }
+
+  async put(provider: string, kind: TemplateKind, body: unknown, who: string): Promise<void> {
+    const parsed = templateBodySchema.safeParse(body);
+    if (!parsed.success) throw validationError(parsed.error, 'template');
+    await checkTemplate(parsed.data.template);
+    await this.write(`template:${provider}:${kind}`, { template: parsed.data.template }, who);
+  }
+
+  async remove(provider: string, kind: string, who: string): Promise<void> {
+    if (!(await this.get(provider, kind)))
+      throw new HubError('HUB_ERR_NOT_FOUND', `no stored template for ${provider} ${kind}: the built-in one is used`);
+    await this.write(`template:${provider}:${kind}`, null, who);
+  }
+
+  private async write(name: string, value: { template: string } | null, who: string): Promise<void> {
+    const before = (
+      await this.db.query<{ value: unknown }>('select value from notify_settings where name = $1', [name])
+    ).rows[0]?.value;
+    await this.db.transaction(async (client) => {
+      if (value === null) await client.query('delete from notify_settings where name = $1', [name]);
+      else
+        await client.query(
+          `insert into notify_settings (name, value, updated_by) values ($1, $2, $3)
+           on conflict (name) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
+          [name, JSON.stringify(value), who],
+        );
+      await client.query('insert into notify_changes (who, name, before, after) values ($1, $2, $3, $4)', [
+        who,
+        name,
+        JSON.stringify(before ?? null),
+        JSON.stringify(value),
+      ]);
+    });
+    this.cached = null;
+  }
+}
+
+/**
+ * The root as the stored template for (provider, kind) words it, when there is one; the provider's own words
+ * otherwise. A template that fails at send time does not stop the message: the provider's words go out and
+ * the result says the delivery was degraded, with the template and the error.
+ */
+export async function applyTemplate<R extends { message: unknown; line: string }>(
+  book: TemplateBook | null,
+  provider: { name: string; render: { escape(text: string): string; lineMessage(text: string): unknown } },
+  event: { id: string; type: string; payload: unknown; link: string },
+  kind: string,
+  rendered: R,
+): Promise<R & { degraded?: { template: string; error: string } }> {
+  const template = book ? await book.get(provider.name, kind) : null;
+  if (!template) return rendered;
+  try {
+    const text = await renderTemplate(template, event, (value) => provider.render.escape(value));
+    return { ...rendered, message: provider.render.lineMessage(text) };
+  } catch (error) {
+    return {
+      ...rendered,
+      degraded: { template: `${provider.name}/${kind}`, error: (error as Error).message.split('\n')[0]! },
+    };
+  }
+}

@@ -1,0 +1,127 @@
+import type { Migration } from './migrate.js';
+
+/**
+ * The notification layer's tables, shared by every provider and keyed by target (a named destination of one
+ * provider), so that pacing, digests, threads and exactly-once work the same for each.
+ */
+export const NOTIFY_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 'notify-001-layer',
+    sql: `
+      -- One row per event, target and address posted to: a retried delivery skips the addresses already done,
+      -- and a deployment's row is its thread root (the service's address id and post id), kept across restarts.
+      create table notify_messages (
+        target text not null,
+        event_id uuid not null,
+        address text not null,
+        kind text not null,
+        address_id text,
+        post_id text,
+        message jsonb not null,
+        digest boolean not null default false,
+        application text,
+        posted_at timestamptz not null default now(),
+        primary key (target, event_id, address)
+      );
+
+      -- The latest outcome of each module for a deployment: the roots' status lines are built from these.
+      create table notify_outcomes (
+        event_id uuid not null,
+        module text not null,
+        check_event_id uuid not null,
+        finished jsonb not null,
+        reported_at timestamptz not null,
+        first_reported_at timestamptz not null default now(),
+        primary key (event_id, module)
+      );
+
+      -- Replies posted per finished check, target and address, so a retried check.finished does not post twice.
+      create table notify_replies (
+        target text not null,
+        check_event_id uuid not null,
+        address text not null,
+        event_id uuid not null,
+        post_id text,
+        posted_at timestamptz not null default now(),
+        primary key (target, check_event_id, address)
+      );
+
+      -- Each address's share of its service's limit, as a token bucket every replica takes from: a burst of
+      -- tokens, refilled one per pace interval; held_until keeps the address quiet after a 429.
+      create table notify_pace (
+        target text not null,
+        address text not null,
+        tokens double precision not null,
+        refilled_at timestamptz not null default clock_timestamp(),
+        held_until timestamptz,
+        primary key (target, address)
+      );
+
+      -- What waits for an address's turn: roots and thread replies. Whoever gets the next turn posts the
+      -- waiting items, several roots as one digest. A claimed row (batch_id) is being posted; the batch id
+      -- travels in the post's metadata, so a claim of unknown fate can be looked up at the service.
+      create table notify_queue (
+        target text not null,
+        address text not null,
+        item_key text not null,
+        kind text not null,
+        event_id uuid not null,
+        delivery_id uuid not null,
+        thread_id text,
+        message jsonb not null,
+        line text not null,
+        application text,
+        queued_at timestamptz not null default clock_timestamp(),
+        batch_id uuid,
+        batch_kind text,
+        claimed_at timestamptz,
+        claimed_by uuid,
+        claimed_attempt integer,
+        -- Posted (alone or in a batch): kept a day so that a late retry cannot queue it again.
+        done_at timestamptz,
+        primary key (target, address, item_key)
+      );
+      create index notify_queue_batch on notify_queue (batch_id) where batch_id is not null;
+      create index notify_queue_line on notify_queue (target, address, queued_at, item_key) where batch_id is null;
+
+      -- The service's id of each address we have posted to: lookups take ids only.
+      create table notify_address_ids (
+        target text not null,
+        address text not null,
+        address_id text not null,
+        primary key (target, address)
+      );
+
+      -- Alerts: a key's escalations and recovery reply in the thread of its alert.
+      create table notify_alert_threads (
+        target text not null,
+        key text not null,
+        alert_event_id uuid not null,
+        updated_at timestamptz not null default now(),
+        primary key (target, key)
+      );
+    `,
+  },
+  {
+    id: 'notify-002-settings',
+    sql: `
+      -- Routes (and later targets and templates) as plain JSON, validated before they are stored; every replica
+      -- re-reads them within seconds.
+      create table notify_settings (
+        name text primary key,
+        value jsonb not null,
+        updated_by text not null,
+        updated_at timestamptz not null default now()
+      );
+      -- Every change: who, when, before and after (routes hold no secrets).
+      create table notify_changes (
+        id bigserial primary key,
+        at timestamptz not null default now(),
+        who text not null,
+        name text not null,
+        before jsonb,
+        after jsonb
+      );
+    `,
+  },
+];
