@@ -3,6 +3,7 @@ import type { Env } from '../config/env.js';
 import { HubError, type FieldProblem } from '../errors.js';
 import type { AnyInspection } from '../module-system/inspection-contract.js';
 import { envSuffix } from '../module-system/overrides.js';
+import { unstorableIn } from '../util/input-rules.js';
 
 export type ParameterSource = 'default' | 'env' | 'central';
 
@@ -45,7 +46,7 @@ export class InspectionParameters {
     this.shape = (inspection.parameters as z.ZodObject).shape as Record<string, z.ZodType>;
     this.secrets = new Set(inspection.secrets ?? []);
     for (const name of this.secrets) {
-      if (!(name in this.shape))
+      if (!Object.hasOwn(this.shape, name))
         this.problems.push(`inspection "${inspectionId}": secret "${name}" is not one of its parameters`);
     }
     for (const [name, schema] of Object.entries(this.shape)) {
@@ -67,7 +68,7 @@ export class InspectionParameters {
   }
 
   has(name: string): boolean {
-    return name in this.shape;
+    return Object.hasOwn(this.shape, name);
   }
 
   /** What a run gets: central over env over default, through the schema. */
@@ -117,12 +118,17 @@ export class InspectionParameters {
     const problems: FieldProblem[] = [];
     const values: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(body)) {
-      const schema = this.shape[name];
+      const schema = this.has(name) ? this.shape[name] : undefined;
       if (!schema) {
         problems.push({
           field: name,
           message: `not a parameter of ${this.inspectionId} (known: ${Object.keys(this.shape).join(', ')})`,
         });
+        continue;
+      }
+      const unstorable = unstorableIn(value);
+      if (unstorable) {
+        problems.push({ field: [name, ...unstorable[0]].join('.'), message: unstorable[1] });
         continue;
       }
       const parsed = schema.safeParse(value);
