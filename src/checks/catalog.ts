@@ -146,12 +146,7 @@ export function encodeCursor(cursor: RunCursor): string {
 export function decodeCursor(text: string | undefined): RunCursor | undefined {
   if (!text) return undefined;
   const [startedAt, id] = Buffer.from(text, 'base64url').toString('utf8').split('|');
-  if (
-    !startedAt ||
-    !id ||
-    !isPostgresTimeText(startedAt) ||
-    !/^[0-9a-f-]{36}$/i.test(id)
-  ) {
+  if (!startedAt || !id || !isPostgresTimeText(startedAt) || !/^[0-9a-f-]{36}$/i.test(id)) {
     throw new HubError('HUB_ERR_BAD_PARAMETER', 'cursor is not one this API handed out', [
       { field: 'cursor', message: 'invalid' },
     ]);

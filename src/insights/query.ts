@@ -43,7 +43,11 @@ export const insightsQuery = z
     if (!query.from) {
       // The default window reaches DEFAULT_DAYS back from `to`: its start must be a time too.
       if (query.to && !isStorableTime(new Date(query.to.getTime() - DEFAULT_DAYS * DAY_MS)))
-        ctx.addIssue({ code: 'custom', path: ['to'], message: `${DEFAULT_DAYS} days before it must be ${STORABLE_TIME_RANGE}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `${DEFAULT_DAYS} days before it must be ${STORABLE_TIME_RANGE}`,
+        });
       return;
     }
     const to = query.to?.getTime() ?? Date.now();

@@ -98,7 +98,12 @@ export function adminRoutes(deps: {
 
   router.get(
     '/api/v1/deliveries',
-    doc({ summary: 'Deliveries, newest first (?status, ?module, ?limit)', tags, auth: 'admin', query: deliveriesQuery }),
+    doc({
+      summary: 'Deliveries, newest first (?status, ?module, ?limit)',
+      tags,
+      auth: 'admin',
+      query: deliveriesQuery,
+    }),
     admin,
     async (_req, res) => {
       const { status, module, limit } = res.locals.query as z.output<typeof deliveriesQuery>;

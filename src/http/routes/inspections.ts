@@ -47,6 +47,9 @@ export function inspectionRoutes(deps: { inspections: Inspections; adminToken?: 
           "Set central parameter values (validated by the inspection's schema), from the next run on every replica",
         tags,
         auth: 'admin',
+        documentedBody: z
+          .record(z.string(), z.unknown())
+          .describe("parameter name -> value, each validated by the inspection's own schema (GET lists them)"),
         errors: { 400: 'the parameter named', 404: 'no such inspection' },
       }),
       admin,

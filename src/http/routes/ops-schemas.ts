@@ -44,8 +44,9 @@ export const replicaView = z.object({
   lastHeartbeatAt: z.string(),
 });
 
-export const configValues = storableRecord(z.union([storableText(), z.number(), z.boolean(), z.null()]))
-  .describe('environment-style keys of the module (GET shows them); null unsets a key; `***` keeps a secret as it is');
+export const configValues = storableRecord(z.union([storableText(), z.number(), z.boolean(), z.null()])).describe(
+  'environment-style keys of the module (GET shows them); null unsets a key; `***` keeps a secret as it is',
+);
 
 const moduleStatus = z
   .object({ name: z.string(), enabled: z.boolean(), configured: z.boolean(), reason: z.string().nullable() })

@@ -136,12 +136,10 @@ export function sourceRoutes(deps: {
             { field: 'object_kind', message: 'expected "deployment"' },
           ]);
         if (kind !== 'deployment')
-          return void res
-            .status(202)
-            .json({
-              status: 'ignored',
-              reason: `GitLab's ${typeof kind === 'string' ? kind : 'unnamed'} event is not read`,
-            });
+          return void res.status(202).json({
+            status: 'ignored',
+            reason: `GitLab's ${typeof kind === 'string' ? kind : 'unnamed'} event is not read`,
+          });
         const mapped = mapGitlabDeployment(req.body, sources);
         res.status(mapped.kind === 'ignored' ? 202 : 200).json(await store('gitlab', mapped, req.body));
       },

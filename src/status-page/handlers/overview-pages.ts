@@ -90,9 +90,7 @@ export async function showEvents(ctx: PageContext, req: Request, res: Response):
     cluster: asked.cluster,
     // A stored time keeps its microseconds as written; other forms (Unix seconds, a date) as the instant they name.
     before:
-      asked.before && !isPostgresTimeText(asked.before)
-        ? parseStorableTime(asked.before)!.toISOString()
-        : asked.before,
+      asked.before && !isPostgresTimeText(asked.before) ? parseStorableTime(asked.before)!.toISOString() : asked.before,
     since: asked.since ? sinceTime(asked.since)!.toISOString() : undefined,
     derived,
     limit: 100,
