@@ -4,6 +4,7 @@ import { HubError, type FieldProblem } from '../errors.js';
 import type { AnyInspection } from '../module-system/inspection-contract.js';
 import { envSuffix } from '../module-system/overrides.js';
 import { unstorableIn } from '../util/input-rules.js';
+import { hideUrlSecrets } from '../logging/redact.js';
 
 export type ParameterSource = 'default' | 'env' | 'central';
 
@@ -146,7 +147,12 @@ export class InspectionParameters {
   }
 
   mask(name: string, value: unknown): unknown {
-    return this.secrets.has(name) && value !== null && value !== undefined && value !== '' ? MASK : value;
+    if (this.secrets.has(name) && value !== null && value !== undefined && value !== '') return MASK;
+    // A target URL's credentials are secret whatever the parameter: shown, they would leak through the page and API.
+    if (typeof value === 'string') return hideUrlSecrets(value);
+    if (Array.isArray(value))
+      return value.map((item: unknown) => (typeof item === 'string' ? hideUrlSecrets(item) : item));
+    return value;
   }
 }
 
