@@ -68,14 +68,15 @@ function recording<T extends object>(target: T, kind: Kind): T {
 /** Recording views on this app's requests only (express gives each request the app's prototype). */
 function recordReads(app: Application): void {
   const proto = (app as Application & { request: object }).request;
-  const queryGetter = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(proto), 'query')!.get!;
+  const parent = Object.getPrototypeOf(proto) as object;
+  const queryDescriptor = Object.getOwnPropertyDescriptor(parent, 'query')!;
   const headers = Object.getOwnPropertyDescriptor(http.IncomingMessage.prototype, 'headers')!;
   const queries = new WeakMap<object, object>();
   const bodies = new WeakMap<object, unknown>();
   Object.defineProperty(proto, 'query', {
     configurable: true,
     get(this: object) {
-      if (!queries.has(this)) queries.set(this, recording(queryGetter.call(this) as object, 'query'));
+      if (!queries.has(this)) queries.set(this, recording(queryDescriptor.get!.call(this) as object, 'query'));
       return queries.get(this);
     },
   });

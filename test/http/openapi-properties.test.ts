@@ -164,7 +164,8 @@ function valueFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<Json> {
       );
     if (type === 'boolean') shaped.push(fc.boolean());
     if (type === 'array') shaped.push(fc.array(valueFor(schema.items, depth + 1), { maxLength: 4 }));
-    if (type === 'object') shaped.push(objectFor(schema, depth + 1).map((entries) => JSON.parse(jsonObject(entries))));
+    if (type === 'object')
+      shaped.push(objectFor(schema, depth + 1).map((entries) => JSON.parse(jsonObject(entries)) as Json));
   }
   if (shaped.length === 0) return anyJson;
   return fc.oneof({ weight: 8, arbitrary: fc.oneof(...shaped) }, { weight: 1, arbitrary: anyJson });
@@ -212,15 +213,29 @@ function headerValue(value: string): string {
   return value.replace(/[^\u0020-\u007e\u00a0-\u00ff]/g, '').slice(0, 500);
 }
 
-function operationsOf(document: any): Operation[] {
+interface OpenApi {
+  paths: Record<
+    string,
+    Record<
+      string,
+      {
+        parameters?: Parameter[];
+        requestBody?: { content: Record<string, { schema: Schema }> };
+        responses?: Record<string, unknown>;
+      }
+    >
+  >;
+}
+
+function operationsOf(document: OpenApi): Operation[] {
   const operations: Operation[] = [];
-  for (const [path, byMethod] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+  for (const [path, byMethod] of Object.entries(document.paths)) {
     for (const [method, operation] of Object.entries(byMethod)) {
-      const content = (operation.requestBody?.content ?? {}) as Record<string, { schema: Schema }>;
+      const content = operation.requestBody?.content ?? {};
       operations.push({
         method: method.toUpperCase(),
         path,
-        parameters: (operation.parameters ?? []) as Parameter[],
+        parameters: operation.parameters ?? [],
         bodies: Object.fromEntries(Object.entries(content).map(([type, entry]) => [type, entry.schema])),
         statuses: new Set(Object.keys(operation.responses ?? {}).map(Number)),
       });
@@ -286,7 +301,7 @@ function requestFor(operation: Operation, known: Known): fc.Arbitrary<Sent> {
   const headerParams = operation.parameters.filter((p) => p.in === 'header');
   const headers = fc
     .tuple(
-      ...headerParams.map((p) => fc.option(text.map(headerValue), { nil: undefined })),
+      ...headerParams.map(() => fc.option(text.map(headerValue), { nil: undefined })),
       fc.option(fc.constantFrom('foo', 'http://[::1', 'null', 'https://evil.example', 'http://127.0.0.1'), {
         nil: undefined,
       }),
@@ -296,11 +311,11 @@ function requestFor(operation: Operation, known: Known): fc.Arbitrary<Sent> {
       ),
     )
     .map((values) => {
-      const authorization = values.pop() as string | undefined;
-      const origin = values.pop() as string | undefined;
+      const authorization = values.pop();
+      const origin = values.pop();
       const out: Record<string, string> = {};
-      headerParams.forEach((p, index) => {
-        if (values[index] !== undefined) out[p.name] = values[index] as string;
+      headerParams.forEach((parameter, index) => {
+        if (values[index] !== undefined) out[parameter.name] = values[index];
       });
       if (origin !== undefined) out.origin = origin;
       if (authorization !== undefined && !out.authorization && !out.Authorization) out.authorization = authorization;
@@ -350,22 +365,23 @@ describe('every documented input, arbitrary values: only documented answers, nev
 
   beforeAll(async () => {
     hub = await startTestHub({ env: { ADMIN_TOKEN } });
-    const document = await (await fetch(`${hub.url}/api/v1/openapi.json`)).json();
+    const document = (await (await fetch(`${hub.url}/api/v1/openapi.json`)).json()) as OpenApi;
     operations = operationsOf(document);
     // Real names and ids, so most requests get past "no such …" into the handlers and the store.
     const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    type Listed = Record<string, Array<{ id: string; name: string }>> & { id: string };
     const json = async (path: string, init: RequestInit = {}) =>
-      (await (await fetch(`${hub.url}${path}`, { headers: admin, ...init })).json()) as any;
+      (await (await fetch(`${hub.url}${path}`, { headers: admin, ...init })).json()) as Listed;
     await json('/api/v1/checks/nightly-backup', { method: 'PUT', body: '{}' });
     await json('/api/v1/checks/nightly-backup/runs', { method: 'POST', body: '{"runId":"run-1"}' });
     const event = await json('/api/v1/deployment', {
       method: 'PUT',
       body: JSON.stringify({ applicationName: 'app', cluster: 'active', team: 'team', version: '1' }),
     });
-    const modules = (await json('/api/v1/modules')).modules.map((m: any) => m.name as string);
-    const inspections = (await json('/api/v1/inspections')).inspections.map((i: any) => i.id as string);
-    const schedules = (await json('/api/v1/schedules')).schedules.map((s: any) => s.id as string);
-    const deliveries = (await json('/api/v1/deliveries')).deliveries.map((d: any) => d.id as string);
+    const modules = (await json('/api/v1/modules')).modules!.map((m) => m.name);
+    const inspections = (await json('/api/v1/inspections')).inspections!.map((i) => i.id);
+    const schedules = (await json('/api/v1/schedules')).schedules!.map((s) => s.id);
+    const deliveries = (await json('/api/v1/deliveries')).deliveries!.map((d) => d.id);
     const byParameter: Record<string, string[]> = {
       'checks name': ['nightly-backup'],
       'checks runId': ['run-1'],
@@ -376,7 +392,7 @@ describe('every documented input, arbitrary values: only documented answers, nev
       'inspections name': ['timeoutMs', 'slowMs'],
       'schedules id': schedules,
       'schedules runId': ['1'],
-      'events id': [event.id as string],
+      'events id': [event.id],
       'deliveries id': deliveries,
       'applications name': ['app'],
       'teams team': ['team'],
