@@ -189,6 +189,18 @@ function objectFor(schema: Schema | undefined, depth = 0): fc.Arbitrary<Array<[s
     .map(([fields, more]) => [...fields.filter((field) => field !== undefined), ...more] as Array<[string, Json]>);
 }
 
+/** Bodies that are not JSON, or not JSON the parser should build: cut short, nested past any limit, raw bytes. */
+const malformed: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(anyJson, fc.nat()).map(([value, at]) => {
+    const whole = JSON.stringify(value);
+    return whole.slice(0, at % Math.max(1, whole.length));
+  }),
+  fc.integer({ min: 30, max: 20_000 }).map((depth) => `${'{"a":'.repeat(depth)}1`),
+  fc.integer({ min: 30, max: 20_000 }).map((depth) => `${'['.repeat(depth)}${']'.repeat(depth)}`),
+  fc.uint8Array({ maxLength: 200 }).map((bytes) => String.fromCharCode(...bytes)),
+  fc.constant(`{"extra":[${'{"i":1},'.repeat(150_000)}1]}`),
+);
+
 /** JSON text of the entries as given: `__proto__` written as a key, which an object literal would not keep. */
 function jsonObject(entries: Array<[string, Json]>): string {
   return `{${entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`).join(',')}}`;
@@ -337,18 +349,34 @@ function requestFor(operation: Operation, known: Known): fc.Arbitrary<Sent> {
                 )
                 .join('&'),
             }));
-          return fc
-            .oneof(
-              { weight: 4, arbitrary: objectFor(schema).map(jsonObject) },
-              { weight: 1, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
-              {
-                weight: 1,
-                arbitrary: fc
-                  .array(objectFor(schema).map(jsonObject), { maxLength: 3 })
-                  .map((items) => `[${items.join(',')}]`),
-              },
-            )
-            .map((json) => ({ type, text: json }));
+          const json = fc.oneof(
+            { weight: 8, arbitrary: objectFor(schema).map(jsonObject) },
+            { weight: 2, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
+            {
+              weight: 2,
+              arbitrary: fc
+                .array(objectFor(schema).map(jsonObject), { maxLength: 3 })
+                .map((items) => `[${items.join(',')}]`),
+            },
+          );
+          return fc.oneof(
+            { weight: 10, arbitrary: json.map((text) => ({ type, text })) },
+            { weight: 1, arbitrary: malformed.map((text) => ({ type, text })) },
+            {
+              weight: 1,
+              arbitrary: fc
+                .tuple(
+                  json,
+                  fc.constantFrom(
+                    'text/plain',
+                    'application/xml',
+                    'application/x-www-form-urlencoded',
+                    'a/b; charset=koi8-r',
+                  ),
+                )
+                .map(([text, other]) => ({ type: other, text })),
+            },
+          );
         });
   return fc.tuple(path, query, headers, body).map(([p, q, h, b]) => ({
     method: operation.method,
@@ -459,5 +487,8 @@ describe('every documented input, arbitrary values: only documented answers, nev
     process.stdout.write(`openapi properties: ${sent} requests, ${serverErrors} answered 5xx\n`);
     expect(sent).toBe(RUNS);
     expect(serverErrors).toBe(0);
+    // No body's `__proto__` reached a prototype.
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.keys(Object.prototype)).toEqual([]);
   }, 120_000);
 });
