@@ -19,9 +19,40 @@ export const REQUEST_ERRORS = {
   HUB_ERR_RATE_LIMITED: 429,
   HUB_ERR_INTERNAL: 500,
   HUB_ERR_UNAVAILABLE: 503,
+  /** PostgreSQL cannot be reached: nothing the request needed could be read or stored; retry after Retry-After. */
+  HUB_ERR_STORE_UNAVAILABLE: 503,
 } as const;
 
 export type ErrorCode = keyof typeof REQUEST_ERRORS;
+
+/** What each request code means to the client that gets it (docs/reference/errors.md is written from this). */
+export const REQUEST_ERROR_MEANINGS: Record<ErrorCode, string> = {
+  HUB_ERR_INVALID_JSON: 'The body is not JSON, or could not be read or decompressed as its `Content-Encoding` says.',
+  HUB_ERR_VALIDATION:
+    'The body (or a query, or a configuration sent at run time) breaks its schema; `fields` names each field at fault and what is wrong with it.',
+  HUB_ERR_TOO_DEEP: 'The JSON body nests deeper than 32 levels.',
+  HUB_ERR_BAD_PARAMETER:
+    'A path or query parameter is not acceptable: not valid percent-encoded UTF-8, a control character, a value outside its list, a paging cursor this API did not hand out.',
+  HUB_ERR_UNAUTHORIZED:
+    'A bearer token, an ingest credential or a webhook signature is missing or wrong (`WWW-Authenticate: Bearer` where a token is wanted).',
+  HUB_ERR_FORBIDDEN:
+    'Signed in, but the request may not do this: a status-page form whose CSRF token is stale or from elsewhere.',
+  HUB_ERR_NOT_FOUND:
+    'No such route, or no such thing (event, delivery, module, schedule, check). Routes that need a token the hub was not given (`ADMIN_TOKEN`, a webhook secret) answer this too, so they cannot be found by probing.',
+  HUB_ERR_METHOD_NOT_ALLOWED: 'The route exists but not with this method; `Allow` lists the methods it takes.',
+  HUB_ERR_CONFLICT:
+    'The request contradicts the current state: a delivery that is still queued or running, a run that has ended, a name already taken, a module configuration the module does not start with.',
+  HUB_ERR_BODY_TOO_LARGE: 'The body is larger than 1 MiB.',
+  HUB_ERR_UNSUPPORTED_MEDIA_TYPE:
+    'The body is not of a media type the route reads (JSON, or the CloudEvents types on `/api/v1/cdevents`), or its encoding or charset is unknown.',
+  HUB_ERR_RATE_LIMITED:
+    'The sender went past `INGEST_RATE_PER_MINUTE`, or its address failed authentication too often; `Retry-After` says how many seconds to wait.',
+  HUB_ERR_INTERNAL:
+    'A fault of the hub; the log has the stack trace under the same `requestId`. Bad input never gives this.',
+  HUB_ERR_UNAVAILABLE: 'The hub is starting or stopping and cannot serve the request yet; try again.',
+  HUB_ERR_STORE_UNAVAILABLE:
+    'PostgreSQL cannot be reached: nothing the request needed was read or stored. Retry after `Retry-After`; an event answered this way was not accepted.',
+};
 
 /** What a delivery (or a scheduled run) can end with, whichever module ran it. */
 export const DELIVERY_ERRORS = {

@@ -5,6 +5,7 @@ import { Deliverer } from './delivery/deliverer.js';
 import { DeliveryEngine } from './delivery/engine.js';
 import { ConfigError } from './errors.js';
 import { buildApp } from './http/app.js';
+import { AuthThrottle } from './http/auth-throttle.js';
 import { Access } from './http/auth.js';
 import { hubRouters } from './http/routes/hub-routers.js';
 import type { HubServer } from './http/server.js';
@@ -22,6 +23,9 @@ import { createHttpClient } from './outbound/http-client.js';
 import { pruneSchedule } from './scheduler/core-schedules.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { collectSchedules } from './scheduler/schedules.js';
+import { notificationFacts } from './silences/facts.js';
+import { Silences } from './silences/silences.js';
+import { silenceSummariesSchedule } from './silences/summaries.js';
 import { StatusPage } from './status-page/status-page.js';
 import { findOwnDelivery } from './store/delivery-views.js';
 import { SCHEDULE_TASK, STORM_TASK } from './store/jobs.js';
@@ -48,6 +52,7 @@ export interface Ground {
 /** The parts `start` composes, in the order it makes them; `stop` closes them in reverse. */
 export interface Parts {
   store: Store;
+  silences: Silences;
   bus: EventBus;
   registry: ModuleRegistry;
   engine: DeliveryEngine;
@@ -70,6 +75,19 @@ export function openHubStore(hub: Ground): Promise<Store> {
     logger: hub.logger,
     redactor: hub.redactor,
   });
+}
+
+/** Silences, read on every replica and re-read on each change; their gauge on /metrics. */
+export async function openSilences(hub: Ground, store: Store): Promise<Silences> {
+  const silences = new Silences({ db: store.db, logger: hub.logger.child({ module: 'silences' }) });
+  await silences.start(hub.ops.control);
+  hub.ops.metrics.addGauge({
+    name: 'alvares_silences_active',
+    help: 'Silences and maintenance windows holding notifications now.',
+    labelNames: [],
+    read: () => [{ labels: {}, value: silences.activeCount() }],
+  });
+  return silences;
 }
 
 export function openBus(hub: Ground, store: Store): EventBus {
@@ -108,7 +126,13 @@ export async function startModules(hub: Ground, store: Store, bus: EventBus): Pr
   return registry;
 }
 
-export function createEngine(hub: Ground, store: Store, bus: EventBus, registry: ModuleRegistry): DeliveryEngine {
+export function createEngine(
+  hub: Ground,
+  store: Store,
+  bus: EventBus,
+  registry: ModuleRegistry,
+  silences: Silences,
+): DeliveryEngine {
   const deliverer = new Deliverer({
     db: store.db,
     keyedDb: store.keyedDb,
@@ -118,6 +142,7 @@ export function createEngine(hub: Ground, store: Store, bus: EventBus, registry:
     logger: hub.logger,
     redactor: hub.redactor,
     backoff: { baseMs: hub.core.backoffBaseMs, maxMs: hub.core.backoffMaxMs },
+    hold: (event, about, target) => silences.holding(notificationFacts(event, about, target))?.id ?? null,
   });
   const engine = new DeliveryEngine(store.db, deliverer, registry, hub.logger, hub.core.workerConcurrency);
   hub.ops.attach(registry, engine);
@@ -146,6 +171,7 @@ export function createScheduler(hub: Ground, parts: Omit<Parts, 'scheduler' | 's
   const declared = [
     { owner: 'core', work: pruneSchedule(store.db, hub.core.eventRetentionDays) },
     { owner: 'core', work: insightsWeeklySchedule(insights) },
+    { owner: 'core', work: silenceSummariesSchedule({ db: store.db, bus, publicUrl: () => hub.core.publicUrl }) },
     ...checks.schedules(),
     ...registry.schedules(),
   ];
@@ -209,7 +235,7 @@ export function serve(
   lifecycle: { isReady: () => boolean; stop: () => Promise<void>; url: string },
 ): void {
   const { logger, redactor } = hub;
-  const access = new Access({ adminToken: hub.core.adminToken, security: hub.core.security });
+  const access = new Access({ adminToken: hub.core.adminToken, security: hub.core.security }, Date.now, parts.store.db);
   const routers = hubRouters({
     ...parts,
     db: parts.store.db,
@@ -226,7 +252,8 @@ export function serve(
       else void lifecycle.stop();
     },
   });
-  server.attach(buildApp({ routers, logger, redactor, metrics: hub.ops.metrics, access }));
+  const throttle = new AuthThrottle(parts.store.db, hub.core.security.authFailuresPerMinute, logger);
+  server.attach(buildApp({ routers, logger, redactor, metrics: hub.ops.metrics, access, throttle }));
   logger.info('hub listening', {
     url: lifecycle.url,
     store: parts.store.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL',

@@ -9,6 +9,7 @@ import {
   createScheduler,
   openBus,
   openHubStore,
+  openSilences,
   serve,
   startDeliveries,
   startModules,
@@ -108,15 +109,16 @@ export class Hub {
     // Before anything can happen: every stream item from here on reaches the feed of every replica.
     this.feedWriter = new FeedWriter(store.feedDb, this.logger);
     this.feedWriter.start(this.stream);
+    const silences = (parts.silences = await openSilences(ground, store));
     const bus = (parts.bus = openBus(ground, store));
     const registry = (parts.registry = await startModules(ground, store, bus));
-    const engine = (parts.engine = createEngine(ground, store, bus, registry));
+    const engine = (parts.engine = createEngine(ground, store, bus, registry, silences));
     const checks = createChecks(ground, store, bus, registry);
     const insights = new Insights({ db: store.db, publicUrl: () => this.core.publicUrl });
-    const scheduler = createScheduler(ground, { store, bus, registry, engine, checks, insights });
+    const scheduler = createScheduler(ground, { store, silences, bus, registry, engine, checks, insights });
     await startDeliveries(ground, { store, bus, engine, scheduler });
     const statusPage = (parts.statusPage = await startStatusPage(ground, store));
-    serve(ground, { store, bus, registry, engine, checks, insights, scheduler, statusPage }, this.server, {
+    serve(ground, { store, silences, bus, registry, engine, checks, insights, scheduler, statusPage }, this.server, {
       isReady: () => this.ready,
       stop: () => this.stop(),
       url: this.url,
@@ -153,6 +155,7 @@ export class Hub {
     while (parts.bus && !parts.bus.idle && Date.now() < until) await delay(20);
     await parts.engine?.stop(core.shutdownTimeoutMs);
     await parts.registry?.stop();
+    parts.silences?.stop();
     await this.feedWriter?.stop();
     await parts.statusPage?.stop();
     await this.ops.close();

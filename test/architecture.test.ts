@@ -34,7 +34,7 @@ const LAYERS: string[][] = [
   ['src/errors.ts', 'src/util/', 'src/config/', 'src/logging/', 'src/events/'],
   ['src/store/', 'src/stream/'],
   ['src/module-system/', 'src/bus/', 'src/outbound/'],
-  ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/', 'src/insights/'],
+  ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/', 'src/insights/', 'src/silences/'],
   ['src/http/', 'src/status-page/'],
   ['src/hub.ts', 'src/hub-settings.ts', 'src/hub-steps.ts', 'src/main.ts', 'src/module-api.ts'],
 ];
@@ -115,5 +115,16 @@ describe('the architecture', () => {
       .filter(({ lines }) => lines > 280)
       .map(({ file, lines }) => `${file}: ${lines} lines`);
     expect(long).toEqual([]);
+  });
+
+  it("builds every router with hubRouter(), so access guards and routes agree on a path's spelling", () => {
+    // express's Router() matches case-insensitively and ignores a trailing slash: a guard comparing the path
+    // as written would protect fewer spellings than such a router serves (src/util/http-router.ts).
+    const plain = [...coreFiles, ...moduleFiles].filter(
+      (file) =>
+        file !== 'src/util/http-router.ts' &&
+        /(?<![\w.])(?:express\.)?Router\(/.test(readFileSync(path.join(ROOT, file), 'utf8')),
+    );
+    expect(plain).toEqual([]);
   });
 });

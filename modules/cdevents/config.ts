@@ -6,13 +6,24 @@ export const MODES = ['structured', 'binary'] as const;
 /** CDEVENTS_*: where the hub's own events go as CDEvents, and how. */
 export const cdeventsConfigSchema = z
   .object({
-    CDEVENTS_SINK_URL: envUrl(),
-    CDEVENTS_SINK_TOKEN: envString(),
-    CDEVENTS_SOURCE: envString(),
-    CDEVENTS_MODE: z.preprocess(
-      (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : undefined),
-      z.enum(MODES, { message: 'expected structured or binary' }).optional(),
-    ),
+    CDEVENTS_SINK_URL: envUrl().meta({
+      description: '*URL.* Where every CloudEvent is POSTed (a broker, an event listener).',
+    }),
+    CDEVENTS_SINK_TOKEN: envString().meta({ secret: true, description: 'Sent as `Authorization: Bearer` when set.' }),
+    CDEVENTS_SOURCE: envString().meta({
+      default: "the hub's public URL",
+      description: "The CloudEvents `source` and CDEvents `context.source` of the hub's events.",
+    }),
+    CDEVENTS_MODE: z
+      .preprocess(
+        (value) => (typeof value === 'string' && value.trim() !== '' ? value.trim().toLowerCase() : undefined),
+        z.enum(MODES, { message: 'expected structured or binary' }).optional(),
+      )
+      .meta({
+        default: '`structured`',
+        description:
+          '`structured` (`application/cloudevents+json`) or `binary` (`ce-*` headers, percent-encoded as the HTTP binding says, the CDEvent as an `application/json` body).',
+      }),
   })
   .transform((env) => ({
     sinkUrl: env.CDEVENTS_SINK_URL,

@@ -7,15 +7,40 @@ export const DEFAULT_API_BASE_URL = 'https://slack.com/api/';
 /** The original's SLACK_* names; the schema turns them into the typed config the module works with. */
 export const slackConfigSchema = z
   .object({
-    SLACK_TOKEN: envString(),
-    SLACK_WEB_HOOK: envUrl(),
-    SLACK_API_BASE_URL: envUrlWithDefault(DEFAULT_API_BASE_URL),
-    SLACK_CHANNEL_OVERRIDE: envList(),
-    SLACK_CHANNELS: envList(),
-    SLACK_PACE_MS: envInt(1000, { min: 0, max: 60_000 }),
-    SLACK_BURST: envInt(3, { min: 1, max: 100 }),
-    SLACK_DIGEST_AFTER: envInt(3, { min: 1, max: 1000 }),
-    SLACK_ALLOWED_CHANNELS: envList(),
+    SLACK_TOKEN: envString().meta({
+      secret: true,
+      description:
+        "Bot token (`xoxb-...`). Scopes: `chat:write`; `channels:history` and `groups:history` (reading a channel back to find a post of unknown fate); `channels:read` and `groups:read` (finding a channel's id by name, only for a channel the hub never got an answer from). With it the Web API is used: one thread per deployment and channel, root edited with every outcome.",
+    }),
+    SLACK_WEB_HOOK: envUrl().meta({
+      secret: true,
+      description:
+        '*URL.* Incoming-webhook URL, used only when there is no token: one message per channel, no threads, no updates.',
+    }),
+    SLACK_API_BASE_URL: envUrlWithDefault(DEFAULT_API_BASE_URL).meta({
+      description: '*URL.* Web API base (a proxy, or a fake in tests). A missing trailing `/` is added.',
+    }),
+    SLACK_CHANNEL_OVERRIDE: envList().meta({
+      description: 'Channels that receive every message, and then no other channel does.',
+    }),
+    SLACK_CHANNELS: envList().meta({
+      description: 'Channels told about every deployment, and about errors that name no channel.',
+    }),
+    SLACK_PACE_MS: envInt(1000, { min: 0, max: 60_000 }).meta({
+      description:
+        "After the burst, one post per channel per this many ms, 0-60000 (kept a twentieth slower, so network jitter does not cross Slack's line; shared by all replicas, through PostgreSQL). `0` turns pacing off.",
+    }),
+    SLACK_BURST: envInt(3, { min: 1, max: 100 }).meta({
+      description: "Posts a quiet channel may take at once (Slack's burst), 1-100.",
+    }),
+    SLACK_DIGEST_AFTER: envInt(3, { min: 1, max: 1000 }).meta({
+      description: 'More messages than this waiting for one channel are posted as one digest at its next turn, 1-1000.',
+    }),
+    SLACK_ALLOWED_CHANNELS: envList().meta({
+      default: '(empty: any channel)',
+      description:
+        "Names or patterns (`#team-*`, `#app-?`, conversation ids) a payload's `slackChannels` may name; others are dropped and listed on the delivery's result. Empty: any channel. `SLACK_CHANNELS` and `SLACK_CHANNEL_OVERRIDE` are always allowed.",
+    }),
   })
   .transform((env) => ({
     token: env.SLACK_TOKEN,

@@ -14,7 +14,8 @@ import { defineModule } from '../../src/module-api.js';
 export const slackModule = defineModule({
   name: 'slack',
   description: 'Slack messages, with one live thread per deployment',
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  notification: true,
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly', 'silence.ended'],
   legacyNames: [
     'modules.subscribers.slack',
     'modules.subscribers.slack.slack_deployment',
@@ -55,6 +56,7 @@ export const slackModule = defineModule({
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
         'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
+        'silence.ended': (event, delivery) => notifier.silenceEnded(event, delivery),
       },
       schedules: [
         {

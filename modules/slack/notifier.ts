@@ -30,6 +30,7 @@ import {
 import type { MessageKind, PostedRow, SlackStore } from './store.js';
 import type { SlackTransport } from './transport.js';
 import { weeklyPosts } from './weekly.js';
+import { maintenancePosts } from './maintenance.js';
 import {
   DeliveryDeferral,
   DeliveryError,
@@ -165,6 +166,20 @@ export class SlackNotifier {
   /** The core's weekly delivery insights: the overall summary to SLACK_CHANNELS, each team's to its channels. */
   async insightsWeekly(event: HubEvent<'insights.weekly'>, delivery: DeliveryContext): Promise<CheckResult> {
     const { posts, dropped } = weeklyPosts(this.deps.config, event.payload);
+    const byChannel = new Map(posts.map((post) => [post.channel, post]));
+    const route = { channels: posts.map((post) => post.channel), dropped };
+    return this.postOnce(
+      event.id,
+      'summary',
+      route,
+      (channel) => ({ ...byChannel.get(channel)!, application: null }),
+      delivery,
+    );
+  }
+
+  /** A silence or window closed with things it held still failing: one summary per channel. */
+  async silenceEnded(event: HubEvent<'silence.ended'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const { posts, dropped } = maintenancePosts(this.deps.config, event.payload);
     const byChannel = new Map(posts.map((post) => [post.channel, post]));
     const route = { channels: posts.map((post) => post.channel), dropped };
     return this.postOnce(

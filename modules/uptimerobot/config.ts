@@ -15,18 +15,38 @@ export const LEGACY_HOST_KEYS = [
 
 export const uptimerobotConfigSchema = z
   .object({
-    UTR_API_KEY: envString(),
-    UPTIMEROBOT_API_KEY: envString(),
-    UTR_API_BASE_URL: envUrlWithDefault(DEFAULT_API_BASE_URL),
-    UTR_CLUSTERS: envList(),
-    UTR_EXCLUDED_APPS: envList(),
-    UTR_DEFAULT_ALERT_CONTACT: envString(),
-    FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS: envBool(false),
+    UTR_API_KEY: envString().meta({
+      secret: true,
+      description: "API key. Wins when both names are set (it is the name the original's code read).",
+    }),
+    UPTIMEROBOT_API_KEY: envString().meta({
+      secret: true,
+      description: "The same key under the name the original's README listed.",
+    }),
+    UTR_API_BASE_URL: envUrlWithDefault(DEFAULT_API_BASE_URL).meta({
+      description: '*URL.* API base; a trailing `/` is removed.',
+    }),
+    UTR_CLUSTERS: envList().meta({
+      default: '(empty: nothing monitored)',
+      description: 'Clusters whose deployments get a keyword monitor.',
+    }),
+    UTR_EXCLUDED_APPS: envList().meta({ description: '`applicationName`s never monitored (exact names).' }),
+    UTR_DEFAULT_ALERT_CONTACT: envString().meta({
+      default: '`#team-pipeline`',
+      description: "Slack alert contact used when none is named after the deployment's team or channels.",
+    }),
+    FEATURE_FLAG_UTR_DELETE_ON_ZERO_REPLICAS: envBool(false).meta({
+      description:
+        'Boolean. When an application goes to zero replicas, delete its monitor (otherwise it is left alone). A monitor is never created for zero replicas.',
+    }),
     // envString, not envUrl: they are ignored, so a value the original accepted must not stop start-up.
-    UTR_KTH_APP_HOST: envString(),
-    UTR_KTH_API_HOST: envString(),
-    UTR_KTH_APP_HOST_STAGE: envString(),
-    UTR_KTH_API_HOST_STAGE: envString(),
+    UTR_KTH_APP_HOST: envString().meta({
+      description:
+        'Unused: monitor URLs come from the cluster hosts (`ACTIVE_APP_HOST`, ...). Any string is accepted; when set, a warning is logged at start (while the module is on).',
+    }),
+    UTR_KTH_API_HOST: envString().meta({ description: 'Unused, as `UTR_KTH_APP_HOST`.' }),
+    UTR_KTH_APP_HOST_STAGE: envString().meta({ description: 'Unused, as `UTR_KTH_APP_HOST`.' }),
+    UTR_KTH_API_HOST_STAGE: envString().meta({ description: 'Unused, as `UTR_KTH_APP_HOST`.' }),
   })
   .transform((env) => ({
     // UTR_API_KEY wins: it is the name the original's code read; UPTIMEROBOT_API_KEY is the one its README listed.

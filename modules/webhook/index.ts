@@ -3,8 +3,14 @@ import { z } from 'zod';
 import { defineModule, envString, envUrl, type DeliveryContext, type HubEvent } from '../../src/module-api.js';
 
 const configSchema = z.object({
-  WEBHOOK_URL: envUrl(),
-  WEBHOOK_SECRET: envString(),
+  WEBHOOK_URL: envUrl().meta({
+    description:
+      '*URL.* Every accepted deployment, error and recommendation is POSTed here as JSON (`{id, type, receivedAt, payload}`).',
+  }),
+  WEBHOOK_SECRET: envString().meta({
+    secret: true,
+    description: 'When set, each body is signed: `X-Alvares-Signature: sha256=<hex HMAC-SHA256 of the body>`.',
+  }),
 });
 
 /** HMAC-SHA256 of the exact body, so the receiver can tell the hub sent it. */

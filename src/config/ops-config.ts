@@ -9,11 +9,19 @@ export interface OpsConfig {
   allowShutdown: boolean;
 }
 
-const opsSchema = z.object({
-  METRICS_TOKEN: envString().refine((value) => value === undefined || value.length >= 8, {
-    message: 'must be at least 8 characters',
+export const opsSchema = z.object({
+  METRICS_TOKEN: envString()
+    .refine((value) => value === undefined || value.length >= 8, {
+      message: 'must be at least 8 characters',
+    })
+    .meta({
+      secret: true,
+      default: '(unset: `/metrics` is open)',
+      description: 'At least 8 characters. `GET /metrics` then needs `Authorization: Bearer <METRICS_TOKEN>`.',
+    }),
+  ADMIN_ALLOW_SHUTDOWN: envBool(false).meta({
+    description: '`true` enables `POST /api/v1/admin/shutdown` (404 otherwise).',
   }),
-  ADMIN_ALLOW_SHUTDOWN: envBool(false),
 });
 
 export function parseOpsConfig(env: Env): { ok: true; value: OpsConfig } | { ok: false; problems: string[] } {

@@ -1,4 +1,5 @@
-import type { Env } from './env.js';
+import { z } from 'zod';
+import { envString, type Env } from './env.js';
 
 /** What the adapters of CDEvents, GitHub and GitLab need: their credentials and how their names map to the hub's. */
 export interface SourcesConfig {
@@ -17,13 +18,43 @@ export interface SourcesConfig {
 const MIN_SECRET = 16;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/;
 
+/** The variables read here, each trimmed (blank is unset); `parseSources` checks their rules. */
+export const sourcesSchema = z.object({
+  GITHUB_WEBHOOK_SECRET: envString().meta({
+    secret: true,
+    default: '(unset: `/api/v1/github` answers 404)',
+    description:
+      "At least 16 characters. The GitHub webhook's secret: every delivery must carry `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>` made with it (401 otherwise).",
+  }),
+  GITLAB_WEBHOOK_TOKEN: envString().meta({
+    secret: true,
+    default: '(unset: `/api/v1/gitlab` answers 404)',
+    description:
+      "At least 16 characters. The GitLab webhook's secret token, sent by GitLab in `X-Gitlab-Token` (401 when missing or different).",
+  }),
+  ENVIRONMENT_CLUSTERS: envString().meta({
+    default: '(empty)',
+    description:
+      "`environment:cluster` pairs, comma-separated: `production:active,staging:stage`. A source's environment name (a CDEvent's `environment.id`, GitHub's and GitLab's `environment`; compared lower-case) becomes that cluster; a name not listed is used as the cluster as it is.",
+  }),
+  REPOSITORY_APPLICATIONS: envString().meta({
+    default: '(empty)',
+    description:
+      '`owner/repo:application` pairs, comma-separated: a GitHub repository (`full_name`) or GitLab project (`path_with_namespace`), compared lower-case, reported as that application instead of its own name.',
+  }),
+  SAME_DEPLOYMENT_WINDOW_SECONDS: envString().meta({
+    default: '`300`',
+    description:
+      "Two sources' reports of a deployment of the same application, cluster and version (or a removal) this close together are one deployment: the later one is stored as the first's child and sent nowhere. 0-86400; `0` never merges.",
+  }),
+});
+
 export function parseSources(env: Env): { value: SourcesConfig; problems: string[] } {
   const problems: string[] = [];
-  const value = (name: string) => {
-    const raw = env[name];
-    return raw === undefined || raw.trim() === '' ? undefined : raw.trim();
-  };
-  const secret = (name: string) => {
+  // Every field is an optional trimmed string: this parse cannot fail.
+  const fields = sourcesSchema.parse(env);
+  const value = (name: keyof typeof fields) => fields[name];
+  const secret = (name: keyof typeof fields) => {
     const given = value(name);
     if (given !== undefined && given.length < MIN_SECRET)
       problems.push(`${name}: must be at least ${MIN_SECRET} characters`);

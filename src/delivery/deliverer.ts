@@ -1,6 +1,6 @@
 import type { Task } from 'graphile-worker';
 import type { EventBus, EventInput } from '../bus/bus.js';
-import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, EventType, HubEvent } from '../events/types.js';
+import type { CheckResult, DeliveryErrorInfo, DeliveryStatus, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
 import type { Publish } from '../module-system/contract.js';
@@ -23,6 +23,7 @@ import { withDeadline } from '../util/deadline.js';
 import { checkFinishedEvent } from './check-finished.js';
 import { DeliveryDeferral, DeliveryError, errorInfo } from '../errors.js';
 import { decideRetry, type Backoff } from './retry-policy.js';
+import { askHold, type NotificationHold } from './notification-hold.js';
 import { SerialGate } from './serial-gate.js';
 
 /**
@@ -42,6 +43,8 @@ export interface DelivererDeps {
   logger: Logger;
   redactor: Redactor;
   backoff: Backoff;
+  /** Silences; without it nothing is held. */
+  hold?: NotificationHold;
 }
 
 /**
@@ -147,6 +150,13 @@ export class Deliverer {
       parentId: claimed.parent_id,
       raw: claimed.raw,
     };
+    const heldBy = this.heldBy(claimed, event);
+    if (heldBy) {
+      // Nothing dropped: ended with the silence's id, shown on the event and replayable (a replay is sent).
+      await this.finish(claimed, 'suppressed', null, null, 0, [], heldBy);
+      return;
+    }
+
     const published: EventInput[] = [];
     const publish: Publish = (type, payload, options) => {
       published.push({
@@ -196,6 +206,12 @@ export class Deliverer {
     }
   }
 
+  private heldBy(claimed: ClaimedDelivery, event: HubEvent): string | null {
+    const { hold, registry, logger } = this.deps;
+    if (!hold || !registry.isNotification(claimed.module)) return null;
+    return askHold(hold, claimed, event, logger);
+  }
+
   private async fail(claimed: ClaimedDelivery, error: unknown, durationMs: number): Promise<void> {
     const info = this.deps.redactor.redactDeep(errorInfo(error));
     const deliveryError = error instanceof DeliveryError ? error : null;
@@ -225,8 +241,9 @@ export class Deliverer {
     error: DeliveryErrorInfo | null,
     durationMs: number,
     published: EventInput[],
+    suppressedBy: string | null = null,
   ): Promise<void> {
-    const outcome: Outcome = { id: claimed.id, status, result, error, durationMs };
+    const outcome: Outcome = { id: claimed.id, status, result, error, durationMs, suppressedBy };
     const announced = checkFinishedEvent(claimed, status, result, error);
     // Published events belong to a successful run only: a failed attempt's retry publishes them again.
     const derived = [...(status === 'succeeded' ? published : []), ...(announced ? [announced] : [])];
@@ -248,7 +265,7 @@ export class Deliverer {
       kind: 'delivery.changed',
       deliveryId: claimed.id,
       eventId: claimed.event_id,
-      eventType: claimed.type as EventType,
+      eventType: claimed.type,
       module: claimed.module,
       status,
       attempts: claimed.attempts,

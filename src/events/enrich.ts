@@ -1,74 +1,10 @@
 import type { ClusterHosts, ClusterName, CoreConfig, TeamRule } from '../config/config.js';
 import { CLUSTERS } from '../config/config.js';
 import { attributeOrNull, attributeText, httpOnly, quoteLikePython, sortedItems } from './original-text.js';
+import type { Deployment, ErrorReport, Importance, Recommendation } from './payloads.js';
 import type { DeploymentInput, ErrorInput, RecommendationInput } from './schemas.js';
 
-/** The deployment every module receives: validated, cleaned and enriched. Absent text is `null`, absent URLs `''`. */
-export interface Deployment {
-  applicationName: string;
-  cluster: string | null;
-  /**
-   * A count, or the text Aspen sent instead of one: "global" for a global-mode service, or a value its stack
-   * file left unresolved (its own test data sends "replicas"). Text is shown as sent and is never a removal.
-   * null: the source does not count replicas (CDEvents, GitHub, GitLab).
-   */
-  replicas: number | string | null;
-  /** Aspen: `replicas` 0 (or absent, null, empty). Other sources say so themselves (CDEvents `service.removed`). */
-  removal: boolean;
-  version: string | null;
-  /**
-   * An older version than the one running on the cluster, or a source that said so (CDEvents
-   * `service.rolledback`): decided when the event is stored (src/store/deployment-placement.ts).
-   */
-  rollback: boolean;
-  /** The version a rollback replaced, when known. */
-  rolledBackFrom: string | null;
-  /** Who deployed it, when the source says (GitHub's deployment creator, GitLab's user). */
-  deployedBy: string | null;
-  imageName: string | null;
-  applicationPath: string | null;
-  created: string | null;
-  createdAt: string | null;
-  slackChannels: string[];
-  team: string | null;
-  publicNameSwedish: string | null;
-  publicNameEnglish: string | null;
-  descriptionSwedish: string | null;
-  descriptionEnglish: string | null;
-  friendlyName: string;
-  importance: Importance;
-  detectifyProfileTokens: string[];
-  applicationUrl: string;
-  monitorUrl: string;
-  aboutUrl: string;
-  monitorPattern: string;
-  testAccessibility: boolean;
-  accessibilityUrls: string[];
-  publicUserDocumentationUrl: string | null;
-  privateOperationsDocumentationUrl: string | null;
-  logSearchUrl: string | null;
-}
-
-export interface ErrorReport {
-  message: string;
-  stackTrace: string | null;
-  slackChannels: string[];
-  applicationName: string | null;
-  cluster: string | null;
-  /** Where the failed run's log is (a CI job, a pipeline run), when the source says. */
-  logUrl: string | null;
-  /** Set on the follow-up of an error storm: how many identical errors were folded into it. */
-  repeats?: { count: number; firstEventId: string; windowSeconds: number };
-}
-
-export interface Recommendation {
-  message: string;
-  slackChannels: string[];
-  applicationName: string | null;
-  team: string | null;
-}
-
-export type Importance = 'low' | 'medium' | 'high';
+export type { Deployment, ErrorReport, Importance, Recommendation } from './payloads.js';
 
 /** The part of the configuration enrichment reads. */
 export type EnrichConfig = Pick<CoreConfig, 'hosts' | 'graylogHost' | 'monitorKeyword' | 'teams'>;

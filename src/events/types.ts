@@ -16,17 +16,26 @@ export interface CheckResult {
 
 export type { DeliveryErrorInfo };
 
-export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped';
+/** `suppressed`: a notification a silence held; kept with the silence's id, and replayable. */
+export type DeliveryStatus = 'queued' | 'in_progress' | 'succeeded' | 'failed' | 'dead' | 'skipped' | 'suppressed';
 
 /** A module's delivery of an ingested event reached an end: emitted on the bus so other modules (Slack) can report it. */
 export interface CheckFinished {
+  /** The ingested event the delivery was of. */
   eventId: string;
+  /** That event's type. */
   eventType: EventType;
+  /** The module whose delivery ended. */
   module: string;
+  /** The delivery (`GET /api/v1/events/:id` lists it). */
   deliveryId: string;
+  /** `succeeded`, or `dead`: no attempt is left. */
   status: 'succeeded' | 'dead';
+  /** Attempts made, the last included. */
   attempts: number;
+  /** What the module returned, when it succeeded. */
   result: CheckResult | null;
+  /** How the last attempt failed, when it is dead. */
   error: DeliveryErrorInfo | null;
 }
 
@@ -46,13 +55,17 @@ export type TransitionName = 'alert' | 'escalated' | 'recovered';
 export interface InspectionTransition {
   /** The check: `<module>.<inspection>` (`endpoints.health`, `core.deliveries`) or an external check's name. */
   check: string;
+  /** `inspection` (the hub checks) or `external` (a tool reports through the checks API). */
   kind: Exclude<CheckKind, 'module'>;
   /** The check plus its sorted dimensions: `endpoints.health{application=app,cluster=active}`. */
   key: string;
+  /** What the key is about (`application`, `cluster`, a URL), as the check named it. */
   dimensions: Record<string, string>;
+  /** `alert` (raised), `escalated` (worse while raised) or `recovered`. */
   transition: TransitionName;
   /** The status now, and that of the result before it. */
   status: CheckStatus;
+  /** The status of the result before, or null for the first. */
   previousStatus: CheckStatus | null;
   /** When the alert began (for `recovered`: the alert that ended), ISO time. */
   since: string;
@@ -60,6 +73,7 @@ export interface InspectionTransition {
   durationMs: number;
   /** The latest result's one-line title and Markdown message. */
   title: string;
+  /** The latest Markdown message. */
   message: string;
   /** The check on the hub: `${publicUrl}/checks/<check>`. */
   link: string;
@@ -67,6 +81,7 @@ export interface InspectionTransition {
   slackChannels: string[];
   /** The run that caused it. */
   runId: string;
+  /** When the transition happened, ISO time. */
   at: string;
 }
 
@@ -88,12 +103,17 @@ export interface WeekFigures {
  * (src/insights/weekly.ts). `slackChannels` of a team: channels its deployments named that contain its name.
  */
 export interface InsightsWeekly {
+  /** The cluster the figures are of. */
   cluster: string;
+  /** The seven days before the summary's end, ISO times. */
   week: { from: string; to: string };
+  /** The week before it. */
   previousWeek: { from: string; to: string };
   /** The insights page on the hub for that week. */
   link: string;
+  /** The whole cluster, this week and the one before. */
   overall: { current: WeekFigures; previous: WeekFigures };
+  /** Each team's figures, and the channels that get its summary. */
   teams: Array<{ team: string; slackChannels: string[]; link: string; current: WeekFigures; previous: WeekFigures }>;
 }
 
@@ -106,14 +126,52 @@ export interface StoredCdEvent {
   cdeventType: string;
   /** The CDEvents spec version the event declares (`0.4.1`, `0.5.0`). */
   specVersion: string;
+  /** The CDEvent's `context.id`. */
   id: string;
+  /** The CDEvent's `context.source`. */
   source: string;
+  /** The CDEvent's `context.timestamp`. */
   timestamp: string;
+  /** The subject's id. */
   subjectId: string;
   /** The subject's content as sent. */
   content: unknown;
   /** Set for `pipelinerun.finished` / `taskrun.finished`: success, failure, cancel, error. */
   outcome: string | null;
+}
+
+/** One thing a silence held that is still in alert when it ended. */
+export interface StillFailing {
+  check: string;
+  key: string;
+  status: CheckStatus;
+  /** When its alert began, ISO time. */
+  since: string;
+  title: string;
+  /** The check on the hub. */
+  link: string;
+  /** Where its alert was to go, when known (empty: the notification module's default channels). */
+  slackChannels: string[];
+}
+
+/**
+ * `silence.ended`: a silence or maintenance window closed while something it held is still in alert; published
+ * once per closing (src/silences/summaries.ts) so notification modules say so, one summary per address. What
+ * recovered during the window is not in it; a window that leaves nothing failing publishes nothing.
+ */
+export interface SilenceEnded {
+  /** The silence or window that closed (`/api/v1/silences/:id`). */
+  silenceId: string;
+  /** Why it was set, as its author wrote. */
+  reason: string;
+  /** Who set it (by default the sender of its token). */
+  createdBy: string;
+  /** When it held: the occurrence that just closed, ISO times. */
+  window: { opensAt: string; closesAt: string };
+  /** What it held that is still in alert, one entry per key. */
+  stillFailing: StillFailing[];
+  /** The silences page on the hub. */
+  link: string;
 }
 
 export interface EventMap {
@@ -124,6 +182,7 @@ export interface EventMap {
   inspection: InspectionTransition;
   'insights.weekly': InsightsWeekly;
   cdevent: StoredCdEvent;
+  'silence.ended': SilenceEnded;
 }
 
 export type EventType = keyof EventMap;
@@ -136,12 +195,17 @@ export const EVENT_TYPES: readonly EventType[] = [
   'inspection',
   'insights.weekly',
   'cdevent',
+  'silence.ended',
 ];
 
 export interface HubEvent<T extends EventType = EventType> {
+  /** The event id (a UUID): `GET /api/v1/events/:id`. */
   id: string;
+  /** One of the types below. */
   type: T;
+  /** The validated, enriched payload of that type. */
   payload: EventMap[T];
+  /** When the hub accepted it, ISO time. */
   receivedAt: string;
   /** For derived events (check.finished): the ingested event they are about. */
   parentId: string | null;

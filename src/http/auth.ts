@@ -2,6 +2,8 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { SecurityConfig } from '../config/security.js';
 import { HubError } from '../errors.js';
+import type { Db } from '../store/db.js';
+import { rememberSignature } from '../store/security-repo.js';
 import { RateLimiter } from './rate-limit.js';
 
 export type TokenKind = 'read' | 'admin';
@@ -15,7 +17,16 @@ export interface IngestRequest extends Request {
   sender?: string | null;
   /** A signature to check against the body, once it has been read (json-body's verify hook). */
   pendingSignature?: { timestamp: string; signatures: string[] };
+  /** The signature that matched, to be recorded as used (a replay of it is refused). */
+  verifiedSignature?: { digest: Buffer; timestamp: number };
 }
+
+/** What the signature covers, in this order, joined by dots: the timestamp, the Idempotency-Key (empty when none), the body. */
+export function signedContent(timestamp: string, idempotencyKey: string | undefined): string {
+  return `${timestamp}.${idempotencyKey ?? ''}.`;
+}
+
+const SIGNATURE_FORM = `${SIGNATURE_HEADER} must be t=<unix seconds>,v2=<hex HMAC-SHA256 of "t.idempotency-key.body">`;
 
 /**
  * The hub's one place for credentials: bearer tokens of the admin, read and ingest routes, ingest
@@ -32,6 +43,8 @@ export class Access {
   constructor(
     private readonly config: { adminToken?: string; security: SecurityConfig },
     private readonly now: () => number = Date.now,
+    /** Where accepted signatures are recorded, so each is accepted once across replicas. */
+    private readonly db?: Db,
   ) {
     this.admin = config.adminToken ? digest(config.adminToken) : null;
     this.read = config.security.readToken ? digest(config.security.readToken) : null;
@@ -79,6 +92,33 @@ export class Access {
   }
 
   /**
+   * The admin token, or (when INGEST_TOKENS is set) an ingest token, so a pipeline step can act around its own
+   * deploy (mute it). Who it was goes to `res.locals.actor`: `admin` or the ingest token's name. Without an admin
+   * token and ingest tokens the route does not exist (404), as admin routes.
+   */
+  readonly adminOrIngestToken: RequestHandler = (req, res, next) => {
+    if (!this.admin && this.ingestTokens.length === 0)
+      return next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
+    const token = bearerOf(req);
+    if (token !== null) {
+      const given = digest(token);
+      let actor: string | null = this.admin !== null && timingSafeEqual(given, this.admin) ? 'admin' : null;
+      for (const entry of this.ingestTokens) if (timingSafeEqual(given, entry.digest)) actor ??= entry.name;
+      if (actor !== null) {
+        res.locals.actor = actor;
+        return next();
+      }
+    }
+    next(
+      unauthorized(
+        this.ingestTokens.length > 0
+          ? 'this route needs Authorization: Bearer <ADMIN_TOKEN> or a token of INGEST_TOKENS'
+          : 'admin routes need Authorization: Bearer <ADMIN_TOKEN>',
+      ),
+    );
+  };
+
+  /**
    * Ingest's first check, before the body is read: a known bearer token names the sender; a signature
    * header is checked for its form and its age now and against the body once it is read (`verifyBody`).
    */
@@ -98,8 +138,13 @@ export class Access {
     const header = req.get(SIGNATURE_HEADER);
     if (header !== undefined && this.config.security.ingestHmacSecret) {
       const parsed = parseSignature(header);
-      if (!parsed)
-        return next(unauthorized(`${SIGNATURE_HEADER} must be t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">`));
+      if (parsed === 'v1')
+        return next(
+          unauthorized(
+            `v1 signatures (over "t.body") are no longer accepted: ${SIGNATURE_FORM}, so the Idempotency-Key is signed too`,
+          ),
+        );
+      if (!parsed) return next(unauthorized(SIGNATURE_FORM));
       const skew = Math.abs(this.now() / 1000 - Number(parsed.timestamp));
       if (skew > SIGNATURE_SKEW_SECONDS)
         return next(
@@ -121,7 +166,7 @@ export class Access {
     const pending = ingest.pendingSignature;
     if (!pending) return;
     const expected = createHmac('sha256', this.config.security.ingestHmacSecret!)
-      .update(`${pending.timestamp}.`)
+      .update(signedContent(pending.timestamp, req.get('Idempotency-Key')))
       .update(body)
       .digest();
     let valid = false;
@@ -131,14 +176,30 @@ export class Access {
     }
     if (!valid) throw unauthorized(`the ${SIGNATURE_HEADER} signature does not match the body`);
     ingest.pendingSignature = undefined;
+    ingest.verifiedSignature = {
+      digest: createHash('sha256').update(expected).digest(),
+      timestamp: Number(pending.timestamp),
+    };
     ingest.sender = 'hmac';
   }
 
-  /** A signed request whose body was never read (none sent) has not proven anything. */
-  readonly requireVerified: RequestHandler = (req, _res, next) => {
-    if ((req as IngestRequest).pendingSignature)
-      next(unauthorized(`the ${SIGNATURE_HEADER} signature does not match the body`));
-    else next();
+  /**
+   * A signed request whose body was never read (none sent) has not proven anything. One that has is
+   * recorded; the same signature again, on any replica, is refused while its timestamp would still pass.
+   */
+  readonly requireVerified: RequestHandler = async (req, _res, next) => {
+    const ingest = req as IngestRequest;
+    if (ingest.pendingSignature) return next(unauthorized(`the ${SIGNATURE_HEADER} signature does not match the body`));
+    const verified = ingest.verifiedSignature;
+    if (!verified || !this.db) return next();
+    const expiresAt = new Date((verified.timestamp + SIGNATURE_SKEW_SECONDS + 1) * 1000);
+    if (await rememberSignature(this.db, verified.digest, expiresAt)) return next();
+    next(
+      new HubError(
+        'HUB_ERR_CONFLICT',
+        'this signed request was accepted before; a retry is signed anew (a new t, the same Idempotency-Key)',
+      ),
+    );
   };
 
   /** INGEST_RATE_PER_MINUTE per sender (per client address while ingest is open): 429 with Retry-After. */
@@ -188,15 +249,21 @@ function unauthorized(message: string): HubError {
   return new HubError('HUB_ERR_UNAUTHORIZED', message, undefined, { 'WWW-Authenticate': 'Bearer' });
 }
 
-/** `t=1763800000,v1=<hex>[,v1=<hex>]`: several v1 values let a sender roll its secret. */
-function parseSignature(header: string): { timestamp: string; signatures: string[] } | null {
+/**
+ * `t=1763800000,v2=<hex>[,v2=<hex>]`: several v2 values let a sender roll its secret. 'v1' when the header
+ * is the earlier form, which signed no Idempotency-Key, so a sender is told what changed.
+ */
+function parseSignature(header: string): { timestamp: string; signatures: string[] } | 'v1' | null {
   let timestamp: string | null = null;
   const signatures: string[] = [];
+  let v1 = false;
   for (const part of header.split(',')) {
     const [key, value, extra] = part.trim().split('=');
     if (extra !== undefined || value === undefined) return null;
     if (key === 't' && /^\d{1,12}$/.test(value)) timestamp = value;
-    else if (key === 'v1' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(value);
+    else if (key === 'v2' && /^[0-9a-f]{64}$/i.test(value)) signatures.push(value);
+    else if (key === 'v1') v1 = true;
   }
-  return timestamp !== null && signatures.length > 0 ? { timestamp, signatures } : null;
+  if (timestamp !== null && signatures.length > 0) return { timestamp, signatures };
+  return v1 && signatures.length === 0 ? 'v1' : null;
 }

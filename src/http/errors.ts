@@ -3,6 +3,10 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { HubError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import type { Redactor } from '../logging/redact.js';
+import { isStoreUnreachable } from '../store/unreachable.js';
+
+/** Seconds a client is asked to wait while the store cannot be reached: PostgreSQL restarts or fails over in seconds. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
 
 export const notFound: RequestHandler = (req, _res, next) => {
   next(new HubError('HUB_ERR_NOT_FOUND', `no route for ${req.method} ${req.path}`));
@@ -53,7 +57,19 @@ export function errorMiddleware(logger: Logger, redactor: Redactor): ErrorReques
     else {
       const parsed = typeof error === 'object' && error !== null ? fromBodyParser(error as { type?: string }) : null;
       if (parsed) hubError = parsed;
-      else if (
+      else if (isStoreUnreachable(error)) {
+        logger.warn('request answered 503: the store cannot be reached', {
+          method: req.method,
+          path: req.path,
+          error: String((error as Error)?.message ?? error),
+        });
+        hubError = new HubError(
+          'HUB_ERR_STORE_UNAVAILABLE',
+          `the store (PostgreSQL) cannot be reached; retry in ${STORE_RETRY_AFTER_SECONDS} s (an ingest retry with the same Idempotency-Key is stored once)`,
+          undefined,
+          { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) },
+        );
+      } else if (
         typeof (error as { status?: unknown }).status === 'number' &&
         (error as { status: number }).status < 500
       ) {

@@ -3,6 +3,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
+/** A connection whose request headers are not complete this long after it opened is answered 408 and closed. */
+export const HEADERS_TIMEOUT_MS = 10_000;
+
 /**
  * The listening socket, opened first so the hub knows its own address (PORT=0 in tests) before anything
  * that hands out links is made. Until the app is attached it answers /health (the process serves) and 503
@@ -13,7 +16,11 @@ export class HubServer {
   private app: Express | null = null;
 
   constructor() {
-    this.server = http.createServer((req, res) => {
+    // Aspen waits 5 s; a slow client must not hold a socket forever. Node checks these timeouts only every
+    // `connectionsCheckingInterval` (30 s by default), which let a connection that never finishes its headers
+    // live 30-40 s: checked every second, it is closed 10-11 s after it opened.
+    const limits = { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 30_000, connectionsCheckingInterval: 1_000 };
+    this.server = http.createServer(limits, (req, res) => {
       if (this.app) {
         this.app(req, res);
         return;
@@ -31,9 +38,6 @@ export class HubServer {
       });
       res.end(JSON.stringify(starting.body));
     });
-    // Aspen waits 5 s; a slow client must not hold a socket forever.
-    this.server.requestTimeout = 30_000;
-    this.server.headersTimeout = 10_000;
     this.server.keepAliveTimeout = 5_000;
   }
 

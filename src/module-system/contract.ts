@@ -129,6 +129,11 @@ export interface ModuleDefinition<C = unknown, E extends EventType = EventType> 
    * rest. Must be a quick, pure check of the payload. Default: every event of its types.
    */
   wants?<T extends E>(type: T, payload: EventMap[T]): boolean;
+  /**
+   * The module tells people (a chat, mail): a silence that matches an event holds its delivery (ended
+   * `suppressed`, replayable). Modules that record or act (history, monitors, scans) leave it unset.
+   */
+  notification?: boolean;
   /** Run this module's deliveries one at a time in each hub (a browser, an audit). */
   serial?: boolean;
   /** The module's own tables, applied at start after the core's, recorded as `<name>:<id>`. */

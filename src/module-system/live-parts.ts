@@ -1,4 +1,5 @@
-import { Router, type RequestHandler } from 'express';
+import { type Router, type RequestHandler } from 'express';
+import { hubRouter } from '../util/http-router.js';
 import type { ScheduledWork } from './contract.js';
 import type { HubModule } from './contract.js';
 
@@ -15,7 +16,7 @@ export function liveRoutes(instance: () => HubModule | null): RequestHandler {
     const module = instance();
     if (!module?.routes) return null;
     if (routedFor !== module) {
-      router = Router();
+      router = hubRouter();
       module.routes(router);
       routedFor = module;
     }

@@ -176,6 +176,11 @@ export class ModuleRegistry {
     return { ...this.deps.core.delivery, ...defaults, ...this.deps.deliveryOverrides[name] };
   }
 
+  /** Modules that tell people (a chat, mail): silences hold their deliveries; history, monitors and scans run on. */
+  isNotification(name: string): boolean {
+    return this.entries.get(name)?.definition.notification ?? false;
+  }
+
   /** Modules that run one delivery at a time in each hub (one browser, one audit). */
   isSerial(name: string): boolean {
     return this.entries.get(name)?.definition.serial ?? false;

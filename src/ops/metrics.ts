@@ -56,8 +56,14 @@ export class HubMetrics {
     });
     const deliveries = new Counter({
       name: 'alvares_deliveries_total',
-      help: 'Delivery attempts that ended, by module and outcome (succeeded, failed: will retry, dead, skipped).',
+      help: 'Delivery attempts that ended, by module and outcome (succeeded, failed: will retry, dead, skipped, suppressed: a silence held it).',
       labelNames: ['module', 'outcome'],
+      registers,
+    });
+    const suppressed = new Counter({
+      name: 'alvares_notifications_suppressed_total',
+      help: 'Notifications a silence held (deliveries ended suppressed), by target and kind (event type).',
+      labelNames: ['target', 'kind'],
       registers,
     });
     const deliverySeconds = new Histogram({
@@ -107,6 +113,7 @@ export class HubMetrics {
         this.deliveriesRunning.delete(item.deliveryId);
         if (item.status === 'queued') return;
         deliveries.inc({ module: item.module, outcome: item.status });
+        if (item.status === 'suppressed') suppressed.inc({ target: item.module, kind: item.eventType });
         if (item.durationMs !== undefined)
           deliverySeconds.observe({ module: item.module, outcome: item.status }, item.durationMs / 1000);
       }),

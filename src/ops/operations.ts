@@ -68,6 +68,11 @@ export class Operations {
     });
   }
 
+  /** The replicas' change notices (null before `open`): owners of shared state re-read on their topic. */
+  get control(): ControlChannel | null {
+    return this.channel;
+  }
+
   get logs(): LogControl {
     if (!this.logControl) throw new Error('operations not opened');
     return this.logControl;

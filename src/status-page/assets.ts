@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../util/http-router.js';
 import { doc } from '../http/route-docs.js';
 
 import { JS } from './script.js';
@@ -20,7 +21,7 @@ const ASSETS: Record<string, ReturnType<typeof asset>> = {
 };
 
 export function assetRoutes(): Router {
-  const router = Router();
+  const router = hubRouter();
   for (const [path, file] of Object.entries(ASSETS)) {
     router.get(
       path,

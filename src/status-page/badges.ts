@@ -1,5 +1,6 @@
 import { makeBadge } from 'badge-maker';
-import { Router, type Request, type RequestHandler, type Response } from 'express';
+import { type Router, type Request, type RequestHandler, type Response } from 'express';
+import { hubRouter } from '../util/http-router.js';
 import { z } from 'zod';
 import { HubError } from '../errors.js';
 import { doc } from '../http/route-docs.js';
@@ -104,7 +105,7 @@ export async function checkBadge(ctx: PageContext, req: Request, res: Response):
 }
 
 export function badgeRoutes(ctx: PageContext): Router {
-  const router = Router();
+  const router = hubRouter();
   const read = [ctx.auth.identify, badgeReader(ctx)];
   router.get(
     '/badge/app/:application.svg',
@@ -124,8 +125,9 @@ export function badgeRoutes(ctx: PageContext): Router {
     doc({
       summary: 'Badge: the state of an inspection or external check',
       tags: PAGE_TAGS,
+      description: UNKNOWN,
       response: SVG,
-      errors: UNKNOWN,
+      errors: NOT_PUBLIC,
     }),
     ...read,
     handle(ctx, checkBadge),

@@ -5,6 +5,7 @@ import { HubError } from '../errors.js';
 import type { Insights } from '../insights/insights.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Silences } from '../silences/silences.js';
 import type { Db } from '../store/db.js';
 import { alertingKeys } from '../store/status-errors-repo.js';
 import {
@@ -33,6 +34,7 @@ export interface PageContext {
   feed: LiveFeed;
   checks?: CheckSource;
   insights?: Insights;
+  silences?: Silences;
 }
 
 export type PageHandler = (ctx: PageContext, req: Request, res: Response) => Promise<void> | void;

@@ -1,5 +1,6 @@
-import express, { Router } from 'express';
+import express, { type Router } from 'express';
 import { z } from 'zod';
+import { hubRouter } from '../util/http-router.js';
 import { doc } from '../http/route-docs.js';
 import { insightsQuery } from '../insights/query.js';
 import {
@@ -16,6 +17,7 @@ import { checkQuery, errorsQuery, showCheck, showErrors, showSchedules } from '.
 import { eventsQuery, showEvent, showEvents, showOverview } from './handlers/overview-pages.js';
 import { deploymentsQuery, showApplication, showDeployments, showInsights, showTeam } from './handlers/place-pages.js';
 import { showSignIn, signIn, signOut } from './handlers/session.js';
+import { createSilence, endSilence, showSilences } from './handlers/silence-pages.js';
 import { handle, HTML, PAGE_TAGS, pageErrors, readers, type PageContext, type PageHandler } from './page-kit.js';
 
 const signInQuery = z.object({
@@ -65,6 +67,7 @@ const VIEWS: Array<{ path: string; summary: string; query?: Parameters<typeof do
     show: showInsights,
   },
   { path: '/schedules', summary: 'Status page: schedules, inspections and external checks', show: showSchedules },
+  { path: '/silences', summary: 'Status page: silences holding now, planned, and ended', show: showSilences },
   {
     path: '/errors',
     summary: 'Status page: errors grouped by module and code, check errors, failing targets (admins)',
@@ -120,11 +123,13 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action; form?: z.Z
     action: disableModule,
   },
   { path: '/actions/schedules/:id/run', summary: 'run a schedule now', action: runSchedule },
+  { path: '/actions/silences', summary: 'mute: create a silence', action: createSilence },
+  { path: '/actions/silences/:id/end', summary: 'end a silence now', action: endSilence },
 ];
 
 /** The status page's routes: a table of views and actions; the handlers are in ./handlers/. */
 export function pageRoutes(ctx: PageContext): Router {
-  const router = Router();
+  const router = hubRouter();
   const form = express.urlencoded({ extended: false, limit: '16kb' });
   for (const view of VIEWS) {
     router.get(

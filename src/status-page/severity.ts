@@ -42,6 +42,7 @@ const OF_STATUS: Record<string, Severity> = {
   in_progress: 'info',
   running: 'info',
   skipped: 'info',
+  suppressed: 'muted',
   warning: 'warning',
   // A delivery that failed and will be tried again: not lost yet.
   failed: 'warning',

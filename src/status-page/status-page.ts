@@ -4,6 +4,7 @@ import type { Insights } from '../insights/insights.js';
 import type { Logger } from '../logging/logger.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
+import type { Silences } from '../silences/silences.js';
 import type { Db } from '../store/db.js';
 import { assetRoutes } from './assets.js';
 import { badgeRoutes } from './badges.js';
@@ -44,6 +45,7 @@ export class StatusPage {
     scheduler: Scheduler;
     checks?: CheckSource;
     insights?: Insights;
+    silences?: Silences;
   }): Router[] {
     const context = { db: this.deps.db, auth: this.auth, feed: this.feed, ...parts };
     return [

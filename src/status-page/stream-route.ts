@@ -1,6 +1,7 @@
 import { createSession } from 'better-sse';
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { hubRouter } from '../util/http-router.js';
 import type { PageAuth } from './auth.js';
 import type { LiveFeed } from './live-feed.js';
 import { doc } from '../http/route-docs.js';
@@ -15,7 +16,7 @@ export const KEEP_ALIVE_MS = 15_000;
  * `?lastEventId=`) gets what it missed. A stream with no id starts with `ready`, carrying the current id.
  */
 export function streamRoutes(deps: { auth: PageAuth; feed: LiveFeed; open: Set<() => void> }): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get(
     '/api/v1/stream',
     doc({

@@ -7,7 +7,7 @@ const CHANNEL = 'alvares_control';
 const RECONNECT_MS = 1_000;
 
 /** Topics of run-time control: each tells replicas to re-read that part of the shared state from PostgreSQL. */
-export type ControlTopic = 'log-levels' | 'module-config';
+export type ControlTopic = 'log-levels' | 'module-config' | 'silences';
 
 /**
  * Run-time changes made on one replica reach the others through LISTEN/NOTIFY on one dedicated connection.

@@ -3,6 +3,8 @@ import { DELIVERY_MIGRATIONS } from './delivery-migrations.js';
 import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
 import { OPS_MIGRATIONS } from './ops-migrations.js';
 import { PIPELINES_MIGRATIONS } from './pipelines-migrations.js';
+import { SECURITY_MIGRATIONS } from './security-migrations.js';
+import { SILENCES_MIGRATIONS } from './silences-migrations.js';
 import { STATUS_PAGE_MIGRATIONS } from './status-page-migrations.js';
 
 /** The core's tables: events as accepted, and one delivery (check) per event and module. */
@@ -250,4 +252,6 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   ...INSIGHTS_MIGRATIONS,
   ...PIPELINES_MIGRATIONS,
   ...STATUS_PAGE_MIGRATIONS,
+  ...SECURITY_MIGRATIONS,
+  ...SILENCES_MIGRATIONS,
 ];

@@ -14,7 +14,7 @@ import { postgresJson } from '../util/text.js';
  * and the replays), written by the statement that replaces it. A first attempt that succeeds writes no log.
  */
 
-export type FinalStatus = Extract<DeliveryStatus, 'succeeded' | 'dead' | 'skipped'>;
+export type FinalStatus = Extract<DeliveryStatus, 'succeeded' | 'dead' | 'skipped' | 'suppressed'>;
 
 export interface Outcome {
   id: string;
@@ -22,6 +22,8 @@ export interface Outcome {
   result: CheckResult | null;
   error: DeliveryErrorInfo | null;
   durationMs: number;
+  /** The silence that held a `suppressed` delivery. */
+  suppressedBy?: string | null;
 }
 
 export interface ClaimedDelivery {
@@ -37,6 +39,12 @@ export interface ClaimedDelivery {
   received_at: Date;
   parent_id: string | null;
   raw: unknown;
+  /** The event's summary columns (a check's outcome carries its deployment's); absent for a local run. */
+  application_name?: string | null;
+  cluster?: string | null;
+  team?: string | null;
+  /** Set when a silence held this delivery before: a replay of it is sent, not held again. */
+  suppressed_by?: string | null;
 }
 
 /** A delivery to claim, and whether it is claimed by its event's job (see 008-one-job-per-event) or its own. */
@@ -67,7 +75,7 @@ export async function claimDeliveries(db: Db, requests: ClaimRequest[]): Promise
        update deliveries d set status = 'in_progress', attempts = d.attempts + 1, started_at = now(),
               updated_at = now(), next_attempt_at = null
        from previous p where d.id = p.id and d.id = any($1::uuid[])
-       returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline, d.event_id,
+       returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline, d.event_id, d.suppressed_by,
                  p.status as previous_status, p.started_at as previous_started_at
      ), abandoned as (
        insert into delivery_log (delivery_id, status, attempt, at)
@@ -75,9 +83,11 @@ export async function claimDeliveries(db: Db, requests: ClaimRequest[]): Promise
      )
      -- A lateral lookup per claimed row keeps to the primary key; a join let PostgreSQL hash the whole
      -- events table while its statistics still described an empty one.
-     select c.id, c.module, c.attempts, c.max_attempts, c.timeout_ms, c.deadline, c.event_id, e.type, e.payload, e.received_at, e.parent_id, e.raw
+     select c.id, c.module, c.attempts, c.max_attempts, c.timeout_ms, c.deadline, c.event_id, c.suppressed_by, e.type, e.payload,
+            e.received_at, e.parent_id, e.raw, e.application_name, e.cluster, e.team
      from claimed c
-     cross join lateral (select type, payload, received_at, parent_id, raw from events where id = c.event_id offset 0) e`,
+     cross join lateral (select type, payload, received_at, parent_id, raw, application_name, cluster, team
+                         from events where id = c.event_id offset 0) e`,
     values: [ids, requests.map((request) => request.viaEvent)],
   });
   const byId = new Map(result.rows.map((row) => [row.id, row]));
@@ -95,15 +105,18 @@ export async function recordOutcomes(client: Queryable, outcomes: Outcome[]): Pr
     result: outcome.result,
     error: outcome.error,
     duration_ms: outcome.durationMs,
+    suppressed_by: outcome.suppressedBy ?? null,
   }));
   await client.query({
     name: 'alvares:record-outcomes',
     text: `with input as (
-       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, result jsonb, error jsonb, duration_ms int)
+       select * from jsonb_to_recordset($1::jsonb) as r(id uuid, status text, result jsonb, error jsonb, duration_ms int, suppressed_by uuid)
      )
      update deliveries d set status = i.status, result = i.result,
             last_error = case when i.status = 'succeeded' then null else coalesce(i.error, d.last_error) end,
-            finished_at = now(), duration_ms = i.duration_ms, updated_at = now(), claimed_by = null
+            finished_at = now(), duration_ms = i.duration_ms, updated_at = now(), claimed_by = null,
+            -- Kept after a replay: the page still tells that a silence held it once.
+            suppressed_by = coalesce(i.suppressed_by, d.suppressed_by)
      -- The id list gives PostgreSQL an index path even while its statistics still describe an empty table.
      from input i where d.id = i.id and d.id = any($2::uuid[])`,
     values: [postgresJson(rows), rows.map((row) => row.id)],

@@ -25,21 +25,25 @@ export async function replayDeliveries(
     `with policy as (
        select * from jsonb_to_recordset($2::jsonb) as p(module text, max_attempts int, max_age int)
      ), previous as (
-       select id, status, started_at, finished_at, last_error from deliveries
+       select id, status, started_at, finished_at, last_error, suppressed_by from deliveries
        where id = any($1::uuid[]) and status not in ('queued', 'in_progress') for update
      ), replayed as (
        update deliveries d set status = 'queued', next_attempt_at = null, updated_at = now(), finished_at = null, event_job = false,
               max_attempts = d.attempts + p.max_attempts, deadline = now() + make_interval(secs => p.max_age)
        from policy p, previous o
        where d.id = o.id and d.module = p.module
-       returning d.id, d.attempts, d.module, o.status as previous_status, o.started_at, o.finished_at, o.last_error
+       returning d.id, d.attempts, d.module, o.status as previous_status, o.started_at, o.finished_at, o.last_error,
+                 o.suppressed_by
      ), logged as (
        insert into delivery_log (delivery_id, status, attempt, at, detail)
        select id, 'in_progress', attempts, started_at, null::jsonb from replayed
-         where previous_status in ('succeeded', 'dead', 'skipped') and started_at is not null
+         where previous_status in ('succeeded', 'dead', 'skipped', 'suppressed') and started_at is not null
        union all
-       select id, previous_status, attempts, finished_at, case when previous_status = 'succeeded' then null else last_error end from replayed
-         where previous_status in ('succeeded', 'dead', 'skipped')
+       select id, previous_status, attempts, finished_at,
+              case when previous_status = 'succeeded' then null
+                   when previous_status = 'suppressed' then jsonb_build_object('silenceId', suppressed_by)
+                   else last_error end
+         from replayed where previous_status in ('succeeded', 'dead', 'skipped', 'suppressed')
        union all
        select id, 'queued', attempts, now(), '{"replay": true}'::jsonb from replayed
      ), jobs as (

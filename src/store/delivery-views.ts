@@ -35,6 +35,8 @@ export interface DeliveryView {
   durationMs: number | null;
   lastError: unknown;
   result: unknown;
+  /** The silence that held it (a replay keeps it: it was held once). */
+  suppressedBy: string | null;
   lifecycle: Array<{ at: string; status: string; attempt: number; detail: unknown }>;
 }
 
@@ -50,10 +52,13 @@ export const LIFECYCLE = `
     select l.at, l.id, l.status, l.attempt, l.detail from delivery_log l where l.delivery_id = d.id
     union all
     select d.started_at, 9223372036854775806, 'in_progress', d.attempts, null
-      where d.status in ('in_progress', 'succeeded', 'dead', 'skipped') and d.started_at is not null
+      where d.status in ('in_progress', 'succeeded', 'dead', 'skipped', 'suppressed') and d.started_at is not null
     union all
-    select d.finished_at, 9223372036854775807, d.status, d.attempts, case when d.status = 'succeeded' then null else d.last_error end
-      where d.status in ('succeeded', 'dead', 'skipped')
+    select d.finished_at, 9223372036854775807, d.status, d.attempts,
+           case when d.status = 'succeeded' then null
+                when d.status = 'suppressed' then jsonb_build_object('silenceId', d.suppressed_by)
+                else d.last_error end
+      where d.status in ('succeeded', 'dead', 'skipped', 'suppressed')
   ) s`;
 
 export async function findDeliveries(
@@ -90,6 +95,7 @@ export async function findDeliveries(
     durationMs: row.duration_ms,
     lastError: row.last_error,
     result: row.result,
+    suppressedBy: row.suppressed_by ?? null,
     lifecycle: row.lifecycle,
   }));
 }

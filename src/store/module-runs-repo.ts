@@ -51,7 +51,7 @@ export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<st
     `select m.name, (select count(*)::int from deliveries o where o.module = m.name and o.status = 'in_progress') as in_progress,
             l.id, l.status, l.result, l.last_error, l.finished_at
      from unnest($1::text[]) as m(name)
-     left join lateral (select * from deliveries d where d.module = m.name and d.status in ('succeeded', 'dead', 'skipped')
+     left join lateral (select * from deliveries d where d.module = m.name and d.status in ('succeeded', 'dead', 'skipped', 'suppressed')
                         order by d.finished_at desc nulls last limit 1) l on true`,
     [modules],
   );
@@ -105,7 +105,7 @@ function messageOf(row: Record<string, any>): string | null {
 }
 
 function toView(row: Record<string, any>): RunView {
-  const finished = ['succeeded', 'dead', 'skipped'].includes(row.status);
+  const finished = ['succeeded', 'dead', 'skipped', 'suppressed'].includes(row.status);
   return {
     runId: row.id,
     check: row.module,

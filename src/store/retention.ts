@@ -1,4 +1,5 @@
 import { pruneFeed } from './feed-repo.js';
+import { pruneSecurityLedgers } from './security-repo.js';
 import type { Db } from './db.js';
 
 /** Rows deleted per statement: short transactions, so ingest never waits long behind the prune. */
@@ -31,6 +32,7 @@ export async function pruneExpired(db: Db, retentionDays: number): Promise<Prune
     [],
   );
   pruned.activity = await pruneFeed(db, ACTIVITY_RETENTION_HOURS);
+  pruned.keys += await pruneSecurityLedgers(db);
   if (retentionDays <= 0) return pruned;
   pruned.events = await deleteInChunks(
     db,

@@ -13,9 +13,15 @@ const HMAC_SECRET = 'hmac-secret-0123456789abcdef';
 const READ_TOKEN = 'read-token-0123456789abcdef';
 const ADMIN_TOKEN = 'admin-token-0123456789abcdef';
 
-function sign(body: string | Buffer, timestamp = Math.floor(Date.now() / 1000), secret = HMAC_SECRET): string {
-  const hex = createHmac('sha256', secret).update(`${timestamp}.`).update(body).digest('hex');
-  return `t=${timestamp},v1=${hex}`;
+/** `t=<unix seconds>,v2=<hex HMAC-SHA256 of "t.idempotency-key.body">`, as docs/reference/security.md tells senders. */
+function sign(
+  body: string | Buffer,
+  timestamp = Math.floor(Date.now() / 1000),
+  secret = HMAC_SECRET,
+  idempotencyKey = '',
+): string {
+  const hex = createHmac('sha256', secret).update(`${timestamp}.${idempotencyKey}.`).update(body).digest('hex');
+  return `t=${timestamp},v2=${hex}`;
 }
 
 /** A raw request: supertest would serialise a Buffer body as JSON when the content type says JSON. */
@@ -127,9 +133,9 @@ describe('ingest authentication: INGEST_TOKENS and INGEST_HMAC_SECRET', () => {
       'content-encoding': 'gzip',
     });
     expect(gzipped).toMatchObject({ status: 200, body: { sender: 'hmac' } });
-    // A second v1 lets a sender roll its secret: one matching signature is enough.
+    // A second v2 lets a sender roll its secret: one matching signature is enough.
     const rolled = deployment();
-    const both = `${sign(rolled, undefined, 'old-secret-0123456789abcdef')},v1=${sign(rolled).split('v1=')[1]}`;
+    const both = `${sign(rolled, undefined, 'old-secret-0123456789abcdef')},v2=${sign(rolled).split('v2=')[1]}`;
     await request(hub.url)
       .put('/api/v1/deployment')
       .set('X-Alvares-Signature', both)
@@ -145,9 +151,9 @@ describe('ingest authentication: INGEST_TOKENS and INGEST_HMAC_SECRET', () => {
       [sign(body, now, 'another-secret-0123456789abcdef'), body, /does not match/],
       [sign(body), body.replace('auth-', 'auth-changed-'), /does not match/],
       [sign(body, now - 301), body, /more than 300 s/],
-      [sign(body, now + 301), body, /more than 300 s/],
-      ['t=abc,v1=00', body, /must be t=<unix seconds>/],
-      [`v1=${'0'.repeat(64)}`, body, /must be t=<unix seconds>/],
+      [sign(body, now + 315), body, /more than 300 s/],
+      ['t=abc,v2=00', body, /must be t=<unix seconds>/],
+      [`v2=${'0'.repeat(64)}`, body, /must be t=<unix seconds>/],
     ];
     for (const [header, sent, message] of cases) {
       const res = await request(hub.url)

@@ -156,7 +156,10 @@ describe('a global-mode service ("replicas": "global") through the whole hub', (
       expect.arrayContaining([expect.objectContaining({ applicationName: 'global-post', replicas: 'global' })]),
     );
     const page = await request(hub.url).get('/deployments').expect(200);
-    expect(page.text).toMatch(/<td class="app">global-put<\/td>[\s\S]*?<td>global<\/td>/);
+    // The row of global-put (up to its </tr>) holds the replicas cell "global".
+    expect(page.text).toMatch(
+      /<a href="\/applications\/global-put"(?:(?!<\/tr>)[\s\S])*<td data-label="replicas">global<\/td>/,
+    );
   });
 
   it('counts as a deployment, not a removal, in the delivery insights', async () => {

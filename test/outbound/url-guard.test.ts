@@ -21,7 +21,7 @@ const CORE = {
     integral: {},
     'integral-stage': {},
   },
-  security: { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] },
+  security: { ingestTokens: [], ingestRatePerMinute: 0, authFailuresPerMinute: 0, outboundAllowedHosts: [] },
 };
 
 describe('the outbound URL guard: what it allows and why it refuses', () => {

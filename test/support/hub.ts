@@ -39,6 +39,8 @@ export async function startTestHub(
     // The weekly summary's cron (Monday 08:00 UTC) would otherwise fire in whichever test runs at that minute
     // and post to its fake Slack; tests of the summary run it on purpose (an empty value restores the default).
     SCHEDULE_CORE_INSIGHTS_WEEKLY: 'off',
+    // Tests send wrong credentials on purpose, all from 127.0.0.1; the throttle's own tests turn it on.
+    AUTH_FAILURES_PER_MINUTE: '0',
     ...options.env,
   };
   const level = process.env.TEST_LOG_LEVEL;

@@ -1,5 +1,6 @@
-import { Router, type RequestHandler } from 'express';
+import { type Router, type RequestHandler } from 'express';
 import { z } from 'zod';
+import { hubRouter } from '../../util/http-router.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { DeliveryStatus } from '../../events/types.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
@@ -13,7 +14,7 @@ import { storableText } from '../../util/input-rules.js';
 
 const tags = ['admin'];
 
-const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped'] as const;
+const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped', 'suppressed'] as const;
 
 const deliveriesQuery = z.object({
   status: z.enum(STATUSES).optional().describe('one status'),
@@ -39,10 +40,10 @@ export function requireAdmin(token: string | undefined): RequestHandler {
   return new Access({ adminToken: token, security: OPEN }).requireToken('admin');
 }
 
-const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, outboundAllowedHosts: [] };
+const OPEN = { ingestTokens: [], ingestRatePerMinute: 0, authFailuresPerMinute: 0, outboundAllowedHosts: [] };
 
 export function moduleRoutes(registry: ModuleRegistry): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get('/api/v1/modules', doc({ summary: 'Every module: on or off and why', tags: ['modules'] }), (_req, res) => {
     res.json({ modules: registry.statuses() });
   });
@@ -56,7 +57,7 @@ export function adminRoutes(deps: {
   adminToken?: string;
   access?: Access;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = deps.access ? deps.access.requireToken('admin') : requireAdmin(deps.adminToken);
 
   const moduleName = (name: string) => {
@@ -138,7 +139,7 @@ export function adminRoutes(deps: {
     .route('/api/v1/modules/:name/replay')
     .post(
       doc({
-        summary: "Replay a module's dead (or ?status=failed|skipped) deliveries",
+        summary: "Replay a module's dead (or ?status=failed|skipped|suppressed) deliveries",
         tags,
         auth: 'admin',
         errors: { 404: 'no such module' },

@@ -1,5 +1,6 @@
-import { Router } from 'express';
+import type { Router } from 'express';
 import { z } from 'zod';
+import { hubRouter } from '../../util/http-router.js';
 import { decodeCursor, type CheckCatalog } from '../../checks/catalog.js';
 import { CHECK_BODIES } from '../../checks/external-check-schemas.js';
 import type { ExternalChecks } from '../../checks/external-checks.js';
@@ -55,7 +56,7 @@ export function checkRoutes(deps: {
   adminToken?: string;
   publicUrl: string;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = requireAdmin(deps.adminToken);
   const { catalog, external } = deps;
   const body = jsonBody();

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { Db } from '../../store/db.js';
 import { findEvent } from '../../store/events-repo.js';
 import { HubError } from '../../errors.js';
 import { doc } from '../route-docs.js';
 
 export function eventRoutes(db: Db): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get(
     '/api/v1/events/:id',
     doc({

@@ -1,9 +1,10 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { Db } from '../../store/db.js';
 import { doc } from '../route-docs.js';
 
 export function healthRoutes(deps: { db: Db; isReady: () => boolean }): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get(
     '/health',
     doc({ summary: 'Liveness: 200 while the process serves', tags: ['operations'] }),

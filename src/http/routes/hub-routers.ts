@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { CheckSystem } from '../../checks/check-system.js';
 import type { CoreConfig } from '../../config/config.js';
 import type { OpsConfig } from '../../config/ops-config.js';
@@ -8,6 +9,7 @@ import type { Insights } from '../../insights/insights.js';
 import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { Silences } from '../../silences/silences.js';
 import type { StatusPage } from '../../status-page/status-page.js';
 import { checkSourceOf } from '../../status-page/check-source.js';
 import type { Db } from '../../store/db.js';
@@ -23,6 +25,7 @@ import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
 import { opsRoutes } from './ops.js';
 import { scheduleRoutes } from './schedules.js';
+import { silenceRoutes } from './silences.js';
 import { sourceRoutes } from './sources.js';
 
 export interface HubParts {
@@ -35,6 +38,7 @@ export interface HubParts {
   scheduler: Scheduler;
   checks: CheckSystem;
   insights: Insights;
+  silences: Silences;
   ops: Operations;
   statusPage: StatusPage;
   access: Access;
@@ -47,7 +51,7 @@ export interface HubParts {
 export function hubRouters(parts: HubParts): Router[] {
   const { db, config, registry, engine, scheduler, checks, ops, access } = parts;
   const { adminToken, publicUrl } = config;
-  const moduleRouter = Router();
+  const moduleRouter = hubRouter();
   registry.mountRoutes(moduleRouter);
   return [
     healthRoutes({ db, isReady: parts.isReady }),
@@ -59,6 +63,7 @@ export function hubRouters(parts: HubParts): Router[] {
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
+    silenceRoutes({ silences: parts.silences, access }),
     adminRoutes({ db, registry, engine, access }),
     metricsRoutes({
       metrics: ops.metrics,
@@ -82,6 +87,7 @@ export function hubRouters(parts: HubParts): Router[] {
       scheduler,
       checks: checkSourceOf(checks.catalog),
       insights: parts.insights,
+      silences: parts.silences,
     }),
   ];
 }

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { CoreConfig } from '../../config/config.js';
 import { z } from 'zod';
 import { INGEST_SCHEMAS, INGEST_TYPES, ingestJsonSchema, type IngestType } from '../../events/schemas.js';
@@ -26,7 +27,7 @@ const accepted = z.object({
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
 export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; access: Access }): Router {
-  const router = Router();
+  const router = hubRouter();
   const { access } = deps;
   // Credentials before the body is read; a signature is checked against the body as it is read, and the
   // rate limit counts only requests whose sender is proven.
@@ -36,7 +37,7 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
   for (const type of INGEST_TYPES) {
     // Documented with the schema ingest validates with (while it enriches), so not validated twice.
     const documented = doc({
-      summary: `Accept a ${type}: stored and its deliveries enqueued before the 200`,
+      summary: `Accept ${type === 'error' ? 'an' : 'a'} ${type}: stored and its deliveries enqueued before the 200`,
       tags: ['ingest'],
       documentedBody: INGEST_SCHEMAS[type],
       headers: z.object({

@@ -1,11 +1,12 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { Insights } from '../../insights/insights.js';
 import { insightsQuery, questionOf, type InsightsQueryInput } from '../../insights/query.js';
 import { doc } from '../route-docs.js';
 
 /** The four delivery measures as JSON; READ_TOKEN applies as to every read under /api/v1. */
 export function insightsRoutes(insights: Insights): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get(
     '/api/v1/insights',
     doc({

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { Inspections } from '../../checks/inspections.js';
 import { methodNotAllowed } from '../errors.js';
 import { jsonBody } from '../json-body.js';
@@ -11,7 +12,7 @@ import { doc } from '../route-docs.js';
 
 /** Inspections with their parameters (secrets masked), schedule, last run and keys; central parameters for admins. */
 export function inspectionRoutes(deps: { inspections: Inspections; adminToken?: string }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = requireAdmin(deps.adminToken);
   const { inspections } = deps;
   const tags = ['inspections'];

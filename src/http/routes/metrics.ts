@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Router, type Application, type RequestHandler } from 'express';
+import { type Router, type Application, type RequestHandler } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import { z } from 'zod';
 import { HubError } from '../../errors.js';
 import { openApiDocument } from '../openapi.js';
@@ -37,7 +38,7 @@ export function metricsRoutes(deps: {
   version: string;
   publicUrl: () => string;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   router.get(
     '/metrics',
     doc({

@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import { z } from 'zod';
 import { HubError } from '../../errors.js';
 import type { AnyLogLevel } from '../../logging/levels.js';
@@ -27,7 +28,7 @@ const requestIdOf = (res: { locals: Record<string, unknown> }) =>
 
 /** Run-time control: log levels, heartbeat, module configuration, shutdown. Admin token. */
 export function opsRoutes(deps: OpsRouteDeps): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = requireAdmin(deps.adminToken);
 
   router.get(

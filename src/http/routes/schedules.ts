@@ -1,4 +1,5 @@
-import { Router } from 'express';
+import type { Router } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import { HubError } from '../../errors.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
 import { doc } from '../route-docs.js';
@@ -7,7 +8,7 @@ import { requireAdmin } from './admin.js';
 
 /** Scheduled work and how its latest runs went: for operators and the status page; admins may start a run now. */
 export function scheduleRoutes(scheduler: Scheduler, options: { adminToken?: string; publicUrl: string }): Router {
-  const router = Router();
+  const router = hubRouter();
   const admin = requireAdmin(options.adminToken);
   const known = (id: string) => {
     if (!scheduler.has(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no schedule "${id}"`);

@@ -1,4 +1,5 @@
-import { Router, type Request, type RequestHandler } from 'express';
+import { type Router, type Request, type RequestHandler } from 'express';
+import { hubRouter } from '../../util/http-router.js';
 import type { CoreConfig } from '../../config/config.js';
 import { HubError } from '../../errors.js';
 import type { IngestService } from '../../ingest/ingest.js';
@@ -34,7 +35,7 @@ export function sourceRoutes(deps: {
   /** Which of these ids are events of this hub. */
   knownEvents: (ids: string[]) => Promise<Set<string>>;
 }): Router {
-  const router = Router();
+  const router = hubRouter();
   const { access, config } = deps;
   const sources = config.sources;
 

@@ -9,6 +9,8 @@ import { runningDeliveries, runningRuns } from '../../store/status-repo.js';
 import { checkStates, optionalText, param, parsedQuery, readProblems, send, type PageContext } from '../page-kit.js';
 import { eventFilters, eventsView, eventView } from '../views/index.js';
 import { LIVE_ACTIVITY, overviewView } from '../views/overview.js';
+import { mutedBanner } from '../views/silences.js';
+import { html } from '../html.js';
 
 const empty = (value: unknown) => (value === '' ? undefined : value);
 
@@ -64,14 +66,15 @@ type EventsQuery = z.output<typeof eventsQuery>;
 export async function showOverview(ctx: PageContext, req: Request, res: Response): Promise<void> {
   const modules = ctx.registry.statuses();
   const names = modules.map((module) => module.name);
-  const [problemReads, deliveries, runs, events, checks] = await Promise.all([
+  const [problemReads, deliveries, runs, events, checks, muted] = await Promise.all([
     readProblems(ctx),
     runningDeliveries(ctx.db, names),
     runningRuns(ctx.db),
     recentEvents(ctx.db, { limit: 15 }),
     checkStates(ctx),
+    ctx.silences?.list({ state: 'active' }) ?? Promise.resolve([]),
   ]);
-  const body = overviewView(req.viewer!, { ...problemReads, modules, deliveries, runs, events, checks });
+  const body = html`${mutedBanner(muted)}${overviewView(req.viewer!, { ...problemReads, modules, deliveries, runs, events, checks })}`;
   await send(
     ctx,
     req,

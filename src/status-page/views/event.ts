@@ -46,6 +46,7 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
             : html``
         }
       </h3>
+      ${delivery.suppressedBy ? html`<p class="held">Held by <a href="/silences#silence-${delivery.suppressedBy}">a silence</a>${delivery.status === 'suppressed' ? ': not sent; replay sends it.' : '; sent by a replay.'}</p>` : html``}
       ${result?.summary ? html`<p>${mrkdwn(result.summary)}${result.score !== undefined ? ` (score ${result.score})` : ''}</p>` : html``}
       ${result?.link ? html`<p>${externalLink(result.link, delivery.module === 'slack' ? 'Slack thread' : `open in ${delivery.module}`)}</p>` : html``}
       ${delivery.lastError && delivery.status !== 'succeeded' ? html`<p class="error">${errorText(delivery.lastError)}</p>` : html``}

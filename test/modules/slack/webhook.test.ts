@@ -122,7 +122,15 @@ describe('without a token or a webhook', () => {
       expect(modules.body.modules.find((module: { name: string }) => module.name === 'slack')).toEqual({
         name: 'slack',
         description: 'Slack messages, with one live thread per deployment',
-        events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+        events: [
+          'deployment',
+          'error',
+          'recommendation',
+          'check.finished',
+          'inspection',
+          'insights.weekly',
+          'silence.ended',
+        ],
         configured: false,
         enabled: false,
         reason: 'neither SLACK_TOKEN nor SLACK_WEB_HOOK is set',

@@ -1,0 +1,70 @@
+import type { Queryable } from './db.js';
+
+export interface HeldStillFailing {
+  check: string;
+  key: string;
+  alertStatus: string;
+  since: Date | null;
+  title: string;
+  /** The held transition's own fields (its link and channels). */
+  link: string | null;
+  slackChannels: string[];
+}
+
+/**
+ * Inspection keys a silence held a transition of between `from` and `to` that are in alert now, each once (the
+ * channels and link of its latest held transition).
+ */
+export async function heldStillFailing(
+  client: Queryable,
+  silenceId: string,
+  from: Date,
+  to: Date,
+): Promise<HeldStillFailing[]> {
+  const rows = await client.query<{
+    check_name: string;
+    key: string;
+    alert_status: string;
+    since: Date | null;
+    title: string;
+    link: string | null;
+    channels: unknown;
+  }>(
+    `select distinct on (s.check_name, s.key) s.check_name, s.key, s.alert_status, s.since, s.title,
+            e.payload->>'link' as link, e.payload->'slackChannels' as channels
+     from deliveries d
+     join events e on e.id = d.event_id and e.type = 'inspection'
+     join inspection_state s on s.check_name = e.payload->>'check' and s.key = e.payload->>'key'
+     where d.suppressed_by = $1 and d.created_at >= $2 and d.created_at <= $3 and s.alert_status is not null
+     order by s.check_name, s.key, d.created_at desc`,
+    [silenceId, from, to],
+  );
+  return rows.rows.map((row) => ({
+    check: row.check_name,
+    key: row.key,
+    alertStatus: row.alert_status,
+    since: row.since,
+    title: row.title,
+    link: row.link,
+    slackChannels: Array.isArray(row.channels) ? row.channels.filter((c): c is string => typeof c === 'string') : [],
+  }));
+}
+
+/** Closings already looked at, of these silences. */
+export async function summarizedClosings(client: Queryable, silenceIds: string[]): Promise<Set<string>> {
+  if (silenceIds.length === 0) return new Set();
+  const rows = await client.query<{ silence_id: string; closed_at: Date }>(
+    'select silence_id, closed_at from silence_summaries where silence_id = any($1::uuid[])',
+    [silenceIds],
+  );
+  return new Set(rows.rows.map((row) => `${row.silence_id}@${row.closed_at.toISOString()}`));
+}
+
+/** Takes a closing for this run; false when another run (a replica, an earlier tick) took it. */
+export async function claimClosing(client: Queryable, silenceId: string, closedAt: Date): Promise<boolean> {
+  const rows = await client.query(
+    `insert into silence_summaries (silence_id, closed_at) values ($1, $2) on conflict do nothing returning silence_id`,
+    [silenceId, closedAt],
+  );
+  return (rows.rowCount ?? 0) > 0;
+}
