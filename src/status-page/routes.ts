@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { hubRouter } from '../util/http-router.js';
+import { MATCHER_KEYS } from '../silences/matchers.js';
 import { doc } from '../http/route-docs.js';
 import { insightsQuery } from '../insights/query.js';
 import {
@@ -123,7 +124,18 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action; form?: z.Z
     action: disableModule,
   },
   { path: '/actions/schedules/:id/run', summary: 'run a schedule now', action: runSchedule },
-  { path: '/actions/silences', summary: 'mute: create a silence', action: createSilence },
+  {
+    path: '/actions/silences',
+    summary: 'mute: create a silence',
+    action: createSilence,
+    form: actionForm.extend({
+      ...Object.fromEntries(
+        MATCHER_KEYS.map((key) => [key, z.string().optional().describe(`${key}s to mute, comma-separated`)]),
+      ),
+      minutes: z.string().describe('how long, in minutes'),
+      reason: z.string().describe('why'),
+    }),
+  },
   { path: '/actions/silences/:id/end', summary: 'end a silence now', action: endSilence },
 ];
 
