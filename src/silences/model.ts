@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { matchersSchema, type Matchers } from './matchers.js';
-import { isStorableTime, STORABLE_TIME_RANGE, storableText } from '../util/input-rules.js';
+import { storableIsoTime, storableText } from '../util/input-rules.js';
 import { recurrenceProblems, windowAt, type OpenWindow } from './recurrence.js';
 
 /** The longest a one-off silence may last: longer mutes are forgotten, not planned. */
@@ -9,9 +9,7 @@ export const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 export const SILENCE_ORIGINS = ['api', 'page'] as const;
 export type SilenceOrigin = (typeof SILENCE_ORIGINS)[number];
 
-const isoTime = z.iso
-  .datetime({ offset: true, message: 'an ISO 8601 time with offset (2026-12-07T14:00:00Z)' })
-  .refine((value) => isStorableTime(new Date(value)), STORABLE_TIME_RANGE);
+const isoTime = storableIsoTime();
 
 /**
  * What a client sends to create a silence: a one-off (`endsAt`) or a recurring window (`recurrence`,

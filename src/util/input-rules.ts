@@ -189,6 +189,14 @@ export function isPostgresTimeText(value: string): boolean {
   return isCivilTime(match.slice(1, 7).map(Number));
 }
 
+/** zod: an RFC 3339 time with its offset, as JSON bodies carry times, that is also a storable time. */
+export const storableIsoTime = (message = 'an ISO 8601 time with offset (2026-12-07T14:00:00Z)') =>
+  z.iso.datetime({ offset: true, message }).refine((value) => {
+    // Text that is no time at all has its one message already (zod runs every check).
+    const date = new Date(value);
+    return Number.isNaN(date.getTime()) || isStorableTime(date);
+  }, `${message}, ${STORABLE_TIME_RANGE}`);
+
 /** A 400 for a query parameter that is not a storable time (the routes that parse by hand). */
 export function timeParameter(value: unknown, field: string): Date | undefined {
   if (value === undefined) return undefined;

@@ -25,6 +25,8 @@ describe('input rules over HTTP', () => {
 
   it('takes storable times in every form and refuses the others by name', async () => {
     expect((await get('/events?before=1')).status).toBe(200);
+    // The "older" link carries a stored time as written.
+    expect((await get('/events?before=2026-12-07T10:00:00.123Z')).status).toBe(200);
     expect((await get('/api/v1/deployments?since=1')).status).toBe(200);
     expect((await get('/api/v1/errors?since=2026-01-01')).status).toBe(200);
     for (const [path, field] of [

@@ -1,6 +1,7 @@
 import {
   isPostgresTimeText,
   parseStorableTime,
+  storableIsoTime,
   storableRecord,
   storableText,
   unstorableIn,
@@ -56,6 +57,13 @@ describe('the storable-time rule', () => {
       'NaN',
     ])
       expect({ bad, parsed: parseStorableTime(bad) }).toEqual({ bad, parsed: null });
+  });
+
+  it('takes RFC 3339 body times only inside the range, with one message for text that is no time', () => {
+    const time = storableIsoTime();
+    expect(time.safeParse('2026-12-07T14:00:00Z').success).toBe(true);
+    expect(time.safeParse('0000-01-01T00:00:00Z').success).toBe(false);
+    expect(time.safeParse('yesterday').error?.issues).toHaveLength(1);
   });
 
   it('checks a cursor position field by field', () => {
