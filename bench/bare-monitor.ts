@@ -5,7 +5,7 @@ import http from 'node:http';
  * makes in one tick (GET each monitor URL, at most CONCURRENCY at once, look for the keyword), and nothing
  * else. Prints {seconds, cpuSeconds, ok, failed, peakRssMb} as JSON.
  */
-const urls: string[] = JSON.parse(process.env.BENCH_URLS ?? '[]');
+const urls = JSON.parse(process.env.BENCH_URLS ?? '[]') as string[];
 const keyword = process.env.BENCH_KEYWORD ?? 'APPLICATION_STATUS: OK';
 const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 20);
 const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });

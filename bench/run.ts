@@ -85,7 +85,7 @@ async function startHub(databaseUrl: string, extra: Record<string, string>): Pro
 
 function load(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((resolve, reject) => {
-    autocannon(options, (error, result) => (error ? reject(error) : resolve(result)));
+    autocannon(options, (error: Error | null, result) => (error ? reject(error) : resolve(result)));
   });
 }
 
@@ -139,8 +139,9 @@ async function openStreams(url: string, count: number) {
     get events() {
       return events;
     },
-    async close() {
+    close() {
       for (const request of requests) request.destroy();
+      return Promise.resolve();
     },
   };
 }

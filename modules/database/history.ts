@@ -129,7 +129,7 @@ export async function listDeployments(
   if (query.cursor)
     add('(received_at, event_id) < (?::timestamptz, ?::uuid)', query.cursor.receivedAt, query.cursor.id);
   params.push(query.limit + 1);
-  const rows = await db.query(
+  const rows = await db.query<StoredDeployment>(
     `select event_id, received_at, received_at::text as position, enriched from deployments
      ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
      order by received_at desc, event_id desc limit $${params.length}`,
@@ -142,7 +142,7 @@ export async function listDeployments(
 
 /** The latest deployment of each application in a cluster: the view the original history API served. */
 export async function latestDeployments(db: Db, cluster: string): Promise<DeploymentRow[]> {
-  const rows = await db.query(
+  const rows = await db.query<StoredDeployment>(
     `select distinct on (application_name) event_id, received_at, received_at::text as position, enriched from deployments
      where cluster = $1 order by application_name, received_at desc, event_id desc`,
     [cluster],
@@ -150,7 +150,15 @@ export async function latestDeployments(db: Db, cluster: string): Promise<Deploy
   return rows.rows.map(toRow);
 }
 
-function toRow(row: { event_id: string; received_at: Date; position: string; enriched: Deployment }): DeploymentRow {
+/** A deployments row as both reads select it. */
+interface StoredDeployment {
+  event_id: string;
+  received_at: Date;
+  position: string;
+  enriched: Deployment;
+}
+
+function toRow(row: StoredDeployment): DeploymentRow {
   return {
     id: row.event_id,
     receivedAt: row.received_at.toISOString(),

@@ -236,7 +236,7 @@ function describeRefused(refused: readonly Refused[]): string {
 function parseResult(json: string): LighthouseResultLike | null {
   try {
     const parsed: unknown = JSON.parse(json);
-    return typeof parsed === 'object' && parsed !== null ? (parsed as LighthouseResultLike) : null;
+    return typeof parsed === 'object' && parsed !== null ? parsed : null;
   } catch {
     return null;
   }

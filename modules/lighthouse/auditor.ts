@@ -4,13 +4,7 @@ import { Worker } from 'node:worker_threads';
 import { Launcher } from 'chrome-launcher';
 import type { AuditReply, AuditRequest } from './audit-worker.js';
 import { CATEGORIES } from './scores.js';
-import {
-  startGuardedProxy,
-  type GuardedProxy,
-  type Logger,
-  type Refused,
-  type UrlGuard,
-} from '../../src/module-api.js';
+import { startGuardedProxy, type Logger, type Refused, type UrlGuard } from '../../src/module-api.js';
 
 /**
  * Debian's chromium as a headless audit browser in a container: no sandbox (no user namespaces there),
@@ -88,11 +82,10 @@ export class Auditor {
     });
     const combined = AbortSignal.any([signal, this.shutdown.signal]);
     let cleanup: Promise<void> = Promise.resolve();
-    let proxy: GuardedProxy | null = null;
     try {
       await raceWithLimits(previous, combined);
       // One proxy per audit, so what it refused belongs to this page; Chromium has no other way out.
-      proxy = this.options.guard ? await startGuardedProxy(this.options.guard) : null;
+      const proxy = this.options.guard ? await startGuardedProxy(this.options.guard) : null;
       const session = new AuditSession(url, this.options, proxy?.url);
       const running = session.run();
       const closing = proxy;
@@ -280,7 +273,7 @@ function replyOf(worker: Worker): Promise<AuditReply> {
   return new Promise((resolve, reject) => {
     worker.once('message', (reply: AuditReply) => resolve(reply));
     // `on`, not `once`: an 'error' event without a listener would throw in the hub's main thread.
-    worker.on('error', (error) =>
+    worker.on('error', (error: Error) =>
       reject(new AuditFailure(`Lighthouse worker crashed: ${error.message}`, 'LIGHTHOUSE', { cause: error })),
     );
     worker.once('exit', (code) =>

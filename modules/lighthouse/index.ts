@@ -6,7 +6,7 @@ import { Auditor } from './auditor.js';
 import { lighthouseConfigSchema } from './config.js';
 import { ReportStore } from './reports.js';
 import { mountReportRoutes } from './routes.js';
-import { defineModule, type Deployment } from '../../src/module-api.js';
+import { defineModule } from '../../src/module-api.js';
 
 /**
  * Lighthouse audits (accessibility, best practices, SEO, performance) of a deployed application's pages,
@@ -24,7 +24,7 @@ export const lighthouseModule = defineModule({
       ? { enabled: true }
       : { enabled: false, reason: `Chromium not found at ${config.chromePath} (install chromium or set CHROME_PATH)` },
   // Deployments that do not ask for an audit (or are removals) get no delivery at all.
-  wants: (type, payload) => type !== 'deployment' || skipReason(payload as Deployment) === null,
+  wants: (type, payload) => type !== 'deployment' || skipReason(payload) === null,
   // One browser at a time, on a queue of its own; an audit takes seconds to a minute, several URLs more.
   serial: true,
   delivery: { timeoutMs: 180_000, maxAttempts: 5, maxAgeSeconds: 6 * 3600 },

@@ -91,9 +91,10 @@ export function mountReportRoutes(router: Router, store: ReportStore, publicUrl:
       response: { contentType: 'text/html', description: 'the Lighthouse report (HTML or JSON)' },
     }),
     async (req, res) => {
-      const found = await store.resolve(segment(req.params.app), segment(req.params.slug), req.params.file);
+      const file = String(req.params.file);
+      const found = await store.resolve(segment(req.params.app), segment(req.params.slug), file);
       if (!found) throw notFound();
-      const latest = req.params.file.startsWith('latest');
+      const latest = file.startsWith('latest');
       await sendReport(res, found.path, found.format, latest);
     },
   );
@@ -118,8 +119,8 @@ function sendReport(res: Response, file: string, format: ReportFormat, latest: b
   });
 }
 
-function segment(value: string | undefined): string {
-  if (value === undefined || !isSafeSegment(value)) throw notFound();
+function segment(value: unknown): string {
+  if (typeof value !== 'string' || !isSafeSegment(value)) throw notFound();
   return value;
 }
 

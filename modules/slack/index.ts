@@ -67,7 +67,7 @@ export const slackModule = defineModule({
           run: async () => ({ summary: `cleared ${await turns.prune()} posted items older than a day` }),
         },
       ],
-      async start() {
+      start() {
         // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
         // Not awaited: an unreachable Slack must not hold up the hub's start (deliveries retry on their own).
         void transport.identify().then(
@@ -81,6 +81,7 @@ export const slackModule = defineModule({
               error: error instanceof Error ? error.message : String(error),
             }),
         );
+        return Promise.resolve();
       },
     };
   },

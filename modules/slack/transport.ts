@@ -101,8 +101,7 @@ export class WebApiTransport implements SlackTransport {
           ...(cursor ? { cursor } : {}),
         });
         for (const message of answer.messages ?? []) {
-          const metadata = message.metadata as
-            { event_type?: string; event_payload?: Record<string, unknown> } | undefined;
+          const metadata = message.metadata;
           if (metadata?.event_type === METADATA_EVENT_TYPE && metadata.event_payload && match(metadata.event_payload)) {
             return { channelId, ts: message.ts ?? null };
           }
@@ -181,20 +180,20 @@ export class WebhookTransport implements SlackTransport {
     }
   }
 
-  async update(): Promise<void> {
-    throw new Error('an incoming webhook cannot update messages');
+  update(): Promise<void> {
+    return Promise.reject(new Error('an incoming webhook cannot update messages'));
   }
 
-  async findPosted(): Promise<Posted | null> {
-    return null;
+  findPosted(): Promise<Posted | null> {
+    return Promise.resolve(null);
   }
 
-  async channelIdOf(): Promise<string | null> {
-    return null;
+  channelIdOf(): Promise<string | null> {
+    return Promise.resolve(null);
   }
 
-  async identify(): Promise<string | null> {
-    return null;
+  identify(): Promise<string | null> {
+    return Promise.resolve(null);
   }
 }
 
@@ -211,8 +210,8 @@ function slackLogger(logger: Logger): SlackLogger {
   return {
     debug,
     info: debug,
-    warn: (...parts) => logger.warn(line(...parts), { source: '@slack/web-api' }),
-    error: (...parts) => logger.error(line(...parts), { source: '@slack/web-api' }),
+    warn: (...parts: unknown[]) => logger.warn(line(...parts), { source: '@slack/web-api' }),
+    error: (...parts: unknown[]) => logger.error(line(...parts), { source: '@slack/web-api' }),
     setLevel: () => undefined,
     getLevel: () => LogLevel.DEBUG,
     setName: () => undefined,

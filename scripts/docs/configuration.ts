@@ -178,6 +178,13 @@ export const ENV_PATTERNS: EnvPattern[] = [
       'The weekly delivery-insights summary (`core.insights-weekly`: last week against the week before, published as `insights.weekly`, posted by the Slack module). Another cron pattern, or `off`.',
   },
   {
+    name: 'SCHEDULE_CORE_SILENCE_SUMMARIES',
+    matches: /^SCHEDULE_CORE_SILENCE_SUMMARIES$/,
+    default: '`15s`',
+    description:
+      'How often closed silences and maintenance windows are looked at, to send what they held that is still failing (`core.silence-summaries`, publishes `silence.ended`; see [Plan maintenance](../guides/plan-maintenance.md)). Another interval or cron pattern, or `off`.',
+  },
+  {
     name: 'INSPECTION_<ID>_<PARAM>',
     matches: /^INSPECTION_[A-Z0-9_]+$/,
     default: "the parameter's default",

@@ -44,7 +44,7 @@ export class InspectionParameters {
     inspection: AnyInspection,
     env: Env,
   ) {
-    this.shape = (inspection.parameters as z.ZodObject).shape as Record<string, z.ZodType>;
+    this.shape = inspection.parameters.shape;
     this.secrets = new Set(inspection.secrets ?? []);
     for (const name of this.secrets) {
       if (!Object.hasOwn(this.shape, name))
@@ -73,7 +73,7 @@ export class InspectionParameters {
   }
 
   /** What a run gets: central over env over default, through the schema. */
-  effective(schema: z.ZodType, central: Central): unknown {
+  effective(schema: z.ZodObject, central: Central): Record<string, unknown> {
     const values = {
       ...this.envValues,
       ...Object.fromEntries(

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { worstOf } from '../events/alert-state.js';
 import type { CheckStatus } from '../events/types.js';
-import type { AnyInspection, InspectionEvent } from '../module-system/inspection-contract.js';
+import { defineInspection, type AnyInspection, type InspectionEvent } from '../module-system/inspection-contract.js';
 import type { Db } from '../store/db.js';
 import { moduleHealth } from '../store/delivery-health-repo.js';
 
@@ -18,7 +18,7 @@ const PARAMETERS = z.object({
  * (`critical`). Dimensions `{module}`; a module with nothing wrong reports `ok`, so its alert can recover.
  */
 export function deliveriesSelfCheck(db: Db, modules: () => string[]): AnyInspection {
-  return {
+  return defineInspection({
     name: 'deliveries',
     title: 'Hub deliveries',
     description: 'Dead deliveries in the last hour, deliveries queued too long, modules failing every delivery.',
@@ -52,5 +52,5 @@ export function deliveriesSelfCheck(db: Db, modules: () => string[]): AnyInspect
         };
       });
     },
-  };
+  });
 }

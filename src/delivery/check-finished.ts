@@ -23,7 +23,7 @@ export function checkFinishedEvent(
     eventType: claimed.type,
     module: claimed.module,
     deliveryId: claimed.id,
-    status: status as 'succeeded' | 'dead',
+    status,
     attempts: claimed.attempts,
     result,
     error,

@@ -9,7 +9,8 @@ const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIO
 
 /** The route's pattern (`/api/v1/events/:id`), never the URL: ids and names in paths would explode the series. */
 export function routeLabel(req: Request): string {
-  const route = (req as Request & { route?: { path?: unknown } }).route;
+  // express types the matched route as any: read it as unknown.
+  const route = (req as { route?: unknown }).route as { path?: unknown } | undefined;
   return route && typeof route.path === 'string' ? `${req.baseUrl}${route.path}` : 'unmatched';
 }
 

@@ -82,7 +82,7 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
     schema: paramShape[name] ? jsonSchema(paramShape[name], 'input') : { type: 'string' },
     ...(paramShape[name]?.description ? { description: paramShape[name].description } : {}),
   }));
-  for (const [name, schema] of Object.entries((doc.query?.shape ?? {}) as Record<string, z.ZodType>)) {
+  for (const [name, schema] of Object.entries<z.ZodType>(doc.query?.shape ?? {})) {
     parameters.push({
       name,
       in: 'query',
@@ -91,7 +91,7 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
       ...(schema.description ? { description: schema.description } : {}),
     });
   }
-  for (const [name, schema] of Object.entries((doc.headers?.shape ?? {}) as Record<string, z.ZodType>)) {
+  for (const [name, schema] of Object.entries<z.ZodType>(doc.headers?.shape ?? {})) {
     parameters.push({
       name,
       in: 'header',

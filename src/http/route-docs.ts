@@ -50,8 +50,7 @@ export function routeDocOf(handler: unknown): RouteDoc | undefined {
  * The route's documentation, and the validation of what it documents (query and body; a body is parsed
  * first with the hub's JSON parser). One handler, so express's types still reach the handlers after it.
  */
-// `any` params: the handlers after it keep the types express infers from the route's path.
-export function doc(spec: RouteDoc): RequestHandler<any> {
+export function doc(spec: RouteDoc): RequestHandler {
   const validate: Documented = (req, res, next) => {
     if (spec.query) {
       const parsed = spec.query.safeParse(req.query ?? {});

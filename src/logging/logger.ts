@@ -24,7 +24,7 @@ export function createLogger(options: { level: string; redactor: Redactor; json?
       : winston.format.printf((info) => {
           const { level, message, timestamp, module, ...rest } = info;
           const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-          return `${String(timestamp)} ${level.padEnd(5)} ${module ? `[${String(module)}] ` : ''}${String(message)}${fields}`;
+          return `${String(timestamp)} ${level.padEnd(5)} ${typeof module === 'string' ? `[${module}] ` : ''}${String(message)}${fields}`;
         }),
   ];
   return winston.createLogger({

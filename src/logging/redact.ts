@@ -73,7 +73,7 @@ export class Redactor {
     if (typeof value === 'string') return this.redact(value) as T;
     if (depth > 8 || value === null || typeof value !== 'object') return value;
     if (value instanceof Error) return this.redact(value.message) as T;
-    if (Array.isArray(value)) return value.map((item) => this.redactDeep(item, depth + 1)) as T;
+    if (Array.isArray(value)) return (value as unknown[]).map((item) => this.redactDeep(item, depth + 1)) as T;
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
       out[key] = this.redactDeep(item, depth + 1);

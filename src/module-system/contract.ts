@@ -50,14 +50,15 @@ export interface ModuleContext<C> {
   db: Db;
   /** DATA_DIR/modules/<name>, created before the module is. */
   dataDir: string;
-  http(options: HttpClientOptions): AxiosInstance;
+  // Functions, not methods: a module may take them out of the context (`create: ({ http }) => ...`).
+  http: (options: HttpClientOptions) => AxiosInstance;
   /**
    * Where this module's own delivery of an event stands (null if it has none): lets a module wait for work
    * of its own that another delivery depends on (Slack replies need the thread root it posts).
    */
-  ownDelivery(eventId: string): Promise<OwnDelivery | null>;
+  ownDelivery: (eventId: string) => Promise<OwnDelivery | null>;
   /** Publishes a derived event at once, in a transaction of its own (from a route, a start-up task). */
-  publish<T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions): Promise<string>;
+  publish: <T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions) => Promise<string>;
 }
 
 /** What a scheduled run is handed: the tick it runs for, a signal that fires at its timeout, a logger. */
@@ -150,4 +151,10 @@ export function defineModule<C = unknown, E extends EventType = EventType>(
 
 export type { AnyInspection, OwnDelivery };
 
-export type AnyModuleDefinition = ModuleDefinition<any, any>;
+/**
+ * Any module's definition, for the lists the core keeps. A definition is invariant in its event types (its
+ * handlers are keyed by them), so no concrete type holds them all; each one was checked by defineModule.
+ * Code that reads `events` from it names them as EventType.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the event types are invariant: see above
+export type AnyModuleDefinition = ModuleDefinition<unknown, any>;

@@ -1,5 +1,5 @@
 import { describeIssues, type Env } from '../config/env.js';
-import { EVENT_TYPES } from '../events/types.js';
+import { EVENT_TYPES, type EventType } from '../events/types.js';
 import type { AnyModuleDefinition } from './contract.js';
 import { NAME_PATTERN } from './names.js';
 
@@ -13,7 +13,7 @@ export function validateDefinitions(definitions: readonly AnyModuleDefinition[])
     if (definition.name === 'core') problems.push('module "core": the name is the hub\'s own');
     if (seen.has(definition.name)) problems.push(`module "${definition.name}" is listed twice`);
     seen.add(definition.name);
-    for (const type of definition.events) {
+    for (const type of definition.events as readonly EventType[]) {
       if (!(EVENT_TYPES as readonly string[]).includes(type)) {
         problems.push(`module "${definition.name}" subscribes to unknown event type "${type}"`);
       }

@@ -65,4 +65,4 @@ export function defineInspection<S extends z.ZodObject>(inspection: Inspection<S
   return inspection;
 }
 
-export type AnyInspection = Inspection<any>;
+export type AnyInspection = Inspection<z.ZodObject>;

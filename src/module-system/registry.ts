@@ -253,7 +253,7 @@ export class ModuleRegistry {
     return {
       name: entry.definition.name,
       description: entry.definition.description,
-      events: entry.definition.events,
+      events: entry.definition.events as readonly EventType[],
       configured: entry.configured,
       enabled: entry.enabled,
       reason: entry.reason,

@@ -42,7 +42,7 @@ export async function startGuardedProxy(guard: UrlGuard, options: { timeoutMs?: 
   const sockets = new Set<net.Socket>();
   const timeoutMs = options.timeoutMs ?? 30_000;
 
-  const server = http.createServer(async (req, res) => {
+  const forward = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     const target = req.url ?? '';
     if (!/^https?:\/\//i.test(target)) {
       res.writeHead(400, { 'content-type': 'text/plain' }).end('this is a forward proxy: request absolute URLs');
@@ -77,9 +77,9 @@ export async function startGuardedProxy(guard: UrlGuard, options: { timeoutMs?: 
       else res.destroy();
     });
     req.pipe(upstream);
-  });
+  };
 
-  server.on('connect', async (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+  const tunnel = async (req: http.IncomingMessage, socket: net.Socket, head: Buffer): Promise<void> => {
     socket.on('error', () => socket.destroy());
     const authority = req.url ?? '';
     const checked = await guard.check(`https://${authority}/`);
@@ -103,6 +103,20 @@ export async function startGuardedProxy(guard: UrlGuard, options: { timeoutMs?: 
       sockets.delete(upstream);
       socket.destroy();
     });
+  };
+
+  // Node does not wait for these handlers: a check that throws ends the request with a 502 here, rather than
+  // as an unhandled rejection.
+  const server = http.createServer((req, res) => {
+    forward(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end('proxy failure');
+      else res.destroy();
+    });
+  });
+  server.on('connect', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => {
+    tunnel(req, socket, head).catch(() =>
+      socket.writable ? socket.end('HTTP/1.1 502 Bad Gateway\r\n\r\n') : socket.destroy(),
+    );
   });
 
   // A plain-http WebSocket upgrade: browsers tunnel those with CONNECT; anything else here is refused.

@@ -69,7 +69,8 @@ export function collectSchedules(
       cron,
       intervalSeconds,
       timeoutMs: work.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      run: work.run,
+      // Called on the work itself: a module may write `run` as a method that uses `this`.
+      run: (context) => work.run(context),
     });
   }
   for (const suffix of Object.keys(overrides)) {

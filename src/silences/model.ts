@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { matchersSchema, type Matchers } from './matchers.js';
 import { storableIsoTime, storableText } from '../util/input-rules.js';
-import { recurrenceProblems, windowAt, type OpenWindow } from './recurrence.js';
+import { recurrenceProblems, windowAt, windowsBetween, type OpenWindow } from './recurrence.js';
 
 /** The longest a one-off silence may last: longer mutes are forgotten, not planned. */
 export const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
@@ -104,4 +104,31 @@ export function silenceStateAt(silence: Silence, at: Date): { state: SilenceStat
   // A window the series' end cuts short closes there.
   const closesAt = endsAt && endsAt < open.closesAt ? endsAt : open.closesAt;
   return { state: 'active', window: { opensAt: open.opensAt, closesAt } };
+}
+
+/** How far ahead a pending window's next opening is looked for; past it the state is judged again. */
+const SPAN_LOOKAHEAD_MS = 24 * 3_600_000;
+
+/**
+ * The state at `at` and how long it stays so, [from, until): a caller may reuse it for any time in that span
+ * instead of running the rule again (the hot path asks for every notification).
+ */
+export function silenceSpanAt(
+  silence: Silence,
+  at: Date,
+): { state: SilenceState; window: OpenWindow | null; from: number; until: number } {
+  const time = at.getTime();
+  const { state, window } = silenceStateAt(silence, at);
+  const endsAt = silence.endsAt ? Date.parse(silence.endsAt) : Number.POSITIVE_INFINITY;
+  const startsAt = Date.parse(silence.startsAt);
+  if (state === 'expired') return { state, window, from: endsAt, until: Number.POSITIVE_INFINITY };
+  if (state === 'active') return { state, window, from: window!.opensAt.getTime(), until: window!.closesAt.getTime() };
+  if (!silence.recurrence || time < startsAt) return { state, window, from: Number.NEGATIVE_INFINITY, until: startsAt };
+  const next = windowsBetween(
+    { recurrence: silence.recurrence, durationMinutes: silence.durationMinutes!, timeZone: silence.timeZone! },
+    new Date(startsAt),
+    at,
+    new Date(time + SPAN_LOOKAHEAD_MS),
+  ).find((candidate) => candidate.opensAt.getTime() > time);
+  return { state, window, from: time, until: Math.min(next?.opensAt.getTime() ?? time + SPAN_LOOKAHEAD_MS, endsAt) };
 }

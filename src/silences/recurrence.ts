@@ -84,7 +84,8 @@ function parseRule(recurrence: string, floatingStart: Date): RRuleInstance {
   if (Number.isNaN(options.until?.getTime() ?? 0)) throw new Error('UNTIL is not a date');
   try {
     // Seconds default to those of the start, which is midnight: windows open on the minute.
-    return new RRule({ bysecond: 0, ...options, dtstart: floatingStart, tzid: null });
+    // noCache: rrule otherwise keeps every between() answer and searches them linearly on each call.
+    return new RRule({ bysecond: 0, ...options, dtstart: floatingStart, tzid: null }, true);
   } catch (error) {
     throw new Error(`not a usable RRULE: ${(error as Error).message}`, { cause: error });
   }
@@ -134,10 +135,23 @@ export function placeWallClock(occurrence: Date, zone: string): Date {
   return new Date(high * 1_000);
 }
 
-/** The first moment, at or after which, the rule's occurrences count: the silence's start, in the zone's wall clock. */
+/**
+ * Parsed rules by text, zone and start: every notification asks each recurring silence whether it is open, and
+ * parsing is most of that cost. Bounded: silences are few, and a full cache is simply emptied.
+ */
+const parsed = new Map<string, RRuleInstance>();
+const PARSED_MAX = 1_000;
+
+/** The rule, counted from the day the silence starts on, in the zone's wall clock. */
 function ruleFrom(rule: Recurrence, startsAt: Date): RRuleInstance {
+  const key = `${rule.recurrence}\n${rule.timeZone}\n${startsAt.getTime()}`;
+  const known = parsed.get(key);
+  if (known) return known;
   const start = DateTime.fromJSDate(startsAt, { zone: rule.timeZone }).startOf('day');
-  return parseRule(rule.recurrence, floating(start));
+  const fresh = parseRule(rule.recurrence, floating(start));
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(key, fresh);
+  return fresh;
 }
 
 /** Occurrences (as real instants) whose window could touch [from, to]. */

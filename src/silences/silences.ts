@@ -20,7 +20,14 @@ import {
   type Matchers,
   type NotificationFacts,
 } from './matchers.js';
-import { silenceStateAt, type Silence, type SilenceInput, type SilenceOrigin, type SilenceState } from './model.js';
+import {
+  silenceSpanAt,
+  silenceStateAt,
+  type Silence,
+  type SilenceInput,
+  type SilenceOrigin,
+  type SilenceState,
+} from './model.js';
 import { windowsBetween } from './recurrence.js';
 
 /**
@@ -44,6 +51,8 @@ export type SilenceFilter = Partial<Record<MatcherKey, string>>;
 interface Compiled {
   silence: Silence;
   matches: (facts: NotificationFacts) => boolean;
+  /** The last state judged and the span it holds for (silenceSpanAt). */
+  span?: ReturnType<typeof silenceSpanAt>;
 }
 
 /**
@@ -104,9 +113,10 @@ export class Silences {
   /** The silence that holds a notification with these facts now, if any (the one ending last, when several do). */
   holding(facts: NotificationFacts, at: Date = this.now()): Silence | null {
     let found: { silence: Silence; closesAt: number } | null = null;
-    for (const { silence, matches } of this.compiled) {
+    for (const entry of this.compiled) {
+      const { silence, matches } = entry;
       if (!matches(facts)) continue;
-      const { state, window } = silenceStateAt(silence, at);
+      const { state, window } = this.stateOf(entry, at);
       if (state !== 'active') continue;
       const closesAt = window?.closesAt.getTime() ?? Number.POSITIVE_INFINITY;
       if (!found || closesAt > found.closesAt) found = { silence, closesAt };
@@ -116,7 +126,15 @@ export class Silences {
 
   /** Silences holding at `at` (the gauge). */
   activeCount(at: Date = this.now()): number {
-    return this.compiled.filter(({ silence }) => silenceStateAt(silence, at).state === 'active').length;
+    return this.compiled.filter((entry) => this.stateOf(entry, at).state === 'active').length;
+  }
+
+  /** The state of a silence at `at`, from its remembered span when `at` is inside it. */
+  private stateOf(entry: Compiled, at: Date): ReturnType<typeof silenceSpanAt> {
+    const time = at.getTime();
+    if (!entry.span || time < entry.span.from || time >= entry.span.until)
+      entry.span = silenceSpanAt(entry.silence, at);
+    return entry.span;
   }
 
   async create(

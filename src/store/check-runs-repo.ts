@@ -39,6 +39,24 @@ export interface NewRun {
   status?: RunState;
 }
 
+/** A check_runs row as COLUMNS selects it, with its errors aggregated as JSON. */
+interface RunRow {
+  id: string;
+  check_name: string;
+  kind: CheckKind;
+  external_id: string;
+  status: RunState;
+  target: string | null;
+  dimensions: Record<string, string> | null;
+  result_status: CheckStatus | null;
+  score: number | null;
+  message: string | null;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  errors: Array<{ error: string; detail: string | null; at: string }> | null;
+}
+
 const COLUMNS = `r.id, r.check_name, r.kind, r.external_id, r.status, r.target, r.dimensions, r.result_status, r.score, r.message,
   r.started_at, r.finished_at, r.duration_ms,
   coalesce((select json_agg(json_build_object('error', e.error, 'detail', e.detail, 'at', e.at) order by e.id)
@@ -66,7 +84,7 @@ export async function startRun(client: Queryable, run: NewRun): Promise<{ run: R
 
 /** By the reporter's run id (which is the run's own id when the reporter gave none). */
 export async function findRun(client: Queryable, check: string, externalId: string): Promise<RunView | null> {
-  const rows = await client.query(
+  const rows = await client.query<RunRow>(
     `select ${COLUMNS} from check_runs r where r.check_name = $1 and r.external_id = $2`,
     [check, externalId],
   );
@@ -124,7 +142,7 @@ export async function finishRun(
  * statement: whichever replica runs it first takes each run; the others find nothing left.
  */
 export async function timeOutRuns(db: Db): Promise<RunView[]> {
-  const rows = await db.query(
+  const rows = await db.query<{ check_name: string; external_id: string }>(
     `with timed as (
        update check_runs set status = 'timed_out', finished_at = now(),
               duration_ms = greatest(0, round(extract(epoch from now() - started_at) * 1000))::int
@@ -157,7 +175,7 @@ export async function listRuns(
   limit: number,
   cursor?: RunCursor,
 ): Promise<{ runs: RunView[]; next: RunCursor | null }> {
-  const rows = await db.query(
+  const rows = await db.query<RunRow & { position: string }>(
     `select ${COLUMNS}, r.started_at::text as position from check_runs r
      where r.check_name = $1 and ($3::timestamptz is null or (r.started_at, r.id) < ($3::timestamptz, $4::uuid))
      order by r.started_at desc, r.id desc limit $2`,
@@ -177,7 +195,16 @@ export interface RunSummary {
 
 /** For each check: how many runs are open and the latest result. */
 export async function runSummaries(db: Db, checks: string[]): Promise<Map<string, RunSummary>> {
-  const rows = await db.query(
+  const rows = await db.query<{
+    name: string;
+    in_progress: number;
+    open_since: Date | null;
+    id: string | null;
+    result_status: CheckStatus;
+    score: number | null;
+    message: string | null;
+    finished_at: Date;
+  }>(
     `select c.name,
             (select count(*)::int from check_runs o where o.check_name = c.name and o.status in ('queued', 'in_progress')) as in_progress,
             (select min(o.started_at) from check_runs o where o.check_name = c.name and o.status in ('queued', 'in_progress')) as open_since,
@@ -188,18 +215,18 @@ export async function runSummaries(db: Db, checks: string[]): Promise<Map<string
     [checks],
   );
   return new Map(
-    rows.rows.map((row) => [
+    rows.rows.map((row): [string, RunSummary] => [
       row.name,
       {
         inProgress: row.in_progress,
-        openSince: row.open_since ? (row.open_since as Date).toISOString() : null,
+        openSince: row.open_since ? row.open_since.toISOString() : null,
         lastResult: row.id
           ? {
               runId: row.id,
               status: row.result_status,
               score: row.score,
               message: row.message,
-              at: (row.finished_at as Date).toISOString(),
+              at: row.finished_at.toISOString(),
             }
           : null,
       },
@@ -207,7 +234,7 @@ export async function runSummaries(db: Db, checks: string[]): Promise<Map<string
   );
 }
 
-function toView(row: Record<string, any>): RunView {
+function toView(row: RunRow): RunView {
   return {
     runId: row.external_id,
     check: row.check_name,
@@ -216,13 +243,13 @@ function toView(row: Record<string, any>): RunView {
     target: row.target,
     dimensions: row.dimensions ?? {},
     result: row.result_status ? { status: row.result_status, score: row.score, message: row.message } : null,
-    errors: (row.errors ?? []).map((e: { error: string; detail: string | null; at: string }) => ({
+    errors: (row.errors ?? []).map((e) => ({
       error: e.error,
       detail: e.detail,
       at: new Date(e.at).toISOString(),
     })),
-    startedAt: (row.started_at as Date).toISOString(),
-    finishedAt: row.finished_at ? (row.finished_at as Date).toISOString() : null,
+    startedAt: row.started_at.toISOString(),
+    finishedAt: row.finished_at ? row.finished_at.toISOString() : null,
     durationMs: row.duration_ms,
   };
 }
@@ -232,7 +259,8 @@ export async function checkErrors(
   db: Db,
   options: { check?: string; since: Date; limit: number },
 ): Promise<Array<RunError & { check: string; runId: string }>> {
-  const rows = await db.query(
+  type ErrorRow = { check_name: string; external_id: string; error: string; detail: string | null; at: Date };
+  const rows = await db.query<ErrorRow>(
     `select e.check_name, r.external_id, e.error, e.detail, e.at from check_run_errors e join check_runs r on r.id = e.run_id
      where e.at >= $1 and ($2::text is null or e.check_name = $2) order by e.at desc, e.id desc limit $3`,
     [options.since, options.check ?? null, options.limit],

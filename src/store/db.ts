@@ -6,7 +6,7 @@ export type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface Db {
   readonly pool: pg.Pool;
   /** A named query config (`{ name, text, values }`) is prepared once per connection: for hot statements. */
-  query<R extends pg.QueryResultRow = any>(
+  query<R extends pg.QueryResultRow = Record<string, unknown>>(
     sql: string | pg.QueryConfig,
     params?: unknown[],
   ): Promise<pg.QueryResult<R>>;

@@ -13,7 +13,7 @@ export interface ModuleHealth {
 
 /** The figures of the hub's self-check (core.deliveries), per module. */
 export async function moduleHealth(db: Db, modules: string[]): Promise<ModuleHealth[]> {
-  const rows = await db.query(
+  const rows = await db.query<{ name: string; dead: number; oldest: number; ended: number; failed: number }>(
     `select m.name,
        (select count(*)::int from deliveries d where d.module = m.name and d.status = 'dead' and d.finished_at > now() - interval '1 hour') as dead,
        (select coalesce(extract(epoch from now() - min(d.created_at)), 0)::int from deliveries d where d.module = m.name and d.status = 'queued') as oldest,

@@ -76,7 +76,22 @@ export async function findDeliveries(
   if (filter.module) add('d.module = ?', filter.module);
   if (filter.status) add('d.status = ?', filter.status);
   params.push(filter.limit ?? 500);
-  const rows = await db.query(
+  const rows = await db.query<{
+    id: string;
+    event_id: string;
+    module: string;
+    status: string;
+    attempts: number;
+    max_attempts: number;
+    next_attempt_at: Date | null;
+    started_at: Date | null;
+    finished_at: Date | null;
+    duration_ms: number | null;
+    last_error: unknown;
+    result: unknown;
+    suppressed_by: string | null;
+    lifecycle: DeliveryView['lifecycle'];
+  }>(
     `select d.*, (${LIFECYCLE}) as lifecycle
      from deliveries d ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
      order by d.created_at, d.module limit $${params.length}`,

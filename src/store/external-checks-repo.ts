@@ -19,6 +19,19 @@ export interface CheckSettings {
   expectEverySeconds?: number | null;
 }
 
+/** A checks row. */
+interface CheckRow {
+  name: string;
+  description: string | null;
+  slack_channels: string[];
+  max_runtime_seconds: number;
+  expect_every_seconds: number | null;
+  token_hash: Buffer;
+  created_at: Date;
+  updated_at: Date;
+  last_report_at: Date | null;
+}
+
 /**
  * Creates the check with `tokenHash`, or updates the settings given (and the hash, when rotating). `created`
  * says which: a new check's token must be handed out, an update's only when it was rotated.
@@ -30,7 +43,7 @@ export async function upsertCheck(
   tokenHash: Buffer,
   rotate: boolean,
 ): Promise<{ check: ExternalCheck; created: boolean }> {
-  const rows = await db.query(
+  const rows = await db.query<CheckRow & { created: boolean }>(
     `insert into checks (name, description, slack_channels, max_runtime_seconds, expect_every_seconds, token_hash)
      values ($1, $2, coalesce($3::text[], '{}'), coalesce($4::int, 300), $5, $6)
      on conflict (name) do update set
@@ -53,16 +66,18 @@ export async function upsertCheck(
       rotate,
     ],
   );
-  return { check: toCheck(rows.rows[0]), created: rows.rows[0].created };
+  // An upsert returns its row whichever way it went.
+  const row = rows.rows[0]!;
+  return { check: toCheck(row), created: row.created };
 }
 
 export async function findCheck(db: Queryable, name: string): Promise<(ExternalCheck & { tokenHash: Buffer }) | null> {
-  const rows = await db.query(`select * from checks where name = $1`, [name]);
+  const rows = await db.query<CheckRow>(`select * from checks where name = $1`, [name]);
   return rows.rows[0] ? { ...toCheck(rows.rows[0]), tokenHash: rows.rows[0].token_hash } : null;
 }
 
 export async function listChecks(db: Db): Promise<ExternalCheck[]> {
-  const rows = await db.query(`select * from checks order by name`);
+  const rows = await db.query<CheckRow>(`select * from checks order by name`);
   return rows.rows.map(toCheck);
 }
 
@@ -77,7 +92,7 @@ export async function markReported(client: Queryable, name: string): Promise<voi
  * replica reports each missed run.
  */
 export async function claimMissedReports(db: Db): Promise<ExternalCheck[]> {
-  const rows = await db.query(
+  const rows = await db.query<CheckRow>(
     `update checks set last_missed_at = now()
      where expect_every_seconds is not null
        and greatest(coalesce(last_report_at, created_at), coalesce(last_missed_at, created_at), created_at)
@@ -87,7 +102,7 @@ export async function claimMissedReports(db: Db): Promise<ExternalCheck[]> {
   return rows.rows.map(toCheck);
 }
 
-function toCheck(row: Record<string, any>): ExternalCheck {
+function toCheck(row: CheckRow): ExternalCheck {
   return {
     name: row.name,
     description: row.description,

@@ -5,9 +5,10 @@ export async function centralValues(
   db: Queryable,
   inspection: string,
 ): Promise<Record<string, { value: unknown; updatedAt: string }>> {
-  const rows = await db.query(`select name, value, updated_at from inspection_parameters where inspection = $1`, [
-    inspection,
-  ]);
+  const rows = await db.query<{ name: string; value: unknown; updated_at: Date }>(
+    `select name, value, updated_at from inspection_parameters where inspection = $1`,
+    [inspection],
+  );
   return Object.fromEntries(
     rows.rows.map((row) => [row.name, { value: row.value, updatedAt: row.updated_at.toISOString() }]),
   );
@@ -17,7 +18,9 @@ export async function centralValues(
 export async function allCentralValues(
   db: Db,
 ): Promise<Map<string, Record<string, { value: unknown; updatedAt: string }>>> {
-  const rows = await db.query(`select inspection, name, value, updated_at from inspection_parameters`);
+  const rows = await db.query<{ inspection: string; name: string; value: unknown; updated_at: Date }>(
+    `select inspection, name, value, updated_at from inspection_parameters`,
+  );
   const byInspection = new Map<string, Record<string, { value: unknown; updatedAt: string }>>();
   for (const row of rows.rows) {
     const values = byInspection.get(row.inspection) ?? {};
@@ -60,7 +63,7 @@ export async function parameterChanges(
   inspection: string,
   limit: number,
 ): Promise<Array<{ at: string; changes: Record<string, { from: unknown; to: unknown }> }>> {
-  const rows = await db.query(
+  const rows = await db.query<{ at: Date; changes: Record<string, { from: unknown; to: unknown }> }>(
     `select at, changes from inspection_parameter_changes where inspection = $1 order by id desc limit $2`,
     [inspection, limit],
   );

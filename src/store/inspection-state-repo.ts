@@ -15,12 +15,29 @@ export interface KeyState extends AlertState {
   history?: Array<{ status: CheckStatus; at: string }>;
 }
 
+/** An inspection_state row. */
+interface StateRow {
+  check_name: string;
+  key: string;
+  dimensions: Record<string, string>;
+  status: CheckStatus;
+  alert_status: CheckStatus | null;
+  bad_streak: number;
+  good_streak: number;
+  since: Date | null;
+  title: string;
+  message: string;
+  updated_at: Date;
+  status_since: Date | null;
+  history: Array<{ s: CheckStatus; at: string }> | null;
+}
+
 /** Results kept per key for the status page's strip and flapping mark. */
 export const KEY_HISTORY = 20;
 
 /** The keys' states, locked for the caller's transaction: two results for one key apply one after the other. */
 export async function lockStates(client: Queryable, check: string, keys: string[]): Promise<Map<string, KeyState>> {
-  const rows = await client.query(
+  const rows = await client.query<StateRow>(
     `select * from inspection_state where check_name = $1 and key = any($2::text[]) order by key for update`,
     [check, keys],
   );
@@ -91,10 +108,20 @@ export async function insertTransitions(client: Queryable, rows: TransitionRow[]
 
 /** Transitions of a check, newest first. */
 export async function listTransitions(db: Db, check: string, limit: number): Promise<TransitionRow[]> {
-  const rows = await db.query(`select * from inspection_transitions where check_name = $1 order by id desc limit $2`, [
-    check,
-    limit,
-  ]);
+  const rows = await db.query<{
+    check_name: string;
+    key: string;
+    dimensions: Record<string, string>;
+    transition: TransitionName;
+    status: CheckStatus;
+    previous_status: CheckStatus | null;
+    since: Date;
+    at: Date;
+    title: string;
+    message: string;
+    run_id: string | null;
+    event_id: string | null;
+  }>(`select * from inspection_transitions where check_name = $1 order by id desc limit $2`, [check, limit]);
   return rows.rows.map((row) => ({
     check: row.check_name,
     key: row.key,
@@ -113,14 +140,14 @@ export async function listTransitions(db: Db, check: string, limit: number): Pro
 
 /** Every key's state of the given checks. */
 export async function listStates(db: Db, checks: string[]): Promise<KeyState[]> {
-  const rows = await db.query(
+  const rows = await db.query<StateRow>(
     `select * from inspection_state where check_name = any($1::text[]) order by check_name, key`,
     [checks],
   );
   return rows.rows.map(toState);
 }
 
-function toState(row: Record<string, any>): KeyState {
+function toState(row: StateRow): KeyState {
   return {
     check: row.check_name,
     key: row.key,
@@ -134,7 +161,7 @@ function toState(row: Record<string, any>): KeyState {
     message: row.message,
     updatedAt: row.updated_at.toISOString(),
     statusSince: row.status_since?.toISOString() ?? null,
-    history: (row.history ?? []).map((item: { s: CheckStatus; at: string }) => ({
+    history: (row.history ?? []).map((item) => ({
       status: item.s,
       at: new Date(item.at).toISOString(),
     })),

@@ -38,7 +38,7 @@ export async function runMigrations(
           await client.query('commit');
         } catch (error) {
           await client.query('rollback');
-          throw new Error(`migration ${id} failed: ${(error as Error).message}`);
+          throw new Error(`migration ${id} failed: ${(error as Error).message}`, { cause: error });
         }
         applied.push(id);
       }

@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../events/types.js';
+import type { CheckResult, CheckStatus, DeliveryErrorInfo, DeliveryStatus } from '../events/types.js';
 import type { RunCursor, RunError, RunState, RunSummary, RunView } from './check-runs-repo.js';
 import type { Db } from './db.js';
 
@@ -17,6 +17,25 @@ const STATE: Record<string, RunState> = {
 };
 const RESULT: Record<string, CheckStatus> = { succeeded: 'ok', skipped: 'info', dead: 'error' };
 
+/** The fields of a deliveries row that messageOf reads. */
+interface OutcomeRow {
+  status: DeliveryStatus;
+  result: CheckResult | null;
+  last_error: DeliveryErrorInfo | null;
+}
+
+/** A delivery as COLUMNS selects it, with its event's target and its errors aggregated as JSON. */
+interface ModuleRunRow extends OutcomeRow {
+  id: string;
+  module: string;
+  created_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  application_name: string | null;
+  cluster: string | null;
+  errors: Array<{ error: string | null; detail: string | null; at: string }> | null;
+}
+
 /** A delivery's errors: failed attempts and earlier deaths are in its log; a death it ends with is on its row. */
 const COLUMNS = `d.id, d.module, d.status, d.result, d.last_error, d.created_at, d.finished_at, d.duration_ms, e.application_name, e.cluster,
   coalesce((select json_agg(json_build_object('error', f.detail->>'message', 'detail', f.detail->>'reason', 'at', f.at) order by f.at, f.seq)
@@ -33,7 +52,7 @@ export async function listModuleRuns(
   cursor?: RunCursor,
   deliveryId?: string,
 ): Promise<{ runs: RunView[]; next: RunCursor | null }> {
-  const rows = await db.query(
+  const rows = await db.query<ModuleRunRow & { position: string }>(
     `select ${COLUMNS}, d.created_at::text as position from deliveries d join events e on e.id = d.event_id
      where d.module = $1 and ($3::timestamptz is null or (d.created_at, d.id) < ($3::timestamptz, $4::uuid))
        and ($5::uuid is null or d.id = $5)
@@ -47,7 +66,10 @@ export async function listModuleRuns(
 
 /** For each module: deliveries running now and the latest that ended. */
 export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<string, RunSummary>> {
-  const rows = await db.query(
+  const rows = await db.query<
+    // An ended delivery always has finished_at: the statement that ends one sets it.
+    { name: string; in_progress: number; id: string | null; finished_at: Date } & OutcomeRow
+  >(
     `select m.name, (select count(*)::int from deliveries o where o.module = m.name and o.status = 'in_progress') as in_progress,
             l.id, l.status, l.result, l.last_error, l.finished_at
      from unnest($1::text[]) as m(name)
@@ -56,7 +78,7 @@ export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<st
     [modules],
   );
   return new Map(
-    rows.rows.map((row) => [
+    rows.rows.map((row): [string, RunSummary] => [
       row.name,
       {
         inProgress: row.in_progress,
@@ -66,7 +88,7 @@ export async function moduleSummaries(db: Db, modules: string[]): Promise<Map<st
               status: RESULT[row.status]!,
               score: row.result?.score ?? null,
               message: messageOf(row),
-              at: row.finished_at?.toISOString() ?? null,
+              at: row.finished_at.toISOString(),
             }
           : null,
       },
@@ -79,7 +101,7 @@ export async function moduleErrors(
   db: Db,
   options: { module?: string; since: Date; limit: number },
 ): Promise<Array<RunError & { check: string; runId: string }>> {
-  const rows = await db.query(
+  const rows = await db.query<{ module: string; id: string; at: Date; detail: DeliveryErrorInfo | null }>(
     `select * from (
        select d.module, d.id, l.at, l.detail from delivery_log l join deliveries d on d.id = l.delivery_id
        where l.status in ('failed', 'dead') and l.detail is not null and l.at >= $1 and ($2::text is null or d.module = $2)
@@ -99,12 +121,12 @@ export async function moduleErrors(
   }));
 }
 
-function messageOf(row: Record<string, any>): string | null {
+function messageOf(row: OutcomeRow): string | null {
   if (row.status === 'dead') return row.last_error?.message ?? 'gave up';
   return row.result?.summary ?? null;
 }
 
-function toView(row: Record<string, any>): RunView {
+function toView(row: ModuleRunRow): RunView {
   const finished = ['succeeded', 'dead', 'skipped', 'suppressed'].includes(row.status);
   return {
     runId: row.id,
@@ -119,7 +141,7 @@ function toView(row: Record<string, any>): RunView {
     result: finished
       ? { status: RESULT[row.status]!, score: row.result?.score ?? null, message: messageOf(row) }
       : null,
-    errors: (row.errors ?? []).map((e: { error: string | null; detail: string | null; at: string }) => ({
+    errors: (row.errors ?? []).map((e) => ({
       error: e.error ?? 'failed',
       detail: e.detail,
       at: new Date(e.at).toISOString(),

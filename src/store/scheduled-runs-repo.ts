@@ -18,6 +18,21 @@ export interface ScheduledRunView {
   error: DeliveryErrorInfo | null;
 }
 
+/** A scheduled_runs row (its bigserial id comes back from pg as text). */
+interface ScheduledRunRow {
+  id: string;
+  schedule: string;
+  fired_at: Date;
+  hub: string;
+  status: RunStatus;
+  attempts: number;
+  started_at: Date;
+  finished_at: Date | null;
+  duration_ms: number | null;
+  result: CheckResult | null;
+  error: DeliveryErrorInfo | null;
+}
+
 /**
  * Claims a tick of a schedule for this hub. The unique (schedule, tick) makes a tick run once even if two
  * replicas were handed it; a run a dead hub left 'running' is taken over, a finished one never runs again.
@@ -70,7 +85,7 @@ export async function recentRuns(
   schedules: string[],
   perSchedule: number,
 ): Promise<Map<string, ScheduledRunView[]>> {
-  const rows = await db.query(
+  const rows = await db.query<ScheduledRunRow>(
     `select r.* from unnest($1::text[]) as s(id)
      cross join lateral (select * from scheduled_runs where schedule = s.id order by fired_at desc limit $2) r`,
     [schedules, perSchedule],
@@ -102,22 +117,26 @@ export async function queueManualRun(
       [schedule, timeoutMs / 1000 + 60],
     );
     if ((open.rowCount ?? 0) > 0) return null;
-    const inserted = await client.query(
+    const inserted = await client.query<{ id: string; fired_at: Date }>(
       `insert into scheduled_runs (schedule, fired_at, hub, status, attempts) values ($1, date_trunc('milliseconds', clock_timestamp()), $2, 'queued', 0) returning id, fired_at`,
       [schedule, hubId],
     );
-    const row = inserted.rows[0];
+    // An insert without a conflict clause returns its row or throws.
+    const row = inserted.rows[0]!;
     await client.query(
       `select graphile_worker.add_job($1, json_build_object('schedule', $2::text, 'firedAt', $3::text), max_attempts => 1)`,
       [SCHEDULE_TASK, schedule, row.fired_at.toISOString()],
     );
-    return { runId: String(row.id), firedAt: row.fired_at as Date };
+    return { runId: String(row.id), firedAt: row.fired_at };
   });
 }
 
 export async function findScheduledRun(db: Db, schedule: string, runId: string): Promise<ScheduledRunView | null> {
   if (!/^\d{1,18}$/.test(runId)) return null;
-  const rows = await db.query(`select * from scheduled_runs where schedule = $1 and id = $2`, [schedule, runId]);
+  const rows = await db.query<ScheduledRunRow>(`select * from scheduled_runs where schedule = $1 and id = $2`, [
+    schedule,
+    runId,
+  ]);
   return rows.rows[0] ? toView(rows.rows[0]) : null;
 }
 
@@ -138,7 +157,7 @@ export async function addIntervalTick(
   );
 }
 
-function toView(row: Record<string, any>): ScheduledRunView {
+function toView(row: ScheduledRunRow): ScheduledRunView {
   return {
     runId: String(row.id),
     schedule: row.schedule,

@@ -7,8 +7,10 @@
  */
 
 /** C0 and C1 controls and DEL. Tab, line feed and carriage return are matched too: identifiers have none. */
+// eslint-disable-next-line no-control-regex -- finding control characters is what it is for
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 /** What display text loses: every control but tab and line feed (a carriage return is dropped, CRLF becomes LF). */
+// eslint-disable-next-line no-control-regex -- finding control characters is what it is for
 const DISPLAY_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
 
 /** An unpaired surrogate (matched on UTF-16 code units: no `u` flag). */

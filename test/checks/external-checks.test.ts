@@ -43,8 +43,10 @@ describe('external checks over HTTP', () => {
         maxRuntimeSeconds: 600,
       }),
     });
-    const stored = await hub.hub.db.query(`select token_hash from checks where name = 'nightly-scan'`);
-    expect(stored.rows[0].token_hash.toString('hex')).not.toContain(Buffer.from(token).toString('hex'));
+    const stored = await hub.hub.db.query<{ token_hash: Buffer }>(
+      `select token_hash from checks where name = 'nightly-scan'`,
+    );
+    expect(stored.rows[0]!.token_hash.toString('hex')).not.toContain(Buffer.from(token).toString('hex'));
 
     await request(hub.url).put('/api/v1/checks/rotated').set(admin).send({}).expect(201);
     const rotated = await request(hub.url)
@@ -138,7 +140,7 @@ describe('external checks over HTTP', () => {
       await report(status);
     const transitions = await request(hub.url).get('/api/v1/inspections/nightly-scan/transitions').expect(404);
     expect(transitions.body.error.code).toBe('HUB_ERR_NOT_FOUND');
-    await waitFor(async () => received.length >= 3, 10_000, 'three inspection events');
+    await waitFor(() => received.length >= 3, 10_000, 'three inspection events');
     expect(received.map((event) => [event.payload.transition, event.payload.status])).toEqual([
       ['alert', 'warning'],
       ['escalated', 'critical'],

@@ -93,7 +93,7 @@ describe('inspections on two replicas of one store', () => {
   });
 
   it('runs each 10-second tick once across both replicas, on the interval grid', async () => {
-    await waitFor(async () => new Set(world.seen.map((s) => s.firedAt)).size >= 2, 35_000, 'two ticks');
+    await waitFor(() => new Set(world.seen.map((s) => s.firedAt)).size >= 2, 35_000, 'two ticks');
     const ticks = world.seen.map((s) => s.firedAt);
     expect(new Set(ticks).size).toBe(ticks.length);
     for (const tick of ticks) expect(new Date(tick).getTime() % 10_000).toBe(0);
@@ -159,7 +159,7 @@ describe('inspections on two replicas of one store', () => {
   it('alerts once after two bad results, and publishes the transition to subscribed modules', async () => {
     world.statuses = ['error', 'error', 'error'];
     for (let i = 0; i < 3; i += 1) await runNow(i % 2 === 0 ? first : second, 'prober.flappy');
-    await waitFor(async () => received.length >= 1, 10_000, 'the alert');
+    await waitFor(() => received.length >= 1, 10_000, 'the alert');
     const transitions = await request(first.url).get('/api/v1/inspections/prober.flappy/transitions').expect(200);
     expect(transitions.body.transitions.map((t: { transition: string }) => t.transition)).toEqual(['alert']);
     expect(received).toHaveLength(1);
@@ -188,7 +188,7 @@ describe('an inspection across a restart', () => {
       world.statuses = ['critical', 'critical'];
       await runNow(hub, 'prober.flappy');
       await runNow(hub, 'prober.flappy');
-      await waitFor(async () => received.length === 1, 10_000, 'the alert');
+      await waitFor(() => received.length === 1, 10_000, 'the alert');
       await hub.hub.stop();
       hub = await startTestHub({
         modules: [prober('after', '0 0 1 1 *'), inspectionListener(received)],

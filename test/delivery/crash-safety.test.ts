@@ -20,7 +20,7 @@ async function put(url: string, version: string): Promise<string | null> {
   }
 }
 
-async function subscriberHasAll(subscriber: FakeSubscriber, ids: string[]): Promise<boolean> {
+function subscriberHasAll(subscriber: FakeSubscriber, ids: string[]): boolean {
   const delivered = new Set(subscriber.eventIds());
   return ids.every((id) => delivered.has(id));
 }
@@ -76,7 +76,7 @@ describe('a hub killed in the middle of a burst', () => {
           accepted.push(...batch.filter((id): id is string => id !== null));
         }
       })();
-      await waitFor(async () => accepted.length >= 150, 30_000, '150 accepted');
+      await waitFor(() => accepted.length >= 150, 30_000, '150 accepted');
       first.child.kill('SIGKILL');
       await first.exited;
       await burst;
@@ -162,7 +162,7 @@ describe('SIGTERM', () => {
           SHUTDOWN_TIMEOUT_MS: '5000',
         });
         const id = await put(hub.url, 'graceful');
-        await waitFor(async () => subscriber.received.length === 1, 10_000, 'delivery started');
+        await waitFor(() => subscriber.received.length === 1, 10_000, 'delivery started');
         hub.child.kill('SIGTERM');
         expect(await hub.exited).toBe(0);
         const row = await client.query(`select status from deliveries where event_id = $1 and module = 'webhook'`, [
@@ -191,7 +191,7 @@ describe('SIGTERM', () => {
         const first = await spawnHub(env);
         const ids: string[] = [];
         for (let i = 0; i < 12; i += 1) ids.push((await put(first.url, `backlog-${i}`))!);
-        await waitFor(async () => subscriber.received.length >= 1, 10_000, 'deliveries started');
+        await waitFor(() => subscriber.received.length >= 1, 10_000, 'deliveries started');
         first.child.kill('SIGTERM');
         expect(await first.exited).toBe(0);
 
@@ -204,7 +204,7 @@ describe('SIGTERM', () => {
         const second = await spawnHub(env);
         try {
           // Well inside the 15 s after which a silent hub's jobs would be unlocked by a survivor's sweep.
-          await waitFor(async () => subscriberHasAll(subscriber, ids), 10_000, 'the backlog delivered by the next hub');
+          await waitFor(() => subscriberHasAll(subscriber, ids), 10_000, 'the backlog delivered by the next hub');
         } finally {
           second.child.kill('SIGTERM');
           await second.exited;
@@ -236,7 +236,7 @@ describe('SIGTERM', () => {
           ).rows[0]!;
         const first = await spawnHub(env);
         const id = (await put(first.url, 'handed-over'))!;
-        await waitFor(async () => subscriber.received.length === 1, 10_000, 'the hanging call started');
+        await waitFor(() => subscriber.received.length === 1, 10_000, 'the hanging call started');
         // Run by the hub that took the event, under its id (test/delivery/local-runs.test.ts).
         expect((await webhookDelivery(id)).claimed_by).not.toBeNull();
         first.child.kill('SIGTERM');

@@ -58,7 +58,7 @@ describe('deliveries run by the hub that ingested their event', () => {
       .send(aspenDeployment({ version: 'local-1' }))
       .expect(200);
     const id = answer.body.id as string;
-    await waitFor(async () => subscriber.received.length === 1, 10_000, 'the webhook call started');
+    await waitFor(() => subscriber.received.length === 1, 10_000, 'the webhook call started');
 
     const hubId = (await hub.hub.db.query<{ id: string }>('select id from hub_instances')).rows[0]!.id;
     const running = (await rowsOf(hub.hub.db.pool, id)).find((row) => row.module === 'webhook')!;

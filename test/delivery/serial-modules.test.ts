@@ -62,10 +62,10 @@ describe('a serial module', () => {
       );
     }
     // The webhook deliveries of all four finish while the serial module is still on its first or second.
-    await waitFor(async () => ids.every((id) => subscriber.eventIds().includes(id)), 5_000, 'every webhook delivery');
+    await waitFor(() => ids.every((id) => subscriber.eventIds().includes(id)), 5_000, 'every webhook delivery');
     expect(serial.state.finished.length).toBeLessThan(4);
 
-    await waitFor(async () => serial.state.finished.length === 4, 20_000, 'every serial delivery');
+    await waitFor(() => serial.state.finished.length === 4, 20_000, 'every serial delivery');
     expect(serial.state.mostAtOnce).toBe(1);
     expect([...serial.state.finished].sort()).toEqual([...ids].sort());
     for (const id of ids) {

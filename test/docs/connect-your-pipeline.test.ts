@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 const run = promisify(execFile);
 const GUIDE = path.join(import.meta.dirname, '../../docs/guides/connect-your-pipeline.md');
@@ -36,7 +37,7 @@ describe('docs/guides/connect-your-pipeline.md', () => {
     });
     const answer = JSON.parse(stdout) as { id: string; type: string; source: string };
     expect(answer).toMatchObject({ type: 'deployment', source: 'cdevents' });
-    const event = (await (await fetch(`${hub.url}/api/v1/events/${answer.id}`)).json()) as any;
+    const event = (await (await fetch(`${hub.url}/api/v1/events/${answer.id}`)).json()) as Json;
     expect(event).toMatchObject({ sender: 'ci', source: 'cdevents' });
     expect(event.payload).toMatchObject({
       applicationName: 'guide-app',

@@ -1,11 +1,12 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Json } from '../support/json.js';
 
 /** One CloudEvent as the sink got it, whichever mode carried it: attributes (extensions included) and data. */
 export interface SunkEvent {
   mode: 'structured' | 'binary';
   attributes: Record<string, string>;
-  data: any;
+  data: Json;
   headers: http.IncomingHttpHeaders;
 }
 
@@ -54,7 +55,7 @@ export class FakeCdEventsSink {
       if (this.token && req.headers.authorization !== `Bearer ${this.token}`) return answer(401);
       const failure = this.failures.shift();
       if (failure) return answer(failure.status, failure.headers);
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, any>;
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, Json>;
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
       if (type === 'application/cloudevents+json') {
         const { data, ...attributes } = body;

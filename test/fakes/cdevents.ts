@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Json } from '../support/json.js';
 
 /**
  * CDEvents the way Tekton, Jenkins or Spinnaker send them: built from the CDEvents spec's documented layouts of
@@ -154,7 +155,7 @@ export async function post(
   url: string,
   body: string,
   headers: Record<string, string>,
-): Promise<{ status: number; body: any; headers: Headers }> {
+): Promise<{ status: number; body: Json; headers: Headers }> {
   const response = await fetch(url, { method: 'POST', body, headers });
   const text = await response.text();
   let parsed: unknown = text;

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Json } from '../support/json.js';
 
 export interface StoredAnnotation {
   id: number;
@@ -55,7 +56,7 @@ export class FakeGrafana {
     this.failures.push({ status: 0, body: '', headers: {} });
   }
 
-  posts(): Array<{ headers: http.IncomingHttpHeaders; body: any }> {
+  posts(): Array<{ headers: http.IncomingHttpHeaders; body: Json }> {
     return this.requests.filter((request) => request.method === 'POST');
   }
 
@@ -89,7 +90,7 @@ export class FakeGrafana {
       if (failure && failure.status !== 0) return send(failure.status, failure.body, failure.headers);
       const problem = invalid(body);
       if (problem) return send(400, { message: problem });
-      const input = body as Record<string, any>;
+      const input = body as Record<string, Json>;
       const annotation: StoredAnnotation = {
         id: this.nextId++,
         time: input.time ?? Date.now(),

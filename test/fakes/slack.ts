@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseQuery } from 'node:querystring';
+import type { Json } from '../support/json.js';
 
 /** One request as the fake received it. `body` is decoded: form fields, with JSON-valued ones parsed. */
 export interface RecordedRequest {
@@ -494,7 +495,7 @@ function decodeBody(contentType: string, raw: string): Record<string, unknown> {
 /** The subset of Slack's validation that matters to us: a message must say something and fit. */
 function checkContents(body: Record<string, unknown>): string | null {
   const text = typeof body.text === 'string' ? body.text : '';
-  const blocks = Array.isArray(body.blocks) ? (body.blocks as Array<Record<string, any>>) : null;
+  const blocks = Array.isArray(body.blocks) ? (body.blocks as Array<Record<string, Json>>) : null;
   if (text === '' && (!blocks || blocks.length === 0)) return 'no_text';
   if (text.length > MAX_TEXT) return 'msg_too_long';
   if (!blocks) return null;
@@ -504,7 +505,8 @@ function checkContents(body: Record<string, unknown>): string | null {
       if (typeof block.text?.text === 'string' && block.text.text.length > MAX_SECTION_TEXT) return 'invalid_blocks';
       if (
         Array.isArray(block.fields) &&
-        (block.fields.length > 10 || block.fields.some((field: any) => String(field.text).length > MAX_FIELD_TEXT))
+        (block.fields.length > 10 ||
+          block.fields.some((field: { text?: unknown }) => String(field.text).length > MAX_FIELD_TEXT))
       ) {
         return 'invalid_blocks';
       }

@@ -1,12 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Json } from '../support/json.js';
 
 export interface ReceivedRequest {
   at: number;
   method: string;
   path: string;
   headers: http.IncomingHttpHeaders;
-  body: any;
+  body: Json;
 }
 
 type Plan = { status: number; headers?: Record<string, string>; body?: string; stallMs?: number };

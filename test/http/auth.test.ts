@@ -6,6 +6,7 @@ import { Hub } from '../../src/hub.js';
 import { MODULES } from '../../modules/index.js';
 import { aspenDeployment, aspenError } from '../support/aspen.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 const ASPEN_TOKEN = 'aspen-token-0123456789abcdef';
 const JENKINS_TOKEN = 'jenkins-token-0123456789abcdef';
@@ -29,7 +30,7 @@ function put(
   url: string,
   body: Buffer | null,
   headers: Record<string, string>,
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: Json }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${url}/api/v1/deployment`,

@@ -12,6 +12,7 @@ import {
 } from '../fakes/cdevents.js';
 import { HOSTS_ENV } from '../support/aspen.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 /**
  * POST /api/v1/cdevents over HTTP: CloudEvents 1.0 in structured, binary and batched mode carrying CDEvents of
@@ -33,7 +34,7 @@ describe('POST /api/v1/cdevents', () => {
     await hub.stop();
   });
 
-  async function event(id: string): Promise<any> {
+  async function event(id: string): Promise<Json> {
     const response = await fetch(`${hub.url}/api/v1/events/${id}`);
     expect(response.status).toBe(200);
     return response.json();
@@ -147,7 +148,7 @@ describe('POST /api/v1/cdevents', () => {
       cdevent('pipelinerun.started', 'pipelineRun', { pipelineName: 'batch-run' }),
     ]);
     expect(res.status).toBe(200);
-    expect(res.body.events.map((one: any) => [one.type, one.status])).toEqual([
+    expect(res.body.events.map((one: { type: string; status: string }) => [one.type, one.status])).toEqual([
       ['deployment', 'accepted'],
       ['error', 'accepted'],
       ['cdevent', 'accepted'],
@@ -206,24 +207,24 @@ describe('POST /api/v1/cdevents', () => {
 
     it('400 naming the CDEvent field the spec requires', async () => {
       const body = good();
-      delete (body.subject as any).content.artifactId;
+      delete (body.subject as Json).content.artifactId;
       const res = await sendStructured(url, body);
       expect(res.status).toBe(400);
-      expect(res.body.error.fields.map((f: any) => f.field)).toEqual(['data.subject.content.artifactId']);
+      expect(res.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['data.subject.content.artifactId']);
 
       const v04 = serviceEvent('deployed', { name: 'x', version: '1', environment: 'production' }, { spec: '0.4' });
-      delete (v04.subject as any).type;
+      delete (v04.subject as Json).type;
       const missingType = await sendStructured(url, v04);
       expect(missingType.status).toBe(400);
-      expect(missingType.body.error.fields.map((f: any) => f.field)).toEqual(['data.subject.type']);
+      expect(missingType.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['data.subject.type']);
 
       const noVersion = good();
-      delete (noVersion.context as any).specversion;
+      delete (noVersion.context as Json).specversion;
       const res2 = await sendStructured(url, noVersion);
-      expect(res2.body.error.fields.map((f: any) => f.field)).toEqual(['data.context.specversion']);
+      expect(res2.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['data.context.specversion']);
 
       const v1 = good();
-      (v1.context as any).specversion = '1.0.0';
+      (v1.context as Json).specversion = '1.0.0';
       const res3 = await sendStructured(url, v1);
       expect(res3.status).toBe(400);
       expect(res3.body.error.fields[0].message).toMatch(/unsupported CDEvents spec version "1.0.0"/);
@@ -245,7 +246,9 @@ describe('POST /api/v1/cdevents', () => {
     it('400 naming the CloudEvent of a batch that is wrong; none of the batch is stored', async () => {
       const res = await sendBatch(url, [good(), pipelineRunFinished({ name: 'r', outcome: 'exploded' })]);
       expect(res.status).toBe(400);
-      expect(res.body.error.fields.map((f: any) => f.field)).toEqual(['[1].data.subject.content.outcome']);
+      expect(res.body.error.fields.map((f: { field: string }) => f.field)).toEqual([
+        '[1].data.subject.content.outcome',
+      ]);
       const badTime = { ...cloudEventOf(good()), time: 'yesterday' };
       const res2 = await post(url, JSON.stringify([cloudEventOf(good()), badTime]), {
         'Content-Type': 'application/cloudevents-batch+json',

@@ -1,5 +1,6 @@
 import { mountedRoutes, openApiPath } from '../../src/http/openapi.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 /**
  * The OpenAPI document is generated from the routes the app really mounts (express's router stack) and the
@@ -7,7 +8,7 @@ import { startTestHub, type TestHub } from '../support/hub.js';
  */
 describe('GET /api/v1/openapi.json', () => {
   let hub: TestHub;
-  let document: any;
+  let document: Json;
 
   beforeAll(async () => {
     hub = await startTestHub({ env: { ADMIN_TOKEN: 'admin-token-for-openapi' } });
@@ -47,14 +48,14 @@ describe('GET /api/v1/openapi.json', () => {
     expect(document.openapi).toBe('3.1.0');
     expect(document.info.version).toBe('0.1.0');
     const ids: string[] = [];
-    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, any>>)) {
+    for (const [path, operations] of Object.entries(document.paths as Record<string, Record<string, Json>>)) {
       const names = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
       for (const operation of Object.values(operations)) {
         ids.push(operation.operationId);
         expect(operation.summary).toEqual(expect.any(String));
         const declared = (operation.parameters ?? [])
-          .filter((parameter: any) => parameter.in === 'path')
-          .map((parameter: any) => parameter.name);
+          .filter((parameter: { in: string }) => parameter.in === 'path')
+          .map((parameter: { name: string }) => parameter.name);
         expect({ path, declared }).toEqual({ path, declared: names });
         if (path.startsWith('/api/v1/admin/')) expect(operation.security).toEqual([{ adminToken: [] }]);
       }

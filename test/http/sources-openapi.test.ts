@@ -1,21 +1,24 @@
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 /** The source routes in the OpenAPI document: their headers, their bodies by media type, and their 202s. */
 describe('the OpenAPI document of the source routes', () => {
   let hub: TestHub;
-  let paths: Record<string, any>;
+  let paths: Record<string, Json>;
 
   beforeAll(async () => {
     hub = await startTestHub({ modules: [] });
-    paths = ((await (await fetch(`${hub.url}/api/v1/openapi.json`)).json()) as any).paths;
+    paths = ((await (await fetch(`${hub.url}/api/v1/openapi.json`)).json()) as Json).paths;
   });
   afterAll(async () => {
     await hub.stop();
   });
 
-  const headers = (operation: any) =>
+  const headers = (operation: Json) =>
     Object.fromEntries(
-      operation.parameters.filter((p: any) => p.in === 'header').map((p: any) => [p.name, p.required]),
+      operation.parameters
+        .filter((p: { in: string }) => p.in === 'header')
+        .map((p: { name: string; required: boolean }) => [p.name, p.required]),
     );
 
   it('documents POST /api/v1/cdevents with the three content modes, the ce-* headers and a 202', () => {

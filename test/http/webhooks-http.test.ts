@@ -9,6 +9,7 @@ import {
   sendGitlab,
 } from '../fakes/webhooks.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 const GITHUB_SECRET = 'github-webhook-secret-for-tests';
 const GITLAB_TOKEN = 'gitlab-webhook-token-for-tests';
@@ -38,7 +39,7 @@ describe('GitHub and GitLab deployment webhooks', () => {
   const github = () => `${hub.url}/api/v1/github`;
   const gitlab = () => `${hub.url}/api/v1/gitlab`;
 
-  async function event(id: string): Promise<any> {
+  async function event(id: string): Promise<Json> {
     return (await fetch(`${hub.url}/api/v1/events/${id}`)).json();
   }
   async function eventCount(): Promise<number> {
@@ -160,7 +161,7 @@ describe('GitHub and GitLab deployment webhooks', () => {
       expect(garbage.status).toBe(401);
       const notThatEvent = await sendGithub(github(), 'deployment_status', pingPayload(), { secret: GITHUB_SECRET });
       expect(notThatEvent.status).toBe(400);
-      expect(notThatEvent.body.error.fields.map((f: any) => f.field)).toEqual(
+      expect(notThatEvent.body.error.fields.map((f: { field: string }) => f.field)).toEqual(
         expect.arrayContaining(['deployment_status', 'deployment', 'repository']),
       );
       const form = `payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -226,7 +227,7 @@ describe('GitHub and GitLab deployment webhooks', () => {
       delete missing.short_sha;
       const incomplete = await sendGitlab(gitlab(), missing, { token: GITLAB_TOKEN });
       expect(incomplete.status).toBe(400);
-      expect(incomplete.body.error.fields.map((f: any) => f.field)).toEqual(['short_sha']);
+      expect(incomplete.body.error.fields.map((f: { field: string }) => f.field)).toEqual(['short_sha']);
       expect(await eventCount()).toBe(before);
     });
   });

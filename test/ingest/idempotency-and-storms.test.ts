@@ -38,7 +38,7 @@ describe('repeated requests', () => {
       .expect(200);
     expect(again.body.id).toBe(first.body.id);
     expect(again.body.status).toBe('duplicate');
-    await waitFor(async () => subscriber.eventIds().includes(first.body.id));
+    await waitFor(() => subscriber.eventIds().includes(first.body.id));
     await waitForQuiet(hub);
     expect(subscriber.eventIds().filter((id) => id === first.body.id)).toHaveLength(1);
   });
@@ -99,7 +99,7 @@ describe('repeated requests', () => {
 
     const errorsReceived = () => subscriber.received.filter((received) => received.body.type === 'error');
     const delivered = await waitFor(
-      async () => (errorsReceived().length >= 2 ? errorsReceived() : null),
+      () => (errorsReceived().length >= 2 ? errorsReceived() : null),
       10_000,
       'follow-up',
     );

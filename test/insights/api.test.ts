@@ -10,6 +10,7 @@ import {
   writeHistory,
 } from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 /**
  * GET /api/v1/insights against generated histories with known answers, through a real hub and PostgreSQL.
@@ -47,9 +48,10 @@ describe('GET /api/v1/insights', () => {
     const res = await fetch(`${hub.url}/api/v1/insights?${new URLSearchParams(params).toString()}`, {
       headers: { authorization: `Bearer ${READ_TOKEN}` },
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return { status: res.status, body: (await res.json()) as Json };
   };
-  const app = (body: any, name: string) => body.applications.find((entry: any) => entry.application === name);
+  const app = (body: Json, name: string) =>
+    body.applications.find((entry: { application: string }) => entry.application === name);
 
   beforeAll(async () => {
     hub = await startTestHub({
@@ -205,23 +207,28 @@ describe('GET /api/v1/insights', () => {
 
   it('filters by cluster and team, and sums teams and the total from the same deployments', async () => {
     const all = (await get(WINDOW)).body;
-    expect(all.applications.map((entry: any) => entry.application)).toEqual([
+    expect(all.applications.map((entry: { application: string }) => entry.application)).toEqual([
       'alpha',
       'beta',
       'delta',
       'epsilon',
       'gamma',
     ]);
-    expect(all.teams.map((entry: any) => [entry.team, entry.deploymentFrequency.n])).toEqual([
+    expect(
+      all.teams.map((entry: { team: string; deploymentFrequency: { n: number } }) => [
+        entry.team,
+        entry.deploymentFrequency.n,
+      ]),
+    ).toEqual([
       ['team-a', 10],
       ['team-b', 2],
     ]);
     expect(all.total.deploymentFrequency.n).toBe(12);
     expect(all.total.changeFailureRate).toMatchObject({ failed: 4 });
     const stage = (await get({ ...WINDOW, cluster: 'stage' })).body;
-    expect(stage.applications.map((entry: any) => entry.application)).toEqual(['zeta']);
+    expect(stage.applications.map((entry: { application: string }) => entry.application)).toEqual(['zeta']);
     const teamB = (await get({ ...WINDOW, team: 'team-b' })).body;
-    expect(teamB.applications.map((entry: any) => entry.application)).toEqual(['beta', 'epsilon']);
+    expect(teamB.applications.map((entry: { application: string }) => entry.application)).toEqual(['beta', 'epsilon']);
     expect(teamB.total.deploymentFrequency.n).toBe(2);
   });
 
@@ -272,11 +279,13 @@ describe('GET /api/v1/insights', () => {
   it('wants the READ_TOKEN like every read, and lists the weekly schedule as SCHEDULE_CORE_INSIGHTS_WEEKLY set it (off)', async () => {
     const refused = await fetch(`${hub.url}/api/v1/insights`);
     expect(refused.status).toBe(401);
-    expect(((await refused.json()) as any).error.code).toBe('HUB_ERR_UNAUTHORIZED');
+    expect(((await refused.json()) as Json).error.code).toBe('HUB_ERR_UNAUTHORIZED');
     const schedules = (await (
       await fetch(`${hub.url}/api/v1/schedules`, { headers: { authorization: `Bearer ${READ_TOKEN}` } })
-    ).json()) as any;
-    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({
+    ).json()) as Json;
+    expect(
+      schedules.schedules.find((schedule: { id: string }) => schedule.id === 'core.insights-weekly'),
+    ).toMatchObject({
       owner: 'core',
       cron: null,
       enabled: false,
@@ -295,7 +304,12 @@ describe('GET /api/v1/insights', () => {
     ];
     for (const [params, field] of cases) {
       const { status, body } = await get(params);
-      expect({ params, status, code: body.error.code, fields: body.error.fields.map((f: any) => f.field) }).toEqual({
+      expect({
+        params,
+        status,
+        code: body.error.code,
+        fields: body.error.fields.map((f: { field: string }) => f.field),
+      }).toEqual({
         params,
         status: 400,
         code: 'HUB_ERR_VALIDATION',

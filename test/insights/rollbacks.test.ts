@@ -2,6 +2,16 @@ import { syncInsights } from '../../src/store/insights-sync.js';
 import { aspenDeployment } from '../support/aspen.js';
 import { DAY, HOUR, deploymentAt, errorAt, writeHistory, type HistoryItem } from '../support/insights-history.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
+
+/** An insight_deployments row's outcome columns. */
+interface OutcomeRow {
+  event_id: string;
+  failed_at: Date | null;
+  failed_by: string | null;
+  restored_at: Date | null;
+  restored_by: string | null;
+}
 
 /**
  * A rollback in the delivery measures (docs/reference/insights.md): the deployment it replaced is a failed change,
@@ -31,7 +41,7 @@ describe('rollbacks in the insights', () => {
   };
   const insights = async (application: string) => {
     const res = await fetch(`${hub.url}/api/v1/insights?application=${application}`);
-    return ((await res.json()) as any).applications[0];
+    return ((await res.json()) as Json).applications[0];
   };
   const receivedAt = async (id: string) =>
     Date.parse(((await (await fetch(`${hub.url}/api/v1/events/${id}`)).json()) as { receivedAt: string }).receivedAt);
@@ -64,7 +74,7 @@ describe('rollbacks in the insights', () => {
     ]);
     await markRollback(rollback!, '2');
     await syncInsights(hub.hub.db);
-    const rows = await hub.hub.db.query(
+    const rows = await hub.hub.db.query<OutcomeRow>(
       `select event_id, failed_at, failed_by, restored_at, restored_by from insight_deployments
        where application = 'rb-error-app' order by at`,
     );
@@ -73,8 +83,8 @@ describe('rollbacks in the insights', () => {
       [bad, error, rollback],
       [rollback, null, null],
     ]);
-    expect(rows.rows[1].failed_at.getTime()).toBe(start + 2 * HOUR);
-    expect(rows.rows[1].restored_at.getTime()).toBe(start + 5 * HOUR);
+    expect(rows.rows[1]!.failed_at!.getTime()).toBe(start + 2 * HOUR);
+    expect(rows.rows[1]!.restored_at!.getTime()).toBe(start + 5 * HOUR);
   });
 
   it('fails the replaced deployment however long ago it went out, when the rollback arrives later', async () => {
@@ -131,7 +141,7 @@ describe('rollbacks in the insights', () => {
     }
     const read = async () =>
       (
-        await hub.hub.db.query(
+        await hub.hub.db.query<OutcomeRow>(
           `select event_id, failed_at, failed_by, restored_at, restored_by from insight_deployments
            where application like 'rb-gen-%' order by at, event_id`,
         )

@@ -12,6 +12,7 @@ import {
   type HistoryItem,
 } from '../support/insights-history.js';
 import { startTestHub, waitForQuiet, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 const ADMIN = 'insights-sync-admin-token';
 
@@ -45,7 +46,7 @@ describe('insights follow what the hub ingests', () => {
   };
   const live = async () => {
     const res = await fetch(`${hub.url}/api/v1/insights?application=live-app`);
-    return ((await res.json()) as any).applications[0];
+    return ((await res.json()) as Json).applications[0];
   };
   const receivedAt = async (id: string) =>
     Date.parse(((await (await fetch(`${hub.url}/api/v1/events/${id}`)).json()) as { receivedAt: string }).receivedAt);
@@ -143,7 +144,11 @@ describe('the copy into the insights tables', () => {
         `select event_id, cluster, application, team, at, lead_ms, failed_at, failed_by, restored_at, restored_by from insight_deployments order by at, event_id`,
       )
     ).rows,
-    days: (await hub.hub.db.query(`select * from insight_days order by cluster, application, day, team`)).rows,
+    days: (
+      await hub.hub.db.query<{ deployments: number }>(
+        `select * from insight_days order by cluster, application, day, team`,
+      )
+    ).rows,
   });
 
   it('recomputing only what new facts can change gives the outcomes and day sums recomputing everything gives, also for late arrivals', async () => {

@@ -59,8 +59,9 @@ function noteTakerModule() {
           team: null,
         });
       },
-      async stop() {
+      stop() {
         seen.stopped += 1;
+        return Promise.resolve();
       },
       routes(router) {
         router.get('/api/v1/note-taker/notes', (_req, res) => {
@@ -109,7 +110,7 @@ describe('the module contract', () => {
     expect(hub.hub.config.publicUrl).toMatch(/^http:\/\/localhost:\d+$/);
     expect(Object.isFrozen(hub.hub.config)).toBe(true);
     // What start() published went onto the bus: the listener got it, the publisher did not.
-    await waitFor(async () => listener.heard.some((event) => event.payload.message === 'note-taker started'));
+    await waitFor(() => listener.heard.some((event) => event.payload.message === 'note-taker started'));
     expect(noteTaker.seen.recommendations.some((event) => event.payload.message === 'note-taker started')).toBe(false);
   });
 

@@ -59,8 +59,8 @@ describe('the module registry', () => {
       http: () => {
         throw new Error('no HTTP in this test');
       },
-      ownDelivery: async () => null,
-      publish: async () => 'id',
+      ownDelivery: () => Promise.resolve(null),
+      publish: () => Promise.resolve('id'),
     });
     await registry.start();
     return registry;
@@ -119,7 +119,13 @@ describe('the module registry', () => {
         name,
         description: name,
         events: ['recommendation'],
-        create: () => ({ handlers: { recommendation: () => undefined }, stop: async () => void stopped.push(name) }),
+        create: () => ({
+          handlers: { recommendation: () => undefined },
+          stop: () => {
+            stopped.push(name);
+            return Promise.resolve();
+          },
+        }),
       });
     const registry = await startRegistry([stopping('first'), stopping('second')]);
     await registry.stop();

@@ -116,7 +116,7 @@ describe('one deployment through every integration', () => {
       const [root] = slack.roots(channel);
       expect(root).toBeDefined();
       const replies = await waitFor(
-        async () => {
+        () => {
           const found = slack.replies(root!);
           return found.length >= 3 ? found : null;
         },

@@ -48,7 +48,7 @@ describe('run-time control across two replicas', () => {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, headers: res.headers, text, body: text ? (JSON.parse(text) as any) : undefined };
+    return { status: res.status, headers: res.headers, text, body: text ? JSON.parse(text) : undefined };
   };
   const levelOf = async (hub: TestHub, name: string) =>
     (
@@ -268,8 +268,10 @@ describe('run-time control across two replicas', () => {
         ['set', ['WEBHOOK_SECRET', 'WEBHOOK_URL']],
       ]);
       expect(log.text).not.toContain(SECRET);
-      const stored = await a.hub.db.query(`select row_to_json(c)::text as row from ops_config_changes c`);
-      expect(stored.rows.map((row: { row: string }) => row.row).join('\n')).not.toContain(SECRET);
+      const stored = await a.hub.db.query<{ row: string }>(
+        `select row_to_json(c)::text as row from ops_config_changes c`,
+      );
+      expect(stored.rows.map((row) => row.row).join('\n')).not.toContain(SECRET);
       expect(logsA.text() + logsB.text()).not.toContain(SECRET);
     });
 
@@ -318,7 +320,7 @@ describe('run-time control across two replicas', () => {
       await call(a, 'PUT', '/api/v1/admin/loggers/root', { level: 'debug', ttlSeconds: 60 });
       await call(a, 'GET', '/api/v1/schedules', undefined, { 'x-request-id': 'req-access-line' });
       await waitFor(
-        async () => logsA.lines().some((entry) => entry.message === 'request' && entry.requestId === 'req-access-line'),
+        () => logsA.lines().some((entry) => entry.message === 'request' && entry.requestId === 'req-access-line'),
         2_000,
         'the access line',
       );

@@ -59,7 +59,7 @@ describe('a browser behind the guarded proxy', () => {
       (path) => `${internal.url}${path}`,
     );
     await waitFor(
-      async () => expected.every((url) => proxy.refused.some((entry) => entry.url === url)),
+      () => expected.every((url) => proxy.refused.some((entry) => entry.url === url)),
       10_000,
       'the refused sub-resources',
     ).catch(() => undefined);

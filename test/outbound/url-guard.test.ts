@@ -5,11 +5,11 @@ import { startCountingServer, type CountingServer } from './internal-server.js';
 /** A resolver standing in for DNS, counting its lookups; names it does not know fail as DNS does. */
 function fakeDns(answers: Record<string, string[]>): Resolve & { calls: string[] } {
   const calls: string[] = [];
-  const resolve = async (hostname: string) => {
+  const resolve = (hostname: string) => {
     calls.push(hostname);
     const addresses = answers[hostname];
-    if (!addresses) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-    return addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+    if (!addresses) return Promise.reject(Object.assign(new Error('not found'), { code: 'ENOTFOUND' }));
+    return Promise.resolve(addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 })));
   };
   return Object.assign(resolve, { calls });
 }
@@ -209,10 +209,10 @@ describe('guarded fetches over HTTP', () => {
     // The first answer is the allowed server; any later lookup would answer the internal one's address.
     let answered = 0;
     const calls: string[] = [];
-    const rebinding: Resolve = async (hostname) => {
+    const rebinding: Resolve = (hostname) => {
       calls.push(hostname);
       answered += 1;
-      return [{ address: answered === 1 ? '127.0.0.1' : '127.0.0.2', family: 4 }];
+      return Promise.resolve([{ address: answered === 1 ? '127.0.0.1' : '127.0.0.2', family: 4 }]);
     };
     const guard = guardFor([`app.rebind.test:${allowed.port}`], rebinding);
     const answer = await guardedFetch(guard, `http://app.rebind.test:${allowed.port}/hello`);

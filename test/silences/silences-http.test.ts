@@ -134,6 +134,12 @@ describe('silences over HTTP, with the fake Slack', () => {
       [],
     );
 
+    const would = await call('GET', '/api/v1/silences/holding?application=muted-2&kind=deployment&target=slack');
+    expect(would.body.silence?.id).toBe(silence.id);
+    const wouldNot = await call('GET', '/api/v1/silences/holding?application=muted-2&kind=error&target=slack');
+    expect(wouldNot.body.silence as SilenceView | null).toBeNull();
+    expect((await call('GET', '/api/v1/silences/holding?application=muted-2')).status).toBe(400);
+
     const metrics = await (await fetch(`${hub.url}/metrics`)).text();
     expect(metrics).toMatch(/alvares_notifications_suppressed_total\{target="slack",kind="deployment"\} 1\b/);
     expect(metrics).toMatch(/alvares_silences_active 1\b/);

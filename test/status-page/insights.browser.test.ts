@@ -14,6 +14,7 @@ import {
 } from '../support/insights-history.js';
 import { TEST_SHOTS } from '../support/browser.js';
 import { startTestHub, type TestHub } from '../support/hub.js';
+import type { Json } from '../support/json.js';
 
 /**
  * The insights view in a real Chromium: what it shows is what the API says, names from payloads stay text,
@@ -106,7 +107,7 @@ describe('the insights view in Chromium', () => {
     // The page's window is the API's default: compare with the API over the same from and to.
     const from = await page.locator('[data-total] .muted').textContent();
     expect(from).toMatch(/^active · \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d · per week$/);
-    const api = (await (await fetch(`${hub.url}/api/v1/insights?ids=0`)).json()) as any;
+    const api = (await (await fetch(`${hub.url}/api/v1/insights?ids=0`)).json()) as Json;
     expect(api.applications).toHaveLength(6);
     const total = page.locator('[data-total]');
     expect(await total.locator('[data-figure="deployments"]').textContent()).toBe(

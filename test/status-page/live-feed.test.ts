@@ -73,7 +73,7 @@ describe('the live feed over batched rows', () => {
     const fromMiddle = collector();
     // After the first row's second item: the rest of that row, then the others.
     feed.subscribe((rowIds[0]! * BigInt(ITEMS_PER_ROW) + 1n).toString(), fromMiddle.send, fromMiddle.gap);
-    await waitFor(async () => fromMiddle.got.length === 5);
+    await waitFor(() => fromMiddle.got.length === 5);
     expect(fromMiddle.got.map(([, seq]) => seq)).toEqual([2, 3, 4, 5, 6]);
     expect(fromMiddle.got.map(([id]) => id)).toEqual(
       [...fromMiddle.got.map(([id]) => id)].sort((a, b) => (a < b ? -1 : 1)),
@@ -86,7 +86,7 @@ describe('the live feed over batched rows', () => {
     // More than the ring keeps (5,000), in rows of 1,500: the feed reads them as they come.
     await write(db, 0, 7_500, 1_500);
     await waitFor(
-      async () => feed!.lastId !== '0' && BigInt(feed!.lastId) % BigInt(ITEMS_PER_ROW) === 1_499n,
+      () => feed!.lastId !== '0' && BigInt(feed!.lastId) % BigInt(ITEMS_PER_ROW) === 1_499n,
       10_000,
       'the feed read every row',
     );
@@ -94,7 +94,7 @@ describe('the live feed over batched rows', () => {
     const late = collector();
     feed.subscribe('0', late.send, late.gap);
     await write(db, 7_500, 10, 10);
-    await waitFor(async () => late.got.length >= 7_510, 10_000, 'the stream caught up and got the new items');
+    await waitFor(() => late.got.length >= 7_510, 10_000, 'the stream caught up and got the new items');
     expect(late.gaps()).toBe(0);
     expect(late.got.map(([, seq]) => seq)).toEqual(Array.from({ length: 7_510 }, (_, i) => i));
   });
@@ -105,10 +105,10 @@ describe('the live feed over batched rows', () => {
     await feed.start();
     const far = collector();
     feed.subscribe('0', far.send, far.gap);
-    await waitFor(async () => far.gaps() === 1, 10_000, 'a gap');
+    await waitFor(() => far.gaps() === 1, 10_000, 'a gap');
     // Nothing of what it missed, then live items only, from where the feed is.
     await write(db, 21_000, 2, 2);
-    await waitFor(async () => far.got.some(([, seq]) => seq === 21_001));
+    await waitFor(() => far.got.some(([, seq]) => seq === 21_001));
     expect(far.got.map(([, seq]) => seq)).toEqual([21_000, 21_001]);
   });
 });

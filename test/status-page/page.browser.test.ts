@@ -203,7 +203,6 @@ describe('the status page when its hub restarts', () => {
     });
     const other = await startTestHub({ modules: MODULES });
     const port = String(await freePort());
-    let restarted: TestHub | null = null;
     let viewed = await startTestHub({ modules: MODULES, databaseUrl: other.databaseUrl, env: { PORT: port } });
     try {
       const page = await browser.newPage();
@@ -227,8 +226,7 @@ describe('the status page when its hub restarts', () => {
         timeout: 5_000,
       });
       await put(other.url, { applicationName: 'while-away' });
-      restarted = await startTestHub({ modules: MODULES, databaseUrl: other.databaseUrl, env: { PORT: port } });
-      viewed = restarted;
+      viewed = await startTestHub({ modules: MODULES, databaseUrl: other.databaseUrl, env: { PORT: port } });
 
       await page.waitForSelector('#live-state[data-state="live"]', { timeout: 10_000 });
       // Only the stream writes this list: the entry is there because the missed row was replayed.

@@ -153,7 +153,7 @@ describe('GET /api/v1/stream', () => {
     const stream = await open(second.url);
     await stream.next((message) => message.event === 'ready');
     const at = Date.now();
-    await waitFor(async () => /(^|\n):[^\n]*\n/.test(stream.raw()), 17_000, 'a keep-alive comment');
+    await waitFor(() => /(^|\n):[^\n]*\n/.test(stream.raw()), 17_000, 'a keep-alive comment');
     expect(Date.now() - at).toBeGreaterThan(10_000);
   }, 25_000);
 });

@@ -49,9 +49,7 @@ async function stopLeftoverServer(dataDir: string): Promise<void> {
   const postmaster = await readPostmaster(dataDir);
   if (!postmaster || !isAlive(postmaster.pid)) return;
   process.kill(postmaster.pid, 'SIGINT');
-  await waitFor(async () => !isAlive(postmaster.pid), 15_000, 'leftover embedded PostgreSQL to stop').catch(
-    () => undefined,
-  );
+  await waitFor(() => !isAlive(postmaster.pid), 15_000, 'leftover embedded PostgreSQL to stop').catch(() => undefined);
 }
 
 function silentLogger() {
@@ -133,7 +131,7 @@ describe('a hub started without DATABASE_URL', () => {
     await hub.start();
     const server = await readPostmaster(dataDir);
     process.kill(server!.pid, 'SIGKILL');
-    await waitFor(async () => !isAlive(server!.pid), 10_000, 'PostgreSQL gone');
+    await waitFor(() => !isAlive(server!.pid), 10_000, 'PostgreSQL gone');
     const started = Date.now();
     await hub.stop();
     hub = null;

@@ -70,7 +70,7 @@ export async function startTestHub(
 
 /** Polls until `check` returns a truthy value (or throws after `timeoutMs`). */
 export async function waitFor<T>(
-  check: () => Promise<T | undefined | null | false>,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   timeoutMs = 10_000,
   what = 'condition',
 ): Promise<T> {
@@ -85,7 +85,8 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+  const reason = last instanceof Error ? String(last) : JSON.stringify(last);
+  throw new Error(`timed out waiting for ${what}${last ? `: ${reason}` : ''}`);
 }
 
 /**

@@ -64,7 +64,7 @@ export async function openStream(url: string, headers: Record<string, string> = 
     messages,
     raw: () => raw,
     next: (predicate, timeoutMs = 5_000, what = 'a stream message') =>
-      waitFor(async () => messages.find(predicate), timeoutMs, what),
+      waitFor(() => messages.find(predicate), timeoutMs, what),
     close: () => controller.abort(),
     closed,
   };

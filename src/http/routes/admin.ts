@@ -77,7 +77,7 @@ export function adminRoutes(deps: {
       admin,
       (req, res) => {
         try {
-          res.json(deps.registry.enable(moduleName(req.params.name!)));
+          res.json(deps.registry.enable(moduleName(req.params.name)));
         } catch (error) {
           if (error instanceof HubError) throw error;
           throw new HubError('HUB_ERR_CONFLICT', (error as Error).message);
@@ -92,7 +92,7 @@ export function adminRoutes(deps: {
       doc({ summary: 'Turn a module off (this replica)', tags, auth: 'admin', errors: { 404: 'no such module' } }),
       admin,
       (req, res) => {
-        res.json(deps.registry.disable(moduleName(req.params.name!)));
+        res.json(deps.registry.disable(moduleName(req.params.name)));
       },
     )
     .all(admin, methodNotAllowed(['POST']));
@@ -123,7 +123,7 @@ export function adminRoutes(deps: {
       }),
       admin,
       async (req, res) => {
-        const id = req.params.id!;
+        const id = req.params.id;
         if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
         const existing = await findDeliveries(deps.db, { deliveryId: id, limit: 1 });
         if (existing.length === 0) throw new HubError('HUB_ERR_NOT_FOUND', `no delivery ${id}`);
@@ -147,7 +147,7 @@ export function adminRoutes(deps: {
       }),
       admin,
       async (req, res) => {
-        const name = moduleName(req.params.name!);
+        const name = moduleName(req.params.name);
         const { status } = res.locals.query as z.output<typeof replayQuery>;
         const ids = await deliveryIdsOf(deps.db, name, status);
         const replayed = ids.length > 0 ? await deps.db.transaction((client) => deps.engine.replay(client, ids)) : [];

@@ -200,8 +200,9 @@ export function checkRoutes(deps: {
     '/api/v1/checks/:name/runs/:runId',
     doc({ summary: 'One run with its result and errors', tags, errors: { 404: 'no such check or run' } }),
     async (req, res) => {
-      const run = await catalog.run(String(req.params.name), String(req.params.runId));
-      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${req.params.runId}" of "${req.params.name}"`);
+      const [name, runId] = [String(req.params.name), String(req.params.runId)];
+      const run = await catalog.run(name, runId);
+      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run "${runId}" of "${name}"`);
       res.json(run);
     },
   );

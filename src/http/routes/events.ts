@@ -15,8 +15,9 @@ export function eventRoutes(db: Db): Router {
       errors: { 404: 'no such event' },
     }),
     async (req, res) => {
-      const event = await findEvent(db, req.params.id);
-      if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${req.params.id}`);
+      const id = String(req.params.id);
+      const event = await findEvent(db, id);
+      if (!event) throw new HubError('HUB_ERR_NOT_FOUND', `no event ${id}`);
       res.json(event);
     },
   );

@@ -84,9 +84,9 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
       params: z.object({ type: z.enum(INGEST_TYPES) }),
     }),
     (req, res) => {
-      const type = req.params.type as IngestType;
+      const type = String(req.params.type) as IngestType;
       if (!INGEST_TYPES.includes(type)) {
-        throw new HubError('HUB_ERR_NOT_FOUND', `no schema "${req.params.type}"; try ${INGEST_TYPES.join(', ')}`);
+        throw new HubError('HUB_ERR_NOT_FOUND', `no schema "${type}"; try ${INGEST_TYPES.join(', ')}`);
       }
       res.json(ingestJsonSchema(type));
     },

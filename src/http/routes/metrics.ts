@@ -71,7 +71,7 @@ export function metricsRoutes(deps: {
           app: req.app,
           document: openApiDocument(req.app, { version: deps.version, serverUrl: deps.publicUrl() }),
         };
-      res.json(cached!.document);
+      res.json(cached.document);
     },
   );
   return router;

@@ -2,7 +2,6 @@ import type { Router } from 'express';
 import { hubRouter } from '../../util/http-router.js';
 import { z } from 'zod';
 import { HubError } from '../../errors.js';
-import type { AnyLogLevel } from '../../logging/levels.js';
 import type { LogControl } from '../../ops/log-control.js';
 import type { ModuleConfigControl } from '../../ops/module-config.js';
 import type { ReplicaRow } from '../../store/replicas-repo.js';
@@ -59,11 +58,11 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
       }),
       admin,
       async (req, res) => {
-        const name = req.params.name!;
+        const name = req.params.name;
         if (!deps.logs.has(name))
           throw new HubError('HUB_ERR_NOT_FOUND', `no logger "${name}"; try root or a module name`);
         const body = req.body as z.infer<typeof schema.setLevelBody>;
-        res.json(await deps.logs.set(name, body.level as AnyLogLevel | null, body.ttlSeconds ?? null));
+        res.json(await deps.logs.set(name, body.level, body.ttlSeconds ?? null));
       },
     )
     .all(admin, methodNotAllowed(['PUT']));
@@ -89,7 +88,7 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
       doc({ ...configDoc, summary: "A module's configuration in force (secrets as ***)", response: schema.configView }),
       admin,
       async (req, res) => {
-        res.json(await deps.configs.view(req.params.name!));
+        res.json(await deps.configs.view(req.params.name));
       },
     )
     .put(
@@ -106,7 +105,7 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
       async (req, res) => {
         res.json(
           await deps.configs.put(
-            req.params.name!,
+            req.params.name,
             req.body as Record<string, string | number | boolean | null>,
             requestIdOf(res),
           ),
@@ -121,7 +120,7 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
       }),
       admin,
       async (req, res) => {
-        res.json(await deps.configs.reset(req.params.name!, requestIdOf(res)));
+        res.json(await deps.configs.reset(req.params.name, requestIdOf(res)));
       },
     )
     .all(admin, methodNotAllowed(['GET', 'PUT', 'DELETE']));

@@ -35,7 +35,7 @@ export function scheduleRoutes(scheduler: Scheduler, options: { adminToken?: str
       }),
       admin,
       async (req, res) => {
-        const id = known(req.params.id!);
+        const id = known(req.params.id);
         const runId = await scheduler.runNow(id);
         if (runId === null)
           throw new HubError(
@@ -56,9 +56,10 @@ export function scheduleRoutes(scheduler: Scheduler, options: { adminToken?: str
       errors: { 404: 'no such schedule or run' },
     }),
     async (req, res) => {
-      const id = known(req.params.id!);
-      const run = await scheduler.findRun(id, req.params.runId!);
-      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run ${req.params.runId} of "${id}"`);
+      const id = known(String(req.params.id));
+      const runId = String(req.params.runId);
+      const run = await scheduler.findRun(id, runId);
+      if (!run) throw new HubError('HUB_ERR_NOT_FOUND', `no run ${runId} of "${id}"`);
       res.json(run);
     },
   );

@@ -47,6 +47,14 @@ const listQuery = z.strictObject({
   >),
 });
 const idParam = z.object({ id: z.uuid() });
+const holdingQuery = z.strictObject({
+  application: z.string().min(1).max(200).optional(),
+  cluster: z.string().min(1).max(200).optional(),
+  team: z.string().min(1).max(200).optional(),
+  kind: z.string().min(1).max(200).meta({ description: 'the event type: deployment, error, inspection, …' }),
+  check: z.string().min(1).max(200).optional(),
+  target: z.string().min(1).max(200).meta({ description: 'where it would go: slack' }),
+});
 
 function silenceId(id: string): string {
   if (!isUuid(id)) throw new HubError('HUB_ERR_NOT_FOUND', `no silence ${id}`);
@@ -114,6 +122,21 @@ export function silenceRoutes(deps: { silences: Silences; access: Access }): Rou
       },
     )
     .all(methodNotAllowed(['GET', 'POST']));
+
+  router.get(
+    '/api/v1/silences/holding',
+    doc({
+      summary: 'Which silence would hold a notification with these facts now (null: it would be sent)',
+      tags,
+      query: holdingQuery,
+      response: z.object({ silence: silenceView.nullable() }),
+    }),
+    async (_req, res) => {
+      const facts = res.locals.query as z.infer<typeof holdingQuery>;
+      const holding = deps.silences.holding(facts);
+      res.json({ silence: holding ? await deps.silences.get(holding.id) : null });
+    },
+  );
 
   router
     .route('/api/v1/silences/:id')

@@ -10,6 +10,7 @@ import { post } from '../../fakes/cdevents.js';
 import { FakeCdEventsSink } from '../../fakes/cdevents-sink.js';
 import { aspenDeployment, aspenError } from '../../support/aspen.js';
 import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../../support/hub.js';
+import type { Json } from '../../support/json.js';
 
 const SINK_TOKEN = 'sink-bearer-token-0123456789';
 
@@ -57,7 +58,7 @@ describe('cdevents module', () => {
     });
     expect(cdeventSchema('service.deployed', 'v05').safeParse(event.data).success).toBe(true);
     expect(event.data.subject.content.artifactId).toBe('pkg:oci/sent-app?repository_url=kth%2Fsent-app&tag=3.1.4');
-    const back = mapCdEvent({ ...event.attributes, data: event.data, extensions: {} } as any, parseSources({}).value);
+    const back = mapCdEvent({ ...event.attributes, data: event.data, extensions: {} } as Json, parseSources({}).value);
     expect(back).toMatchObject({
       kind: 'deployment',
       body: { applicationName: 'sent-app', cluster: 'active', version: '3.1.4' },
@@ -95,7 +96,8 @@ describe('cdevents module', () => {
       .send(aspenDeployment({ applicationName: 'echo-app', version: '1.0.0' }))
       .expect(200);
     const event = await sunk(res.body.id);
-    const count = async () => (await hub.hub.db.query('select count(*)::int as n from events')).rows[0].n as number;
+    const count = async () =>
+      (await hub.hub.db.query<{ n: number }>('select count(*)::int as n from events')).rows[0]!.n;
     const before = await count();
     const echoed = await post(`${hub.url}/api/v1/cdevents`, JSON.stringify({ ...event.attributes, data: event.data }), {
       'Content-Type': 'application/cloudevents+json',
@@ -123,7 +125,7 @@ describe('cdevents module', () => {
     await sunk(res.body.id);
     const delivery = await waitFor(async () => {
       const event = (await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200)).body;
-      return event.deliveries.find((d: any) => d.status === 'succeeded');
+      return event.deliveries.find((d: { status: string }) => d.status === 'succeeded');
     });
     expect(delivery.attempts).toBe(2);
   });

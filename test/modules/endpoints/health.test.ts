@@ -13,9 +13,8 @@ const admin = { Authorization: `Bearer ${ADMIN_TOKEN}` };
 
 describe("the core's URL guard as endpoint health uses it", () => {
   // Public names resolve to a public address; one name resolves to a private one (DNS pointing inward).
-  const resolve = async (hostname: string) => [
-    { address: hostname === 'inward.kth.se' ? '10.0.0.7' : '93.184.216.34', family: 4 },
-  ];
+  const resolve = (hostname: string) =>
+    Promise.resolve([{ address: hostname === 'inward.kth.se' ? '10.0.0.7' : '93.184.216.34', family: 4 }]);
   const guard = createUrlGuard({
     allowedHosts: ['https://app.example.com', 'http://api-stage.example.com:8080', 'status.example.org', '*.kth.se'],
     setting: 'the allowedHosts parameter',

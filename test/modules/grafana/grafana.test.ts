@@ -38,7 +38,7 @@ describe('grafana module', () => {
     waitFor(
       async () => {
         const event = (await request(hub.url).get(`/api/v1/events/${eventId}`).expect(200)).body;
-        const found = event.deliveries.find((d: any) => d.module === 'grafana');
+        const found = event.deliveries.find((d: { module: string }) => d.module === 'grafana');
         return found && ['succeeded', 'dead'].includes(found.status) ? { event, delivery: found } : null;
       },
       15_000,
@@ -159,7 +159,9 @@ describe('grafana module with a token Grafana refuses', () => {
     const res = await request(hub.url).put('/api/v1/deployment').send(aspenDeployment()).expect(200);
     const dead = await waitFor(async () => {
       const event = (await request(hub.url).get(`/api/v1/events/${res.body.id}`).expect(200)).body;
-      return event.deliveries.find((d: any) => d.module === 'grafana' && d.status === 'dead');
+      return event.deliveries.find(
+        (d: { module: string; status: string }) => d.module === 'grafana' && d.status === 'dead',
+      );
     });
     expect(dead.attempts).toBe(1);
     expect(dead.lastError).toMatchObject({ code: 'HUB_ERR_UPSTREAM_AUTH', status: 401 });

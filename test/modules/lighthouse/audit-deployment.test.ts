@@ -134,22 +134,21 @@ describe('auditing a deployment (with a stand-in for Chromium)', () => {
 
   function deps(overrides: Partial<AuditDeploymentDeps> = {}): AuditDeploymentDeps {
     return {
-      audit: async (url) => {
+      audit: (url) => {
         audited.push(url);
         const outcome = outcomes.get(url) ?? {
           json: lhr(url, ALL(100, 100, 100, 100)),
           html: '<html></html>',
           durationMs: 7000,
         };
-        if (outcome instanceof Error) throw outcome;
-        return outcome;
+        return outcome instanceof Error ? Promise.reject(outcome) : Promise.resolve(outcome);
       },
       store: new ReportStore(root),
       // app.example.test stands for a public host: a resolver answering a public address, as DNS would.
       guard: createUrlGuard({
         allowedHosts: ['app.example.test'],
         setting: 'LIGHTHOUSE_ALLOWED_HOSTS',
-        resolve: async () => [{ address: '93.184.216.34', family: 4 }],
+        resolve: () => Promise.resolve([{ address: '93.184.216.34', family: 4 }]),
       }),
       keepReports: 5,
       maxUrls: 5,

@@ -74,7 +74,7 @@ describe('the auditor, stopping audits of a page that never loads', () => {
 
     const audit = auditor.audit(`${pages.url}${HANGING_PATH}`, controller.signal).catch((error: unknown) => error);
     const pid = await waitFor(
-      async () => entries.find((entry) => entry.message === 'chromium started')?.pid,
+      () => entries.find((entry) => entry.message === 'chromium started')?.pid,
       15_000,
       'Chromium to start',
     );

@@ -43,11 +43,7 @@ describe('inspection alerts in Slack', () => {
     expect(alertRoots()).toHaveLength(0); // one bad result is not yet an alert (alertAfter 2)
     await report('error', 'second failure');
 
-    const [root] = await waitFor(
-      async () => (alertRoots().length === 1 ? alertRoots() : null),
-      5_000,
-      'one alert root',
-    );
+    const [root] = await waitFor(() => (alertRoots().length === 1 ? alertRoots() : null), 5_000, 'one alert root');
     expect(root!.text).toBe('ERROR: nightly-scan (portal): error – second failure');
     const rootText = JSON.stringify(root!.blocks);
     expect(rootText).toContain('failing since');
@@ -60,7 +56,7 @@ describe('inspection alerts in Slack', () => {
 
     await report('critical', 'all down');
     const escalated = await waitFor(
-      async () => (fake.replies(root!).length === 1 ? fake.replies(root!) : null),
+      () => (fake.replies(root!).length === 1 ? fake.replies(root!) : null),
       5_000,
       'escalation reply',
     );
@@ -71,7 +67,7 @@ describe('inspection alerts in Slack', () => {
     expect(fake.replies(root!)).toHaveLength(1); // recoverAfter 2
     await report('ok', 'still fine');
     const replies = await waitFor(
-      async () => (fake.replies(root!).length === 2 ? fake.replies(root!) : null),
+      () => (fake.replies(root!).length === 2 ? fake.replies(root!) : null),
       5_000,
       'recovery reply',
     );

@@ -3,11 +3,12 @@ import { FakeSlack } from '../../fakes/slack.js';
 import { aspenDeployment, aspenError, aspenRecommendation } from '../../support/aspen.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
 import { finishedDelivery, put, quiesce, startSlackHub, TOKEN } from './helpers.js';
+import type { Json } from '../../support/json.js';
 
 /** Every text a reader could see in a recorded postMessage body. */
 function visibleTexts(body: Record<string, unknown>): string[] {
   const texts = [String(body.text)];
-  for (const block of (body.blocks ?? []) as Array<Record<string, any>>) {
+  for (const block of (body.blocks ?? []) as Array<Record<string, Json>>) {
     if (block.text?.text) texts.push(block.text.text);
     for (const field of block.fields ?? []) texts.push(field.text);
     for (const element of block.elements ?? []) texts.push(element.text);
@@ -53,7 +54,7 @@ describe('Slack limits and failures', () => {
     const attempts = fake.attempts('chat.postMessage').filter((call) => call.body.channel === '#team-rate');
     expect(attempts.map((call) => call.status)).toEqual([429, 200]);
     // The same message again, for the same event and delivery; each try has its own batch id.
-    const withoutBatch = (body: Record<string, any>) => ({
+    const withoutBatch = (body: Record<string, Json>) => ({
       ...body,
       metadata: { ...body.metadata, event_payload: { ...body.metadata.event_payload, batchId: null } },
     });
@@ -253,7 +254,7 @@ describe('error storms', () => {
       const first = await put(hub, 'error', body);
       await put(hub, 'error', body);
       await put(hub, 'error', body);
-      const summary = await waitFor(async () =>
+      const summary = await waitFor(() =>
         fake
           .calls('chat.postMessage')
           .find((call) => call.body.channel === '#team-storm' && String(call.body.text).includes('repeated')),

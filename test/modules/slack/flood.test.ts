@@ -71,7 +71,7 @@ describe("a flood of deployments to one channel, under Slack's real limit", () =
 
     // The quiet channel heard of its deployment at once, whatever #flood's backlog.
     const quietPost = await waitFor(
-      async () => fake.roots('#quiet').find((message) => textOf(message).includes('quiet-app')),
+      () => fake.roots('#quiet').find((message) => textOf(message).includes('quiet-app')),
       10_000,
       '#quiet posted',
     );
@@ -88,7 +88,7 @@ describe("a flood of deployments to one channel, under Slack's real limit", () =
       return names.filter((name) => !text.includes(name));
     };
     await waitFor(
-      async () => unnamed().length === 0,
+      () => unnamed().length === 0,
       90_000 - (Date.now() - lastAcceptedAt),
       'every flooded application named',
     ).catch((error: Error) => {

@@ -1,6 +1,6 @@
 import type { Deployment } from '../../../src/events/enrich.js';
 import type { CheckFinished } from '../../../src/events/types.js';
-import { parseCoreConfig, type CoreConfig } from '../../../src/config/config.js';
+import { parseCoreConfig } from '../../../src/config/config.js';
 import { validateAndEnrich } from '../../../src/ingest/ingest.js';
 import {
   formatDeploymentMessage,
@@ -13,11 +13,12 @@ import {
   withStatusLine,
 } from '../../../modules/slack/messages.js';
 import { aspenDeployment, aspenError, aspenRecommendation, HOSTS_ENV } from '../../support/aspen.js';
+import type { Json } from '../../support/json.js';
 
 const config = (() => {
   const parsed = parseCoreConfig(HOSTS_ENV);
   if (!parsed.ok) throw new Error(parsed.problems.join('\n'));
-  return parsed.value as CoreConfig;
+  return parsed.value;
 })();
 const links = { publicUrl: 'https://hub.example.test', eventId: '11111111-2222-4333-8444-555555555555' };
 const EVENT_LINK = '<https://hub.example.test/api/v1/events/11111111-2222-4333-8444-555555555555|Event>';
@@ -29,7 +30,7 @@ function deployment(overrides: Record<string, unknown> = {}): Deployment {
 /** Every text a reader could see: fallback, section texts and fields, context elements. */
 function allTexts(message: { text: string; blocks: unknown[] }): string[] {
   const texts = [message.text];
-  for (const block of message.blocks as Array<Record<string, any>>) {
+  for (const block of message.blocks as Array<Record<string, Json>>) {
     if (block.text?.text) texts.push(block.text.text);
     for (const field of block.fields ?? []) texts.push(field.text);
     for (const element of block.elements ?? []) texts.push(element.text);

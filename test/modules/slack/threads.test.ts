@@ -118,7 +118,7 @@ describe('one thread per deployment and channel', () => {
       expect(matching).toHaveLength(1);
       return matching[0]!;
     });
-    const finalLine = await waitFor(async () => {
+    const finalLine = await waitFor(() => {
       const lines = roots.map((root) => lastStatus(root));
       return lines.every((line) => line?.includes('test-monitor') && line.includes('test-scanner')) ? lines : null;
     });

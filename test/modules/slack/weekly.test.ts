@@ -5,6 +5,7 @@ import { FakeSlack } from '../../fakes/slack.js';
 import { waitFor, type TestHub } from '../../support/hub.js';
 import { DAY, HOUR, MINUTE, createdAt, deploymentAt, errorAt, writeHistory } from '../../support/insights-history.js';
 import { finishedDelivery, quiesce, startSlackHub, TOKEN } from './helpers.js';
+import type { Json } from '../../support/json.js';
 
 const ADMIN_TOKEN = 'slack-weekly-admin-0123456789';
 
@@ -69,13 +70,15 @@ describe('the weekly delivery insights in Slack', () => {
   });
 
   const sections = (channel: string) =>
-    fake.roots(channel).map((message) => message.blocks.map((block: any) => block.text.text));
+    fake.roots(channel).map((message) => message.blocks.map((block: Json) => block.text.text));
   const link = (params: Record<string, string>, label: string) =>
     `<${hub.hub.config.publicUrl}/insights?${new URLSearchParams({ cluster: 'active', ...params, from: new Date(before).toISOString(), to: new Date(end).toISOString(), interval: 'day' }).toString().replace(/&/g, '&amp;')}|${label}>`;
 
   it('posts last week against the week before: the whole cluster to SLACK_CHANNELS, each team its own to its channel', async () => {
-    const schedules = (await (await fetch(`${hub.url}/api/v1/schedules`)).json()) as any;
-    expect(schedules.schedules.find((schedule: any) => schedule.id === 'core.insights-weekly')).toMatchObject({
+    const schedules = (await (await fetch(`${hub.url}/api/v1/schedules`)).json()) as Json;
+    expect(
+      schedules.schedules.find((schedule: { id: string }) => schedule.id === 'core.insights-weekly'),
+    ).toMatchObject({
       owner: 'core',
       cron: '0 8 * * 1',
     });
@@ -85,7 +88,8 @@ describe('the weekly delivery insights in Slack', () => {
     });
     expect(run.status).toBe(202);
     const event = await waitFor(
-      async () => (await hub.hub.db.query(`select id from events where type = 'insights.weekly'`)).rows[0],
+      async () =>
+        (await hub.hub.db.query<{ id: string }>(`select id from events where type = 'insights.weekly'`)).rows[0],
       10_000,
       'the weekly event',
     );

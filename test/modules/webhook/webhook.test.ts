@@ -25,7 +25,7 @@ describe('the webhook module', () => {
       .put('/api/v1/deployment')
       .send(aspenDeployment({ version: 'webhook-1' }))
       .expect(200);
-    const received = await waitFor(async () =>
+    const received = await waitFor(() =>
       receiver.received.find((r) => r.headers['x-alvares-event-id'] === answer.body.id),
     );
     expect(received.method).toBe('POST');
@@ -49,7 +49,7 @@ describe('the webhook module', () => {
       .put('/api/v1/error')
       .send(aspenError({ message: 'webhook test error' }))
       .expect(200);
-    await waitFor(async () => receiver.eventIds().includes(answer.body.id));
+    await waitFor(() => receiver.eventIds().includes(answer.body.id));
     const event = await waitFor(async () => {
       const body = (await request(hub.url).get(`/api/v1/events/${answer.body.id}`).expect(200)).body;
       return body.deliveries[0]?.status === 'succeeded' ? body : null;
