@@ -37,6 +37,13 @@ export { Batcher } from './util/batcher.js';
 export { OWN_EVENT_EXTENSION } from './ingest/sources/cloudevents-http.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
 export { doc } from './http/route-docs.js';
+/** The hub's rules for input: text and times PostgreSQL can store, names that are no prototype's member. */
+export {
+  isPostgresTimeText,
+  storableRecord,
+  storableText,
+  storableTime,
+} from './util/input-rules.js';
 
 // Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), and a browser proxy through it.
 export { createUrlGuard, type Refused, type Resolve, type UrlGuard } from './outbound/url-guard.js';

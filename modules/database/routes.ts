@@ -1,10 +1,32 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import { latestDeployments, listDeployments, type DeploymentRow } from './history.js';
-import { HubError, doc, isUuid, type Db } from '../../src/module-api.js';
+import { doc, isPostgresTimeText, isUuid, storableText, storableTime, type Db } from '../../src/module-api.js';
 
 const MAX_LIMIT = 200;
-/** timestamptz as PostgreSQL prints it: the cursor keeps its microseconds so no row falls between pages. */
-const POSTGRES_TIME = /^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(\.\d{1,6})?([+-]\d\d(:?\d\d)?|Z)?$/;
+
+const name = (description: string) => storableText().max(256).optional().describe(description);
+
+const cursorField = z
+  .string()
+  .max(200)
+  .transform((value, context) => {
+    const cursor = decodeCursor(value);
+    if (cursor) return cursor;
+    context.addIssue({ code: 'custom', message: 'not a cursor this API gave out' });
+    return z.NEVER;
+  });
+
+const historyQuery = z.object({
+  cluster: name('one cluster'),
+  applicationName: name('one application'),
+  team: name('one team'),
+  since: storableTime().optional().describe('received at or after: an ISO 8601 time or Unix seconds'),
+  limit: z.coerce.number().int().min(1).max(MAX_LIMIT).default(50).describe(`page size, 1-${MAX_LIMIT} (default 50)`),
+  cursor: cursorField.optional().describe('the nextCursor of the page before'),
+});
+
+const latestQuery = z.object({ cluster: storableText().min(1).max(256).describe('the cluster (required)') });
 
 export function mountHistoryRoutes(router: Router, db: Db): void {
   router.get(
@@ -12,19 +34,17 @@ export function mountHistoryRoutes(router: Router, db: Db): void {
     doc({
       summary: 'Deployment history, newest first (filters: cluster, applicationName, team, since; limit, cursor)',
       tags: ['deployments'],
+      query: historyQuery,
     }),
-    async (req, res) => {
-      const query = req.query as Record<string, unknown>;
-      const limit = parseLimit(query.limit);
-      const since = parseSince(query.since);
-      const cursor = parseCursor(query.cursor);
+    async (_req, res) => {
+      const query = res.locals.query as z.output<typeof historyQuery>;
       const page = await listDeployments(db, {
-        cluster: text(query.cluster, 'cluster'),
-        applicationName: text(query.applicationName, 'applicationName'),
-        team: text(query.team, 'team'),
-        since,
-        limit,
-        cursor,
+        cluster: query.cluster,
+        applicationName: query.applicationName,
+        team: query.team,
+        since: query.since,
+        limit: query.limit,
+        cursor: query.cursor,
       });
       res.json({
         deployments: page.items.map(present),
@@ -35,11 +55,13 @@ export function mountHistoryRoutes(router: Router, db: Db): void {
 
   router.get(
     '/api/v1/deployments/latest',
-    doc({ summary: 'The latest deployment of each application in a cluster (?cluster=)', tags: ['deployments'] }),
-    async (req, res) => {
-      const cluster = text(req.query.cluster, 'cluster');
-      if (!cluster)
-        throw new HubError('HUB_ERR_BAD_PARAMETER', 'cluster is required', [{ field: 'cluster', message: 'required' }]);
+    doc({
+      summary: 'The latest deployment of each application in a cluster (?cluster=)',
+      tags: ['deployments'],
+      query: latestQuery,
+    }),
+    async (_req, res) => {
+      const { cluster } = res.locals.query as z.output<typeof latestQuery>;
       res.json({ cluster, deployments: (await latestDeployments(db, cluster)).map(present) });
     },
   );
@@ -53,52 +75,16 @@ function encodeCursor(row: DeploymentRow): string {
   return Buffer.from(JSON.stringify([row.position, row.id])).toString('base64url');
 }
 
-function parseCursor(value: unknown): { receivedAt: string; id: string } | undefined {
-  if (value === undefined) return undefined;
-  const bad = () =>
-    new HubError('HUB_ERR_BAD_PARAMETER', 'cursor is not one this API gave out', [
-      { field: 'cursor', message: 'invalid' },
-    ]);
-  if (typeof value !== 'string' || value.length > 200) throw bad();
+/** The position (as PostgreSQL printed it, microseconds kept so no row falls between pages) and id, or null. */
+function decodeCursor(value: string): { receivedAt: string; id: string } | null {
   try {
     const decoded: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-    if (!Array.isArray(decoded) || decoded.length !== 2) throw bad();
+    if (!Array.isArray(decoded) || decoded.length !== 2) return null;
     const [receivedAt, id] = decoded as [unknown, unknown];
-    if (typeof receivedAt !== 'string' || !POSTGRES_TIME.test(receivedAt) || typeof id !== 'string' || !isUuid(id))
-      throw bad();
+    if (typeof receivedAt !== 'string' || !isPostgresTimeText(receivedAt) || typeof id !== 'string' || !isUuid(id))
+      return null;
     return { receivedAt, id };
   } catch {
-    throw bad();
+    return null;
   }
-}
-
-function parseLimit(value: unknown): number {
-  if (value === undefined) return 50;
-  const limit = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
-    throw new HubError('HUB_ERR_BAD_PARAMETER', `limit must be 1-${MAX_LIMIT}`, [
-      { field: 'limit', message: `expected 1-${MAX_LIMIT}` },
-    ]);
-  }
-  return limit;
-}
-
-function parseSince(value: unknown): Date | undefined {
-  if (value === undefined) return undefined;
-  const date =
-    typeof value === 'string' ? new Date(/^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : value) : new Date(NaN);
-  if (Number.isNaN(date.getTime())) {
-    throw new HubError('HUB_ERR_BAD_PARAMETER', 'since must be an ISO time or Unix seconds', [
-      { field: 'since', message: 'invalid time' },
-    ]);
-  }
-  return date;
-}
-
-function text(value: unknown, field: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length > 256) {
-    throw new HubError('HUB_ERR_BAD_PARAMETER', `${field} must be a single string`, [{ field, message: 'invalid' }]);
-  }
-  return value;
 }

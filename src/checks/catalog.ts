@@ -15,6 +15,7 @@ import { listStates, type KeyState } from '../store/inspection-state-repo.js';
 import { listModuleRuns, moduleErrors, moduleSummaries } from '../store/module-runs-repo.js';
 import type { AlertBook } from './alert-book.js';
 import type { Inspections } from './inspections.js';
+import { isPostgresTimeText } from '../util/input-rules.js';
 
 export interface CheckView {
   name: string;
@@ -145,12 +146,7 @@ export function encodeCursor(cursor: RunCursor): string {
 export function decodeCursor(text: string | undefined): RunCursor | undefined {
   if (!text) return undefined;
   const [startedAt, id] = Buffer.from(text, 'base64url').toString('utf8').split('|');
-  if (
-    !startedAt ||
-    !id ||
-    !/^\d{4}-\d{2}-\d{2}[ T][0-9:.]+([+-][0-9:]+|Z)?$/.test(startedAt) ||
-    !/^[0-9a-f-]{36}$/i.test(id)
-  ) {
+  if (!startedAt || !id || !isPostgresTimeText(startedAt) || !/^[0-9a-f-]{36}$/i.test(id)) {
     throw new HubError('HUB_ERR_BAD_PARAMETER', 'cursor is not one this API handed out', [
       { field: 'cursor', message: 'invalid' },
     ]);

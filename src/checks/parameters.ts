@@ -3,6 +3,8 @@ import type { Env } from '../config/env.js';
 import { HubError, type FieldProblem } from '../errors.js';
 import type { AnyInspection } from '../module-system/inspection-contract.js';
 import { envSuffix } from '../module-system/overrides.js';
+import { unstorableIn } from '../util/input-rules.js';
+import { hideUrlSecrets } from '../logging/redact.js';
 
 export type ParameterSource = 'default' | 'env' | 'central';
 
@@ -45,7 +47,7 @@ export class InspectionParameters {
     this.shape = inspection.parameters.shape;
     this.secrets = new Set(inspection.secrets ?? []);
     for (const name of this.secrets) {
-      if (!(name in this.shape))
+      if (!Object.hasOwn(this.shape, name))
         this.problems.push(`inspection "${inspectionId}": secret "${name}" is not one of its parameters`);
     }
     for (const [name, schema] of Object.entries(this.shape)) {
@@ -67,7 +69,7 @@ export class InspectionParameters {
   }
 
   has(name: string): boolean {
-    return name in this.shape;
+    return Object.hasOwn(this.shape, name);
   }
 
   /** What a run gets: central over env over default, through the schema. */
@@ -117,12 +119,17 @@ export class InspectionParameters {
     const problems: FieldProblem[] = [];
     const values: Record<string, unknown> = {};
     for (const [name, value] of Object.entries(body)) {
-      const schema = this.shape[name];
+      const schema = this.has(name) ? this.shape[name] : undefined;
       if (!schema) {
         problems.push({
           field: name,
           message: `not a parameter of ${this.inspectionId} (known: ${Object.keys(this.shape).join(', ')})`,
         });
+        continue;
+      }
+      const unstorable = unstorableIn(value);
+      if (unstorable) {
+        problems.push({ field: [name, ...unstorable[0]].join('.'), message: unstorable[1] });
         continue;
       }
       const parsed = schema.safeParse(value);
@@ -140,7 +147,12 @@ export class InspectionParameters {
   }
 
   mask(name: string, value: unknown): unknown {
-    return this.secrets.has(name) && value !== null && value !== undefined && value !== '' ? MASK : value;
+    if (this.secrets.has(name) && value !== null && value !== undefined && value !== '') return MASK;
+    // A target URL's credentials are secret whatever the parameter: shown, they would leak through the page and API.
+    if (typeof value === 'string') return hideUrlSecrets(value);
+    if (Array.isArray(value))
+      return value.map((item: unknown) => (typeof item === 'string' ? hideUrlSecrets(item) : item));
+    return value;
   }
 }
 

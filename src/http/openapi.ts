@@ -117,8 +117,18 @@ function operation(route: MountedRoute & { doc: RouteDoc }): Record<string, unkn
   };
   for (const [status, description] of Object.entries(doc.alsoSucceeds ?? {}))
     responses[status] = { description, ...(okContent ? { content: okContent } : {}) };
+  for (const [status, description] of Object.entries(doc.redirects ?? {}))
+    responses[status] = { description, headers: { Location: { schema: { type: 'string' } } } };
   const errors: Record<number, string> = { ...doc.errors };
-  if (bodies || doc.query) errors[400] ??= 'invalid request (the fields at fault are named)';
+  // Every route refuses a path or query parameter holding a control character, an unpaired surrogate or bad
+  // percent-encoding (src/http/parameters.ts), before its own validation.
+  errors[400] ??=
+    bodies || doc.query ? 'invalid request (the fields at fault are named)' : 'invalid path or query parameter';
+  if (names.length > 0) errors[404] ??= 'nothing by that name or id';
+  if (bodies) {
+    errors[413] ??= 'the body is larger than the limit';
+    errors[415] ??= 'the body is not of a documented media type or encoding';
+  }
   if (doc.auth) errors[401] ??= 'missing or wrong bearer token';
   for (const [status, description] of Object.entries(errors)) {
     responses[status] = {

@@ -34,6 +34,8 @@ export interface RouteDoc {
   status?: number;
   /** Other answers worth naming: status -> description. */
   errors?: Record<number, string>;
+  /** Redirects the route answers (a page sending a reader to sign in, a form to its page): status -> description. */
+  redirects?: Record<number, string>;
 }
 
 export const ROUTE_DOC = Symbol.for('alvares.routeDoc');

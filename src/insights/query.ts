@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Interval } from '../store/insights-repo.js';
+import { isStorableTime, STORABLE_TIME_RANGE, storableText, storableTime } from '../util/input-rules.js';
 
 /** The production cluster: what insights are about unless asked otherwise. */
 export const DEFAULT_CLUSTER = 'active';
@@ -15,17 +16,10 @@ const DAY_MS = 86_400_000;
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
-const name = z.string().min(1).max(200);
+const name = storableText().min(1).max(200);
 
 /** An ISO 8601 date or time, or Unix seconds (with a fraction), as the deployments route takes `since`. */
-const time = z.string().transform((value, ctx) => {
-  const date = new Date(/^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : value);
-  if (Number.isNaN(date.getTime())) {
-    ctx.addIssue({ code: 'custom', message: 'an ISO 8601 date or time, or Unix seconds' });
-    return z.NEVER;
-  }
-  return date;
-});
+const time = storableTime();
 
 /**
  * `GET /api/v1/insights` and the status page's `/insights`: every parameter optional. Bad values are a 400
@@ -46,7 +40,16 @@ export const insightsQuery = z
     ),
   })
   .superRefine((query, ctx) => {
-    if (!query.from) return;
+    if (!query.from) {
+      // The default window reaches DEFAULT_DAYS back from `to`: its start must be a time too.
+      if (query.to && !isStorableTime(new Date(query.to.getTime() - DEFAULT_DAYS * DAY_MS)))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['to'],
+          message: `${DEFAULT_DAYS} days before it must be ${STORABLE_TIME_RANGE}`,
+        });
+      return;
+    }
     const to = query.to?.getTime() ?? Date.now();
     if (query.from.getTime() >= to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
     if (to - query.from.getTime() > MAX_DAYS * DAY_MS) {

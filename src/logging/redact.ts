@@ -19,6 +19,30 @@ const PATTERNS: Array<[RegExp, string]> = [
   [/\b(x-[a-z-]*key["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1${REDACTED}`],
 ];
 
+/** Query parameter names that carry credentials (`?token=`, `&api_key=`, `?sig=`, `X-Amz-Signature=`). */
+const SECRET_PARAMETER =
+  /([?&;])([^=&#\s"'<>]*(?:token|key|secret|passw|pwd|sig|auth|credential|session)[^=&#\s"'<>]*)=([^&#\s"'<>]*)/gi;
+/** `scheme://userinfo@`: a password, or a user name alone (often a token: `https://<token>@github.com`). */
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)([^\s/?#@"'<>]+)@/gi;
+/** Incoming-webhook URLs carry their secret in the path. */
+const WEBHOOK_PATH = /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s"'<>]+/gi;
+
+/**
+ * The credentials inside any URL in `text` replaced by `mask`: the password of its userinfo (a user name alone,
+ * too), the values of query parameters named like secrets, and a Slack webhook's path. The rest stays, so an
+ * operator still sees which host a module talks to. Used wherever configuration is shown, logged or exported.
+ */
+export function hideUrlSecrets(text: string, mask = '***'): string {
+  if (!text.includes('://') && !/[?&;]/.test(text)) return text;
+  return text
+    .replace(WEBHOOK_PATH, `$1${mask}`)
+    .replace(USERINFO, (_match, scheme: string, userinfo: string) => {
+      const colon = userinfo.indexOf(':');
+      return colon >= 0 ? `${scheme}${userinfo.slice(0, colon)}:${mask}@` : `${scheme}${mask}@`;
+    })
+    .replace(SECRET_PARAMETER, `$1$2=${mask}`);
+}
+
 export class Redactor {
   private secrets: string[] = [];
 
@@ -41,7 +65,7 @@ export class Redactor {
       if (result.includes(secret)) result = result.split(secret).join(REDACTED);
     }
     for (const [pattern, replacement] of PATTERNS) result = result.replace(pattern, replacement);
-    return result;
+    return hideUrlSecrets(result, REDACTED);
   }
 
   /** Redacts every string inside a JSON-like value; depth-bounded so a hostile structure cannot recurse forever. */

@@ -1,7 +1,7 @@
 import { HubError } from '../errors.js';
 import type { Env } from '../config/env.js';
 import type { Logger } from '../logging/logger.js';
-import type { Redactor } from '../logging/redact.js';
+import { hideUrlSecrets, type Redactor } from '../logging/redact.js';
 import type { AnyModuleDefinition } from '../module-system/contract.js';
 import type { ModuleRegistry, ModuleStatus } from '../module-system/registry.js';
 import { notifyControl, type ControlChannel } from '../store/control-channel.js';
@@ -106,7 +106,7 @@ export class ModuleConfigControl {
       values: Object.fromEntries(
         Object.entries(values).map(([key, value]) => [
           key,
-          value === null ? null : secrets.includes(key) ? MASK : value,
+          value === null ? null : secrets.includes(key) ? MASK : hideUrlSecrets(value),
         ]),
       ),
       overridden: stored ? Object.keys(stored.overrides).sort() : [],
@@ -139,8 +139,12 @@ export class ModuleConfigControl {
     const secrets = secretKeysOf(definition, this.deps.env, before);
     const overrides: Overrides = {};
     for (const [key, value] of Object.entries(body)) {
-      // A secret sent back as shown (`***`) keeps its value.
-      overrides[key] = value === MASK && secrets.includes(key) ? before[key]! : value === null ? null : String(value);
+      // A secret sent back as shown (`***`), or a URL as shown (its credentials `***`), keeps its value.
+      const previous = before[key];
+      const asShown =
+        previous !== null && previous !== undefined && value === hideUrlSecrets(previous) && value !== previous;
+      overrides[key] =
+        (value === MASK && secrets.includes(key)) || asShown ? before[key]! : value === null ? null : String(value);
     }
     const parsed = parseModuleConfig(definition, this.deps.env, overrides);
     if (!parsed.ok) throw parsed.error;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from '../util/input-rules.js';
 
 /**
  * Which notifications a silence holds. Each key lists values, any of which may match (a value starting with `~`
@@ -34,8 +35,7 @@ function regexProblem(value: string): string | null {
   }
 }
 
-const matcherValue = z
-  .string()
+const matcherValue = storableText()
   .min(1)
   .max(MAX_PATTERN)
   .superRefine((value, context) => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { matchersSchema, type Matchers } from './matchers.js';
+import { storableIsoTime, storableText } from '../util/input-rules.js';
 import { recurrenceProblems, windowAt, windowsBetween, type OpenWindow } from './recurrence.js';
 
 /** The longest a one-off silence may last: longer mutes are forgotten, not planned. */
@@ -8,7 +9,7 @@ export const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 export const SILENCE_ORIGINS = ['api', 'page'] as const;
 export type SilenceOrigin = (typeof SILENCE_ORIGINS)[number];
 
-const isoTime = z.iso.datetime({ offset: true, message: 'an ISO 8601 time with offset (2026-12-07T14:00:00Z)' });
+const isoTime = storableIsoTime();
 
 /**
  * What a client sends to create a silence: a one-off (`endsAt`) or a recurring window (`recurrence`,
@@ -21,8 +22,7 @@ export const silenceInput = z
     endsAt: isoTime
       .optional()
       .meta({ description: 'Required for a one-off silence, at most 7 days after startsAt; ends a recurring window.' }),
-    recurrence: z
-      .string()
+    recurrence: storableText()
       .min(1)
       .max(500)
       .optional()
@@ -33,9 +33,14 @@ export const silenceInput = z
       .min(1)
       .max(MAX_SILENCE_MS / 60_000)
       .optional(),
-    timeZone: z.string().min(1).max(64).optional().meta({ description: 'An IANA time zone: Europe/Stockholm' }),
-    reason: z.string().trim().min(1, 'say why').max(500),
-    createdBy: z.string().trim().min(1).max(100).optional().meta({ description: 'Default: who sent it (the token).' }),
+    timeZone: storableText().min(1).max(64).optional().meta({ description: 'An IANA time zone: Europe/Stockholm' }),
+    reason: storableText().trim().min(1, 'say why').max(500),
+    createdBy: storableText()
+      .trim()
+      .min(1)
+      .max(100)
+      .optional()
+      .meta({ description: 'Default: who sent it (the token).' }),
   })
   .superRefine((input, context) => {
     const issue = (field: string, message: string) => context.addIssue({ code: 'custom', path: [field], message });

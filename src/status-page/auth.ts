@@ -105,7 +105,8 @@ export class PageAuth {
   /** Checks the form's CSRF token (also on the sign-in form, against login CSRF). */
   csrfOk(req: Request): boolean {
     const origin = req.get('origin');
-    if (origin && origin !== 'null' && new URL(origin).host !== req.get('host')) return false;
+    // An Origin that does not parse (`foo`, `http://[::1`) is no proof of this page either: refused like a foreign one.
+    if (origin && origin !== 'null' && URL.parse(origin)?.host !== req.get('host')) return false;
     const field = (req.body as Record<string, unknown> | undefined)?._csrf;
     const given = typeof field === 'string' ? field : '';
     const nonce = (req as Request & { csrfNonce?: string }).csrfNonce ?? '';

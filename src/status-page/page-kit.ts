@@ -22,6 +22,7 @@ import { layout, type PageFrame } from './layout.js';
 import type { LiveFeed } from './live-feed.js';
 import { findProblems, problemSummary, type Problem } from './problems.js';
 import type { CheckSource, CheckState } from './read-model.js';
+import { storableText } from '../util/input-rules.js';
 
 /** What every page handler gets: the hub's parts the page reads and acts through. */
 export interface PageContext {
@@ -123,7 +124,7 @@ export function parsedQuery<T>(res: Response): T {
 /** `?x=` (empty, as forms send it) means no filter. */
 export const optionalText = (description: string) =>
   z
-    .preprocess((value) => (value === '' ? undefined : value), z.string().max(200, 'at most 200 characters').optional())
+    .preprocess((value) => (value === '' ? undefined : value), storableText().max(200, 'at most 200 characters').optional())
     .describe(description);
 
 /** A field of a posted form, as text ('' when absent or not text). */

@@ -1,5 +1,7 @@
 import express, { type Router } from 'express';
+import { z } from 'zod';
 import { hubRouter } from '../util/http-router.js';
+import { MATCHER_KEYS } from '../silences/matchers.js';
 import { doc } from '../http/route-docs.js';
 import { insightsQuery } from '../insights/query.js';
 import {
@@ -18,6 +20,10 @@ import { deploymentsQuery, showApplication, showDeployments, showInsights, showT
 import { showSignIn, signIn, signOut } from './handlers/session.js';
 import { createSilence, endSilence, showSilences } from './handlers/silence-pages.js';
 import { handle, HTML, PAGE_TAGS, pageErrors, readers, type PageContext, type PageHandler } from './page-kit.js';
+
+const signInQuery = z.object({
+  next: z.string().optional().describe('where to go once signed in (a path on this site)'),
+});
 
 /** A read-only view: its summary and query for the OpenAPI document, and its handler. */
 const VIEWS: Array<{ path: string; summary: string; query?: Parameters<typeof doc>[0]['query']; show: PageHandler }> = [
@@ -71,8 +77,31 @@ const VIEWS: Array<{ path: string; summary: string; query?: Parameters<typeof do
   },
 ];
 
+const FORM = 'application/x-www-form-urlencoded';
+const csrf = z.string().describe('the CSRF token the page put in the form');
+const localPath = (description: string) => z.string().optional().describe(`${description} (a path on this site)`);
+
+/** What the page's forms send (parsed by express.urlencoded, read by formField): documented, checked by the handlers. */
+const signInForm = z.object({
+  _csrf: csrf,
+  token: z.string().describe('ADMIN_TOKEN'),
+  next: localPath('where to go once signed in'),
+});
+const actionForm = z.object({
+  _csrf: csrf,
+  back: localPath('the page to return to'),
+  confirm: z.enum(['yes']).optional().describe('yes: the answer to the question the action asked'),
+});
+
+/** A page is read by anyone unless STATUS_PAGE_PUBLIC=false; then a reader is sent to sign in. */
+const READER_REDIRECT = { 303: 'not signed in while the page is not public: to /sign-in' };
+const FORM_ANSWERS = {
+  redirects: { 303: 'done: back to the page (a one-time message says what happened)' },
+  errors: { 401: 'not signed in', 403: 'the CSRF token or the Origin is not this page' },
+};
+
 /** Actions (signed in, CSRF token, some confirmed first): the same calls as the admin JSON routes. */
-const ACTIONS: Array<{ path: string; summary: string; action: Action }> = [
+const ACTIONS: Array<{ path: string; summary: string; action: Action; form?: z.ZodObject }> = [
   {
     path: '/actions/deliveries/:id/replay',
     summary: 'replay a delivery (asks first when it succeeded)',
@@ -83,6 +112,10 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action }> = [
     path: '/actions/errors/replay',
     summary: 'replay the dead deliveries of one module and error code (asks first)',
     action: replayErrorGroup,
+    form: actionForm.extend({
+      module: z.string().describe('the module of the error group'),
+      code: z.string().describe('the error code of the group'),
+    }),
   },
   { path: '/actions/modules/:name/enable', summary: 'turn a module on (this replica)', action: enableModule },
   {
@@ -91,7 +124,18 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action }> = [
     action: disableModule,
   },
   { path: '/actions/schedules/:id/run', summary: 'run a schedule now', action: runSchedule },
-  { path: '/actions/silences', summary: 'mute: create a silence', action: createSilence },
+  {
+    path: '/actions/silences',
+    summary: 'mute: create a silence',
+    action: createSilence,
+    form: actionForm.extend({
+      ...Object.fromEntries(
+        MATCHER_KEYS.map((key) => [key, z.string().optional().describe(`${key}s to mute, comma-separated`)]),
+      ),
+      minutes: z.string().describe('how long, in minutes'),
+      reason: z.string().describe('why'),
+    }),
+  },
   { path: '/actions/silences/:id/end', summary: 'end a silence now', action: endSilence },
 ];
 
@@ -102,14 +146,20 @@ export function pageRoutes(ctx: PageContext): Router {
   for (const view of VIEWS) {
     router.get(
       view.path,
-      doc({ summary: view.summary, tags: PAGE_TAGS, response: HTML, ...(view.query ? { query: view.query } : {}) }),
+      doc({
+        summary: view.summary,
+        tags: PAGE_TAGS,
+        response: HTML,
+        redirects: view.path === '/errors' ? { 303: 'not signed in as an admin: to /sign-in' } : READER_REDIRECT,
+        ...(view.query ? { query: view.query } : {}),
+      }),
       ...readers(ctx),
       handle(ctx, view.show),
     );
   }
   router.get(
     '/sign-in',
-    doc({ summary: 'Status page: the sign-in form', tags: PAGE_TAGS, response: HTML }),
+    doc({ summary: 'Status page: the sign-in form', tags: PAGE_TAGS, response: HTML, query: signInQuery }),
     ctx.auth.identify,
     handle(ctx, showSignIn),
   );
@@ -119,6 +169,9 @@ export function pageRoutes(ctx: PageContext): Router {
       summary: 'Sign in with the admin token (sets an HttpOnly, SameSite=Strict session cookie)',
       tags: PAGE_TAGS,
       response: HTML,
+      bodies: { [FORM]: signInForm },
+      redirects: { 303: 'signed in: to next' },
+      errors: { 401: 'not the admin token', 403: 'the CSRF token or the Origin is not this page' },
     }),
     ctx.auth.identify,
     form,
@@ -126,19 +179,27 @@ export function pageRoutes(ctx: PageContext): Router {
   );
   router.post(
     '/sign-out',
-    doc({ summary: 'Sign out (CSRF token required)', tags: PAGE_TAGS, response: HTML }),
+    doc({
+      summary: 'Sign out (CSRF token required)',
+      tags: PAGE_TAGS,
+      response: HTML,
+      bodies: { [FORM]: z.object({ _csrf: csrf }) },
+      ...FORM_ANSWERS,
+    }),
     ctx.auth.identify,
     form,
     ctx.auth.requireAdminForm,
     handle(ctx, signOut),
   );
-  for (const { path, summary, action } of ACTIONS) {
+  for (const { path, summary, action, form: fields } of ACTIONS) {
     router.post(
       path,
       doc({
         summary: `Status page action: ${summary} (signed in, CSRF token; confirm=yes answers the question)`,
         tags: PAGE_TAGS,
         response: HTML,
+        bodies: { [FORM]: fields ?? actionForm },
+        ...FORM_ANSWERS,
       }),
       ctx.auth.identify,
       form,

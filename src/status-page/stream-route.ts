@@ -1,5 +1,6 @@
 import { createSession } from 'better-sse';
 import type { Router } from 'express';
+import { z } from 'zod';
 import { hubRouter } from '../util/http-router.js';
 import type { PageAuth } from './auth.js';
 import type { LiveFeed } from './live-feed.js';
@@ -22,6 +23,15 @@ export function streamRoutes(deps: { auth: PageAuth; feed: LiveFeed; open: Set<(
       summary:
         'Server-sent events of what happens on every replica (id from PostgreSQL; Last-Event-ID replays what was missed)',
       tags: ['status page'],
+      headers: z.object({
+        'Last-Event-ID': z.string().optional().describe('the id of the last event seen: what came after is sent first'),
+      }),
+      query: z.object({
+        lastEventId: z
+          .string()
+          .optional()
+          .describe('as Last-Event-ID, for clients that cannot set headers (the header wins)'),
+      }),
       response: {
         contentType: 'text/event-stream',
         description: 'event accepted, delivery changed, run changed, transition, module changed',

@@ -37,6 +37,7 @@ describe('the OpenAPI document of the source routes', () => {
       'ce-type': false,
       'ce-subject': false,
       'ce-time': false,
+      'ce-dataschema': false,
     });
     expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['200', '202', '400', '401', '415']));
   });

@@ -1,4 +1,5 @@
 import { type Router, type RequestHandler } from 'express';
+import { z } from 'zod';
 import { hubRouter } from '../../util/http-router.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
 import type { DeliveryStatus } from '../../events/types.js';
@@ -9,10 +10,30 @@ import { deliveryIdsOf, findDeliveries, isUuid } from '../../store/delivery-view
 import { Access } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
 import { doc } from '../route-docs.js';
+import { storableText } from '../../util/input-rules.js';
 
 const tags = ['admin'];
 
-const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped', 'suppressed'];
+const STATUSES = ['queued', 'in_progress', 'succeeded', 'failed', 'dead', 'skipped', 'suppressed'] as const;
+
+const deliveriesQuery = z.object({
+  status: z.enum(STATUSES).optional().describe('one status'),
+  module: storableText().max(100).optional().describe('one module'),
+  // Out-of-range limits are brought within 1-500 rather than refused, as this route always did.
+  limit: z
+    .string()
+    .max(20)
+    .optional()
+    .transform((value) => Math.min(Math.max(Number(value ?? 100) || 100, 1), 500))
+    .describe('page size, 1-500 (default 100)'),
+});
+
+const replayQuery = z.object({
+  status: z
+    .enum(['dead', 'failed', 'skipped'] satisfies DeliveryStatus[])
+    .default('dead')
+    .describe('which deliveries to run again (default dead)'),
+});
 
 /** The admin bearer check (src/http/auth.ts): without ADMIN_TOKEN the admin routes do not exist (404) rather than being open. */
 export function requireAdmin(token: string | undefined): RequestHandler {
@@ -78,17 +99,15 @@ export function adminRoutes(deps: {
 
   router.get(
     '/api/v1/deliveries',
-    doc({ summary: 'Deliveries, newest first (?status, ?module, ?limit)', tags, auth: 'admin' }),
+    doc({
+      summary: 'Deliveries, newest first (?status, ?module, ?limit)',
+      tags,
+      auth: 'admin',
+      query: deliveriesQuery,
+    }),
     admin,
-    async (req, res) => {
-      const status = typeof req.query.status === 'string' ? req.query.status : undefined;
-      const module = typeof req.query.module === 'string' ? req.query.module : undefined;
-      if (status && !STATUSES.includes(status)) {
-        throw new HubError('HUB_ERR_BAD_PARAMETER', `status must be one of ${STATUSES.join(', ')}`, [
-          { field: 'status', message: 'unknown status' },
-        ]);
-      }
-      const limit = Math.min(Math.max(Number(req.query.limit ?? 100) || 100, 1), 500);
+    async (_req, res) => {
+      const { status, module, limit } = res.locals.query as z.output<typeof deliveriesQuery>;
       res.json({ deliveries: await findDeliveries(deps.db, { status, module, limit }) });
     },
   );
@@ -124,16 +143,12 @@ export function adminRoutes(deps: {
         tags,
         auth: 'admin',
         errors: { 404: 'no such module' },
+        query: replayQuery,
       }),
       admin,
       async (req, res) => {
         const name = moduleName(req.params.name);
-        const status = (typeof req.query.status === 'string' ? req.query.status : 'dead') as DeliveryStatus;
-        if (!['dead', 'failed', 'skipped', 'suppressed'].includes(status)) {
-          throw new HubError('HUB_ERR_BAD_PARAMETER', 'status must be dead, failed, skipped or suppressed', [
-            { field: 'status', message: 'not replayable' },
-          ]);
-        }
+        const { status } = res.locals.query as z.output<typeof replayQuery>;
         const ids = await deliveryIdsOf(deps.db, name, status);
         const replayed = ids.length > 0 ? await deps.db.transaction((client) => deps.engine.replay(client, ids)) : [];
         res.json({ module: name, replayed: replayed.length });

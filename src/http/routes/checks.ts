@@ -1,4 +1,5 @@
 import type { Router } from 'express';
+import { z } from 'zod';
 import { hubRouter } from '../../util/http-router.js';
 import { decodeCursor, type CheckCatalog } from '../../checks/catalog.js';
 import { CHECK_BODIES } from '../../checks/external-check-schemas.js';
@@ -8,18 +9,42 @@ import { methodNotAllowed } from '../errors.js';
 import { jsonBody, optionalJsonBody } from '../json-body.js';
 import { doc } from '../route-docs.js';
 import { requireAdmin } from './admin.js';
+import { storableText, storableTime } from '../../util/input-rules.js';
 
-/** `?limit=` within bounds; a 400 naming it otherwise. */
-export function limitParam(value: unknown, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const limit = Number(value);
-  if (!Number.isInteger(limit) || limit < 1 || limit > max) {
-    throw new HubError('HUB_ERR_BAD_PARAMETER', `limit must be an integer from 1 to ${max}`, [
-      { field: 'limit', message: 'out of range' },
-    ]);
-  }
-  return limit;
-}
+/** `?limit=`: a whole number within bounds, `fallback` when absent; a 400 naming it otherwise. */
+export const limitQuery = (fallback: number, max: number) =>
+  z.coerce
+    .number()
+    .int(`an integer from 1 to ${max}`)
+    .min(1, `an integer from 1 to ${max}`)
+    .max(max, `an integer from 1 to ${max}`)
+    .default(fallback)
+    .describe(`how many, 1-${max} (default ${fallback})`);
+
+const runsQuery = z.object({
+  limit: limitQuery(20, 200),
+  cursor: z
+    .string()
+    .max(300)
+    .optional()
+    .transform((value, context) => {
+      try {
+        return decodeCursor(value);
+      } catch {
+        context.addIssue({ code: 'custom', message: 'not a cursor this API handed out' });
+        return z.NEVER;
+      }
+    })
+    .describe('the nextCursor of the page before'),
+});
+
+const errorsQuery = z.object({
+  check: z
+    .preprocess((value) => (value === '' ? undefined : value), storableText().max(200).optional())
+    .describe('one check'),
+  since: storableTime().optional().describe('at or after: an ISO 8601 time or Unix seconds (default: 24 hours ago)'),
+  limit: limitQuery(100, 500),
+});
 
 /**
  * The check model over HTTP: every check with its state, a check's runs, the errors page for admins, and
@@ -74,16 +99,15 @@ export function checkRoutes(deps: {
   router
     .route('/api/v1/checks/:name/runs')
     .get(
-      doc({ summary: 'Runs of a check, newest first (?limit, ?cursor)', tags, errors: { 404: 'no such check' } }),
+      doc({
+        summary: 'Runs of a check, newest first (?limit, ?cursor)',
+        tags,
+        query: runsQuery,
+        errors: { 404: 'no such check' },
+      }),
       async (req, res) => {
-        const limit = limitParam(req.query.limit, 20, 200);
-        res.json(
-          await catalog.runs(
-            String(req.params.name),
-            limit,
-            decodeCursor(typeof req.query.cursor === 'string' ? req.query.cursor : undefined),
-          ),
-        );
+        const { limit, cursor } = res.locals.query as z.output<typeof runsQuery>;
+        res.json(await catalog.runs(String(req.params.name), limit, cursor));
       },
     )
     .post(
@@ -185,24 +209,22 @@ export function checkRoutes(deps: {
 
   router.get(
     '/api/v1/errors',
-    doc({ summary: 'Recent errors of every check, newest first (?check, ?since, ?limit)', tags, auth: 'admin' }),
+    doc({
+      summary: 'Recent errors of every check, newest first (?check, ?since, ?limit)',
+      tags,
+      auth: 'admin',
+      query: errorsQuery,
+      errors: { 404: 'no such check' },
+    }),
     admin,
-    async (req, res) => {
-      const sinceText = typeof req.query.since === 'string' ? req.query.since : undefined;
-      const since = sinceText
-        ? new Date(/^\d+(\.\d+)?$/.test(sinceText) ? Number(sinceText) * 1000 : sinceText)
-        : new Date(Date.now() - 24 * 3600_000);
-      if (Number.isNaN(since.getTime()))
-        throw new HubError('HUB_ERR_BAD_PARAMETER', 'since must be an ISO time or Unix seconds', [
-          { field: 'since', message: 'invalid time' },
-        ]);
-      const check = typeof req.query.check === 'string' && req.query.check !== '' ? req.query.check : undefined;
-      if (check) await catalog.kindOf(check);
+    async (_req, res) => {
+      const query = res.locals.query as z.output<typeof errorsQuery>;
+      if (query.check) await catalog.kindOf(query.check);
       res.json({
         errors: await catalog.errors({
-          ...(check ? { check } : {}),
-          since,
-          limit: limitParam(req.query.limit, 100, 500),
+          ...(query.check ? { check: query.check } : {}),
+          since: query.since ?? new Date(Date.now() - 24 * 3600_000),
+          limit: query.limit,
         }),
       });
     },

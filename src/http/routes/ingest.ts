@@ -40,6 +40,13 @@ export function ingestRoutes(deps: { config: CoreConfig; ingest: IngestService; 
       summary: `Accept ${type === 'error' ? 'an' : 'a'} ${type}: stored and its deliveries enqueued before the 200`,
       tags: ['ingest'],
       documentedBody: INGEST_SCHEMAS[type],
+      headers: z.object({
+        'Idempotency-Key': z
+          .string()
+          .regex(IDEMPOTENCY_KEY)
+          .optional()
+          .describe('the same key again (within a day) answers the first event instead of storing another'),
+      }),
       response: accepted,
       errors: { 415: 'not JSON', 413: 'larger than 1 MiB' },
     });

@@ -4,7 +4,10 @@ import type { Inspections } from '../../checks/inspections.js';
 import { methodNotAllowed } from '../errors.js';
 import { jsonBody } from '../json-body.js';
 import { requireAdmin } from './admin.js';
-import { limitParam } from './checks.js';
+import { z } from 'zod';
+import { limitQuery } from './checks.js';
+
+const transitionsQuery = z.object({ limit: limitQuery(50, 500) });
 import { doc } from '../route-docs.js';
 
 /** Inspections with their parameters (secrets masked), schedule, last run and keys; central parameters for admins. */
@@ -45,6 +48,9 @@ export function inspectionRoutes(deps: { inspections: Inspections; adminToken?: 
           "Set central parameter values (validated by the inspection's schema), from the next run on every replica",
         tags,
         auth: 'admin',
+        documentedBody: z
+          .record(z.string(), z.unknown())
+          .describe("parameter name -> value, each validated by the inspection's own schema (GET lists them)"),
         errors: { 400: 'the parameter named', 404: 'no such inspection' },
       }),
       admin,
@@ -73,11 +79,15 @@ export function inspectionRoutes(deps: { inspections: Inspections; adminToken?: 
 
   router.get(
     '/api/v1/inspections/:id/transitions',
-    doc({ summary: 'Alert transitions, newest first (?limit)', tags }),
+    doc({
+      summary: 'Alert transitions, newest first (?limit)',
+      tags,
+      query: transitionsQuery,
+      errors: { 404: 'no such inspection' },
+    }),
     async (req, res) => {
-      res.json({
-        transitions: await inspections.transitions(String(req.params.id), limitParam(req.query.limit, 50, 500)),
-      });
+      const { limit } = res.locals.query as z.output<typeof transitionsQuery>;
+      res.json({ transitions: await inspections.transitions(String(req.params.id), limit) });
     },
   );
   return router;

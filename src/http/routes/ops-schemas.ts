@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LOG_LEVEL_NAMES } from '../../logging/levels.js';
+import { storableRecord, storableText } from '../../util/input-rules.js';
 
 /** Request and answer shapes of the run-time control routes: validated by `doc()`, published in the OpenAPI document. */
 
@@ -43,9 +44,9 @@ export const replicaView = z.object({
   lastHeartbeatAt: z.string(),
 });
 
-export const configValues = z
-  .record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))
-  .describe('environment-style keys of the module (GET shows them); null unsets a key; `***` keeps a secret as it is');
+export const configValues = storableRecord(z.union([storableText(), z.number(), z.boolean(), z.null()])).describe(
+  'environment-style keys of the module (GET shows them); null unsets a key; `***` keeps a secret as it is',
+);
 
 const moduleStatus = z
   .object({ name: z.string(), enabled: z.boolean(), configured: z.boolean(), reason: z.string().nullable() })
@@ -72,8 +73,8 @@ export const configChange = z.object({
 });
 
 export const changesQuery = z.object({
-  module: z.string().optional(),
+  module: storableText().max(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 
-export const shutdownBody = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const shutdownBody = z.strictObject({ reason: storableText().trim().min(1).max(500) });

@@ -133,6 +133,7 @@ export function opsRoutes(deps: OpsRouteDeps): Router {
       auth: 'admin',
       query: schema.changesQuery,
       response: z.object({ changes: z.array(schema.configChange) }),
+      errors: { 404: 'no such module' },
     }),
     admin,
     async (_req, res) => {

@@ -36,7 +36,9 @@ const cloudEvent = z
     subject: z.string().optional(),
     time: z.string().optional(),
     datacontenttype: z.string().optional(),
+    dataschema: z.string().optional(),
     data: cdevent,
+    data_base64: z.never().optional().describe('refused: the hub reads JSON data only, sent as data'),
   })
   .describe('a CloudEvent 1.0 whose data is a CDEvent');
 
@@ -63,6 +65,7 @@ export const sourceDocs: Record<'cdevents' | 'github' | 'gitlab', RouteDoc> = {
       'ce-type': ceHeader("the CDEvent's context.type"),
       'ce-subject': ceHeader("the CDEvent's subject.id"),
       'ce-time': ceHeader("the CDEvent's context.timestamp"),
+      'ce-dataschema': ceHeader('the schema of the data, kept with the event'),
     }),
     response: z.union([stored, ignored, z.object({ events: z.array(z.union([stored, ignored])) })]),
     alsoSucceeds: {

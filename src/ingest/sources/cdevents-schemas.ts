@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableIsoTime } from '../../util/input-rules.js';
 
 /**
  * CDEvents, written from the specification's JSON schemas of spec v0.4 (`context.version`, a `subject.type`
@@ -24,7 +25,7 @@ export const contextSchema = z
     id: text(),
     source: text(),
     type: z.string().regex(TYPE_PATTERN, 'expected dev.cdevents.<subject>.<predicate>.0.<minor>.<patch>'),
-    timestamp: z.iso.datetime({ offset: true, message: 'expected an RFC 3339 time' }),
+    timestamp: storableIsoTime('expected an RFC 3339 time'),
     schemaUri: text().optional(),
     chainId: text().optional(),
     links: z.array(link).optional(),

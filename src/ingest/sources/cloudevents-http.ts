@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
+import { storableIsoTime } from '../../util/input-rules.js';
 import { HubError, type FieldProblem } from '../../errors.js';
 
 /** A CloudEvent 1.0 as read from HTTP, whichever content mode carried it. */
@@ -38,7 +39,7 @@ const attributes = z.object({
   source: z.string().min(1, 'required').max(2048),
   type: z.string().min(1, 'required').max(256),
   subject: z.string().min(1).max(2048).optional(),
-  time: z.iso.datetime({ offset: true, message: 'expected an RFC 3339 time' }).optional(),
+  time: storableIsoTime('expected an RFC 3339 time').optional(),
   datacontenttype: z.string().min(1).max(256).optional(),
   dataschema: z.string().min(1).max(2048).optional(),
 });

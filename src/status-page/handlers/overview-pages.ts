@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { HubError } from '../../errors.js';
+import { isPostgresTimeText, parseStorableTime, STORABLE_TIME_RANGE } from '../../util/input-rules.js';
 import { EVENT_TYPES } from '../../events/types.js';
 import { findEvent } from '../../store/events-repo.js';
 import { recentEvents, type EventFilter } from '../../store/status-events-repo.js';
@@ -26,8 +27,7 @@ export function sinceTime(value: string, now = new Date()): Date | null {
     start.setDate(start.getDate() - 1);
     return start;
   }
-  const date = new Date(value);
-  return /^\d{4}-\d{2}-\d{2}/.test(value) && !Number.isNaN(date.getTime()) ? date : null;
+  return /^\d{4}-\d{2}-\d{2}/.test(value) ? parseStorableTime(value) : null;
 }
 
 export const eventsQuery = z.object({
@@ -48,7 +48,14 @@ export const eventsQuery = z.object({
       'received at or after: 1h (last hour), yesterday (since the start of yesterday), 7d (last week), an ISO time',
     ),
   before: z
-    .preprocess(empty, z.iso.datetime({ offset: true, message: 'an ISO 8601 time' }).optional())
+    .preprocess(
+      empty,
+      // Kept as written (the "older" link carries a stored time to the microsecond), once it passes the time rule.
+      z
+        .string()
+        .refine((value) => parseStorableTime(value) !== null, `an ISO 8601 time, ${STORABLE_TIME_RANGE}`)
+        .optional(),
+    )
     .describe('older than this time (the "older" link)'),
   derived: z
     .preprocess(empty, z.enum(['1', 'true', '0', 'false']).optional())
@@ -84,7 +91,9 @@ export async function showEvents(ctx: PageContext, req: Request, res: Response):
     type: asked.type,
     applicationName: asked.application,
     cluster: asked.cluster,
-    before: asked.before,
+    // A stored time keeps its microseconds as written; other forms (Unix seconds, a date) as the instant they name.
+    before:
+      asked.before && !isPostgresTimeText(asked.before) ? parseStorableTime(asked.before)!.toISOString() : asked.before,
     since: asked.since ? sinceTime(asked.since)!.toISOString() : undefined,
     derived,
     limit: 100,

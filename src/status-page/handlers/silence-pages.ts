@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { isStorableTime } from '../../util/input-rules.js';
 import { HubError, validationError } from '../../errors.js';
 import { MATCHER_KEYS } from '../../silences/matchers.js';
 import { silenceInput } from '../../silences/model.js';
@@ -41,10 +42,12 @@ export const createSilence: Action = {
     }
     const minutes = Number(formField(req, 'minutes'));
     const startsAt = new Date();
+    const endsAt = new Date(startsAt.getTime() + minutes * 60_000);
     const parsed = silenceInput.safeParse({
       matchers,
       startsAt: startsAt.toISOString(),
-      endsAt: Number.isFinite(minutes) ? new Date(startsAt.getTime() + minutes * 60_000).toISOString() : 'never',
+      // A length past any time (1e20 minutes) is refused by the schema as no time at all, never thrown here.
+      endsAt: Number.isFinite(minutes) && isStorableTime(endsAt) ? endsAt.toISOString() : 'never',
       reason: formField(req, 'reason'),
     });
     if (!parsed.success) throw validationError(parsed.error, 'silence');
