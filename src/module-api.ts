@@ -3,7 +3,7 @@
  * file only (test/architecture.test.ts fails otherwise), so the core can change behind it.
  */
 export { defineModule } from './module-system/contract.js';
-export type { AnyModuleDefinition, DeliveryContext, Enablement, ModuleContext } from './module-system/contract.js';
+export type { AnyModuleDefinition, DeliveryContext, Enablement } from './module-system/contract.js';
 
 export type { CheckFinished, CheckResult, CheckStatus, HubEvent, InspectionTransition } from './events/types.js';
 export { defineInspection } from './module-system/inspection-contract.js';
@@ -11,19 +11,11 @@ export type { InspectionEvent } from './module-system/inspection-contract.js';
 export type { Deployment, ErrorReport, Recommendation } from './events/enrich.js';
 export type { ClusterHosts, CoreConfig } from './config/config.js';
 
-export {
-  DeliveryDeferral,
-  DeliveryError,
-  HubError,
-  UpstreamError,
-  codeForStatus,
-  isPermanentStatus,
-  parseRetryAfter,
-} from './errors.js';
+export { DeliveryError, HubError, UpstreamError, codeForStatus, isPermanentStatus, parseRetryAfter } from './errors.js';
 
 export { envBool, envInt, envList, envString, envUrl, envUrlWithDefault, isHttpUrl } from './config/env.js';
 export type { Logger } from './logging/logger.js';
-export type { Db, Queryable } from './store/db.js';
+export type { Db } from './store/db.js';
 export type { Migration } from './store/migrate.js';
 export { isUuid } from './store/delivery-views.js';
 /**
@@ -38,37 +30,24 @@ export { OWN_EVENT_EXTENSION } from './ingest/sources/cloudevents-http.js';
 /** Documents a module's route in the OpenAPI document (and validates its query and body): `router.get(path, doc({...}), handler)`. */
 export { doc } from './http/route-docs.js';
 /** The hub's rules for input: text and times PostgreSQL can store, names that are no prototype's member. */
-export {
-  isPostgresTimeText,
-  storableRecord,
-  storableText,
-  storableTime,
-} from './util/input-rules.js';
+export { isPostgresTimeText, storableText, storableTime } from './util/input-rules.js';
 
 // Outbound URLs taken from payloads: the one guard (src/outbound/url-guard.ts), and a browser proxy through it.
 export { createUrlGuard, type Refused, type Resolve, type UrlGuard } from './outbound/url-guard.js';
-export { startGuardedProxy, type GuardedProxy } from './outbound/guarded-proxy.js';
+export { startGuardedProxy } from './outbound/guarded-proxy.js';
 // The notification layer: a provider module (Slack, …) gives how to talk to its service; the layer decides what
 // is said to whom, paces, digests, threads and keeps it exactly once (src/notify/).
 export {
   createNotifier,
   type DigestEntry,
-  type HubLinks,
-  type Notifier,
   type NotifyProvider,
   type PostMetadata,
   type Posted,
-  type ProviderCapabilities,
   type ProviderRender,
-  type ProviderWords,
-  type Rendered,
-  type RootKind,
-  type Route,
   type TargetRouting,
   allowAddresses,
   addressesForDeployment,
   addressesForError,
   addressesForRecommendation,
-  addressesForTransition,
   addressesForWeekly,
 } from './notify/index.js';

@@ -1,5 +1,6 @@
 import request from 'supertest';
-import { DeliveryDeferral, DeliveryError, defineModule, type HubEvent } from '../../src/module-api.js';
+import { DeliveryError, defineModule, type HubEvent } from '../../src/module-api.js';
+import { DeliveryDeferral } from '../../src/errors.js';
 import type { StreamItem } from '../../src/stream/hub-stream.js';
 import { aspenDeployment } from '../support/aspen.js';
 import { finishedDelivery, putDeployment } from '../support/deliveries.js';

@@ -76,7 +76,12 @@ export function notifyRoutes(deps: {
       },
     )
     .delete(
-      doc({ summary: 'Remove the stored routes: the default routing is in force again', tags, auth: 'admin' }),
+      doc({
+        summary: 'Remove the stored routes: the default routing is in force again',
+        tags,
+        auth: 'admin',
+        errors: { 404: 'no stored routes: the default routing is already in force' },
+      }),
       admin,
       async (_req, res) => {
         await book().reset('admin');
