@@ -6,6 +6,8 @@ export interface Recorded {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
+  /** When it arrived (epoch ms): how long a client waited after a 429. */
+  at: number;
 }
 
 export interface Answer {
@@ -39,7 +41,7 @@ export class FakeServiceServer {
         } catch {
           // Kept as text: the service answers 400 to a body that is not JSON.
         }
-        const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body };
+        const request = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body, at: Date.now() };
         this.requests.push(request);
         const failure = this.failures.shift();
         if (failure === 'hang') {
