@@ -45,7 +45,11 @@ function opsgenieProvider(client: AxiosInstance): IncidentProvider {
     async incident(_address, kind, t, signal) {
       const alias = aliasOf(t.key);
       if (kind === 'recovery') {
-        const requestId = await call(byAlias(alias, 'close'), { source: 'Alvares', note: cut(t.title, 25_000) }, signal);
+        const requestId = await call(
+          byAlias(alias, 'close'),
+          { source: 'Alvares', note: cut(t.title, 25_000) },
+          signal,
+        );
         return `closed ${alias} (request ${requestId ?? 'unknown'})`;
       }
       if (kind === 'escalation') {

@@ -19,7 +19,8 @@ const configSchema = z.object({
       'Integration (routing) key of an Events API v2 integration on a PagerDuty service. With it, alerts open, escalations raise and recoveries resolve one incident per check key; deployments go as change events.',
   }),
   PAGERDUTY_EVENTS_URL: envUrlWithDefault(DEFAULT_EVENTS_URL).meta({
-    description: '*URL.* Events API base (a proxy, or a fake in tests); `/v2/enqueue` and `/v2/change/enqueue` are added.',
+    description:
+      '*URL.* Events API base (a proxy, or a fake in tests); `/v2/enqueue` and `/v2/change/enqueue` are added.',
   }),
 });
 
@@ -122,9 +123,7 @@ export const pagerdutyModule = defineModule({
   configSchema,
   secrets: (config) => [config.PAGERDUTY_ROUTING_KEY],
   enablement: (config) =>
-    config.PAGERDUTY_ROUTING_KEY
-      ? { enabled: true }
-      : { enabled: false, reason: 'PAGERDUTY_ROUTING_KEY is not set' },
+    config.PAGERDUTY_ROUTING_KEY ? { enabled: true } : { enabled: false, reason: 'PAGERDUTY_ROUTING_KEY is not set' },
   create(ctx) {
     const { config } = ctx;
     const client = ctx.http({ baseURL: config.PAGERDUTY_EVENTS_URL.replace(/\/+$/, ''), service: 'PagerDuty' });

@@ -11,10 +11,7 @@ type To = NotifyRoute['to'][number];
  */
 export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
   // Chat targets follow `build`; an incident target is in a route when its default kinds include the route's.
-  const per = (
-    build: (target: string, always: string[], override: string[]) => To[],
-    kinds: NotifyKind[] = [],
-  ): To[] =>
+  const per = (build: (target: string, always: string[], override: string[]) => To[], kinds: NotifyKind[] = []): To[] =>
     hooks.targets().flatMap((target) => {
       const parts = hooks.partsOf(target.name);
       if (!parts) return [];

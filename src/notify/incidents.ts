@@ -60,13 +60,12 @@ export class IncidentNotifier {
   }
 
   deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const { change } = this.options.provider;
-    if (!change) return Promise.resolve({ notify: false, summary: `${this.options.provider.name} takes no changes` });
+    const { provider } = this.options;
+    if (!provider.change)
+      return Promise.resolve({ notify: false, summary: `${this.options.provider.name} takes no changes` });
     const kind: NotifyKind = event.payload.removal ? 'removal' : 'deployment';
     const links = { publicUrl: this.options.publicUrl, eventId: event.id };
-    return this.send(event, kind, (address) =>
-      change.call(this.options.provider, address, event.payload, links, delivery.signal),
-    );
+    return this.send(event, kind, (address) => provider.change!(address, event.payload, links, delivery.signal));
   }
 
   private async send(
@@ -75,8 +74,13 @@ export class IncidentNotifier {
     call: (address: string) => Promise<string>,
   ): Promise<CheckResult> {
     const { target, provider, hooks } = this.options;
-    const chosen = await chooseAddresses(hooks.routes, target, this.routing, factsOf(event.type, kind, event.payload), {}, () =>
-      provider.defaultKinds.includes(kind) ? this.routing.always : [],
+    const chosen = await chooseAddresses(
+      hooks.routes,
+      target,
+      this.routing,
+      factsOf(event.type, kind, event.payload),
+      {},
+      () => (provider.defaultKinds.includes(kind) ? this.routing.always : []),
     );
     if (chosen.addresses.length === 0) return { notify: false, summary: `no route sends this ${kind}` };
     const said: string[] = [];

@@ -88,7 +88,12 @@ export function createIncidentNotifier(
       provider: null,
       routing: incidentRouting(),
       incidentKinds: {
-        handles: ['alert', 'escalation', 'recovery', ...(options.provider.change ? (['deployment', 'removal'] as const) : [])],
+        handles: [
+          'alert',
+          'escalation',
+          'recovery',
+          ...(options.provider.change ? (['deployment', 'removal'] as const) : []),
+        ],
         byDefault: options.provider.defaultKinds,
       },
     },

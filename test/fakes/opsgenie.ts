@@ -60,7 +60,15 @@ export class FakeOpsgenie {
       if (alias.length > 512) return refuse(422, 'Alias can not be longer than 512 characters.');
       const open = this.open(alias);
       if (open) open.count += 1;
-      else this.alerts.push({ alias, status: 'open', message, priority: String(body.priority ?? 'P3'), count: 1, notes: [] });
+      else
+        this.alerts.push({
+          alias,
+          status: 'open',
+          message,
+          priority: typeof body.priority === 'string' ? body.priority : 'P3',
+          count: 1,
+          notes: [],
+        });
       return accepted;
     }
     const match = /^\/v2\/alerts\/([^/]+)\/(close|notes)$/.exec(url.pathname);

@@ -51,7 +51,9 @@ export async function alertEscalateRecover(
 export async function deliveriesOf(
   hub: TestHub,
   module: string,
-): Promise<Array<{ status: string; attempts: number; error: { code?: string; message?: string } | null; result: unknown }>> {
+): Promise<
+  Array<{ status: string; attempts: number; error: { code?: string; message?: string } | null; result: unknown }>
+> {
   const rows = await hub.hub.db.query<{ status: string; attempts: number; error: never; result: unknown }>(
     'select status, attempts, last_error as error, result from deliveries where module = $1 order by created_at',
     [module],

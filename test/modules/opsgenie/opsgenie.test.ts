@@ -58,7 +58,10 @@ describe('Opsgenie as an incident target', () => {
 
   it('sends deployments nowhere: Opsgenie is for alerts', async () => {
     const before = fake.server.requests.length;
-    await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'og-1' })).expect(200);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'og-1' }))
+      .expect(200);
     await waitForQuiet(hub);
     expect(fake.server.requests.length).toBe(before);
   });
@@ -67,7 +70,11 @@ describe('Opsgenie as an incident target', () => {
     const before = byPath(/^\/v2\/alerts$/).length;
     fake.server.failNext(
       'hang',
-      { status: 429, body: { message: 'Rate limit exceeded', took: 0 }, headers: { 'Retry-After': '1', 'X-RateLimit-State': 'THROTTLED' } },
+      {
+        status: 429,
+        body: { message: 'Rate limit exceeded', took: 0 },
+        headers: { 'Retry-After': '1', 'X-RateLimit-State': 'THROTTLED' },
+      },
       { status: 502, body: { message: 'Bad gateway' } },
     );
     await report(hub, 'retry-scan', 'error', 'one');
@@ -97,8 +104,16 @@ describe('Opsgenie as an incident target', () => {
   it('follows a stored route: one alert by one alias, and nothing for a route to another target', async () => {
     const routes = {
       routes: [
-        { name: 'criticals only', match: { kind: ['alert'], status: ['critical'] }, to: [{ target: 'opsgenie', addresses: ['default'] }] },
-        { name: 'on-call', match: { kind: ['alert', 'escalation', 'recovery'] }, to: [{ target: 'opsgenie', addresses: ['default'] }] },
+        {
+          name: 'criticals only',
+          match: { kind: ['alert'], status: ['critical'] },
+          to: [{ target: 'opsgenie', addresses: ['default'] }],
+        },
+        {
+          name: 'on-call',
+          match: { kind: ['alert', 'escalation', 'recovery'] },
+          to: [{ target: 'opsgenie', addresses: ['default'] }],
+        },
       ],
     };
     expect((await admin(hub, '/api/v1/notify/routes', routes, 'PUT')).status).toBe(200);

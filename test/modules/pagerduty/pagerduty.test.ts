@@ -41,7 +41,9 @@ describe('PagerDuty as an incident target', () => {
     expect(incident!.status).toBe('resolved');
     expect(incident!.severity).toBe('critical');
 
-    const [trigger, raise, resolve] = enqueued().map((r) => r.body as Record<string, any>);
+    const [trigger, raise, resolve] = enqueued().map(
+      (r) => r.body as { payload: { summary: string } } & Record<string, unknown>,
+    );
     expect(trigger).toMatchObject({
       routing_key: ROUTING_KEY,
       event_action: 'trigger',
@@ -50,14 +52,23 @@ describe('PagerDuty as an incident target', () => {
       links: [{ href: expect.stringContaining('/checks/nightly-scan') }],
     });
     expect(trigger!.payload.summary).toContain('second failure');
-    expect(raise).toMatchObject({ event_action: 'trigger', dedup_key: incident!.dedupKey, payload: { severity: 'critical' } });
+    expect(raise).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: incident!.dedupKey,
+      payload: { severity: 'critical' },
+    });
     expect(resolve).toEqual({ routing_key: ROUTING_KEY, event_action: 'resolve', dedup_key: incident!.dedupKey });
   });
 
   it('sends a deployment as a change event', async () => {
-    await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'pd-change-1' })).expect(200);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'pd-change-1' }))
+      .expect(200);
     const change = await waitFor(() =>
-      fake.server.requests.find((r) => r.path === '/v2/change/enqueue' && JSON.stringify(r.body).includes('pd-change-1')),
+      fake.server.requests.find(
+        (r) => r.path === '/v2/change/enqueue' && JSON.stringify(r.body).includes('pd-change-1'),
+      ),
     );
     expect(change.body).toMatchObject({
       routing_key: ROUTING_KEY,
@@ -69,7 +80,11 @@ describe('PagerDuty as an incident target', () => {
   it('retries 429 after its Retry-After, and 5xx, then delivers once', async () => {
     const before = enqueued().length;
     fake.server.failNext(
-      { status: 429, body: { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' }, headers: { 'Retry-After': '1' } },
+      {
+        status: 429,
+        body: { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' },
+        headers: { 'Retry-After': '1' },
+      },
       { status: 503, body: { status: 'unavailable' } },
     );
     await report(hub, 'rate-scan', 'error', 'one');
@@ -93,7 +108,10 @@ describe('PagerDuty as an incident target', () => {
   });
 
   it('takes a 400 as permanent: the delivery goes dead at once, and its error never shows the routing key', async () => {
-    fake.server.failNext({ status: 400, body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] } });
+    fake.server.failNext({
+      status: 400,
+      body: { status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] },
+    });
     await report(hub, 'bad-scan', 'error', 'one');
     await report(hub, 'bad-scan', 'error', 'two');
     const last = (await deliveriesOf(hub, 'pagerduty')).at(-1)!;
@@ -117,7 +135,10 @@ describe('PagerDuty as an incident target', () => {
     expect((await admin(hub, '/api/v1/notify/routes', routes, 'PUT')).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 2_100)); // replicas read routes again within 2 s
     const changesBefore = fake.changes.length;
-    await request(hub.url).put('/api/v1/deployment').send(aspenDeployment({ version: 'pd-routed-2' })).expect(200);
+    await request(hub.url)
+      .put('/api/v1/deployment')
+      .send(aspenDeployment({ version: 'pd-routed-2' }))
+      .expect(200);
     await alertEscalateRecover(hub, 'routed-scan');
     const incident = [...fake.incidents.values()].find((i) => i.dedupKey.includes('routed-scan'))!;
     expect(incident.actions).toEqual(['trigger', 'trigger', 'resolve']);
