@@ -113,7 +113,7 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
       target.name,
       parts.routing,
       facts,
-      incident ? {} : (event.payload as { slackChannels?: string[] }),
+      incident ? { slackChannels: parts.routing.always } : (event.payload as { slackChannels?: string[] }),
       fallback,
     );
     const line = parts.provider

@@ -30,6 +30,9 @@ export interface IncidentProvider {
 /** An incident target has one address, `default` (its configured key): any address a route names means it. */
 export const INCIDENT_ADDRESS = 'default';
 
+/** A route's `"payload"` means the one address too: the event's chat channels are nothing to an on-call tool. */
+const PAYLOAD = { slackChannels: [INCIDENT_ADDRESS] };
+
 export function incidentRouting(): TargetRouting {
   return {
     override: [],
@@ -79,7 +82,7 @@ export class IncidentNotifier {
       target,
       this.routing,
       factsOf(event.type, kind, event.payload),
-      {},
+      PAYLOAD,
       () => (provider.defaultKinds.includes(kind) ? this.routing.always : []),
     );
     if (chosen.addresses.length === 0) return { notify: false, summary: `no route sends this ${kind}` };

@@ -122,13 +122,41 @@ describe('PagerDuty as an incident target', () => {
     expect(JSON.stringify(modules.body)).not.toContain(ROUTING_KEY);
   });
 
+  it('is listed as an incident target, in the default routes for alerts and deployments, and has no templates', async () => {
+    const targets = await request(hub.url).get('/api/v1/notify/targets').expect(200);
+    expect(targets.body.targets).toEqual([
+      expect.objectContaining({
+        name: 'pagerduty',
+        provider: 'pagerduty',
+        capabilities: expect.objectContaining({ incidents: true }),
+      }),
+    ]);
+    expect(JSON.stringify(targets.body)).not.toContain(ROUTING_KEY);
+    const routes = await request(hub.url).get('/api/v1/notify/routes').expect(200);
+    const named = (name: string) =>
+      (routes.body.routes as Array<{ name: string; to: unknown }>).find((r) => r.name === name);
+    expect(named('alerts')?.to).toEqual([{ target: 'pagerduty', addresses: ['default'] }]);
+    expect(named('deployments')?.to).toEqual([{ target: 'pagerduty', addresses: ['default'] }]);
+    expect(named('errors')).toBeUndefined();
+    const templates = await request(hub.url).get('/api/v1/notify/templates').expect(200);
+    expect(templates.body.templates).toEqual([]);
+    const explained = await request(hub.url)
+      .post('/api/v1/notify/test')
+      .set('authorization', `Bearer ${ADMIN_TOKEN}`)
+      .send({ type: 'deployment', payload: aspenDeployment({ version: 'pd-explain' }) })
+      .expect(200);
+    expect(explained.body.sends).toEqual([
+      expect.objectContaining({ target: 'pagerduty', address: 'default', kind: 'deployment', route: 'default' }),
+    ]);
+  });
+
   it('follows a stored route: one incident by one dedup_key, and nothing for kinds the routes leave out', async () => {
     const routes = {
       routes: [
         {
           name: 'on-call',
           match: { kind: ['alert', 'escalation', 'recovery'] },
-          to: [{ target: 'pagerduty', addresses: ['default'] }],
+          to: [{ target: 'pagerduty', addresses: 'payload' }],
         },
       ],
     };
