@@ -99,9 +99,14 @@ describe('Opsgenie as an incident target', () => {
     expect(JSON.stringify(await deliveriesOf(hub, 'opsgenie'))).not.toContain(API_KEY);
     const modules = await request(hub.url).get('/api/v1/modules').expect(200);
     expect(JSON.stringify(modules.body)).not.toContain(API_KEY);
+
+    fake.server.failNext({ status: 422, body: { message: 'Message can not be empty.', took: 0 } });
+    await report(hub, 'field-scan', 'error', 'one');
+    await report(hub, 'field-scan', 'error', 'two');
+    expect((await deliveriesOf(hub, 'opsgenie')).at(-1)).toMatchObject({ status: 'dead', attempts: 1 });
   });
 
-  it('follows a stored route: one alert by one alias, and nothing for a route to another target', async () => {
+  it('follows stored routes in order: one alert by one alias, each call chosen by the route that matched', async () => {
     const routes = {
       routes: [
         {
@@ -127,6 +132,25 @@ describe('Opsgenie as an incident target', () => {
       { default: 'on-call' },
       { default: 'on-call' },
     ]);
+  });
+
+  it('asks the silence check before each call: a held alert is not created, and the result names the silence', async () => {
+    hub.hub.notifyHooks.setSilenceCheck((query) =>
+      query.target === 'opsgenie' && JSON.stringify(query.payload).includes('quiet-scan') ? 'silence-quiet' : null,
+    );
+    try {
+      const before = fake.server.requests.length;
+      await report(hub, 'quiet-scan', 'error', 'one');
+      await report(hub, 'quiet-scan', 'error', 'two');
+      expect(fake.server.requests.length).toBe(before);
+      const last = (await deliveriesOf(hub, 'opsgenie')).at(-1)!;
+      expect(last).toMatchObject({
+        status: 'succeeded',
+        result: { details: { suppressed: [{ address: 'default', silenceId: 'silence-quiet' }] } },
+      });
+    } finally {
+      hub.hub.notifyHooks.setSilenceCheck(null);
+    }
   });
 
   it('is off, saying why, without OPSGENIE_API_KEY', async () => {
