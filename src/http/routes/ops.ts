@@ -74,6 +74,7 @@ const DOCS = {
     auth: 'admin',
     query: schema.changesQuery,
     response: z.object({ changes: z.array(schema.configChange) }),
+    errors: { 404: 'no such module' },
   }),
   shutdown: doc({
     summary: 'Stop this hub gracefully, as SIGTERM does (needs ADMIN_ALLOW_SHUTDOWN=true)',
