@@ -120,6 +120,8 @@ export class FakeSmtp {
     let fake: FakeSmtp | null = null;
     const server = new SMTPServer({
       logger: false,
+      // A test's hub may still hold a connection when the fake closes: do not wait the default 30 s for it.
+      closeTimeout: 100,
       disabledCommands: ['STARTTLS'],
       allowInsecureAuth: true,
       authMethods: ['PLAIN', 'LOGIN'],

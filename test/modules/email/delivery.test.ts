@@ -81,6 +81,22 @@ describe('email through a real SMTP server', () => {
     expect(mail!.text).not.toContain('&lt;');
   });
 
+  it('words a kind with a stored Liquid template: its first line is the subject, payload text escaped', async () => {
+    const template = 'Failure: {{ message }}\n<p>In <b>{{ applicationName }}</b>: {{ message }}</p>';
+    expect((await call('/api/v1/notify/templates/email/error', { template }, 'PUT')).status).toBe(200);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+      await put('error', errorBody({ applicationName: 'templated-app', message: 'disk <full> & more' }));
+      const [mail] = await waitFor(() => (smtp.mails.length > 0 ? smtp.mails : null), 10_000, 'the templated mail');
+      expect(mail!.subject).toBe('Failure: disk <full> & more');
+      expect(mail!.html).toContain('<p>In <b>templated-app</b>: disk &lt;full&gt; &amp; more</p>');
+      expect(mail!.text).toBe('In templated-app: disk <full> & more');
+    } finally {
+      expect((await call('/api/v1/notify/templates/email/error', {}, 'DELETE')).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 2_100));
+    }
+  });
+
   it('threads an alert, its escalation and its recovery by Message-ID, In-Reply-To and References', async () => {
     expect((await call('/api/v1/checks/nightly-scan', { description: 'scan' }, 'PUT')).status).toBe(201);
     await report('nightly-scan', 'ok', 'fine');
