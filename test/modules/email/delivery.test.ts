@@ -81,6 +81,13 @@ describe('email through a real SMTP server', () => {
     expect(mail!.text).not.toContain('&lt;');
   });
 
+  it('shows its default routing as routes: errors, alerts and the weekly summary to EMAIL_TO, no deployments', async () => {
+    const res = await fetch(`${hub.url}/api/v1/notify/routes`, { headers: admin });
+    const { routes } = (await res.json()) as { routes: Array<{ name: string; to: Array<{ target: string }> }> };
+    const mailed = routes.filter((route) => route.to.some((to) => to.target === 'email')).map((route) => route.name);
+    expect(mailed).toEqual(['errors', 'alerts', 'weekly insights']);
+  });
+
   it('words a kind with a stored Liquid template: its first line is the subject, payload text escaped', async () => {
     const template = 'Failure: {{ message }}\n<p>In <b>{{ applicationName }}</b>: {{ message }}</p>';
     expect((await call('/api/v1/notify/templates/email/error', { template }, 'PUT')).status).toBe(200);
