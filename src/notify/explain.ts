@@ -17,7 +17,15 @@ import type { EventType, HubEvent } from '../events/types.js';
 export interface Explanation {
   source: 'default' | 'stored';
   routes: RouteDecision[];
-  sends: Array<{ target: string; address: string; kind: NotifyKind; route: string; text: string }>;
+  /** `silencedBy`: the silence that would hold this send now (it would be recorded `suppressed`), or null. */
+  sends: Array<{
+    target: string;
+    address: string;
+    kind: NotifyKind;
+    route: string;
+    text: string;
+    silencedBy: string | null;
+  }>;
   dropped: Array<{ target: string; address: string }>;
 }
 
@@ -78,8 +86,16 @@ function sayingOf(
 
 type RenderAll = NonNullable<ReturnType<NotifyHooks['partsOf']>>['provider']['render'];
 
-/** Where an event goes (or would go), and why, for every target; nothing is sent. */
-export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: string): Promise<Explanation> {
+/**
+ * Where an event goes (or would go), and why, for every target; nothing is sent. `heldBy` answers which silence
+ * would hold the event's notification to a target now (silences match on the target, not the address).
+ */
+export async function explainEvent(
+  hooks: NotifyHooks,
+  event: Event,
+  publicUrl: string,
+  heldBy: (event: Event, target: string) => string | null = () => null,
+): Promise<Explanation> {
   const stored = hooks.routes ? await hooks.routes.stored() : null;
   const explanation: Explanation = { source: stored ? 'stored' : 'default', routes: [], sends: [], dropped: [] };
   let decided = false;
@@ -102,6 +118,7 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
       saying.fallback,
     );
     const { line } = saying.render({ publicUrl, eventId: event.id })(parts.provider.render);
+    const silencedBy = chosen.addresses.length > 0 ? heldBy(event, target.name) : null;
     for (const address of chosen.addresses)
       explanation.sends.push({
         target: target.name,
@@ -109,6 +126,7 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
         kind: saying.kind,
         route: chosen.chosenBy?.[address] ?? 'default',
         text: line,
+        silencedBy,
       });
     for (const address of chosen.dropped) explanation.dropped.push({ target: target.name, address });
   }

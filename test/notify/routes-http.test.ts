@@ -194,6 +194,45 @@ describe('notification routes over HTTP, on two replicas', () => {
     }
   });
 
+  it('says which silence would hold each send, sending nothing', async () => {
+    const created = await request(first.url)
+      .post('/api/v1/silences')
+      .set(auth)
+      .send({
+        matchers: { application: ['kth-azure-app'], target: ['slack'] },
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        reason: 'database upgrade',
+      })
+      .expect(201);
+    const silenceId = (created.body as { silence: { id: string } }).silence.id;
+    try {
+      // The other replica learns of the silence within seconds.
+      const held = await waitFor(async () => {
+        const answer = await request(second.url)
+          .post('/api/v1/notify/test')
+          .set(auth)
+          .send({ type: 'deployment', payload: aspenDeployment({ slackChannels: '#team-a' }) })
+          .expect(200);
+        const sends = body(answer).sends as Array<{ address: string; silencedBy: string | null }>;
+        return sends.length > 0 && sends.every((send) => send.silencedBy === silenceId) ? sends : null;
+      }, 10_000);
+      expect(held.map((send) => send.address)).toContain('#team-a');
+      const other = await request(first.url)
+        .post('/api/v1/notify/test')
+        .set(auth)
+        .send({
+          type: 'deployment',
+          payload: aspenDeployment({ applicationName: 'kth-other-app', slackChannels: '#team-a' }),
+        })
+        .expect(200);
+      const sends = body(other).sends as Array<{ silencedBy: string | null }>;
+      expect(sends.length).toBeGreaterThan(0);
+      expect(sends.every((send) => send.silencedBy === null)).toBe(true);
+    } finally {
+      await request(first.url).delete(`/api/v1/silences/${silenceId}`).set(auth).expect(200);
+    }
+  });
+
   it('goes back to the default routing when the stored routes are removed', async () => {
     await request(first.url).delete('/api/v1/notify/routes').set(auth).expect(200);
     await waitFor(
