@@ -5,6 +5,8 @@ import { emailModule } from './email/index.js';
 import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
+import { opsgenieModule } from './opsgenie/index.js';
+import { pagerdutyModule } from './pagerduty/index.js';
 import { slackModule } from './slack/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
 import { webhookModule } from './webhook/index.js';
@@ -22,4 +24,6 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   grafanaModule,
   cdeventsModule,
   emailModule,
+  pagerdutyModule,
+  opsgenieModule,
 ];

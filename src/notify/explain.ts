@@ -84,7 +84,17 @@ function sayingOf(
   }
 }
 
-type RenderAll = NonNullable<ReturnType<NotifyHooks['partsOf']>>['provider']['render'];
+type RenderAll = NonNullable<NonNullable<ReturnType<NotifyHooks['partsOf']>>['provider']>['render'];
+
+/** What an incident target is told, in one line: the check's key and title, or the deployment. */
+function incidentLine(event: Event): string {
+  if (event.type === 'inspection') {
+    const t = event.payload as HubEvent<'inspection'>['payload'];
+    return `${t.transition} ${t.key}: ${t.title}`;
+  }
+  const d = event.payload as HubEvent<'deployment'>['payload'];
+  return `${d.applicationName} ${d.version} in ${d.cluster}`;
+}
 
 /**
  * Where an event goes (or would go), and why, for every target; nothing is sent. `heldBy` answers which silence
@@ -104,6 +114,11 @@ export async function explainEvent(
     if (!parts) continue;
     const saying = sayingOf(event, parts.routing);
     if (!saying) continue;
+    const incident = parts.incidentKinds;
+    if (incident && !incident.handles.includes(saying.kind)) continue;
+    const fallback = incident
+      ? () => (incident.byDefault.includes(saying.kind) ? parts.routing.always : [])
+      : saying.fallback;
     const facts = factsOf(event.type, saying.kind, event.payload);
     if (stored && !decided) {
       explanation.routes = evaluateRoutes(stored, facts).decisions;
@@ -114,10 +129,12 @@ export async function explainEvent(
       target.name,
       parts.routing,
       facts,
-      event.payload as { slackChannels?: string[] },
-      saying.fallback,
+      incident ? { slackChannels: parts.routing.always } : (event.payload as { slackChannels?: string[] }),
+      fallback,
     );
-    const { line } = saying.render({ publicUrl, eventId: event.id })(parts.provider.render);
+    const line = parts.provider
+      ? saying.render({ publicUrl, eventId: event.id })(parts.provider.render).line
+      : incidentLine(event);
     const silencedBy = chosen.addresses.length > 0 ? heldBy(event, target.name) : null;
     for (const address of chosen.addresses)
       explanation.sends.push({

@@ -9,7 +9,14 @@ interface Answer {
   targets: unknown[];
   source: 'default' | 'stored';
   routes: unknown[];
-  sends: Array<{ target: string; address: string; kind: string; route: string; text: string }>;
+  sends: Array<{
+    target: string;
+    address: string;
+    kind: string;
+    route: string;
+    text: string;
+    silencedBy: string | null;
+  }>;
   error: { fields?: Array<{ field: string }> };
 }
 const body = (answer: Response): Answer => answer.body as Answer;
@@ -213,7 +220,7 @@ describe('notification routes over HTTP, on two replicas', () => {
           .set(auth)
           .send({ type: 'deployment', payload: aspenDeployment({ slackChannels: '#team-a' }) })
           .expect(200);
-        const sends = body(answer).sends as Array<{ address: string; silencedBy: string | null }>;
+        const sends = body(answer).sends;
         return sends.length > 0 && sends.every((send) => send.silencedBy === silenceId) ? sends : null;
       }, 10_000);
       expect(held.map((send) => send.address)).toContain('#team-a');
@@ -225,7 +232,7 @@ describe('notification routes over HTTP, on two replicas', () => {
           payload: aspenDeployment({ applicationName: 'kth-other-app', slackChannels: '#team-a' }),
         })
         .expect(200);
-      const sends = body(other).sends as Array<{ silencedBy: string | null }>;
+      const sends = body(other).sends;
       expect(sends.length).toBeGreaterThan(0);
       expect(sends.every((send) => send.silencedBy === null)).toBe(true);
     } finally {
