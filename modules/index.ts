@@ -1,6 +1,7 @@
 import { cdeventsModule } from './cdevents/index.js';
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
+import { emailModule } from './email/index.js';
 import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
@@ -22,6 +23,7 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   endpointsModule,
   grafanaModule,
   cdeventsModule,
+  emailModule,
   pagerdutyModule,
   opsgenieModule,
 ];

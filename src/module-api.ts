@@ -53,3 +53,5 @@ export {
   addressesForRecommendation,
   addressesForWeekly,
 } from './notify/index.js';
+/** Liquid under the layer's limits (no files, 200 ms, 1 MB), every payload string escaped for the output's format. */
+export { renderTemplate, templateProblem } from './notify/templates.js';

@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
+import { templatedBody, templatesSchema } from './templates.js';
 import { defineModule, envString, envUrl, type DeliveryContext, type HubEvent } from '../../src/module-api.js';
 
 const configSchema = z.object({
@@ -11,6 +12,7 @@ const configSchema = z.object({
     secret: true,
     description: 'When set, each body is signed: `X-Alvares-Signature: sha256=<hex HMAC-SHA256 of the body>`.',
   }),
+  ...templatesSchema,
 });
 
 /** HMAC-SHA256 of the exact body, so the receiver can tell the hub sent it. */
@@ -31,15 +33,24 @@ export const webhookModule = defineModule({
   secrets: (config) => [config.WEBHOOK_SECRET],
   enablement: (config) =>
     config.WEBHOOK_URL ? { enabled: true } : { enabled: false, reason: 'WEBHOOK_URL is not set' },
-  create: ({ config, http }) => {
+  create: ({ config, http, core }) => {
     const client = http({ baseURL: config.WEBHOOK_URL!, service: 'webhook' });
+    const templates: Record<string, string | undefined> = {
+      deployment: config.WEBHOOK_TEMPLATE_DEPLOYMENT,
+      error: config.WEBHOOK_TEMPLATE_ERROR,
+      recommendation: config.WEBHOOK_TEMPLATE_RECOMMENDATION,
+    };
     const send = async (event: HubEvent, attempt: number, signal: AbortSignal) => {
-      const body = JSON.stringify({
-        id: event.id,
-        type: event.type,
-        receivedAt: event.receivedAt,
-        payload: event.payload,
-      });
+      const template = templates[event.type];
+      const link = `${core.publicUrl}/api/v1/events/${event.id}`;
+      const body = template
+        ? await templatedBody(template, { id: event.id, type: event.type, payload: event.payload, link })
+        : JSON.stringify({
+            id: event.id,
+            type: event.type,
+            receivedAt: event.receivedAt,
+            payload: event.payload,
+          });
       const headers: Record<string, string> = {
         'Content-Type': 'application/json',
         'X-Alvares-Event-Id': event.id,

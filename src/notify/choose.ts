@@ -53,7 +53,10 @@ export async function chooseAddresses(
   fallback: () => string[],
 ): Promise<ChosenRoute> {
   const stored = book ? await book.stored() : null;
-  if (!stored) return allowAddresses(routing, fallback());
+  if (!stored) {
+    if (routing.kinds && !routing.kinds.includes(facts.kind)) return { addresses: [], dropped: [] };
+    return allowAddresses(routing, fallback());
+  }
   const chosenBy: Record<string, string> = {};
   const addresses: string[] = [];
   let payloadRequested = false;

@@ -23,8 +23,15 @@ export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
       return build(target.name, routing.normalise(routing.always), routing.normalise(routing.override));
     });
   const overridden = per((target, _always, override) => (override.length > 0 ? [{ target, addresses: override }] : []));
-  const route = (name: string, kind: NotifyRoute['match']['kind'], to: To[]): NotifyRoute[] =>
-    to.length > 0 ? [{ name, match: { kind }, to, continue: false }] : [];
+  // A target whose default routing leaves a kind out (mail: no deployments) is left out of that kind's route.
+  const sendsKind = (target: string, kinds: NotifyRoute['match']['kind']) => {
+    const only = hooks.partsOf(target)?.routing.kinds;
+    return !only || !kinds || kinds.some((kind) => only.includes(kind));
+  };
+  const route = (name: string, kind: NotifyRoute['match']['kind'], all: To[]): NotifyRoute[] => {
+    const to = all.filter((send) => sendsKind(send.target, kind));
+    return to.length > 0 ? [{ name, match: { kind }, to, continue: false }] : [];
+  };
   const always = (target: string, addresses: string[]): To[] => (addresses.length > 0 ? [{ target, addresses }] : []);
   const fallback = (target: string, addresses: string[]): To => ({
     target,

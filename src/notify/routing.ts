@@ -1,3 +1,4 @@
+import type { NotifyKind } from './silence.js';
 import type { HubEvent } from '../events/types.js';
 
 /**
@@ -13,6 +14,11 @@ export interface TargetRouting {
   allowed: string[];
   /** The provider's spelling of addresses (Slack: "#name" lower-cased, ids as they are), without duplicates. */
   normalise(values: readonly string[]): string[];
+  /**
+   * The kinds the default routing sends to this target; absent: every kind. Mail is for what needs reading
+   * (errors, alerts, the weekly summary), not for every deployment; stored routes can still send any kind.
+   */
+  kinds?: readonly NotifyKind[];
 }
 
 /** Where a message goes, and the addresses the payload named that the allow-list kept it out of. */

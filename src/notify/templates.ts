@@ -66,6 +66,16 @@ export async function renderTemplate(
   return text;
 }
 
+/** Why a template does not parse (its first line), or null: a check settings can make at start, without rendering. */
+export function templateProblem(template: string): string | null {
+  try {
+    liquid.parse(template);
+    return null;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0]!;
+  }
+}
+
 /** Parses the template and renders it once on an empty event: a template that fails here is refused. */
 export async function checkTemplate(template: string): Promise<void> {
   try {

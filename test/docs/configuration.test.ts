@@ -97,6 +97,9 @@ describe('docs/reference/configuration.md', () => {
       const value = 'k3y-0f-the-table-0123456789';
       const given = /_URL$|_HOST$|_WEB_HOOK$/.test(name) ? `https://hooks.example.com/${value}` : value;
       const env: Env = { [name]: name === 'INGEST_TOKENS' ? `ci:${value}` : given };
+      // The mail server's URL is smtp:// and wants its sender beside it.
+      if (name === 'SMTP_URL')
+        Object.assign(env, { SMTP_URL: `smtp://hub:${value}@mail.example.com`, EMAIL_FROM: 'a@example.com' });
       let settings: ReturnType<typeof parseHubSettings>;
       try {
         settings = parseHubSettings(env, MODULES);

@@ -15,6 +15,8 @@ const ADMIN_TOKEN = 'admin-token-for-config-secrets';
 /** What a key of each kind is set to: a URL with credentials in every place a URL can carry them. */
 function valueFor(key: string): string | undefined {
   if (/SECRET|TOKEN|PASSWORD|API_?KEY/i.test(key)) return `secret-${MARK}-0123456789abcdef`;
+  if (key === 'SMTP_URL') return `smtp://deploy:pw-${MARK}@127.0.0.1:9`;
+  if (key === 'EMAIL_FROM') return 'alvares@example.com';
   if (key === 'SLACK_WEB_HOOK') return `https://hooks.slack.com/services/T000/B000/${MARK}`;
   if (/_URL$/.test(key)) return `https://deploy:pw-${MARK}@example.com/hook?token=t-${MARK}&api_key=k-${MARK}&page=2`;
   return undefined;

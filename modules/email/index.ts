@@ -1,0 +1,68 @@
+import { emailConfigSchema, emailEnablement, emailSecrets, normaliseAddresses } from './config.js';
+import { emailProvider } from './provider.js';
+import { SmtpTransport } from './transport.js';
+import { createNotifier, defineModule } from '../../src/module-api.js';
+
+/**
+ * Email: errors, alerts (their escalation and recovery as replies in the alert's thread) and the weekly summary
+ * as mails with an HTML and a text part, threaded by Message-ID. The notification layer (src/notify) decides what
+ * goes where; this module is how it reaches a mail server.
+ */
+export const emailModule = defineModule({
+  name: 'email',
+  description: 'Mail through an SMTP server, one thread per deployment and alert',
+  notification: true,
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  configSchema: emailConfigSchema,
+  secrets: emailSecrets,
+  enablement: emailEnablement,
+  delivery: { timeoutMs: 60_000 },
+  create(ctx) {
+    const { config, logger } = ctx;
+    const transport = new SmtpTransport(config.smtpUrl!, config.from!);
+    const notifier = createNotifier(ctx, {
+      provider: emailProvider(transport),
+      routing: {
+        override: [],
+        always: config.to,
+        allowed: [],
+        normalise: normaliseAddresses,
+        // Not every deployment: mail is for what someone has to read. Stored routes can send any kind.
+        kinds: ['error', 'alert', 'escalation', 'recovery', 'weekly'],
+      },
+    });
+    return {
+      handlers: {
+        deployment: (event, delivery) => notifier.deployment(event, delivery),
+        error: (event, delivery) => notifier.error(event, delivery),
+        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
+        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
+        inspection: (event, delivery) => notifier.inspection(event, delivery),
+        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
+      },
+      schedules: [
+        {
+          name: 'prune',
+          cron: '37 * * * *',
+          run: async () => ({ summary: `cleared ${await notifier.prune()} sent items older than a day` }),
+        },
+      ],
+      start() {
+        // A wrong host or password shows up here first. Not awaited: an unreachable server must not hold up the
+        // hub's start (deliveries retry on their own).
+        void transport.verify().then(
+          () => logger.info('the mail server accepts our login'),
+          (error: unknown) =>
+            logger.warn('the mail server did not accept the settings', {
+              error: error instanceof Error ? error.message : String(error),
+            }),
+        );
+        return Promise.resolve();
+      },
+      stop() {
+        transport.close();
+        return Promise.resolve();
+      },
+    };
+  },
+});
