@@ -5,6 +5,7 @@ import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
 import { slackModule } from './slack/index.js';
+import { teamsModule } from './teams/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
 import { webhookModule } from './webhook/index.js';
 import type { AnyModuleDefinition } from '../src/module-api.js';
@@ -13,6 +14,7 @@ import type { AnyModuleDefinition } from '../src/module-api.js';
 export const MODULES: readonly AnyModuleDefinition[] = [
   databaseModule,
   slackModule,
+  teamsModule,
   uptimerobotModule,
   detectifyModule,
   lighthouseModule,

@@ -39,6 +39,8 @@ export { startGuardedProxy } from './outbound/guarded-proxy.js';
 // is said to whom, paces, digests, threads and keeps it exactly once (src/notify/).
 export {
   createNotifier,
+  cardRender,
+  type Card,
   type DigestEntry,
   type NotifyProvider,
   type PostMetadata,

@@ -17,6 +17,8 @@ const SURFACE = [
   'allowAddresses',
   'AnyModuleDefinition',
   'Batcher',
+  'Card',
+  'cardRender',
   'CheckFinished',
   'CheckResult',
   'CheckStatus',
