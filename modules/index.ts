@@ -1,6 +1,7 @@
 import { cdeventsModule } from './cdevents/index.js';
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
+import { discordModule } from './discord/index.js';
 import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
@@ -15,6 +16,7 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   databaseModule,
   slackModule,
   teamsModule,
+  discordModule,
   uptimerobotModule,
   detectifyModule,
   lighthouseModule,

@@ -40,6 +40,7 @@ export { startGuardedProxy } from './outbound/guarded-proxy.js';
 export {
   createNotifier,
   cardRender,
+  cut,
   type Card,
   type DigestEntry,
   type NotifyProvider,

@@ -27,6 +27,7 @@ const SURFACE = [
   'CoreConfig',
   'createNotifier',
   'createUrlGuard',
+  'cut',
   'Db',
   'defineInspection',
   'defineModule',
