@@ -5,6 +5,8 @@ import { discordModule } from './discord/index.js';
 import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
+import { opsgenieModule } from './opsgenie/index.js';
+import { pagerdutyModule } from './pagerduty/index.js';
 import { slackModule } from './slack/index.js';
 import { teamsModule } from './teams/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
@@ -24,4 +26,6 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   endpointsModule,
   grafanaModule,
   cdeventsModule,
+  pagerdutyModule,
+  opsgenieModule,
 ];

@@ -124,7 +124,10 @@ export function parsedQuery<T>(res: Response): T {
 /** `?x=` (empty, as forms send it) means no filter. */
 export const optionalText = (description: string) =>
   z
-    .preprocess((value) => (value === '' ? undefined : value), storableText().max(200, 'at most 200 characters').optional())
+    .preprocess(
+      (value) => (value === '' ? undefined : value),
+      storableText().max(200, 'at most 200 characters').optional(),
+    )
     .describe(description);
 
 /** A field of a posted form, as text ('' when absent or not text). */
