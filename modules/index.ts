@@ -1,6 +1,7 @@
 import { cdeventsModule } from './cdevents/index.js';
 import { databaseModule } from './database/index.js';
 import { detectifyModule } from './detectify/index.js';
+import { discordModule } from './discord/index.js';
 import { emailModule } from './email/index.js';
 import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
@@ -8,6 +9,7 @@ import { lighthouseModule } from './lighthouse/index.js';
 import { opsgenieModule } from './opsgenie/index.js';
 import { pagerdutyModule } from './pagerduty/index.js';
 import { slackModule } from './slack/index.js';
+import { teamsModule } from './teams/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
 import { webhookModule } from './webhook/index.js';
 import type { AnyModuleDefinition } from '../src/module-api.js';
@@ -16,6 +18,8 @@ import type { AnyModuleDefinition } from '../src/module-api.js';
 export const MODULES: readonly AnyModuleDefinition[] = [
   databaseModule,
   slackModule,
+  teamsModule,
+  discordModule,
   uptimerobotModule,
   detectifyModule,
   lighthouseModule,

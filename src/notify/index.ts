@@ -11,6 +11,7 @@ import type { TargetRouting } from './routing.js';
 import type { ModuleContext } from '../module-system/contract.js';
 
 export { Notifier } from './notifier.js';
+export { cardRender, cut, type Card } from './card.js';
 export { IncidentNotifier, type IncidentKind, type IncidentProvider } from './incidents.js';
 export type {
   DigestEntry,

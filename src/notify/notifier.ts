@@ -1,3 +1,4 @@
+import { followUpOutcome, tellsOutcomes, type FollowUpDeps } from './follow-up.js';
 import { AddressPoster } from './poster.js';
 import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
 import { applyTemplate } from './templates.js';
@@ -44,6 +45,7 @@ export class Notifier<M = unknown> {
   private readonly store: ThreadStore;
   private readonly sender: Sender;
   private readonly provider: NotifyProvider<unknown>;
+  private readonly followUps: FollowUpDeps;
 
   constructor(private readonly options: NotifierOptions<M>) {
     this.provider = options.provider;
@@ -61,6 +63,8 @@ export class Notifier<M = unknown> {
       poster: new AddressPoster(this.turns, this.provider, options.logger),
       hooks: options.hooks,
     });
+    const editRoot = (id: string, root: PostedRow) => this.updateRoot(id, root);
+    this.followUps = { provider: this.provider, store: this.store, sender: this.sender, editRoot };
   }
 
   async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
@@ -105,10 +109,10 @@ export class Notifier<M = unknown> {
   async checkFinished(event: HubEvent<'check.finished'>, delivery: DeliveryContext): Promise<CheckResult> {
     const finished = event.payload;
     const { render, capabilities, words } = this.provider;
-    if (!capabilities.threads) return { notify: false, summary: `no thread: ${words.noThreads}` };
+    if (!tellsOutcomes(capabilities)) return { notify: false, summary: `no thread: ${words.noThreads}` };
     if (finished.eventType !== 'deployment') return { notify: false, summary: 'no thread' };
-
     await waitForRoots(this.options.ownDelivery, finished.eventId);
+    if (!capabilities.threads) return followUpOutcome(this.followUps, event, delivery);
     const threads = await this.store.threads(finished.eventId);
     if (threads.length === 0) return { notify: false, summary: 'no thread' };
 

@@ -39,12 +39,20 @@ export interface NotifyProvider<M = unknown> {
 }
 
 export interface ProviderCapabilities {
-  /** Replies can go in a root's thread (else outcomes are not posted at all). */
+  /**
+   * Replies can go in a root's thread. Else outcomes update the root (with `edits`), go in a follow-up message
+   * (with `followUpMs`), or are not posted at all.
+   */
   threads: boolean;
   /** A posted root can be updated with a status line. */
   edits: boolean;
   /** Posts carry metadata that `findPosted` can read back: exactly once after a crash, not at least once. */
   lookup: boolean;
+  /**
+   * Without `threads` and `edits`, outcomes of a deployment are gathered this long (ms) and posted as one
+   * follow-up message per address. Unset: outcomes are not posted.
+   */
+  followUpMs?: number;
   /** The service's per-address limit, kept by every replica together; `intervalMs: 0` paces nothing. */
   rateLimit: { intervalMs: number; burst: number; digestAfter: number };
 }

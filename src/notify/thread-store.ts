@@ -76,6 +76,16 @@ export class ThreadStore {
     );
   }
 
+  /** The finished check whose outcome of a deployment arrived last (the one whose follow-up tells them all). */
+  async newestOutcome(eventId: string): Promise<string | null> {
+    const rows = await this.db.query<{ check_event_id: string }>(
+      `select check_event_id from notify_outcomes where event_id = $1
+       order by reported_at desc, check_event_id desc limit 1`,
+      [eventId],
+    );
+    return rows.rows[0]?.check_event_id ?? null;
+  }
+
   async outcomes(client: Queryable, eventId: string): Promise<CheckFinished[]> {
     const rows = await client.query<{ finished: CheckFinished }>(
       'select finished from notify_outcomes where event_id = $1 order by first_reported_at, module',

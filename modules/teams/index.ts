@@ -1,0 +1,51 @@
+import { teamsConfigSchema, teamsEnablement } from './config.js';
+import { teamsProvider } from './provider.js';
+import { createNotifier, defineModule } from '../../src/module-api.js';
+
+/** The one address of a Teams target: its webhook. Every address a route or payload names means it. */
+export const TEAMS_ADDRESS = 'webhook';
+
+/**
+ * Microsoft Teams: every message as an Adaptive Card through a Workflows webhook. The notification layer
+ * (src/notify) decides what goes out and when; this module is how a card reaches Teams.
+ */
+export const teamsModule = defineModule({
+  name: 'teams',
+  description: 'Microsoft Teams Adaptive Cards through a Workflows webhook',
+  notification: true,
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  configSchema: teamsConfigSchema,
+  secrets: (config) => [config.webhookUrl],
+  enablement: teamsEnablement,
+  delivery: { timeoutMs: 30_000 },
+  create(ctx) {
+    const { config } = ctx;
+    const http = ctx.http({ baseURL: config.webhookUrl!, service: 'Teams webhook', timeoutMs: config.timeoutMs });
+    const notifier = createNotifier(ctx, {
+      provider: teamsProvider(config, http),
+      routing: {
+        override: [],
+        always: [TEAMS_ADDRESS],
+        allowed: [],
+        normalise: (values) => (values.length > 0 ? [TEAMS_ADDRESS] : []),
+      },
+    });
+    return {
+      handlers: {
+        deployment: (event, delivery) => notifier.deployment(event, delivery),
+        error: (event, delivery) => notifier.error(event, delivery),
+        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
+        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
+        inspection: (event, delivery) => notifier.inspection(event, delivery),
+        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
+      },
+      schedules: [
+        {
+          name: 'prune',
+          cron: '29 * * * *',
+          run: async () => ({ summary: `cleared ${await notifier.prune()} posted cards older than a day` }),
+        },
+      ],
+    };
+  },
+});
