@@ -12,6 +12,20 @@ export interface TargetInfo {
   capabilities: Omit<ProviderCapabilities, 'rateLimit'> & { rateLimit: { intervalMs: number; burst: number } };
 }
 
+/**
+ * What became of a send, counted once per item where the layer sends: `sent` alone (a root, a reply, replies
+ * combined), `digested` (in a digest), `failed` (the service refused or the call failed; retried later),
+ * `suppressed` (a silence covered the address), `dropped` (not in the provider's allow list).
+ */
+export type NotifyOutcome = 'sent' | 'digested' | 'failed' | 'suppressed' | 'dropped';
+/** What is counted: the target, what was sent (a root's kind or `reply`), its outcome, how many. */
+export interface NotifyCount {
+  target: string;
+  kind: string;
+  outcome: NotifyOutcome;
+  count: number;
+}
+
 /** What the layer keeps of a target beyond its listing: how it renders and its default routing. */
 export interface TargetParts {
   provider: NotifyProvider<unknown>;
@@ -29,6 +43,7 @@ export class NotifyHooks {
   private readonly parts = new Map<string, TargetParts>();
   private book: RouteBook | null = null;
   private templateBook: TemplateBook | null = null;
+  private counter: ((count: NotifyCount) => void) | null = null;
 
   setSilenceCheck(check: SilenceCheck | null): void {
     this.check = check;
@@ -36,6 +51,21 @@ export class NotifyHooks {
 
   async silencedBy(query: SendQuery): Promise<string | null> {
     return this.check ? ((await this.check(query)) ?? null) : null;
+  }
+
+  /** The hub's metrics count every send here (`alvares_notifications_total`). */
+  setCounter(counter: ((count: NotifyCount) => void) | null): void {
+    this.counter = counter;
+  }
+
+  /** Counts sends; a counter that throws never fails a send. */
+  count(count: NotifyCount): void {
+    if (!(count.count > 0) || !this.counter) return;
+    try {
+      this.counter(count);
+    } catch {
+      // Metrics are best effort.
+    }
   }
 
   /** Called by the hub once the store is open: routes live in PostgreSQL. */

@@ -58,7 +58,9 @@ export class Notifier<M = unknown> {
       target: options.target,
       provider: this.provider,
       store: this.store,
-      poster: new AddressPoster(this.turns, this.provider, options.logger),
+      poster: new AddressPoster(this.turns, this.provider, options.logger, (kind, outcome, count) =>
+        options.hooks.count({ target: options.target, kind, outcome, count }),
+      ),
       hooks: options.hooks,
     });
   }
