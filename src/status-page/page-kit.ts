@@ -1,3 +1,4 @@
+import type { NotifyHooks } from '../notify/hooks.js';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { DeliveryEngine } from '../delivery/engine.js';
@@ -35,6 +36,7 @@ export interface PageContext {
   checks?: CheckSource;
   insights?: Insights;
   silences?: Silences;
+  notify?: NotifyHooks;
 }
 
 export type PageHandler = (ctx: PageContext, req: Request, res: Response) => Promise<void> | void;
@@ -124,7 +126,10 @@ export function parsedQuery<T>(res: Response): T {
 /** `?x=` (empty, as forms send it) means no filter. */
 export const optionalText = (description: string) =>
   z
-    .preprocess((value) => (value === '' ? undefined : value), storableText().max(200, 'at most 200 characters').optional())
+    .preprocess(
+      (value) => (value === '' ? undefined : value),
+      storableText().max(200, 'at most 200 characters').optional(),
+    )
     .describe(description);
 
 /** A field of a posted form, as text ('' when absent or not text). */
