@@ -1,4 +1,4 @@
-import { chooseAddresses, factsOf } from './choose.js';
+import { chooseAddresses, completeFacts, factsOf } from './choose.js';
 import type { NotifyHooks } from './hooks.js';
 import type { HubLinks, Rendered } from './provider.js';
 import { evaluateRoutes, type RouteDecision } from './routes.js';
@@ -88,7 +88,7 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
     if (!parts) continue;
     const saying = sayingOf(event, parts.routing);
     if (!saying) continue;
-    const facts = factsOf(event.type, saying.kind, event.payload);
+    const facts = await completeFacts(hooks, factsOf(event.type, saying.kind, event.payload));
     if (stored && !decided) {
       explanation.routes = evaluateRoutes(stored, facts).decisions;
       decided = true;

@@ -44,6 +44,7 @@ export class NotifyHooks {
   private book: RouteBook | null = null;
   private templateBook: TemplateBook | null = null;
   private counter: ((count: NotifyCount) => void) | null = null;
+  private db: Db | null = null;
 
   setSilenceCheck(check: SilenceCheck | null): void {
     this.check = check;
@@ -70,6 +71,7 @@ export class NotifyHooks {
 
   /** Called by the hub once the store is open: routes live in PostgreSQL. */
   useStore(db: Db): void {
+    this.db = db;
     this.book = new RouteBook(db, () => [...this.registered.keys()]);
     this.templateBook = new TemplateBook(db);
   }
@@ -82,6 +84,26 @@ export class NotifyHooks {
   /** The stored routes, or null before the store is open (then the default routing applies). */
   get routes(): RouteBook | null {
     return this.book;
+  }
+
+  /**
+   * The team of an application's latest deployment (in `cluster` when the event names one and it was deployed
+   * there, else anywhere): what an error or recommendation without a team is routed as. Null before the store
+   * is open or when the application was never deployed with a team.
+   */
+  async teamOfApplication(application: string, cluster: string | null): Promise<string | null> {
+    if (!this.db) return null;
+    const latest = async (inCluster: string | null) => {
+      const rows = await this.db!.query<{ team: string | null }>(
+        `select payload->>'team' as team from events
+         where type = 'deployment' and parent_id is null and application_name = $1 and ($2::text is null or cluster = $2)
+         order by received_at desc limit 1`,
+        [application, inCluster],
+      );
+      return rows.rows[0];
+    };
+    const row = (cluster ? await latest(cluster) : undefined) ?? (await latest(null));
+    return row?.team || null;
   }
 
   registerTarget(info: TargetInfo, parts: TargetParts): void {

@@ -13,7 +13,7 @@ import {
 import type { NotifyHooks } from './hooks.js';
 import type { NotifyKind } from './silence.js';
 import { ThreadStore, type PostedRow } from './thread-store.js';
-import { chooseAddresses, chooseWeekly, factsOf, type ChosenRoute } from './choose.js';
+import { chooseAddresses, chooseWeekly, completeFacts, factsOf, type ChosenRoute } from './choose.js';
 import type { Sendable } from './sender.js';
 import { AddressTurns } from './turns.js';
 import { DeliveryError } from '../errors.js';
@@ -197,13 +197,13 @@ export class Notifier<M = unknown> {
   }
 
   /** Where this target sends the event: stored routes when there are any, else today's rules (`fallback`). */
-  private choose(event: Sendable, kind: NotifyKind, fallback: () => string[]): Promise<ChosenRoute> {
+  private async choose(event: Sendable, kind: NotifyKind, fallback: () => string[]): Promise<ChosenRoute> {
     const { hooks, target, routing } = this.options;
     return chooseAddresses(
       hooks.routes,
       target,
       routing,
-      factsOf(event.type, kind, event.payload),
+      await completeFacts(hooks, factsOf(event.type, kind, event.payload)),
       event.payload as { slackChannels?: string[] },
       fallback,
     );
