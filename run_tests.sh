@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-if [ ! -x node_modules/.bin/jest ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm ci refuses a lock that lacks other platforms' optional bindings (npm/cli#4828), which the registry
-  # here cannot supply; npm install then installs the same locked versions.
-  npm ci --no-fund --no-audit || npm install --no-fund --no-audit
-fi
+scripts/ensure-packages.sh
 
 if [ -z "${CHROME_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then

@@ -4,6 +4,8 @@ import { detectifyModule } from './detectify/index.js';
 import { endpointsModule } from './endpoints/index.js';
 import { grafanaModule } from './grafana/index.js';
 import { lighthouseModule } from './lighthouse/index.js';
+import { opsgenieModule } from './opsgenie/index.js';
+import { pagerdutyModule } from './pagerduty/index.js';
 import { slackModule } from './slack/index.js';
 import { uptimerobotModule } from './uptimerobot/index.js';
 import { webhookModule } from './webhook/index.js';
@@ -20,4 +22,6 @@ export const MODULES: readonly AnyModuleDefinition[] = [
   endpointsModule,
   grafanaModule,
   cdeventsModule,
+  pagerdutyModule,
+  opsgenieModule,
 ];

@@ -38,6 +38,8 @@ export { startGuardedProxy } from './outbound/guarded-proxy.js';
 // The notification layer: a provider module (Slack, …) gives how to talk to its service; the layer decides what
 // is said to whom, paces, digests, threads and keeps it exactly once (src/notify/).
 export {
+  createIncidentNotifier,
+  type IncidentProvider,
   createNotifier,
   type DigestEntry,
   type NotifyProvider,

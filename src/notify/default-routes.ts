@@ -1,5 +1,6 @@
 import type { NotifyHooks } from './hooks.js';
 import type { NotifyRoute } from './routes.js';
+import type { NotifyKind } from './silence.js';
 
 type To = NotifyRoute['to'][number];
 
@@ -9,10 +10,17 @@ type To = NotifyRoute['to'][number];
  * everything there. Outcomes are not routed: they reply in the threads of the deployment they are about.
  */
 export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
-  const per = (build: (target: string, always: string[], override: string[]) => To[]): To[] =>
+  // Chat targets follow `build`; an incident target is in a route when its default kinds include the route's.
+  const per = (build: (target: string, always: string[], override: string[]) => To[], kinds: NotifyKind[] = []): To[] =>
     hooks.targets().flatMap((target) => {
-      const routing = hooks.partsOf(target.name)?.routing;
-      return routing ? build(target.name, routing.normalise(routing.always), routing.normalise(routing.override)) : [];
+      const parts = hooks.partsOf(target.name);
+      if (!parts) return [];
+      const { routing, incidentKinds } = parts;
+      if (incidentKinds)
+        return kinds.some((kind) => incidentKinds.byDefault.includes(kind))
+          ? [{ target: target.name, addresses: routing.always }]
+          : [];
+      return build(target.name, routing.normalise(routing.always), routing.normalise(routing.override));
     });
   const overridden = per((target, _always, override) => (override.length > 0 ? [{ target, addresses: override }] : []));
   const route = (name: string, kind: NotifyRoute['match']['kind'], to: To[]): NotifyRoute[] =>
@@ -28,8 +36,10 @@ export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
     ...route(
       'deployments',
       ['deployment', 'removal'],
-      per((target, all, override) =>
-        override.length > 0 ? [] : [...always(target, all), { target, addresses: 'payload' }],
+      per(
+        (target, all, override) =>
+          override.length > 0 ? [] : [...always(target, all), { target, addresses: 'payload' }],
+        ['deployment', 'removal'],
       ),
     ),
     ...route(
@@ -47,7 +57,10 @@ export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
     ...route(
       'alerts',
       ['alert', 'escalation', 'recovery'],
-      per((target, all, override) => (override.length > 0 ? [] : [fallback(target, all)])),
+      per(
+        (target, all, override) => (override.length > 0 ? [] : [fallback(target, all)]),
+        ['alert', 'escalation', 'recovery'],
+      ),
     ),
     ...route(
       'weekly insights',

@@ -17,7 +17,15 @@ import type { EventType, HubEvent } from '../events/types.js';
 export interface Explanation {
   source: 'default' | 'stored';
   routes: RouteDecision[];
-  sends: Array<{ target: string; address: string; kind: NotifyKind; route: string; text: string }>;
+  /** `silencedBy`: the silence that would hold this send now (it would be recorded `suppressed`), or null. */
+  sends: Array<{
+    target: string;
+    address: string;
+    kind: NotifyKind;
+    route: string;
+    text: string;
+    silencedBy: string | null;
+  }>;
   dropped: Array<{ target: string; address: string }>;
 }
 
@@ -76,10 +84,28 @@ function sayingOf(
   }
 }
 
-type RenderAll = NonNullable<ReturnType<NotifyHooks['partsOf']>>['provider']['render'];
+type RenderAll = NonNullable<NonNullable<ReturnType<NotifyHooks['partsOf']>>['provider']>['render'];
 
-/** Where an event goes (or would go), and why, for every target; nothing is sent. */
-export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: string): Promise<Explanation> {
+/** What an incident target is told, in one line: the check's key and title, or the deployment. */
+function incidentLine(event: Event): string {
+  if (event.type === 'inspection') {
+    const t = event.payload as HubEvent<'inspection'>['payload'];
+    return `${t.transition} ${t.key}: ${t.title}`;
+  }
+  const d = event.payload as HubEvent<'deployment'>['payload'];
+  return `${d.applicationName} ${d.version} in ${d.cluster}`;
+}
+
+/**
+ * Where an event goes (or would go), and why, for every target; nothing is sent. `heldBy` answers which silence
+ * would hold the event's notification to a target now (silences match on the target, not the address).
+ */
+export async function explainEvent(
+  hooks: NotifyHooks,
+  event: Event,
+  publicUrl: string,
+  heldBy: (event: Event, target: string) => string | null = () => null,
+): Promise<Explanation> {
   const stored = hooks.routes ? await hooks.routes.stored() : null;
   const explanation: Explanation = { source: stored ? 'stored' : 'default', routes: [], sends: [], dropped: [] };
   let decided = false;
@@ -88,6 +114,11 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
     if (!parts) continue;
     const saying = sayingOf(event, parts.routing);
     if (!saying) continue;
+    const incident = parts.incidentKinds;
+    if (incident && !incident.handles.includes(saying.kind)) continue;
+    const fallback = incident
+      ? () => (incident.byDefault.includes(saying.kind) ? parts.routing.always : [])
+      : saying.fallback;
     const facts = await completeFacts(hooks, factsOf(event.type, saying.kind, event.payload));
     if (stored && !decided) {
       explanation.routes = evaluateRoutes(stored, facts).decisions;
@@ -98,10 +129,13 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
       target.name,
       parts.routing,
       facts,
-      event.payload as { slackChannels?: string[] },
-      saying.fallback,
+      incident ? { slackChannels: parts.routing.always } : (event.payload as { slackChannels?: string[] }),
+      fallback,
     );
-    const { line } = saying.render({ publicUrl, eventId: event.id })(parts.provider.render);
+    const line = parts.provider
+      ? saying.render({ publicUrl, eventId: event.id })(parts.provider.render).line
+      : incidentLine(event);
+    const silencedBy = chosen.addresses.length > 0 ? heldBy(event, target.name) : null;
     for (const address of chosen.addresses)
       explanation.sends.push({
         target: target.name,
@@ -109,6 +143,7 @@ export async function explainEvent(hooks: NotifyHooks, event: Event, publicUrl: 
         kind: saying.kind,
         route: chosen.chosenBy?.[address] ?? 'default',
         text: line,
+        silencedBy,
       });
     for (const address of chosen.dropped) explanation.dropped.push({ target: target.name, address });
   }

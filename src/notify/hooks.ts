@@ -1,7 +1,7 @@
 import { RouteBook } from './route-book.js';
 import type { NotifyProvider, ProviderCapabilities } from './provider.js';
 import type { TargetRouting } from './routing.js';
-import type { SendQuery, SilenceCheck } from './silence.js';
+import type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
 import { TemplateBook } from './templates.js';
 import type { Db } from '../store/db.js';
 
@@ -9,7 +9,11 @@ import type { Db } from '../store/db.js';
 export interface TargetInfo {
   name: string;
   provider: string;
-  capabilities: Omit<ProviderCapabilities, 'rateLimit'> & { rateLimit: { intervalMs: number; burst: number } };
+  capabilities: Omit<ProviderCapabilities, 'rateLimit'> & {
+    rateLimit: { intervalMs: number; burst: number };
+    /** An on-call tool: incidents opened and resolved by key (src/notify/incidents.ts), no posts. */
+    incidents?: boolean;
+  };
 }
 
 /**
@@ -28,8 +32,11 @@ export interface NotifyCount {
 
 /** What the layer keeps of a target beyond its listing: how it renders and its default routing. */
 export interface TargetParts {
-  provider: NotifyProvider<unknown>;
+  /** The chat provider; null for an incident target, which has no messages to render or template. */
+  provider: NotifyProvider<unknown> | null;
   routing: TargetRouting;
+  /** An incident target's kinds: what it can send, and what the default routing sends it. */
+  incidentKinds?: { handles: readonly NotifyKind[]; byDefault: readonly NotifyKind[] };
 }
 
 /**

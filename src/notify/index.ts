@@ -4,12 +4,14 @@
  * routing settings; `createNotifier` gives back the handlers' behaviour: routes, pacing per address, digests,
  * threads, alert roots with replies, exactly-once after a crash, silences.
  */
+import { IncidentNotifier, incidentRouting, type IncidentProvider } from './incidents.js';
 import { Notifier } from './notifier.js';
 import type { NotifyProvider } from './provider.js';
 import type { TargetRouting } from './routing.js';
 import type { ModuleContext } from '../module-system/contract.js';
 
 export { Notifier } from './notifier.js';
+export { IncidentNotifier, type IncidentKind, type IncidentProvider } from './incidents.js';
 export type {
   DigestEntry,
   HubLinks,
@@ -61,5 +63,45 @@ export function createNotifier<M>(
     logger: ctx.logger,
     publicUrl: ctx.core.publicUrl,
     hooks: ctx.notifyHooks,
+  });
+}
+
+/** An on-call tool's notifier (incidents by key, no posts): routed and silenced like any target. */
+export function createIncidentNotifier(
+  ctx: ModuleContext<unknown>,
+  options: { provider: IncidentProvider; target?: string },
+): IncidentNotifier {
+  const target = options.target ?? options.provider.name;
+  ctx.notifyHooks.registerTarget(
+    {
+      name: target,
+      provider: options.provider.name,
+      capabilities: {
+        threads: false,
+        edits: false,
+        lookup: false,
+        incidents: true,
+        rateLimit: { intervalMs: 0, burst: 0 },
+      },
+    },
+    {
+      provider: null,
+      routing: incidentRouting(),
+      incidentKinds: {
+        handles: [
+          'alert',
+          'escalation',
+          'recovery',
+          ...(options.provider.change ? (['deployment', 'removal'] as const) : []),
+        ],
+        byDefault: options.provider.defaultKinds,
+      },
+    },
+  );
+  return new IncidentNotifier({
+    target,
+    provider: options.provider,
+    hooks: ctx.notifyHooks,
+    publicUrl: ctx.core.publicUrl,
   });
 }

@@ -29,3 +29,14 @@ export function notificationFacts(
     target,
   };
 }
+
+/** The application, cluster and team an event's payload names itself (an inspection's come from its dimensions). */
+export function aboutOf(payload: unknown): {
+  applicationName: string | null;
+  cluster: string | null;
+  team: string | null;
+} {
+  const fields = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
+  return { applicationName: text(fields.applicationName), cluster: text(fields.cluster), team: text(fields.team) };
+}

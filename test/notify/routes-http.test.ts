@@ -9,7 +9,14 @@ interface Answer {
   targets: unknown[];
   source: 'default' | 'stored';
   routes: unknown[];
-  sends: Array<{ target: string; address: string; kind: string; route: string; text: string }>;
+  sends: Array<{
+    target: string;
+    address: string;
+    kind: string;
+    route: string;
+    text: string;
+    silencedBy: string | null;
+  }>;
   error: { fields?: Array<{ field: string }> };
 }
 const body = (answer: Response): Answer => answer.body as Answer;
@@ -191,6 +198,45 @@ describe('notification routes over HTTP, on two replicas', () => {
     } finally {
       first.hub.notifyHooks.setSilenceCheck(null);
       second.hub.notifyHooks.setSilenceCheck(null);
+    }
+  });
+
+  it('says which silence would hold each send, sending nothing', async () => {
+    const created = await request(first.url)
+      .post('/api/v1/silences')
+      .set(auth)
+      .send({
+        matchers: { application: ['kth-azure-app'], target: ['slack'] },
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+        reason: 'database upgrade',
+      })
+      .expect(201);
+    const silenceId = (created.body as { silence: { id: string } }).silence.id;
+    try {
+      // The other replica learns of the silence within seconds.
+      const held = await waitFor(async () => {
+        const answer = await request(second.url)
+          .post('/api/v1/notify/test')
+          .set(auth)
+          .send({ type: 'deployment', payload: aspenDeployment({ slackChannels: '#team-a' }) })
+          .expect(200);
+        const sends = body(answer).sends;
+        return sends.length > 0 && sends.every((send) => send.silencedBy === silenceId) ? sends : null;
+      }, 10_000);
+      expect(held.map((send) => send.address)).toContain('#team-a');
+      const other = await request(first.url)
+        .post('/api/v1/notify/test')
+        .set(auth)
+        .send({
+          type: 'deployment',
+          payload: aspenDeployment({ applicationName: 'kth-other-app', slackChannels: '#team-a' }),
+        })
+        .expect(200);
+      const sends = body(other).sends;
+      expect(sends.length).toBeGreaterThan(0);
+      expect(sends.every((send) => send.silencedBy === null)).toBe(true);
+    } finally {
+      await request(first.url).delete(`/api/v1/silences/${silenceId}`).set(auth).expect(200);
     }
   });
 

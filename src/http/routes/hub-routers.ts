@@ -10,7 +10,9 @@ import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { NotifyHooks } from '../../notify/hooks.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
+import type { HubEvent } from '../../events/types.js';
 import type { Silences } from '../../silences/silences.js';
+import { aboutOf, notificationFacts } from '../../silences/facts.js';
 import type { StatusPage } from '../../status-page/status-page.js';
 import { checkSourceOf } from '../../status-page/check-source.js';
 import type { Db } from '../../store/db.js';
@@ -69,7 +71,15 @@ export function hubRouters(parts: HubParts): Router[] {
     insightsRoutes(parts.insights),
     silenceRoutes({ silences: parts.silences, access }),
     adminRoutes({ db, registry, engine, access }),
-    notifyRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
+    notifyRoutes({
+      hooks: parts.notifyHooks,
+      db,
+      config,
+      access,
+      publicUrl: parts.publicUrl,
+      heldBy: (event, target) =>
+        parts.silences.holding(notificationFacts(event as HubEvent, aboutOf(event.payload), target))?.id ?? null,
+    }),
     notifyTemplateRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
     metricsRoutes({
       metrics: ops.metrics,

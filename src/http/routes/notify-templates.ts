@@ -47,9 +47,9 @@ export function notifyTemplateRoutes(deps: {
     return hooks.templates;
   };
   const providerOf = (name: string) => {
-    const found = hooks.targets().find((target) => target.provider === name);
-    if (!found) throw new HubError('HUB_ERR_NOT_FOUND', `no provider "${name}"`);
-    return hooks.partsOf(found.name)!.provider;
+    const found = hooks.targets().find((target) => target.provider === name && hooks.partsOf(target.name)?.provider);
+    if (!found) throw new HubError('HUB_ERR_NOT_FOUND', `no provider "${name}" with templates`);
+    return hooks.partsOf(found.name)!.provider!;
   };
   const kindOf = (kind: string): TemplateKind => {
     if (!(TEMPLATE_KINDS as readonly string[]).includes(kind))
@@ -62,7 +62,9 @@ export function notifyTemplateRoutes(deps: {
     doc({ summary: "Every provider's template per kind: stored (Liquid) or the provider's built-in words", tags }),
     async (_req, res) => {
       const stored = await book().all();
-      const providers = [...new Set(hooks.targets().map((target) => target.provider))];
+      // Incident targets send no words of their own: nothing to template.
+      const worded = hooks.targets().filter((target) => hooks.partsOf(target.name)?.provider);
+      const providers = [...new Set(worded.map((target) => target.provider))];
       res.json({
         templates: providers.flatMap((provider) =>
           TEMPLATE_KINDS.map((kind) => {

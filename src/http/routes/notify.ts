@@ -31,6 +31,8 @@ export function notifyRoutes(deps: {
   config: Readonly<CoreConfig>;
   access: Access;
   publicUrl: () => string;
+  /** Which silence would hold the event's notification to `target` now (null: it would be sent). */
+  heldBy?: (event: { id: string; type: EventType; payload: unknown }, target: string) => string | null;
 }): Router {
   const router = hubRouter();
   const admin = deps.access.requireToken('admin');
@@ -114,7 +116,7 @@ export function notifyRoutes(deps: {
           payload: validateAndEnrich(body.type, body.payload, deps.config),
         };
       }
-      res.json(await explainEvent(hooks, event, deps.publicUrl()));
+      res.json(await explainEvent(hooks, event, deps.publicUrl(), deps.heldBy));
     },
   );
   return router;

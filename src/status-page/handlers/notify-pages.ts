@@ -12,7 +12,9 @@ export async function showNotifications(ctx: PageContext, req: Request, res: Res
     throw new HubError('HUB_ERR_NOT_FOUND', 'notifications are not available on this hub');
   const [stored, templates] = await Promise.all([hooks.routes.stored(), hooks.templates.all()]);
   const targets = hooks.targets();
-  const providers = [...new Set(targets.map((target) => target.provider))];
+  // Incident targets send no words of their own: nothing to template.
+  const worded = targets.filter((target) => hooks.partsOf(target.name)?.provider);
+  const providers = [...new Set(worded.map((target) => target.provider))];
   await send(
     ctx,
     req,
