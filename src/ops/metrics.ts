@@ -69,7 +69,7 @@ export class HubMetrics {
     });
     this.notifications = new Counter({
       name: 'alvares_notifications_total',
-      help: 'Items the notification layer handled, by target, kind (what was sent: a post's deployment, error, recommendation, alert, summary or reply; an incident call's kind) and outcome (sent, digested, failed, suppressed, dropped).',
+      help: 'Items the notification layer handled, by target, kind (what was sent: for posts deployment, error, recommendation, alert, summary or reply; for incident calls their kind) and outcome (sent, digested, failed, suppressed, dropped).',
       labelNames: ['target', 'kind', 'outcome'],
       registers,
     });
