@@ -77,6 +77,7 @@ export class Hub {
       hubId: () => this.parts.engine?.instanceId ?? 'starting',
       config: this.settings.ops,
     });
+    this.notifyHooks.setCounter((count) => this.ops.metrics.countNotifications(count));
   }
 
   /** The configuration in force; frozen, its public URL final once the hub listens. */

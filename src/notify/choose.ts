@@ -39,6 +39,27 @@ export function factsOf(type: EventType, kind: NotifyKind, payload: unknown): Ev
   };
 }
 
+/** Kinds whose events may carry no team of their own: they are routed as their application's team. */
+const TEAM_FROM_APPLICATION = new Set<NotifyKind>(['error', 'recommendation']);
+
+/**
+ * The facts with a team filled in where the event has none: an error or recommendation naming an application
+ * takes the team of that application's latest deployment. Looked up only when a stored route matches on team,
+ * so the default routing costs no query.
+ */
+export async function completeFacts(
+  hooks: {
+    routes: RouteBook | null;
+    teamOfApplication(application: string, cluster: string | null): Promise<string | null>;
+  },
+  facts: EventFacts,
+): Promise<EventFacts> {
+  if (facts.team !== null || facts.application === null || !TEAM_FROM_APPLICATION.has(facts.kind)) return facts;
+  const stored = hooks.routes ? await hooks.routes.stored() : null;
+  if (!stored?.some((route) => route.match.team)) return facts;
+  return { ...facts, team: await hooks.teamOfApplication(facts.application, facts.cluster) };
+}
+
 /**
  * Where one target sends an event: with stored routes, the addresses their matching routes name for this target
  * (`"payload"`: the event's own, else `otherwise`); with none, the default rules (`fallback`, today's SLACK_*

@@ -1,4 +1,4 @@
-import { chooseAddresses, factsOf } from './choose.js';
+import { chooseAddresses, completeFacts, factsOf } from './choose.js';
 import type { NotifyHooks } from './hooks.js';
 import type { HubLinks, Rendered } from './provider.js';
 import { evaluateRoutes, type RouteDecision } from './routes.js';
@@ -119,7 +119,7 @@ export async function explainEvent(
     const fallback = incident
       ? () => (incident.byDefault.includes(saying.kind) ? parts.routing.always : [])
       : saying.fallback;
-    const facts = factsOf(event.type, saying.kind, event.payload);
+    const facts = await completeFacts(hooks, factsOf(event.type, saying.kind, event.payload));
     if (stored && !decided) {
       explanation.routes = evaluateRoutes(stored, facts).decisions;
       decided = true;

@@ -16,6 +16,20 @@ export interface TargetInfo {
   };
 }
 
+/**
+ * What became of a send, counted once per item where the layer sends: `sent` alone (a root, a reply, replies
+ * combined), `digested` (in a digest), `failed` (the service refused or the call failed; retried later),
+ * `suppressed` (a silence covered the address), `dropped` (not in the provider's allow list).
+ */
+export type NotifyOutcome = 'sent' | 'digested' | 'failed' | 'suppressed' | 'dropped';
+/** What is counted: the target, what was sent (a root's kind or `reply`), its outcome, how many. */
+export interface NotifyCount {
+  target: string;
+  kind: string;
+  outcome: NotifyOutcome;
+  count: number;
+}
+
 /** What the layer keeps of a target beyond its listing: how it renders and its default routing. */
 export interface TargetParts {
   /** The chat provider; null for an incident target, which has no messages to render or template. */
@@ -36,6 +50,8 @@ export class NotifyHooks {
   private readonly parts = new Map<string, TargetParts>();
   private book: RouteBook | null = null;
   private templateBook: TemplateBook | null = null;
+  private counter: ((count: NotifyCount) => void) | null = null;
+  private db: Db | null = null;
 
   setSilenceCheck(check: SilenceCheck | null): void {
     this.check = check;
@@ -45,8 +61,24 @@ export class NotifyHooks {
     return this.check ? ((await this.check(query)) ?? null) : null;
   }
 
+  /** The hub's metrics count every send here (`alvares_notifications_total`). */
+  setCounter(counter: ((count: NotifyCount) => void) | null): void {
+    this.counter = counter;
+  }
+
+  /** Counts sends; a counter that throws never fails a send. */
+  count(count: NotifyCount): void {
+    if (!(count.count > 0) || !this.counter) return;
+    try {
+      this.counter(count);
+    } catch {
+      // Metrics are best effort.
+    }
+  }
+
   /** Called by the hub once the store is open: routes live in PostgreSQL. */
   useStore(db: Db): void {
+    this.db = db;
     this.book = new RouteBook(db, () => [...this.registered.keys()]);
     this.templateBook = new TemplateBook(db);
   }
@@ -59,6 +91,26 @@ export class NotifyHooks {
   /** The stored routes, or null before the store is open (then the default routing applies). */
   get routes(): RouteBook | null {
     return this.book;
+  }
+
+  /**
+   * The team of an application's latest deployment (in `cluster` when the event names one and it was deployed
+   * there, else anywhere): what an error or recommendation without a team is routed as. Null before the store
+   * is open or when the application was never deployed with a team.
+   */
+  async teamOfApplication(application: string, cluster: string | null): Promise<string | null> {
+    if (!this.db) return null;
+    const latest = async (inCluster: string | null) => {
+      const rows = await this.db!.query<{ team: string | null }>(
+        `select payload->>'team' as team from events
+         where type = 'deployment' and parent_id is null and application_name = $1 and ($2::text is null or cluster = $2)
+         order by received_at desc limit 1`,
+        [application, inCluster],
+      );
+      return rows.rows[0];
+    };
+    const row = (cluster ? await latest(cluster) : undefined) ?? (await latest(null));
+    return row?.team || null;
   }
 
   registerTarget(info: TargetInfo, parts: TargetParts): void {

@@ -71,6 +71,19 @@ export class IncidentNotifier {
     return this.send(event, kind, (address) => provider.change!(address, event.payload, links, delivery.signal));
   }
 
+  /** One call to the service, counted as sent or failed (`alvares_notifications_total`). */
+  private async counted(kind: NotifyKind, call: () => Promise<string>): Promise<string> {
+    const { target, hooks } = this.options;
+    try {
+      const said = await call();
+      hooks.count({ target, kind, outcome: 'sent', count: 1 });
+      return said;
+    } catch (error) {
+      hooks.count({ target, kind, outcome: 'failed', count: 1 });
+      throw error;
+    }
+  }
+
   private async send(
     event: HubEvent<'inspection'> | HubEvent<'deployment'>,
     kind: NotifyKind,
@@ -92,8 +105,10 @@ export class IncidentNotifier {
       const query = { eventId: event.id, eventType: event.type, kind, payload: event.payload, target, address };
       const silenceId = await hooks.silencedBy(query);
       if (silenceId) suppressed.push({ address, silenceId });
-      else said.push(await call(address));
+      else said.push(await this.counted(kind, () => call(address)));
     }
+    // Held calls are counted by the run that ends the delivery (one that throws counts them again on its retry).
+    hooks.count({ target, kind, outcome: 'suppressed', count: suppressed.length });
     const held = suppressed.map((s) => `suppressed (silence ${s.silenceId})`);
     return {
       notify: false,

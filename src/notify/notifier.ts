@@ -14,7 +14,7 @@ import {
 import type { NotifyHooks } from './hooks.js';
 import type { NotifyKind } from './silence.js';
 import { ThreadStore, type PostedRow } from './thread-store.js';
-import { chooseAddresses, chooseWeekly, factsOf, type ChosenRoute } from './choose.js';
+import { chooseAddresses, chooseWeekly, completeFacts, factsOf, type ChosenRoute } from './choose.js';
 import type { Sendable } from './sender.js';
 import { AddressTurns } from './turns.js';
 import { DeliveryError } from '../errors.js';
@@ -60,7 +60,9 @@ export class Notifier<M = unknown> {
       target: options.target,
       provider: this.provider,
       store: this.store,
-      poster: new AddressPoster(this.turns, this.provider, options.logger),
+      poster: new AddressPoster(this.turns, this.provider, options.logger, (kind, outcome, count) =>
+        options.hooks.count({ target: options.target, kind, outcome, count }),
+      ),
       hooks: options.hooks,
     });
     const editRoot = (id: string, root: PostedRow) => this.updateRoot(id, root);
@@ -199,13 +201,13 @@ export class Notifier<M = unknown> {
   }
 
   /** Where this target sends the event: stored routes when there are any, else today's rules (`fallback`). */
-  private choose(event: Sendable, kind: NotifyKind, fallback: () => string[]): Promise<ChosenRoute> {
+  private async choose(event: Sendable, kind: NotifyKind, fallback: () => string[]): Promise<ChosenRoute> {
     const { hooks, target, routing } = this.options;
     return chooseAddresses(
       hooks.routes,
       target,
       routing,
-      factsOf(event.type, kind, event.payload),
+      await completeFacts(hooks, factsOf(event.type, kind, event.payload)),
       event.payload as { slackChannels?: string[] },
       fallback,
     );

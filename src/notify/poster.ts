@@ -1,4 +1,5 @@
 import type { Batch, QueueItem } from './items.js';
+import type { NotifyOutcome } from './hooks.js';
 import type { NotifyProvider, Posted } from './provider.js';
 import type { AddressTurns } from './turns.js';
 import { DeliveryError } from '../errors.js';
@@ -31,6 +32,8 @@ export class AddressPoster {
     private readonly turns: AddressTurns,
     private readonly provider: NotifyProvider,
     private readonly logger: Logger,
+    /** Counts a batch's items by what they are (a root's kind or `reply`) once their post is known or failed. */
+    private readonly counted: (kind: string, outcome: NotifyOutcome, count: number) => void = () => {},
   ) {}
 
   async post(item: OwnItem, delivery: DeliveryContext): Promise<PostOutcome> {
@@ -75,9 +78,11 @@ export class AddressPoster {
         await this.turns.release(batch, failure.code === 'HUB_ERR_RATE_LIMITED' ? (failure.retryAfterMs ?? 1000) : 0);
       }
       // Otherwise the post may have reached the service: the claim stays, and whoever retries looks for it first.
+      this.count(batch, 'failed');
       throw failure;
     }
     await this.turns.record(batch, posted);
+    this.count(batch, batch.kind === 'digest' ? 'digested' : 'sent');
     if (batch.kind !== 'single') {
       delivery.logger.info('posted several messages as one', {
         address: batch.address,
@@ -85,6 +90,12 @@ export class AddressPoster {
         items: batch.items.length,
       });
     }
+  }
+
+  private count(batch: Batch, outcome: NotifyOutcome): void {
+    const byKind = new Map<string, number>();
+    for (const row of batch.items) byKind.set(row.kind, (byKind.get(row.kind) ?? 0) + 1);
+    for (const [kind, count] of byKind) this.counted(kind, outcome, count);
   }
 
   private messageFor(batch: Batch, own: OwnItem): unknown {
@@ -138,6 +149,8 @@ export class AddressPoster {
         postId: found.postId,
       });
       await this.turns.record(batch, found);
+      // The post that was found went out uncounted (its hub stopped before it knew): counted now, once.
+      this.count(batch, batch.kind === 'digest' ? 'digested' : 'sent');
     } else {
       await this.turns.release(batch);
     }

@@ -2,7 +2,7 @@ import { deferWaiting, throwFailures } from './outcomes.js';
 import type { AddressPoster, PostOutcome } from './poster.js';
 import type { NotifyProvider, Rendered, RootKind } from './provider.js';
 import type { ChosenRoute } from './choose.js';
-import type { NotifyHooks } from './hooks.js';
+import type { NotifyHooks, NotifyOutcome } from './hooks.js';
 import type { NotifyKind } from './silence.js';
 import type { PostedRow, ThreadStore } from './thread-store.js';
 import type { CheckResult, EventType } from '../events/types.js';
@@ -47,10 +47,14 @@ export class Sender {
     how: { lineFor: (thread: PostedRow) => string; editRoot: (thread: PostedRow) => Promise<void> },
   ): Promise<void> {
     const replied = await this.deps.store.repliedAddresses(event.id);
+    let suppressed = 0;
     const results = await Promise.allSettled(
       threads.map(async (thread): Promise<PostOutcome> => {
         if (!replied.has(thread.address)) {
-          if (await this.silencedBy(event, kind, thread.address)) return { kind: 'posted', digest: false };
+          if (await this.silencedBy(event, kind, thread.address)) {
+            suppressed += 1;
+            return { kind: 'posted', digest: false };
+          }
           const line = how.lineFor(thread);
           const posted = await this.deps.poster.post(
             {
@@ -80,6 +84,8 @@ export class Sender {
       this.failureWords(),
     );
     deferWaiting(results);
+    // Counted only by the run that ends the delivery, so a retry or a deferred run does not count them twice.
+    this.counted('reply', 'suppressed', suppressed);
   }
 
   /**
@@ -118,12 +124,14 @@ export class Sender {
       ...(route.chosenBy ? { routes: route.chosenBy } : {}),
       ...(typeof root !== 'function' && root.degraded ? { degraded: root.degraded } : {}),
     };
-    if (channels.length === 0)
+    if (channels.length === 0) {
+      this.countHeld(rootKind, suppressed.length, dropped.length);
       return {
         notify: false,
         summary: `no ${words.address} to post to${droppedNote}${suppressedNote}`,
         details: { channels, dropped, ...extra },
       };
+    }
     // A first attempt has posted nothing before (a deferred one may have queued its items, which its address's
     // turns find done); later ones skip the addresses that have the message.
     const done = delivery.attempt > 1 ? await this.deps.store.posted(event.id) : new Map<string, PostedRow>();
@@ -158,6 +166,7 @@ export class Sender {
     const unknown = channels.some((address) => digestOf(address) === null);
     const posted = unknown ? await this.deps.store.posted(event.id) : null;
     const digested = channels.filter((address) => (posted ? posted.get(address)?.digest : digestOf(address)));
+    this.countHeld(rootKind, suppressed.length, dropped.length);
     const digestNote = digested.length > 0 ? ` (in a digest in ${digested.join(', ')})` : '';
     return {
       notify: false,
@@ -170,6 +179,16 @@ export class Sender {
         ...extra,
       },
     };
+  }
+
+  /** Addresses held back: counted by the run that ends the delivery only (a retried run would count again). */
+  private countHeld(kind: string, suppressed: number, dropped: number): void {
+    this.counted(kind, 'suppressed', suppressed);
+    this.counted(kind, 'dropped', dropped);
+  }
+
+  private counted(kind: string, outcome: NotifyOutcome, count: number): void {
+    this.deps.hooks.count({ target: this.deps.target, kind, outcome, count });
   }
 
   private silencedBy(event: Sendable, kind: NotifyKind, address: string): Promise<string | null> {

@@ -36,6 +36,7 @@ export class HubMetrics {
   private readonly runsRunning = new Map<string, string>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly http: { requests: Counter<string>; duration: Histogram<string> };
+  private readonly notifications: Counter<string>;
 
   constructor(
     private readonly deps: {
@@ -64,6 +65,12 @@ export class HubMetrics {
       name: 'alvares_notifications_suppressed_total',
       help: 'Notifications a silence held (deliveries ended suppressed), by target and kind (event type).',
       labelNames: ['target', 'kind'],
+      registers,
+    });
+    this.notifications = new Counter({
+      name: 'alvares_notifications_total',
+      help: 'Items the notification layer handled, by target, kind (what was sent: for posts deployment, error, recommendation, alert, summary or reply; for incident calls their kind) and outcome (sent, digested, failed, suppressed, dropped).',
+      labelNames: ['target', 'kind', 'outcome'],
       registers,
     });
     const deliverySeconds = new Histogram({
@@ -202,6 +209,14 @@ export class HubMetrics {
     const labels = { route, method, status: String(status) };
     this.http.requests.inc(labels);
     this.http.duration.observe(labels, seconds);
+  }
+
+  /**
+   * Called by the notification layer where it sends (through the hub's notify hooks): the one counter not fed
+   * from the stream, since one delivery posts to many addresses and digests carry other deliveries' items.
+   */
+  countNotifications(count: { target: string; kind: string; outcome: string; count: number }): void {
+    this.notifications.inc({ target: count.target, kind: count.kind, outcome: count.outcome }, count.count);
   }
 
   get contentType(): string {

@@ -6,7 +6,16 @@ export interface PageFrame {
   viewer: Viewer;
   title: string;
   /** Which nav entry is current. */
-  nav: 'overview' | 'events' | 'deployments' | 'insights' | 'schedules' | 'silences' | 'errors' | 'sign-in';
+  nav:
+    | 'overview'
+    | 'events'
+    | 'deployments'
+    | 'insights'
+    | 'schedules'
+    | 'silences'
+    | 'notifications'
+    | 'errors'
+    | 'sign-in';
   /** The newest activity id when the page was rendered: the script's stream starts after it. */
   lastId: string;
   flash?: string | null;
@@ -28,6 +37,7 @@ const NAV: Array<{ id: PageFrame['nav']; href: string; label: string; admin?: bo
   { id: 'insights', href: '/insights', label: 'Insights' },
   { id: 'schedules', href: '/schedules', label: 'Schedules' },
   { id: 'silences', href: '/silences', label: 'Silences' },
+  { id: 'notifications', href: '/notifications', label: 'Notifications' },
   { id: 'errors', href: '/errors', label: 'Errors', admin: true },
 ];
 

@@ -1,3 +1,4 @@
+import type { NotifyHooks } from '../notify/hooks.js';
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import { z } from 'zod';
 import type { DeliveryEngine } from '../delivery/engine.js';
@@ -35,6 +36,7 @@ export interface PageContext {
   checks?: CheckSource;
   insights?: Insights;
   silences?: Silences;
+  notify?: NotifyHooks;
 }
 
 export type PageHandler = (ctx: PageContext, req: Request, res: Response) => Promise<void> | void;

@@ -17,6 +17,7 @@ import {
 import { checkQuery, errorsQuery, showCheck, showErrors, showSchedules } from './handlers/check-pages.js';
 import { eventsQuery, showEvent, showEvents, showOverview } from './handlers/overview-pages.js';
 import { deploymentsQuery, showApplication, showDeployments, showInsights, showTeam } from './handlers/place-pages.js';
+import { showNotifications } from './handlers/notify-pages.js';
 import { showSignIn, signIn, signOut } from './handlers/session.js';
 import { createSilence, endSilence, showSilences } from './handlers/silence-pages.js';
 import { handle, HTML, PAGE_TAGS, pageErrors, readers, type PageContext, type PageHandler } from './page-kit.js';
@@ -69,6 +70,11 @@ const VIEWS: Array<{ path: string; summary: string; query?: Parameters<typeof do
   },
   { path: '/schedules', summary: 'Status page: schedules, inspections and external checks', show: showSchedules },
   { path: '/silences', summary: 'Status page: silences holding now, planned, and ended', show: showSilences },
+  {
+    path: '/notifications',
+    summary: 'Status page: notification targets, routes (the default routing marked) and templates',
+    show: showNotifications,
+  },
   {
     path: '/errors',
     summary: 'Status page: errors grouped by module and code, check errors, failing targets (admins)',

@@ -1,3 +1,4 @@
+import type { NotifyHooks } from '../notify/hooks.js';
 import type { Router } from 'express';
 import type { DeliveryEngine } from '../delivery/engine.js';
 import type { Insights } from '../insights/insights.js';
@@ -46,6 +47,7 @@ export class StatusPage {
     checks?: CheckSource;
     insights?: Insights;
     silences?: Silences;
+    notify?: NotifyHooks;
   }): Router[] {
     const context = { db: this.deps.db, auth: this.auth, feed: this.feed, ...parts };
     return [

@@ -41,6 +41,7 @@ describe('the status page for everyone (axe-core)', () => {
     '/teams/team-studadm',
     '/insights',
     '/schedules',
+    '/notifications',
     '/errors',
     '/teams/nobody',
   ];

@@ -104,6 +104,7 @@ export function hubRouters(parts: HubParts): Router[] {
       checks: checkSourceOf(checks.catalog),
       insights: parts.insights,
       silences: parts.silences,
+      notify: parts.notifyHooks,
     }),
   ];
 }

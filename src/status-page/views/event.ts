@@ -29,7 +29,12 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
   );
   const reported = event.type === 'check.finished' ? reportedOutcome(payload) : html``;
   const deliveries = event.deliveries.map((delivery) => {
-    const result = delivery.result as { summary?: string; link?: string; score?: number } | null;
+    const result = delivery.result as {
+      summary?: string;
+      link?: string;
+      score?: number;
+      details?: { routes?: Record<string, unknown> };
+    } | null;
     const finished = !['queued', 'in_progress'].includes(delivery.status);
     return html`<article class="delivery" data-delivery="${delivery.id}">
       <h3>
@@ -48,6 +53,7 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
       </h3>
       ${delivery.suppressedBy ? html`<p class="held">Held by <a href="/silences#silence-${delivery.suppressedBy}">a silence</a>${delivery.status === 'suppressed' ? ': not sent; replay sends it.' : '; sent by a replay.'}</p>` : html``}
       ${result?.summary ? html`<p>${mrkdwn(result.summary)}${result.score !== undefined ? ` (score ${result.score})` : ''}</p>` : html``}
+      ${routesChosen(result?.details?.routes)}
       ${result?.link ? html`<p>${externalLink(result.link, delivery.module === 'slack' ? 'Slack thread' : `open in ${delivery.module}`)}</p>` : html``}
       ${delivery.lastError && delivery.status !== 'succeeded' ? html`<p class="error">${errorText(delivery.lastError)}</p>` : html``}
       ${delivery.nextAttemptAt ? html`<p class="muted">next attempt ${time(delivery.nextAttemptAt)}</p>` : html``}
@@ -135,6 +141,16 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
       <h2>Raw (as received)</h2>
       ${json(event.raw)}
     </section>`;
+}
+
+/** Which stored route chose each address a notification went to (the layer records it per send). */
+function routesChosen(routes: Record<string, unknown> | undefined): SafeHtml {
+  if (!routes || typeof routes !== 'object') return html``;
+  const sends = Object.entries(routes).filter(([, route]) => typeof route === 'string');
+  if (sends.length === 0) return html``;
+  return html`<ul class="sent-by small">
+    ${sends.map(([address, route]) => html`<li><span class="address">${address}</span> chosen by route <a href="/notifications#routes"><q class="route">${String(route)}</q></a></li>`)}
+  </ul>`;
 }
 
 /** What a check.finished event reports: whose outcome, how it went, and its summary or error. */
