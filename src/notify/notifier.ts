@@ -1,3 +1,4 @@
+import { editTolerantly } from './edits.js';
 import { followUpOutcome, tellsOutcomes, type FollowUpDeps } from './follow-up.js';
 import { AddressPoster } from './poster.js';
 import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
@@ -17,7 +18,6 @@ import { ThreadStore, type PostedRow } from './thread-store.js';
 import { chooseAddresses, chooseWeekly, completeFacts, factsOf, type ChosenRoute } from './choose.js';
 import type { Sendable } from './sender.js';
 import { AddressTurns } from './turns.js';
-import { DeliveryError } from '../errors.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
 import type { DeliveryContext, ModuleContext } from '../module-system/contract.js';
@@ -164,8 +164,13 @@ export class Notifier<M = unknown> {
     await this.sender.replyInThreads(event, kind, threads, alertEventId!, delivery, {
       lineFor: () => reply,
       editRoot: (thread) =>
-        this.editTolerantly('could not update the alert root', { key: t.key, address: thread.address }, () =>
-          this.provider.update(thread.addressId!, thread.postId!, render.withStatusLine(thread.message, statusLine)),
+        editTolerantly(
+          this.provider,
+          this.options.logger,
+          'could not update the alert root',
+          { key: t.key, address: thread.address },
+          () =>
+            this.provider.update(thread.addressId!, thread.postId!, render.withStatusLine(thread.message, statusLine)),
         ),
     });
     return {
@@ -235,26 +240,6 @@ export class Notifier<M = unknown> {
     return this.turns.prune();
   }
 
-  /**
-   * A root that can no longer be edited (deleted, too old) is not worth failing the reply for: logged and left
-   * as it is. Auth errors and anything retryable still fail the delivery.
-   */
-  private async editTolerantly(
-    what: string,
-    context: Record<string, unknown>,
-    edit: () => Promise<void>,
-  ): Promise<void> {
-    try {
-      await edit();
-    } catch (error) {
-      if (error instanceof DeliveryError && error.permanent && !this.provider.isAuthFailure(error)) {
-        this.options.logger.warn(what, { ...context, reason: error.reason });
-        return;
-      }
-      throw error;
-    }
-  }
-
   private templated<R extends Rendered<unknown>>(event: Sendable, kind: string, rendered: R) {
     const link = `${this.options.publicUrl}/api/v1/events/${event.id}`;
     return applyTemplate(this.options.hooks.templates, this.provider, { ...event, link }, kind, rendered);
@@ -267,15 +252,20 @@ export class Notifier<M = unknown> {
   /** The root as first posted, with the status line of every outcome so far, under the thread's lock. */
   private async updateRoot(eventId: string, thread: PostedRow): Promise<void> {
     const { render } = this.provider;
-    await this.editTolerantly('could not update the thread root', { eventId, address: thread.address }, () =>
-      this.store.withRootLock(eventId, thread.address, async (client) => {
-        const outcomes = await this.store.outcomes(client, eventId);
-        await this.provider.update(
-          thread.addressId!,
-          thread.postId!,
-          render.withStatusLine(thread.message, render.statusLine(outcomes)),
-        );
-      }),
+    await editTolerantly(
+      this.provider,
+      this.options.logger,
+      'could not update the thread root',
+      { eventId, address: thread.address },
+      () =>
+        this.store.withRootLock(eventId, thread.address, async (client) => {
+          const outcomes = await this.store.outcomes(client, eventId);
+          await this.provider.update(
+            thread.addressId!,
+            thread.postId!,
+            render.withStatusLine(thread.message, render.statusLine(outcomes)),
+          );
+        }),
     );
   }
 }
