@@ -87,7 +87,7 @@ export function createIncidentNotifier(
     },
     {
       provider: null,
-      routing: incidentRouting(),
+      routing: incidentRouting(options.provider.defaultKinds),
       incidentKinds: {
         handles: [
           'alert',
@@ -95,7 +95,6 @@ export function createIncidentNotifier(
           'recovery',
           ...(options.provider.change ? (['deployment', 'removal'] as const) : []),
         ],
-        byDefault: options.provider.defaultKinds,
       },
     },
   );
