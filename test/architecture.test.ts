@@ -34,7 +34,16 @@ const LAYERS: string[][] = [
   ['src/errors.ts', 'src/util/', 'src/config/', 'src/logging/', 'src/events/'],
   ['src/store/', 'src/stream/'],
   ['src/module-system/', 'src/bus/', 'src/outbound/', 'src/notify/'],
-  ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/', 'src/insights/', 'src/silences/'],
+  [
+    'src/delivery/',
+    'src/scheduler/',
+    'src/ingest/',
+    'src/checks/',
+    'src/ops/',
+    'src/insights/',
+    'src/silences/',
+    'src/config-file/',
+  ],
   ['src/http/', 'src/status-page/'],
   ['src/hub.ts', 'src/hub-settings.ts', 'src/hub-steps.ts', 'src/main.ts', 'src/module-api.ts'],
 ];
