@@ -111,15 +111,23 @@ export function loadConfigTexts(
   problems.push(...resolution.issues.map(at));
   const value = isPlainMap(resolution.value) ? resolution.value : {};
 
+  // A value already reported (an unset variable left it empty) is not reported again as too short or unknown.
+  const reported = new Set(resolution.issues.map((issue) => issue.path.join('\u0000')));
   const parsed = configDocumentSchema.safeParse(value);
-  if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => schemaIssues(issue, value)).map(at));
+  if (!parsed.success)
+    problems.push(
+      ...parsed.error.issues
+        .flatMap((issue) => schemaIssues(issue, value))
+        .filter((issue) => !reported.has(issue.path.join('\u0000')))
+        .map(at),
+    );
 
   const meaning = checkMeaning(value, {
     targets: options.knownTargets,
     modules: options.modules,
     inspections: options.inspections,
   });
-  problems.push(...meaning.issues.map(at));
+  problems.push(...meaning.issues.filter((issue) => !reported.has(issue.path.join('\u0000'))).map(at));
   for (const duplicate of meaning.duplicates) {
     const first = at({ path: duplicate.first, message: '' });
     problems.push(

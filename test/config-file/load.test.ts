@@ -81,6 +81,10 @@ describe('loadConfigText', () => {
       '5:14 targets.ops.settings.token environment variable SLACK_OPS_TOKEN is not set',
       '6:16 targets.ops.settings.webHook environment variable HOOK is not set',
     ]);
+    // Once: the empty value it leaves is not also "too short".
+    expect(problemsOf(load(lines('targets:', '  ops:', '    provider: ${PROVIDER}')))).toEqual([
+      '3:15 targets.ops.provider environment variable PROVIDER is not set',
+    ]);
   });
 
   it('refuses a secret written in the file: by its name, by its module’s schema, or by its shape', () => {
