@@ -1,0 +1,241 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { ConfigDocument } from './document.js';
+import { recordOwned, ROUTES_KEY, type OwnedKind, type Ownership } from './ownership.js';
+import { desiredState, diffStates, digestOf, liveState, type ConfigDiff, type LiveReads } from './state.js';
+import type { Inspections } from '../checks/inspections.js';
+import type { Logger } from '../logging/logger.js';
+import type { NotifyHooks } from '../notify/hooks.js';
+import type { Silences } from '../silences/silences.js';
+import type { Db, Queryable } from '../store/db.js';
+
+/** One key for every replica: two replicas applying at once take turns, the second finding nothing to do. */
+const APPLY_LOCK = 'alvares:config-file';
+
+export interface ApplyDeps {
+  db: Db;
+  ownership: Ownership;
+  hooks: NotifyHooks;
+  silences: Silences;
+  inspections: Inspections;
+  /** This replica's modules: turning one on or off is per replica, as the admin routes do it. */
+  modules: { enable(name: string): unknown; disable(name: string, reason?: string): unknown };
+  /** The live objects, read fresh. */
+  readLive: () => Promise<LiveReads>;
+  logger: Logger;
+}
+
+export interface Applied {
+  document: ConfigDocument;
+  hash: string;
+  /** The file's path: who changed the objects (`file:<path>`), and the owner named in a 409. */
+  file: string;
+}
+
+/**
+ * Makes the live configuration what the file says: computes the diff between the file and the live objects,
+ * then applies it one transaction per kind of object, each change logged with who = `file:<path>`. Objects
+ * the API made stay unless the file names them (then the file owns them). Idempotent: applying the same file
+ * again finds an empty diff; replicas applying at once are serialised by an advisory lock.
+ */
+export async function applyConfig(deps: ApplyDeps, config: Applied): Promise<ConfigDiff> {
+  const client = await deps.db.pool.connect();
+  try {
+    await client.query('select pg_advisory_lock(hashtext($1))', [APPLY_LOCK]);
+    try {
+      return await applyLocked(deps, config);
+    } finally {
+      await client.query('select pg_advisory_unlock(hashtext($1))', [APPLY_LOCK]);
+    }
+  } finally {
+    client.release();
+  }
+}
+
+async function applyLocked(deps: ApplyDeps, config: Applied): Promise<ConfigDiff> {
+  deps.ownership.forget();
+  const desired = desiredState(config.document, config.file);
+  const live = liveState(await deps.readLive());
+  const diff = diffStates(desired, live);
+  const who = `file:${config.file}`;
+  const owner = (value: unknown, ref?: string | null) => ({ file: config.file, digest: digestOf(value), ref });
+  const touched = (kind: OwnedKind) =>
+    [...diff.added, ...diff.changed, ...diff.adopted].filter((item) => item.kind === kind).map((item) => item.key);
+  const gone = (kind: OwnedKind) => diff.removed.filter((item) => item.kind === kind).map((item) => item.key);
+
+  await deps.db.transaction(async (client) => {
+    for (const key of touched('routes')) {
+      const routes = desired.routes.get(key)!.value;
+      await writeSetting(client, 'routes', { routes }, who);
+      await recordOwned(client, 'routes', key, owner(routes));
+    }
+    if (gone('routes').length > 0) {
+      await writeSetting(client, 'routes', null, who);
+      await recordOwned(client, 'routes', ROUTES_KEY, null);
+    }
+  });
+  await deps.db.transaction(async (client) => {
+    for (const key of touched('template')) {
+      const template = desired.template.get(key)!.value;
+      await writeSetting(client, `template:${key}`, { template }, who);
+      await recordOwned(client, 'template', key, owner(template));
+    }
+    for (const key of gone('template')) {
+      await writeSetting(client, `template:${key}`, null, who);
+      await recordOwned(client, 'template', key, null);
+    }
+  });
+  await applySilences(deps, config, diff, who);
+  await deps.db.transaction(async (client) => {
+    for (const key of touched('check')) {
+      const settings = desired.check.get(key)!.value as Record<string, unknown>;
+      await writeCheck(client, key, settings);
+      await recordOwned(client, 'check', key, owner(settings));
+    }
+    for (const key of gone('check')) {
+      await client.query('delete from checks where name = $1', [key]);
+      await recordOwned(client, 'check', key, null);
+    }
+  });
+  for (const key of touched('parameter')) {
+    const [inspection, name] = splitKey(key);
+    const value = desired.parameter.get(key)!.value;
+    await deps.inspections.setParameters(inspection, { [name]: value });
+    await recordOwned(deps.db.pool, 'parameter', key, owner(value));
+  }
+  for (const key of gone('parameter')) {
+    const [inspection, name] = splitKey(key);
+    if (deps.inspections.has(inspection)) await deps.inspections.deleteParameter(inspection, name);
+    await recordOwned(deps.db.pool, 'parameter', key, null);
+  }
+  for (const key of touched('module'))
+    await recordOwned(deps.db.pool, 'module', key, owner(desired.module.get(key)!.value));
+  for (const key of gone('module')) await recordOwned(deps.db.pool, 'module', key, null);
+  applyModules(deps, config.document, config.file);
+  await deps.db.query(
+    `insert into config_applied (id, hash, file) values (1, $1, $2)
+     on conflict (id) do update set hash = excluded.hash, file = excluded.file, applied_at = now()`,
+    [config.hash, config.file],
+  );
+  deps.ownership.forget();
+  deps.hooks.routes?.forget();
+  deps.hooks.templates?.forget();
+  const count = diff.added.length + diff.changed.length + diff.removed.length;
+  if (count > 0)
+    deps.logger.info('configuration file applied', {
+      who,
+      hash: config.hash,
+      added: diff.added.length,
+      changed: diff.changed.length,
+      removed: diff.removed.length,
+    });
+  return diff;
+}
+
+/**
+ * A silence cannot be edited, only ended: a changed one is made anew and the old one ended. The idempotency key
+ * (name and digest) makes two replicas applying the same change make one silence.
+ */
+async function applySilences(deps: ApplyDeps, config: Applied, diff: ConfigDiff, who: string): Promise<void> {
+  const owned = await deps.ownership.ofKind('silence');
+  const inputs = new Map((config.document.silences ?? []).map(({ name, ...input }) => [name, input]));
+  for (const item of [...diff.added, ...diff.changed].filter((entry) => entry.kind === 'silence')) {
+    const input = inputs.get(item.key)!;
+    const digest = digestOf(
+      desiredState({ silences: [{ name: item.key, ...input }] }, config.file).silence.get(item.key)!.value,
+    );
+    const made = await deps.silences.create(
+      input,
+      { createdBy: who, origin: 'file' },
+      `${who}:${item.key}:${digest}`,
+    );
+    const before = owned.get(item.key)?.ref;
+    if (before && before !== made.silence.id) await deps.silences.end(before, who);
+    await recordOwned(deps.db.pool, 'silence', item.key, { file: config.file, digest, ref: made.silence.id });
+  }
+  // An API-made silence the file names as `api-<id>` with the same rules is taken over as it is.
+  for (const item of diff.adopted.filter((entry) => entry.kind === 'silence')) {
+    const input = inputs.get(item.key)!;
+    const digest = digestOf(
+      desiredState({ silences: [{ name: item.key, ...input }] }, config.file).silence.get(item.key)!.value,
+    );
+    const ref = owned.get(item.key)?.ref ?? (await findSilenceByPrefix(deps.db, item.key));
+    await recordOwned(deps.db.pool, 'silence', item.key, { file: config.file, digest, ref });
+  }
+  for (const item of diff.removed.filter((entry) => entry.kind === 'silence')) {
+    const ref = owned.get(item.key)?.ref;
+    if (ref) await deps.silences.end(ref, who);
+    await recordOwned(deps.db.pool, 'silence', item.key, null);
+  }
+}
+
+async function findSilenceByPrefix(db: Db, name: string): Promise<string | null> {
+  const prefix = /^api-([0-9a-f]{8})$/.exec(name)?.[1];
+  if (!prefix) return null;
+  const rows = await db.query<{ id: string }>(`select id from silences where id::text like $1 || '%' limit 1`, [
+    prefix,
+  ]);
+  return rows.rows[0]?.id ?? null;
+}
+
+/** Each replica turns its own modules on and off as its copy of the file says. */
+function applyModules(deps: ApplyDeps, document: ConfigDocument, file: string): void {
+  for (const [name, module] of Object.entries(document.modules ?? {})) {
+    if (module.enabled === undefined) continue;
+    try {
+      if (module.enabled) deps.modules.enable(name);
+      else deps.modules.disable(name, `turned off by ${file}`);
+    } catch (error) {
+      deps.logger.warn('configuration file: module not turned on', { module: name, error: String(error) });
+    }
+  }
+}
+
+/** A notify setting written and logged as the API writes it (`notify_changes`), or removed with `value` null. */
+async function writeSetting(client: Queryable, name: string, value: unknown, who: string): Promise<void> {
+  const before = (await client.query<{ value: unknown }>('select value from notify_settings where name = $1', [name]))
+    .rows[0]?.value;
+  if (value === null) await client.query('delete from notify_settings where name = $1', [name]);
+  else
+    await client.query(
+      `insert into notify_settings (name, value, updated_by) values ($1, $2, $3)
+       on conflict (name) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
+      [name, JSON.stringify(value), who],
+    );
+  const after = value && typeof value === 'object' && 'routes' in value ? (value).routes : value;
+  const previous =
+    before && typeof before === 'object' && 'routes' in before ? (before).routes : before;
+  await client.query('insert into notify_changes (who, name, before, after) values ($1, $2, $3, $4)', [
+    who,
+    name,
+    JSON.stringify(previous ?? null),
+    JSON.stringify(after),
+  ]);
+}
+
+/**
+ * A file's check, all its settings as the file says (omitted ones at their defaults). A new check gets a
+ * random token no one has seen: the tool's owner reads one with `PUT /api/v1/checks/:name {"rotateToken":true}`.
+ */
+async function writeCheck(client: Queryable, name: string, settings: Record<string, unknown>): Promise<void> {
+  const tokenHash = createHash('sha256').update(randomBytes(32).toString('base64url')).digest();
+  await client.query(
+    `insert into checks (name, description, slack_channels, max_runtime_seconds, expect_every_seconds, token_hash)
+     values ($1, $2, $3, $4, $5, $6)
+     on conflict (name) do update set description = excluded.description, slack_channels = excluded.slack_channels,
+       max_runtime_seconds = excluded.max_runtime_seconds, expect_every_seconds = excluded.expect_every_seconds,
+       updated_at = now()`,
+    [
+      name,
+      settings.description,
+      settings.slackChannels,
+      settings.maxRuntimeSeconds,
+      settings.expectEverySeconds,
+      tokenHash,
+    ],
+  );
+}
+
+function splitKey(key: string): [string, string] {
+  const at = key.lastIndexOf(':');
+  return [key.slice(0, at), key.slice(at + 1)];
+}

@@ -1,0 +1,99 @@
+import { Document } from 'yaml';
+import type { LoadedConfig } from './load.js';
+import { apiSilenceName, checkValue } from './state.js';
+import type { LiveReads } from './state.js';
+import type { SilenceRecord } from '../store/silences-repo.js';
+
+/**
+ * The live configuration written as a configuration file, so a team that configured the hub by hand can move
+ * to a file: loading the export gives an empty diff. A secret is written as the `${NAME}` reference it came
+ * from; a secret set through the API has no name to give, so it is left out and a comment says where.
+ */
+export async function exportDocument(deps: {
+  live: LiveReads;
+  current: LoadedConfig | null;
+  secretParameter: (inspection: string, name: string) => Promise<boolean>;
+}): Promise<string> {
+  const { live, current } = deps;
+  const notes: string[] = [
+    ' The live configuration of this hub, exported. Objects made through the API are named as they are',
+    ' listed (a silence as api-<id>); loading this file makes the file their owner.',
+    ' Not exported: targets (configured by the environment today).',
+  ];
+  const body: Record<string, unknown> = {};
+  if (live.routes) body.routes = live.routes;
+
+  const templates: Record<string, Record<string, string>> = {};
+  for (const [key, template] of [...live.templates].sort(([a], [b]) => a.localeCompare(b))) {
+    const [provider, kind] = key.split(':') as [string, string];
+    (templates[provider] ??= {})[kind] = template;
+  }
+  if (Object.keys(templates).length > 0) body.templates = templates;
+
+  const fileSilences = new Map((current?.document.silences ?? []).map((silence) => [silence.name, silence]));
+  const silences: unknown[] = [];
+  for (const row of live.owned.filter((owned) => owned.kind === 'silence')) {
+    const written = fileSilences.get(row.key);
+    const stored = live.silences.find((silence) => silence.id === row.ref);
+    if (written) silences.push(written);
+    else if (stored) silences.push({ name: row.key, ...silenceFields(stored) });
+  }
+  const ownedIds = new Set(live.owned.filter((row) => row.kind === 'silence').map((row) => row.ref));
+  for (const silence of live.silences)
+    if (!ownedIds.has(silence.id) && !silence.endedBy)
+      silences.push({ name: apiSilenceName(silence.id), ...silenceFields(silence) });
+  if (silences.length > 0) body.silences = silences;
+
+  const checks = live.checks.map((check) => {
+    const value = checkValue(check) as ReturnType<typeof checkValue> & { slackChannels: string[] };
+    return {
+      name: check.name,
+      ...(value.description !== null ? { description: value.description } : {}),
+      ...(value.slackChannels.length > 0 ? { slackChannels: value.slackChannels } : {}),
+      maxRuntimeSeconds: value.maxRuntimeSeconds,
+      ...(value.expectEverySeconds !== null ? { expectEverySeconds: value.expectEverySeconds } : {}),
+    };
+  });
+  if (checks.length > 0) body.checks = checks;
+
+  const inspections: Record<string, Record<string, unknown>> = {};
+  for (const [inspection, values] of [...live.parameters].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [name, { value }] of Object.entries(values)) {
+      if (await deps.secretParameter(inspection, name)) {
+        const reference = current?.references[`inspections.${inspection}.${name}`];
+        if (reference) (inspections[inspection] ??= {})[name] = `\${${reference}}`;
+        else
+          notes.push(
+            ` inspections.${inspection}.${name}: a secret set through the API, left out: write it as \${NAME}.`,
+          );
+        continue;
+      }
+      (inspections[inspection] ??= {})[name] = value;
+    }
+  }
+  if (Object.keys(inspections).length > 0) body.inspections = inspections;
+
+  const ownedModules = new Set(live.owned.filter((row) => row.kind === 'module').map((row) => row.key));
+  const modules = Object.fromEntries(
+    live.modules
+      .filter((module) => ownedModules.has(module.name))
+      .map((module) => [module.name, { enabled: module.enabled }]),
+  );
+  if (Object.keys(modules).length > 0) body.modules = modules;
+
+  const document = new Document(body);
+  document.commentBefore = notes.join('\n');
+  return document.toString({ lineWidth: 0 });
+}
+
+function silenceFields(silence: SilenceRecord): Record<string, unknown> {
+  return {
+    matchers: silence.matchers,
+    startsAt: silence.startsAt,
+    ...(silence.endsAt ? { endsAt: silence.endsAt } : {}),
+    ...(silence.recurrence
+      ? { recurrence: silence.recurrence, durationMinutes: silence.durationMinutes, timeZone: silence.timeZone }
+      : {}),
+    reason: silence.reason,
+  };
+}
