@@ -54,7 +54,7 @@ export const securitySchema = z.object({
     secret: true,
     default: '(unset: reads open)',
     description:
-      'At least 16 characters. Every `GET`/`HEAD` under `/api/v1/` (events, deployments, modules, schedules, Lighthouse reports, module routes) except `/api/v1/schemas/*` then needs `Authorization: Bearer <READ_TOKEN>` (the `ADMIN_TOKEN` works too). `/health` and `/ready` stay open.',
+      'At least 16 characters. Every `GET`/`HEAD` under `/api/v1/` (events, deployments, modules, schedules, Lighthouse reports, module routes) except `/api/v1/schemas/*` and `/api/v1/config/schema.json` then needs `Authorization: Bearer <READ_TOKEN>` (the `ADMIN_TOKEN` works too). `/health` and `/ready` stay open.',
   }),
   OUTBOUND_ALLOWED_HOSTS: envString().meta({
     default: '(empty)',

@@ -21,7 +21,8 @@ import { knownEventIds } from '../../store/events-repo.js';
 import type { Access } from '../auth.js';
 import { adminRoutes, moduleRoutes } from './admin.js';
 import { checkRoutes } from './checks.js';
-import { configFileGuard, configFileRoutes } from './config-file.js';
+import { configFileRoutes } from './config-file.js';
+import { configFileGuard, configLiveRoutes } from './config-live.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { ingestRoutes } from './ingest.js';
@@ -67,9 +68,10 @@ export function hubRouters(parts: HubParts): Router[] {
     ingestRoutes({ config, ingest: parts.ingest, access }),
     sourceRoutes({ config, ingest: parts.ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
     eventRoutes(db),
+    configFileRoutes(),
     // Before the routes it guards: an API write to what the configuration file owns is a 409.
     configFileGuard({ ownership: parts.configFiles.ownership, access }),
-    configFileRoutes({ files: parts.configFiles, access }),
+    configLiveRoutes({ files: parts.configFiles, access }),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
