@@ -39,26 +39,27 @@ export async function openConfigFiles(deps: {
     ...(deps.path ? { path: deps.path } : {}),
     onAttempt: () => void deps.replicas.beatNow(),
   });
-  if (!files.reloader) return files;
-  const reloader = files.reloader;
+  // Registered with no file too (then with no samples): the metrics a hub can give are the same on every hub.
+  const status = () => files.reloader?.status ?? null;
   deps.metrics.addGauge({
     name: 'alvares_config_reload_success',
     help: 'Whether the last load of the configuration file (ALVARES_CONFIG) succeeded (1) or failed and changed nothing (0).',
     labelNames: [],
-    read: () => [{ labels: {}, value: reloader.status.ok ? 1 : 0 }],
+    read: () => (status() ? [{ labels: {}, value: status()!.ok ? 1 : 0 }] : []),
   });
   deps.metrics.addGauge({
     name: 'alvares_config_reload_timestamp_seconds',
     help: 'When the configuration file was last loaded, successfully or not (Unix seconds).',
     labelNames: [],
-    read: () => (reloader.status.at ? [{ labels: {}, value: reloader.status.at.getTime() / 1000 }] : []),
+    read: () => (status()?.at ? [{ labels: {}, value: status()!.at!.getTime() / 1000 }] : []),
   });
   deps.metrics.addGauge({
     name: 'alvares_config_hash_info',
     help: 'The configuration file in force on this replica: its hash as a label, value 1.',
     labelNames: ['hash'],
-    read: () => (reloader.status.hash ? [{ labels: { hash: reloader.status.hash }, value: 1 }] : []),
+    read: () => (status()?.hash ? [{ labels: { hash: status()!.hash! }, value: 1 }] : []),
   });
+  if (!files.reloader) return files;
   deps.replicas.configWith(() => files.replicaConfig()!);
   await files.start();
   return files;
