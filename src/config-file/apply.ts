@@ -143,11 +143,7 @@ async function applySilences(deps: ApplyDeps, config: Applied, diff: ConfigDiff,
     const digest = digestOf(
       desiredState({ silences: [{ name: item.key, ...input }] }, config.file).silence.get(item.key)!.value,
     );
-    const made = await deps.silences.create(
-      input,
-      { createdBy: who, origin: 'file' },
-      `${who}:${item.key}:${digest}`,
-    );
+    const made = await deps.silences.create(input, { createdBy: who, origin: 'file' }, `${who}:${item.key}:${digest}`);
     const before = owned.get(item.key)?.ref;
     if (before && before !== made.silence.id) await deps.silences.end(before, who);
     await recordOwned(deps.db.pool, 'silence', item.key, { file: config.file, digest, ref: made.silence.id });
@@ -201,9 +197,8 @@ async function writeSetting(client: Queryable, name: string, value: unknown, who
        on conflict (name) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
       [name, JSON.stringify(value), who],
     );
-  const after = value && typeof value === 'object' && 'routes' in value ? (value).routes : value;
-  const previous =
-    before && typeof before === 'object' && 'routes' in before ? (before).routes : before;
+  const after = value && typeof value === 'object' && 'routes' in value ? value.routes : value;
+  const previous = before && typeof before === 'object' && 'routes' in before ? before.routes : before;
   await client.query('insert into notify_changes (who, name, before, after) values ($1, $2, $3, $4)', [
     who,
     name,
