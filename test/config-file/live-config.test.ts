@@ -31,6 +31,12 @@ checks:
   - name: nightly-backup
     description: The nightly backup job
     expectEverySeconds: 86400
+inspections:
+  core.deliveries:
+    deadWarning: 3
+modules:
+  database:
+    enabled: false
 `;
 }
 
@@ -97,6 +103,12 @@ describe('a configuration file kept live', () => {
     ]);
     const checks = await request(hub.url).get('/api/v1/checks').expect(200);
     expect(JSON.stringify(checks.body)).toContain('nightly-backup');
+    const parameters = await request(hub.url).get('/api/v1/inspections/core.deliveries/parameters').set(auth).expect(200);
+    expect(parameters.body.parameters).toContainEqual(
+      expect.objectContaining({ name: 'deadWarning', value: 3, source: 'central' }),
+    );
+    const modules = await request(hub.url).get('/api/v1/modules').expect(200);
+    expect(modules.body.modules).toContainEqual(expect.objectContaining({ name: 'database', enabled: false }));
 
     const objects = await request(hub.url).get('/api/v1/config/objects').set(auth).expect(200);
     const origins = Object.fromEntries(
@@ -109,7 +121,10 @@ describe('a configuration file kept live', () => {
       'template slack:deployment': `file ${file}`,
       'silence quiet-app': `file ${file}`,
       'check nightly-backup': `file ${file}`,
+      'parameter core.deliveries:deadWarning': `file ${file}`,
     });
+    expect(objects.body.objects).toContainEqual({ kind: 'module', key: 'database', origin: 'file', file });
+    expect(objects.body.objects).toContainEqual({ kind: 'module', key: 'slack', origin: 'default' });
     const families = await metrics(hub);
     expect(sampleValue(families, 'alvares_config_reload_success')).toBe(1);
     expect(sampleValue(families, 'alvares_config_reload_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
@@ -134,6 +149,19 @@ describe('a configuration file kept live', () => {
     const silence = (await request(hub.url).get('/api/v1/silences').expect(200)).body.silences[0] as { id: string };
     await request(hub.url).delete(`/api/v1/silences/${silence.id}`).set(auth).expect(409);
     await request(hub.url).put('/api/v1/checks/nightly-backup').set(auth).send({ description: 'mine' }).expect(409);
+    await request(hub.url)
+      .put('/api/v1/inspections/core.deliveries/parameters')
+      .set(auth)
+      .send({ deadWarning: 5 })
+      .expect(409);
+    await request(hub.url).delete('/api/v1/inspections/core.deliveries/parameters/deadWarning').set(auth).expect(409);
+    await request(hub.url).post('/api/v1/modules/database/enable').set(auth).expect(409);
+    // A parameter the file does not hold is the API's to set.
+    await request(hub.url)
+      .put('/api/v1/inspections/core.deliveries/parameters')
+      .set(auth)
+      .send({ queuedErrorSeconds: 600 })
+      .expect(200);
     // Without a token the write is refused as before (401), telling nothing of the file.
     await request(hub.url).put('/api/v1/notify/routes').send({ routes: [] }).expect(401);
     // The file holds no token: the tool's owner gets one by rotating, and reports with it.
@@ -237,7 +265,11 @@ describe('a configuration file kept live', () => {
     expect(other.body.diff).toMatchObject({
       added: [],
       changed: [{ kind: 'routes', key: '*' }],
-      removed: [{ kind: 'check', key: 'nightly-backup' }],
+      removed: [
+        { kind: 'check', key: 'nightly-backup' },
+        { kind: 'parameter', key: 'core.deliveries:deadWarning' },
+        { kind: 'module', key: 'database' },
+      ],
     });
     await request(hub.url).post('/api/v1/config/validate').set(auth).send({ text: 'x' }).expect(400);
   });
