@@ -41,6 +41,8 @@ export {
   createIncidentNotifier,
   type IncidentProvider,
   createNotifier,
+  createProviderTargets,
+  type ProviderTargets,
   cardRender,
   cut,
   type Card,

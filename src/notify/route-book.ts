@@ -15,7 +15,7 @@ export class RouteBook {
 
   constructor(
     private readonly db: Db,
-    private readonly knownTargets: () => readonly string[],
+    private readonly knownTargets: () => Promise<readonly string[]>,
   ) {}
 
   async stored(): Promise<NotifyRoute[] | null> {
@@ -32,7 +32,7 @@ export class RouteBook {
   async replace(body: unknown, who: string): Promise<NotifyRoute[]> {
     const parsed = routesBodySchema.safeParse(body);
     if (!parsed.success) throw validationError(parsed.error, 'routes');
-    const targets = this.knownTargets();
+    const targets = await this.knownTargets();
     const unknown = parsed.data.routes.flatMap((route, index) =>
       route.to.flatMap((to, position) =>
         targets.includes(to.target)
