@@ -97,7 +97,7 @@ export class NotifyHooks {
   useStore(db: Db, secretSink?: (secrets: string[]) => void): void {
     this.db = db;
     this.book = new RouteBook(db, async () => {
-      await this.loadTargets();
+      await this.loadTargets(true);
       return this.targets().map((target) => target.name);
     });
     this.templateBook = new TemplateBook(db);
@@ -110,10 +110,10 @@ export class NotifyHooks {
     return this.storedBook;
   }
 
-  /** Reads the stored targets again when the copy is older than seconds: before listing, routing or sending. */
-  async loadTargets(): Promise<void> {
+  /** Reads the stored targets again when the copy is older than seconds (or now, `fresh`): before listing, routing or sending. */
+  async loadTargets(fresh = false): Promise<void> {
     if (!this.storedBook) return;
-    const stored = await this.storedBook.all();
+    const stored = await this.storedBook.all(fresh);
     this.secretSink(
       stored.flatMap((target) => {
         const kind = this.kinds.get(target.provider);

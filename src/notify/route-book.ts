@@ -18,8 +18,9 @@ export class RouteBook {
     private readonly knownTargets: () => Promise<readonly string[]>,
   ) {}
 
-  async stored(): Promise<NotifyRoute[] | null> {
-    if (this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.routes;
+  /** `fresh`: read now, not the copy of the last seconds (a decision another replica's change may have voided). */
+  async stored(fresh = false): Promise<NotifyRoute[] | null> {
+    if (!fresh && this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.routes;
     const rows = await this.db.query<{ value: { routes: NotifyRoute[] } }>(
       `select value from notify_settings where name = 'routes'`,
     );

@@ -64,9 +64,9 @@ export class TargetBook {
 
   constructor(private readonly db: Db) {}
 
-  /** Every stored target, re-read when the copy is older than RELOAD_MS. */
-  async all(): Promise<StoredTarget[]> {
-    if (this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.targets;
+  /** Every stored target, re-read when the copy is older than RELOAD_MS (or now, `fresh`). */
+  async all(fresh = false): Promise<StoredTarget[]> {
+    if (!fresh && this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.targets;
     const rows = await this.db.query<{
       name: string;
       provider: string;
@@ -109,7 +109,7 @@ export class TargetBook {
         `invalid target: no provider "${parsed.data.provider}" takes stored targets here`,
         [{ field: 'provider', message: `not a provider that takes stored targets` }],
       );
-    const before = (await this.all()).find((target) => target.name === name) ?? null;
+    const before = (await this.all(true)).find((target) => target.name === name) ?? null;
     if (before && before.provider !== parsed.data.provider)
       throw new HubError(
         'HUB_ERR_CONFLICT',
@@ -156,7 +156,7 @@ export class TargetBook {
 
   /** Removes a stored target; `usedBy` names a stored route that still sends to it (409). */
   async remove(name: string, kind: StoredTargetKind | undefined, usedBy: string | null, who: string): Promise<void> {
-    const before = (await this.all()).find((target) => target.name === name);
+    const before = (await this.all(true)).find((target) => target.name === name);
     if (!before) throw new HubError('HUB_ERR_NOT_FOUND', `no stored target "${name}"`);
     if (usedBy !== null)
       throw new HubError(

@@ -99,7 +99,7 @@ export function notifyTargetRoutes(deps: { hooks: NotifyHooks; access: Access })
       async (req, res) => {
         const name = String(req.params.name);
         refuseEnvTarget(name);
-        const routes = hooks.routes ? await hooks.routes.stored() : null;
+        const routes = hooks.routes ? await hooks.routes.stored(true) : null;
         const usedBy = routes?.find((route) => route.to.some((to) => to.target === name))?.name ?? null;
         const stored = (await book().all()).find((target) => target.name === name);
         await book().remove(name, stored && (hooks.kindOf(stored.provider) ?? undefined), usedBy, 'admin');
