@@ -42,7 +42,6 @@ export {
   type IncidentProvider,
   createNotifier,
   createProviderTargets,
-  type ProviderTargets,
   cardRender,
   cut,
   type Card,

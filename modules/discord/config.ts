@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envUrl, isHttpUrl, type Enablement } from '../../src/module-api.js';
+import { envInt, envUrl, isHttpUrl, storableText, type Enablement } from '../../src/module-api.js';
 
 export const discordConfigSchema = z
   .object({
@@ -33,8 +33,7 @@ export function discordEnablement(config: DiscordConfig): Enablement {
  * and any of the environment's other settings it wants otherwise.
  */
 export const discordTargetSettings = z.object({
-  webhookUrl: z
-    .string()
+  webhookUrl: storableText()
     .max(2000)
     .refine(isHttpUrl, { message: 'expected an http(s) URL' })
     .meta({ secret: true, description: "The target's own webhook; never shown." }),

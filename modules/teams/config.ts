@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envUrl, isHttpUrl, type Enablement } from '../../src/module-api.js';
+import { envInt, envUrl, isHttpUrl, storableText, type Enablement } from '../../src/module-api.js';
 
 export const teamsConfigSchema = z
   .object({
@@ -38,8 +38,7 @@ export function teamsEnablement(config: TeamsConfig): Enablement {
  * and any of the environment's other settings it wants otherwise.
  */
 export const teamsTargetSettings = z.object({
-  webhookUrl: z
-    .string()
+  webhookUrl: storableText()
     .max(2000)
     .refine(isHttpUrl, { message: 'expected an http(s) URL' })
     .meta({ secret: true, description: "The target's own webhook; never shown." }),
