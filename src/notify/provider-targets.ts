@@ -7,7 +7,9 @@ import { DeliveryDeferral } from '../errors.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
 import type { DeliveryContext, ModuleContext } from '../module-system/contract.js';
 
-type Run = (notifier: Notifier<unknown>) => Promise<CheckResult>;
+/** One target's part of an event: its notifier, and its stored settings (null for the environment's target). */
+type Run = (notifier: Notifier<unknown>, settings: Record<string, unknown> | null) => Promise<CheckResult>;
+type Current = Array<[string, Notifier<unknown>, Record<string, unknown> | null]>;
 
 /**
  * Every target of one provider, served by its module's one delivery per event: the target its environment makes
@@ -55,12 +57,10 @@ export class ProviderTargets {
   }
 
   /** The targets in force now, the environment's first; a stored target's notifier is made again when it changed. */
-  private async current(): Promise<Array<[string, Notifier<unknown>]>> {
+  private async current(): Promise<Current> {
     const hooks = this.ctx.notifyHooks;
     await hooks.loadTargets();
-    const list: Array<[string, Notifier<unknown>]> = this.envNotifier
-      ? [[this.envNotifier.target, this.envNotifier]]
-      : [];
+    const list: Current = this.envNotifier ? [[this.envNotifier.target, this.envNotifier, null]] : [];
     for (const target of hooks.storedTargets()) {
       if (target.provider !== this.provider) continue;
       const parts = hooks.partsOf(target.name);
@@ -73,7 +73,7 @@ export class ProviderTargets {
         };
         this.stored.set(target.name, entry);
       }
-      list.push([target.name, entry.notifier]);
+      list.push([target.name, entry.notifier, target.settings]);
     }
     return list;
   }
@@ -83,11 +83,11 @@ export class ProviderTargets {
    * together, each target's result under its name. A target that failed or must wait makes the delivery retry
    * or wait; the others' sends are then found done (each target keeps its own exactly-once rows).
    */
-  private async each(run: Run): Promise<CheckResult> {
+  async each(run: Run): Promise<CheckResult> {
     const targets = await this.current();
     if (targets.length === 0) return { notify: false, summary: `no ${this.provider} target` };
-    if (targets.length === 1) return run(targets[0]![1]);
-    const results = await Promise.allSettled(targets.map(([, notifier]) => run(notifier)));
+    if (targets.length === 1) return run(targets[0]![1], targets[0]![2]);
+    const results = await Promise.allSettled(targets.map(([, notifier, settings]) => run(notifier, settings)));
     const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     if (failed.length > 0) throw failed.find((reason) => !(reason instanceof DeliveryDeferral)) ?? failed[0];
     const answers = results.map((result) => (result as PromiseFulfilledResult<CheckResult>).value);
