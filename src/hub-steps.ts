@@ -109,7 +109,7 @@ export function openBus(hub: Ground, store: Store): EventBus {
 /** The registry subscribes the enabled modules to the bus, then starts them (they may publish at start). */
 export async function startModules(hub: Ground, store: Store, bus: EventBus): Promise<ModuleRegistry> {
   const { logger, redactor } = hub;
-  hub.notifyHooks.useStore(store.db);
+  hub.notifyHooks.useStore(store.db, (secrets) => redactor.addSecrets(secrets));
   const registry = new ModuleRegistry(hub.options.modules, {
     db: store.db,
     core: hub.core,

@@ -41,6 +41,7 @@ export {
   createIncidentNotifier,
   type IncidentProvider,
   createNotifier,
+  createProviderTargets,
   cardRender,
   cut,
   type Card,

@@ -27,6 +27,7 @@ const SURFACE = [
   'CoreConfig',
   'createIncidentNotifier',
   'createNotifier',
+  'createProviderTargets',
   'createUrlGuard',
   'cut',
   'Db',

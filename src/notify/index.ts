@@ -5,7 +5,8 @@
  * threads, alert roots with replies, exactly-once after a crash, silences.
  */
 import { IncidentNotifier, incidentRouting, type IncidentProvider } from './incidents.js';
-import { Notifier } from './notifier.js';
+import type { Notifier } from './notifier.js';
+import { makeNotifier } from './provider-targets.js';
 import type { NotifyProvider } from './provider.js';
 import type { TargetRouting } from './routing.js';
 import type { ModuleContext } from '../module-system/contract.js';
@@ -38,12 +39,14 @@ export {
   type WeeklyRoute,
 } from './routing.js';
 export { NotifyHooks, type TargetInfo } from './hooks.js';
+export { createProviderTargets, ProviderTargets } from './provider-targets.js';
+export { SECRET_SET, targetBodySchema } from './targets.js';
 export type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
 
 /** A provider module's notifier for its target (named after the provider unless `target` says otherwise). */
 export function createNotifier<M>(
   ctx: ModuleContext<unknown>,
-  options: { provider: NotifyProvider<M>; routing: TargetRouting; target?: string },
+  options: { provider: NotifyProvider<M>; routing: TargetRouting; target?: string; envVariable?: string },
 ): Notifier<M> {
   const target = options.target ?? options.provider.name;
   const { threads, edits, lookup, rateLimit } = options.provider.capabilities;
@@ -54,17 +57,9 @@ export function createNotifier<M>(
       capabilities: { threads, edits, lookup, rateLimit: { intervalMs: rateLimit.intervalMs, burst: rateLimit.burst } },
     },
     { provider: options.provider, routing: options.routing },
+    options.envVariable,
   );
-  return new Notifier<M>({
-    target,
-    provider: options.provider,
-    routing: options.routing,
-    db: ctx.db,
-    ownDelivery: (eventId) => ctx.ownDelivery(eventId),
-    logger: ctx.logger,
-    publicUrl: ctx.core.publicUrl,
-    hooks: ctx.notifyHooks,
-  });
+  return makeNotifier(ctx, target, options.provider, options.routing);
 }
 
 /** An on-call tool's notifier (incidents by key, no posts): routed and silenced like any target. */

@@ -29,6 +29,7 @@ import { ingestRoutes } from './ingest.js';
 import { insightsRoutes } from './insights.js';
 import { inspectionRoutes } from './inspections.js';
 import { metricsRoutes } from './metrics.js';
+import { notifyTargetRoutes } from './notify-targets.js';
 import { notifyTemplateRoutes } from './notify-templates.js';
 import { notifyRoutes } from './notify.js';
 import { opsRoutes } from './ops.js';
@@ -88,6 +89,7 @@ export function hubRouters(parts: HubParts): Router[] {
       heldBy: (event, target) =>
         parts.silences.holding(notificationFacts(event as HubEvent, aboutOf(event.payload), target))?.id ?? null,
     }),
+    notifyTargetRoutes({ hooks: parts.notifyHooks, access }),
     notifyTemplateRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),
     metricsRoutes({
       metrics: ops.metrics,
