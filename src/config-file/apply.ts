@@ -62,6 +62,7 @@ async function applyLocked(deps: ApplyDeps, config: Applied): Promise<ConfigDiff
     [...diff.added, ...diff.changed, ...diff.adopted].filter((item) => item.kind === kind).map((item) => item.key);
   const gone = (kind: OwnedKind) => diff.removed.filter((item) => item.kind === kind).map((item) => item.key);
 
+  await applyTargets(deps, desired.target, touched('target'), who, owner);
   await deps.db.transaction(async (client) => {
     for (const key of touched('routes')) {
       const routes = desired.routes.get(key)!.value;
@@ -84,6 +85,8 @@ async function applyLocked(deps: ApplyDeps, config: Applied): Promise<ConfigDiff
       await recordOwned(client, 'template', key, null);
     }
   });
+  // After the routes: a route the file no longer has may have named a target it no longer has.
+  await removeTargets(deps, gone('target'), who);
   await applySilences(deps, config, diff, who);
   await deps.db.transaction(async (client) => {
     for (const key of touched('check')) {
@@ -117,6 +120,7 @@ async function applyLocked(deps: ApplyDeps, config: Applied): Promise<ConfigDiff
     [config.hash, config.file],
   );
   deps.ownership.forget();
+  await deps.hooks.loadTargets(true);
   deps.hooks.routes?.forget();
   deps.hooks.templates?.forget();
   const count = diff.added.length + diff.changed.length + diff.removed.length;
@@ -129,6 +133,38 @@ async function applyLocked(deps: ApplyDeps, config: Applied): Promise<ConfigDiff
       removed: diff.removed.length,
     });
   return diff;
+}
+
+/** The file's targets, stored through the targets' own store (their provider's schema checks the settings). */
+async function applyTargets(
+  deps: ApplyDeps,
+  desired: Map<string, { value: unknown }>,
+  keys: string[],
+  who: string,
+  owner: (value: unknown) => { file: string; digest: string },
+): Promise<void> {
+  if (keys.length === 0) return;
+  const book = deps.hooks.targetBook;
+  if (!book) throw new Error('the targets store is not open');
+  // Checked for all before any is written: a target the environment makes is not the file's to replace.
+  for (const key of keys) {
+    const envOwner = deps.hooks.envOwnerOf(key);
+    if (envOwner) throw new Error(`target "${key}" is made by ${envOwner}; give the file's target another name`);
+  }
+  for (const key of keys) {
+    const value = desired.get(key)!.value;
+    await book.put(key, value, (provider) => deps.hooks.kindOf(provider), who);
+    await recordOwned(deps.db.pool, 'target', key, owner(value));
+  }
+}
+
+async function removeTargets(deps: ApplyDeps, keys: string[], who: string): Promise<void> {
+  const book = deps.hooks.targetBook;
+  for (const key of keys) {
+    const stored = book ? (await book.all(true)).find((target) => target.name === key) : undefined;
+    if (book && stored) await book.remove(key, deps.hooks.kindOf(stored.provider) ?? undefined, null, who);
+    await recordOwned(deps.db.pool, 'target', key, null);
+  }
 }
 
 /**

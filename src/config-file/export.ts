@@ -13,14 +13,18 @@ export async function exportDocument(deps: {
   live: LiveReads;
   current: LoadedConfig | null;
   secretParameter: (inspection: string, name: string) => Promise<boolean>;
+  /** A provider's secret settings (a stored target's). */
+  targetSecrets: (provider: string) => string[];
 }): Promise<string> {
   const { live, current } = deps;
   const notes: string[] = [
     ' The live configuration of this hub, exported. Objects made through the API are named as they are',
     ' listed (a silence as api-<id>); loading this file makes the file their owner.',
-    ' Not exported: targets (configured by the environment today).',
+    ' Not exported: the targets the environment makes (SLACK_TOKEN, TEAMS_WEBHOOK_URL, …).',
   ];
   const body: Record<string, unknown> = {};
+  const targets = exportTargets(live, current, deps.targetSecrets, notes);
+  if (Object.keys(targets).length > 0) body.targets = targets;
   if (live.routes) body.routes = live.routes;
 
   const templates: Record<string, Record<string, string>> = {};
@@ -84,6 +88,37 @@ export async function exportDocument(deps: {
   const document = new Document(body);
   document.commentBefore = notes.join('\n');
   return document.toString({ lineWidth: 0 });
+}
+
+/**
+ * Stored targets. The file's own are written as the file had them (the provider's defaults not filled in), each
+ * value that came from a reference as that reference; an API-made target's secrets have no name to give.
+ */
+function exportTargets(
+  live: LiveReads,
+  current: LoadedConfig | null,
+  secretsOf: (provider: string) => string[],
+  notes: string[],
+): Record<string, unknown> {
+  const owned = new Set(live.owned.filter((row) => row.kind === 'target').map((row) => row.key));
+  const targets: Record<string, unknown> = {};
+  for (const target of live.targets) {
+    const written = owned.has(target.name) ? current?.document.targets?.[target.name] : undefined;
+    const source = written ?? { provider: target.provider, settings: target.settings };
+    const secrets = secretsOf(source.provider);
+    const settings: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(source.settings)) {
+      const reference = written ? current?.references[`targets.${target.name}.settings.${key}`] : undefined;
+      if (reference) settings[key] = `\${${reference}}`;
+      else if (secrets.includes(key))
+        notes.push(
+          ` targets.${target.name}.settings.${key}: a secret set through the API, left out: write it as \${NAME}.`,
+        );
+      else settings[key] = value;
+    }
+    targets[target.name] = { provider: source.provider, settings };
+  }
+  return targets;
 }
 
 function silenceFields(silence: SilenceRecord): Record<string, unknown> {

@@ -10,6 +10,7 @@ import type { Logger } from '../logging/logger.js';
 import type { AnyModuleDefinition } from '../module-system/contract.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { NotifyHooks } from '../notify/hooks.js';
+import { secretKeys } from '../notify/targets.js';
 import type { Silences } from '../silences/silences.js';
 import type { Db } from '../store/db.js';
 import { listChecks } from '../store/external-checks-repo.js';
@@ -107,6 +108,10 @@ export class ConfigFiles {
       live: await this.readLive(),
       current: this.reloader?.config ?? null,
       secretParameter: (inspection, name) => this.isSecretParameter(inspection, name),
+      targetSecrets: (provider) => {
+        const kind = this.deps.hooks.kindOf(provider);
+        return kind ? secretKeys(kind) : [];
+      },
     });
   }
 
@@ -117,8 +122,9 @@ export class ConfigFiles {
     const templates = this.deps.hooks.templates;
     routes?.forget();
     templates?.forget();
-    const [owned, stored, allTemplates, silences, checks, parameters] = await Promise.all([
+    const [owned, targets, stored, allTemplates, silences, checks, parameters] = await Promise.all([
       this.ownership.all(),
+      this.deps.hooks.targetBook ? this.deps.hooks.targetBook.all(true) : Promise.resolve([]),
       routes ? routes.stored() : Promise.resolve(null),
       templates ? templates.all() : Promise.resolve(new Map<string, string>()),
       silencesNotOverAt(this.deps.db, new Date()),
@@ -127,6 +133,7 @@ export class ConfigFiles {
     ]);
     return {
       owned,
+      targets,
       routes: stored,
       templates: allTemplates,
       silences,

@@ -32,7 +32,15 @@ export interface ConfigDiff {
   adopted: DiffItem[];
 }
 
-export const OWNED_KINDS: readonly OwnedKind[] = ['routes', 'template', 'silence', 'check', 'parameter', 'module'];
+export const OWNED_KINDS: readonly OwnedKind[] = [
+  'target',
+  'routes',
+  'template',
+  'silence',
+  'check',
+  'parameter',
+  'module',
+];
 
 function emptyState(): ConfigState {
   return Object.fromEntries(OWNED_KINDS.map((kind) => [kind, new Map()])) as ConfigState;
@@ -104,6 +112,7 @@ export function apiSilenceName(id: string): string {
 export function desiredState(document: ConfigDocument, file: string): ConfigState {
   const state = emptyState();
   const put = (kind: OwnedKind, key: string, value: unknown) => state[kind].set(key, { value, origin: 'file', file });
+  for (const [name, target] of Object.entries(document.targets ?? {})) put('target', name, target);
   if (document.routes) put('routes', ROUTES_KEY, document.routes);
   for (const [provider, kinds] of Object.entries(document.templates ?? {}))
     for (const [kind, template] of Object.entries(kinds))
@@ -120,6 +129,8 @@ export function desiredState(document: ConfigDocument, file: string): ConfigStat
 
 export interface LiveReads {
   owned: OwnedRow[];
+  /** Targets stored at run time (the environment's are not the file's to hold). */
+  targets: Array<{ name: string; provider: string; settings: Record<string, unknown> }>;
   routes: NotifyRoute[] | null;
   templates: Map<string, string>;
   /** Silences not over yet. */
@@ -135,8 +146,13 @@ export function liveState(reads: LiveReads): ConfigState {
   const owners = new Map(reads.owned.map((row) => [`${row.kind}\u0000${row.key}`, row]));
   const put = (kind: OwnedKind, key: string, value: unknown) => {
     const owner = owners.get(`${kind}\u0000${key}`);
-    state[kind].set(key, owner ? { value, origin: 'file', file: owner.file } : { value, origin: 'api' });
+    state[kind].set(
+      key,
+      owner ? { value, origin: 'file', file: owner.file, digest: owner.digest } : { value, origin: 'api' },
+    );
   };
+  for (const target of reads.targets)
+    put('target', target.name, { provider: target.provider, settings: target.settings });
   if (reads.routes) put('routes', ROUTES_KEY, reads.routes);
   for (const [key, template] of reads.templates) put('template', key, template);
   // A file's silence is what the file said (its digest), whether or not its window is over yet.
@@ -164,6 +180,13 @@ export function liveState(reads: LiveReads): ConfigState {
   return state;
 }
 
+/**
+ * Kinds whose live form is not the file's text: a silence is re-made (its live row has fields the file left out),
+ * a target's settings come back with the provider's defaults filled in. A file-owned one is compared by the
+ * digest of the text it was applied from.
+ */
+const BY_DIGEST: readonly OwnedKind[] = ['silence', 'target'];
+
 /** What applying `desired` to `live` would do. API-made objects absent from the file stay: they are not removed. */
 export function diffStates(desired: ConfigState, live: ConfigState): ConfigDiff {
   const diff: ConfigDiff = { added: [], changed: [], removed: [], adopted: [] };
@@ -172,7 +195,7 @@ export function diffStates(desired: ConfigState, live: ConfigState): ConfigDiff 
       const current = live[kind].get(key);
       const same =
         current !== undefined &&
-        (kind === 'silence' && current.origin === 'file'
+        (BY_DIGEST.includes(kind) && current.origin === 'file'
           ? current.digest === digestOf(wanted.value)
           : canonical(current.value) === canonical(wanted.value));
       if (!current) diff.added.push({ kind, key });

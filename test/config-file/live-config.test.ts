@@ -103,7 +103,10 @@ describe('a configuration file kept live', () => {
     ]);
     const checks = await request(hub.url).get('/api/v1/checks').expect(200);
     expect(JSON.stringify(checks.body)).toContain('nightly-backup');
-    const parameters = await request(hub.url).get('/api/v1/inspections/core.deliveries/parameters').set(auth).expect(200);
+    const parameters = await request(hub.url)
+      .get('/api/v1/inspections/core.deliveries/parameters')
+      .set(auth)
+      .expect(200);
     expect(parameters.body.parameters).toContainEqual(
       expect.objectContaining({ name: 'deadWarning', value: 3, source: 'central' }),
     );

@@ -165,16 +165,12 @@ export function configFileGuard(deps: { ownership: Ownership; access: Access }):
       next();
     };
 
-  router.put(
-    '/api/v1/notify/routes',
-    admin,
-    guard(() => refuse('routes', ROUTES_KEY, 'the route list')),
-  );
-  router.delete(
-    '/api/v1/notify/routes',
-    admin,
-    guard(() => refuse('routes', ROUTES_KEY, 'the route list')),
-  );
+  const target = guard((params) => refuse('target', params.name!, `target "${params.name}"`));
+  router.put('/api/v1/notify/targets/:name', admin, target);
+  router.delete('/api/v1/notify/targets/:name', admin, target);
+  const routes = guard(() => refuse('routes', ROUTES_KEY, 'the route list'));
+  router.put('/api/v1/notify/routes', admin, routes);
+  router.delete('/api/v1/notify/routes', admin, routes);
   const template = guard((params) =>
     refuse('template', `${params.provider}:${params.kind}`, `the ${params.provider} ${params.kind} template`),
   );
