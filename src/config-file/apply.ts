@@ -179,7 +179,11 @@ async function applySilences(deps: ApplyDeps, config: Applied, diff: ConfigDiff,
     const digest = digestOf(
       desiredState({ silences: [{ name: item.key, ...input }] }, config.file).silence.get(item.key)!.value,
     );
-    const made = await deps.silences.create(input, { createdBy: who, origin: 'file' }, `${who}:${item.key}:${digest}`);
+    const key = `${who}:${item.key}:${digest}`;
+    let made = await deps.silences.create(input, { createdBy: who, origin: 'file' }, key);
+    // The same text removed from the file and put back finds the silence its removal ended: make it anew.
+    if (made.silence.endedBy)
+      made = await deps.silences.create(input, { createdBy: who, origin: 'file' }, `${key}:${Date.now()}`);
     const before = owned.get(item.key)?.ref;
     if (before && before !== made.silence.id) await deps.silences.end(before, who);
     await recordOwned(deps.db.pool, 'silence', item.key, { file: config.file, digest, ref: made.silence.id });
