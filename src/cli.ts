@@ -1,6 +1,3 @@
-import { MODULES } from '../modules/index.js';
-import { countObjects, loadConfigPath } from './config-file/load.js';
-
 /**
  * `alvares validate <file or directory>`: the configuration file checked as the hub would load it, for a
  * configuration repository's CI and for people before they push. A process entry like main.ts: it loads the
@@ -38,6 +35,9 @@ export async function runCli(args: readonly string[], io: CliIo): Promise<number
     return 2;
   }
   const env = flags.includes('--placeholders') ? placeholders(io.env) : io.env;
+  // Loaded only now: a usage error answers at once instead of after compiling every module.
+  const { MODULES } = await import('../modules/index.js');
+  const { countObjects, loadConfigPath } = await import('./config-file/load.js');
   const result = await loadConfigPath(paths[0]!, env, { modules: MODULES });
   if (!result.ok) {
     for (const problem of result.problems)

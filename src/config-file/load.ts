@@ -46,16 +46,26 @@ export async function loadConfigPath(
     ok: false,
     problems: [{ file: pathOrDir, line: 1, column: 1, path: [], message }],
   });
-  const found = await stat(pathOrDir).catch((error: NodeJS.ErrnoException) => error);
-  if (found instanceof Error) return whole(`cannot read: ${found.code ?? found.message}`);
+  let directory: boolean;
+  try {
+    directory = (await stat(pathOrDir)).isDirectory();
+  } catch (error) {
+    return whole(`cannot read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
   let files = [pathOrDir];
-  if (found.isDirectory()) {
+  if (directory) {
     const names = (await readdir(pathOrDir)).filter((name) => YAML_FILE.test(name)).sort();
     if (names.length === 0) return whole('no *.yaml or *.yml file in this directory');
     files = names.map((name) => path.join(pathOrDir, name));
   }
   const texts: Array<{ text: string; file: string }> = [];
-  for (const file of files) texts.push({ file, text: await readFile(file, 'utf8') });
+  for (const file of files) {
+    try {
+      texts.push({ file, text: await readFile(file, 'utf8') });
+    } catch (error) {
+      return whole(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+  }
   return loadConfigTexts(texts, env, options);
 }
 
