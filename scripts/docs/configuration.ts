@@ -63,7 +63,7 @@ const CORE_GROUPS: EnvGroup[] = [
   { title: 'Core: modules on and off', schema: coreSchema, keys: ['DISABLED_SUBSCRIBERS'] },
   {
     title: 'Core: the configuration file',
-    intro: 'See [the configuration file, live](../guides/configure-with-a-file-live.md).',
+    intro: 'See [Configure the hub with a file](../guides/configure-with-a-file.md).',
     schema: coreSchema,
     keys: ['ALVARES_CONFIG'],
   },
