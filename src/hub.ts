@@ -155,6 +155,7 @@ export class Hub {
       silences,
       inspections: checks.inspections,
       registry,
+      moduleConfigs: this.ops.configs,
       replicas: engine.replicas,
       metrics: this.ops.metrics,
       logger: this.logger,

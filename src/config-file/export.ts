@@ -13,6 +13,8 @@ export async function exportDocument(deps: {
   live: LiveReads;
   current: LoadedConfig | null;
   secretParameter: (inspection: string, name: string) => Promise<boolean>;
+  /** A module's secret settings among these values. */
+  moduleSecrets: (module: string, values: Record<string, string | null>) => string[];
   /** A provider's secret settings (a stored target's). */
   targetSecrets: (provider: string) => string[];
 }): Promise<string> {
@@ -77,17 +79,43 @@ export async function exportDocument(deps: {
   }
   if (Object.keys(inspections).length > 0) body.inspections = inspections;
 
-  const ownedModules = new Set(live.owned.filter((row) => row.kind === 'module').map((row) => row.key));
-  const modules = Object.fromEntries(
-    live.modules
-      .filter((module) => ownedModules.has(module.name))
-      .map((module) => [module.name, { enabled: module.enabled }]),
-  );
+  const modules = exportModules(live, current, deps.moduleSecrets, notes);
   if (Object.keys(modules).length > 0) body.modules = modules;
 
   const document = new Document(body);
   document.commentBefore = notes.join('\n');
   return document.toString({ lineWidth: 0 });
+}
+
+/** Modules the file turns on or off, and module settings set at run time (the file's with their references). */
+function exportModules(
+  live: LiveReads,
+  current: LoadedConfig | null,
+  secretsOf: (module: string, values: Record<string, string | null>) => string[],
+  notes: string[],
+): Record<string, { enabled?: boolean; settings?: Record<string, unknown> }> {
+  const owned = (kind: string) => new Set(live.owned.filter((row) => row.kind === kind).map((row) => row.key));
+  const switched = owned('module');
+  const configured = owned('module-config');
+  const modules: Record<string, { enabled?: boolean; settings?: Record<string, unknown> }> = {};
+  for (const module of live.modules) if (switched.has(module.name)) modules[module.name] = { enabled: module.enabled };
+  for (const stored of live.moduleConfigs) {
+    const written = configured.has(stored.module) ? current?.document.modules?.[stored.module]?.settings : undefined;
+    const values = written ?? stored.overrides;
+    const secrets = secretsOf(stored.module, stored.overrides);
+    const settings: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(values)) {
+      const reference = written ? current?.references[`modules.${stored.module}.settings.${key}`] : undefined;
+      if (reference) settings[key] = `\${${reference}}`;
+      else if (secrets.includes(key))
+        notes.push(
+          ` modules.${stored.module}.settings.${key}: a secret set through the API, left out: write it as \${NAME}.`,
+        );
+      else settings[key] = value;
+    }
+    modules[stored.module] = { ...modules[stored.module], settings };
+  }
+  return modules;
 }
 
 /**

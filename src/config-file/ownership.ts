@@ -1,7 +1,8 @@
 import type { Db, Queryable } from '../store/db.js';
 
 /** The kinds of live object a configuration file can own, each keyed by its identity within the kind. */
-export type OwnedKind = 'target' | 'routes' | 'template' | 'silence' | 'check' | 'parameter' | 'module';
+export type OwnedKind =
+  'target' | 'routes' | 'template' | 'silence' | 'check' | 'parameter' | 'module' | 'module-config';
 
 /** Where a live object came from: the configuration file, the HTTP API (or the page), or the hub's defaults. */
 export type Origin = 'file' | 'api' | 'default';

@@ -1,4 +1,4 @@
-import { applyConfig } from './apply.js';
+import { applyConfig, type ApplyDeps } from './apply.js';
 import { exportDocument } from './export.js';
 import { loadConfigPath, loadConfigText, type LoadOptions } from './load.js';
 import { Ownership } from './ownership.js';
@@ -11,10 +11,12 @@ import type { AnyModuleDefinition } from '../module-system/contract.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { NotifyHooks } from '../notify/hooks.js';
 import { secretKeys } from '../notify/targets.js';
+import { secretKeysOf } from '../ops/module-config-values.js';
 import type { Silences } from '../silences/silences.js';
 import type { Db } from '../store/db.js';
 import { listChecks } from '../store/external-checks-repo.js';
 import { allCentralValues } from '../store/inspection-parameters-repo.js';
+import { storedModuleConfigs } from '../store/ops-repo.js';
 import type { ReplicaConfig } from '../store/replicas-repo.js';
 import { silencesNotOverAt } from '../store/silences-repo.js';
 
@@ -24,6 +26,7 @@ export interface ConfigFilesDeps {
   silences: Silences;
   inspections: Inspections;
   registry: ModuleRegistry;
+  moduleConfigs: ApplyDeps['moduleConfigs'];
   definitions: readonly AnyModuleDefinition[];
   env: Record<string, string | undefined>;
   logger: Logger;
@@ -56,6 +59,7 @@ export class ConfigFiles {
                 silences: deps.silences,
                 inspections: deps.inspections,
                 modules: deps.registry,
+                moduleConfigs: deps.moduleConfigs,
                 readLive: () => this.readLive(),
                 logger: deps.logger,
               },
@@ -108,6 +112,10 @@ export class ConfigFiles {
       live: await this.readLive(),
       current: this.reloader?.config ?? null,
       secretParameter: (inspection, name) => this.isSecretParameter(inspection, name),
+      moduleSecrets: (module, values) => {
+        const definition = this.deps.definitions.find((candidate) => candidate.name === module);
+        return definition ? secretKeysOf(definition, this.deps.env, values) : Object.keys(values);
+      },
       targetSecrets: (provider) => {
         const kind = this.deps.hooks.kindOf(provider);
         return kind ? secretKeys(kind) : [];
@@ -122,7 +130,7 @@ export class ConfigFiles {
     const templates = this.deps.hooks.templates;
     routes?.forget();
     templates?.forget();
-    const [owned, targets, stored, allTemplates, silences, checks, parameters] = await Promise.all([
+    const [owned, targets, stored, allTemplates, silences, checks, parameters, moduleConfigs] = await Promise.all([
       this.ownership.all(),
       this.deps.hooks.targetBook ? this.deps.hooks.targetBook.all(true) : Promise.resolve([]),
       routes ? routes.stored() : Promise.resolve(null),
@@ -130,6 +138,7 @@ export class ConfigFiles {
       silencesNotOverAt(this.deps.db, new Date()),
       listChecks(this.deps.db),
       allCentralValues(this.deps.db),
+      storedModuleConfigs(this.deps.db),
     ]);
     return {
       owned,
@@ -140,6 +149,7 @@ export class ConfigFiles {
       checks,
       parameters,
       modules: this.deps.registry.statuses().map((status) => ({ name: status.name, enabled: status.enabled })),
+      moduleConfigs,
     };
   }
 

@@ -1,4 +1,4 @@
-import { ConfigFiles } from './service.js';
+import { ConfigFiles, type ConfigFilesDeps } from './service.js';
 import type { Inspections } from '../checks/inspections.js';
 import type { Replicas } from '../delivery/replicas.js';
 import type { Logger } from '../logging/logger.js';
@@ -23,6 +23,7 @@ export async function openConfigFiles(deps: {
   silences: Silences;
   inspections: Inspections;
   registry: ModuleRegistry;
+  moduleConfigs: ConfigFilesDeps['moduleConfigs'];
   replicas: Replicas;
   metrics: HubMetrics;
   logger: Logger;
@@ -33,6 +34,7 @@ export async function openConfigFiles(deps: {
     silences: deps.silences,
     inspections: deps.inspections,
     registry: deps.registry,
+    moduleConfigs: deps.moduleConfigs,
     definitions: deps.definitions,
     env: deps.env,
     logger: deps.logger,

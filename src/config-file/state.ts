@@ -40,6 +40,7 @@ export const OWNED_KINDS: readonly OwnedKind[] = [
   'check',
   'parameter',
   'module',
+  'module-config',
 ];
 
 function emptyState(): ConfigState {
@@ -103,6 +104,20 @@ export function checkValue(check: {
   };
 }
 
+/** A module's settings as the run-time configuration stores them: every value as text (null unsets a key). */
+export function moduleSettingsValue(settings: Record<string, unknown>): Record<string, string | null> {
+  return Object.fromEntries(
+    Object.entries(settings).map(([key, value]) => [
+      key,
+      value === null || value === undefined
+        ? null
+        : typeof value === 'object'
+          ? JSON.stringify(value)
+          : String(value as string | number | boolean),
+    ]),
+  );
+}
+
 /** An API-made silence's name in a diff or an export: it has none of its own. */
 export function apiSilenceName(id: string): string {
   return `api-${id.slice(0, 8)}`;
@@ -122,8 +137,10 @@ export function desiredState(document: ConfigDocument, file: string): ConfigStat
   for (const { name, ...check } of document.checks ?? []) put('check', name, checkValue(check));
   for (const [inspection, values] of Object.entries(document.inspections ?? {}))
     for (const [name, value] of Object.entries(values)) put('parameter', `${inspection}:${name}`, value);
-  for (const [name, module] of Object.entries(document.modules ?? {}))
+  for (const [name, module] of Object.entries(document.modules ?? {})) {
     if (module.enabled !== undefined) put('module', name, { enabled: module.enabled });
+    if (module.settings) put('module-config', name, moduleSettingsValue(module.settings));
+  }
   return state;
 }
 
@@ -138,6 +155,8 @@ export interface LiveReads {
   checks: ExternalCheck[];
   parameters: Map<string, Record<string, { value: unknown }>>;
   modules: Array<{ name: string; enabled: boolean }>;
+  /** Module settings set at run time (environment-style keys over the environment's values). */
+  moduleConfigs: Array<{ module: string; overrides: Record<string, string | null> }>;
 }
 
 /** The live configuration as a state: each object marked with where it came from. */
@@ -173,6 +192,7 @@ export function liveState(reads: LiveReads): ConfigState {
   for (const check of reads.checks) put('check', check.name, checkValue(check));
   for (const [inspection, values] of reads.parameters)
     for (const [name, { value }] of Object.entries(values)) put('parameter', `${inspection}:${name}`, value);
+  for (const stored of reads.moduleConfigs) put('module-config', stored.module, stored.overrides);
   for (const module of reads.modules) {
     if (owners.has(`module\u0000${module.name}`)) put('module', module.name, { enabled: module.enabled });
     else state.module.set(module.name, { value: { enabled: module.enabled }, origin: 'default' });

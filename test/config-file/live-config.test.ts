@@ -37,6 +37,9 @@ inspections:
 modules:
   database:
     enabled: false
+  slack:
+    settings:
+      SLACK_CHANNELS: "#settings-from-file"
 `;
 }
 
@@ -112,6 +115,8 @@ describe('a configuration file kept live', () => {
     );
     const modules = await request(hub.url).get('/api/v1/modules').expect(200);
     expect(modules.body.modules).toContainEqual(expect.objectContaining({ name: 'database', enabled: false }));
+    const slack = await request(hub.url).get('/api/v1/admin/modules/slack/config').set(auth).expect(200);
+    expect(slack.body).toMatchObject({ source: 'runtime', values: { SLACK_CHANNELS: '#settings-from-file' } });
 
     const objects = await request(hub.url).get('/api/v1/config/objects').set(auth).expect(200);
     const origins = Object.fromEntries(
@@ -125,6 +130,7 @@ describe('a configuration file kept live', () => {
       'silence quiet-app': `file ${file}`,
       'check nightly-backup': `file ${file}`,
       'parameter core.deliveries:deadWarning': `file ${file}`,
+      'module-config slack': `file ${file}`,
     });
     expect(objects.body.objects).toContainEqual({ kind: 'module', key: 'database', origin: 'file', file });
     expect(objects.body.objects).toContainEqual({ kind: 'module', key: 'slack', origin: 'default' });
@@ -159,6 +165,11 @@ describe('a configuration file kept live', () => {
       .expect(409);
     await request(hub.url).delete('/api/v1/inspections/core.deliveries/parameters/deadWarning').set(auth).expect(409);
     await request(hub.url).post('/api/v1/modules/database/enable').set(auth).expect(409);
+    await request(hub.url)
+      .put('/api/v1/admin/modules/slack/config')
+      .set(auth)
+      .send({ SLACK_CHANNELS: '#mine' })
+      .expect(409);
     // A parameter the file does not hold is the API's to set.
     await request(hub.url)
       .put('/api/v1/inspections/core.deliveries/parameters')
@@ -272,6 +283,7 @@ describe('a configuration file kept live', () => {
         { kind: 'check', key: 'nightly-backup' },
         { kind: 'parameter', key: 'core.deliveries:deadWarning' },
         { kind: 'module', key: 'database' },
+        { kind: 'module-config', key: 'slack' },
       ],
     });
     await request(hub.url).post('/api/v1/config/validate').set(auth).send({ text: 'x' }).expect(400);

@@ -214,6 +214,11 @@ export function configFileGuard(deps: { ownership: Ownership; access: Access }):
   );
   const moduleSwitch = guard((params) => refuse('module', params.name!, `module ${params.name} (on or off)`));
   router.post('/api/v1/modules/:name/enable', admin, moduleSwitch);
+  const moduleConfig = guard((params) =>
+    refuse('module-config', params.name!, `the settings of module ${params.name}`),
+  );
+  router.put('/api/v1/admin/modules/:name/config', admin, moduleConfig);
+  router.delete('/api/v1/admin/modules/:name/config', admin, moduleConfig);
   router.post('/api/v1/modules/:name/disable', admin, moduleSwitch);
   return router;
 }
