@@ -8,7 +8,7 @@ import { isPlainMap, mergeSources } from './merge.js';
 import { describePlace, type ConfigProblem } from './problems.js';
 import { resolveReferences, type PathIssue } from './references.js';
 import { isSecretValue } from './secret-fields.js';
-import { checkMeaning } from './semantics.js';
+import { checkMeaning, type KnownInspection } from './semantics.js';
 import { parseSource, placeOf, type SourceFile } from './yaml-source.js';
 
 export type { ConfigProblem };
@@ -32,6 +32,11 @@ export interface LoadOptions {
   knownTargets?: readonly string[];
   /** The module list (modules/index.ts): known modules and providers, and which of their settings are secret. */
   modules?: readonly AnyModuleDefinition[];
+  /**
+   * The hub's inspections by id (`endpoints.health`): parameters are checked by their schemas and declared
+   * secrets refuse literals. Unset (the CLI, which runs no module): parameters are taken as written.
+   */
+  inspections?: Readonly<Record<string, KnownInspection>>;
 }
 
 const YAML_FILE = /\.ya?ml$/i;
@@ -101,16 +106,28 @@ export function loadConfigTexts(
   };
 
   const resolution = resolveReferences(merged.value, env, (where, raw) =>
-    isSecretValue(merged.value, where, raw, options.modules),
+    isSecretValue(merged.value, where, raw, options.modules, options.inspections),
   );
   problems.push(...resolution.issues.map(at));
   const value = isPlainMap(resolution.value) ? resolution.value : {};
 
+  // A value already reported (an unset variable left it empty) is not reported again as too short or unknown.
+  const reported = new Set(resolution.issues.map((issue) => issue.path.join('\u0000')));
   const parsed = configDocumentSchema.safeParse(value);
-  if (!parsed.success) problems.push(...parsed.error.issues.flatMap((issue) => schemaIssues(issue, value)).map(at));
+  if (!parsed.success)
+    problems.push(
+      ...parsed.error.issues
+        .flatMap((issue) => schemaIssues(issue, value))
+        .filter((issue) => !reported.has(issue.path.join('\u0000')))
+        .map(at),
+    );
 
-  const meaning = checkMeaning(value, { targets: options.knownTargets, modules: options.modules });
-  problems.push(...meaning.issues.map(at));
+  const meaning = checkMeaning(value, {
+    targets: options.knownTargets,
+    modules: options.modules,
+    inspections: options.inspections,
+  });
+  problems.push(...meaning.issues.filter((issue) => !reported.has(issue.path.join('\u0000'))).map(at));
   for (const duplicate of meaning.duplicates) {
     const first = at({ path: duplicate.first, message: '' });
     problems.push(
@@ -151,6 +168,7 @@ function valueAt(value: unknown, where: readonly (string | number)[]): unknown {
   let node = value;
   for (const segment of where) {
     if (typeof node !== 'object' || node === null) return undefined;
+    if (!Object.hasOwn(node, segment)) return undefined;
     node = (node as Record<string | number, unknown>)[segment];
   }
   return node;

@@ -20,7 +20,8 @@ export function isPlainMap(value: unknown): value is Record<string, unknown> {
  * which file wins would otherwise depend on file names nobody thinks of as significant.
  */
 export function mergeSources(sources: readonly SourceFile[], problems: ConfigProblem[]): Merged {
-  const value: Record<string, unknown> = {};
+  // Maps, not objects: a section or key named `constructor` or `__proto__` is data here, never an inherited member.
+  const merged = new Map<string, unknown>();
   const sections = new Map<string, SourceFile>();
   const keys = new Map<string, Map<string, SourceFile>>();
   const items = new Map<string, Origin[]>();
@@ -35,10 +36,13 @@ export function mergeSources(sources: readonly SourceFile[], problems: ConfigPro
     for (const [section, part] of Object.entries(source.value)) {
       if (part === null || part === undefined) continue;
       const first = sections.get(section);
-      const existing = value[section];
-      if (first === undefined) sections.set(section, source);
-      if (existing === undefined) {
-        value[section] = Array.isArray(part) ? [...(part as unknown[])] : isPlainMap(part) ? { ...part } : part;
+      const existing = merged.get(section);
+      if (first === undefined) {
+        sections.set(section, source);
+        merged.set(
+          section,
+          Array.isArray(part) ? [...(part as unknown[])] : isPlainMap(part) ? new Map(Object.entries(part)) : part,
+        );
         if (Array.isArray(part))
           items.set(
             section,
@@ -48,7 +52,7 @@ export function mergeSources(sources: readonly SourceFile[], problems: ConfigPro
       } else if (Array.isArray(existing) && Array.isArray(part)) {
         items.get(section)!.push(...part.map((_item, index) => ({ source, index })));
         existing.push(...(part as unknown[]));
-      } else if (isPlainMap(existing) && isPlainMap(part)) {
+      } else if (existing instanceof Map && isPlainMap(part)) {
         const owners = keys.get(section)!;
         for (const [key, item] of Object.entries(part)) {
           const owner = owners.get(key);
@@ -58,13 +62,17 @@ export function mergeSources(sources: readonly SourceFile[], problems: ConfigPro
             continue;
           }
           owners.set(key, source);
-          existing[key] = item;
+          existing.set(key, item);
         }
       } else {
-        problemAt(source, [section], `${section} is also given at ${describePlace(placeOf(first!, [section], true))}`);
+        problemAt(source, [section], `${section} is also given at ${describePlace(placeOf(first, [section], true))}`);
       }
     }
   }
+  // Object.fromEntries defines own properties, so even `__proto__` stays a key (refused later by name).
+  const value = Object.fromEntries(
+    [...merged].map(([section, part]) => [section, part instanceof Map ? Object.fromEntries(part) : part]),
+  );
 
   const locate = (path: readonly (string | number)[]) => {
     const [section, second, ...rest] = path;

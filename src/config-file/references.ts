@@ -41,9 +41,13 @@ export function resolveReferences(
     if (typeof item === 'string') return substitute(item, path);
     if (Array.isArray(item)) return item.map((entry, index) => walk(entry, [...path, index]));
     if (typeof item === 'object' && item !== null) {
-      const out: Record<string, unknown> = {};
-      for (const [key, entry] of Object.entries(item)) out[key] = walk(entry, [...path, key]);
-      return out;
+      const entries: Array<[string, unknown]> = [];
+      for (const [key, entry] of Object.entries(item)) {
+        // Assigned anywhere later, it would replace an object's prototype instead of being a key.
+        if (key === '__proto__') issues.push({ path: [...path, key], message: 'not allowed as a key', atKey: true });
+        else entries.push([key, walk(entry, [...path, key])]);
+      }
+      return Object.fromEntries(entries);
     }
     if (typeof item === 'number' && isSecret(path, item)) issues.push({ path, message: SECRET_LITERAL });
     return item;
@@ -59,8 +63,9 @@ export function resolveReferences(
         return whole;
       }
       names.push(name);
-      const given = env[name];
-      if (given === undefined || given.trim() === '') {
+      // Not `in` or hasOwn: the CLI's placeholders answer through a proxy; a plain object's `constructor` is no string.
+      const given: unknown = env[name];
+      if (typeof given !== 'string' || given.trim() === '') {
         issues.push({ path, message: `environment variable ${name} is not set` });
         return '';
       }

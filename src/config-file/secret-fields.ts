@@ -6,18 +6,25 @@ import { isPlainMap } from './merge.js';
 /**
  * Which values of a file must come from the environment. The rule is the hub's own, not a second list: a
  * setting whose name says secret (the read-backs' rule, SECRET_NAME), one its module's schema marks
- * `.meta({ secret: true })` (the rule the configuration reference and redaction follow), and any value the
- * redactor would hide (a password or token inside a URL, a Slack webhook's path).
+ * `.meta({ secret: true })` (the rule the configuration reference and redaction follow), an inspection's
+ * declared `secrets`, and any value the redactor would hide (a password or token inside a URL, a Slack
+ * webhook's path).
  */
 export function isSecretValue(
   document: Record<string, unknown>,
   path: readonly (string | number)[],
   raw: unknown,
   modules: readonly AnyModuleDefinition[] | undefined,
+  inspections?: Readonly<Record<string, { secrets?: readonly string[] }>>,
 ): boolean {
   const setting = settingAt(document, path);
   if (!setting) return false;
   if (SECRET_NAME.test(setting.key)) return true;
+  const inspection =
+    setting.inspection && inspections && Object.hasOwn(inspections, setting.inspection)
+      ? inspections[setting.inspection]
+      : undefined;
+  if (inspection?.secrets?.includes(setting.key)) return true;
   const module = setting.module === undefined ? undefined : modules?.find((item) => item.name === setting.module);
   if (module && declaredSecrets(module).has(normalise(setting.key))) return true;
   return typeof raw === 'string' && hideUrlSecrets(raw) !== raw;
@@ -27,16 +34,17 @@ export function isSecretValue(
 function settingAt(
   document: Record<string, unknown>,
   path: readonly (string | number)[],
-): { key: string; module?: string } | null {
+): { key: string; module?: string; inspection?: string } | null {
   const [section, name, third, key] = path;
   if (section === 'targets' && third === 'settings' && key !== undefined) {
-    const target = isPlainMap(document.targets) ? document.targets[String(name)] : undefined;
+    const targets = document.targets;
+    const target = isPlainMap(targets) && Object.hasOwn(targets, String(name)) ? targets[String(name)] : undefined;
     const provider = isPlainMap(target) && typeof target.provider === 'string' ? target.provider : undefined;
     return { key: String(key), module: provider };
   }
   if (section === 'modules' && third === 'settings' && key !== undefined)
     return { key: String(key), module: String(name) };
-  if (section === 'inspections' && third !== undefined) return { key: String(third) };
+  if (section === 'inspections' && third !== undefined) return { key: String(third), inspection: String(name) };
   return null;
 }
 

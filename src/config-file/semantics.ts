@@ -1,13 +1,20 @@
 import type { AnyModuleDefinition } from '../module-system/contract.js';
-import { templateProblem } from '../notify/templates.js';
+import type { AnyInspection } from '../module-system/inspection-contract.js';
+import type { z } from 'zod';
+import { trialTemplateProblem } from '../notify/templates.js';
 import { isPlainMap } from './merge.js';
 import type { PathIssue } from './references.js';
 import { shapeOf } from './secret-fields.js';
+
+/** An inspection as the loader needs it: its parameters' schema and which of them are secret. */
+export type KnownInspection = Pick<AnyInspection, 'parameters' | 'secrets'>;
 
 export interface KnownNames {
   /** Target names the hub has besides the file's; undefined: not checked. */
   targets?: readonly string[];
   modules?: readonly AnyModuleDefinition[];
+  /** By id (`endpoints.health`); undefined: inspection parameters are not checked. */
+  inspections?: Readonly<Record<string, KnownInspection>>;
 }
 
 /** A name given twice: the second place, and the path of the first (the caller turns it into a place). */
@@ -66,7 +73,7 @@ export function checkMeaning(
       const to = isPlainMap(route) && Array.isArray(route.to) ? route.to : [];
       to.forEach((send, sendIndex) => {
         const target = isPlainMap(send) ? send.target : undefined;
-        if (typeof target !== 'string' || target in fileTargets || hubTargets.includes(target)) return;
+        if (typeof target !== 'string' || Object.hasOwn(fileTargets, target) || hubTargets.includes(target)) return;
         const names = [...Object.keys(fileTargets), ...hubTargets];
         issues.push({
           path: ['routes', index, 'to', sendIndex, 'target'],
@@ -85,7 +92,7 @@ export function checkMeaning(
         });
       if (!isPlainMap(kinds)) continue;
       for (const [kind, template] of Object.entries(kinds)) {
-        const problem = typeof template === 'string' ? templateProblem(template) : null;
+        const problem = typeof template === 'string' ? trialTemplateProblem(template) : null;
         if (problem) issues.push({ path: ['templates', provider, kind], message: `not a valid template: ${problem}` });
       }
     }
@@ -108,5 +115,39 @@ export function checkMeaning(
             message: `not a setting of ${name}; settings: ${keys.join(', ') || '(none)'}`,
           });
     }
+  if (known.inspections && isPlainMap(document.inspections))
+    checkParameters(document.inspections, known.inspections, issues);
   return { issues, duplicates };
+}
+
+/** Each parameter by its inspection's own schema, as `PUT /api/v1/inspections/:id/parameters` checks it. */
+function checkParameters(
+  given: Record<string, unknown>,
+  inspections: Readonly<Record<string, KnownInspection>>,
+  issues: PathIssue[],
+): void {
+  for (const [id, parameters] of Object.entries(given)) {
+    const inspection = Object.hasOwn(inspections, id) ? inspections[id] : undefined;
+    if (!inspection) {
+      const ids = Object.keys(inspections).join(', ') || '(none)';
+      issues.push({ path: ['inspections', id], atKey: true, message: `no inspection "${id}"; inspections: ${ids}` });
+      continue;
+    }
+    if (!isPlainMap(parameters)) continue;
+    const shape: Record<string, z.ZodType> = inspection.parameters.shape;
+    for (const [name, value] of Object.entries(parameters)) {
+      const field = Object.hasOwn(shape, name) ? shape[name] : undefined;
+      if (!field) {
+        const names = Object.keys(shape).join(', ') || '(none)';
+        issues.push({
+          path: ['inspections', id, name],
+          atKey: true,
+          message: `not a parameter of ${id}; parameters: ${names}`,
+        });
+        continue;
+      }
+      const parsed = field.safeParse(value);
+      if (!parsed.success) issues.push({ path: ['inspections', id, name], message: parsed.error.issues[0]!.message });
+    }
+  }
 }

@@ -29,7 +29,18 @@ function placed(result: LoadResult): boolean {
 /** Values that look like parts of the document: names, `${...}`, regexes, RRULEs, nested maps and lists. */
 const leaf = fc.oneof(
   fc.string(),
-  fc.constantFrom('${SET}', '${UNSET}', '${}', '$${x}', '~(a+)+$', '~[', 'FREQ=WEEKLY', 'Europe/Stockholm', 'slack'),
+  fc.constantFrom(
+    '${SET}',
+    '${UNSET}',
+    '${}',
+    '${constructor}',
+    '$${x}',
+    '~(a+)+$',
+    '~[',
+    'FREQ=WEEKLY',
+    'Europe/Stockholm',
+    'slack',
+  ),
   fc.integer(),
   fc.double(),
   fc.boolean(),
@@ -39,12 +50,32 @@ const value = fc.letrec((tie) => ({
   node: fc.oneof({ depthSize: 'small' }, leaf, tie('list'), tie('map')),
   list: fc.array(tie('node'), { maxLength: 4 }),
   map: fc.dictionary(
-    fc.oneof(fc.string(), fc.constantFrom('name', 'provider', 'settings', 'to', 'target', 'token', 'match')),
+    fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'name',
+        'provider',
+        'settings',
+        'to',
+        'target',
+        'token',
+        'match',
+        '__proto__',
+        'constructor',
+        'toString',
+      ),
+    ),
     tie('node'),
     { maxKeys: 4 },
   ),
 })).node;
-const documentLike = fc.dictionary(fc.oneof(fc.constantFrom(...SECTIONS), fc.string()), value, { maxKeys: 8 });
+const documentLike = fc.dictionary(
+  fc.oneof(fc.constantFrom(...SECTIONS, '__proto__', 'constructor'), fc.string()),
+  value,
+  {
+    maxKeys: 8,
+  },
+);
 
 describe('loadConfigText on random input', () => {
   it('answers a configuration or placed problems for random documents, never a throw', () => {
@@ -54,6 +85,9 @@ describe('loadConfigText on random input', () => {
       ),
       { numRuns: 300 },
     );
+    // Keys such as __proto__ stayed data: nothing reached the prototype every object shares.
+    expect(Object.getOwnPropertyNames(Object.prototype)).not.toContain('name');
+    expect(({} as Record<string, unknown>).provider).toBeUndefined();
   });
 
   it('answers placed problems for random text, never a throw', () => {

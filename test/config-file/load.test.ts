@@ -1,6 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import { MODULES } from '../../modules/index.js';
 import {
   countObjects,
@@ -79,6 +80,10 @@ describe('loadConfigText', () => {
     ).toEqual([
       '5:14 targets.ops.settings.token environment variable SLACK_OPS_TOKEN is not set',
       '6:16 targets.ops.settings.webHook environment variable HOOK is not set',
+    ]);
+    // Once: the empty value it leaves is not also "too short".
+    expect(problemsOf(load(lines('targets:', '  ops:', '    provider: ${PROVIDER}')))).toEqual([
+      '3:15 targets.ops.provider environment variable PROVIDER is not set',
     ]);
   });
 
@@ -224,6 +229,38 @@ describe('loadConfigText', () => {
     ]);
   });
 
+  it('refuses a template the templates API would refuse on its trial render, not only on its parse', () => {
+    expect(problemsOf(load(lines('templates:', '  teams:', '    error: "{{ applicationName | append }}"')))).toEqual([
+      '3:12 templates.teams.error not a valid template: append expect 2 arguments, line:1, col:1',
+    ]);
+  });
+
+  it('checks inspection parameters by the hub’s inspections when it gives them, secrets included', () => {
+    const inspections = {
+      'endpoints.health': {
+        parameters: z.object({ slowMs: z.number().int().min(1).default(5000), bearer: z.string().default('') }),
+        secrets: ['bearer'],
+      },
+    };
+    const text = lines(
+      'inspections:',
+      '  endpoints.health:',
+      '    slowMs: 0',
+      '    colour: red',
+      '    bearer: hunter2',
+      '  disk.space: { minFree: 10 }',
+    );
+    expect(problemsOf(load(text, {}, { modules: MODULES, inspections }))).toEqual([
+      '3:13 inspections.endpoints.health.slowMs Too small: expected number to be >=1',
+      '4:5 inspections.endpoints.health.colour not a parameter of endpoints.health; parameters: slowMs, bearer',
+      '5:13 inspections.endpoints.health.bearer write ${NAME}: secrets are never written in the file',
+      '6:3 inspections.disk.space no inspection "disk.space"; inspections: endpoints.health',
+    ]);
+    // Without the hub's inspections (the CLI runs no module) the values are taken as written: only a name that
+    // says secret, or a value that looks like one, would be refused.
+    expect(problemsOf(load(text))).toEqual([]);
+  });
+
   it('refuses a regular expression that does not compile or backtracks, as the routes API does', () => {
     expect(
       problemsOf(
@@ -353,6 +390,26 @@ describe('loadConfigText', () => {
       `d: [${Array.from({ length: 40 }, () => '*c').join(', ')}]`,
     );
     expect(problemsOf(load(bomb))).toEqual(['1:1  Excessive alias count indicates a resource exhaustion attack']);
+  });
+
+  it('keeps keys named like members of every object as data: __proto__ refused, constructor an unknown key', () => {
+    expect(
+      problemsOf(
+        load(
+          lines(
+            'constructor: 1',
+            'targets:',
+            '  __proto__: { provider: slack }',
+            'routes:',
+            '  - { name: r, to: [{ target: toString, addresses: payload }] }',
+          ),
+        ),
+      ),
+    ).toEqual([
+      '1:1 constructor unknown key',
+      '3:3 targets.__proto__ not allowed as a key',
+      '5:31 routes.0.to.0.target no target "toString" in the file or the hub; targets: slack, teams, discord, email, pagerduty, opsgenie',
+    ]);
   });
 
   it('takes an empty file as an empty configuration, and refuses a file that is not a map', () => {
