@@ -30,6 +30,8 @@ export interface StoredTargetKind {
   settings: z.ZodObject;
   /** The variable that makes the environment's target (`TEAMS_WEBHOOK_URL`): named when a PUT would take its name. */
   envVariable: string;
+  /** Values inside the secrets the logs must hide too (a password inside a URL, as written and decoded). */
+  secretsOf?(settings: Record<string, unknown>): Array<string | undefined>;
 }
 
 /** A target kept in PostgreSQL, secrets included (never shown: see `shownSettings`). */
