@@ -135,8 +135,7 @@ export function createProviderTargets<M, S extends z.ZodObject>(
   hooks.registerKind({
     ...options.kind,
     // Stored settings were parsed by this schema before they were stored.
-    build: (settings, name) =>
-      options.build(settings as z.output<S>, name) as { provider: NotifyProvider<unknown>; routing: TargetRouting },
+    build: (settings, name) => options.build(settings as z.output<S>, name),
   });
   let envNotifier: Notifier<unknown> | null = null;
   if (options.env) {
@@ -156,7 +155,7 @@ export function createProviderTargets<M, S extends z.ZodObject>(
       { provider, routing },
       options.kind.envVariable,
     );
-    envNotifier = makeNotifier(ctx, provider.name, provider, routing) as Notifier<unknown>;
+    envNotifier = makeNotifier(ctx, provider.name, provider, routing);
   }
   return new ProviderTargets(ctx, options.kind.provider, envNotifier);
 }

@@ -60,6 +60,8 @@ export function shownSettings(kind: StoredTargetKind | undefined, settings: Reco
   );
 }
 
+type Shown = { provider: string; settings: Record<string, unknown> };
+
 /** Targets stored at run time (`notify_targets`), each change logged in `notify_changes` without secret values. */
 export class TargetBook {
   private cached: { targets: StoredTarget[]; at: number } | null = null;
@@ -121,7 +123,9 @@ export class TargetBook {
     const given = { ...parsed.data.settings };
     for (const key of secrets) {
       const kept = before?.settings[key];
-      if ((given[key] === undefined || given[key] === SECRET_SET) && kept !== undefined) given[key] = kept;
+      // `null` removes a secret (a Slack target moving from a token to a webhook); left out or `(set)` keeps it.
+      if (given[key] === null) delete given[key];
+      else if ((given[key] === undefined || given[key] === SECRET_SET) && kept !== undefined) given[key] = kept;
     }
     const settings = provider.settings.strict().safeParse(given);
     if (!settings.success) {
@@ -133,7 +137,7 @@ export class TargetBook {
         'target',
       );
     }
-    const after = settings.data as Record<string, unknown>;
+    const after = settings.data;
     await this.db.transaction(async (client) => {
       await client.query(
         `insert into notify_targets (name, provider, settings, updated_by) values ($1, $2, $3, $4)
@@ -145,11 +149,8 @@ export class TargetBook {
         client,
         who,
         name,
-        before && { ...before, settings: shownSettings(provider, before.settings) },
-        {
-          provider: provider.provider,
-          settings: shownSettings(provider, after),
-        },
+        before && { provider: before.provider, settings: shownSettings(provider, before.settings) },
+        { provider: provider.provider, settings: shownSettings(provider, after) },
       );
     });
     this.cached = null;
@@ -178,22 +179,13 @@ export class TargetBook {
     this.cached = null;
   }
 
-  private async logChange(
-    client: Queryable,
-    who: string,
-    name: string,
-    before: unknown,
-    after: unknown,
-  ): Promise<void> {
-    const strip = (value: unknown) =>
-      value && typeof value === 'object'
-        ? { provider: (value as StoredTarget).provider, settings: (value as StoredTarget).settings }
-        : null;
+  /** One row of `notify_changes`: `before` and `after` as shown (each secret `(set)`), null when absent. */
+  private async logChange(client: Queryable, who: string, name: string, before: Shown | null, after: Shown | null) {
     await client.query('insert into notify_changes (who, name, before, after) values ($1, $2, $3, $4)', [
       who,
       `target:${name}`,
-      JSON.stringify(strip(before)),
-      JSON.stringify(strip(after)),
+      JSON.stringify(before),
+      JSON.stringify(after),
     ]);
   }
 }

@@ -53,6 +53,13 @@ describe('stored Slack targets beside the environment one', () => {
       .send({ provider: 'slack', settings: { token: TOKEN, channels: ['ops'] } })
       .expect(200);
     expect(ops.body.settings).toEqual({ token: '(set)', channels: ['ops'] });
+    // `null` removes a secret: without a webhook instead, the target would have neither.
+    const removed = await request(hub.url)
+      .put('/api/v1/notify/targets/slack-ops')
+      .set(auth)
+      .send({ provider: 'slack', settings: { token: null, channels: ['ops'] } })
+      .expect(400);
+    expect(removed.body.error.fields).toEqual([expect.objectContaining({ field: 'settings.token' })]);
     await request(hub.url)
       .put('/api/v1/notify/targets/slack-hook')
       .set(auth)
