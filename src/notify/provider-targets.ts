@@ -91,11 +91,18 @@ export class ProviderTargets {
     const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     if (failed.length > 0) throw failed.find((reason) => !(reason instanceof DeliveryDeferral)) ?? failed[0];
     const answers = results.map((result) => (result as PromiseFulfilledResult<CheckResult>).value);
+    // The event's page names the route behind each send: `<target>: <address>` keeps two targets' sends apart.
+    const routes = answers.flatMap((answer, index) =>
+      Object.entries((answer.details?.routes ?? {}) as Record<string, unknown>).map(
+        ([address, route]) => [`${targets[index]![0]}: ${address}`, route] as const,
+      ),
+    );
     return {
       notify: answers.some((answer) => answer.notify),
       summary: answers.map((answer, index) => `${targets[index]![0]}: ${answer.summary}`).join('; '),
       details: {
         targets: Object.fromEntries(answers.map((answer, index) => [targets[index]![0], answer.details ?? {}])),
+        ...(routes.length > 0 ? { routes: Object.fromEntries(routes) } : {}),
       },
     };
   }

@@ -105,6 +105,11 @@ describe('stored Slack targets beside the environment one', () => {
     expect((delivery.result as { summary: string }).summary).toBe(
       'slack: posted to #deployments; slack-hook: posted to #hooked; slack-ops: posted to #deployments',
     );
+    expect((delivery.result as { details: { routes: Record<string, string> } }).details.routes).toEqual({
+      'slack: #deployments': 'deployments everywhere',
+      'slack-hook: #hooked': 'deployments everywhere',
+      'slack-ops: #deployments': 'deployments everywhere',
+    });
     const roots = fake.roots('#deployments').filter((root) => JSON.stringify(root.blocks).includes(id));
     expect(roots).toHaveLength(2);
     expect(new Set(roots.map((root) => root.ts)).size).toBe(2);
