@@ -26,7 +26,6 @@ const SURFACE = [
   'codeForStatus',
   'CoreConfig',
   'createIncidentNotifier',
-  'createNotifier',
   'createProviderTargets',
   'createUrlGuard',
   'cut',

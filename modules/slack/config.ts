@@ -89,14 +89,10 @@ export const slackTargetSettings = z
       .max(500)
       .optional()
       .meta({ secret: true, description: "The target's own bot token (`xoxb-...`); never shown." }),
-    webhookUrl: storableText()
-      .max(2000)
-      .refine(isHttpUrl, { message: 'expected an http(s) URL' })
-      .optional()
-      .meta({
-        secret: true,
-        description: "The target's own incoming webhook, used when it has no token; never shown.",
-      }),
+    webhookUrl: storableText().max(2000).refine(isHttpUrl, { message: 'expected an http(s) URL' }).optional().meta({
+      secret: true,
+      description: "The target's own incoming webhook, used when it has no token; never shown.",
+    }),
     channels: channelList,
     channelOverride: channelList,
     allowedChannels: channelList,

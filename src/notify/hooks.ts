@@ -117,9 +117,12 @@ export class NotifyHooks {
     this.secretSink(
       stored.flatMap((target) => {
         const kind = this.kinds.get(target.provider);
-        return kind
-          ? secretKeys(kind).flatMap((key) => (typeof target.settings[key] === 'string' ? [target.settings[key]] : []))
-          : [];
+        if (!kind) return [];
+        const values = [
+          ...secretKeys(kind).map((key) => target.settings[key]),
+          ...(kind.secretsOf?.(target.settings) ?? []),
+        ];
+        return values.filter((value): value is string => typeof value === 'string');
       }),
     );
   }

@@ -91,11 +91,18 @@ export class ProviderTargets {
     const failed = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     if (failed.length > 0) throw failed.find((reason) => !(reason instanceof DeliveryDeferral)) ?? failed[0];
     const answers = results.map((result) => (result as PromiseFulfilledResult<CheckResult>).value);
+    // The event's page names the route behind each send: `<target>: <address>` keeps two targets' sends apart.
+    const routes = answers.flatMap((answer, index) =>
+      Object.entries((answer.details?.routes ?? {}) as Record<string, unknown>).map(
+        ([address, route]) => [`${targets[index]![0]}: ${address}`, route] as const,
+      ),
+    );
     return {
       notify: answers.some((answer) => answer.notify),
       summary: answers.map((answer, index) => `${targets[index]![0]}: ${answer.summary}`).join('; '),
       details: {
         targets: Object.fromEntries(answers.map((answer, index) => [targets[index]![0], answer.details ?? {}])),
+        ...(routes.length > 0 ? { routes: Object.fromEntries(routes) } : {}),
       },
     };
   }
@@ -135,8 +142,7 @@ export function createProviderTargets<M, S extends z.ZodObject>(
   hooks.registerKind({
     ...options.kind,
     // Stored settings were parsed by this schema before they were stored.
-    build: (settings, name) =>
-      options.build(settings as z.output<S>, name) as { provider: NotifyProvider<unknown>; routing: TargetRouting },
+    build: (settings, name) => options.build(settings as z.output<S>, name),
   });
   let envNotifier: Notifier<unknown> | null = null;
   if (options.env) {
@@ -156,7 +162,7 @@ export function createProviderTargets<M, S extends z.ZodObject>(
       { provider, routing },
       options.kind.envVariable,
     );
-    envNotifier = makeNotifier(ctx, provider.name, provider, routing) as Notifier<unknown>;
+    envNotifier = makeNotifier(ctx, provider.name, provider, routing);
   }
   return new ProviderTargets(ctx, options.kind.provider, envNotifier);
 }

@@ -30,6 +30,8 @@ export interface StoredTargetKind {
   settings: z.ZodObject;
   /** The variable that makes the environment's target (`TEAMS_WEBHOOK_URL`): named when a PUT would take its name. */
   envVariable: string;
+  /** Values inside the secrets the logs must hide too (a password inside a URL, as written and decoded). */
+  secretsOf?(settings: Record<string, unknown>): Array<string | undefined>;
 }
 
 /** A target kept in PostgreSQL, secrets included (never shown: see `shownSettings`). */
@@ -57,6 +59,8 @@ export function shownSettings(kind: StoredTargetKind | undefined, settings: Reco
     Object.entries(settings).map(([key, value]) => [key, secrets.includes(key) && value != null ? SECRET_SET : value]),
   );
 }
+
+type Shown = { provider: string; settings: Record<string, unknown> };
 
 /** Targets stored at run time (`notify_targets`), each change logged in `notify_changes` without secret values. */
 export class TargetBook {
@@ -119,7 +123,9 @@ export class TargetBook {
     const given = { ...parsed.data.settings };
     for (const key of secrets) {
       const kept = before?.settings[key];
-      if ((given[key] === undefined || given[key] === SECRET_SET) && kept !== undefined) given[key] = kept;
+      // `null` removes a secret (a Slack target moving from a token to a webhook); left out or `(set)` keeps it.
+      if (given[key] === null) delete given[key];
+      else if ((given[key] === undefined || given[key] === SECRET_SET) && kept !== undefined) given[key] = kept;
     }
     const settings = provider.settings.strict().safeParse(given);
     if (!settings.success) {
@@ -131,7 +137,7 @@ export class TargetBook {
         'target',
       );
     }
-    const after = settings.data as Record<string, unknown>;
+    const after = settings.data;
     await this.db.transaction(async (client) => {
       await client.query(
         `insert into notify_targets (name, provider, settings, updated_by) values ($1, $2, $3, $4)
@@ -143,11 +149,8 @@ export class TargetBook {
         client,
         who,
         name,
-        before && { ...before, settings: shownSettings(provider, before.settings) },
-        {
-          provider: provider.provider,
-          settings: shownSettings(provider, after),
-        },
+        before && { provider: before.provider, settings: shownSettings(provider, before.settings) },
+        { provider: provider.provider, settings: shownSettings(provider, after) },
       );
     });
     this.cached = null;
@@ -176,22 +179,13 @@ export class TargetBook {
     this.cached = null;
   }
 
-  private async logChange(
-    client: Queryable,
-    who: string,
-    name: string,
-    before: unknown,
-    after: unknown,
-  ): Promise<void> {
-    const strip = (value: unknown) =>
-      value && typeof value === 'object'
-        ? { provider: (value as StoredTarget).provider, settings: (value as StoredTarget).settings }
-        : null;
+  /** One row of `notify_changes`: `before` and `after` as shown (each secret `(set)`), null when absent. */
+  private async logChange(client: Queryable, who: string, name: string, before: Shown | null, after: Shown | null) {
     await client.query('insert into notify_changes (who, name, before, after) values ($1, $2, $3, $4)', [
       who,
       `target:${name}`,
-      JSON.stringify(strip(before)),
-      JSON.stringify(strip(after)),
+      JSON.stringify(before),
+      JSON.stringify(after),
     ]);
   }
 }

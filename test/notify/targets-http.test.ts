@@ -250,6 +250,12 @@ describe('notification targets added, changed and removed at run time, on two re
       .send({ routes: [OPS_ROUTES.routes[1]] })
       .expect(200);
     await request(first.url).delete('/api/v1/notify/targets/teams-ops').set(auth).expect(200);
+    // The second replica follows the routes within its reload window too.
+    await waitFor(
+      async () => (await request(second.url).get('/api/v1/notify/routes').expect(200)).body.routes.length === 1,
+      5_000,
+      'the routes on the second replica',
+    );
     expect((await list(first)).map((target) => target.name)).toEqual(['teams', 'discord']);
     await waitFor(
       async () => !(await list(second)).some((target) => target.name === 'teams-ops'),
