@@ -157,6 +157,7 @@ export class ConfigFiles {
     return {
       knownTargets: this.deps.hooks.targets().map((target) => target.name),
       modules: this.deps.definitions,
+      inspections: this.deps.inspections.declared(),
     };
   }
 
