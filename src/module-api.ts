@@ -40,7 +40,7 @@ export { startGuardedProxy } from './outbound/guarded-proxy.js';
 export {
   createIncidentNotifier,
   type IncidentProvider,
-  createNotifier,
+  createProviderTargets,
   cardRender,
   cut,
   type Card,

@@ -26,7 +26,7 @@ const SURFACE = [
   'codeForStatus',
   'CoreConfig',
   'createIncidentNotifier',
-  'createNotifier',
+  'createProviderTargets',
   'createUrlGuard',
   'cut',
   'Db',

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envUrl, type Enablement } from '../../src/module-api.js';
+import { envInt, envUrl, isHttpUrl, storableText, type Enablement } from '../../src/module-api.js';
 
 export const discordConfigSchema = z
   .object({
@@ -27,3 +27,16 @@ export type DiscordConfig = z.output<typeof discordConfigSchema>;
 export function discordEnablement(config: DiscordConfig): Enablement {
   return config.webhookUrl ? { enabled: true } : { enabled: false, reason: 'DISCORD_WEBHOOK_URL is not set' };
 }
+
+/**
+ * One stored Discord target's settings (`PUT /api/v1/notify/targets/:name` with provider `discord`): its own webhook,
+ * and any of the environment's other settings it wants otherwise.
+ */
+export const discordTargetSettings = z.object({
+  webhookUrl: storableText()
+    .max(2000)
+    .refine(isHttpUrl, { message: 'expected an http(s) URL' })
+    .meta({ secret: true, description: "The target's own webhook; never shown." }),
+  paceMs: z.number().int().min(0).max(60_000).optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
+});

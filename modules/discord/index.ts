@@ -1,6 +1,6 @@
-import { discordConfigSchema, discordEnablement } from './config.js';
+import { discordConfigSchema, discordEnablement, discordTargetSettings, type DiscordConfig } from './config.js';
 import { discordProvider } from './provider.js';
-import { createNotifier, defineModule } from '../../src/module-api.js';
+import { createProviderTargets, defineModule } from '../../src/module-api.js';
 
 /** The one address of a Discord target: its webhook's channel. Every address a route or payload names means it. */
 export const DISCORD_ADDRESS = 'webhook';
@@ -20,15 +20,25 @@ export const discordModule = defineModule({
   delivery: { timeoutMs: 30_000 },
   create(ctx) {
     const { config } = ctx;
-    const http = ctx.http({ baseURL: config.webhookUrl!, service: 'Discord webhook', timeoutMs: config.timeoutMs });
-    const notifier = createNotifier(ctx, {
-      provider: discordProvider(config, http),
-      routing: {
-        override: [],
-        always: [DISCORD_ADDRESS],
-        allowed: [],
-        normalise: (values) => (values.length > 0 ? [DISCORD_ADDRESS] : []),
-      },
+    const routing = {
+      override: [],
+      always: [DISCORD_ADDRESS],
+      allowed: [],
+      normalise: (values: readonly string[]) => (values.length > 0 ? [DISCORD_ADDRESS] : []),
+    };
+    const make = (settings: DiscordConfig) => {
+      const http = ctx.http({
+        baseURL: settings.webhookUrl!,
+        service: 'Discord webhook',
+        timeoutMs: settings.timeoutMs,
+      });
+      return { provider: discordProvider(settings, http), routing };
+    };
+    // The environment's target `discord`, and every Discord target stored at run time, each with its own webhook.
+    const notifier = createProviderTargets(ctx, {
+      kind: { provider: 'discord', settings: discordTargetSettings, envVariable: 'DISCORD_WEBHOOK_URL' },
+      env: config.webhookUrl ? make(config) : null,
+      build: (settings) => make({ ...config, ...settings }),
     });
     return {
       handlers: {

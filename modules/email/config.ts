@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envList, envString, type Enablement } from '../../src/module-api.js';
+import { envList, envString, storableText, type Enablement } from '../../src/module-api.js';
 
 // One address, as mail servers take it: no spaces, no angle brackets, a dot in the domain.
 const ADDRESS = /^[^\s@<>,;"]+@[^\s@<>,;"]+\.[^\s@<>,;"]+$/;
@@ -80,4 +80,38 @@ export function emailSecrets(config: EmailConfig): Array<string | undefined> {
     // A URL that does not parse is refused by the schema; nothing more to hide.
   }
   return [config.smtpUrl, password || undefined, password ? decodeURIComponent(password) : undefined];
+}
+
+/**
+ * One stored mail target's settings (`PUT /api/v1/notify/targets/:name` with provider `email`): its own server,
+ * sender and default addresses, in SMTP_URL's, EMAIL_FROM's and EMAIL_TO's meaning.
+ */
+export const emailTargetSettings = z.object({
+  smtpUrl: storableText()
+    .max(2000)
+    .superRefine((value, ctx) => {
+      const problem = smtpUrlProblem(value);
+      // The message never repeats the value: it carries the password.
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .meta({
+      secret: true,
+      description: "The target's own mail server, `smtp://user:password@host:port`; never shown.",
+    }),
+  from: storableText()
+    .max(300)
+    .refine((value) => ADDRESS.test(value), { message: 'expected one mail address' }),
+  to: z
+    .array(
+      storableText()
+        .max(300)
+        .refine((value) => ADDRESS.test(value), { message: 'expected a mail address' }),
+    )
+    .max(100)
+    .optional(),
+});
+
+/** A stored mail target's config. */
+export function emailTargetConfig(settings: z.output<typeof emailTargetSettings>): EmailConfig {
+  return { smtpUrl: settings.smtpUrl, from: settings.from, to: normaliseAddresses(settings.to ?? []) };
 }

@@ -1,7 +1,15 @@
-import { emailConfigSchema, emailEnablement, emailSecrets, normaliseAddresses } from './config.js';
+import {
+  emailConfigSchema,
+  emailEnablement,
+  emailSecrets,
+  emailTargetConfig,
+  emailTargetSettings,
+  normaliseAddresses,
+  type EmailConfig,
+} from './config.js';
 import { emailProvider } from './provider.js';
 import { SmtpTransport } from './transport.js';
-import { createNotifier, defineModule } from '../../src/module-api.js';
+import { createProviderTargets, defineModule } from '../../src/module-api.js';
 
 /**
  * Email: errors, alerts (their escalation and recovery as replies in the alert's thread) and the weekly summary
@@ -19,16 +27,28 @@ export const emailModule = defineModule({
   delivery: { timeoutMs: 60_000 },
   create(ctx) {
     const { config, logger } = ctx;
+    const routingOf = (settings: EmailConfig) => ({
+      override: [],
+      always: settings.to,
+      allowed: [],
+      normalise: normaliseAddresses,
+      // Not every deployment: mail is for what someone has to read. Stored routes can send any kind.
+      kinds: ['error', 'alert', 'escalation', 'recovery', 'weekly'] as const,
+    });
     const transport = new SmtpTransport(config.smtpUrl!, config.from!);
-    const notifier = createNotifier(ctx, {
-      provider: emailProvider(transport),
-      routing: {
-        override: [],
-        always: config.to,
-        allowed: [],
-        normalise: normaliseAddresses,
-        // Not every deployment: mail is for what someone has to read. Stored routes can send any kind.
-        kinds: ['error', 'alert', 'escalation', 'recovery', 'weekly'],
+    // The environment's target `email`, and every mail target stored at run time, each with its own server.
+    // Their transports connect per mail (nodemailer without a pool), so one left behind by a change holds nothing.
+    const notifier = createProviderTargets(ctx, {
+      kind: {
+        provider: 'email',
+        settings: emailTargetSettings,
+        envVariable: 'SMTP_URL',
+        secretsOf: (settings) => emailSecrets({ smtpUrl: String(settings.smtpUrl), from: undefined, to: [] }),
+      },
+      env: { provider: emailProvider(transport), routing: routingOf(config) },
+      build: (settings) => {
+        const own = emailTargetConfig(settings);
+        return { provider: emailProvider(new SmtpTransport(own.smtpUrl!, own.from!)), routing: routingOf(own) };
       },
     });
     return {

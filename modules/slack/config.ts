@@ -1,6 +1,15 @@
 import { z } from 'zod';
 import { normaliseChannels, normalisePatterns } from './routing.js';
-import { envInt, envList, envString, envUrl, envUrlWithDefault, type Enablement } from '../../src/module-api.js';
+import {
+  envInt,
+  envList,
+  envString,
+  envUrl,
+  envUrlWithDefault,
+  isHttpUrl,
+  storableText,
+  type Enablement,
+} from '../../src/module-api.js';
 
 export const DEFAULT_API_BASE_URL = 'https://slack.com/api/';
 
@@ -65,4 +74,48 @@ export function slackEnablement(config: SlackConfig): Enablement {
 
 export function slackSecrets(config: SlackConfig): Array<string | undefined> {
   return [config.token, config.webhookUrl];
+}
+
+const channelList = z.array(storableText().min(1).max(200)).max(200).optional();
+
+/**
+ * One stored Slack target's settings (`PUT /api/v1/notify/targets/:name` with provider `slack`): its own bot token
+ * (or incoming webhook) and channels, in the SLACK_* variables' meaning; the Web API base is the environment's.
+ */
+export const slackTargetSettings = z
+  .object({
+    token: storableText()
+      .min(4)
+      .max(500)
+      .optional()
+      .meta({ secret: true, description: "The target's own bot token (`xoxb-...`); never shown." }),
+    webhookUrl: storableText().max(2000).refine(isHttpUrl, { message: 'expected an http(s) URL' }).optional().meta({
+      secret: true,
+      description: "The target's own incoming webhook, used when it has no token; never shown.",
+    }),
+    channels: channelList,
+    channelOverride: channelList,
+    allowedChannels: channelList,
+    paceMs: z.number().int().min(0).max(60_000).optional(),
+    burst: z.number().int().min(1).max(100).optional(),
+    digestAfter: z.number().int().min(1).max(1000).optional(),
+  })
+  .refine((settings) => settings.token !== undefined || settings.webhookUrl !== undefined, {
+    message: 'give a token or a webhookUrl',
+    path: ['token'],
+  });
+
+/** A stored target's config: the environment's, with the target's own settings over it. */
+export function slackTargetConfig(env: SlackConfig, settings: z.output<typeof slackTargetSettings>): SlackConfig {
+  return {
+    ...env,
+    token: settings.token,
+    webhookUrl: settings.webhookUrl,
+    channels: normaliseChannels(settings.channels ?? []),
+    channelOverride: normaliseChannels(settings.channelOverride ?? []),
+    allowedChannels: normalisePatterns(settings.allowedChannels ?? []),
+    paceMs: settings.paceMs ?? env.paceMs,
+    burst: settings.burst ?? env.burst,
+    digestAfter: settings.digestAfter ?? env.digestAfter,
+  };
 }

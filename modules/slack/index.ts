@@ -1,10 +1,17 @@
-import { slackConfigSchema, slackEnablement, slackSecrets } from './config.js';
+import {
+  slackConfigSchema,
+  slackEnablement,
+  slackSecrets,
+  slackTargetConfig,
+  slackTargetSettings,
+  type SlackConfig,
+} from './config.js';
 import { maintenancePosts } from './maintenance.js';
 import { MIGRATIONS } from './migrations.js';
 import { slackProvider } from './provider.js';
 import { slackRouting } from './routing.js';
 import { WebApiTransport, WebhookTransport, type SlackTransport } from './transport.js';
-import { createNotifier, defineModule } from '../../src/module-api.js';
+import { createProviderTargets, defineModule } from '../../src/module-api.js';
 
 /**
  * Slack: deployments, errors and recommendations as Block Kit messages, and one live thread per deployment
@@ -30,12 +37,19 @@ export const slackModule = defineModule({
   migrations: MIGRATIONS,
   create(ctx) {
     const { config, logger } = ctx;
-    const transport: SlackTransport = config.token
-      ? new WebApiTransport({ token: config.token, apiBaseUrl: config.apiBaseUrl, logger })
-      : new WebhookTransport(ctx.http({ baseURL: config.webhookUrl!, service: 'Slack webhook' }));
-    const notifier = createNotifier(ctx, {
-      provider: slackProvider(config, transport),
-      routing: slackRouting(config),
+    const transportOf = (settings: SlackConfig): SlackTransport =>
+      settings.token
+        ? new WebApiTransport({ token: settings.token, apiBaseUrl: settings.apiBaseUrl, logger })
+        : new WebhookTransport(ctx.http({ baseURL: settings.webhookUrl!, service: 'Slack webhook' }));
+    const transport = transportOf(config);
+    // The environment's target `slack`, and every Slack target stored at run time, each with its own token.
+    const notifier = createProviderTargets(ctx, {
+      kind: { provider: 'slack', settings: slackTargetSettings, envVariable: 'SLACK_TOKEN or SLACK_WEB_HOOK' },
+      env: { provider: slackProvider(config, transport), routing: slackRouting(config) },
+      build: (settings) => {
+        const own = slackTargetConfig(config, settings);
+        return { provider: slackProvider(own, transportOf(own)), routing: slackRouting(own) };
+      },
     });
 
     return {
@@ -46,11 +60,14 @@ export const slackModule = defineModule({
         'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
         inspection: (event, delivery) => notifier.inspection(event, delivery),
         'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
-        'silence.ended': (event, delivery) => {
-          const { posts, dropped } = maintenancePosts(config, event.payload);
-          const each = posts.map(({ channel, ...post }) => ({ address: channel, ...post }));
-          return notifier.postEach(event, 'maintenance', each, dropped, delivery);
-        },
+        'silence.ended': (event, delivery) =>
+          // Each target tells its own channels what was held for them.
+          notifier.each((target, settings) => {
+            const own = settings ? slackTargetConfig(config, slackTargetSettings.parse(settings)) : config;
+            const { posts, dropped } = maintenancePosts(own, event.payload);
+            const each = posts.map(({ channel, ...post }) => ({ address: channel, ...post }));
+            return target.postEach(event, 'maintenance', each, dropped, delivery);
+          }),
       },
       schedules: [
         {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envInt, envUrl, type Enablement } from '../../src/module-api.js';
+import { envInt, envUrl, isHttpUrl, storableText, type Enablement } from '../../src/module-api.js';
 
 export const teamsConfigSchema = z
   .object({
@@ -32,3 +32,17 @@ export type TeamsConfig = z.output<typeof teamsConfigSchema>;
 export function teamsEnablement(config: TeamsConfig): Enablement {
   return config.webhookUrl ? { enabled: true } : { enabled: false, reason: 'TEAMS_WEBHOOK_URL is not set' };
 }
+
+/**
+ * One stored Teams target's settings (`PUT /api/v1/notify/targets/:name` with provider `teams`): its own webhook,
+ * and any of the environment's other settings it wants otherwise.
+ */
+export const teamsTargetSettings = z.object({
+  webhookUrl: storableText()
+    .max(2000)
+    .refine(isHttpUrl, { message: 'expected an http(s) URL' })
+    .meta({ secret: true, description: "The target's own webhook; never shown." }),
+  followUpMs: z.number().int().min(0).max(3_600_000).optional(),
+  paceMs: z.number().int().min(0).max(60_000).optional(),
+  timeoutMs: z.number().int().min(100).max(60_000).optional(),
+});

@@ -1,6 +1,6 @@
-import { teamsConfigSchema, teamsEnablement } from './config.js';
+import { teamsConfigSchema, teamsEnablement, teamsTargetSettings, type TeamsConfig } from './config.js';
 import { teamsProvider } from './provider.js';
-import { createNotifier, defineModule } from '../../src/module-api.js';
+import { createProviderTargets, defineModule } from '../../src/module-api.js';
 
 /** The one address of a Teams target: its webhook. Every address a route or payload names means it. */
 export const TEAMS_ADDRESS = 'webhook';
@@ -20,15 +20,21 @@ export const teamsModule = defineModule({
   delivery: { timeoutMs: 30_000 },
   create(ctx) {
     const { config } = ctx;
-    const http = ctx.http({ baseURL: config.webhookUrl!, service: 'Teams webhook', timeoutMs: config.timeoutMs });
-    const notifier = createNotifier(ctx, {
-      provider: teamsProvider(config, http),
-      routing: {
-        override: [],
-        always: [TEAMS_ADDRESS],
-        allowed: [],
-        normalise: (values) => (values.length > 0 ? [TEAMS_ADDRESS] : []),
-      },
+    const routing = {
+      override: [],
+      always: [TEAMS_ADDRESS],
+      allowed: [],
+      normalise: (values: readonly string[]) => (values.length > 0 ? [TEAMS_ADDRESS] : []),
+    };
+    const make = (settings: TeamsConfig) => {
+      const http = ctx.http({ baseURL: settings.webhookUrl!, service: 'Teams webhook', timeoutMs: settings.timeoutMs });
+      return { provider: teamsProvider(settings, http), routing };
+    };
+    // The environment's target `teams`, and every Teams target stored at run time, each with its own webhook.
+    const notifier = createProviderTargets(ctx, {
+      kind: { provider: 'teams', settings: teamsTargetSettings, envVariable: 'TEAMS_WEBHOOK_URL' },
+      env: config.webhookUrl ? make(config) : null,
+      build: (settings) => make({ ...config, ...settings }),
     });
     return {
       handlers: {

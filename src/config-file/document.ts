@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { routeSchema } from '../notify/routes.js';
+import { targetBodySchema } from '../notify/targets.js';
 import { TEMPLATE_KINDS, templateBodySchema } from '../notify/templates.js';
 import { silenceInput } from '../silences/model.js';
 import { CHECK_BODIES } from '../checks/external-check-schemas.js';
@@ -15,10 +16,7 @@ const name = z
   .meta({ description: 'The object’s name: its identity across loads.' });
 
 /** A target: one configured destination of a provider (`{provider, settings}`, as the targets API takes). */
-export const fileTargetSchema = z.strictObject({
-  provider: z.string().min(1).max(100),
-  settings: z.record(z.string(), z.unknown()).default({}),
-});
+export const fileTargetSchema = targetBodySchema;
 
 /** A silence as the silences API takes it, named. */
 export const fileSilenceSchema = z.intersection(z.strictObject({ name }), silenceInput);

@@ -60,7 +60,7 @@ export interface ModuleContext<C> {
   ownDelivery: (eventId: string) => Promise<OwnDelivery | null>;
   /** Publishes a derived event at once, in a transaction of its own (from a route, a start-up task). */
   publish: <T extends EventType>(type: T, payload: EventMap[T], options?: PublishOptions) => Promise<string>;
-  /** The notification layer's hooks, for a provider module's notifier (`createNotifier`). */
+  /** The notification layer's hooks, for a provider module's targets (`createProviderTargets`). */
   notifyHooks: NotifyHooks;
 }
 

@@ -106,6 +106,7 @@ export async function explainEvent(
   publicUrl: string,
   heldBy: (event: Event, target: string) => string | null = () => null,
 ): Promise<Explanation> {
+  await hooks.loadTargets();
   const stored = hooks.routes ? await hooks.routes.stored() : null;
   const explanation: Explanation = { source: stored ? 'stored' : 'default', routes: [], sends: [], dropped: [] };
   let decided = false;

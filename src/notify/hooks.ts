@@ -1,5 +1,6 @@
 import { RouteBook } from './route-book.js';
 import type { NotifyProvider, ProviderCapabilities } from './provider.js';
+import { secretKeys, TargetBook, type StoredTarget, type StoredTargetKind } from './targets.js';
 import type { TargetRouting } from './routing.js';
 import type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
 import { TemplateBook } from './templates.js';
@@ -9,6 +10,8 @@ import type { Db } from '../store/db.js';
 export interface TargetInfo {
   name: string;
   provider: string;
+  /** `env`: made from the provider module's environment; `api`: stored at run time (`PUT /api/v1/notify/targets/:name`). */
+  origin: 'env' | 'api';
   capabilities: Omit<ProviderCapabilities, 'rateLimit'> & {
     rateLimit: { intervalMs: number; burst: number };
     /** An on-call tool: incidents opened and resolved by key (src/notify/incidents.ts), no posts. */
@@ -39,6 +42,11 @@ export interface TargetParts {
   incidentKinds?: { handles: readonly NotifyKind[] };
 }
 
+/** A provider whose module serves stored targets: how one target's provider and routing are made of its settings. */
+export interface TargetKind extends StoredTargetKind {
+  build(settings: Record<string, unknown>, name: string): { provider: NotifyProvider<unknown>; routing: TargetRouting };
+}
+
 /**
  * The core's side of every notification, one instance per hub, shared by every provider's notifier: the targets
  * the providers registered, the stored routes, and the silence check asked before every send. The silences
@@ -48,6 +56,12 @@ export class NotifyHooks {
   private check: SilenceCheck | null = null;
   private readonly registered = new Map<string, TargetInfo>();
   private readonly parts = new Map<string, TargetParts>();
+  /** The environment's variable behind each env-made target, named when a PUT would take its name. */
+  private readonly owners = new Map<string, string>();
+  private readonly kinds = new Map<string, TargetKind>();
+  private readonly built = new Map<string, { version: number; parts: TargetParts }>();
+  private storedBook: TargetBook | null = null;
+  private secretSink: (secrets: string[]) => void = () => undefined;
   private book: RouteBook | null = null;
   private templateBook: TemplateBook | null = null;
   private counter: ((count: NotifyCount) => void) | null = null;
@@ -76,11 +90,66 @@ export class NotifyHooks {
     }
   }
 
-  /** Called by the hub once the store is open: routes live in PostgreSQL. */
-  useStore(db: Db): void {
+  /**
+   * Called by the hub once the store is open: routes and targets live in PostgreSQL. `secretSink` learns every
+   * stored target's secrets as they are read, so the logs' redactor hides them like the environment's.
+   */
+  useStore(db: Db, secretSink?: (secrets: string[]) => void): void {
     this.db = db;
-    this.book = new RouteBook(db, () => [...this.registered.keys()]);
+    this.book = new RouteBook(db, async () => {
+      await this.loadTargets(true);
+      return this.targets().map((target) => target.name);
+    });
     this.templateBook = new TemplateBook(db);
+    this.storedBook = new TargetBook(db);
+    if (secretSink) this.secretSink = secretSink;
+  }
+
+  /** The stored targets, or null before the store is open. */
+  get targetBook(): TargetBook | null {
+    return this.storedBook;
+  }
+
+  /** Reads the stored targets again when the copy is older than seconds (or now, `fresh`): before listing, routing or sending. */
+  async loadTargets(fresh = false): Promise<void> {
+    if (!this.storedBook) return;
+    const stored = await this.storedBook.all(fresh);
+    this.secretSink(
+      stored.flatMap((target) => {
+        const kind = this.kinds.get(target.provider);
+        if (!kind) return [];
+        const values = [
+          ...secretKeys(kind).map((key) => target.settings[key]),
+          ...(kind.secretsOf?.(target.settings) ?? []),
+        ];
+        return values.filter((value): value is string => typeof value === 'string');
+      }),
+    );
+  }
+
+  /** A provider module serving stored targets registers its kind on every (re)start. */
+  registerKind(kind: TargetKind): void {
+    this.kinds.set(kind.provider, kind);
+    for (const [name, entry] of this.built) if (entry.parts.provider?.name === kind.provider) this.built.delete(name);
+  }
+
+  kindOf(provider: string): TargetKind | null {
+    return this.kinds.get(provider) ?? null;
+  }
+
+  /** The variable that makes an env-made target (or its module's name), null for any other name. */
+  envOwnerOf(name: string): string | null {
+    if (this.registered.has(name))
+      return this.owners.get(name) ?? `the ${this.registered.get(name)!.provider} module's environment`;
+    const kind = this.kinds.get(name);
+    return kind ? kind.envVariable : null;
+  }
+
+  /** Stored targets this hub serves: of a provider registered here, not shadowed by an env-made target. */
+  storedTargets(): StoredTarget[] {
+    return (this.storedBook?.known() ?? []).filter(
+      (target) => this.kinds.has(target.provider) && !this.registered.has(target.name),
+    );
   }
 
   /** The stored templates, or null before the store is open (then the providers' own words are used). */
@@ -113,17 +182,48 @@ export class NotifyHooks {
     return row?.team || null;
   }
 
-  registerTarget(info: TargetInfo, parts: TargetParts): void {
-    this.registered.set(info.name, info);
+  /** An env-made target; `envVariable` is what makes it (`TEAMS_WEBHOOK_URL`). */
+  registerTarget(info: Omit<TargetInfo, 'origin'>, parts: TargetParts, envVariable?: string): void {
+    this.registered.set(info.name, { ...info, origin: 'env' });
     this.parts.set(info.name, parts);
+    if (envVariable) this.owners.set(info.name, envVariable);
   }
 
-  /** A target's provider and default routing, for explaining where an event would go. */
+  /** A target's provider and default routing: for sending, and for explaining where an event would go. */
   partsOf(name: string): TargetParts | undefined {
-    return this.parts.get(name);
+    const own = this.parts.get(name);
+    if (own) return own;
+    const stored = this.storedTargets().find((target) => target.name === name);
+    if (!stored) return undefined;
+    const cached = this.built.get(name);
+    if (cached && cached.version === stored.version) return cached.parts;
+    const made = this.kinds.get(stored.provider)!.build(stored.settings, name);
+    // A stored target is sent only what stored routes name for it: the default routing is the environment's.
+    const parts = { provider: made.provider, routing: { ...made.routing, kinds: [] } };
+    this.built.set(name, { version: stored.version, parts });
+    return parts;
   }
 
+  /** Every target: the environment's, then the stored ones this hub serves (as last read: see `loadTargets`). */
   targets(): TargetInfo[] {
-    return [...this.registered.values()];
+    const stored = this.storedTargets().flatMap((target): TargetInfo[] => {
+      const provider = this.partsOf(target.name)?.provider;
+      if (!provider) return [];
+      const { threads, edits, lookup, rateLimit } = provider.capabilities;
+      return [
+        {
+          name: target.name,
+          provider: target.provider,
+          origin: 'api',
+          capabilities: {
+            threads,
+            edits,
+            lookup,
+            rateLimit: { intervalMs: rateLimit.intervalMs, burst: rateLimit.burst },
+          },
+        },
+      ];
+    });
+    return [...this.registered.values(), ...stored];
   }
 }

@@ -1,13 +1,10 @@
 /**
  * The notification layer: what the hub says to whom, for every provider. A provider module gives a
  * `NotifyProvider` (how to post, update, reply and look up on its service, and how its messages look) and its
- * routing settings; `createNotifier` gives back the handlers' behaviour: routes, pacing per address, digests,
- * threads, alert roots with replies, exactly-once after a crash, silences.
+ * routing settings; `createProviderTargets` gives back the handlers' behaviour for each of the provider's targets:
+ * routes, pacing per address, digests, threads, alert roots with replies, exactly-once after a crash, silences.
  */
 import { IncidentNotifier, incidentRouting, type IncidentProvider } from './incidents.js';
-import { Notifier } from './notifier.js';
-import type { NotifyProvider } from './provider.js';
-import type { TargetRouting } from './routing.js';
 import type { ModuleContext } from '../module-system/contract.js';
 
 export { Notifier } from './notifier.js';
@@ -38,34 +35,9 @@ export {
   type WeeklyRoute,
 } from './routing.js';
 export { NotifyHooks, type TargetInfo } from './hooks.js';
+export { createProviderTargets, ProviderTargets } from './provider-targets.js';
+export { SECRET_SET, targetBodySchema } from './targets.js';
 export type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
-
-/** A provider module's notifier for its target (named after the provider unless `target` says otherwise). */
-export function createNotifier<M>(
-  ctx: ModuleContext<unknown>,
-  options: { provider: NotifyProvider<M>; routing: TargetRouting; target?: string },
-): Notifier<M> {
-  const target = options.target ?? options.provider.name;
-  const { threads, edits, lookup, rateLimit } = options.provider.capabilities;
-  ctx.notifyHooks.registerTarget(
-    {
-      name: target,
-      provider: options.provider.name,
-      capabilities: { threads, edits, lookup, rateLimit: { intervalMs: rateLimit.intervalMs, burst: rateLimit.burst } },
-    },
-    { provider: options.provider, routing: options.routing },
-  );
-  return new Notifier<M>({
-    target,
-    provider: options.provider,
-    routing: options.routing,
-    db: ctx.db,
-    ownDelivery: (eventId) => ctx.ownDelivery(eventId),
-    logger: ctx.logger,
-    publicUrl: ctx.core.publicUrl,
-    hooks: ctx.notifyHooks,
-  });
-}
 
 /** An on-call tool's notifier (incidents by key, no posts): routed and silenced like any target. */
 export function createIncidentNotifier(

@@ -69,6 +69,10 @@ export class Notifier<M = unknown> {
     this.followUps = { provider: this.provider, store: this.store, sender: this.sender, editRoot };
   }
 
+  get target(): string {
+    return this.options.target;
+  }
+
   async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
     const kind = event.payload.removal ? 'removal' : 'deployment';
     const route = await this.choose(event, kind, () =>

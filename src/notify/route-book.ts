@@ -15,11 +15,12 @@ export class RouteBook {
 
   constructor(
     private readonly db: Db,
-    private readonly knownTargets: () => readonly string[],
+    private readonly knownTargets: () => Promise<readonly string[]>,
   ) {}
 
-  async stored(): Promise<NotifyRoute[] | null> {
-    if (this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.routes;
+  /** `fresh`: read now, not the copy of the last seconds (a decision another replica's change may have voided). */
+  async stored(fresh = false): Promise<NotifyRoute[] | null> {
+    if (!fresh && this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.routes;
     const rows = await this.db.query<{ value: { routes: NotifyRoute[] } }>(
       `select value from notify_settings where name = 'routes'`,
     );
@@ -28,11 +29,16 @@ export class RouteBook {
     return routes;
   }
 
+  /** The next read goes to PostgreSQL: the configuration file was applied on this replica. */
+  forget(): void {
+    this.cached = null;
+  }
+
   /** Validates (400 naming the path of each bad field, nothing stored) and replaces the whole list. */
   async replace(body: unknown, who: string): Promise<NotifyRoute[]> {
     const parsed = routesBodySchema.safeParse(body);
     if (!parsed.success) throw validationError(parsed.error, 'routes');
-    const targets = this.knownTargets();
+    const targets = await this.knownTargets();
     const unknown = parsed.data.routes.flatMap((route, index) =>
       route.to.flatMap((to, position) =>
         targets.includes(to.target)

@@ -124,4 +124,19 @@ export const NOTIFY_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 'notify-003-targets',
+    sql: `
+      -- Targets added at run time, beside the ones the environment makes: a provider and its settings, validated
+      -- by the provider's schema before they are stored. Secrets are kept here and never read back over HTTP.
+      create table notify_targets (
+        name text primary key,
+        provider text not null,
+        settings jsonb not null,
+        version bigint not null default 1,
+        updated_by text not null,
+        updated_at timestamptz not null default now()
+      );
+    `,
+  },
 ];

@@ -9,6 +9,8 @@ export interface TeamsCard {
   msteams: { width: string };
   /** Every text of the card, one string, for matching. */
   text: string;
+  /** The flow it was posted to (`webhookUrlFor`): one fake serves several webhooks. */
+  flow: string;
 }
 
 type Scripted = { status: number; body?: string; headers?: Record<string, string>; delayMs?: number };
@@ -41,6 +43,11 @@ export class FakeTeams {
     const url = `http://127.0.0.1:${port}/workflows/0f1e2d/triggers/manual/paths/invoke?api-version=1&sig=fake-teams-signature`;
     fake = new FakeTeams(server, url);
     return fake;
+  }
+
+  /** Another flow's webhook on the same fake (its cards carry `flow`); the default one is `0f1e2d`. */
+  webhookUrlFor(flow: string): string {
+    return this.webhookUrl.replace('/workflows/0f1e2d/', `/workflows/${flow}/`);
   }
 
   /** The next `times` calls answer this instead of posting. */
@@ -89,12 +96,12 @@ export class FakeTeams {
     if (raw.length > 28 * 1024) return answer(413, JSON.stringify({ error: { code: 'RequestEntityTooLarge' } }));
     const card = this.cardOf(raw);
     if (!card) return answer(400, JSON.stringify({ error: { code: 'InvalidRequestContent' } }));
-    this.cards.push(card);
+    this.cards.push({ ...card, flow: url.pathname.split('/')[2] ?? '' });
     answer(202);
   }
 
   /** The card when the body is the message envelope the trigger's "post card" step reads; null otherwise. */
-  private cardOf(raw: Buffer): TeamsCard | null {
+  private cardOf(raw: Buffer): Omit<TeamsCard, 'flow'> | null {
     try {
       const message = JSON.parse(raw.toString('utf8')) as {
         type?: string;

@@ -70,6 +70,7 @@ describe('notification routes over HTTP, on two replicas', () => {
       {
         name: 'slack',
         provider: 'slack',
+        origin: 'env',
         capabilities: { threads: true, edits: true, lookup: true, rateLimit: { intervalMs: 5, burst: 3 } },
       },
     ]);

@@ -24,7 +24,7 @@ const testBody = z.union([
     .strict(),
 ]);
 
-/** Targets, routes and the explanation of where an event goes: the notification layer over HTTP. */
+/** Routes and the explanation of where an event goes: the notification layer over HTTP. */
 export function notifyRoutes(deps: {
   hooks: NotifyHooks;
   db: Db;
@@ -42,14 +42,6 @@ export function notifyRoutes(deps: {
     if (!hooks.routes) throw new HubError('HUB_ERR_UNAVAILABLE', 'the store is not open yet');
     return hooks.routes;
   };
-
-  router.get(
-    '/api/v1/notify/targets',
-    doc({ summary: 'Notification targets: name, provider and what it can do (never settings or secrets)', tags }),
-    (_req, res) => {
-      res.json({ targets: hooks.targets() });
-    },
-  );
 
   router
     .route('/api/v1/notify/routes')

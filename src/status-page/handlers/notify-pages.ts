@@ -10,7 +10,7 @@ export async function showNotifications(ctx: PageContext, req: Request, res: Res
   const hooks = ctx.notify;
   if (!hooks?.routes || !hooks.templates)
     throw new HubError('HUB_ERR_NOT_FOUND', 'notifications are not available on this hub');
-  const [stored, templates] = await Promise.all([hooks.routes.stored(), hooks.templates.all()]);
+  const [stored, templates] = await Promise.all([hooks.routes.stored(), hooks.templates.all(), hooks.loadTargets()]);
   const targets = hooks.targets();
   // Incident targets send no words of their own: nothing to template.
   const worded = targets.filter((target) => hooks.partsOf(target.name)?.provider);

@@ -39,9 +39,10 @@ export function notificationsView(data: {
   templates: TemplateRow[];
 }): SafeHtml {
   const targets = data.targets.map(
-    (target) => html`<tr data-target="${target.name}">
+    (target) => html`<tr data-target="${target.name}" data-origin="${target.origin}">
       <td>${target.name}</td>
       <td>${target.provider}</td>
+      <td>${target.origin}</td>
       <td>${capabilities(target)}</td>
     </tr>`,
   );
@@ -72,7 +73,7 @@ export function notificationsView(data: {
         </p>`;
   return html`<section aria-labelledby="targets-heading">
       <h2 id="targets-heading">Targets</h2>
-      ${table(['Name', 'Provider', 'Can'], targets, 'No notification target is configured.', 'Notification targets')}
+      ${table(['Name', 'Provider', 'Origin', 'Can'], targets, 'No notification target is configured.', 'Notification targets')}
     </section>
     <section id="routes" aria-labelledby="routes-heading">
       <h2 id="routes-heading">Routes</h2>
