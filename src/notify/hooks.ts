@@ -37,6 +37,8 @@ export interface TargetParts {
   routing: TargetRouting;
   /** An incident target's kinds: what it can send (what the default routing sends it is `routing.kinds`). */
   incidentKinds?: { handles: readonly NotifyKind[] };
+  /** The module whose deliveries carry the target's sends (a fallback is a delivery of this module). */
+  module?: string;
 }
 
 /**
@@ -79,7 +81,12 @@ export class NotifyHooks {
   /** Called by the hub once the store is open: routes live in PostgreSQL. */
   useStore(db: Db): void {
     this.db = db;
-    this.book = new RouteBook(db, () => [...this.registered.keys()]);
+    this.book = new RouteBook(
+      db,
+      () => [...this.registered.keys()],
+      // An on-call target routes on its own (incidents.ts) and could not carry another target's message.
+      () => this.targets().flatMap((target) => (target.capabilities.incidents ? [] : [target.name])),
+    );
     this.templateBook = new TemplateBook(db);
   }
 
@@ -121,6 +128,29 @@ export class NotifyHooks {
   /** A target's provider and default routing, for explaining where an event would go. */
   partsOf(name: string): TargetParts | undefined {
     return this.parts.get(name);
+  }
+
+  /** The module that delivers a target's sends (its own name unless the provider module said otherwise). */
+  moduleOf(target: string): string | null {
+    return this.parts.has(target) ? (this.parts.get(target)!.module ?? target) : null;
+  }
+
+  /** The targets a module delivers. */
+  targetsOf(module: string): string[] {
+    return [...this.parts.keys()].filter((target) => this.moduleOf(target) === module);
+  }
+
+  /**
+   * The modules that got a delivery of an event when it arrived (a module that was off got none). Null before
+   * the store is open.
+   */
+  async modulesDelivering(eventId: string): Promise<Set<string> | null> {
+    if (!this.db) return null;
+    const rows = await this.db.query<{ module: string }>(
+      'select module from deliveries where event_id = $1 and fallback_for is null',
+      [eventId],
+    );
+    return new Set(rows.rows.map((row) => row.module));
   }
 
   targets(): TargetInfo[] {

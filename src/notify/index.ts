@@ -53,7 +53,7 @@ export function createNotifier<M>(
       provider: options.provider.name,
       capabilities: { threads, edits, lookup, rateLimit: { intervalMs: rateLimit.intervalMs, burst: rateLimit.burst } },
     },
-    { provider: options.provider, routing: options.routing },
+    { provider: options.provider, routing: options.routing, module: ctx.name },
   );
   return new Notifier<M>({
     target,
@@ -96,6 +96,7 @@ export function createIncidentNotifier(
           ...(options.provider.change ? (['deployment', 'removal'] as const) : []),
         ],
       },
+      module: ctx.name,
     },
   );
   return new IncidentNotifier({
