@@ -237,10 +237,11 @@ export class Deliverer {
     suppressedBy: string | null = null,
   ): Promise<void> {
     const outcome: Outcome = { id: claimed.id, status, result, error, durationMs, suppressedBy };
-    const announced = checkFinishedEvent(claimed, status, result, error);
+    const fallback = await standInsFor(this.deps, claimed, status, error);
+    // A notification that went to its fallback is not an outcome to tell the other chats: the fallback told it.
+    const announced = fallback ? null : checkFinishedEvent(claimed, status, result, error);
     // Published events belong to a successful run only: a failed attempt's retry publishes them again.
     const derived = [...(status === 'succeeded' ? published : []), ...(announced ? [announced] : [])];
-    const fallback = await standInsFor(this.deps, claimed, status, error);
     if (derived.length > 0 || fallback) {
       // The outcome, the events derived from it and its stand-ins commit together: none exists without the others.
       const dead = { id: claimed.id, eventId: claimed.event_id, module: claimed.module, attempt: claimed.attempts };

@@ -15,8 +15,8 @@ export interface StandIn {
  * A dead delivery's stand-ins (a route's fallback, migration notify-003-fallback), in the transaction that records
  * it dead: one delivery per module, each with a job of its own, and the switch in the dead one's log. A stand-in
  * that exists already (a replay of the dead one went dead again) is not added twice, and nothing is logged for it.
- * The dead delivery's messages still waiting for their address's turn are withdrawn, so a later digest of that
- * address cannot post them after all. Answers the stand-ins added.
+ * Either way the dead delivery's messages still waiting for their address's turn are withdrawn, so a later digest
+ * of that address cannot post them after all. Answers the stand-ins added.
  */
 export async function addStandIns(
   client: Queryable,
@@ -46,7 +46,8 @@ export async function addStandIns(
        select $3, 'fallback', $6, jsonb_build_object('to', a.module, 'deliveryId', a.id, 'reason', $5::text) from added a
      ), withdrawn as (
        -- No index on delivery_id: this runs only when a delivery falls back, and an index would cost every post.
-       delete from notify_queue where delivery_id = $3 and done_at is null and exists (select 1 from added)
+       delete from notify_queue where delivery_id = $3 and done_at is null
+         and (exists (select 1 from added) or exists (select 1 from deliveries where event_id = $2 and fallback_for = $3))
      ), jobs as (
        select graphile_worker.add_jobs(array(select ${ownJobSpec('a', '$7')} from added a)) as n
        where exists (select 1 from added)
