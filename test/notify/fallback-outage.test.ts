@@ -137,6 +137,9 @@ describe('route fallback: a Slack outage goes out through Teams', () => {
     // Slack returns. Nothing it missed is posted late (no digest picks the dead deliveries' messages up), and
     // Teams gets nothing twice; a new event goes to Slack alone.
     slack.recover();
+    // A bulk replay of Slack's dead deliveries leaves out those whose message went to Teams.
+    const bulk = await request(hub.url).post('/api/v1/modules/slack/replay').set(auth).expect(200);
+    expect(bulk.body).toEqual({ module: 'slack', replayed: 0 });
     await new Promise((resolve) => setTimeout(resolve, 3_000));
     const after = await request(hub.url)
       .put('/api/v1/deployment')
