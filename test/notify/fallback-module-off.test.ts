@@ -1,8 +1,10 @@
 import request from 'supertest';
 import { databaseModule } from '../../modules/database/index.js';
+import { pagerdutyModule } from '../../modules/pagerduty/index.js';
 import { slackModule } from '../../modules/slack/index.js';
 import { teamsModule } from '../../modules/teams/index.js';
 import type { DeliveryView } from '../../src/store/delivery-views.js';
+import { FakePagerDuty } from '../fakes/pagerduty.js';
 import { FakeSlack } from '../fakes/slack.js';
 import { FakeTeams } from '../fakes/teams.js';
 import { aspenDeployment, HOSTS_ENV } from '../support/aspen.js';
@@ -10,6 +12,7 @@ import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../support/hu
 
 const ADMIN = 'fallback-off-admin-token-0123456789';
 const TOKEN = 'xoxb-fallback-off-0000000000-secret';
+const PAGERDUTY_KEY = 'R0UT1NGKEY0123456789abcdefFALLBACK';
 const auth = { authorization: `Bearer ${ADMIN}` };
 
 const ROUTES = {
@@ -25,11 +28,13 @@ const ROUTES = {
 describe('route fallback: a module that is off, and routes that name a bad fallback', () => {
   let slack: FakeSlack;
   let teams: FakeTeams;
+  let pagerduty: FakePagerDuty;
   let hub: TestHub;
 
   beforeAll(async () => {
     slack = await FakeSlack.start({ token: TOKEN });
     teams = await FakeTeams.start();
+    pagerduty = await FakePagerDuty.start(PAGERDUTY_KEY);
     hub = await startTestHub({
       env: {
         ...HOSTS_ENV,
@@ -40,18 +45,26 @@ describe('route fallback: a module that is off, and routes that name a bad fallb
         TEAMS_WEBHOOK_URL: teams.webhookUrl,
         TEAMS_PACE_MS: '5',
         TEAMS_FOLLOW_UP_MS: '400',
+        PAGERDUTY_ROUTING_KEY: PAGERDUTY_KEY,
+        PAGERDUTY_EVENTS_URL: pagerduty.url,
         // A failed Slack post waits about 2 s for its retry: time to turn Slack off in between.
         DELIVERY_BACKOFF_BASE_MS: '3000',
         IDEMPOTENCY_WINDOW_SECONDS: '0',
         ERROR_STORM_WINDOW_SECONDS: '0',
       },
-      modules: [databaseModule, slackModule, teamsModule],
+      modules: [databaseModule, slackModule, teamsModule, pagerdutyModule],
     });
   });
   afterAll(async () => {
     await hub?.stop();
     await teams?.close();
+    await pagerduty?.stop();
     await slack?.close();
+  });
+
+  // A test that turned Slack off and failed before turning it back on must not leave the next without it.
+  afterEach(async () => {
+    await request(hub.url).post('/api/v1/modules/slack/enable').set(auth).expect(200);
   });
 
   const deliveriesOf = async (id: string): Promise<DeliveryView[]> =>
@@ -66,10 +79,14 @@ describe('route fallback: a module that is off, and routes that name a bad fallb
   const slackMentions = (marker: string) =>
     slack.messages.filter((message) => JSON.stringify(message).includes(marker)).length;
 
-  it('refuses a fallback that names no target, or the send’s own target, with 400 naming the path', async () => {
+  it('refuses a fallback that names no target, the send’s own target or an on-call target, with 400 naming the path', async () => {
     const cases = [
       [{ target: 'slack', addresses: ['#a'], fallback: 'pager' }, 'no target "pager"'],
       [{ target: 'slack', addresses: ['#a'], fallback: 'slack' }, 'a send cannot fall back to its own target'],
+      [
+        { target: 'slack', addresses: ['#a'], fallback: 'pagerduty' },
+        '"pagerduty" is an on-call target: it cannot stand in',
+      ],
       [{ target: 'slack', addresses: ['#a'], fallback: '' }, null],
     ] as const;
     for (const [to, message] of cases) {
@@ -108,7 +125,8 @@ describe('route fallback: a module that is off, and routes that name a bad fallb
       'the Teams delivery',
     );
     const deliveries = await deliveriesOf(id);
-    expect(deliveries.map((d) => d.module).sort()).toEqual(['database', 'teams']);
+    expect(deliveries.map((d) => d.module)).not.toContain('slack');
+    expect(deliveries.filter((d) => d.fallbackFor !== null)).toEqual([]);
     expect(own.result).toMatchObject({
       summary: 'posted to webhook (instead of slack)',
       details: { standingIn: ['slack'], channels: ['webhook'] },
