@@ -118,7 +118,8 @@ describe('route fallback: a Slack outage goes out through Teams', () => {
       });
       expect(primary.fellBackTo).toEqual([{ deliveryId: standIns[0]!.id, module: 'teams', reason: 'slack went dead' }]);
       expect(primary.lifecycle.map((step) => step.status)).toContain('fallback');
-      expect((standIns[0]!.result as { summary: string }).summary).toBe('posted to webhook (instead of slack)');
+      // Alone, or in a digest when Teams' own rate limit held several stand-ins back at once.
+      expect((standIns[0]!.result as { summary: string }).summary).toMatch(/^posted to webhook \(instead of slack\)/);
       // Teams' own delivery of the event: the routes send Teams nothing of its own.
       const own = deliveries.find((delivery) => delivery.module === 'teams' && delivery.fallbackFor === null)!;
       expect((own.result as { summary: string }).summary).toMatch(/^no .* to post to/);
@@ -133,6 +134,7 @@ describe('route fallback: a Slack outage goes out through Teams', () => {
     expect(page.text).toContain('Sent to <a href="#delivery-');
     expect(page.text).toMatch(/>teams<\/a> instead: slack went dead\./);
     expect(page.text).toMatch(/Fallback for <a href="#delivery-[0-9a-f-]+">slack<\/a>: slack went dead\./);
+    expect(page.text).not.toContain('was off');
 
     // Slack returns. Nothing it missed is posted late (no digest picks the dead deliveries' messages up), and
     // Teams gets nothing twice; a new event goes to Slack alone.

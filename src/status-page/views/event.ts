@@ -149,7 +149,9 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
  * a stand-in carries, and which targets a delivery carried because their module was off when the event came.
  */
 function fallbackLines(delivery: EventView['deliveries'][number], standingIn: unknown): SafeHtml {
-  const carried = Array.isArray(standingIn) ? standingIn.filter((name) => typeof name === 'string') : [];
+  // A stand-in carries its dead delivery's sends too: those are told by its "Fallback for" line.
+  const carried =
+    !delivery.fallbackFor && Array.isArray(standingIn) ? standingIn.filter((name) => typeof name === 'string') : [];
   return html`${delivery.fellBackTo.map(
     (link) =>
       html`<p class="fallback">Sent to <a href="#delivery-${link.deliveryId}">${link.module}</a> instead: ${link.reason}.</p>`,
