@@ -1,3 +1,4 @@
+import { fallbackModules } from './notify/fallback.js';
 import type { NotifyHooks } from './notify/hooks.js';
 import { EventBus } from './bus/bus.js';
 import type { ConfigFiles } from './config-file/service.js';
@@ -149,6 +150,7 @@ export function createEngine(
     redactor: hub.redactor,
     backoff: { baseMs: hub.core.backoffBaseMs, maxMs: hub.core.backoffMaxMs },
     hold: (event, about, target) => silences.holding(notificationFacts(event, about, target))?.id ?? null,
+    fallback: (event, module) => fallbackModules(hub.notifyHooks, event, module),
   });
   const engine = new DeliveryEngine(store.db, deliverer, registry, hub.logger, hub.core.workerConcurrency);
   hub.ops.attach(registry, engine);

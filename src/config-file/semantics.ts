@@ -72,13 +72,22 @@ export function checkMeaning(
     document.routes.forEach((route, index) => {
       const to = isPlainMap(route) && Array.isArray(route.to) ? route.to : [];
       to.forEach((send, sendIndex) => {
-        const target = isPlainMap(send) ? send.target : undefined;
-        if (typeof target !== 'string' || Object.hasOwn(fileTargets, target) || hubTargets.includes(target)) return;
-        const names = [...Object.keys(fileTargets), ...hubTargets];
-        issues.push({
-          path: ['routes', index, 'to', sendIndex, 'target'],
-          message: `no target "${target}" in the file or the hub; targets: ${names.join(', ') || '(none)'}`,
-        });
+        // A send's fallback names a target as its target does (the API answers the same).
+        for (const key of ['target', 'fallback'] as const) {
+          const target = isPlainMap(send) ? send[key] : undefined;
+          if (typeof target !== 'string') continue;
+          if (key === 'fallback' && isPlainMap(send) && target === send.target) {
+            const message = 'a send cannot fall back to its own target';
+            issues.push({ path: ['routes', index, 'to', sendIndex, key], message });
+            continue;
+          }
+          if (Object.hasOwn(fileTargets, target) || hubTargets.includes(target)) continue;
+          const names = [...Object.keys(fileTargets), ...hubTargets];
+          issues.push({
+            path: ['routes', index, 'to', sendIndex, key],
+            message: `no target "${target}" in the file or the hub; targets: ${names.join(', ') || '(none)'}`,
+          });
+        }
       });
     });
 

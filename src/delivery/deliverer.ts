@@ -25,6 +25,8 @@ import { DeliveryDeferral, DeliveryError, errorInfo } from '../errors.js';
 import { decideRetry, type Backoff } from './retry-policy.js';
 import { askHold, type NotificationHold } from './notification-hold.js';
 import { SerialGate } from './serial-gate.js';
+import { standingIn, standInsFor, type FallbackPlanner } from './fallback-switch.js';
+import { addStandIns } from '../store/fallback-repo.js';
 
 /**
  * A delivery job's payload: an event's deliveries (the job ingest adds), or one delivery that left its event's
@@ -45,6 +47,8 @@ export interface DelivererDeps {
   backoff: Backoff;
   /** Silences; without it nothing is held. */
   hold?: NotificationHold;
+  /** Routes' fallbacks; without it a dead delivery hands nothing on. */
+  fallback?: FallbackPlanner;
 }
 
 /**
@@ -131,14 +135,8 @@ export class Deliverer {
 
     const handler = this.deps.registry.handlerFor(claimed.module, claimed.type);
     if (!handler) {
-      await this.finish(
-        claimed,
-        'skipped',
-        null,
-        { message: `module "${claimed.module}" is off`, code: 'HUB_ERR_MODULE_OFF' },
-        0,
-        [],
-      );
+      const off = { message: `module "${claimed.module}" is off`, code: 'HUB_ERR_MODULE_OFF' } as const;
+      await this.finish(claimed, 'skipped', null, off, 0, []);
       return;
     }
 
@@ -179,16 +177,11 @@ export class Deliverer {
           signal: controller.signal,
           logger,
           publish,
+          ...standingIn(claimed),
         }),
       );
-      await this.finish(
-        claimed,
-        'succeeded',
-        (result as CheckResult | undefined) ?? null,
-        null,
-        Date.now() - started,
-        published,
-      );
+      const ended = (result as CheckResult | undefined) ?? null;
+      await this.finish(claimed, 'succeeded', ended, null, Date.now() - started, published);
     } catch (error) {
       if (error instanceof DeliveryDeferral) {
         await deferDelivery(this.deps.db, claimed, error.delayMs);
@@ -244,16 +237,21 @@ export class Deliverer {
     suppressedBy: string | null = null,
   ): Promise<void> {
     const outcome: Outcome = { id: claimed.id, status, result, error, durationMs, suppressedBy };
-    const announced = checkFinishedEvent(claimed, status, result, error);
+    const fallback = await standInsFor(this.deps, claimed, status, error);
+    // A notification that went to its fallback is not an outcome to tell the other chats: the fallback told it.
+    const announced = fallback ? null : checkFinishedEvent(claimed, status, result, error);
     // Published events belong to a successful run only: a failed attempt's retry publishes them again.
     const derived = [...(status === 'succeeded' ? published : []), ...(announced ? [announced] : [])];
-    if (derived.length > 0) {
-      // The outcome and the events derived from it commit together: neither exists without the other.
-      const appended = await this.deps.db.transaction(async (client) => {
+    if (derived.length > 0 || fallback) {
+      // The outcome, the events derived from it and its stand-ins commit together: none exists without the others.
+      const dead = { id: claimed.id, eventId: claimed.event_id, module: claimed.module, attempt: claimed.attempts };
+      const [appended, added] = await this.deps.db.transaction(async (client) => {
         await recordOutcomes(client, [outcome]);
-        return this.deps.bus.append(client, derived);
+        const standIns = fallback ? await addStandIns(client, dead, fallback.reason, fallback.standIns) : [];
+        return [await this.deps.bus.append(client, derived), standIns] as const;
       });
       this.deps.bus.announce(appended);
+      for (const standIn of added) this.announce({ ...claimed, ...standIn, attempts: 0 }, 'queued');
     } else {
       await this.outcomes.submit(outcome);
     }

@@ -32,6 +32,8 @@ export interface DeliveryContext {
   signal: AbortSignal;
   logger: Logger;
   publish: Publish;
+  /** Set when this delivery stands in for another module's dead one (a route's `fallback`): whose it carries. */
+  fallbackFor?: { module: string; deliveryId: string };
 }
 
 export type Handler<T extends EventType> = (

@@ -11,8 +11,26 @@ import {
 import type { NotifyKind } from './silence.js';
 import type { EventType, HubEvent } from '../events/types.js';
 
-/** A route to addresses, and (with stored routes) which route chose each address. */
-export type ChosenRoute = Route & { chosenBy?: Record<string, string>; payloadRequested?: boolean };
+/**
+ * A route to addresses, and (with stored routes) which route chose each address, the fallback target of the send
+ * that chose it, and the targets whose sends this target carried in their place.
+ */
+export type ChosenRoute = Route & {
+  chosenBy?: Record<string, string>;
+  payloadRequested?: boolean;
+  fallbackOf?: Record<string, string>;
+  standingIn?: string[];
+};
+
+/**
+ * Which of the routes' sends a target carries: its own (unless it only stands in), and those of the targets it
+ * stands in for whose send names it as `fallback` (a dead delivery's, or a module that was off).
+ */
+export interface Carrying {
+  own: boolean;
+  standIn: readonly string[];
+}
+const OWN: Carrying = { own: true, standIn: [] };
 
 /** What an event is matched on: its kind as said, and the team, application, cluster it is tied to. */
 export function factsOf(type: EventType, kind: NotifyKind, payload: unknown): EventFacts {
@@ -72,17 +90,23 @@ export async function chooseAddresses(
   facts: EventFacts,
   payload: { slackChannels?: readonly string[] | null },
   fallback: () => string[],
+  carrying: Carrying = OWN,
 ): Promise<ChosenRoute> {
   const stored = book ? await book.stored() : null;
   if (!stored) {
+    if (!carrying.own) return { addresses: [], dropped: [] };
     if (routing.kinds && !routing.kinds.includes(facts.kind)) return { addresses: [], dropped: [] };
     return allowAddresses(routing, fallback());
   }
   const chosenBy: Record<string, string> = {};
+  const fallbackOf: Record<string, string> = {};
+  const standingIn = new Set<string>();
   const addresses: string[] = [];
   let payloadRequested = false;
   for (const send of evaluateRoutes(stored, facts).sends) {
-    if (send.target !== target) continue;
+    const carried = send.fallback === target && carrying.standIn.includes(send.target);
+    if (!(carrying.own && send.target === target) && !carried) continue;
+    if (carried) standingIn.add(send.target);
     if (send.addresses === 'payload') payloadRequested = true;
     const named = send.addresses === 'payload' ? routing.normalise(namedAddresses(payload)) : [];
     const wanted =
@@ -95,9 +119,16 @@ export async function chooseAddresses(
       if (addresses.includes(address)) continue;
       addresses.push(address);
       chosenBy[address] = send.route;
+      if (send.fallback && !carried) fallbackOf[address] = send.fallback;
     }
   }
-  return { ...allowAddresses(routing, addresses), chosenBy, payloadRequested };
+  return {
+    ...allowAddresses(routing, addresses),
+    chosenBy,
+    payloadRequested,
+    ...(Object.keys(fallbackOf).length > 0 ? { fallbackOf } : {}),
+    ...(standingIn.size > 0 ? { standingIn: [...standingIn] } : {}),
+  };
 }
 
 /**

@@ -25,6 +25,8 @@ export interface Explanation {
     route: string;
     text: string;
     silencedBy: string | null;
+    /** The target that takes this send over if `target`'s delivery goes dead or its module is off (routes only). */
+    fallback?: string;
   }>;
   dropped: Array<{ target: string; address: string }>;
 }
@@ -145,6 +147,7 @@ export async function explainEvent(
         route: chosen.chosenBy?.[address] ?? 'default',
         text: line,
         silencedBy,
+        ...(chosen.fallbackOf?.[address] ? { fallback: chosen.fallbackOf[address] } : {}),
       });
     for (const address of chosen.dropped) explanation.dropped.push({ target: target.name, address });
   }

@@ -40,10 +40,14 @@ export interface TargetParts {
   routing: TargetRouting;
   /** An incident target's kinds: what it can send (what the default routing sends it is `routing.kinds`). */
   incidentKinds?: { handles: readonly NotifyKind[] };
+  /** The module whose deliveries carry the target's sends (a fallback is a delivery of this module). */
+  module?: string;
 }
 
 /** A provider whose module serves stored targets: how one target's provider and routing are made of its settings. */
 export interface TargetKind extends StoredTargetKind {
+  /** The module whose deliveries carry this provider's stored targets' sends. */
+  module: string;
   build(settings: Record<string, unknown>, name: string): { provider: NotifyProvider<unknown>; routing: TargetRouting };
 }
 
@@ -96,10 +100,15 @@ export class NotifyHooks {
    */
   useStore(db: Db, secretSink?: (secrets: string[]) => void): void {
     this.db = db;
-    this.book = new RouteBook(db, async () => {
-      await this.loadTargets(true);
-      return this.targets().map((target) => target.name);
-    });
+    this.book = new RouteBook(
+      db,
+      async () => {
+        await this.loadTargets(true);
+        return this.targets().map((target) => target.name);
+      },
+      // An on-call target routes on its own (incidents.ts) and could not carry another target's message.
+      () => this.targets().flatMap((target) => (target.capabilities.incidents ? [] : [target.name])),
+    );
     this.templateBook = new TemplateBook(db);
     this.storedBook = new TargetBook(db);
     if (secretSink) this.secretSink = secretSink;
@@ -199,9 +208,39 @@ export class NotifyHooks {
     if (cached && cached.version === stored.version) return cached.parts;
     const made = this.kinds.get(stored.provider)!.build(stored.settings, name);
     // A stored target is sent only what stored routes name for it: the default routing is the environment's.
-    const parts = { provider: made.provider, routing: { ...made.routing, kinds: [] } };
+    const parts = {
+      provider: made.provider,
+      routing: { ...made.routing, kinds: [] },
+      module: this.kinds.get(stored.provider)!.module,
+    };
     this.built.set(name, { version: stored.version, parts });
     return parts;
+  }
+
+  /** The module that delivers a target's sends (its own name unless the provider module said otherwise). */
+  moduleOf(target: string): string | null {
+    const parts = this.partsOf(target);
+    return parts ? (parts.module ?? target) : null;
+  }
+
+  /** The targets a module delivers. */
+  targetsOf(module: string): string[] {
+    return this.targets()
+      .map((target) => target.name)
+      .filter((target) => this.moduleOf(target) === module);
+  }
+
+  /**
+   * The modules that got a delivery of an event when it arrived (a module that was off got none). Null before
+   * the store is open.
+   */
+  async modulesDelivering(eventId: string): Promise<Set<string> | null> {
+    if (!this.db) return null;
+    const rows = await this.db.query<{ module: string }>(
+      'select module from deliveries where event_id = $1 and fallback_for is null',
+      [eventId],
+    );
+    return new Set(rows.rows.map((row) => row.module));
   }
 
   /** Every target: the environment's, then the stored ones this hub serves (as last read: see `loadTargets`). */

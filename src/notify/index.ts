@@ -68,6 +68,7 @@ export function createIncidentNotifier(
           ...(options.provider.change ? (['deployment', 'removal'] as const) : []),
         ],
       },
+      module: ctx.name,
     },
   );
   return new IncidentNotifier({

@@ -1,4 +1,5 @@
 import { editTolerantly } from './edits.js';
+import { standInFor } from './fallback.js';
 import { followUpOutcome, tellsOutcomes, type FollowUpDeps } from './follow-up.js';
 import { AddressPoster } from './poster.js';
 import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
@@ -75,7 +76,7 @@ export class Notifier<M = unknown> {
 
   async deployment(event: HubEvent<'deployment'>, delivery: DeliveryContext): Promise<CheckResult> {
     const kind = event.payload.removal ? 'removal' : 'deployment';
-    const route = await this.choose(event, kind, () =>
+    const route = await this.choose(event, kind, delivery, () =>
       addressesForDeployment(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
@@ -86,7 +87,7 @@ export class Notifier<M = unknown> {
   }
 
   async error(event: HubEvent<'error'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const route = await this.choose(event, 'error', () =>
+    const route = await this.choose(event, 'error', delivery, () =>
       addressesForError(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
@@ -97,7 +98,7 @@ export class Notifier<M = unknown> {
   }
 
   async recommendation(event: HubEvent<'recommendation'>, delivery: DeliveryContext): Promise<CheckResult> {
-    const route = await this.choose(event, 'recommendation', () =>
+    const route = await this.choose(event, 'recommendation', delivery, () =>
       addressesForRecommendation(this.options.routing, namedAddresses(event.payload)),
     );
     const root = {
@@ -141,7 +142,7 @@ export class Notifier<M = unknown> {
     const { render, capabilities } = this.provider;
     const kind: NotifyKind =
       t.transition === 'alert' ? 'alert' : t.transition === 'recovered' ? 'recovery' : 'escalation';
-    const route = await this.choose(event, kind, () => addressesForTransition(this.options.routing, t));
+    const route = await this.choose(event, kind, delivery, () => addressesForTransition(this.options.routing, t));
     const alertEventId = t.transition === 'alert' ? null : await this.store.alertThread(t.key);
     const threads =
       alertEventId && capabilities.threads
@@ -187,7 +188,7 @@ export class Notifier<M = unknown> {
   async insightsWeekly(event: HubEvent<'insights.weekly'>, delivery: DeliveryContext): Promise<CheckResult> {
     const summary = event.payload;
     const { sends, dropped, chosenBy } = chooseWeekly(
-      await this.choose(event, 'weekly', () => []),
+      await this.choose(event, 'weekly', delivery, () => []),
       this.options.routing,
       summary,
     );
@@ -209,17 +210,23 @@ export class Notifier<M = unknown> {
     );
   }
 
-  /** Where this target sends the event: stored routes when there are any, else today's rules (`fallback`). */
-  private async choose(event: Sendable, kind: NotifyKind, fallback: () => string[]): Promise<ChosenRoute> {
+  /**
+   * Where this target sends the event: stored routes when there are any, else today's rules (`fallback`). A
+   * delivery standing in for a dead one carries only that one's sends (fallback.ts).
+   */
+  private async choose(
+    event: Sendable,
+    kind: NotifyKind,
+    delivery: DeliveryContext,
+    fallback: () => string[],
+  ): Promise<ChosenRoute> {
     const { hooks, target, routing } = this.options;
-    return chooseAddresses(
-      hooks.routes,
-      target,
-      routing,
-      await completeFacts(hooks, factsOf(event.type, kind, event.payload)),
-      event.payload as { slackChannels?: string[] },
-      fallback,
-    );
+    const facts = await completeFacts(hooks, factsOf(event.type, kind, event.payload));
+    const carrying = delivery.fallbackFor
+      ? { own: false, standIn: hooks.targetsOf(delivery.fallbackFor.module) }
+      : await standInFor(hooks, event.id, target, facts);
+    const payload = event.payload as { slackChannels?: string[] };
+    return chooseAddresses(hooks.routes, target, routing, facts, payload, fallback, carrying);
   }
 
   /**

@@ -133,7 +133,7 @@ export function makeNotifier<M>(
 export function createProviderTargets<M, S extends z.ZodObject>(
   ctx: ModuleContext<unknown>,
   options: {
-    kind: Omit<TargetKind, 'build' | 'settings'> & { settings: S };
+    kind: Omit<TargetKind, 'build' | 'settings' | 'module'> & { settings: S };
     env: { provider: NotifyProvider<M>; routing: TargetRouting } | null;
     build(settings: z.output<S>, name: string): { provider: NotifyProvider<M>; routing: TargetRouting };
   },
@@ -141,6 +141,7 @@ export function createProviderTargets<M, S extends z.ZodObject>(
   const hooks = ctx.notifyHooks;
   hooks.registerKind({
     ...options.kind,
+    module: ctx.name,
     // Stored settings were parsed by this schema before they were stored.
     build: (settings, name) => options.build(settings as z.output<S>, name),
   });
@@ -159,7 +160,7 @@ export function createProviderTargets<M, S extends z.ZodObject>(
           rateLimit: { intervalMs: rateLimit.intervalMs, burst: rateLimit.burst },
         },
       },
-      { provider, routing },
+      { provider, routing, module: ctx.name },
       options.kind.envVariable,
     );
     envNotifier = makeNotifier(ctx, provider.name, provider, routing);

@@ -16,6 +16,8 @@ export class RouteBook {
   constructor(
     private readonly db: Db,
     private readonly knownTargets: () => Promise<readonly string[]>,
+    /** Targets that can carry another's send (chat targets, not on-call tools); asked after `knownTargets`. */
+    private readonly fallbackTargets: () => readonly string[],
   ) {}
 
   /** `fresh`: read now, not the copy of the last seconds (a decision another replica's change may have voided). */
@@ -40,11 +42,23 @@ export class RouteBook {
     if (!parsed.success) throw validationError(parsed.error, 'routes');
     const targets = await this.knownTargets();
     const unknown = parsed.data.routes.flatMap((route, index) =>
-      route.to.flatMap((to, position) =>
-        targets.includes(to.target)
+      route.to.flatMap((to, position) => {
+        const at = ['routes', index, 'to', position];
+        const issues = targets.includes(to.target)
           ? []
-          : [{ path: ['routes', index, 'to', position, 'target'], message: `no target "${to.target}"` }],
-      ),
+          : [{ path: [...at, 'target'], message: `no target "${to.target}"` }];
+        if (to.fallback === undefined) return issues;
+        if (to.fallback === to.target)
+          issues.push({ path: [...at, 'fallback'], message: 'a send cannot fall back to its own target' });
+        else if (!targets.includes(to.fallback))
+          issues.push({ path: [...at, 'fallback'], message: `no target "${to.fallback}"` });
+        else if (!this.fallbackTargets().includes(to.fallback))
+          issues.push({
+            path: [...at, 'fallback'],
+            message: `"${to.fallback}" is an on-call target: it cannot stand in`,
+          });
+        return issues;
+      }),
     );
     if (unknown.length > 0) throw validationError({ issues: unknown }, 'routes');
     const before = await this.stored();

@@ -82,6 +82,8 @@ export const routeSchema = z
             addresses: z.union([z.literal('payload'), z.array(z.string().trim().min(1).max(200)).min(1).max(50)]),
             /** With "payload": where to go when the event names no address. */
             otherwise: z.array(z.string().trim().min(1).max(200)).max(50).optional(),
+            /** Another target that gets the message once when this one's delivery goes dead or its module is off. */
+            fallback: z.string().min(1).max(100).optional(),
           })
           .strict(),
       )
@@ -116,6 +118,8 @@ export interface RouteSend {
   target: string;
   addresses: string[] | 'payload';
   otherwise: string[];
+  /** The target that takes this send over when `target` cannot deliver it; null: none. */
+  fallback: string | null;
 }
 
 function valueMatches(wanted: string, actual: string): boolean {
@@ -153,7 +157,13 @@ export function evaluateRoutes(
     decisions.push(decision);
     if (!decision.matched) continue;
     for (const to of route.to)
-      sends.push({ route: route.name, target: to.target, addresses: to.addresses, otherwise: to.otherwise ?? [] });
+      sends.push({
+        route: route.name,
+        target: to.target,
+        addresses: to.addresses,
+        otherwise: to.otherwise ?? [],
+        fallback: to.fallback ?? null,
+      });
     if (!route.continue) break;
   }
   return { decisions, sends };

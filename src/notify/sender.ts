@@ -122,8 +122,11 @@ export class Sender {
     const extra = {
       ...(suppressed.length > 0 ? { suppressed } : {}),
       ...(route.chosenBy ? { routes: route.chosenBy } : {}),
+      ...(route.standingIn ? { standingIn: route.standingIn } : {}),
       ...(typeof root !== 'function' && root.degraded ? { degraded: root.degraded } : {}),
     };
+    // Sends carried for a target that could not deliver them (a route's fallback): said in the summary.
+    const insteadNote = route.standingIn ? ` (instead of ${route.standingIn.join(', ')})` : '';
     if (channels.length === 0) {
       this.countHeld(rootKind, suppressed.length, dropped.length);
       return {
@@ -170,7 +173,7 @@ export class Sender {
     const digestNote = digested.length > 0 ? ` (in a digest in ${digested.join(', ')})` : '';
     return {
       notify: false,
-      summary: `posted to ${channels.join(', ')}${digestNote}${droppedNote}${suppressedNote}`,
+      summary: `posted to ${channels.join(', ')}${insteadNote}${digestNote}${droppedNote}${suppressedNote}`,
       details: {
         channels,
         alreadyPosted: channels.filter((address) => done.has(address)),

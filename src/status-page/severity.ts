@@ -42,6 +42,8 @@ const OF_STATUS: Record<string, Severity> = {
   in_progress: 'info',
   running: 'info',
   skipped: 'info',
+  // A dead delivery's messages handed to a route's fallback target: the lifecycle step that says so.
+  fallback: 'info',
   suppressed: 'muted',
   warning: 'warning',
   // A delivery that failed and will be tried again: not lost yet.

@@ -45,6 +45,9 @@ export interface ClaimedDelivery {
   team?: string | null;
   /** Set when a silence held this delivery before: a replay of it is sent, not held again. */
   suppressed_by?: string | null;
+  /** Set on a delivery standing in for another module's dead one (a route's fallback): that one and its module. */
+  fallback_for?: string | null;
+  fallback_from?: string | null;
 }
 
 /** A delivery to claim, and whether it is claimed by its event's job (see 008-one-job-per-event) or its own. */
@@ -76,14 +79,15 @@ export async function claimDeliveries(db: Db, requests: ClaimRequest[]): Promise
               updated_at = now(), next_attempt_at = null
        from previous p where d.id = p.id and d.id = any($1::uuid[])
        returning d.id, d.module, d.attempts, d.max_attempts, d.timeout_ms, d.deadline, d.event_id, d.suppressed_by,
-                 p.status as previous_status, p.started_at as previous_started_at
+                 d.fallback_for, d.fallback_from, p.status as previous_status, p.started_at as previous_started_at
      ), abandoned as (
        insert into delivery_log (delivery_id, status, attempt, at)
        select id, 'in_progress', attempts - 1, previous_started_at from claimed where previous_status = 'in_progress'
      )
      -- A lateral lookup per claimed row keeps to the primary key; a join let PostgreSQL hash the whole
      -- events table while its statistics still described an empty one.
-     select c.id, c.module, c.attempts, c.max_attempts, c.timeout_ms, c.deadline, c.event_id, c.suppressed_by, e.type, e.payload,
+     select c.id, c.module, c.attempts, c.max_attempts, c.timeout_ms, c.deadline, c.event_id, c.suppressed_by,
+            c.fallback_for, c.fallback_from, e.type, e.payload,
             e.received_at, e.parent_id, e.raw, e.application_name, e.cluster, e.team
      from claimed c
      cross join lateral (select type, payload, received_at, parent_id, raw, application_name, cluster, team

@@ -13,13 +13,26 @@ export interface OwnDelivery {
   nextAttemptAt: Date | null;
 }
 
-/** Ids of one module's deliveries in one state (a bulk replay of the dead ones). */
+/**
+ * A dead delivery whose message went to a route's fallback is left out of bulk replays: after an outage, replaying
+ * every dead delivery would tell the fallback's messages a second time, hours late. Replayed by id, it is sent.
+ */
+export const NOT_FALLEN_BACK = `not exists (select 1 from deliveries f where f.event_id = d.event_id and f.fallback_for = d.id)`;
+
+/** Ids of one module's deliveries in one state (a bulk replay of the dead ones), but those that fell back. */
 export async function deliveryIdsOf(db: Db, module: string, status: DeliveryStatus): Promise<string[]> {
-  const rows = await db.query<{ id: string }>('select id from deliveries where module = $1 and status = $2', [
-    module,
-    status,
-  ]);
+  const rows = await db.query<{ id: string }>(
+    `select d.id from deliveries d where d.module = $1 and d.status = $2 and ${NOT_FALLEN_BACK}`,
+    [module, status],
+  );
   return rows.rows.map((row) => row.id);
+}
+
+/** One side of a fallback: the other delivery, its module, and why the switch was made ("slack went dead"). */
+export interface FallbackLink {
+  deliveryId: string;
+  module: string;
+  reason: string;
 }
 
 export interface DeliveryView {
@@ -37,6 +50,10 @@ export interface DeliveryView {
   result: unknown;
   /** The silence that held it (a replay keeps it: it was held once). */
   suppressedBy: string | null;
+  /** A stand-in (a route's fallback): the dead delivery it carries, its module, and why. */
+  fallbackFor: FallbackLink | null;
+  /** The stand-ins this delivery's messages went to when it could not deliver them. */
+  fellBackTo: FallbackLink[];
   lifecycle: Array<{ at: string; status: string; attempt: number; detail: unknown }>;
 }
 
@@ -90,9 +107,16 @@ export async function findDeliveries(
     last_error: unknown;
     result: unknown;
     suppressed_by: string | null;
+    fallback_for: string | null;
+    fallback_from: string | null;
+    fallback_reason: string | null;
+    fell_back_to: FallbackLink[];
     lifecycle: DeliveryView['lifecycle'];
   }>(
-    `select d.*, (${LIFECYCLE}) as lifecycle
+    `select d.*, (${LIFECYCLE}) as lifecycle,
+            (select coalesce(json_agg(json_build_object('deliveryId', f.id, 'module', f.module, 'reason', f.fallback_reason)
+                                      order by f.created_at), '[]')
+             from deliveries f where f.event_id = d.event_id and f.fallback_for = d.id) as fell_back_to
      from deliveries d ${where.length > 0 ? `where ${where.join(' and ')}` : ''}
      order by d.created_at, d.module limit $${params.length}`,
     params,
@@ -111,6 +135,10 @@ export async function findDeliveries(
     lastError: row.last_error,
     result: row.result,
     suppressedBy: row.suppressed_by ?? null,
+    fallbackFor: row.fallback_for
+      ? { deliveryId: row.fallback_for, module: row.fallback_from ?? '', reason: row.fallback_reason ?? '' }
+      : null,
+    fellBackTo: row.fell_back_to,
     lifecycle: row.lifecycle,
   }));
 }
@@ -118,7 +146,8 @@ export async function findDeliveries(
 export async function findOwnDelivery(db: Db, eventId: string, module: string): Promise<OwnDelivery | null> {
   if (!isUuid(eventId)) return null;
   const rows = await db.query<{ status: DeliveryStatus; attempts: number; next_attempt_at: Date | null }>(
-    'select status, attempts, next_attempt_at from deliveries where event_id = $1 and module = $2',
+    // Its own, not a stand-in it runs for another module's dead delivery.
+    'select status, attempts, next_attempt_at from deliveries where event_id = $1 and module = $2 and fallback_for is null',
     [eventId, module],
   );
   const row = rows.rows[0];

@@ -137,6 +137,25 @@ export const NOTIFY_MIGRATIONS: readonly Migration[] = [
         updated_by text not null,
         updated_at timestamptz not null default now()
       );
+      `,
+  },
+  {
+    id: 'notify-004-fallback',
+    sql: `
+      -- A route's fallback: when a target's delivery goes dead, the fallback's module gets one more delivery of the
+      -- same event, standing in for the dead one (fallback_for; fallback_from: the dead one's module, so the
+      -- stand-in's claim needs no join; fallback_reason: in words, for the page). An event still has one delivery
+      -- per module of its own; a stand-in is unique per dead delivery and module, which is what keeps a second
+      -- dead end (a replay that fails again) from sending twice. NULLS NOT DISTINCT (PostgreSQL 15) keeps the old
+      -- rule for the deliveries of its own, and the index's leading columns serve the same lookups as before.
+      -- No foreign key: both rows belong to one event and go with it, and a key would make every delete of a
+      -- delivery (retention) look for stand-ins without an index.
+      alter table deliveries add column fallback_for uuid;
+      alter table deliveries add column fallback_from text;
+      alter table deliveries add column fallback_reason text;
+      alter table deliveries drop constraint deliveries_event_id_module_key;
+      alter table deliveries add constraint deliveries_event_module_fallback
+        unique nulls not distinct (event_id, module, fallback_for);
     `,
   },
 ];

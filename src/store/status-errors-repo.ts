@@ -1,3 +1,4 @@
+import { NOT_FALLEN_BACK } from './delivery-views.js';
 import type { CheckStatus } from '../events/types.js';
 import type { Db } from './db.js';
 import { listStates, type KeyState } from './inspection-state-repo.js';
@@ -62,10 +63,11 @@ export async function deliveryErrorGroups(db: Db, modules: string[]): Promise<De
   }));
 }
 
-/** The dead deliveries of one group: what its "replay all" replays. */
+/** The dead deliveries of one group: what its "replay all" replays (but those that fell back, see NOT_FALLEN_BACK). */
 export async function deadIdsOfGroup(db: Db, module: string, code: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(
-    `select id from deliveries where module = $1 and status = 'dead' and coalesce(last_error->>'code', $3) = $2`,
+    `select d.id from deliveries d where d.module = $1 and d.status = 'dead' and coalesce(d.last_error->>'code', $3) = $2
+       and ${NOT_FALLEN_BACK}`,
     [module, code, UNCODED],
   );
   return rows.rows.map((row) => row.id);

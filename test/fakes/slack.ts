@@ -147,6 +147,12 @@ export class FakeSlack {
     this.scripted.push({ remaining: count, method, status, headers: {}, body: 'upstream trouble' });
   }
 
+  /** The service is back: scripted answers not yet given (a long run of 503s, say) are dropped. */
+  recover(): void {
+    this.scripted = [];
+    this.webhookScripted = [];
+  }
+
   /** The next `count` Web API calls answer HTTP 200 with `ok: false` and this error. */
   refuseNext(count: number, error: string, method: string | null = null): void {
     this.scripted.push({ remaining: count, method, status: 200, headers: {}, body: { ok: false, error } });

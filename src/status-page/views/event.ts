@@ -33,10 +33,10 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
       summary?: string;
       link?: string;
       score?: number;
-      details?: { routes?: Record<string, unknown> };
+      details?: { routes?: Record<string, unknown>; standingIn?: unknown };
     } | null;
     const finished = !['queued', 'in_progress'].includes(delivery.status);
-    return html`<article class="delivery" data-delivery="${delivery.id}">
+    return html`<article class="delivery" id="delivery-${delivery.id}" data-delivery="${delivery.id}">
       <h3>
         ${delivery.module} ${badge(delivery.status)}
         <span class="muted small"
@@ -54,15 +54,16 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
       ${delivery.suppressedBy ? html`<p class="held">Held by <a href="/silences#silence-${delivery.suppressedBy}">a silence</a>${delivery.status === 'suppressed' ? ': not sent; replay sends it.' : '; sent by a replay.'}</p>` : html``}
       ${result?.summary ? html`<p>${mrkdwn(result.summary)}${result.score !== undefined ? ` (score ${result.score})` : ''}</p>` : html``}
       ${routesChosen(result?.details?.routes)}
+      ${fallbackLines(delivery, result?.details?.standingIn)}
       ${result?.link ? html`<p>${externalLink(result.link, delivery.module === 'slack' ? 'Slack thread' : `open in ${delivery.module}`)}</p>` : html``}
       ${delivery.lastError && delivery.status !== 'succeeded' ? html`<p class="error">${errorText(delivery.lastError)}</p>` : html``}
       ${delivery.nextAttemptAt ? html`<p class="muted">next attempt ${time(delivery.nextAttemptAt)}</p>` : html``}
       <ol class="lifecycle">
         ${delivery.lifecycle.map((step) => {
-          const detail = step.detail as { message?: string; replay?: boolean } | null;
+          const detail = step.detail as { message?: string; replay?: boolean; to?: string } | null;
           return html`<li>
             ${time(step.at)} ${badge(step.status)} attempt
-            ${step.attempt}${detail?.replay ? ' (replay)' : ''}${detail?.message ? html` <span class="error">${errorText(detail)}</span>` : html``}
+            ${step.attempt}${detail?.replay ? ' (replay)' : ''}${detail?.message ? html` <span class="error">${errorText(detail)}</span>` : html``}${step.status === 'fallback' && detail?.to ? html` to ${detail.to}` : html``}
           </li>`;
         })}
       </ol>
@@ -141,6 +142,22 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
       <h2>Raw (as received)</h2>
       ${json(event.raw)}
     </section>`;
+}
+
+/**
+ * A route's fallback, from both sides: where a dead (or off) delivery's messages went instead, which dead delivery
+ * a stand-in carries, and which targets a delivery carried because their module was off when the event came.
+ */
+function fallbackLines(delivery: EventView['deliveries'][number], standingIn: unknown): SafeHtml {
+  // A stand-in carries its dead delivery's sends too: those are told by its "Fallback for" line.
+  const carried =
+    !delivery.fallbackFor && Array.isArray(standingIn) ? standingIn.filter((name) => typeof name === 'string') : [];
+  return html`${delivery.fellBackTo.map(
+    (link) =>
+      html`<p class="fallback">Sent to <a href="#delivery-${link.deliveryId}">${link.module}</a> instead: ${link.reason}.</p>`,
+  )}
+  ${delivery.fallbackFor ? html`<p class="fallback">Fallback for <a href="#delivery-${delivery.fallbackFor.deliveryId}">${delivery.fallbackFor.module}</a>: ${delivery.fallbackFor.reason}.</p>` : html``}
+  ${carried.map((name) => html`<p class="fallback">Sent here instead of ${name}: ${name} was off when the event arrived.</p>`)}`;
 }
 
 /** Which stored route chose each address a notification went to (the layer records it per send). */
