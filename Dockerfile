@@ -82,6 +82,8 @@ WORKDIR /app
 COPY package.json ./
 COPY --from=prod-deps /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# `node bin/alvares.mjs validate /config` checks a configuration file with the image's own code (dist/src/cli.js).
+COPY --from=build /app/bin ./bin
 
 USER 10001:10001
 # Declared after the chown above, so a new named volume starts owned by the hub's user. A bind

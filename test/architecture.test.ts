@@ -34,9 +34,18 @@ const LAYERS: string[][] = [
   ['src/errors.ts', 'src/util/', 'src/config/', 'src/logging/', 'src/events/'],
   ['src/store/', 'src/stream/'],
   ['src/module-system/', 'src/bus/', 'src/outbound/', 'src/notify/'],
-  ['src/delivery/', 'src/scheduler/', 'src/ingest/', 'src/checks/', 'src/ops/', 'src/insights/', 'src/silences/'],
+  [
+    'src/delivery/',
+    'src/scheduler/',
+    'src/ingest/',
+    'src/checks/',
+    'src/ops/',
+    'src/insights/',
+    'src/silences/',
+    'src/config-file/',
+  ],
   ['src/http/', 'src/status-page/'],
-  ['src/hub.ts', 'src/hub-settings.ts', 'src/hub-steps.ts', 'src/main.ts', 'src/module-api.ts'],
+  ['src/hub.ts', 'src/hub-settings.ts', 'src/hub-steps.ts', 'src/main.ts', 'src/cli.ts', 'src/module-api.ts'],
 ];
 
 function layerOf(file: string): number {
@@ -71,10 +80,14 @@ describe('the architecture', () => {
     expect(wrong).toEqual([]);
   });
 
-  it('keeps the core from importing any module (the process entry excepted, which loads the list)', () => {
+  it('keeps the core from importing any module (the process entries excepted, which load the list)', () => {
     const wrong = coreFiles.flatMap((file) =>
       importsOf(file)
-        .filter((target) => target.startsWith('modules/') && !(file === 'src/main.ts' && target === 'modules/index.ts'))
+        .filter(
+          (target) =>
+            target.startsWith('modules/') &&
+            !(['src/main.ts', 'src/cli.ts'].includes(file) && target === 'modules/index.ts'),
+        )
         .map((target) => `${file} -> ${target}`),
     );
     expect(wrong).toEqual([]);

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { configJsonSchemaText } from '../../src/config-file/json-schema.js';
 import { renderConfigurationPage } from './configuration.js';
 import { renderErrorsPage } from './errors.js';
 import { renderEventsPage } from './events.js';
@@ -17,9 +18,13 @@ export interface ReferencePage {
 let facts: Promise<HubFacts> | undefined;
 const hubFacts = () => (facts ??= startedHubFacts());
 
-/** The reference pages written from the code: the configuration schemas, the error catalogue, the events, the routes, the metrics. */
+/**
+ * The reference pages written from the code: the configuration schemas, the configuration file's JSON Schema, the
+ * error catalogue, the events, the routes, the metrics.
+ */
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
+  { file: 'docs/reference/config-schema.json', render: () => Promise.resolve(configJsonSchemaText()) },
   { file: 'docs/reference/errors.md', render: () => Promise.resolve(renderErrorsPage()) },
   { file: 'docs/reference/events.md', render: () => Promise.resolve(renderEventsPage()) },
   {

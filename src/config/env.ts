@@ -87,3 +87,35 @@ export function describeIssues(error: z.ZodError, prefix = ''): string[] {
     return `${prefix}${name}: ${issue.message}`;
   });
 }
+
+/** The shortest secret (token, signing secret) the hub accepts: shorter ones are guessable. */
+export const MIN_SECRET = 16;
+
+/**
+ * Reads a schema whose every field is an optional trimmed string (such a parse cannot fail) and checks each
+ * value as it is taken, collecting every problem by variable name: a secret's length, a whole number's range.
+ */
+export function readEnvFields<K extends string>(schema: z.ZodType<Partial<Record<K, string>>>, env: Env) {
+  const fields = schema.parse(env);
+  const problems: string[] = [];
+  const value = (name: K): string | undefined => fields[name];
+  return {
+    problems,
+    value,
+    /** The value, with a problem when it is shorter than MIN_SECRET (never the value itself in the problem). */
+    secret(name: K): string | undefined {
+      const given = value(name);
+      if (given !== undefined && given.length < MIN_SECRET)
+        problems.push(`${name}: must be at least ${MIN_SECRET} characters`);
+      return given;
+    },
+    /** A whole number from 0 (off) to `max`; unset or invalid gives `fallback` (invalid also a problem). */
+    wholeNumber(name: K, fallback: number, max: number): number {
+      const text = value(name);
+      const number = text === undefined ? fallback : Number(text);
+      if (Number.isInteger(number) && number >= 0 && number <= max) return number;
+      problems.push(`${name}: expected a whole number from 0 (off) to ${max}`);
+      return fallback;
+    },
+  };
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envString, type Env } from './env.js';
+import { MIN_SECRET, envString, readEnvFields, type Env } from './env.js';
 import { parseHostRules, type HostRule } from './host-rules.js';
 
 /** Who may send, who may read, and where the hub may connect: the environment's side of the security model (docs/reference/security.md). */
@@ -19,7 +19,6 @@ export interface SecurityConfig {
 }
 
 const SENDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const MIN_SECRET = 16;
 /** Enough for a person mistyping and a pipeline with a stale token to be told 401 for a while; far too few to guess. */
 export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 20;
 
@@ -54,7 +53,7 @@ export const securitySchema = z.object({
     secret: true,
     default: '(unset: reads open)',
     description:
-      'At least 16 characters. Every `GET`/`HEAD` under `/api/v1/` (events, deployments, modules, schedules, Lighthouse reports, module routes) except `/api/v1/schemas/*` then needs `Authorization: Bearer <READ_TOKEN>` (the `ADMIN_TOKEN` works too). `/health` and `/ready` stay open.',
+      'At least 16 characters. Every `GET`/`HEAD` under `/api/v1/` (events, deployments, modules, schedules, Lighthouse reports, module routes) except `/api/v1/schemas/*` and `/api/v1/config/schema.json` then needs `Authorization: Bearer <READ_TOKEN>` (the `ADMIN_TOKEN` works too). `/health` and `/ready` stay open.',
   }),
   OUTBOUND_ALLOWED_HOSTS: envString().meta({
     default: '(empty)',
@@ -64,16 +63,8 @@ export const securitySchema = z.object({
 });
 
 export function parseSecurity(env: Env): { value: SecurityConfig; problems: string[] } {
-  const problems: string[] = [];
-  // Every field is an optional trimmed string: this parse cannot fail.
-  const fields = securitySchema.parse(env);
-  const value = (name: keyof typeof fields) => fields[name];
-  const secret = (name: keyof typeof fields) => {
-    const given = value(name);
-    if (given !== undefined && given.length < MIN_SECRET)
-      problems.push(`${name}: must be at least ${MIN_SECRET} characters`);
-    return given;
-  };
+  const read = readEnvFields(securitySchema, env);
+  const { problems, value } = read;
 
   const ingestTokens: SecurityConfig['ingestTokens'] = [];
   for (const pair of (value('INGEST_TOKENS') ?? '')
@@ -95,16 +86,6 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
     else ingestTokens.push({ name, token });
   }
 
-  const rateText = value('INGEST_RATE_PER_MINUTE');
-  const rate = rateText === undefined ? 0 : Number(rateText);
-  if (!Number.isInteger(rate) || rate < 0 || rate > 1_000_000)
-    problems.push('INGEST_RATE_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
-
-  const failuresText = value('AUTH_FAILURES_PER_MINUTE');
-  const failures = failuresText === undefined ? DEFAULT_AUTH_FAILURES_PER_MINUTE : Number(failuresText);
-  if (!Number.isInteger(failures) || failures < 0 || failures > 1_000_000)
-    problems.push('AUTH_FAILURES_PER_MINUTE: expected a whole number from 0 (off) to 1000000');
-
   const hosts = parseHostRules(
     (value('OUTBOUND_ALLOWED_HOSTS') ?? '')
       .split(',')
@@ -116,10 +97,10 @@ export function parseSecurity(env: Env): { value: SecurityConfig; problems: stri
   return {
     value: {
       ingestTokens,
-      ingestHmacSecret: secret('INGEST_HMAC_SECRET'),
-      ingestRatePerMinute: Number.isInteger(rate) ? rate : 0,
-      authFailuresPerMinute: Number.isInteger(failures) ? failures : DEFAULT_AUTH_FAILURES_PER_MINUTE,
-      readToken: secret('READ_TOKEN'),
+      ingestHmacSecret: read.secret('INGEST_HMAC_SECRET'),
+      ingestRatePerMinute: read.wholeNumber('INGEST_RATE_PER_MINUTE', 0, 1_000_000),
+      authFailuresPerMinute: read.wholeNumber('AUTH_FAILURES_PER_MINUTE', DEFAULT_AUTH_FAILURES_PER_MINUTE, 1_000_000),
+      readToken: read.secret('READ_TOKEN'),
       outboundAllowedHosts: hosts.rules,
     },
     problems,

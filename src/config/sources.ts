@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { envString, type Env } from './env.js';
+import { envString, readEnvFields, type Env } from './env.js';
 
 /** What the adapters of CDEvents, GitHub and GitLab need: their credentials and how their names map to the hub's. */
 export interface SourcesConfig {
@@ -15,7 +15,6 @@ export interface SourcesConfig {
   sameDeploymentWindowSeconds: number;
 }
 
-const MIN_SECRET = 16;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,255}$/;
 
 /** The variables read here, each trimmed (blank is unset); `parseSources` checks their rules. */
@@ -50,27 +49,15 @@ export const sourcesSchema = z.object({
 });
 
 export function parseSources(env: Env): { value: SourcesConfig; problems: string[] } {
-  const problems: string[] = [];
-  // Every field is an optional trimmed string: this parse cannot fail.
-  const fields = sourcesSchema.parse(env);
-  const value = (name: keyof typeof fields) => fields[name];
-  const secret = (name: keyof typeof fields) => {
-    const given = value(name);
-    if (given !== undefined && given.length < MIN_SECRET)
-      problems.push(`${name}: must be at least ${MIN_SECRET} characters`);
-    return given;
-  };
-  const windowText = value('SAME_DEPLOYMENT_WINDOW_SECONDS');
-  const window = windowText === undefined ? 300 : Number(windowText);
-  if (!Number.isInteger(window) || window < 0 || window > 86_400)
-    problems.push('SAME_DEPLOYMENT_WINDOW_SECONDS: expected a whole number from 0 (off) to 86400');
+  const read = readEnvFields(sourcesSchema, env);
+  const { problems, value } = read;
   return {
     value: {
-      githubWebhookSecret: secret('GITHUB_WEBHOOK_SECRET'),
-      gitlabWebhookToken: secret('GITLAB_WEBHOOK_TOKEN'),
+      githubWebhookSecret: read.secret('GITHUB_WEBHOOK_SECRET'),
+      gitlabWebhookToken: read.secret('GITLAB_WEBHOOK_TOKEN'),
       environmentClusters: parsePairs('ENVIRONMENT_CLUSTERS', value('ENVIRONMENT_CLUSTERS'), problems),
       repositoryApplications: parsePairs('REPOSITORY_APPLICATIONS', value('REPOSITORY_APPLICATIONS'), problems),
-      sameDeploymentWindowSeconds: Number.isInteger(window) ? window : 300,
+      sameDeploymentWindowSeconds: read.wholeNumber('SAME_DEPLOYMENT_WINDOW_SECONDS', 300, 86_400),
     },
     problems,
   };

@@ -1,6 +1,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
 import type { SecurityConfig } from '../config/security.js';
+import { CONFIG_SCHEMA_PATH } from '../config-file/json-schema.js';
 import { HubError } from '../errors.js';
 import type { Db } from '../store/db.js';
 import { rememberSignature } from '../store/security-repo.js';
@@ -224,14 +225,16 @@ export class Access {
 
 /**
  * READ_TOKEN in front of every read under /api/v1 (the core's, and module routes such as the deployment
- * history and Lighthouse reports, present and future) except the schemas, which document the public contract.
+ * history and Lighthouse reports, present and future) except the schemas (the ingest bodies', the configuration
+ * file's), which document the public contract.
  * Writes keep their own checks (ingest credentials, the admin token); /health and /ready stay open.
  */
 export function readGuard(access: Access): RequestHandler {
   const guard = access.requireToken('read');
   return (req, res, next) => {
     const read = req.method === 'GET' || req.method === 'HEAD';
-    if (read && req.path.startsWith('/api/v1/') && !req.path.startsWith('/api/v1/schemas/')) guard(req, res, next);
+    const contract = req.path.startsWith('/api/v1/schemas/') || req.path === CONFIG_SCHEMA_PATH;
+    if (read && req.path.startsWith('/api/v1/') && !contract) guard(req, res, next);
     else next();
   };
 }

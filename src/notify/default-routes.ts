@@ -1,6 +1,5 @@
 import type { NotifyHooks } from './hooks.js';
 import type { NotifyRoute } from './routes.js';
-import type { NotifyKind } from './silence.js';
 
 type To = NotifyRoute['to'][number];
 
@@ -10,19 +9,20 @@ type To = NotifyRoute['to'][number];
  * everything there. Outcomes are not routed: they reply in the threads of the deployment they are about.
  */
 export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
-  // Chat targets follow `build`; an incident target is in a route when its default kinds include the route's.
-  const per = (build: (target: string, always: string[], override: string[]) => To[], kinds: NotifyKind[] = []): To[] =>
+  // Chat targets follow `build`; an incident target joins every route of a kind (`route` keeps it to its default
+  // kinds), never the override, which is about chat addresses.
+  const per = (build: (target: string, always: string[], override: string[]) => To[], incidents = true): To[] =>
     hooks.targets().flatMap((target) => {
       const parts = hooks.partsOf(target.name);
       if (!parts) return [];
       const { routing, incidentKinds } = parts;
-      if (incidentKinds)
-        return kinds.some((kind) => incidentKinds.byDefault.includes(kind))
-          ? [{ target: target.name, addresses: routing.always }]
-          : [];
+      if (incidentKinds) return incidents ? [{ target: target.name, addresses: routing.always }] : [];
       return build(target.name, routing.normalise(routing.always), routing.normalise(routing.override));
     });
-  const overridden = per((target, _always, override) => (override.length > 0 ? [{ target, addresses: override }] : []));
+  const overridden = per(
+    (target, _always, override) => (override.length > 0 ? [{ target, addresses: override }] : []),
+    false,
+  );
   // A target whose default routing leaves a kind out (mail: no deployments) is left out of that kind's route.
   const sendsKind = (target: string, kinds: NotifyRoute['match']['kind']) => {
     const only = hooks.partsOf(target)?.routing.kinds;
@@ -43,10 +43,8 @@ export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
     ...route(
       'deployments',
       ['deployment', 'removal'],
-      per(
-        (target, all, override) =>
-          override.length > 0 ? [] : [...always(target, all), { target, addresses: 'payload' }],
-        ['deployment', 'removal'],
+      per((target, all, override) =>
+        override.length > 0 ? [] : [...always(target, all), { target, addresses: 'payload' }],
       ),
     ),
     ...route(
@@ -64,10 +62,7 @@ export function defaultRoutes(hooks: NotifyHooks): NotifyRoute[] {
     ...route(
       'alerts',
       ['alert', 'escalation', 'recovery'],
-      per(
-        (target, all, override) => (override.length > 0 ? [] : [fallback(target, all)]),
-        ['alert', 'escalation', 'recovery'],
-      ),
+      per((target, all, override) => (override.length > 0 ? [] : [fallback(target, all)])),
     ),
     ...route(
       'weekly insights',

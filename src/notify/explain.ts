@@ -118,7 +118,7 @@ export async function explainEvent(
     const incident = parts.incidentKinds;
     if (incident && !incident.handles.includes(saying.kind)) continue;
     const fallback = incident
-      ? () => (incident.byDefault.includes(saying.kind) ? parts.routing.always : [])
+      ? () => (parts.routing.kinds?.includes(saying.kind) ? parts.routing.always : [])
       : saying.fallback;
     const facts = await completeFacts(hooks, factsOf(event.type, saying.kind, event.payload));
     if (stored && !decided) {

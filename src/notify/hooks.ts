@@ -38,8 +38,8 @@ export interface TargetParts {
   /** The chat provider; null for an incident target, which has no messages to render or template. */
   provider: NotifyProvider<unknown> | null;
   routing: TargetRouting;
-  /** An incident target's kinds: what it can send, and what the default routing sends it. */
-  incidentKinds?: { handles: readonly NotifyKind[]; byDefault: readonly NotifyKind[] };
+  /** An incident target's kinds: what it can send (what the default routing sends it is `routing.kinds`). */
+  incidentKinds?: { handles: readonly NotifyKind[] };
 }
 
 /** A provider whose module serves stored targets: how one target's provider and routing are made of its settings. */

@@ -33,8 +33,9 @@ export const INCIDENT_ADDRESS = 'default';
 /** A route's `"payload"` means the one address too: the event's chat channels are nothing to an on-call tool. */
 const PAYLOAD = { slackChannels: [INCIDENT_ADDRESS] };
 
-export function incidentRouting(): TargetRouting {
+export function incidentRouting(kinds: readonly NotifyKind[]): TargetRouting {
   return {
+    kinds,
     override: [],
     always: [INCIDENT_ADDRESS],
     allowed: [],
@@ -49,11 +50,13 @@ export function incidentKindOf(transition: Transition): IncidentKind {
 
 /** One incident target's handlers: route, ask the silence check, call the provider once per address. */
 export class IncidentNotifier {
-  private readonly routing = incidentRouting();
+  private readonly routing: TargetRouting;
 
   constructor(
     private readonly options: { target: string; provider: IncidentProvider; hooks: NotifyHooks; publicUrl: string },
-  ) {}
+  ) {
+    this.routing = incidentRouting(options.provider.defaultKinds);
+  }
 
   inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
     const kind = incidentKindOf(event.payload);
@@ -89,14 +92,14 @@ export class IncidentNotifier {
     kind: NotifyKind,
     call: (address: string) => Promise<string>,
   ): Promise<CheckResult> {
-    const { target, provider, hooks } = this.options;
+    const { target, hooks } = this.options;
     const chosen = await chooseAddresses(
       hooks.routes,
       target,
       this.routing,
       factsOf(event.type, kind, event.payload),
       PAYLOAD,
-      () => (provider.defaultKinds.includes(kind) ? this.routing.always : []),
+      () => (this.routing.kinds?.includes(kind) ? this.routing.always : []),
     );
     if (chosen.addresses.length === 0) return { notify: false, summary: `no route sends this ${kind}` };
     const said: string[] = [];

@@ -59,7 +59,7 @@ export function createIncidentNotifier(
     },
     {
       provider: null,
-      routing: incidentRouting(),
+      routing: incidentRouting(options.provider.defaultKinds),
       incidentKinds: {
         handles: [
           'alert',
@@ -67,7 +67,6 @@ export function createIncidentNotifier(
           'recovery',
           ...(options.provider.change ? (['deployment', 'removal'] as const) : []),
         ],
-        byDefault: options.provider.defaultKinds,
       },
     },
   );

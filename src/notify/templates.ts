@@ -76,15 +76,27 @@ export function templateProblem(template: string): string | null {
   }
 }
 
+const TRIAL = { event: { id: 'trial', type: 'trial', link: '' } };
+
 /** Parses the template and renders it once on an empty event: a template that fails here is refused. */
 export async function checkTemplate(template: string): Promise<void> {
   try {
-    await liquid.parseAndRender(template, { event: { id: 'trial', type: 'trial', link: '' } });
+    await liquid.parseAndRender(template, TRIAL);
   } catch (error) {
     throw validationError(
       { issues: [{ path: ['template'], message: (error as Error).message.split('\n')[0]! }] },
       'template',
     );
+  }
+}
+
+/** checkTemplate's verdict without waiting (a configuration file is checked synchronously): null when it passes. */
+export function trialTemplateProblem(template: string): string | null {
+  try {
+    liquid.parseAndRenderSync(template, TRIAL);
+    return null;
+  } catch (error) {
+    return (error as Error).message.split('\n')[0]!;
   }
 }
 

@@ -5,7 +5,7 @@ import type { AnyModuleDefinition } from '../module-system/contract.js';
 /** How a secret's value is shown in a read-back, and recognised when a client sends the read-back back. */
 export const MASK = '***';
 /** Names that hold secrets whatever a module declares (a safety net under its `secrets`). */
-const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE)/i;
+export const SECRET_NAME = /(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|PRIVATE)/i;
 
 /** Run-time values over the environment's, by key; null unsets a key. */
 export type Overrides = Record<string, string | null>;

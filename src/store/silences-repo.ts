@@ -134,3 +134,32 @@ export async function knownApplications(db: Db): Promise<string[]> {
   );
   return rows.rows.map((row) => row.application_name);
 }
+
+/** An event whose notification a silence held: what the overview lists under the silence. */
+export interface HeldEvent {
+  eventId: string;
+  type: string;
+  applicationName: string | null;
+  target: string;
+  receivedAt: Date;
+}
+
+/** The latest `perSilence` events each silence held (newest first), by silence id. */
+export async function heldEvents(db: Db, ids: string[], perSilence: number): Promise<Map<string, HeldEvent[]>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db.query<HeldEvent & { silenceId: string }>(
+    `select silence_id as "silenceId", event_id as "eventId", type, application_name as "applicationName",
+            module as target, received_at as "receivedAt"
+     from (select d.suppressed_by as silence_id, d.event_id, e.type, e.application_name, d.module, e.received_at,
+                  row_number() over (partition by d.suppressed_by order by e.received_at desc, d.id) as n
+           from deliveries d join events e on e.id = d.event_id
+           where d.suppressed_by = any($1::uuid[])) held
+     where n <= $2
+     order by "receivedAt" desc`,
+    [ids, perSilence],
+  );
+  const bySilence = new Map<string, HeldEvent[]>();
+  for (const { silenceId, ...event } of rows.rows)
+    bySilence.set(silenceId, [...(bySilence.get(silenceId) ?? []), event]);
+  return bySilence;
+}

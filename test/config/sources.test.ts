@@ -25,11 +25,11 @@ describe('the sources configuration', () => {
       SAME_DEPLOYMENT_WINDOW_SECONDS: '-1',
     });
     expect(problems).toEqual([
-      'SAME_DEPLOYMENT_WINDOW_SECONDS: expected a whole number from 0 (off) to 86400',
       'GITHUB_WEBHOOK_SECRET: must be at least 16 characters',
       'GITLAB_WEBHOOK_TOKEN: must be at least 16 characters',
       'ENVIRONMENT_CLUSTERS: "production" is not "name:value"',
       'ENVIRONMENT_CLUSTERS: "staging" is listed twice',
+      'SAME_DEPLOYMENT_WINDOW_SECONDS: expected a whole number from 0 (off) to 86400',
     ]);
     expect(problems.join('\n')).not.toContain('short-secret');
   });

@@ -76,6 +76,13 @@ describe('silences on the status page, in Chromium', () => {
     expect(muted).toMatch(
       /application=page-muted-app muted until .+ by status page: database <b>upgrade<\/b> · 1 held/,
     );
+    // The event it held is listed under it, a link to the event's page.
+    const heldLink = page.locator('section.muted-now ul.held a');
+    expect(await heldLink.count()).toBe(1);
+    expect(await heldLink.innerText()).toBe('deployment page-muted-app');
+    expect(await heldLink.getAttribute('href')).toBe(`/events/${id}`);
+    expect(await page.locator('section.muted-now ul.held').innerText()).toContain('to slack');
+    expect(await axeViolations(page)).toEqual([]);
 
     await page.goto(`${hub.url}/silences`);
     await row.locator('button:has-text("End now")').click();

@@ -20,6 +20,7 @@ import { knownEventIds } from '../../store/events-repo.js';
 import type { Access } from '../auth.js';
 import { adminRoutes, moduleRoutes } from './admin.js';
 import { checkRoutes } from './checks.js';
+import { configFileRoutes } from './config-file.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { ingestRoutes } from './ingest.js';
@@ -65,6 +66,7 @@ export function hubRouters(parts: HubParts): Router[] {
     ingestRoutes({ config, ingest: parts.ingest, access }),
     sourceRoutes({ config, ingest: parts.ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
     eventRoutes(db),
+    configFileRoutes(),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),

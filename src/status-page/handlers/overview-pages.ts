@@ -4,6 +4,7 @@ import { HubError } from '../../errors.js';
 import { isPostgresTimeText, parseStorableTime, STORABLE_TIME_RANGE } from '../../util/input-rules.js';
 import { EVENT_TYPES } from '../../events/types.js';
 import { findEvent } from '../../store/events-repo.js';
+import { heldEvents } from '../../store/silences-repo.js';
 import { recentEvents, type EventFilter } from '../../store/status-events-repo.js';
 import { runningDeliveries, runningRuns } from '../../store/status-repo.js';
 import { checkStates, optionalText, param, parsedQuery, readProblems, send, type PageContext } from '../page-kit.js';
@@ -11,6 +12,9 @@ import { eventFilters, eventsView, eventView } from '../views/index.js';
 import { LIVE_ACTIVITY, overviewView } from '../views/overview.js';
 import { mutedBanner } from '../views/silences.js';
 import { html } from '../html.js';
+
+/** How many of the events a silence held the overview lists under it. */
+const HELD_SHOWN = 5;
 
 const empty = (value: unknown) => (value === '' ? undefined : value);
 
@@ -74,7 +78,12 @@ export async function showOverview(ctx: PageContext, req: Request, res: Response
     checkStates(ctx),
     ctx.silences?.list({ state: 'active' }) ?? Promise.resolve([]),
   ]);
-  const body = html`${mutedBanner(muted)}${overviewView(req.viewer!, { ...problemReads, modules, deliveries, runs, events, checks })}`;
+  const held = await heldEvents(
+    ctx.db,
+    muted.filter((silence) => (silence.held ?? 0) > 0).map((silence) => silence.id),
+    HELD_SHOWN,
+  );
+  const body = html`${mutedBanner(muted, held)}${overviewView(req.viewer!, { ...problemReads, modules, deliveries, runs, events, checks })}`;
   await send(
     ctx,
     req,

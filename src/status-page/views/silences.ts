@@ -1,5 +1,6 @@
 import { MATCHER_KEYS } from '../../silences/matchers.js';
 import type { SilenceView } from '../../silences/silences.js';
+import type { HeldEvent } from '../../store/silences-repo.js';
 import type { Viewer } from '../auth.js';
 import { html, stamp, time, type SafeHtml } from '../html.js';
 import { actionButton, table } from '../layout.js';
@@ -21,8 +22,25 @@ function when(silence: SilenceView): SafeHtml {
   return html`${time(silence.startsAt)} – ${time(silence.endsAt)}`;
 }
 
-/** One line per silence holding now, for the overview: "muted until 14:00 UTC by ops: database upgrade". */
-export function mutedBanner(active: SilenceView[]): SafeHtml {
+/** The latest events a silence held, each a link to its page; the rest counted. */
+function heldList(silence: SilenceView, events: HeldEvent[]): SafeHtml {
+  if (events.length === 0) return html``;
+  const more = (silence.held ?? events.length) - events.length;
+  return html`<ul class="held small" aria-label="Held by this silence">
+    ${events.map(
+      (event) =>
+        html`<li><a href="/events/${event.eventId}">${event.type} ${event.applicationName ?? ''}</a> to
+          ${event.target}, ${time(event.receivedAt.toISOString())}</li>`,
+    )}
+    ${more > 0 ? html`<li class="muted">and ${more} more</li>` : html``}
+  </ul>`;
+}
+
+/**
+ * One line per silence holding now, for the overview: "muted until 14:00 UTC by ops: database upgrade", with the
+ * latest events it held.
+ */
+export function mutedBanner(active: SilenceView[], held: Map<string, HeldEvent[]> = new Map()): SafeHtml {
   if (active.length === 0) return html``;
   return html`<section class="muted-now" aria-label="Silences">
     <h2>Muted now</h2>
@@ -33,6 +51,7 @@ export function mutedBanner(active: SilenceView[]): SafeHtml {
             ${badge('muted')} ${matcherText(silence)} muted until
             ${silence.window ? stamp(silence.window.closesAt) : 'further notice'} by ${silence.createdBy}:
             ${silence.reason}${silence.held ? html` · <strong>${silence.held}</strong> held` : html``}
+            ${heldList(silence, held.get(silence.id) ?? [])}
           </li>`,
       )}
     </ul>
