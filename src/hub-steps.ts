@@ -1,5 +1,6 @@
 import type { NotifyHooks } from './notify/hooks.js';
 import { EventBus } from './bus/bus.js';
+import type { ConfigFiles } from './config-file/service.js';
 import { CheckSystem } from './checks/check-system.js';
 import type { CoreConfig } from './config/config.js';
 import { Deliverer } from './delivery/deliverer.js';
@@ -62,6 +63,7 @@ export interface Parts {
   insights: Insights;
   scheduler: Scheduler;
   statusPage: StatusPage;
+  configFiles: ConfigFiles;
 }
 
 /** The database, the embedded one or DATABASE_URL's, with the queue's, the core's and every module's migrations run. */
@@ -170,7 +172,10 @@ export function createChecks(hub: Ground, store: Store, bus: EventBus, registry:
 }
 
 /** Every schedule (the core's, the checks', the modules'), with SCHEDULE_* overrides; a bad one stops start-up. */
-export function createScheduler(hub: Ground, parts: Omit<Parts, 'scheduler' | 'statusPage'>): Scheduler {
+export function createScheduler(
+  hub: Ground,
+  parts: Omit<Parts, 'scheduler' | 'statusPage' | 'configFiles'>,
+): Scheduler {
   const { store, bus, registry, engine, checks, insights } = parts;
   const declared = [
     { owner: 'core', work: pruneSchedule(store.db, hub.core.eventRetentionDays) },

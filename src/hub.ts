@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { CoreConfig } from './config/config.js';
 import type { Env } from './config/env.js';
+import { openConfigFiles } from './config-file/start.js';
 import { HubServer } from './http/server.js';
 import { NotifyHooks } from './notify/hooks.js';
 import { parseHubSettings, type HubSettings } from './hub-settings.js';
@@ -120,14 +121,45 @@ export class Hub {
     const checks = createChecks(ground, store, bus, registry);
     const insights = new Insights({ db: store.db, publicUrl: () => this.core.publicUrl });
     const scheduler = createScheduler(ground, { store, silences, bus, registry, engine, checks, insights });
+    // Before deliveries: the first event is routed as the file says; an invalid file stops start-up here.
+    const configFiles = (parts.configFiles = await this.openConfigFile(store.db, silences, registry, engine, checks));
     await startDeliveries(ground, { store, bus, engine, scheduler });
     const statusPage = (parts.statusPage = await startStatusPage(ground, store));
-    serve(ground, { store, silences, bus, registry, engine, checks, insights, scheduler, statusPage }, this.server, {
+    const all = { store, silences, bus, registry, engine, checks, insights, scheduler, statusPage, configFiles };
+    serve(ground, all, this.server, {
       isReady: () => this.ready,
       stop: () => this.stop(),
       url: this.url,
     });
     this.ready = true;
+  }
+
+  /** SIGHUP: the configuration file read again (no-op without one). */
+  async reloadConfig(reason: string): Promise<void> {
+    await this.parts.configFiles?.reload(reason);
+  }
+
+  private openConfigFile(
+    db: Db,
+    silences: Parts['silences'],
+    registry: ModuleRegistry,
+    engine: Parts['engine'],
+    checks: Parts['checks'],
+  ): Promise<Parts['configFiles']> {
+    return openConfigFiles({
+      db,
+      path: this.core.configFile,
+      env: this.options.env,
+      definitions: this.options.modules,
+      hooks: this.notifyHooks,
+      silences,
+      inspections: checks.inspections,
+      registry,
+      moduleConfigs: this.ops.configs,
+      replicas: engine.replicas,
+      metrics: this.ops.metrics,
+      logger: this.logger,
+    });
   }
 
   /** Listen first: links handed out (messages, answers) need the port really bound when PORT=0. */
@@ -153,6 +185,7 @@ export class Hub {
     const { logger, core, parts } = this;
     logger.info('hub stopping');
     parts.statusPage?.closeStreams();
+    parts.configFiles?.stop();
     await this.server.close(core.shutdownTimeoutMs);
     // Requests already answered 200 are committed; wait for those still committing.
     const until = Date.now() + core.shutdownTimeoutMs;

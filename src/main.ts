@@ -32,10 +32,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // The configuration file read again; a bad one changes nothing (the reload says why in the log).
+  process.on('SIGHUP', () => {
+    hub.logger.info('signal received', { signal: 'SIGHUP' });
+    void hub.reloadConfig('SIGHUP').catch(() => undefined);
+  });
   try {
     await hub.start();
   } catch (error) {
     hub.logger.error('start failed', { error: error instanceof Error ? error.message : String(error) });
+    if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
     await hub.stop().catch(() => undefined);
     process.exit(1);
   }

@@ -62,6 +62,12 @@ const CORE_GROUPS: EnvGroup[] = [
   { title: 'Core: logging', schema: coreSchema, keys: ['LOG_LEVEL', 'DEBUG'] },
   { title: 'Core: modules on and off', schema: coreSchema, keys: ['DISABLED_SUBSCRIBERS'] },
   {
+    title: 'Core: the configuration file',
+    intro: 'See [Configure the hub with a file](../guides/configure-with-a-file.md).',
+    schema: coreSchema,
+    keys: ['ALVARES_CONFIG'],
+  },
+  {
     title: 'Core: enrichment',
     intro: 'Read by the core when it enriches a deployment, before any module sees it.',
     schema: coreSchema,

@@ -73,6 +73,11 @@ export class Inspections {
     return this.byId.has(id);
   }
 
+  /** Each inspection by id, as declared: a configuration file's parameters are checked against them. */
+  declared(): Record<string, AnyInspection> {
+    return Object.fromEntries([...this.byId.values()].map((entry) => [entry.id, entry.inspection]));
+  }
+
   ids(): string[] {
     return [...this.byId.keys()];
   }

@@ -34,6 +34,8 @@ export interface CoreConfig {
   dataDir: string;
   /** Absent: the hub starts its own embedded PostgreSQL under `dataDir`. */
   databaseUrl?: string;
+  /** ALVARES_CONFIG, resolved: the configuration file or directory; absent, the hub runs without one. */
+  configFile?: string;
   logLevel: LogLevel;
   publicUrl: string;
   disabledSubscribers: string[];
@@ -93,6 +95,7 @@ export function parseCoreConfig(env: Env, cwd = process.cwd()): ParseResult<Core
       host: e.HOST ?? '0.0.0.0',
       dataDir: path.resolve(cwd, e.DATA_DIR ?? './data'),
       databaseUrl: resolveDatabaseUrl(e.DATABASE_URL ?? e.DB_URL, e.DB_PASSWORD),
+      ...(e.ALVARES_CONFIG?.trim() ? { configFile: path.resolve(cwd, e.ALVARES_CONFIG.trim()) } : {}),
       logLevel,
       publicUrl: (e.HUB_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
       disabledSubscribers: e.DISABLED_SUBSCRIBERS,

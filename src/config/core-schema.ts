@@ -27,6 +27,11 @@ export const coreSchema = z.object({
     description:
       'PostgreSQL connection URL. Unset (and `DB_URL` unset): the hub starts its own PostgreSQL under `DATA_DIR/postgres` on a free local port, kept between runs. Several hubs on one `DATABASE_URL` share the work. Its password is redacted like a secret.',
   }),
+  ALVARES_CONFIG: envString().meta({
+    default: '(unset: no file)',
+    description:
+      'A configuration file (YAML) or a directory of them, kept in git: targets, routes, templates, silences, external checks, inspection parameters and modules (docs/guides/configure-with-a-file.md). Resolved against the working directory. Loaded at start (an invalid file stops start-up, every problem listed) and reloaded when it changes, on `SIGHUP` and on `POST /api/v1/admin/config/reload`; a reload that fails keeps the last good configuration.',
+  }),
   DB_URL: envString().meta({
     description:
       "The original's name; used only when `DATABASE_URL` is unset. It is taken as a PostgreSQL URL: the original's database URL (CosmosDB) will not work here.",

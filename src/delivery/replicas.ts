@@ -10,6 +10,7 @@ import {
   unlockWorkers,
   type HeartbeatStats,
   type HubIdentity,
+  type ReplicaConfig,
 } from '../store/replicas-repo.js';
 
 /** What this hub reports with each beat (host, version, memory, CPU, loop delay, work). */
@@ -29,6 +30,7 @@ export class Replicas {
   private readonly workerIds = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private describe: HeartbeatDescriber | null = null;
+  private config: (() => ReplicaConfig) | null = null;
 
   constructor(
     private readonly db: Db,
@@ -38,6 +40,16 @@ export class Replicas {
   /** Set before start: the figures each beat carries. */
   describeWith(describe: HeartbeatDescriber): void {
     this.describe = describe;
+  }
+
+  /** Set when the hub runs from a configuration file: each beat carries its hash (and its last problem). */
+  configWith(read: () => ReplicaConfig): void {
+    this.config = read;
+  }
+
+  /** A beat now, not at the next tick: a reload's outcome reaches the other replicas' pages at once. */
+  beatNow(): Promise<void> {
+    return this.beat();
   }
 
   addWorker(id: string): void {
@@ -66,7 +78,7 @@ export class Replicas {
   private async beat(): Promise<void> {
     try {
       const about = this.describe ? await this.describe().catch(() => undefined) : undefined;
-      await recordHeartbeat(this.db, this.instanceId, [...this.workerIds], about);
+      await recordHeartbeat(this.db, this.instanceId, [...this.workerIds], about, this.config?.());
       const dead = await sweepDeadReplicas(this.db, DEAD_AFTER_SECONDS);
       if (dead.length > 0) this.logger.warn('unlocked jobs of hubs that stopped answering', { hubs: dead });
       // What silent hubs were running themselves (deliveries of events they ingested) gets jobs; checked on

@@ -29,6 +29,11 @@ export class RouteBook {
     return routes;
   }
 
+  /** The next read goes to PostgreSQL: the configuration file was applied on this replica. */
+  forget(): void {
+    this.cached = null;
+  }
+
   /** Validates (400 naming the path of each bad field, nothing stored) and replaces the whole list. */
   async replace(body: unknown, who: string): Promise<NotifyRoute[]> {
     const parsed = routesBodySchema.safeParse(body);

@@ -118,6 +118,11 @@ export class TemplateBook {
     return templates;
   }
 
+  /** The next read goes to PostgreSQL: the configuration file was applied on this replica. */
+  forget(): void {
+    this.cached = null;
+  }
+
   async get(provider: string, kind: string): Promise<string | null> {
     return (await this.all()).get(`${provider}:${kind}`) ?? null;
   }

@@ -6,7 +6,7 @@ import { recurrenceProblems, windowAt, windowsBetween, type OpenWindow } from '.
 /** The longest a one-off silence may last: longer mutes are forgotten, not planned. */
 export const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 
-export const SILENCE_ORIGINS = ['api', 'page'] as const;
+export const SILENCE_ORIGINS = ['api', 'page', 'file'] as const;
 export type SilenceOrigin = (typeof SILENCE_ORIGINS)[number];
 
 const isoTime = storableIsoTime();

@@ -8,7 +8,7 @@ export const QUEUE_BEHIND_SECONDS = 60;
 
 /** One thing broken now, as the top of the overview lists it. */
 export interface Problem {
-  kind: 'dead' | 'alert' | 'queue' | 'replica';
+  kind: 'dead' | 'alert' | 'queue' | 'replica' | 'config';
   severity: Severity;
   /** Whose problem: a module, a check, a replica. */
   subject: string;
@@ -80,9 +80,48 @@ export function findProblems(input: ProblemInput): Problem[] {
       href: '/#replicas',
     });
   }
+  problems.push(...configProblems(input.replicas));
   return problems.sort(
     (a, b) => rankOf(b.severity) - rankOf(a.severity) || (a.since ?? '').localeCompare(b.since ?? ''),
   );
+}
+
+/** Replicas whose last reload of the configuration file failed, and replicas running a file that differs. */
+function configProblems(replicas: ReplicaView[]): Problem[] {
+  const answering = replicas.filter((replica) => !replica.missing);
+  const problems: Problem[] = answering
+    .filter((replica) => replica.configProblem)
+    .map((replica) => ({
+      kind: 'config',
+      severity: 'error',
+      subject: replica.id,
+      what: `configuration file not reloaded, the last good one stays: ${replica.configProblem}`,
+      since: replica.heartbeatAt,
+      href: '/#replicas',
+    }));
+  const differing = differingReplicas(answering);
+  if (differing.size > 0)
+    problems.push({
+      kind: 'config',
+      severity: 'warning',
+      subject: [...differing].join(', '),
+      what: `replicas run different configuration files (${new Set(answering.map((replica) => replica.configHash)).size} hashes)`,
+      since: null,
+      href: '/#replicas',
+    });
+  return problems;
+}
+
+/** The replicas whose configuration hash is not the one most replicas run (all of them on a tie). */
+export function differingReplicas(replicas: ReplicaView[]): Set<string> {
+  const live = replicas.filter((replica) => !replica.missing && replica.configHash !== null);
+  const counts = new Map<string, number>();
+  for (const replica of live) counts.set(replica.configHash!, (counts.get(replica.configHash!) ?? 0) + 1);
+  if (counts.size < 2) return new Set();
+  const top = Math.max(...counts.values());
+  const winners = [...counts].filter(([, count]) => count === top);
+  const common = winners.length === 1 ? winners[0]![0] : null;
+  return new Set(live.filter((replica) => replica.configHash !== common).map((replica) => replica.id));
 }
 
 /** A key as people name it: its dimensions' values ("kth-azure-app · active"), or the check's name. */

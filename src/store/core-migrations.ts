@@ -1,4 +1,5 @@
 import type { Migration } from './migrate.js';
+import { CONFIG_FILE_MIGRATIONS } from './config-file-migrations.js';
 import { DELIVERY_MIGRATIONS } from './delivery-migrations.js';
 import { NOTIFY_MIGRATIONS } from './notify-migrations.js';
 import { INSIGHTS_MIGRATIONS } from './insights-migrations.js';
@@ -256,4 +257,5 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
   ...SECURITY_MIGRATIONS,
   ...SILENCES_MIGRATIONS,
   ...NOTIFY_MIGRATIONS,
+  ...CONFIG_FILE_MIGRATIONS,
 ];

@@ -16,6 +16,13 @@ export interface HubIdentity {
   pid: number;
 }
 
+/** The configuration file a hub runs from: the hash in force, and why its last reload failed (null: it did not). */
+export interface ReplicaConfig {
+  hash: string | null;
+  file: string;
+  problem: string | null;
+}
+
 export interface ReplicaRow extends HubIdentity, HeartbeatStats {
   hubId: string;
   startedAt: string;
@@ -29,6 +36,7 @@ export async function recordHeartbeat(
   id: string,
   workerIds: string[],
   about?: { identity: HubIdentity; stats: HeartbeatStats },
+  config?: ReplicaConfig,
 ): Promise<void> {
   await db.query(
     `insert into hub_instances (id, worker_ids, heartbeat_at, host, version, pid, stats) values ($1, $2, now(), $3, $4, $5, $6)
@@ -44,6 +52,13 @@ export async function recordHeartbeat(
       about ? JSON.stringify(about.stats) : null,
     ],
   );
+  if (config)
+    await db.query('update hub_instances set config_hash = $2, config_file = $3, config_problem = $4 where id = $1', [
+      id,
+      config.hash,
+      config.file,
+      config.problem,
+    ]);
 }
 
 /**

@@ -12,7 +12,7 @@ export interface SilenceRecord {
   timeZone: string | null;
   reason: string;
   createdBy: string;
-  origin: 'api' | 'page';
+  origin: 'api' | 'page' | 'file';
   createdAt: string;
   endedBy: string | null;
 }
@@ -27,7 +27,7 @@ interface SilenceRow {
   time_zone: string | null;
   reason: string;
   created_by: string;
-  origin: 'api' | 'page';
+  origin: 'api' | 'page' | 'file';
   created_at: Date;
   ended_by: string | null;
 }

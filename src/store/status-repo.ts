@@ -175,14 +175,26 @@ export interface ReplicaView {
   heartbeatAt: string;
   /** No heartbeat for MISSING_AFTER_SECONDS: the hub stopped answering without saying goodbye. */
   missing: boolean;
+  /** The hash of the configuration file it runs from (null: none, or none loaded yet). */
+  configHash: string | null;
+  /** Why its last reload of the file failed, first problem first (null: it did not). */
+  configProblem: string | null;
 }
 
 /** Three missed heartbeats (one every 5 s), past the 15 s after which the others take over its work. */
 export const MISSING_AFTER_SECONDS = 20;
 
 export async function replicas(db: Db): Promise<ReplicaView[]> {
-  const rows = await db.query<{ id: string; started_at: Date; heartbeat_at: Date; missing: boolean }>(
-    `select id, started_at, heartbeat_at, heartbeat_at < now() - make_interval(secs => $1) as missing
+  const rows = await db.query<{
+    id: string;
+    started_at: Date;
+    heartbeat_at: Date;
+    missing: boolean;
+    config_hash: string | null;
+    config_problem: string | null;
+  }>(
+    `select id, started_at, heartbeat_at, heartbeat_at < now() - make_interval(secs => $1) as missing,
+            config_hash, config_problem
      from hub_instances order by started_at`,
     [MISSING_AFTER_SECONDS],
   );
@@ -191,6 +203,8 @@ export async function replicas(db: Db): Promise<ReplicaView[]> {
     startedAt: iso(row.started_at)!,
     heartbeatAt: iso(row.heartbeat_at)!,
     missing: row.missing,
+    configHash: row.config_hash,
+    configProblem: row.config_problem,
   }));
 }
 

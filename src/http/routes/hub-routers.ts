@@ -1,6 +1,7 @@
 import type { Router } from 'express';
 import { hubRouter } from '../../util/http-router.js';
 import type { CheckSystem } from '../../checks/check-system.js';
+import type { ConfigFiles } from '../../config-file/service.js';
 import type { CoreConfig } from '../../config/config.js';
 import type { OpsConfig } from '../../config/ops-config.js';
 import type { DeliveryEngine } from '../../delivery/engine.js';
@@ -21,6 +22,7 @@ import type { Access } from '../auth.js';
 import { adminRoutes, moduleRoutes } from './admin.js';
 import { checkRoutes } from './checks.js';
 import { configFileRoutes } from './config-file.js';
+import { configFileGuard, configLiveRoutes } from './config-live.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { ingestRoutes } from './ingest.js';
@@ -50,6 +52,7 @@ export interface HubParts {
   statusPage: StatusPage;
   access: Access;
   notifyHooks: NotifyHooks;
+  configFiles: ConfigFiles;
   isReady: () => boolean;
   publicUrl: () => string;
   shutdown: (reason: string) => void;
@@ -67,6 +70,9 @@ export function hubRouters(parts: HubParts): Router[] {
     sourceRoutes({ config, ingest: parts.ingest, access, knownEvents: (ids) => knownEventIds(db, ids) }),
     eventRoutes(db),
     configFileRoutes(),
+    // Before the routes it guards: an API write to what the configuration file owns is a 409.
+    configFileGuard({ ownership: parts.configFiles.ownership, access }),
+    configLiveRoutes({ files: parts.configFiles, access }),
     moduleRoutes(registry),
     scheduleRoutes(scheduler, { adminToken, publicUrl }),
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),

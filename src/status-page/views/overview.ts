@@ -4,7 +4,7 @@ import type { ModuleActivity, QueueWait, ReplicaView, RunningDelivery, RunningRu
 import type { Viewer } from '../auth.js';
 import { html, running, time, type SafeHtml } from '../html.js';
 import { actionButton, table } from '../layout.js';
-import type { Problem } from '../problems.js';
+import { differingReplicas, type Problem } from '../problems.js';
 import type { CheckState } from '../read-model.js';
 import { errorText } from '../rich-text.js';
 import { badge } from '../severity.js';
@@ -26,6 +26,7 @@ export interface OverviewData {
 
 export function overviewView(viewer: Viewer, data: OverviewData): SafeHtml {
   const back = '/';
+  const differing = differingReplicas(data.replicas);
   const moduleRows = data.modules.map((module) => {
     const activity = data.activity.get(module.name);
     const dead = activity?.dead ?? 0;
@@ -118,7 +119,7 @@ export function overviewView(viewer: Viewer, data: OverviewData): SafeHtml {
     <section id="replicas" aria-labelledby="replicas-title">
       <h2 id="replicas-title">Replicas</h2>
       ${table(
-        ['hub', 'state', 'started', 'heartbeat'],
+        ['hub', 'state', 'started', 'heartbeat', 'configuration'],
         data.replicas.map(
           (replica) =>
             html`<tr>
@@ -126,6 +127,11 @@ export function overviewView(viewer: Viewer, data: OverviewData): SafeHtml {
               <td>${replica.missing ? badge('error', { label: 'missing' }) : badge('ok', { label: 'answering' })}</td>
               <td>${time(replica.startedAt)}</td>
               <td>${time(replica.heartbeatAt)}</td>
+              <td class="config-hash">
+                ${replica.configHash ? html`<code class="code">${replica.configHash.slice(0, 12)}</code>` : ''}
+                ${differing.has(replica.id) ? badge('warning', { severity: 'warning', label: 'differs' }) : ''}
+                ${replica.configProblem ? badge('error', { severity: 'error', label: 'reload failed' }) : ''}
+              </td>
             </tr>`,
         ),
         'no replica has reported yet',
