@@ -65,12 +65,20 @@ type Shown = { provider: string; settings: Record<string, unknown> };
 /** Targets stored at run time (`notify_targets`), each change logged in `notify_changes` without secret values. */
 export class TargetBook {
   private cached: { targets: StoredTarget[]; at: number } | null = null;
+  /** A read under way: a flood's deliveries finding the copy old at once share one query. */
+  private reading: Promise<StoredTarget[]> | null = null;
 
   constructor(private readonly db: Db) {}
 
   /** Every stored target, re-read when the copy is older than RELOAD_MS (or now, `fresh`). */
   async all(fresh = false): Promise<StoredTarget[]> {
-    if (!fresh && this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.targets;
+    if (fresh) return this.read();
+    if (this.cached && Date.now() - this.cached.at < RELOAD_MS) return this.cached.targets;
+    this.reading ??= this.read().finally(() => (this.reading = null));
+    return this.reading;
+  }
+
+  private async read(): Promise<StoredTarget[]> {
     const rows = await this.db.query<{
       name: string;
       provider: string;
