@@ -57,4 +57,4 @@ export {
   addressesForWeekly,
 } from './notify/index.js';
 /** Liquid under the layer's limits (no files, 200 ms, 1 MB), every payload string escaped for the output's format. */
-export { renderTemplate, templateProblem } from './notify/templates.js';
+export { renderTemplate, templateProblem, type TemplateKind } from './notify/templates.js';

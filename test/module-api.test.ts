@@ -70,6 +70,7 @@ const SURFACE = [
   'storableText',
   'storableTime',
   'TargetRouting',
+  'TemplateKind',
   'templateProblem',
   'UpstreamError',
   'UrlGuard',

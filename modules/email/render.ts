@@ -1,4 +1,5 @@
 import { escapeHtml as e, link, mail, subjectOf, textOf, truncate, type EmailMessage } from './html.js';
+import { EMAIL_TEMPLATES } from './templates.js';
 import type { CheckFinished, Deployment, HubEvent, ProviderRender } from '../../src/module-api.js';
 
 type Transition = HubEvent<'inspection'>['payload'];
@@ -185,6 +186,7 @@ export const EMAIL_RENDER: ProviderRender<EmailMessage> = {
   // Mail cannot be edited once sent: the layer never asks (no `edits`); kept for the interface.
   withStatusLine: (root) => root,
   lineMessage,
+  templates: EMAIL_TEMPLATES,
   escape: e,
   digest: (entries) =>
     mail(

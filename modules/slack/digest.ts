@@ -1,4 +1,4 @@
-import { LIMITS, context, section, type SlackBlock, type SlackMessage } from './blocks.js';
+import { LIMITS, context, pack, section, type SlackBlock, type SlackMessage } from './blocks.js';
 import { eventUrl, type HubLinks } from './messages.js';
 import { escapeText, link, truncate } from './mrkdwn.js';
 import type { Deployment, DigestEntry, ErrorReport, Recommendation } from '../../src/module-api.js';
@@ -104,17 +104,6 @@ function capacity(lines: readonly string[], maxSections: number, maxTotal: numbe
     current = length;
   }
   return lines.length;
-}
-
-/** Lines joined into sections of at most Slack's 3,000 characters, never splitting a line. */
-function pack(lines: readonly string[]): string[] {
-  const sections: string[] = [];
-  for (const text of lines) {
-    const last = sections.length - 1;
-    if (last >= 0 && sections[last]!.length + 1 + text.length <= LIMITS.sectionText) sections[last] += `\n${text}`;
-    else sections.push(text);
-  }
-  return sections;
 }
 
 function line(text: string): string {

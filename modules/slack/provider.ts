@@ -1,5 +1,5 @@
 import { alertLine, formatAlertMessage, formatAlertStatusLine, formatTransitionReply } from './alerts.js';
-import { fitMessage, section, type SlackMessage } from './blocks.js';
+import { textMessage, type SlackMessage } from './blocks.js';
 import type { SlackConfig } from './config.js';
 import {
   deploymentLine,
@@ -22,6 +22,7 @@ import {
   withStatusLine,
 } from './messages.js';
 import { CONVERSATION_ID } from './routing.js';
+import { SLACK_TEMPLATES } from './templates.js';
 import { METADATA_EVENT_TYPE, type SlackTransport } from './transport.js';
 import { weeklyOverall, weeklyTeam } from './weekly.js';
 import type { DeliveryError, NotifyProvider, PostMetadata, Posted, ProviderRender } from '../../src/module-api.js';
@@ -46,7 +47,8 @@ export const SLACK_RENDER: ProviderRender<SlackMessage> = {
   digestReplyLine,
   statusLine: formatStatusLine,
   withStatusLine,
-  lineMessage: (line) => fitMessage({ text: line, blocks: [section(line)] }),
+  lineMessage: textMessage,
+  templates: SLACK_TEMPLATES,
   escape: escapeText,
   digest: (entries) => formatDigest(entries),
   combinedReply: formatCombinedReply,

@@ -1,4 +1,6 @@
+import { CARD_TEMPLATES } from './card-templates.js';
 import type { DigestEntry, HubLinks, ProviderRender } from './provider.js';
+import { percentText } from './templates.js';
 import type { CheckFinished, HubEvent } from '../events/types.js';
 
 /**
@@ -56,7 +58,7 @@ export function cardRender(escape: (text: string) => string, maxText: number): P
   const figures = (now: Figures, before: Figures) =>
     [
       `Deployments: **${now.deployments}** (${before.deployments} the week before)`,
-      `Change failure rate: **${now.changeFailureRate === null ? 'n/a' : `${(now.changeFailureRate * 100).toFixed(1)} %`}**, ${now.failed} of ${now.deployments}`,
+      `Change failure rate: **${percentText(now.changeFailureRate)}**, ${now.failed} of ${now.deployments}`,
       `Time to restore: **${now.timeToRestoreMedianMs === null ? 'n/a' : formatDuration(now.timeToRestoreMedianMs)}** median of ${now.restored}`,
       `Lead time: **${now.leadTimeMedianMs === null ? 'n/a' : formatDuration(now.leadTimeMedianMs)}** median of ${now.leadTimes}`,
     ].join('\n\n');
@@ -168,6 +170,7 @@ export function cardRender(escape: (text: string) => string, maxText: number): P
       `**Status:** ${outcomes.map((f) => `${f.status === 'dead' ? '⚠️' : '✅'} ${e(f.module)}${f.status === 'dead' ? ' failed' : ''}`).join(' · ')}`,
     withStatusLine: (root, status) => ({ ...root, status: cut(status, 1000) }),
     lineMessage: lineOf,
+    templates: CARD_TEMPLATES,
     escape,
     digest: (entries: readonly DigestEntry[]) =>
       card(plural(entries.length, 'message'), entries.map((entry) => entry.line).join('\n\n')),

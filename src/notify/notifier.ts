@@ -192,13 +192,16 @@ export class Notifier<M = unknown> {
       this.options.routing,
       summary,
     );
-    const overall = this.provider.render.weeklyOverall(summary);
-    const byAddress = new Map(
-      sends.map(({ address, team }) => {
-        const figures = team === null ? undefined : summary.teams.find((candidate) => candidate.team === team);
-        return [address, figures ? this.provider.render.weeklyTeam(summary, figures) : overall] as const;
-      }),
-    );
+    const { render } = this.provider;
+    const overall = await this.templated(event, 'weekly', render.weeklyOverall(summary));
+    const byAddress = new Map<string, Rendered<unknown>>();
+    for (const { address, team } of sends) {
+      const figures = team === null ? undefined : summary.teams.find((candidate) => candidate.team === team);
+      byAddress.set(
+        address,
+        figures ? await this.templated(event, 'weekly', render.weeklyTeam(summary, figures), figures) : overall,
+      );
+    }
     const route = { addresses: sends.map((send) => send.address), dropped, ...(chosenBy ? { chosenBy } : {}) };
     return this.sender.postOnce(
       event,
@@ -251,9 +254,12 @@ export class Notifier<M = unknown> {
     return this.turns.prune();
   }
 
-  private templated<R extends Rendered<unknown>>(event: Sendable, kind: string, rendered: R) {
-    const link = `${this.options.publicUrl}/api/v1/events/${event.id}`;
-    return applyTemplate(this.options.hooks.templates, this.provider, { ...event, link }, kind, rendered);
+  /** `team`: a team's weekly summary, whose template sees that team's entry as `team`. */
+  private templated<R extends Rendered<unknown>>(event: Sendable, kind: string, rendered: R, team?: unknown) {
+    const { publicUrl, hooks } = this.options;
+    const link = `${publicUrl}/api/v1/events/${event.id}`;
+    const extras = { hubUrl: publicUrl, ...(team === undefined ? {} : { team }) };
+    return applyTemplate(hooks.templates, this.provider, { ...event, link }, kind, rendered, extras);
   }
 
   private links(eventId: string): HubLinks {

@@ -1,6 +1,7 @@
 import type { DeliveryError } from '../errors.js';
 import type { CheckFinished, HubEvent } from '../events/types.js';
 import type { Deployment, ErrorReport, Recommendation } from '../events/enrich.js';
+import type { TemplateKind } from './templates.js';
 
 /**
  * What a provider module (one chat or mail service) gives the notification layer. The layer decides what is
@@ -118,6 +119,11 @@ export interface ProviderRender<M> {
   withStatusLine(root: M, statusLine: string): M;
   /** A message of one text (a reply, or what a stored template rendered), cut to the service's limits. */
   lineMessage(line: string): M;
+  /**
+   * The built-in words of each kind as a Liquid template (what `GET /api/v1/notify/templates` shows as the
+   * default): rendered and given to `lineMessage`, each says what the kind's method above says.
+   */
+  templates: Readonly<Record<TemplateKind, string>>;
   /** Escapes text for the provider's format (Slack: `&`, `<`, `>`): every payload value a template shows. */
   escape(text: string): string;
   /** Several roots waiting for one address as one message. */

@@ -32,8 +32,10 @@ const NO_FILES: FS = {
 };
 
 // Render time (ms), memory (bytes of strings and arrays made) and template size are bounded: an operator's
-// template runs on every send.
+// template runs on every send. JavaScript's truthiness (`''` and 0 are false) because the payloads come from
+// JavaScript: an absent URL is `''`, and the built-in words, which the defaults reproduce, test it that way.
 const liquid = new Liquid({
+  jsTruthy: true,
   fs: NO_FILES,
   root: [],
   partials: [],
@@ -44,6 +46,32 @@ const liquid = new Liquid({
   parseLimit: 20_000,
 });
 
+/** "40 s", "12 min", "2 h 5 min"; `"rounded"`: "125 min", "5 h", "3 days" (the cards' words). null is "n/a". */
+export function durationText(ms: unknown, style?: unknown): string {
+  if (typeof ms !== 'number') return 'n/a';
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (style === 'rounded') {
+    if (seconds < 120) return `${seconds} s`;
+    if (seconds < 7200) return `${Math.round(seconds / 60)} min`;
+    if (seconds < 172_800) return `${Math.round(seconds / 3600)} h`;
+    return `${Math.round(seconds / 86_400)} days`;
+  }
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+}
+
+/** A rate (0.25) as "25 %", one decimal at most; null is "n/a". */
+export function percentText(rate: unknown): string {
+  return typeof rate === 'number' ? `${Number((rate * 100).toFixed(1))} %` : 'n/a';
+}
+
+// The weekly figures hold durations in ms and rates as fractions: words for them, as the built-in messages say them.
+liquid.registerFilter('duration', durationText);
+liquid.registerFilter('percent', percentText);
+
 /** Every string in the value escaped for the provider: a template cannot let payload text out unescaped. */
 function escapedDeep(value: unknown, escape: (text: string) => string): unknown {
   if (typeof value === 'string') return escape(value);
@@ -53,14 +81,44 @@ function escapedDeep(value: unknown, escape: (text: string) => string): unknown 
   return value;
 }
 
-/** The template's text for an event: its payload's fields at the top level, and `event` (id, type, link). */
+/** The event as a template sees it, beside the payload's fields (docs/reference/template-fields.md lists both). */
+export interface TemplateEvent {
+  /** The event's id on the hub. */
+  id: string;
+  /** The event's type: `deployment`, `error`, `recommendation`, `inspection` or `insights.weekly`. */
+  type: string;
+  /** The event on the hub (`GET /api/v1/events/:id`). */
+  link: string;
+}
+
+/**
+ * What a template sees beside the payload's fields: `event`, `hub` and, for a team's weekly summary, `team`.
+ * The hub's own values (`event`, `hub`) are not escaped: they are the hub's, not a payload's.
+ */
+export interface TemplateExtras {
+  /** The hub's public URL (`PUBLIC_URL`), for links to its pages. */
+  hubUrl: string;
+  /** A team's weekly summary only: that team's entry of `teams` (absent in the overall summary). */
+  team?: unknown;
+}
+
+/**
+ * The template's text for an event: its payload's fields at the top level, `event` (id, type, link), `hub.url`
+ * and, for a team's weekly summary, `team`. Every payload string (and `team`'s) is escaped for the provider.
+ */
 export async function renderTemplate(
   template: string,
   event: { id: string; type: string; payload: unknown; link: string },
   escape: (text: string) => string,
+  extras: TemplateExtras = { hubUrl: '' },
 ): Promise<string> {
   const payload = escapedDeep(event.payload, escape) as Record<string, unknown>;
-  const context = { ...payload, event: { id: event.id, type: event.type, link: event.link } };
+  const context = {
+    ...payload,
+    event: { id: event.id, type: event.type, link: event.link } satisfies TemplateEvent,
+    hub: { url: extras.hubUrl },
+    ...(extras.team === undefined ? {} : { team: escapedDeep(extras.team, escape) }),
+  };
   const text = String(await liquid.parseAndRender(template, context));
   if (text.trim() === '') throw new Error('the template rendered nothing');
   return text;
@@ -174,11 +232,12 @@ export async function applyTemplate<R extends { message: unknown; line: string }
   event: { id: string; type: string; payload: unknown; link: string },
   kind: string,
   rendered: R,
+  extras: TemplateExtras,
 ): Promise<R & { degraded?: { template: string; error: string } }> {
   const template = book ? await book.get(provider.name, kind) : null;
   if (!template) return rendered;
   try {
-    const text = await renderTemplate(template, event, (value) => provider.render.escape(value));
+    const text = await renderTemplate(template, event, (value) => provider.render.escape(value), extras);
     return { ...rendered, message: provider.render.lineMessage(text) };
   } catch (error) {
     return {
