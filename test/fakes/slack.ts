@@ -498,7 +498,11 @@ function decodeBody(contentType: string, raw: string): Record<string, unknown> {
   return body;
 }
 
-/** The subset of Slack's validation that matters to us: a message must say something and fit. */
+/**
+ * The subset of Slack's validation that matters to us: a message must say something and fit (50 blocks, 3,000
+ * characters a section's text, 2,000 a field and 10 fields, 10 elements a context block, 40,000 characters in
+ * the text and in all the blocks' texts together). Past any of them Slack refuses the whole message.
+ */
 function checkContents(body: Record<string, unknown>): string | null {
   const text = typeof body.text === 'string' ? body.text : '';
   const blocks = Array.isArray(body.blocks) ? (body.blocks as Array<Record<string, Json>>) : null;
@@ -506,7 +510,16 @@ function checkContents(body: Record<string, unknown>): string | null {
   if (text.length > MAX_TEXT) return 'msg_too_long';
   if (!blocks) return null;
   if (blocks.length > MAX_BLOCKS) return 'invalid_blocks';
+  const texts = blocks.flatMap((block): unknown[] => [
+    block.text?.text,
+    ...(Array.isArray(block.fields) ? block.fields.map((field: { text?: unknown }) => field.text) : []),
+    ...(Array.isArray(block.elements) ? block.elements.map((element: { text?: unknown }) => element.text) : []),
+  ]);
+  if (texts.reduce((sum: number, part) => sum + (typeof part === 'string' ? part.length : 0), 0) > MAX_TEXT)
+    return 'msg_too_long';
   for (const block of blocks) {
+    if (block.type === 'context' && Array.isArray(block.elements) && block.elements.length > 10)
+      return 'invalid_blocks';
     if (block.type === 'section') {
       if (typeof block.text?.text === 'string' && block.text.text.length > MAX_SECTION_TEXT) return 'invalid_blocks';
       if (

@@ -59,17 +59,29 @@ export function notifyTemplateRoutes(deps: {
 
   router.get(
     '/api/v1/notify/templates',
-    doc({ summary: "Every provider's template per kind: stored (Liquid) or the provider's built-in words", tags }),
+    doc({
+      summary:
+        "Every provider's template per kind: the one in use (`source`: stored or default), the default (the built-in words as Liquid) and the stored one beside it",
+      tags,
+    }),
     async (_req, res) => {
       const stored = await book().all();
       // Incident targets send no words of their own: nothing to template.
       const worded = hooks.targets().filter((target) => hooks.partsOf(target.name)?.provider);
-      const providers = [...new Set(worded.map((target) => target.provider))];
+      const providers = [...new Map(worded.map((target) => [target.provider, providerOf(target.provider)])).values()];
       res.json({
         templates: providers.flatMap((provider) =>
           TEMPLATE_KINDS.map((kind) => {
-            const template = stored.get(`${provider}:${kind}`);
-            return template ? { provider, kind, source: 'stored', template } : { provider, kind, source: 'built-in' };
+            const own = stored.get(`${provider.name}:${kind}`) ?? null;
+            const fallback = provider.render.templates[kind];
+            return {
+              provider: provider.name,
+              kind,
+              source: own ? 'stored' : 'default',
+              template: own ?? fallback,
+              default: fallback,
+              stored: own,
+            };
           }),
         ),
       });
@@ -89,20 +101,29 @@ export function notifyTemplateRoutes(deps: {
       admin,
       ...jsonBody(),
       async (req, res) => {
-        const provider = providerOf(String(req.params.provider)).name;
+        const provider = providerOf(String(req.params.provider));
         const kind = kindOf(String(req.params.kind));
-        await book().put(provider, kind, req.body, 'admin');
-        res.json({ provider, kind, source: 'stored', template: await book().get(provider, kind) });
+        await book().put(provider.name, kind, req.body, 'admin');
+        const stored = await book().get(provider.name, kind);
+        res.json({
+          provider: provider.name,
+          kind,
+          source: 'stored',
+          template: stored,
+          default: provider.render.templates[kind],
+          stored,
+        });
       },
     )
     .delete(
       doc({ summary: "Remove a stored template: the provider's built-in words again", tags, auth: 'admin' }),
       admin,
       async (req, res) => {
-        const provider = providerOf(String(req.params.provider)).name;
+        const provider = providerOf(String(req.params.provider));
         const kind = kindOf(String(req.params.kind));
-        await book().remove(provider, kind, 'admin');
-        res.json({ provider, kind, source: 'built-in' });
+        await book().remove(provider.name, kind, 'admin');
+        const template = provider.render.templates[kind];
+        res.json({ provider: provider.name, kind, source: 'default', template, default: template, stored: null });
       },
     )
     .all(methodNotAllowed(['PUT', 'DELETE']));
@@ -133,17 +154,14 @@ export function notifyTemplateRoutes(deps: {
           ]);
         event = { id: PREVIEW_ID, type, payload: validateAndEnrich(type, body.payload, deps.config) };
       }
-      const template = body.template ?? (await book().get(provider.name, body.kind));
-      if (!template) {
-        res.json({
-          text: null,
-          warnings: ['no template stored for this provider and kind: the built-in words are used'],
-        });
-        return;
-      }
+      // Without a template given or stored, the default: what is sent today.
+      const template =
+        body.template ?? (await book().get(provider.name, body.kind)) ?? provider.render.templates[body.kind];
       const link = `${deps.publicUrl()}/api/v1/events/${event.id}`;
       try {
-        const text = await renderTemplate(template, { ...event, link }, (value) => provider.render.escape(value));
+        const text = await renderTemplate(template, { ...event, link }, (value) => provider.render.escape(value), {
+          hubUrl: deps.publicUrl(),
+        });
         res.json({ text, message: provider.render.lineMessage(text), warnings: [] });
       } catch (error) {
         res.json({
