@@ -6,6 +6,7 @@ import { renderEventsPage } from './events.js';
 import { renderHttpApi } from './http-api.js';
 import { renderMetrics } from './metrics.js';
 import { startedHubFacts, type HubFacts } from './started-hub.js';
+import { renderTemplateFieldsPage } from './template-fields.js';
 
 export interface ReferencePage {
   /** Relative to the repository's root. */
@@ -20,13 +21,14 @@ const hubFacts = () => (facts ??= startedHubFacts());
 
 /**
  * The reference pages written from the code: the configuration schemas, the configuration file's JSON Schema, the
- * error catalogue, the events, the routes, the metrics.
+ * error catalogue, the events, the template fields, the routes, the metrics.
  */
 export const REFERENCE_PAGES: readonly ReferencePage[] = [
   { file: 'docs/reference/configuration.md', render: () => Promise.resolve(renderConfigurationPage()) },
   { file: 'docs/reference/config-schema.json', render: () => Promise.resolve(configJsonSchemaText()) },
   { file: 'docs/reference/errors.md', render: () => Promise.resolve(renderErrorsPage()) },
   { file: 'docs/reference/events.md', render: () => Promise.resolve(renderEventsPage()) },
+  { file: 'docs/reference/template-fields.md', render: () => Promise.resolve(renderTemplateFieldsPage()) },
   {
     file: 'docs/reference/http-api.md',
     render: async (file) => renderHttpApi(await readFile(file, 'utf8'), (await hubFacts()).openapi),

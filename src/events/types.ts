@@ -87,14 +87,21 @@ export interface InspectionTransition {
 
 /** One week's delivery figures, as the weekly summary compares them. Durations in ms; null = n/a. */
 export interface WeekFigures {
+  /** Deployments that week (a rollback is one); see docs/reference/insights.md for what counts. */
   deployments: number;
+  /** Days (UTC) of that week with at least one deployment. */
   deploymentDays: number;
+  /** Deployments that failed: an error or an alert for the application followed, or a rollback replaced them. */
   failed: number;
   /** failed / deployments; null without deployments. */
   changeFailureRate: number | null;
+  /** Failed deployments restored since (a recovery, a later good deployment or the rollback). */
   restored: number;
+  /** The median time from a failure to its restore, ms; null when none was restored. */
   timeToRestoreMedianMs: number | null;
+  /** Deployments with a lead time (their `created`, the build time, is known). */
   leadTimes: number;
+  /** The median time from `created` to the deployment's arrival, ms; null when no lead time is known. */
   leadTimeMedianMs: number | null;
 }
 

@@ -131,7 +131,8 @@ export function notifyTemplateRoutes(deps: {
   router.post(
     '/api/v1/notify/preview',
     doc({
-      summary: 'A template (given, or the stored one) rendered for an event or a payload; nothing sent',
+      summary:
+        'A template (given, else the stored one, else the default) rendered for an event or a payload; nothing sent',
       tags,
       auth: 'admin',
       body: previewBody,
