@@ -118,12 +118,17 @@ export class Sender {
       suppressed.length > 0
         ? `; suppressed ${suppressed.map((entry) => `${entry.address} (silence ${entry.silenceId})`).join(', ')}`
         : '';
+    // A root per address (the weekly summary) is degraded when any address's is: the same template failed.
+    const degraded =
+      typeof root === 'function'
+        ? channels.map((address) => root(address).degraded).find((found) => found !== undefined)
+        : root.degraded;
     // Which route chose each address: only with stored routes, so results under the default routing stay as they were.
     const extra = {
       ...(suppressed.length > 0 ? { suppressed } : {}),
       ...(route.chosenBy ? { routes: route.chosenBy } : {}),
       ...(route.standingIn ? { standingIn: route.standingIn } : {}),
-      ...(typeof root !== 'function' && root.degraded ? { degraded: root.degraded } : {}),
+      ...(degraded ? { degraded } : {}),
     };
     // Sends carried for a target that could not deliver them (a route's fallback): said in the summary.
     const insteadNote = route.standingIn ? ` (instead of ${route.standingIn.join(', ')})` : '';

@@ -146,6 +146,62 @@ describe('the weekly delivery insights in Slack', () => {
   });
 });
 
+describe('the weekly summary worded by a stored template', () => {
+  let fake: FakeSlack;
+  let hub: TestHub;
+
+  beforeAll(async () => {
+    fake = await FakeSlack.start({ token: TOKEN });
+    hub = await startSlackHub(fake, {
+      env: {
+        SLACK_CHANNELS: 'deployments',
+        SLACK_ALLOWED_CHANNELS: '#team-*',
+        ADMIN_TOKEN,
+        SCHEDULE_CORE_PRUNE: 'off',
+      },
+    });
+    const week = truncate(Date.now(), 'week') - 7 * DAY;
+    await writeHistory(hub.hub.db, hub.hub.config, [
+      deploymentAt(new Date(week + DAY), {
+        applicationName: 'alpha',
+        team: 'team-a',
+        slackChannels: '#team-a',
+        version: '1',
+        created: null,
+      }),
+    ]);
+  });
+  afterAll(async () => {
+    await hub?.stop();
+    await fake?.close();
+  });
+
+  it("words the overall summary and each team's, the team's entry as `team`", async () => {
+    const template =
+      '{% if team %}{{ team.team }}: {{ team.current.deployments }} in {{ cluster }}' +
+      '{% else %}All of {{ cluster }}: {{ overall.current.deployments }}, {{ overall.current.changeFailureRate | percent }} failed{% endif %}';
+    const stored = await fetch(`${hub.url}/api/v1/notify/templates/slack/weekly`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ template }),
+    });
+    expect(stored.status).toBe(200);
+    await fetch(`${hub.url}/api/v1/schedules/core.insights-weekly/run`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    const event = await waitFor(
+      async () =>
+        (await hub.hub.db.query<{ id: string }>(`select id from events where type = 'insights.weekly'`)).rows[0],
+      10_000,
+      'the weekly event',
+    );
+    expect(await finishedDelivery(hub, event.id)).toMatchObject({ status: 'succeeded' });
+    expect(fake.roots('#deployments').map((message) => message.text)).toEqual(['All of active: 1, 0 % failed']);
+    expect(fake.roots('#team-a').map((message) => message.text)).toEqual(['team-a: 1 in active']);
+  });
+});
+
 describe('where the weekly summary goes', () => {
   const figures: WeekFigures = {
     deployments: 1,
