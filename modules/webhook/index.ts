@@ -44,7 +44,11 @@ export const webhookModule = defineModule({
       const template = templates[event.type];
       const link = `${core.publicUrl}/api/v1/events/${event.id}`;
       const body = template
-        ? await templatedBody(template, { id: event.id, type: event.type, payload: event.payload, link })
+        ? await templatedBody(
+            template,
+            { id: event.id, type: event.type, payload: event.payload, link },
+            core.publicUrl,
+          )
         : JSON.stringify({
             id: event.id,
             type: event.type,

@@ -13,7 +13,7 @@ export const templateSetting = (kind: WebhookKind) =>
       if (problem) ctx.addIssue({ code: 'custom', message: `the template does not parse: ${problem}` });
     })
     .meta({
-      description: `Liquid template of the JSON body sent for each ${kind} event, instead of \`{id, type, receivedAt, payload}\`: the payload's fields and \`event.id\`, \`event.type\`, \`event.link\`, every string JSON-escaped, so \`"{{ message }}"\` is always a valid JSON string. What it renders must be JSON.`,
+      description: `Liquid template of the JSON body sent for each ${kind} event, instead of \`{id, type, receivedAt, payload}\`: the payload's fields and \`event.id\`, \`event.type\`, \`event.link\`, \`hub.url\` (docs/reference/template-fields.md), every string JSON-escaped, so \`"{{ message }}"\` is always a valid JSON string. What it renders must be JSON.`,
     });
 
 /** Inside a JSON string literal: quotes, backslashes and control characters escaped, nothing else changed. */
@@ -28,10 +28,11 @@ export function escapeJsonString(text: string): string {
 export async function templatedBody(
   template: string,
   event: { id: string; type: string; payload: unknown; link: string },
+  hubUrl: string,
 ): Promise<string> {
   let body: string;
   try {
-    body = await renderTemplate(template, event, escapeJsonString);
+    body = await renderTemplate(template, event, escapeJsonString, { hubUrl });
   } catch (error) {
     throw new DeliveryError(`the ${event.type} body template failed: ${(error as Error).message.split('\n')[0]}`, {
       permanent: true,
