@@ -63,7 +63,8 @@ const NOTICE_ROOM = 100;
 
 /**
  * Cuts a message to Slack's limits, each cut marked with "…(truncated)". Slack rejects the whole message
- * (`invalid_blocks`, `msg_too_long`) when one part is too long; a cut message still tells people something.
+ * (`invalid_blocks`, `msg_too_long`, `msg_blocks_too_long`) when one part is too long; a cut message still tells
+ * people something.
  * Blocks past the 50th, or past 40,000 characters in all, give way to one block saying how many were left out.
  */
 export function fitMessage(message: SlackMessage): SlackMessage {

@@ -26,6 +26,8 @@ export const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
   'invalid_blocks',
   'invalid_arguments',
   'msg_too_long',
+  // The blocks' texts together are too long: refused whatever each block holds, and a retry says the same.
+  'msg_blocks_too_long',
   'no_text',
   // chat.update of a root that was deleted or is too old to edit.
   'message_not_found',

@@ -501,7 +501,9 @@ function decodeBody(contentType: string, raw: string): Record<string, unknown> {
 /**
  * The subset of Slack's validation that matters to us: a message must say something and fit (50 blocks, 3,000
  * characters a section's text, 2,000 a field and 10 fields, 10 elements a context block, 40,000 characters in
- * the text and in all the blocks' texts together). Past any of them Slack refuses the whole message.
+ * the text and in all the blocks' texts together, `msg_blocks_too_long`). Past any of them the whole message is
+ * refused. Slack's own total for blocks is not documented and has been seen lower; 40,000 is the limit the hub
+ * holds to.
  */
 function checkContents(body: Record<string, unknown>): string | null {
   const text = typeof body.text === 'string' ? body.text : '';
@@ -516,7 +518,7 @@ function checkContents(body: Record<string, unknown>): string | null {
     ...(Array.isArray(block.elements) ? block.elements.map((element: { text?: unknown }) => element.text) : []),
   ]);
   if (texts.reduce((sum: number, part) => sum + (typeof part === 'string' ? part.length : 0), 0) > MAX_TEXT)
-    return 'msg_too_long';
+    return 'msg_blocks_too_long';
   for (const block of blocks) {
     if (block.type === 'context' && Array.isArray(block.elements) && block.elements.length > 10)
       return 'invalid_blocks';

@@ -105,7 +105,7 @@ describe('message templates (Liquid) per provider and kind', () => {
         })),
       }),
     });
-    expect(await tooLong.json()).toEqual({ ok: false, error: 'msg_too_long' });
+    expect(await tooLong.json()).toEqual({ ok: false, error: 'msg_blocks_too_long' });
 
     // 45 lines of 1,000 characters (45,000 in all, past 40,000), then one line of 5,000 (past a section's 3,000).
     await request(hub.url)
