@@ -17,7 +17,7 @@ import type { Deployment, ErrorReport, Recommendation } from '../../src/events/p
 import type { HubEvent } from '../../src/events/types.js';
 import { cardRender, type Card } from '../../src/notify/card.js';
 import type { ProviderRender, Rendered } from '../../src/notify/provider.js';
-import { renderTemplate, TEMPLATE_KINDS, type TemplateKind } from '../../src/notify/templates.js';
+import { checkTemplate, renderTemplate, TEMPLATE_KINDS, type TemplateKind } from '../../src/notify/templates.js';
 
 /**
  * Every provider's default template, rendered on representative payloads, says what the built-in code says:
@@ -149,9 +149,11 @@ async function renderDefault<M>(
 }
 
 describe("the default templates reproduce today's built-in messages", () => {
-  it('has a default for every kind of every provider', () => {
-    for (const render of [SLACK_RENDER, EMAIL_RENDER, cardRender(escapeTeams, 12_000)] as ProviderRender<unknown>[])
+  it('has a default for every kind of every provider, each one a template PUT would store (its trial render passes)', async () => {
+    for (const render of [SLACK_RENDER, EMAIL_RENDER, cardRender(escapeTeams, 12_000)] as ProviderRender<unknown>[]) {
       expect(Object.keys(render.templates).sort()).toEqual([...TEMPLATE_KINDS].sort());
+      for (const kind of TEMPLATE_KINDS) await expect(checkTemplate(render.templates[kind])).resolves.toBeUndefined();
+    }
   });
 
   it('email: the default, given to lineMessage, is the very mail (subject, HTML and text) the built-in code sends', async () => {
