@@ -196,11 +196,9 @@ export class Notifier<M = unknown> {
     const overall = await this.templated(event, 'weekly', render.weeklyOverall(summary));
     const byAddress = new Map<string, Rendered<unknown>>();
     for (const { address, team } of sends) {
-      const figures = team === null ? undefined : summary.teams.find((candidate) => candidate.team === team);
-      byAddress.set(
-        address,
-        figures ? await this.templated(event, 'weekly', render.weeklyTeam(summary, figures), figures) : overall,
-      );
+      const figures = summary.teams.find((candidate) => team !== null && candidate.team === team);
+      const root = figures && (await this.templated(event, 'weekly', render.weeklyTeam(summary, figures), figures));
+      byAddress.set(address, root ?? overall);
     }
     const route = { addresses: sends.map((send) => send.address), dropped, ...(chosenBy ? { chosenBy } : {}) };
     return this.sender.postOnce(
