@@ -3,7 +3,7 @@ import { standInFor } from './fallback.js';
 import { followUpOutcome, tellsOutcomes, type FollowUpDeps } from './follow-up.js';
 import { AddressPoster } from './poster.js';
 import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
-import { applyTemplate } from './templates.js';
+import { wordingFor } from './templates.js';
 import { Sender, waitForRoots } from './sender.js';
 import {
   addressesForDeployment,
@@ -17,7 +17,7 @@ import type { NotifyHooks } from './hooks.js';
 import type { NotifyKind } from './silence.js';
 import { ThreadStore, type PostedRow } from './thread-store.js';
 import { chooseAddresses, chooseWeekly, completeFacts, factsOf, type ChosenRoute } from './choose.js';
-import type { Sendable } from './sender.js';
+import type { Root, Sendable } from './sender.js';
 import { AddressTurns } from './turns.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
 import type { Logger } from '../logging/logger.js';
@@ -47,6 +47,7 @@ export class Notifier<M = unknown> {
   private readonly sender: Sender;
   private readonly provider: NotifyProvider<unknown>;
   private readonly followUps: FollowUpDeps;
+  private readonly templated: ReturnType<typeof wordingFor>;
 
   constructor(private readonly options: NotifierOptions<M>) {
     this.provider = options.provider;
@@ -68,6 +69,7 @@ export class Notifier<M = unknown> {
     });
     const editRoot = (id: string, root: PostedRow) => this.updateRoot(id, root);
     this.followUps = { provider: this.provider, store: this.store, sender: this.sender, editRoot };
+    this.templated = wordingFor(() => options.hooks.templates, this.provider, options.publicUrl);
   }
 
   get target(): string {
@@ -194,21 +196,14 @@ export class Notifier<M = unknown> {
     );
     const { render } = this.provider;
     const overall = await this.templated(event, 'weekly', render.weeklyOverall(summary));
-    const byAddress = new Map<string, Rendered<unknown>>();
+    const byAddress = new Map<string, Root>();
     for (const { address, team } of sends) {
       const figures = summary.teams.find((candidate) => team !== null && candidate.team === team);
       const root = figures && (await this.templated(event, 'weekly', render.weeklyTeam(summary, figures), figures));
-      byAddress.set(address, root ?? overall);
+      byAddress.set(address, { ...(root ?? overall), application: null });
     }
     const route = { addresses: sends.map((send) => send.address), dropped, ...(chosenBy ? { chosenBy } : {}) };
-    return this.sender.postOnce(
-      event,
-      'weekly',
-      'summary',
-      route,
-      (address) => ({ ...byAddress.get(address)!, application: null }),
-      delivery,
-    );
+    return this.sender.postOnce(event, 'weekly', 'summary', route, (address) => byAddress.get(address)!, delivery);
   }
 
   /**
@@ -250,14 +245,6 @@ export class Notifier<M = unknown> {
   /** Posted items are kept a day so a late retry cannot queue them again; then cleared (a schedule's work). */
   prune(): Promise<number> {
     return this.turns.prune();
-  }
-
-  /** `team`: a team's weekly summary, whose template sees that team's entry as `team`. */
-  private templated<R extends Rendered<unknown>>(event: Sendable, kind: string, rendered: R, team?: unknown) {
-    const { publicUrl, hooks } = this.options;
-    const link = `${publicUrl}/api/v1/events/${event.id}`;
-    const extras = { hubUrl: publicUrl, ...(team === undefined ? {} : { team }) };
-    return applyTemplate(hooks.templates, this.provider, { ...event, link }, kind, rendered, extras);
   }
 
   private links(eventId: string): HubLinks {

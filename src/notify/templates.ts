@@ -246,3 +246,24 @@ export async function applyTemplate<R extends { message: unknown; line: string }
     };
   }
 }
+
+/**
+ * How a notifier words its roots: `applyTemplate` for an event of this hub (its link, `hub.url`) with the
+ * templates `book` holds then (null before the store is open); `team` for a team's weekly summary.
+ */
+export function wordingFor(
+  book: () => TemplateBook | null,
+  provider: Parameters<typeof applyTemplate>[1],
+  publicUrl: string,
+) {
+  return <R extends { message: unknown; line: string }>(
+    event: { id: string; type: string; payload: unknown },
+    kind: string,
+    rendered: R,
+    team?: unknown,
+  ) =>
+    applyTemplate(book(), provider, { ...event, link: `${publicUrl}/api/v1/events/${event.id}` }, kind, rendered, {
+      hubUrl: publicUrl,
+      ...(team === undefined ? {} : { team }),
+    });
+}
