@@ -7,10 +7,11 @@ import {
   removeTargets,
   splitKey,
   writeCheck,
-  writeSetting,
   type Applied,
   type ApplyDeps,
 } from './apply-writes.js';
+
+import { writeSetting } from '../store/notify-settings-repo.js';
 
 export type { Applied, ApplyDeps } from './apply-writes.js';
 

@@ -1,6 +1,7 @@
 import { routesBodySchema, type NotifyRoute } from './routes.js';
 import { HubError, validationError } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { writeSetting } from '../store/notify-settings-repo.js';
 
 /** Every replica re-reads the stored routes this often: a change takes effect everywhere within it. */
 const RELOAD_MS = 2_000;
@@ -61,34 +62,16 @@ export class RouteBook {
       }),
     );
     if (unknown.length > 0) throw validationError({ issues: unknown }, 'routes');
-    const before = await this.stored();
-    await this.db.transaction(async (client) => {
-      await client.query(
-        `insert into notify_settings (name, value, updated_by) values ('routes', $1, $2)
-         on conflict (name) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
-        [JSON.stringify({ routes: parsed.data.routes }), who],
-      );
-      await client.query(`insert into notify_changes (who, name, before, after) values ($1, 'routes', $2, $3)`, [
-        who,
-        JSON.stringify(before),
-        JSON.stringify(parsed.data.routes),
-      ]);
-    });
+    await this.db.transaction((client) => writeSetting(client, 'routes', { routes: parsed.data.routes }, who));
     this.cached = { routes: parsed.data.routes, at: Date.now() };
     return parsed.data.routes;
   }
 
   /** Back to the default routing (the stored list removed; the change logged). */
   async reset(who: string): Promise<void> {
-    const before = await this.stored();
-    if (before === null) throw new HubError('HUB_ERR_NOT_FOUND', 'no stored routes: the default routing is in force');
-    await this.db.transaction(async (client) => {
-      await client.query(`delete from notify_settings where name = 'routes'`);
-      await client.query(`insert into notify_changes (who, name, before, after) values ($1, 'routes', $2, null)`, [
-        who,
-        JSON.stringify(before),
-      ]);
-    });
+    if ((await this.stored(true)) === null)
+      throw new HubError('HUB_ERR_NOT_FOUND', 'no stored routes: the default routing is in force');
+    await this.db.transaction((client) => writeSetting(client, 'routes', null, who));
     this.cached = { routes: null, at: Date.now() };
   }
 }

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { NotifyKind } from './silence.js';
 import { HubError, validationError } from '../errors.js';
 import type { Db } from '../store/db.js';
+import { writeSetting } from '../store/notify-settings-repo.js';
 
 /** The kinds a template can word: the roots. Replies and digest lines keep the provider's own words. */
 export const TEMPLATE_KINDS = [
@@ -199,24 +200,7 @@ export class TemplateBook {
   }
 
   private async write(name: string, value: { template: string } | null, who: string): Promise<void> {
-    const before = (
-      await this.db.query<{ value: unknown }>('select value from notify_settings where name = $1', [name])
-    ).rows[0]?.value;
-    await this.db.transaction(async (client) => {
-      if (value === null) await client.query('delete from notify_settings where name = $1', [name]);
-      else
-        await client.query(
-          `insert into notify_settings (name, value, updated_by) values ($1, $2, $3)
-           on conflict (name) do update set value = excluded.value, updated_by = excluded.updated_by, updated_at = now()`,
-          [name, JSON.stringify(value), who],
-        );
-      await client.query('insert into notify_changes (who, name, before, after) values ($1, $2, $3, $4)', [
-        who,
-        name,
-        JSON.stringify(before ?? null),
-        JSON.stringify(value),
-      ]);
-    });
+    await this.db.transaction((client) => writeSetting(client, name, value, who));
     this.cached = null;
   }
 }

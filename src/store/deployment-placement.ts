@@ -125,12 +125,17 @@ const SEMVER = String.raw`^\s*[v=]?\s*\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?\s*$`;
 
 const PLACE = `
   select r.i,
-    case when $2::int > 0 then (
+    -- Two lookups, not one with a CASE inside: the version's is then a plain equality the events_deployment_version
+    -- index serves, instead of every deployment of the application in the window being read on each ingest.
+    case when $2::int > 0 then coalesce((
       select e.id from events e
-      where ${SAME_APP} and e.received_at > now() - make_interval(secs => $2::int)
-        and coalesce(e.source, 'aspen') <> r.source
-        and case when r.removal then ${REMOVAL} else not ${REMOVAL} and e.payload->>'version' = r.version end
-      order by e.received_at, e.id limit 1) end as same_as,
+      where not r.removal and ${SAME_APP} and e.payload->>'version' = r.version and not ${REMOVAL}
+        and e.received_at > now() - make_interval(secs => $2::int) and coalesce(e.source, 'aspen') <> r.source
+      order by e.received_at, e.id limit 1), (
+      select e.id from events e
+      where r.removal and ${SAME_APP} and ${REMOVAL}
+        and e.received_at > now() - make_interval(secs => $2::int) and coalesce(e.source, 'aspen') <> r.source
+      order by e.received_at, e.id limit 1)) end as same_as,
     cur.version as current_version, cur.removal as current_removal,
     -- Only asked when it decides something: two semantic versions are compared as such (src/events/rollback.ts).
     case when r.told or r.version is null or cur.version is null or cur.removal or r.version = cur.version
