@@ -1,6 +1,6 @@
 import type { Application } from 'express';
 import { z } from 'zod';
-import { routeDocOf, type RouteDoc } from './route-docs.js';
+import { isGuard, routeDocOf, type RouteDoc } from './route-docs.js';
 
 export interface MountedRoute {
   method: string;
@@ -22,6 +22,8 @@ export function mountedRoutes(app: Application): MountedRoute[] {
   const found: MountedRoute[] = [];
   const walk = (stack: LayerLike[]) => {
     for (const layer of stack) {
+      // A guard in front of another router's route is that route's, documented there.
+      if (layer.route?.stack.some((entry) => isGuard(entry.handle))) continue;
       if (layer.route && typeof layer.route.path === 'string') {
         const path = layer.route.path;
         const methods = new Map<string, RouteDoc | undefined>();

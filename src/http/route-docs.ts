@@ -86,3 +86,17 @@ export function doc(spec: RouteDoc): RequestHandler {
   documented[ROUTE_DOC] = spec;
   return documented;
 }
+
+const GUARD = Symbol.for('alvares.routeGuard');
+
+/**
+ * Marks a handler that runs before another router's route of the same path and method (the configuration
+ * file's 409 for what it owns): that route is documented where it is served, not here.
+ */
+export function guardOf(handler: RequestHandler): RequestHandler {
+  return Object.assign(handler, { [GUARD]: true });
+}
+
+export function isGuard(handler: unknown): boolean {
+  return typeof handler === 'function' && (handler as { [GUARD]?: boolean })[GUARD] === true;
+}

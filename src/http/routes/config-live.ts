@@ -10,7 +10,7 @@ import { hubRouter } from '../../util/http-router.js';
 import type { Access } from '../auth.js';
 import { methodNotAllowed } from '../errors.js';
 import { jsonBody } from '../json-body.js';
-import { doc } from '../route-docs.js';
+import { doc, guardOf } from '../route-docs.js';
 
 const tags = ['configuration'];
 const validateBody = z.strictObject({
@@ -158,12 +158,11 @@ export function configFileGuard(deps: { ownership: Ownership; access: Access }):
         `${what} is set by the configuration file ${file}: change it there (the API cannot, the file would put it back)`,
       );
   };
-  const guard =
-    (check: (params: Record<string, string>, body: unknown) => Promise<void>): RequestHandler =>
-    async (req, _res, next) => {
+  const guard = (check: (params: Record<string, string>, body: unknown) => Promise<void>): RequestHandler =>
+    guardOf(async (req, _res, next) => {
       await check(req.params as Record<string, string>, req.body);
       next();
-    };
+    });
 
   const target = guard((params) => refuse('target', params.name!, `target "${params.name}"`));
   router.put('/api/v1/notify/targets/:name', admin, target);
