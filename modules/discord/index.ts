@@ -41,21 +41,8 @@ export const discordModule = defineModule({
       build: (settings) => make({ ...config, ...settings }),
     });
     return {
-      handlers: {
-        deployment: (event, delivery) => notifier.deployment(event, delivery),
-        error: (event, delivery) => notifier.error(event, delivery),
-        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
-        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
-        inspection: (event, delivery) => notifier.inspection(event, delivery),
-        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
-      },
-      schedules: [
-        {
-          name: 'prune',
-          cron: '31 * * * *',
-          run: async () => ({ summary: `cleared ${await notifier.prune()} posted messages older than a day` }),
-        },
-      ],
+      handlers: notifier.handlers(),
+      schedules: [notifier.pruneSchedule(31, 'posted messages')],
     };
   },
 });

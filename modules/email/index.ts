@@ -52,21 +52,8 @@ export const emailModule = defineModule({
       },
     });
     return {
-      handlers: {
-        deployment: (event, delivery) => notifier.deployment(event, delivery),
-        error: (event, delivery) => notifier.error(event, delivery),
-        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
-        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
-        inspection: (event, delivery) => notifier.inspection(event, delivery),
-        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
-      },
-      schedules: [
-        {
-          name: 'prune',
-          cron: '37 * * * *',
-          run: async () => ({ summary: `cleared ${await notifier.prune()} sent items older than a day` }),
-        },
-      ],
+      handlers: notifier.handlers(),
+      schedules: [notifier.pruneSchedule(37, 'sent items')],
       start() {
         // A wrong host or password shows up here first. Not awaited: an unreachable server must not hold up the
         // hub's start (deliveries retry on their own).

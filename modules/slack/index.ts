@@ -54,12 +54,7 @@ export const slackModule = defineModule({
 
     return {
       handlers: {
-        deployment: (event, delivery) => notifier.deployment(event, delivery),
-        error: (event, delivery) => notifier.error(event, delivery),
-        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
-        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
-        inspection: (event, delivery) => notifier.inspection(event, delivery),
-        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
+        ...notifier.handlers(),
         'silence.ended': (event, delivery) =>
           // Each target tells its own channels what was held for them.
           notifier.each((target, settings) => {
@@ -69,15 +64,7 @@ export const slackModule = defineModule({
             return target.postEach(event, 'maintenance', each, dropped, delivery);
           }),
       },
-      schedules: [
-        {
-          // Posted items are kept a day so a late retry cannot queue them again; clearing them here rather than
-          // after each post keeps a statement that grows with the channel's history off every post.
-          name: 'prune',
-          cron: '23 * * * *',
-          run: async () => ({ summary: `cleared ${await notifier.prune()} posted items older than a day` }),
-        },
-      ],
+      schedules: [notifier.pruneSchedule(23, 'posted items')],
       start() {
         // One line at start saying which workspace and bot the token is for; a bad token shows up here first.
         // Not awaited: an unreachable Slack must not hold up the hub's start (deliveries retry on their own).

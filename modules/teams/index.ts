@@ -37,21 +37,8 @@ export const teamsModule = defineModule({
       build: (settings) => make({ ...config, ...settings }),
     });
     return {
-      handlers: {
-        deployment: (event, delivery) => notifier.deployment(event, delivery),
-        error: (event, delivery) => notifier.error(event, delivery),
-        recommendation: (event, delivery) => notifier.recommendation(event, delivery),
-        'check.finished': (event, delivery) => notifier.checkFinished(event, delivery),
-        inspection: (event, delivery) => notifier.inspection(event, delivery),
-        'insights.weekly': (event, delivery) => notifier.insightsWeekly(event, delivery),
-      },
-      schedules: [
-        {
-          name: 'prune',
-          cron: '29 * * * *',
-          run: async () => ({ summary: `cleared ${await notifier.prune()} posted cards older than a day` }),
-        },
-      ],
+      handlers: notifier.handlers(),
+      schedules: [notifier.pruneSchedule(29, 'posted cards')],
     };
   },
 });

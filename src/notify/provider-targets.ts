@@ -5,7 +5,7 @@ import type { NotifyProvider } from './provider.js';
 import type { TargetRouting } from './routing.js';
 import { DeliveryDeferral } from '../errors.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
-import type { DeliveryContext, ModuleContext } from '../module-system/contract.js';
+import type { DeliveryContext, ModuleContext, ScheduledWork } from '../module-system/contract.js';
 
 /** One target's part of an event: its notifier, and its stored settings (null for the environment's target). */
 type Run = (notifier: Notifier<unknown>, settings: Record<string, unknown> | null) => Promise<CheckResult>;
@@ -47,6 +47,34 @@ export class ProviderTargets {
 
   insightsWeekly(event: HubEvent<'insights.weekly'>, delivery: DeliveryContext): Promise<CheckResult> {
     return this.each((notifier) => notifier.insightsWeekly(event, delivery));
+  }
+
+  /** A chat provider module's handlers: each event it takes, told to every target. */
+  handlers() {
+    return {
+      deployment: (event: HubEvent<'deployment'>, delivery: DeliveryContext) => this.deployment(event, delivery),
+      error: (event: HubEvent<'error'>, delivery: DeliveryContext) => this.error(event, delivery),
+      recommendation: (event: HubEvent<'recommendation'>, delivery: DeliveryContext) =>
+        this.recommendation(event, delivery),
+      'check.finished': (event: HubEvent<'check.finished'>, delivery: DeliveryContext) =>
+        this.checkFinished(event, delivery),
+      inspection: (event: HubEvent<'inspection'>, delivery: DeliveryContext) => this.inspection(event, delivery),
+      'insights.weekly': (event: HubEvent<'insights.weekly'>, delivery: DeliveryContext) =>
+        this.insightsWeekly(event, delivery),
+    };
+  }
+
+  /**
+   * The hourly clearing, at `minute` past the hour, of what was posted (`items`). Posted items are kept a day so
+   * a late retry cannot queue them again; clearing them here rather than after each post keeps a statement that
+   * grows with the address's history off every post.
+   */
+  pruneSchedule(minute: number, items: string): ScheduledWork {
+    return {
+      name: 'prune',
+      cron: `${minute} * * * *`,
+      run: async () => ({ summary: `cleared ${await this.prune()} ${items} older than a day` }),
+    };
   }
 
   /** Posted items of every target kept a day, then cleared. */
