@@ -48,17 +48,20 @@ export async function placeDeployments(
     };
   });
   const keys = [...new Set(inputs.map((input) => `${input.application}\n${input.cluster ?? ''}`))].sort();
-  await client.query(
-    `select pg_advisory_xact_lock(hashtext('alvares:deployment:' || k)) from unnest($1::text[]) with ordinality as t(k, n) order by n`,
-    [keys],
-  );
+  // Prepared by name, both: PLACE takes milliseconds to plan and nothing in its plan depends on the values, which
+  // come in as one JSON document; a generic plan saves that on every batch.
+  await client.query({
+    name: 'alvares:lock-deployments',
+    text: `select pg_advisory_xact_lock(hashtext('alvares:deployment:' || k)) from unnest($1::text[]) with ordinality as t(k, n) order by n`,
+    values: [keys],
+  });
   const rows = await client.query<{
     i: number;
     same_as: string | null;
     current_version: string | null;
     current_removal: boolean | null;
     seen_before: boolean;
-  }>(PLACE, [JSON.stringify(inputs), windowSeconds]);
+  }>({ name: 'alvares:place-deployments', text: PLACE, values: [JSON.stringify(inputs), windowSeconds] });
   for (const row of rows.rows) {
     const event = placed[row.i]!;
     if (row.same_as) {
@@ -115,21 +118,30 @@ export function needsPlacement(event: PlaceableEvent): boolean {
   return event.type === 'deployment' && typeof event.ingestSource === 'string';
 }
 
-// The events of one application and cluster: the events_latest_deployment index (application_name, cluster,
-// received_at) where type = 'deployment'. Second reports (parent_id set) are never a deployment of their own.
-const SAME_APP = `e.type = 'deployment' and e.application_name = r.application and e.cluster is not distinct from r.cluster
-  and e.parent_id is null`;
+// The deployments of one application and cluster, newest first: the events_placed_deployment index
+// (application_name, coalesce(cluster, ''), received_at desc, id desc) where type = 'deployment' and parent_id is
+// null, which answers "the latest" from its first entry. Second reports (parent_id set) are never a deployment of
+// their own.
+const SAME_APP = `e.type = 'deployment' and e.parent_id is null and e.application_name = r.application
+  and coalesce(e.cluster, '') = coalesce(r.cluster, '')`;
+// The deployments of one application and version: the events_deployment_version index. The cluster is a filter
+// here, written so that it does not match the index above: the planner then cannot take that one and read every
+// deployment of the application in the window (which it did on fresh statistics).
+const SAME_VERSION = (version: string) => `e.type = 'deployment' and e.parent_id is null
+  and e.application_name = r.application and e.payload->>'version' = ${version}
+  and e.cluster is not distinct from r.cluster`;
 const REMOVAL = `coalesce((e.payload->>'removal')::boolean, false)`;
 /** What semver's loose parse takes, near enough to skip the history for two such versions. */
 const SEMVER = String.raw`^\s*[v=]?\s*\d+\.\d+\.\d+([-+][0-9A-Za-z.+-]*)?\s*$`;
 
-const PLACE = `
+/** The placing statement; exported so a test can read its plan over a long history. */
+export const PLACE = `
   select r.i,
     -- Two lookups, not one with a CASE inside: the version's is then a plain equality the events_deployment_version
     -- index serves, instead of every deployment of the application in the window being read on each ingest.
     case when $2::int > 0 then coalesce((
       select e.id from events e
-      where not r.removal and ${SAME_APP} and e.payload->>'version' = r.version and not ${REMOVAL}
+      where not r.removal and ${SAME_VERSION('r.version')} and not ${REMOVAL}
         and e.received_at > now() - make_interval(secs => $2::int) and coalesce(e.source, 'aspen') <> r.source
       order by e.received_at, e.id limit 1), (
       select e.id from events e
@@ -141,9 +153,9 @@ const PLACE = `
     case when r.told or r.version is null or cur.version is null or cur.removal or r.version = cur.version
            or (r.semver and cur.version ~ '${SEMVER}') then false
       else exists (
-        select 1 from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = r.version
+        select 1 from events e where ${SAME_VERSION('r.version')} and not ${REMOVAL}
           and e.received_at < (
-            select min(e.received_at) from events e where ${SAME_APP} and not ${REMOVAL} and e.payload->>'version' = cur.version))
+            select min(e.received_at) from events e where ${SAME_VERSION('cur.version')} and not ${REMOVAL}))
     end as seen_before
   from jsonb_to_recordset($1::jsonb)
     as r(i int, application text, cluster text, version text, removal boolean, source text, semver boolean, told boolean)

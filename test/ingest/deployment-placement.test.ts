@@ -3,6 +3,7 @@ import { databaseModule } from '../../modules/database/index.js';
 import { EventBus } from '../../src/bus/bus.js';
 import { enrichDeployment } from '../../src/events/enrich.js';
 import { rollbackFrom } from '../../src/events/rollback.js';
+import { PLACE } from '../../src/store/deployment-placement.js';
 import { deploymentSchema } from '../../src/events/schemas.js';
 import { HubStream } from '../../src/stream/hub-stream.js';
 import { sendStructured, serviceEvent } from '../fakes/cdevents.js';
@@ -219,5 +220,31 @@ describe('placing deployments as they are stored', () => {
       { id: back!.eventId, rollback: true, from: '4.0.0' },
       { id: forward!.eventId, rollback: false, from: null },
     ]);
+  });
+
+  it('reads a handful of rows to place a deployment, however long its application’s history', async () => {
+    // Fresh statistics, as on a new hub under load: 3,000 deployments of one application, all inside the
+    // same-deployment window, with versions that are not semantic (so every lookup of the statement runs).
+    await hub.hub.db.query(
+      `insert into events (id, type, payload, application_name, cluster, source, received_at)
+       select gen_random_uuid(), 'deployment',
+              jsonb_build_object('applicationName', 'long-app', 'cluster', c, 'version', 'build-' || n),
+              'long-app', c, 'aspen', now() - make_interval(secs => 3000 - n)
+       from generate_series(1, 3000) as n, unnest(array['active', null]) as c`,
+    );
+    type PlanNode = { 'Rows Removed by Filter'?: number; 'Shared Hit Blocks'?: number; Plans?: PlanNode[] };
+    const removed = (node: PlanNode): number =>
+      (node['Rows Removed by Filter'] ?? 0) + (node.Plans ?? []).reduce((sum, child) => sum + removed(child), 0);
+    for (const cluster of ['active', null]) {
+      const input = { i: 0, application: 'long-app', cluster, version: 'build-17', removal: false };
+      const explained = await hub.hub.db.query<{ 'QUERY PLAN': Array<{ Plan: PlanNode }> }>(
+        `explain (analyze, buffers, format json) ${PLACE}`,
+        [JSON.stringify([{ ...input, source: 'github', semver: false, told: false }]), 300],
+      );
+      const plan = explained.rows[0]!['QUERY PLAN'][0]!.Plan;
+      // Before the index for it, finding the latest deployment read all 3,000.
+      expect(removed(plan)).toBeLessThan(20);
+      expect(plan['Shared Hit Blocks']).toBeLessThan(100);
+    }
   });
 });
