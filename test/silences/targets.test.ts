@@ -97,6 +97,15 @@ describe('silences over the notification targets, with the fake Slack', () => {
       { target: 'slack-ops', address: '#ops', silencedBy: id },
     ]);
 
+    const holding = async (query: string) =>
+      (
+        (await request(hub.url).get(`/api/v1/silences/holding?${query}`).expect(200)).body as {
+          silence: { id: string } | null;
+        }
+      ).silence?.id ?? null;
+    expect(await holding('application=ops-held-app&kind=deployment&target=slack-ops')).toBe(id);
+    expect(await holding('application=ops-held-app&kind=deployment&target=slack')).toBeNull();
+
     const eventId = await put(hub, 'deployment', aspenDeployment({ applicationName: 'ops-held-app' }));
     const delivery = await ended(eventId);
     expect(delivery).toMatchObject({ status: 'succeeded', suppressedBy: id });
@@ -124,6 +133,10 @@ describe('silences over the notification targets, with the fake Slack', () => {
 
   it("holds the whole delivery when the silence names the module's target, and a replay sends every target", async () => {
     const id = await silence({ matchers: { application: ['all-held-app'], target: ['slack'] } });
+    const asked = await request(hub.url)
+      .get('/api/v1/silences/holding?application=all-held-app&kind=alert&target=slack-ops')
+      .expect(200);
+    expect((asked.body as { silence: { id: string } | null }).silence?.id).toBe(id);
     const eventId = await put(hub, 'deployment', aspenDeployment({ applicationName: 'all-held-app' }));
     const held = await ended(eventId, 'suppressed');
     expect(held.suppressedBy).toBe(id);

@@ -77,7 +77,7 @@ export function hubRouters(parts: HubParts): Router[] {
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
-    silenceRoutes({ silences: parts.silences, access }),
+    silenceRoutes({ silences: parts.silences, access, moduleOf: (target) => parts.notifyHooks.moduleOf(target) }),
     adminRoutes({ db, registry, engine, access }),
     notifyRoutes({
       hooks: parts.notifyHooks,
