@@ -48,7 +48,9 @@ export class Sender {
     how: { lineFor: (thread: PostedRow) => string; editRoot: (thread: PostedRow) => Promise<void> },
   ): Promise<void> {
     const replied = await this.deps.store.repliedAddresses(reply.key);
-    const held = reply.kind ? this.heldBy(reply.kind, delivery) : null;
+    // Asked only when something is left to say, so a later run of a delivery that said it all records no hold.
+    const pending = threads.some((thread) => !replied.has(thread.address));
+    const held = reply.kind && pending ? this.heldBy(reply.kind, delivery) : null;
     let suppressed = 0;
     const results = await Promise.allSettled(
       threads.map(async (thread): Promise<PostOutcome> => {

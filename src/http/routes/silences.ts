@@ -51,13 +51,9 @@ const holdingQuery = z.strictObject({
   application: z.string().min(1).max(200).optional(),
   cluster: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
-  kind: z
-    .string()
-    .min(1)
-    .max(200)
-    .meta({
-      description: 'the event type (deployment, inspection, …) or the kind said (removal, alert, escalation, …)',
-    }),
+  kind: z.string().min(1).max(200).meta({
+    description: 'the event type (deployment, inspection, …) or the kind said (removal, alert, escalation, …)',
+  }),
   check: z.string().min(1).max(200).optional(),
   target: z
     .string()
