@@ -26,7 +26,6 @@ import { createHttpClient } from './outbound/http-client.js';
 import { pruneSchedule } from './scheduler/core-schedules.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { collectSchedules } from './scheduler/schedules.js';
-import { notificationFacts } from './silences/facts.js';
 import { Silences } from './silences/silences.js';
 import { silenceSummariesSchedule } from './silences/summaries.js';
 import { StatusPage } from './status-page/status-page.js';
@@ -149,7 +148,7 @@ export function createEngine(
     logger: hub.logger,
     redactor: hub.redactor,
     backoff: { baseMs: hub.core.backoffBaseMs, maxMs: hub.core.backoffMaxMs },
-    hold: (event, about, target) => silences.holding(notificationFacts(event, about, target))?.id ?? null,
+    hold: silences.asHold(),
     fallback: (event, module) => fallbackModules(hub.notifyHooks, event, module),
   });
   const engine = new DeliveryEngine(store.db, deliverer, registry, hub.logger, hub.core.workerConcurrency);

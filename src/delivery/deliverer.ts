@@ -23,7 +23,7 @@ import { withDeadline } from '../util/deadline.js';
 import { checkFinishedEvent } from './check-finished.js';
 import { DeliveryDeferral, DeliveryError, errorInfo } from '../errors.js';
 import { decideRetry, type Backoff } from './retry-policy.js';
-import { askHold, type NotificationHold } from './notification-hold.js';
+import { attemptSilences, type HeldSends, type NotificationHold } from './notification-hold.js';
 import { SerialGate } from './serial-gate.js';
 import { standingIn, standInsFor, type FallbackPlanner } from './fallback-switch.js';
 import { addStandIns } from '../store/fallback-repo.js';
@@ -148,10 +148,11 @@ export class Deliverer {
       parentId: claimed.parent_id,
       raw: claimed.raw,
     };
-    const heldBy = this.heldBy(claimed, event);
+    const silences = attemptSilences(this.deps, claimed, event);
+    const heldBy = silences?.wholly();
     if (heldBy) {
       // Nothing dropped: ended with the silence's id, shown on the event and replayable (a replay is sent).
-      await this.finish(claimed, 'suppressed', null, null, 0, [], heldBy);
+      await this.finish(claimed, 'suppressed', null, null, 0, [], { suppressedBy: heldBy, targets: [] });
       return;
     }
 
@@ -178,10 +179,11 @@ export class Deliverer {
           logger,
           publish,
           ...standingIn(claimed),
+          ...(silences ? { silences: silences.forSends } : {}),
         }),
       );
       const ended = (result as CheckResult | undefined) ?? null;
-      await this.finish(claimed, 'succeeded', ended, null, Date.now() - started, published);
+      await this.finish(claimed, 'succeeded', ended, null, Date.now() - started, published, silences?.heldSends());
     } catch (error) {
       if (error instanceof DeliveryDeferral) {
         await deferDelivery(this.deps.db, claimed, error.delayMs);
@@ -193,19 +195,13 @@ export class Deliverer {
         attempt: claimed.attempts,
         error: this.deps.redactor.redact(error instanceof Error ? error.message : String(error)),
       });
-      await this.fail(claimed, error, Date.now() - started);
+      await this.fail(claimed, error, Date.now() - started, silences?.heldSends());
     } finally {
       this.inFlight.delete(controller);
     }
   }
 
-  private heldBy(claimed: ClaimedDelivery, event: HubEvent): string | null {
-    const { hold, registry, logger } = this.deps;
-    if (!hold || !registry.isNotification(claimed.module)) return null;
-    return askHold(hold, claimed, event, logger);
-  }
-
-  private async fail(claimed: ClaimedDelivery, error: unknown, durationMs: number): Promise<void> {
+  private async fail(claimed: ClaimedDelivery, error: unknown, durationMs: number, held?: HeldSends): Promise<void> {
     const info = this.deps.redactor.redactDeep(errorInfo(error));
     const deliveryError = error instanceof DeliveryError ? error : null;
     const decision = decideRetry(
@@ -220,7 +216,7 @@ export class Deliverer {
     );
     if (!decision.retry) {
       const message = decision.reason === 'permanent' ? info.message : `${info.message} (${decision.reason})`;
-      await this.finish(claimed, 'dead', null, { ...info, message }, durationMs, []);
+      await this.finish(claimed, 'dead', null, { ...info, message }, durationMs, [], held);
       return;
     }
     await scheduleRetry(this.deps.db, claimed, info, decision.at, durationMs);
@@ -234,9 +230,10 @@ export class Deliverer {
     error: DeliveryErrorInfo | null,
     durationMs: number,
     published: EventInput[],
-    suppressedBy: string | null = null,
+    held?: HeldSends,
   ): Promise<void> {
-    const outcome: Outcome = { id: claimed.id, status, result, error, durationMs, suppressedBy };
+    // A silence that held the whole delivery, or some of its targets' sends: a replay sends them.
+    const outcome: Outcome = { id: claimed.id, status, result, error, durationMs, suppressedBy: held?.suppressedBy };
     const fallback = await standInsFor(this.deps, claimed, status, error);
     // A notification that went to its fallback is not an outcome to tell the other chats: the fallback told it.
     const announced = fallback ? null : checkFinishedEvent(claimed, status, result, error);
@@ -255,10 +252,16 @@ export class Deliverer {
     } else {
       await this.outcomes.submit(outcome);
     }
-    this.announce(claimed, status, error?.message, durationMs);
+    this.announce(claimed, status, error?.message, durationMs, held?.targets);
   }
 
-  private announce(claimed: ClaimedDelivery, status: DeliveryStatus, error?: string, durationMs?: number): void {
+  private announce(
+    claimed: ClaimedDelivery,
+    status: DeliveryStatus,
+    error?: string,
+    ms?: number,
+    held?: string[],
+  ): void {
     this.deps.stream.emit({
       kind: 'delivery.changed',
       deliveryId: claimed.id,
@@ -268,8 +271,9 @@ export class Deliverer {
       status,
       attempts: claimed.attempts,
       at: new Date().toISOString(),
-      ...(durationMs !== undefined ? { durationMs } : {}),
+      ...(ms !== undefined ? { durationMs: ms } : {}),
       ...(error ? { error } : {}),
+      ...(held && held.length > 0 ? { heldTargets: held } : {}),
     });
   }
 }

@@ -34,6 +34,39 @@ export interface DeliveryContext {
   publish: Publish;
   /** Set when this delivery stands in for another module's dead one (a route's `fallback`): whose it carries. */
   fallbackFor?: { module: string; deliveryId: string };
+  /** Set on a notification module's deliveries: the silences, asked before each send (src/silences/). */
+  silences?: DeliverySilences;
+}
+
+/** One send of a delivery's event, as silences see it: the target it goes to and the kind it is said as. */
+export interface NotificationSend {
+  target: string;
+  /** The notification layer's kind (`deployment`, `alert`, `escalation`, `outcome`…). */
+  kind: string;
+}
+
+/** An active silence that mutes other notifications about an event's application at a target, but not this send. */
+export interface MutingSilence {
+  id: string;
+  reason: string;
+  createdBy: string;
+  /** When it stops holding: a one-off's end, a recurring window's current window's end (ISO time). */
+  until: string;
+  /** Its `kind` and `check` matchers: what it holds (empty: it does not name one). */
+  kinds: string[];
+  checks: string[];
+}
+
+/**
+ * The silences as one attempt of a notification delivery sees them: the same rule that may have held the whole
+ * delivery, asked per send. A hold is recorded on the delivery (its `suppressedBy`, the metric) when the attempt
+ * ends; a delivery an operator replayed after a silence held it is sent whatever the silences say.
+ */
+export interface DeliverySilences {
+  /** The silence holding this send now, or null to send it. */
+  heldBy(send: NotificationSend): string | null;
+  /** Silences naming the event's application, cluster or team that hold other kinds at this target, not this send. */
+  mutingOthers(send: NotificationSend): MutingSilence[];
 }
 
 export type Handler<T extends EventType> = (

@@ -33,6 +33,12 @@ export interface Explanation {
 
 type Event = { id: string; type: EventType; payload: unknown };
 
+/**
+ * Which silence would hold the event's notification to `target` (delivered by `module`, said as `kind`) now: the
+ * rule a delivery and each of its sends are held by.
+ */
+export type HeldBy = (event: Event, to: { target: string; module: string; kind: NotifyKind }) => string | null;
+
 /** The kind an event is said as, its default addresses and its rendered line; null for types no target tells. */
 function sayingOf(
   event: Event,
@@ -106,7 +112,7 @@ export async function explainEvent(
   hooks: NotifyHooks,
   event: Event,
   publicUrl: string,
-  heldBy: (event: Event, target: string) => string | null = () => null,
+  heldBy: HeldBy = () => null,
 ): Promise<Explanation> {
   await hooks.loadTargets();
   const stored = hooks.routes ? await hooks.routes.stored() : null;
@@ -138,7 +144,8 @@ export async function explainEvent(
     const line = parts.provider
       ? saying.render({ publicUrl, eventId: event.id })(parts.provider.render).line
       : incidentLine(event);
-    const silencedBy = chosen.addresses.length > 0 ? heldBy(event, target.name) : null;
+    const to = { target: target.name, module: hooks.moduleOf(target.name) ?? target.name, kind: saying.kind };
+    const silencedBy = chosen.addresses.length > 0 ? heldBy(event, to) : null;
     for (const address of chosen.addresses)
       explanation.sends.push({
         target: target.name,

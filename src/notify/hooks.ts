@@ -2,7 +2,7 @@ import { RouteBook } from './route-book.js';
 import type { NotifyProvider, ProviderCapabilities } from './provider.js';
 import { secretKeys, TargetBook, type StoredTarget, type StoredTargetKind } from './targets.js';
 import type { TargetRouting } from './routing.js';
-import type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
+import type { NotifyKind } from './silence.js';
 import { TemplateBook } from './templates.js';
 import type { Db } from '../store/db.js';
 
@@ -53,11 +53,10 @@ export interface TargetKind extends StoredTargetKind {
 
 /**
  * The core's side of every notification, one instance per hub, shared by every provider's notifier: the targets
- * the providers registered, the stored routes, and the silence check asked before every send. The silences
- * feature sets its check at start (`hub.notifyHooks.setSilenceCheck(...)`); with none set, nothing is suppressed.
+ * the providers registered, the stored routes and templates. Silences are asked through the delivery
+ * (`DeliveryContext.silences`), by the rule that may have held the whole delivery.
  */
 export class NotifyHooks {
-  private check: SilenceCheck | null = null;
   private readonly registered = new Map<string, TargetInfo>();
   private readonly parts = new Map<string, TargetParts>();
   /** The environment's variable behind each env-made target, named when a PUT would take its name. */
@@ -70,14 +69,6 @@ export class NotifyHooks {
   private templateBook: TemplateBook | null = null;
   private counter: ((count: NotifyCount) => void) | null = null;
   private db: Db | null = null;
-
-  setSilenceCheck(check: SilenceCheck | null): void {
-    this.check = check;
-  }
-
-  async silencedBy(query: SendQuery): Promise<string | null> {
-    return this.check ? ((await this.check(query)) ?? null) : null;
-  }
 
   /** The hub's metrics count every send here (`alvares_notifications_total`). */
   setCounter(counter: ((count: NotifyCount) => void) | null): void {

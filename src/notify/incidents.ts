@@ -15,7 +15,7 @@ export type IncidentKind = 'alert' | 'escalation' | 'recovery';
  * nothing to thread, edit, pace or digest. An alert opens the incident of its inspection key, an escalation
  * raises it and a recovery resolves it; repeats of a call for one key collapse on the service (its dedup key or
  * alias), which is what makes a retried delivery safe. The layer still routes (stored routes or the default
- * kinds below) and asks the silence check before every call.
+ * kinds below) and asks the silences (`DeliveryContext.silences`) before every call.
  */
 export interface IncidentProvider {
   readonly name: string;
@@ -48,7 +48,7 @@ export function incidentKindOf(transition: Transition): IncidentKind {
   return transition.transition === 'recovered' ? 'recovery' : 'escalation';
 }
 
-/** One incident target's handlers: route, ask the silence check, call the provider once per address. */
+/** One incident target's handlers: route, ask the silences, call the provider once per address. */
 export class IncidentNotifier {
   private readonly routing: TargetRouting;
 
@@ -60,7 +60,7 @@ export class IncidentNotifier {
 
   inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
     const kind = incidentKindOf(event.payload);
-    return this.send(event, kind, (address) =>
+    return this.send(event, kind, delivery, (address) =>
       this.options.provider.incident(address, kind, event.payload, delivery.signal),
     );
   }
@@ -71,7 +71,9 @@ export class IncidentNotifier {
       return Promise.resolve({ notify: false, summary: `${this.options.provider.name} takes no changes` });
     const kind: NotifyKind = event.payload.removal ? 'removal' : 'deployment';
     const links = { publicUrl: this.options.publicUrl, eventId: event.id };
-    return this.send(event, kind, (address) => provider.change!(address, event.payload, links, delivery.signal));
+    return this.send(event, kind, delivery, (address) =>
+      provider.change!(address, event.payload, links, delivery.signal),
+    );
   }
 
   /** One call to the service, counted as sent or failed (`alvares_notifications_total`). */
@@ -90,6 +92,7 @@ export class IncidentNotifier {
   private async send(
     event: HubEvent<'inspection'> | HubEvent<'deployment'>,
     kind: NotifyKind,
+    delivery: DeliveryContext,
     call: (address: string) => Promise<string>,
   ): Promise<CheckResult> {
     const { target, hooks } = this.options;
@@ -104,9 +107,9 @@ export class IncidentNotifier {
     if (chosen.addresses.length === 0) return { notify: false, summary: `no route sends this ${kind}` };
     const said: string[] = [];
     const suppressed: Array<{ address: string; silenceId: string }> = [];
+    // The rule that may have held the whole delivery, asked for this target (silences match no address).
+    const silenceId = delivery.silences?.heldBy({ target, kind }) ?? null;
     for (const address of chosen.addresses) {
-      const query = { eventId: event.id, eventType: event.type, kind, payload: event.payload, target, address };
-      const silenceId = await hooks.silencedBy(query);
       if (silenceId) suppressed.push({ address, silenceId });
       else said.push(await this.counted(kind, () => call(address)));
     }

@@ -37,7 +37,7 @@ export {
 export { NotifyHooks, type TargetInfo } from './hooks.js';
 export { createProviderTargets, ProviderTargets } from './provider-targets.js';
 export { SECRET_SET, targetBodySchema } from './targets.js';
-export type { NotifyKind, SendQuery, SilenceCheck } from './silence.js';
+export type { NotifyKind } from './silence.js';
 
 /** An on-call tool's notifier (incidents by key, no posts): routed and silenced like any target. */
 export function createIncidentNotifier(

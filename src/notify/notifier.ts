@@ -1,6 +1,7 @@
 import { editTolerantly } from './edits.js';
 import { standInFor } from './fallback.js';
 import { followUpOutcome, tellsOutcomes, type FollowUpDeps } from './follow-up.js';
+import { noteMutedSilences } from './muted-note.js';
 import { AddressPoster } from './poster.js';
 import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
 import { wordingFor } from './templates.js';
@@ -85,7 +86,9 @@ export class Notifier<M = unknown> {
       ...(await this.templated(event, kind, this.provider.render.deployment(event.payload, this.links(event.id)))),
       application: event.payload.applicationName,
     };
-    return this.sender.postOnce(event, kind, 'deployment', route, root, delivery);
+    const result = await this.sender.postOnce(event, kind, 'deployment', route, root, delivery);
+    await noteMutedSilences({ ...this.options, store: this.store, sender: this.sender }, event, kind, delivery);
+    return result;
   }
 
   async error(event: HubEvent<'error'>, delivery: DeliveryContext): Promise<CheckResult> {
@@ -127,7 +130,7 @@ export class Notifier<M = unknown> {
 
     await this.store.recordOutcome(finished.eventId, event.id, event.receivedAt, finished);
     const outcome = render.outcomeLine(finished);
-    await this.sender.replyInThreads(event, 'outcome', threads, finished.eventId, delivery, {
+    await this.sender.replyInThreads({ key: event.id, kind: 'outcome' }, threads, finished.eventId, delivery, {
       // A digest's thread is shared by every deployment in it: the reply says which one it is about.
       lineFor: (thread) => (thread.digest ? render.digestReplyLine(thread.application, outcome) : outcome),
       editRoot: (thread) => this.updateRoot(finished.eventId, thread),
@@ -168,7 +171,7 @@ export class Notifier<M = unknown> {
     }
     const reply = render.transitionReply(t);
     const statusLine = render.alertStatusLine(t);
-    await this.sender.replyInThreads(event, kind, threads, alertEventId!, delivery, {
+    await this.sender.replyInThreads({ key: event.id, kind }, threads, alertEventId!, delivery, {
       lineFor: () => reply,
       editRoot: (thread) =>
         editTolerantly(

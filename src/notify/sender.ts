@@ -35,23 +35,27 @@ export class Sender {
   constructor(private readonly deps: SenderDeps) {}
 
   /**
-   * Replies in each thread not yet replied to for `event`, each in its address's turn, then edits the thread's
-   * root (a digest is everyone's root: its text stays as posted). Failures and waits as for roots.
+   * Replies in each thread not yet replied to with `reply.key` (a UUID: the event told, or a note's own), each in
+   * its address's turn, then edits the thread's root (a digest is everyone's root: its text stays as posted).
+   * `reply.kind` is what silences are asked about (null: a note that is not held, asking none). Failures and
+   * waits as for roots.
    */
   async replyInThreads(
-    event: Sendable,
-    kind: NotifyKind,
+    reply: { key: string; kind: NotifyKind | null },
     threads: PostedRow[],
     rootEventId: string,
     delivery: DeliveryContext,
     how: { lineFor: (thread: PostedRow) => string; editRoot: (thread: PostedRow) => Promise<void> },
   ): Promise<void> {
-    const replied = await this.deps.store.repliedAddresses(event.id);
+    const replied = await this.deps.store.repliedAddresses(reply.key);
+    // Asked only when something is left to say, so a later run of a delivery that said it all records no hold.
+    const pending = threads.some((thread) => !replied.has(thread.address));
+    const held = reply.kind && pending ? this.heldBy(reply.kind, delivery) : null;
     let suppressed = 0;
     const results = await Promise.allSettled(
       threads.map(async (thread): Promise<PostOutcome> => {
         if (!replied.has(thread.address)) {
-          if (await this.silencedBy(event, kind, thread.address)) {
+          if (held) {
             suppressed += 1;
             return { kind: 'posted', digest: false };
           }
@@ -60,7 +64,7 @@ export class Sender {
             {
               address: thread.address,
               to: thread.addressId!,
-              key: event.id,
+              key: reply.key,
               kind: 'reply',
               eventId: rootEventId,
               deliveryId: delivery.deliveryId,
@@ -107,13 +111,10 @@ export class Sender {
     const { words } = this.deps.provider;
     if (dropped.length > 0) delivery.logger.warn(`addresses not in ${words.allowList} dropped`, { dropped });
     const droppedNote = dropped.length > 0 ? `; dropped ${dropped.join(', ')} (not in ${words.allowList})` : '';
-    const suppressed: Array<{ address: string; silenceId: string }> = [];
-    const channels: string[] = [];
-    for (const address of route.addresses) {
-      const silenceId = await this.silencedBy(event, kind, address);
-      if (silenceId) suppressed.push({ address, silenceId });
-      else channels.push(address);
-    }
+    // Silences match the target, not the address: one question for all of them.
+    const silenceId = route.addresses.length > 0 ? this.heldBy(kind, delivery) : null;
+    const suppressed = silenceId ? route.addresses.map((address) => ({ address, silenceId })) : [];
+    const channels = silenceId ? [] : route.addresses;
     const suppressedNote =
       suppressed.length > 0
         ? `; suppressed ${suppressed.map((entry) => `${entry.address} (silence ${entry.silenceId})`).join(', ')}`
@@ -199,15 +200,9 @@ export class Sender {
     this.deps.hooks.count({ target: this.deps.target, kind, outcome, count });
   }
 
-  private silencedBy(event: Sendable, kind: NotifyKind, address: string): Promise<string | null> {
-    return this.deps.hooks.silencedBy({
-      eventId: event.id,
-      eventType: event.type,
-      kind,
-      payload: event.payload,
-      target: this.deps.target,
-      address,
-    });
+  /** The silence holding this target's send of the delivery's event said as `kind` (the delivery records it). */
+  heldBy(kind: NotifyKind, delivery: DeliveryContext): string | null {
+    return delivery.silences?.heldBy({ target: this.deps.target, kind }) ?? null;
   }
 
   private failureWords(): { provider: string; addresses: string } {

@@ -14,20 +14,28 @@ export type NotifyKind =
   /** What was still failing when a silence or maintenance window closed (words the provider composes). */
   | 'maintenance';
 
-/** One send the layer is about to make: which event, said as which kind, to which target and address. */
-export interface SendQuery {
-  eventId: string;
-  eventType: EventType;
-  kind: NotifyKind;
-  /** The event's payload as published (enriched): team, application, cluster, importance, status… */
-  payload: unknown;
-  target: string;
-  address: string;
-}
-
 /**
- * Asked before every send: the id of the silence that suppresses it, or null to send. Called once per event,
- * target and address on each attempt, so it must be quick (read from memory or one indexed query) and must not
- * throw for an ordinary "no" (a throw fails the delivery, which is retried).
+ * The kind an event is said as, whichever target tells it: a deployment or removal, an alert, escalation or
+ * recovery (an inspection's transition), a check's outcome, the weekly summary, a maintenance summary. Null for an
+ * event no notification tells.
  */
-export type SilenceCheck = (query: SendQuery) => Promise<string | null> | string | null;
+export function notifyKindOf(type: EventType, payload: unknown): NotifyKind | null {
+  const fields = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
+  switch (type) {
+    case 'deployment':
+      return fields.removal ? 'removal' : 'deployment';
+    case 'error':
+    case 'recommendation':
+      return type;
+    case 'inspection':
+      return fields.transition === 'alert' ? 'alert' : fields.transition === 'recovered' ? 'recovery' : 'escalation';
+    case 'check.finished':
+      return 'outcome';
+    case 'insights.weekly':
+      return 'weekly';
+    case 'silence.ended':
+      return 'maintenance';
+    default:
+      return null;
+  }
+}

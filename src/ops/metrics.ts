@@ -63,7 +63,7 @@ export class HubMetrics {
     });
     const suppressed = new Counter({
       name: 'alvares_notifications_suppressed_total',
-      help: 'Notifications a silence held (deliveries ended suppressed), by target and kind (event type).',
+      help: 'Notifications a silence held, by target and kind (event type): a whole delivery held (ended suppressed) under its module, one target held while the rest was sent under the target.',
       labelNames: ['target', 'kind'],
       registers,
     });
@@ -121,6 +121,7 @@ export class HubMetrics {
         if (item.status === 'queued') return;
         deliveries.inc({ module: item.module, outcome: item.status });
         if (item.status === 'suppressed') suppressed.inc({ target: item.module, kind: item.eventType });
+        for (const target of item.heldTargets ?? []) suppressed.inc({ target, kind: item.eventType });
         if (item.durationMs !== undefined)
           deliverySeconds.observe({ module: item.module, outcome: item.status }, item.durationMs / 1000);
       }),

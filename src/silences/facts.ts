@@ -1,15 +1,34 @@
-import type { HubEvent } from '../events/types.js';
+import type { EventType } from '../events/types.js';
+import { notifyKindOf } from '../notify/silence.js';
 import type { NotificationFacts } from './matchers.js';
+
+/** What an event is about: its application, cluster and team (a check's outcome carries its deployment's). */
+export interface About {
+  applicationName: string | null;
+  cluster: string | null;
+  team: string | null;
+}
+
+/**
+ * Where a notification goes: the target and the module delivering it (a whole delivery: the module's name as
+ * both), and the kind the layer says it as (left out: the one the event is said as, `notifyKindOf`).
+ */
+export interface SendTo {
+  target: string;
+  module: string;
+  kind?: string | null;
+}
 
 /**
  * What a notification is about, from its event: the application, cluster and team of the event (a check's
- * outcome carries its deployment's; an inspection's are its key's dimensions), the event's type as `kind`, the
- * check for inspections and outcomes, and where it would go.
+ * outcome carries its deployment's; an inspection's are its key's dimensions), the event's type and the layer's
+ * kind as `kind`, the check for inspections and outcomes, and the target and its module as `target`. Every
+ * question silences answer (a whole delivery, one send, the explain view) builds its facts here.
  */
 export function notificationFacts(
-  event: HubEvent,
-  about: { applicationName: string | null; cluster: string | null; team: string | null },
-  target: string,
+  event: { type: EventType; payload: unknown },
+  about: About,
+  to: SendTo,
 ): NotificationFacts {
   const payload = (event.payload ?? {}) as unknown as Record<string, unknown>;
   const dimensions = (
@@ -20,22 +39,19 @@ export function notificationFacts(
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   const check =
     event.type === 'inspection' ? text(payload.check) : event.type === 'check.finished' ? text(payload.module) : null;
+  const said = to.kind ?? notifyKindOf(event.type, event.payload);
   return {
     application: about.applicationName ?? text(dimensions.application),
     cluster: about.cluster ?? text(dimensions.cluster),
     team: about.team ?? text(dimensions.team),
-    kind: event.type,
+    kind: said && said !== event.type ? [event.type, said] : event.type,
     check,
-    target,
+    target: to.target === to.module ? to.target : [to.target, to.module],
   };
 }
 
 /** The application, cluster and team an event's payload names itself (an inspection's come from its dimensions). */
-export function aboutOf(payload: unknown): {
-  applicationName: string | null;
-  cluster: string | null;
-  team: string | null;
-} {
+export function aboutOf(payload: unknown): About {
   const fields = (typeof payload === 'object' && payload !== null ? payload : {}) as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
   return { applicationName: text(fields.applicationName), cluster: text(fields.cluster), team: text(fields.team) };

@@ -10,17 +10,26 @@ export const MATCHER_KEYS = ['application', 'cluster', 'team', 'kind', 'check', 
 export type MatcherKey = (typeof MATCHER_KEYS)[number];
 export type Matchers = Partial<Record<MatcherKey, string[]>>;
 
-/** What a notification is about, as silences see it. */
+/**
+ * What a notification is about, as silences see it. `kind` and `target` may name a notification more than one
+ * way; a matcher value matching any of them matches.
+ */
 export interface NotificationFacts {
   application?: string | null;
   cluster?: string | null;
   team?: string | null;
-  /** The event's type: deployment, error, recommendation, inspection, check.finished, insights.weekly. */
-  kind: string;
+  /**
+   * The event's type (deployment, error, recommendation, inspection, check.finished, insights.weekly), and the
+   * kind the notification layer says it as (removal, alert, escalation, recovery, outcome, weekly…).
+   */
+  kind: string | readonly string[];
   /** For inspection transitions: the check (`endpoints.health`); for a check's outcome: its module. */
   check?: string | null;
-  /** Where it would go: a notification target's name (today a notification module's name, `slack`). */
-  target: string;
+  /**
+   * Where it would go: the notification target's name (`slack-ops`) and the module delivering it (`slack`), so
+   * a module's name holds every target it serves.
+   */
+  target: string | readonly string[];
 }
 
 const MAX_PATTERN = 200;
@@ -87,8 +96,22 @@ export function compileMatchers(matchers: Matchers): (facts: NotificationFacts) 
   return (facts) =>
     tests.every(({ key, compiled }) => {
       const value = facts[key];
-      return typeof value === 'string' && value !== '' && compiled.some((test) => test(value));
+      const values: readonly unknown[] = Array.isArray(value) ? value : [value];
+      return values.some(
+        (candidate) => typeof candidate === 'string' && candidate !== '' && compiled.some((test) => test(candidate)),
+      );
     });
+}
+
+/** The matchers a silence names, without `kind` and `check`: whether it is about an application, wherever it goes. */
+export function withoutKinds(matchers: Matchers): Matchers {
+  const { kind: _kind, check: _check, ...rest } = matchers;
+  return rest;
+}
+
+/** True when the matchers name an application, a cluster or a team. */
+export function namesWhatItIsAbout(matchers: Matchers): boolean {
+  return (['application', 'cluster', 'team'] as const).some((key) => (matchers[key]?.length ?? 0) > 0);
 }
 
 /** True when the matchers name nothing: the silence holds every notification. */

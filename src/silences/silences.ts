@@ -20,15 +20,10 @@ import {
   type Matchers,
   type NotificationFacts,
 } from './matchers.js';
-import {
-  silenceSpanAt,
-  silenceStateAt,
-  type Silence,
-  type SilenceInput,
-  type SilenceOrigin,
-  type SilenceState,
-} from './model.js';
+import { silenceStateAt, type Silence, type SilenceInput, type SilenceOrigin, type SilenceState } from './model.js';
 import { windowsBetween } from './recurrence.js';
+import { SilencesInForce } from './in-force.js';
+import type { NotificationHold } from '../delivery/notification-hold.js';
 
 /**
  * A replica that missed a change notice (its listening connection dropped) still sees it this soon: the
@@ -48,20 +43,13 @@ export interface SilenceView extends Silence {
 
 export type SilenceFilter = Partial<Record<MatcherKey, string>>;
 
-interface Compiled {
-  silence: Silence;
-  matches: (facts: NotificationFacts) => boolean;
-  /** The last state judged and the span it holds for (silenceSpanAt). */
-  span?: ReturnType<typeof silenceSpanAt>;
-}
-
 /**
  * Silences and maintenance windows: stored in PostgreSQL, kept in memory on every replica (re-read on a change
  * notice and every 2 s), and asked before each notification whether one holds it. Matching is in memory and
  * synchronous: it costs a notification no round trip.
  */
 export class Silences {
-  private compiled: Compiled[] = [];
+  private readonly inForce = new SilencesInForce(() => this.now());
   private poll: NodeJS.Timeout | null = null;
   private loading: Promise<void> | null = null;
   private stopped = false;
@@ -98,7 +86,7 @@ export class Silences {
       if (this.stopped) return;
       try {
         const silences = (await silencesNotOverAt(this.deps.db, this.now())) as Silence[];
-        this.compiled = silences.map((silence) => ({ silence, matches: compileMatchers(silence.matchers) }));
+        this.inForce.replace(silences);
       } catch (error) {
         this.deps.logger.warn('could not read silences; keeping the ones read before', { error: String(error) });
       }
@@ -112,29 +100,17 @@ export class Silences {
 
   /** The silence that holds a notification with these facts now, if any (the one ending last, when several do). */
   holding(facts: NotificationFacts, at: Date = this.now()): Silence | null {
-    let found: { silence: Silence; closesAt: number } | null = null;
-    for (const entry of this.compiled) {
-      const { silence, matches } = entry;
-      if (!matches(facts)) continue;
-      const { state, window } = this.stateOf(entry, at);
-      if (state !== 'active') continue;
-      const closesAt = window?.closesAt.getTime() ?? Number.POSITIVE_INFINITY;
-      if (!found || closesAt > found.closesAt) found = { silence, closesAt };
-    }
-    return found?.silence ?? null;
+    return this.inForce.holding(facts, at);
   }
 
   /** Silences holding at `at` (the gauge). */
   activeCount(at: Date = this.now()): number {
-    return this.compiled.filter((entry) => this.stateOf(entry, at).state === 'active').length;
+    return this.inForce.activeCount(at);
   }
 
-  /** The state of a silence at `at`, from its remembered span when `at` is inside it. */
-  private stateOf(entry: Compiled, at: Date): ReturnType<typeof silenceSpanAt> {
-    const time = at.getTime();
-    if (!entry.span || time < entry.span.from || time >= entry.span.until)
-      entry.span = silenceSpanAt(entry.silence, at);
-    return entry.span;
+  /** The hold the delivery code asks before a notification delivery runs and before each of its sends. */
+  asHold(): NotificationHold {
+    return this.inForce.asHold();
   }
 
   async create(

@@ -26,6 +26,8 @@ export interface DeliveryChanged {
   durationMs?: number;
   at: string;
   error?: string;
+  /** Targets a silence held while the rest of the delivery ran (a whole delivery held ends `suppressed`). */
+  heldTargets?: string[];
 }
 
 export type RunStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'skipped';

@@ -11,7 +11,6 @@ import type { ModuleRegistry } from '../../module-system/registry.js';
 import type { NotifyHooks } from '../../notify/hooks.js';
 import type { Operations } from '../../ops/operations.js';
 import type { Scheduler } from '../../scheduler/scheduler.js';
-import type { HubEvent } from '../../events/types.js';
 import type { Silences } from '../../silences/silences.js';
 import { aboutOf, notificationFacts } from '../../silences/facts.js';
 import type { StatusPage } from '../../status-page/status-page.js';
@@ -78,7 +77,7 @@ export function hubRouters(parts: HubParts): Router[] {
     checkRoutes({ catalog: checks.catalog, external: checks.external, adminToken, publicUrl }),
     inspectionRoutes({ inspections: checks.inspections, adminToken }),
     insightsRoutes(parts.insights),
-    silenceRoutes({ silences: parts.silences, access }),
+    silenceRoutes({ silences: parts.silences, access, moduleOf: (target) => parts.notifyHooks.moduleOf(target) }),
     adminRoutes({ db, registry, engine, access }),
     notifyRoutes({
       hooks: parts.notifyHooks,
@@ -86,8 +85,7 @@ export function hubRouters(parts: HubParts): Router[] {
       config,
       access,
       publicUrl: parts.publicUrl,
-      heldBy: (event, target) =>
-        parts.silences.holding(notificationFacts(event as HubEvent, aboutOf(event.payload), target))?.id ?? null,
+      heldBy: (event, to) => parts.silences.holding(notificationFacts(event, aboutOf(event.payload), to))?.id ?? null,
     }),
     notifyTargetRoutes({ hooks: parts.notifyHooks, access }),
     notifyTemplateRoutes({ hooks: parts.notifyHooks, db, config, access, publicUrl: parts.publicUrl }),

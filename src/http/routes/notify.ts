@@ -6,7 +6,7 @@ import { HubError } from '../../errors.js';
 import type { EventType } from '../../events/types.js';
 import { validateAndEnrich } from '../../ingest/ingest.js';
 import { defaultRoutes } from '../../notify/default-routes.js';
-import { explainEvent } from '../../notify/explain.js';
+import { explainEvent, type HeldBy } from '../../notify/explain.js';
 import type { NotifyHooks } from '../../notify/hooks.js';
 import { routesBodySchema } from '../../notify/routes.js';
 import type { Db } from '../../store/db.js';
@@ -31,8 +31,8 @@ export function notifyRoutes(deps: {
   config: Readonly<CoreConfig>;
   access: Access;
   publicUrl: () => string;
-  /** Which silence would hold the event's notification to `target` now (null: it would be sent). */
-  heldBy?: (event: { id: string; type: EventType; payload: unknown }, target: string) => string | null;
+  /** Which silence would hold the event's notification to a target now (null: it would be sent). */
+  heldBy?: HeldBy;
 }): Router {
   const router = hubRouter();
   const admin = deps.access.requireToken('admin');

@@ -51,9 +51,15 @@ const holdingQuery = z.strictObject({
   application: z.string().min(1).max(200).optional(),
   cluster: z.string().min(1).max(200).optional(),
   team: z.string().min(1).max(200).optional(),
-  kind: z.string().min(1).max(200).meta({ description: 'the event type: deployment, error, inspection, …' }),
+  kind: z.string().min(1).max(200).meta({
+    description: 'the event type (deployment, inspection, …) or the kind said (removal, alert, escalation, …)',
+  }),
   check: z.string().min(1).max(200).optional(),
-  target: z.string().min(1).max(200).meta({ description: 'where it would go: slack' }),
+  target: z
+    .string()
+    .min(1)
+    .max(200)
+    .meta({ description: 'where it would go: a target (slack-ops), held also by silences naming its module (slack)' }),
 });
 
 function silenceId(id: string): string {
@@ -65,7 +71,12 @@ function silenceId(id: string): string {
  * Silences and maintenance windows. Creating and ending them takes the admin token, or an ingest token when
  * INGEST_TOKENS is set (a pipeline mutes around its own deploy); reads are reads (READ_TOKEN when set).
  */
-export function silenceRoutes(deps: { silences: Silences; access: Access }): Router {
+export function silenceRoutes(deps: {
+  silences: Silences;
+  access: Access;
+  /** The module delivering a target's sends: a silence naming the module holds the target too. */
+  moduleOf?: (target: string) => string | null;
+}): Router {
   const router = hubRouter();
   const writer = deps.access.adminOrIngestToken;
 
@@ -133,7 +144,11 @@ export function silenceRoutes(deps: { silences: Silences; access: Access }): Rou
     }),
     async (_req, res) => {
       const facts = res.locals.query as z.infer<typeof holdingQuery>;
-      const holding = deps.silences.holding(facts);
+      const module = deps.moduleOf?.(facts.target) ?? facts.target;
+      const holding = deps.silences.holding({
+        ...facts,
+        target: module === facts.target ? facts.target : [facts.target, module],
+      });
       res.json({ silence: holding ? await deps.silences.get(holding.id) : null });
     },
   );

@@ -18,6 +18,13 @@ function fact(name: string, value: unknown): SafeHtml {
   return html`${String(value)}`;
 }
 
+/** A delivery a silence held: wholly (not sent), in part (some targets, named in its result), or sent by a replay since. */
+function heldWords(delivery: EventView['deliveries'][number]): string {
+  if (delivery.status === 'suppressed') return ': not sent; replay sends it.';
+  const replayed = delivery.lifecycle.some((step) => (step.detail as { replay?: boolean } | null)?.replay === true);
+  return replayed ? '; sent by a replay.' : ' for some targets (named below); replay sends to them.';
+}
+
 export function eventView(viewer: Viewer, event: EventView): SafeHtml {
   const back = `/events/${event.id}`;
   const payload = (event.payload ?? {}) as Record<string, unknown>;
@@ -51,7 +58,7 @@ export function eventView(viewer: Viewer, event: EventView): SafeHtml {
             : html``
         }
       </h3>
-      ${delivery.suppressedBy ? html`<p class="held">Held by <a href="/silences#silence-${delivery.suppressedBy}">a silence</a>${delivery.status === 'suppressed' ? ': not sent; replay sends it.' : '; sent by a replay.'}</p>` : html``}
+      ${delivery.suppressedBy ? html`<p class="held">Held by <a href="/silences#silence-${delivery.suppressedBy}">a silence</a>${heldWords(delivery)}</p>` : html``}
       ${result?.summary ? html`<p>${mrkdwn(result.summary)}${result.score !== undefined ? ` (score ${result.score})` : ''}</p>` : html``}
       ${routesChosen(result?.details?.routes)}
       ${fallbackLines(delivery, result?.details?.standingIn)}

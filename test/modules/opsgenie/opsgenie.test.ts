@@ -134,22 +134,26 @@ describe('Opsgenie as an incident target', () => {
     ]);
   });
 
-  it('asks the silence check before each call: a held alert is not created, and the result names the silence', async () => {
-    hub.hub.notifyHooks.setSilenceCheck((query) =>
-      query.target === 'opsgenie' && JSON.stringify(query.payload).includes('quiet-scan') ? 'silence-quiet' : null,
-    );
+  it('is held by a silence like any notification: an alert it holds is not created, and its delivery names the silence', async () => {
+    const created = await admin(hub, '/api/v1/silences', {
+      matchers: { check: ['quiet-scan'], kind: ['alert'], target: ['opsgenie'] },
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      reason: 'scanner upgrade',
+    });
+    expect(created.status).toBe(201);
+    const silenceId = ((await created.json()) as { silence: { id: string } }).silence.id;
     try {
       const before = fake.server.requests.length;
       await report(hub, 'quiet-scan', 'error', 'one');
       await report(hub, 'quiet-scan', 'error', 'two');
       expect(fake.server.requests.length).toBe(before);
-      const last = (await deliveriesOf(hub, 'opsgenie')).at(-1)!;
-      expect(last).toMatchObject({
-        status: 'succeeded',
-        result: { details: { suppressed: [{ address: 'default', silenceId: 'silence-quiet' }] } },
-      });
+      const last = await hub.hub.db.query<{ status: string; suppressed_by: string | null }>(
+        'select status, suppressed_by from deliveries where module = $1 order by created_at desc limit 1',
+        ['opsgenie'],
+      );
+      expect(last.rows).toEqual([{ status: 'suppressed', suppressed_by: silenceId }]);
     } finally {
-      hub.hub.notifyHooks.setSilenceCheck(null);
+      expect((await admin(hub, `/api/v1/silences/${silenceId}`, undefined, 'DELETE')).status).toBe(200);
     }
   });
 
