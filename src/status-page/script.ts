@@ -16,6 +16,11 @@ export const JS = `(() => {
     everything.addEventListener('change', apply);
     apply();
   }
+  // A new silence form's time zone starts as the browser's (the hub's default when the browser names none).
+  const zone = document.querySelector('input[data-browser-zone]');
+  if (zone) {
+    try { const own = Intl.DateTimeFormat().resolvedOptions().timeZone; if (own) zone.value = own; } catch (e) { /* keep the default */ }
+  }
   // A page that answered a form (data-still) has no URL to read again: it is not followed live.
   if (!live || !badge || live.hasAttribute('data-still') || !('EventSource' in window)) { tick(); return; }
   const KINDS = ['event.accepted', 'delivery.changed', 'run.changed', 'module.changed', 'transition', 'check.changed', 'inspection.changed', 'gap', 'ready'];
