@@ -131,12 +131,11 @@ export const JS = `(() => {
   connect();
   tick();
 
+  // A time still to come (a silence's end, a window's next opening) reads "in 3 h", not "0 s ago".
   function ago(ms) {
-    const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 60) return s + ' s ago';
-    if (s < 3600) return Math.floor(s / 60) + ' min ago';
-    if (s < 86400) return Math.floor(s / 3600) + ' h ago';
-    return Math.floor(s / 86400) + ' d ago';
+    const s = Math.round(Math.abs(ms) / 1000);
+    const span = s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : s < 86400 ? Math.floor(s / 3600) + ' h' : Math.floor(s / 86400) + ' d';
+    return ms < -1000 ? 'in ' + span : span + ' ago';
   }
 
   function duration(ms) {

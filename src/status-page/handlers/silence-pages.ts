@@ -5,6 +5,7 @@ import { MATCHER_KEYS } from '../../silences/matchers.js';
 import { silenceInput } from '../../silences/model.js';
 import type { Silences } from '../../silences/silences.js';
 import { clockTime, isWeekday, ruleInWords, weeklyRule } from '../../silences/weekly-rule.js';
+import { stamp } from '../html.js';
 import { formField, param, send, type PageContext } from '../page-kit.js';
 import { DEFAULT_TIME_ZONE, type SilenceFormState } from '../views/silence-form.js';
 import { silenceControls, silencesView } from '../views/silences.js';
@@ -127,8 +128,8 @@ export const createSilence: Action = {
     const created = await silencesOf(ctx).create(input, { createdBy: 'status page', origin: 'page' }, null);
     const { silence } = created;
     const said = silence.recurrence
-      ? `Window set: ${ruleInWords(silence.recurrence) ?? silence.recurrence} for ${silence.durationMinutes} min (${silence.timeZone})${silence.window ? `; next opens ${silence.window.opensAt}` : ''}.`
-      : `Muted until ${silence.endsAt}.`;
+      ? `Window set: ${ruleInWords(silence.recurrence) ?? silence.recurrence} for ${silence.durationMinutes} min (${silence.timeZone})${silence.window ? `; next opens ${stamp(silence.window.opensAt)}` : ''}.`
+      : `Muted until ${stamp(silence.endsAt!)}.`;
     return [said, ...created.warnings].join(' ');
   },
   async invalid(ctx, req, res, error) {
