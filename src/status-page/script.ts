@@ -21,6 +21,11 @@ export const JS = `(() => {
   if (zone) {
     try { const own = Intl.DateTimeFormat().resolvedOptions().timeZone; if (own) zone.value = own; } catch (e) { /* keep the default */ }
   }
+  // Typing in a silence form's weekly fields picks "Every week", its minutes "Once" (no script: pick by hand).
+  for (const input of document.querySelectorAll('[data-picks]')) {
+    const choice = document.querySelector('input[name="repeat"][value="' + input.dataset.picks + '"]');
+    if (choice) input.addEventListener('input', () => { choice.checked = true; });
+  }
   // A page that answered a form (data-still) has no URL to read again: it is not followed live.
   if (!live || !badge || live.hasAttribute('data-still') || !('EventSource' in window)) { tick(); return; }
   const KINDS = ['event.accepted', 'delivery.changed', 'run.changed', 'module.changed', 'transition', 'check.changed', 'inspection.changed', 'gap', 'ready'];

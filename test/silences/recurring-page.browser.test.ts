@@ -59,9 +59,11 @@ describe('weekly windows from the silences page, in Chromium', () => {
     const browserZone = await page.evaluate(() => Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(await page.inputValue(`${form} input[name="timeZone"]`)).toBe(browserZone);
 
-    await page.check(`${form} input[name="repeat"][value="weekly"]`);
-    await page.fill(`${form} input[name="application"]`, 'patched-app');
+    expect(await page.isChecked(`${form} input[name="repeat"][value="once"]`)).toBe(true);
+    // Typing a weekly field picks "Every week".
     await page.fill(`${form} input[name="time"]`, '25:00');
+    expect(await page.isChecked(`${form} input[name="repeat"][value="weekly"]`)).toBe(true);
+    await page.fill(`${form} input[name="application"]`, 'patched-app');
     await page.fill(`${form} input[name="timeZone"]`, 'Mars/Olympus');
     await page.fill(`${form} input[name="reason"]`, 'weekly patching');
     const [refused] = await Promise.all([page.waitForNavigation(), page.click(`${form} button:has-text("Mute")`)]);

@@ -71,7 +71,7 @@ export function silenceForm(viewer: Viewer, state: SilenceFormState | null): Saf
       <label
         ><input type="radio" name="repeat" value="once" ${weekly ? html`` : html`checked`} /> Once, from now</label
       >
-      ${field('minutes', 'For (minutes)', html`type="number" min="1" max="10080"`, '60')}
+      ${field('minutes', 'For (minutes)', html`type="number" min="1" max="10080" data-picks="once"`, '60')}
       <label
         ><input type="radio" name="repeat" value="weekly" ${weekly ? html`checked` : html``} /> Every week</label
       >
@@ -80,18 +80,24 @@ export function silenceForm(viewer: Viewer, state: SilenceFormState | null): Saf
         ${WEEKDAYS.map(
           ([code, name]) =>
             html`<label
-              ><input type="checkbox" name="days" value="${code}" ${days.includes(code) ? html`checked` : html``} />
+              ><input
+                type="checkbox"
+                name="days"
+                value="${code}"
+                data-picks="weekly"
+                ${days.includes(code) ? html`checked` : html``}
+              />
               ${name}</label
             >`,
         )}
         ${problem('days')}
       </fieldset>
-      ${field('time', 'Starts at (HH:MM)', html`placeholder="02:00" inputmode="numeric" autocomplete="off"`)}
-      ${field('durationMinutes', 'Lasts (minutes)', html`type="number" min="1" max="10080"`, '60')}
+      ${field('time', 'Starts at (HH:MM)', html`placeholder="02:00" inputmode="numeric" autocomplete="off" data-picks="weekly"`)}
+      ${field('durationMinutes', 'Lasts (minutes)', html`type="number" min="1" max="10080" data-picks="weekly"`, '60')}
       ${field(
         'timeZone',
         'Time zone (IANA)',
-        html`autocomplete="off" ${state ? html`` : html`data-browser-zone`}`,
+        html`autocomplete="off" data-picks="weekly" ${state ? html`` : html`data-browser-zone`}`,
         DEFAULT_TIME_ZONE,
       )}
     </fieldset>
