@@ -13,7 +13,7 @@ export const discordModule = defineModule({
   name: 'discord',
   description: 'Discord embeds through a channel webhook, roots edited with outcomes',
   notification: true,
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly', 'silence.ended'],
   configSchema: discordConfigSchema,
   secrets: (config) => [config.webhookUrl],
   enablement: discordEnablement,

@@ -20,7 +20,7 @@ export const emailModule = defineModule({
   name: 'email',
   description: 'Mail through an SMTP server, one thread per deployment and alert',
   notification: true,
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly', 'silence.ended'],
   configSchema: emailConfigSchema,
   secrets: emailSecrets,
   enablement: emailEnablement,
@@ -33,7 +33,7 @@ export const emailModule = defineModule({
       allowed: [],
       normalise: normaliseAddresses,
       // Not every deployment: mail is for what someone has to read. Stored routes can send any kind.
-      kinds: ['error', 'alert', 'escalation', 'recovery', 'weekly'] as const,
+      kinds: ['error', 'alert', 'escalation', 'recovery', 'weekly', 'maintenance'] as const,
     });
     const transport = new SmtpTransport(config.smtpUrl!, config.from!);
     // The environment's target `email`, and every mail target stored at run time, each with its own server.

@@ -1,6 +1,14 @@
 import { escapeHtml as e, link, mail, subjectOf, textOf, truncate, type EmailMessage } from './html.js';
 import { EMAIL_TEMPLATES } from './templates.js';
-import type { CheckFinished, Deployment, HubEvent, ProviderRender } from '../../src/module-api.js';
+import {
+  maintenanceHeadline,
+  maintenanceLines,
+  maintenanceReason,
+  type CheckFinished,
+  type Deployment,
+  type HubEvent,
+  type ProviderRender,
+} from '../../src/module-api.js';
 
 type Transition = HubEvent<'inspection'>['payload'];
 type Weekly = HubEvent<'insights.weekly'>['payload'];
@@ -148,6 +156,19 @@ export const EMAIL_RENDER: ProviderRender<EmailMessage> = {
         `<p><b>${e(subject)}</b><br>${e(where(t))}, failing since ${e(t.since)}</p>${message}${links([[t.link, 'The check on the hub']])}`,
       ),
       line: `${e(t.status)} ${e(where(t))}: ${e(t.title)} (${link(t.link, 'check')})`,
+    };
+  },
+  maintenance: (ended, part) => {
+    const subject = maintenanceHeadline(part);
+    const markup = { escape: e, link, strong: (text: string) => `<b>${text}</b>` };
+    const items = maintenanceLines(ended, part, markup).map((line) => `<li>${line}</li>`);
+    return {
+      message: mail(
+        subject,
+        `<p><b>${e(subject)}</b><br>${maintenanceReason(ended, markup)}</p><ul>${items.join('')}</ul>` +
+          links([[ended.link, 'Silences on the hub']]),
+      ),
+      line: `${e(subject)}: ${e(subjectOf(ended.reason))}`,
     };
   },
   weeklyOverall: (summary) => {

@@ -6,7 +6,6 @@ import {
   slackTargetSettings,
   type SlackConfig,
 } from './config.js';
-import { maintenancePosts } from './maintenance.js';
 import { MIGRATIONS } from './migrations.js';
 import { slackProvider } from './provider.js';
 import { slackRouting } from './routing.js';
@@ -53,17 +52,7 @@ export const slackModule = defineModule({
     });
 
     return {
-      handlers: {
-        ...notifier.handlers(),
-        'silence.ended': (event, delivery) =>
-          // Each target tells its own channels what was held for them.
-          notifier.each((target, settings) => {
-            const own = settings ? slackTargetConfig(config, slackTargetSettings.parse(settings)) : config;
-            const { posts, dropped } = maintenancePosts(own, event.payload);
-            const each = posts.map(({ channel, ...post }) => ({ address: channel, ...post }));
-            return target.postEach(event, 'maintenance', each, dropped, delivery);
-          }),
-      },
+      handlers: notifier.handlers(),
       schedules: [notifier.pruneSchedule(23, 'posted items')],
       start() {
         // One line at start saying which workspace and bot the token is for; a bad token shows up here first.

@@ -12,6 +12,7 @@ import {
   replyCapacity,
 } from './digest.js';
 import { AUTH_ERRORS, slackAnswered } from './errors.js';
+import { maintenanceMessage } from './maintenance.js';
 import { escapeText } from './mrkdwn.js';
 import {
   formatDeploymentMessage,
@@ -34,6 +35,7 @@ export const SLACK_RENDER: ProviderRender<SlackMessage> = {
     line: deploymentLine(deployment, links),
   }),
   error: (error, links) => ({ message: formatErrorMessage(error, links), line: errorLine(error, links) }),
+  maintenance: (ended, part) => maintenanceMessage(ended, part),
   recommendation: (recommendation, links) => ({
     message: formatRecommendationMessage(recommendation, links),
     line: recommendationLine(recommendation, links),

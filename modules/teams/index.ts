@@ -13,7 +13,7 @@ export const teamsModule = defineModule({
   name: 'teams',
   description: 'Microsoft Teams Adaptive Cards through a Workflows webhook',
   notification: true,
-  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly'],
+  events: ['deployment', 'error', 'recommendation', 'check.finished', 'inspection', 'insights.weekly', 'silence.ended'],
   configSchema: teamsConfigSchema,
   secrets: (config) => [config.webhookUrl],
   enablement: teamsEnablement,

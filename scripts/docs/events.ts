@@ -44,7 +44,7 @@ const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> 
   'silence.ended': {
     file: 'src/events/types.ts',
     name: 'SilenceEnded',
-    from: 'the core, when a silence or maintenance window closes while something it held is still in alert (`core.silence-summaries`)',
+    from: 'the core, when a silence or maintenance window closes while something it held is still failing: a check in alert, an application not deployed since its held errors (`core.silence-summaries`)',
   },
   cdevent: {
     file: 'src/events/types.ts',
@@ -57,6 +57,7 @@ const PAYLOADS: Record<EventType, { file: string; name: string; from: string }> 
 const PARTS: Array<{ file: string; name: string }> = [
   { file: 'src/events/types.ts', name: 'CheckResult' },
   { file: 'src/events/types.ts', name: 'StillFailing' },
+  { file: 'src/events/types.ts', name: 'StillErroring' },
   { file: 'src/errors.ts', name: 'DeliveryErrorInfo' },
   { file: 'src/events/types.ts', name: 'WeekFigures' },
 ];

@@ -1,3 +1,4 @@
+import { HubError } from '../errors.js';
 import type { Db, Queryable } from '../store/db.js';
 
 /** The kinds of live object a configuration file can own, each keyed by its identity within the kind. */
@@ -51,9 +52,23 @@ export class Ownership {
     return (await this.all()).find((row) => row.kind === 'silence' && row.ref === id)?.file ?? null;
   }
 
+  /**
+   * Refuses ending a silence the file owns (409 naming the file), for the API and the page alike: the file says
+   * how long it holds, so it ends by being removed from the file.
+   */
+  async refuseEndingOwnedSilence(id: string): Promise<void> {
+    const file = await this.fileOfSilence(id);
+    if (file) throw new HubError('HUB_ERR_CONFLICT', ownedSilenceReason(file, id));
+  }
+
   forget(): void {
     this.cached = null;
   }
+}
+
+/** Why a silence the file owns cannot be ended here; shown on the page in place of its End button too. */
+export function ownedSilenceReason(file: string, id?: string): string {
+  return `${id ? `silence ${id} is set` : 'Set'} by the configuration file ${file}: end it by removing it from the file`;
 }
 
 /** Records (or clears, with `row` null) one owned object, inside the caller's transaction. */

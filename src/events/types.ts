@@ -162,9 +162,35 @@ export interface StillFailing {
 }
 
 /**
+ * Errors a silence held for one application and cluster (a failed pipeline or deployment is reported as an error)
+ * that no deployment of that application to that cluster followed by the time the window closed.
+ */
+export interface StillErroring {
+  /** The application the errors named, or null when they named none. */
+  application: string | null;
+  /** The cluster they named, or null. */
+  cluster: string | null;
+  /** How many errors the window held for it that no deployment followed. */
+  count: number;
+  /** The first of them, ISO time. */
+  firstAt: string;
+  /** The latest one's message, as sent. */
+  latestMessage: string;
+  /** When the latest one came, ISO time. */
+  latestAt: string;
+  /** The latest one's event (`/api/v1/events/:id`). */
+  latestEventId: string;
+  /** The latest error's page on the hub. */
+  link: string;
+  /** Where the latest error was to go (empty: the notification module's default addresses). */
+  slackChannels: string[];
+}
+
+/**
  * `silence.ended`: a silence or maintenance window closed while something it held is still in alert; published
  * once per closing (src/silences/summaries.ts) so notification modules say so, one summary per address. What
- * recovered during the window is not in it; a window that leaves nothing failing publishes nothing.
+ * recovered during the window (a check back to ok, an application deployed again) is not in it; a window that
+ * leaves nothing failing publishes nothing.
  */
 export interface SilenceEnded {
   /** The silence or window that closed (`/api/v1/silences/:id`). */
@@ -177,6 +203,11 @@ export interface SilenceEnded {
   window: { opensAt: string; closesAt: string };
   /** What it held that is still in alert, one entry per key. */
   stillFailing: StillFailing[];
+  /**
+   * Errors it held, per application and cluster, with no deployment of them since (absent in summaries from hubs
+   * that told checks only: read it as empty).
+   */
+  stillErroring?: StillErroring[];
   /** The silences page on the hub. */
   link: string;
 }

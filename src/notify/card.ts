@@ -1,4 +1,5 @@
 import { CARD_TEMPLATES } from './card-templates.js';
+import { maintenanceHeadline, maintenanceLines, maintenanceReason } from './maintenance.js';
 import type { DigestEntry, HubLinks, ProviderRender } from './provider.js';
 import { percentText } from './templates.js';
 import type { CheckFinished, HubEvent } from '../events/types.js';
@@ -131,6 +132,22 @@ export function cardRender(escape: (text: string) => string, maxText: number): P
           tone: t.status === 'warning' ? 'warning' : 'attention',
         }),
         line: title,
+      };
+    },
+    maintenance: (ended, part) => {
+      const title = maintenanceHeadline(part);
+      const markup = {
+        escape,
+        link: (url: string, label: string) => (HTTP.test(url) ? md(e(label), url) : e(url)),
+        strong: (text: string) => `**${text}**`,
+      };
+      const lines = maintenanceLines(ended, part, markup);
+      return {
+        message: card(title, [maintenanceReason(ended, markup), ...lines].join('\n\n'), {
+          links: link('Silences on the hub', ended.link),
+          tone: 'attention',
+        }),
+        line: `${title}: ${cut(e(ended.reason), 200)}`,
       };
     },
     weeklyOverall: (s) => {

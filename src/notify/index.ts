@@ -9,6 +9,13 @@ import type { ModuleContext } from '../module-system/contract.js';
 
 export { Notifier } from './notifier.js';
 export { cardRender, cut, type Card } from './card.js';
+export {
+  maintenanceHeadline,
+  maintenanceLines,
+  maintenanceReason,
+  type MaintenancePart,
+  type Markup,
+} from './maintenance.js';
 export { IncidentNotifier, type IncidentKind, type IncidentProvider } from './incidents.js';
 export type {
   DigestEntry,

@@ -3,7 +3,8 @@ import { standInFor } from './fallback.js';
 import { followUpOutcome, tellsOutcomes, type FollowUpDeps } from './follow-up.js';
 import { noteMutedSilences } from './muted-note.js';
 import { AddressPoster } from './poster.js';
-import type { HubLinks, NotifyProvider, Rendered } from './provider.js';
+import { maintenanceParts } from './maintenance.js';
+import type { HubLinks, NotifyProvider } from './provider.js';
 import { wordingFor } from './templates.js';
 import { Sender, waitForRoots } from './sender.js';
 import {
@@ -229,20 +230,20 @@ export class Notifier<M = unknown> {
   }
 
   /**
-   * Roots the provider composed per address itself (a summary after a silence or window closed: each address
-   * gets the items that would have gone there), posted like any root: once, in each address's turn.
+   * After a silence or window closed: each address gets one summary of what was held for it that is still failing
+   * (where its alert or error would have gone by this target's own routing), posted once in its turn.
    */
-  postEach(
-    event: Sendable,
-    kind: NotifyKind,
-    posts: ReadonlyArray<{ address: string } & Rendered<unknown>>,
-    dropped: string[],
-    delivery: DeliveryContext,
-  ): Promise<CheckResult> {
-    const byAddress = new Map(posts.map((post) => [post.address, post]));
-    const route = { addresses: posts.map((post) => post.address), dropped };
-    const root = (address: string) => ({ ...byAddress.get(address)!, application: null });
-    return this.sender.postOnce(event, kind, 'summary', route, root, delivery);
+  maintenance(event: HubEvent<'silence.ended'>, delivery: DeliveryContext): Promise<CheckResult> {
+    const { routing } = this.options;
+    if (routing.kinds && !routing.kinds.includes('maintenance'))
+      return Promise.resolve({ notify: false, summary: 'maintenance summaries are not sent to this target' });
+    const { parts, dropped } = maintenanceParts(routing, event.payload);
+    const roots = new Map(
+      [...parts].map(([address, part]) => [address, this.provider.render.maintenance(event.payload, part)]),
+    );
+    const route = { addresses: [...roots.keys()], dropped };
+    const root = (address: string) => ({ ...roots.get(address)!, application: null });
+    return this.sender.postOnce(event, 'maintenance', 'summary', route, root, delivery);
   }
 
   /** Posted items are kept a day so a late retry cannot queue them again; then cleared (a schedule's work). */

@@ -49,6 +49,10 @@ export class ProviderTargets {
     return this.each((notifier) => notifier.insightsWeekly(event, delivery));
   }
 
+  silenceEnded(event: HubEvent<'silence.ended'>, delivery: DeliveryContext): Promise<CheckResult> {
+    return this.each((notifier) => notifier.maintenance(event, delivery));
+  }
+
   /** A chat provider module's handlers: each event it takes, told to every target. */
   handlers() {
     return {
@@ -61,6 +65,8 @@ export class ProviderTargets {
       inspection: (event: HubEvent<'inspection'>, delivery: DeliveryContext) => this.inspection(event, delivery),
       'insights.weekly': (event: HubEvent<'insights.weekly'>, delivery: DeliveryContext) =>
         this.insightsWeekly(event, delivery),
+      'silence.ended': (event: HubEvent<'silence.ended'>, delivery: DeliveryContext) =>
+        this.silenceEnded(event, delivery),
     };
   }
 

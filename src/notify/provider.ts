@@ -1,6 +1,7 @@
 import type { DeliveryError } from '../errors.js';
 import type { CheckFinished, HubEvent } from '../events/types.js';
 import type { Deployment, ErrorReport, Recommendation } from '../events/enrich.js';
+import type { MaintenancePart } from './maintenance.js';
 import type { TemplateKind } from './templates.js';
 
 /**
@@ -95,6 +96,7 @@ export interface HubLinks {
 }
 
 type Transition = HubEvent<'inspection'>['payload'];
+type Ended = HubEvent<'silence.ended'>['payload'];
 type Weekly = HubEvent<'insights.weekly'>['payload'];
 
 /** The provider's words for each kind of message: the default templates of its format, escaping included. */
@@ -105,6 +107,11 @@ export interface ProviderRender<M> {
   alert(transition: Transition): Rendered<M>;
   weeklyOverall(summary: Weekly): Rendered<M>;
   weeklyTeam(summary: Weekly, team: Weekly['teams'][number]): Rendered<M>;
+  /**
+   * One address's summary after a silence or window closed (`maintenance`): what it held for that address that is
+   * still failing. The words are shared (maintenance.ts); the provider gives them its markup.
+   */
+  maintenance(ended: Ended, part: MaintenancePart): Rendered<M>;
   /** A transition posted as a reply in the alert's thread (or as a root when there is no thread). */
   transitionReply(transition: Transition): string;
   /** The alert root's status line after a transition. */

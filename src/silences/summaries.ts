@@ -2,7 +2,12 @@ import type { EventBus } from '../bus/bus.js';
 import type { CheckResult, CheckStatus, SilenceEnded } from '../events/types.js';
 import type { ScheduledWork } from '../module-system/contract.js';
 import type { Db } from '../store/db.js';
-import { claimClosing, heldStillFailing, summarizedClosings } from '../store/silence-summaries-repo.js';
+import {
+  claimClosing,
+  heldStillErroring,
+  heldStillFailing,
+  summarizedClosings,
+} from '../store/silence-summaries-repo.js';
 import { silencesNotOverAt } from '../store/silences-repo.js';
 import type { Silence } from './model.js';
 import { windowsBetween } from './recurrence.js';
@@ -47,8 +52,9 @@ export function closingsBetween(silences: Silence[], now: Date): Closing[] {
 /**
  * `core.silence-summaries` (every 15 s; SCHEDULE_CORE_SILENCE_SUMMARIES overrides it): when a silence or window
  * has closed, what it held that is still in alert is published once as `silence.ended`, for notification modules
- * to tell (one summary per address). Each closing is taken in the same transaction as its event, so replicas and
- * retries publish it once; what recovered during the window is not in it.
+ * to tell (one summary per address): inspections still in alert, and held errors of applications not deployed
+ * since. Each closing is taken in the same transaction as its event, so replicas and retries publish it once; what
+ * recovered during the window is not in it.
  */
 export function silenceSummariesSchedule(deps: { db: Db; bus: EventBus; publicUrl: () => string }): ScheduledWork {
   return {
@@ -69,7 +75,8 @@ export function silenceSummariesSchedule(deps: { db: Db; bus: EventBus; publicUr
         const appended = await deps.db.transaction(async (client) => {
           if (!(await claimClosing(client, closing.silence.id, closing.closesAt))) return null;
           const failing = await heldStillFailing(client, closing.silence.id, closing.opensAt, closing.closesAt);
-          if (failing.length === 0) return null;
+          const erroring = await heldStillErroring(client, closing.silence.id, closing.opensAt, closing.closesAt);
+          if (failing.length === 0 && erroring.length === 0) return null;
           const payload: SilenceEnded = {
             silenceId: closing.silence.id,
             reason: closing.silence.reason,
@@ -83,6 +90,17 @@ export function silenceSummariesSchedule(deps: { db: Db; bus: EventBus; publicUr
               title: item.title,
               link: item.link ?? `${deps.publicUrl()}/checks/${encodeURIComponent(item.check)}`,
               slackChannels: item.slackChannels,
+            })),
+            stillErroring: erroring.map((group) => ({
+              application: group.application,
+              cluster: group.cluster,
+              count: group.count,
+              firstAt: group.firstAt.toISOString(),
+              latestMessage: group.latestMessage,
+              latestAt: group.latestAt.toISOString(),
+              latestEventId: group.latestEventId,
+              link: `${deps.publicUrl()}/events/${group.latestEventId}`,
+              slackChannels: group.slackChannels,
             })),
             link: `${deps.publicUrl()}/silences`,
           };

@@ -62,11 +62,18 @@ export function stamp(iso: string, now = Date.now()): string {
 
 /** "12 s ago", "4 min ago", "3 h ago", "2 d ago": ages at render time (the script refreshes them). */
 export function ago(iso: string, now = Date.now()): string {
-  const seconds = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
-  if (seconds < 60) return `${seconds} s ago`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ago`;
-  if (seconds < 86_400) return `${Math.floor(seconds / 3600)} h ago`;
-  return `${Math.floor(seconds / 86_400)} d ago`;
+  const ms = now - Date.parse(iso);
+  const seconds = Math.round(Math.abs(ms) / 1000);
+  const span =
+    seconds < 60
+      ? `${seconds} s`
+      : seconds < 3600
+        ? `${Math.floor(seconds / 60)} min`
+        : seconds < 86_400
+          ? `${Math.floor(seconds / 3600)} h`
+          : `${Math.floor(seconds / 86_400)} d`;
+  // A time still to come (a silence's end, a window's next opening) is "in 3 h", not "0 s ago".
+  return ms < -1000 ? `in ${span}` : `${span} ago`;
 }
 
 /** A length of time in words: "850 ms", "12 s", "5 min 38 s", "2 h 5 min", "3 d 4 h". */

@@ -7,6 +7,7 @@ import type { Insights } from '../insights/insights.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Silences } from '../silences/silences.js';
+import type { Ownership } from '../config-file/ownership.js';
 import type { Db } from '../store/db.js';
 import { alertingKeys } from '../store/status-errors-repo.js';
 import {
@@ -36,6 +37,8 @@ export interface PageContext {
   checks?: CheckSource;
   insights?: Insights;
   silences?: Silences;
+  /** What the configuration file owns: its silences cannot be ended on the page. */
+  ownership?: Ownership;
   notify?: NotifyHooks;
 }
 

@@ -132,13 +132,24 @@ const ACTIONS: Array<{ path: string; summary: string; action: Action; form?: z.Z
   { path: '/actions/schedules/:id/run', summary: 'run a schedule now', action: runSchedule },
   {
     path: '/actions/silences',
-    summary: 'mute: create a silence',
+    summary: 'mute: create a silence or a weekly window (400 shows the form again, each problem by its field)',
     action: createSilence,
     form: actionForm.extend({
       ...Object.fromEntries(
         MATCHER_KEYS.map((key) => [key, z.string().optional().describe(`${key}s to mute, comma-separated`)]),
       ),
-      minutes: z.string().describe('how long, in minutes'),
+      repeat: z
+        .enum(['once', 'weekly'])
+        .optional()
+        .describe('once (default): from now for `minutes`; weekly: a window'),
+      minutes: z.string().optional().describe('once: how long, in minutes'),
+      days: z
+        .union([z.string(), z.array(z.string())])
+        .optional()
+        .describe('weekly: the days it opens, MO TU WE TH FR SA SU (repeated)'),
+      time: z.string().optional().describe('weekly: when it opens, HH:MM in the time zone'),
+      durationMinutes: z.string().optional().describe('weekly: how long it stays open, in minutes'),
+      timeZone: z.string().optional().describe('weekly: an IANA time zone (default Europe/Stockholm)'),
       reason: z.string().describe('why'),
     }),
   },

@@ -16,6 +16,16 @@ export const JS = `(() => {
     everything.addEventListener('change', apply);
     apply();
   }
+  // A new silence form's time zone starts as the browser's (the hub's default when the browser names none).
+  const zone = document.querySelector('input[data-browser-zone]');
+  if (zone) {
+    try { const own = Intl.DateTimeFormat().resolvedOptions().timeZone; if (own) zone.value = own; } catch (e) { /* keep the default */ }
+  }
+  // Typing in a silence form's weekly fields picks "Every week", its minutes "Once" (no script: pick by hand).
+  for (const input of document.querySelectorAll('[data-picks]')) {
+    const choice = document.querySelector('input[name="repeat"][value="' + input.dataset.picks + '"]');
+    if (choice) input.addEventListener('input', () => { choice.checked = true; });
+  }
   // A page that answered a form (data-still) has no URL to read again: it is not followed live.
   if (!live || !badge || live.hasAttribute('data-still') || !('EventSource' in window)) { tick(); return; }
   const KINDS = ['event.accepted', 'delivery.changed', 'run.changed', 'module.changed', 'transition', 'check.changed', 'inspection.changed', 'gap', 'ready'];
@@ -126,12 +136,11 @@ export const JS = `(() => {
   connect();
   tick();
 
+  // A time still to come (a silence's end, a window's next opening) reads "in 3 h", not "0 s ago".
   function ago(ms) {
-    const s = Math.max(0, Math.round(ms / 1000));
-    if (s < 60) return s + ' s ago';
-    if (s < 3600) return Math.floor(s / 60) + ' min ago';
-    if (s < 86400) return Math.floor(s / 3600) + ' h ago';
-    return Math.floor(s / 86400) + ' d ago';
+    const s = Math.round(Math.abs(ms) / 1000);
+    const span = s < 60 ? s + ' s' : s < 3600 ? Math.floor(s / 60) + ' min' : s < 86400 ? Math.floor(s / 3600) + ' h' : Math.floor(s / 86400) + ' d';
+    return ms < -1000 ? 'in ' + span : span + ' ago';
   }
 
   function duration(ms) {

@@ -6,6 +6,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
 import type { Silences } from '../silences/silences.js';
+import type { Ownership } from '../config-file/ownership.js';
 import type { Db } from '../store/db.js';
 import { assetRoutes } from './assets.js';
 import { badgeRoutes } from './badges.js';
@@ -47,6 +48,7 @@ export class StatusPage {
     checks?: CheckSource;
     insights?: Insights;
     silences?: Silences;
+    ownership?: Ownership;
     notify?: NotifyHooks;
   }): Router[] {
     const context = { db: this.deps.db, auth: this.auth, feed: this.feed, ...parts };

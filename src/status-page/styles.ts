@@ -43,6 +43,9 @@ button.link{border:0;background:none;color:var(--link);padding:0;text-decoration
 .filters label.check{flex-direction:row;gap:.3rem;align-items:center}
 input,select{font:inherit;padding:.2rem .35rem;border:1px solid var(--line);border-radius:.3rem;background:var(--bg);color:var(--fg)}
 .sign-in,.confirm{display:flex;flex-direction:column;gap:.6rem;max-width:32rem}
+.silence-form fieldset{display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:end;border:1px solid var(--line);border-radius:.3rem;margin:.4rem 0}
+.silence-form label{display:flex;flex-direction:column;font-size:.85rem} .silence-form fieldset.days label,.silence-form label:has(>input[type=radio]){flex-direction:row;gap:.3rem;align-items:center}
+.field-error{color:var(--sev-error);font-size:.85rem} input[aria-invalid=true]{border-color:var(--sev-error)}
 .flash{padding:.4rem .6rem;border:1px solid var(--line);border-radius:.3rem;background:var(--chip)}
 .live-state{font-size:.8rem;padding:.05rem .5rem;border-radius:1rem;background:var(--chip);color:var(--muted)}
 .live-state[data-state=live]{color:var(--sev-ok)} .live-state[data-state=down]{color:var(--sev-error);font-weight:600}

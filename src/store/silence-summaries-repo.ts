@@ -50,6 +50,75 @@ export async function heldStillFailing(
   }));
 }
 
+export interface HeldStillErroring {
+  application: string | null;
+  cluster: string | null;
+  count: number;
+  firstAt: Date;
+  latestAt: Date;
+  latestEventId: string;
+  latestMessage: string;
+  slackChannels: string[];
+}
+
+/**
+ * Errors a silence held between `from` and `to` (each error once, whichever modules it held it for) that no
+ * deployment of the same application to the same cluster followed by `to`, grouped by application and cluster,
+ * the latest group first. A removal is not a deployment that mends anything.
+ */
+export async function heldStillErroring(
+  client: Queryable,
+  silenceId: string,
+  from: Date,
+  to: Date,
+): Promise<HeldStillErroring[]> {
+  const rows = await client.query<{
+    application_name: string | null;
+    cluster: string | null;
+    count: number;
+    first_at: Date;
+    latest_at: Date;
+    latest_id: string;
+    latest_message: string | null;
+    channels: unknown;
+  }>(
+    `with held as (
+       select distinct e.id, e.received_at, e.application_name, e.cluster, e.payload
+       from deliveries d
+       join events e on e.id = d.event_id and e.type = 'error'
+       where d.suppressed_by = $1 and d.created_at >= $2 and d.created_at <= $3
+     ), open as (
+       select h.* from held h
+       where not exists (
+         select 1 from events dep
+         where dep.type = 'deployment' and dep.application_name = h.application_name
+           and dep.cluster is not distinct from h.cluster
+           and dep.received_at > h.received_at and dep.received_at <= $3
+           and coalesce(dep.payload->>'removal', 'false') <> 'true'
+       )
+     )
+     select application_name, cluster, count(*)::int as count, min(received_at) as first_at,
+            max(received_at) as latest_at,
+            (array_agg(id order by received_at desc, id desc))[1] as latest_id,
+            (array_agg(payload->>'message' order by received_at desc, id desc))[1] as latest_message,
+            (array_agg(payload->'slackChannels' order by received_at desc, id desc))[1] as channels
+     from open
+     group by application_name, cluster
+     order by max(received_at) desc`,
+    [silenceId, from, to],
+  );
+  return rows.rows.map((row) => ({
+    application: row.application_name,
+    cluster: row.cluster,
+    count: row.count,
+    firstAt: row.first_at,
+    latestAt: row.latest_at,
+    latestEventId: row.latest_id,
+    latestMessage: row.latest_message ?? '',
+    slackChannels: Array.isArray(row.channels) ? row.channels.filter((c): c is string => typeof c === 'string') : [],
+  }));
+}
+
 /** Closings already looked at, of these silences. */
 export async function summarizedClosings(client: Queryable, silenceIds: string[]): Promise<Set<string>> {
   if (silenceIds.length === 0) return new Set();

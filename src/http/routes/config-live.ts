@@ -178,10 +178,7 @@ export function configFileGuard(deps: { ownership: Ownership; access: Access }):
   router.delete(
     '/api/v1/silences/:id',
     deps.access.adminOrIngestToken,
-    guard(async (params) => {
-      const file = await deps.ownership.fileOfSilence(params.id!);
-      if (file) throw new HubError('HUB_ERR_CONFLICT', `silence ${params.id} is set by the configuration file ${file}`);
-    }),
+    guard((params) => deps.ownership.refuseEndingOwnedSilence(params.id!)),
   );
   // Rotating a check's token stays open: the file holds no token, and the tool's owner needs one.
   router.put(

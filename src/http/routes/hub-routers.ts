@@ -112,6 +112,7 @@ export function hubRouters(parts: HubParts): Router[] {
       checks: checkSourceOf(checks.catalog),
       insights: parts.insights,
       silences: parts.silences,
+      ownership: parts.configFiles.ownership,
       notify: parts.notifyHooks,
     }),
   ];

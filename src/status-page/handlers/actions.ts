@@ -15,6 +15,11 @@ export interface Action {
   run(ctx: PageContext, req: Request): Promise<string> | string;
   /** What to ask first, when the action needs asking in this case; null runs it at once. */
   confirm?(ctx: PageContext, req: Request): Promise<Confirmation | null> | Confirmation | null;
+  /**
+   * A form whose fields were refused (a 400 naming them) shown again, what was typed kept and each problem next
+   * to its field; absent: the error page.
+   */
+  invalid?(ctx: PageContext, req: Request, res: Response, error: HubError): Promise<void>;
 }
 
 export interface Confirmation {
@@ -44,7 +49,15 @@ export function runAction(action: Action) {
         return;
       }
     }
-    ctx.auth.flash(req, res, await action.run(ctx, req));
+    let said: string;
+    try {
+      said = await action.run(ctx, req);
+    } catch (error) {
+      if (!(action.invalid && error instanceof HubError && error.status === 400 && error.fields?.length)) throw error;
+      await action.invalid(ctx, req, res, error);
+      return;
+    }
+    ctx.auth.flash(req, res, said);
     res.redirect(303, back);
   };
 }

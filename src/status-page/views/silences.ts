@@ -1,10 +1,13 @@
+import { ownedSilenceReason } from '../../config-file/ownership.js';
 import { MATCHER_KEYS } from '../../silences/matchers.js';
 import type { SilenceView } from '../../silences/silences.js';
+import { ruleInWords } from '../../silences/weekly-rule.js';
 import type { HeldEvent } from '../../store/silences-repo.js';
 import type { Viewer } from '../auth.js';
 import { html, stamp, time, type SafeHtml } from '../html.js';
 import { actionButton, table } from '../layout.js';
 import { badge } from '../severity.js';
+import { silenceForm, type SilenceFormState } from './silence-form.js';
 
 /** "application=api,portal · kind=deployment", or "everything". */
 function matcherText(silence: SilenceView): string {
@@ -16,9 +19,19 @@ function matcherText(silence: SilenceView): string {
 }
 
 function when(silence: SilenceView): SafeHtml {
-  if (silence.recurrence)
-    return html`<code>${silence.recurrence}</code> for ${silence.durationMinutes} min (${silence.timeZone})
-      ${silence.window ? html`<div class="small">${silence.state === 'active' ? 'open until' : 'next'} ${time(silence.state === 'active' ? silence.window.closesAt : silence.window.opensAt)}</div>` : html``}`;
+  if (silence.recurrence) {
+    const words = ruleInWords(silence.recurrence);
+    const open = silence.state === 'active';
+    return html`${words ?? html`<code>${silence.recurrence}</code>`} for ${silence.durationMinutes} min
+      (${silence.timeZone})
+      ${
+        silence.window
+          ? html`<div class="small">
+            ${open ? 'open now until' : 'next opens'} ${time(open ? silence.window.closesAt : silence.window.opensAt)}
+          </div>`
+          : html``
+      }`;
+  }
   return html`${time(silence.startsAt)} – ${time(silence.endsAt)}`;
 }
 
@@ -59,7 +72,16 @@ export function mutedBanner(active: SilenceView[], held: Map<string, HeldEvent[]
   </section>`;
 }
 
-function rows(viewer: Viewer, silences: SilenceView[], endable: boolean): SafeHtml[] {
+/** Its End button; for a silence the configuration file owns, why it cannot be ended here instead. */
+function endControl(viewer: Viewer, silence: SilenceView, owned: Map<string, string>): SafeHtml {
+  const file = owned.get(silence.id);
+  if (file) return html`<span class="muted small owned">${ownedSilenceReason(file)}.</span>`;
+  return actionButton(viewer, `/actions/silences/${silence.id}/end`, 'End now', '/silences', {
+    target: `the silence: ${silence.reason}`,
+  });
+}
+
+function rows(viewer: Viewer, silences: SilenceView[], endable: boolean, owned: Map<string, string>): SafeHtml[] {
   return silences.map(
     (silence) => html`<tr id="silence-${silence.id}" data-silence="${silence.id}">
       <td>${badge(silence.state === 'active' ? 'muted' : silence.state)}</td>
@@ -67,43 +89,30 @@ function rows(viewer: Viewer, silences: SilenceView[], endable: boolean): SafeHt
       <td>${when(silence)}</td>
       <td>${silence.reason}<div class="muted small">by ${silence.createdBy} (${silence.origin})${silence.endedBy ? `, ended by ${silence.endedBy}` : ''}</div></td>
       <td>${silence.held ?? 0}</td>
-      <td>
-        ${endable ? actionButton(viewer, `/actions/silences/${silence.id}/end`, 'End now', '/silences', { target: `the silence: ${silence.reason}` }) : html``}
-      </td>
+      <td>${endable ? endControl(viewer, silence, owned) : html``}</td>
     </tr>`,
   );
 }
 
 const HEADINGS = ['State', 'Matches', 'When', 'Why', 'Held', ''];
 
-/** The silences page: what holds now, what is planned, the history, and (signed in) a form to mute. */
+/**
+ * The silences page: what holds now, what is planned, the history. `owned` maps the silences the configuration
+ * file owns to its path: those are ended in the file, not here.
+ */
 export function silencesView(
   viewer: Viewer,
-  data: { active: SilenceView[]; pending: SilenceView[]; history: SilenceView[] },
+  data: { active: SilenceView[]; pending: SilenceView[]; history: SilenceView[]; owned: Map<string, string> },
 ): SafeHtml {
-  return html`${viewer.admin ? createForm(viewer) : html`<p class="muted">Sign in to create or end silences.</p>`}
-    <h2>Holding now</h2>
-    ${table(HEADINGS, rows(viewer, data.active, true), 'Nothing is muted.')}
+  return html`<h2>Holding now</h2>
+    ${table(HEADINGS, rows(viewer, data.active, true, data.owned), 'Nothing is muted.')}
     <h2>Planned</h2>
-    ${table(HEADINGS, rows(viewer, data.pending, true), 'No silence or window is planned.')}
+    ${table(HEADINGS, rows(viewer, data.pending, true, data.owned), 'No silence or window is planned.')}
     <h2>History</h2>
-    ${table(HEADINGS, rows(viewer, data.history, false), 'No silence has ended yet.')}`;
+    ${table(HEADINGS, rows(viewer, data.history, false, data.owned), 'No silence has ended yet.')}`;
 }
 
-function createForm(viewer: Viewer): SafeHtml {
-  const field = (key: string, hint: string) =>
-    html`<label>${key} <input name="${key}" placeholder="${hint}" autocomplete="off" /></label>`;
-  return html`<form method="post" action="/actions/silences" class="silence-form">
-    <h2>Mute</h2>
-    <input type="hidden" name="_csrf" value="${viewer.csrf}" />
-    <input type="hidden" name="back" value="/silences" />
-    <p class="muted small">
-      Comma-separated values; <code>~</code> starts a regular expression. Leave a field empty to match any.
-    </p>
-    ${field('application', 'api,~portal-.*')} ${field('cluster', 'active')} ${field('team', 'team-a')}
-    ${field('kind', 'deployment,error,inspection')} ${field('check', 'endpoints.health')} ${field('target', 'slack')}
-    <label>For (minutes) <input name="minutes" type="number" min="1" max="10080" value="60" required /></label>
-    <label>Reason <input name="reason" required maxlength="500" /></label>
-    <button>Mute</button>
-  </form>`;
+/** Above the live list, so a refresh never wipes what is being typed: the form, or why there is none. */
+export function silenceControls(viewer: Viewer, form: SilenceFormState | null): SafeHtml {
+  return viewer.admin ? silenceForm(viewer, form) : html`<p class="muted">Sign in to create or end silences.</p>`;
 }
