@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryPolicy } from '../config/config.js';
 import type { Db, Queryable } from '../store/db.js';
-import { needsPlacement } from '../store/deployment-placement.js';
+import { placementLocks } from '../store/deployment-placement.js';
 import type { Accepted, NewEvent, StartedDelivery, WriterOptions } from './fan-out.js';
 import { writeEvents } from './write-events.js';
 import type { HubStream } from '../stream/hub-stream.js';
@@ -83,10 +83,12 @@ export class EventBus {
     const db = dbs.writeDb;
     this.batcher = new Batcher(async (events) => {
       // Storm bookkeeping and placing deployments take several statements that must commit together (and
-      // placing, its locks); everything else is one statement.
-      const accepted = events.some((event) => event.fingerprint || needsPlacement(event))
-        ? await db.transaction((client) => writeEvents(client, events, options))
-        : await writeEvents(db.pool, events, options);
+      // placing, its locks, taken with the BEGIN); everything else is one statement.
+      const locks = placementLocks(events);
+      const accepted =
+        locks || events.some((event) => event.fingerprint)
+          ? await db.transaction((client) => writeEvents(client, events, options, locks !== null), locks ?? undefined)
+          : await writeEvents(db.pool, events, options);
       this.announce({ events, accepted });
       return accepted;
     });

@@ -14,13 +14,24 @@ import {
  * Stores events and enqueues their deliveries. The common case (no error storms) is one SQL statement, so
  * it needs no explicit transaction: the events, their deliveries and the queue jobs commit together in one
  * round trip; ingested deployments are placed first, in the caller's transaction (deployment-placement.ts).
- * Called only by the bus (bus.ts), which every event enters by.
+ * Called only by the bus (bus.ts), which every event enters by. `locksHeld`: the caller's transaction opened with
+ * the placing locks (placementLocks).
  */
-export async function writeEvents(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
-  return inPlacementOrder(events, (batch) => writeBatch(client, batch, options));
+export async function writeEvents(
+  client: Queryable,
+  events: NewEvent[],
+  options: WriterOptions,
+  locksHeld = false,
+): Promise<Accepted[]> {
+  return inPlacementOrder(events, (batch) => writeBatch(client, batch, options, locksHeld));
 }
 
-async function writeBatch(client: Queryable, events: NewEvent[], options: WriterOptions): Promise<Accepted[]> {
+async function writeBatch(
+  client: Queryable,
+  events: NewEvent[],
+  options: WriterOptions,
+  locksHeld: boolean,
+): Promise<Accepted[]> {
   const results: Array<Accepted | undefined> = new Array<Accepted | undefined>(events.length);
   const storms = await findStormLeaders(client, events, options.stormWindowSeconds);
 
@@ -47,7 +58,7 @@ async function writeBatch(client: Queryable, events: NewEvent[], options: Writer
     fresh.push(event);
   });
 
-  await placeDeployments(client, fresh, options.sameDeploymentWindowSeconds);
+  await placeDeployments(client, fresh, options.sameDeploymentWindowSeconds, locksHeld);
   const stored =
     fresh.length > 0
       ? await insertEventsAndDeliveries(client, fresh, stormOf, options.dedupeWindowSeconds)

@@ -1,3 +1,4 @@
+import pg from 'pg';
 import semver from 'semver';
 import type { Deployment } from '../events/enrich.js';
 import { rollbackFrom } from '../events/rollback.js';
@@ -24,13 +25,14 @@ export interface PlaceableEvent {
  *   `rollback: true` with `rolledBackFrom`. A source that says it rolled back (CDEvents `service.rolledback`)
  *   is a rollback whatever the versions; `rolledBackFrom` is then the running version if it differs.
  *
- * Needs the caller's transaction: the advisory locks last until its commit. Deployments of one application and
+ * Needs the caller's transaction: the advisory locks (placementLocks) last until its commit. Deployments of one application and
  * cluster in one batch are placed one statement after another (see writeEvents), so each sees the one before.
  */
 export async function placeDeployments(
   client: Queryable,
   events: PlaceableEvent[],
   windowSeconds: number,
+  locksHeld = false,
 ): Promise<void> {
   const placed = events.filter(needsPlacement);
   if (placed.length === 0) return;
@@ -47,14 +49,10 @@ export async function placeDeployments(
       told: deployment.rollback,
     };
   });
-  const keys = [...new Set(inputs.map((input) => `${input.application}\n${input.cluster ?? ''}`))].sort();
-  // Prepared by name, both: PLACE takes milliseconds to plan and nothing in its plan depends on the values, which
-  // come in as one JSON document; a generic plan saves that on every batch.
-  await client.query({
-    name: 'alvares:lock-deployments',
-    text: `select pg_advisory_xact_lock(hashtext('alvares:deployment:' || k)) from unnest($1::text[]) with ordinality as t(k, n) order by n`,
-    values: [keys],
-  });
+  // `locksHeld`: the caller took them with its BEGIN (the bus's ingest batches), a round trip saved per batch.
+  if (!locksHeld) await client.query(placementLocks(placed)!);
+  // Prepared by name: PLACE takes milliseconds to plan and nothing in its plan depends on the values, which come
+  // in as one JSON document; a generic plan saves that on every batch.
   const rows = await client.query<{
     i: number;
     same_as: string | null;
@@ -111,6 +109,25 @@ export async function inPlacementOrder<E extends PlaceableEvent, T>(
     write,
   );
   return events.map((_, index) => (later.has(index) ? rest.shift()! : first.shift()!));
+}
+
+/**
+ * The statement taking the locks placing `events` needs, one per application and cluster, in one order (so two
+ * batches never wait on each other crosswise); null when nothing needs placing. Without parameters, so the bus can
+ * send it with the transaction's BEGIN in one round trip: the keys are quoted as literals.
+ */
+export function placementLocks(events: PlaceableEvent[]): string | null {
+  const keys = [
+    ...new Set(
+      events.filter(needsPlacement).map((event) => {
+        const deployment = event.payload as Deployment;
+        return `${deployment.applicationName}\n${deployment.cluster ?? ''}`;
+      }),
+    ),
+  ].sort();
+  if (keys.length === 0) return null;
+  const locks = keys.map((key) => `pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`alvares:deployment:${key}`)}))`);
+  return `select ${locks.join(', ')}`;
 }
 
 /** Ingested deployments (an adapter named their source); derived events are not placed. */

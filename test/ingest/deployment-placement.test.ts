@@ -3,13 +3,13 @@ import { databaseModule } from '../../modules/database/index.js';
 import { EventBus } from '../../src/bus/bus.js';
 import { enrichDeployment } from '../../src/events/enrich.js';
 import { rollbackFrom } from '../../src/events/rollback.js';
-import { PLACE } from '../../src/store/deployment-placement.js';
+import { PLACE, placementLocks } from '../../src/store/deployment-placement.js';
 import { deploymentSchema } from '../../src/events/schemas.js';
 import { HubStream } from '../../src/stream/hub-stream.js';
 import { sendStructured, serviceEvent } from '../fakes/cdevents.js';
 import { deploymentStatusPayload, sendGithub } from '../fakes/webhooks.js';
 import { aspenDeployment } from '../support/aspen.js';
-import { startTestHub, waitForQuiet, type TestHub } from '../support/hub.js';
+import { startTestHub, waitFor, waitForQuiet, type TestHub } from '../support/hub.js';
 
 const SECRET = 'github-webhook-secret-for-tests';
 
@@ -245,6 +245,48 @@ describe('placing deployments as they are stored', () => {
       // Before the index for it, finding the latest deployment read all 3,000.
       expect(removed(plan)).toBeLessThan(20);
       expect(plan['Shared Hit Blocks']).toBeLessThan(100);
+    }
+  });
+
+  it('makes two replicas placing one deployment take turns: the second waits, then is linked to the first', async () => {
+    // Two buses on their own connections stand for two replicas. A third transaction holds the application's
+    // lock first, so both must be waiting on it at once before either places anything.
+    const replica = () =>
+      new EventBus(
+        { writeDb: hub.hub.db, db: hub.hub.db },
+        { dedupeWindowSeconds: 60, stormWindowSeconds: 300, sameDeploymentWindowSeconds: 300 },
+        new HubStream(hub.hub.logger),
+      );
+    const payload = enrichDeployment(
+      deploymentSchema.parse(aspenDeployment({ applicationName: 'raced-app', version: '5.0.0' })),
+      hub.hub.config,
+    );
+    const holder = await hub.hub.db.pool.connect();
+    try {
+      await holder.query('begin');
+      await holder.query(
+        placementLocks([{ type: 'deployment', payload, ingestSource: 'aspen', parentId: null, targets: [] }])!,
+      );
+      const answers = Promise.all([
+        replica().accept({ type: 'deployment', payload, ingestSource: 'aspen' }),
+        replica().accept({ type: 'deployment', payload, ingestSource: 'github' }),
+      ]);
+      await waitFor(async () => {
+        const waiting = await hub.hub.db.query<{ n: number }>(
+          `select count(*)::int as n from pg_locks
+           where locktype = 'advisory' and not granted
+             and database = (select oid from pg_database where datname = current_database())`,
+        );
+        return waiting.rows[0]!.n === 2 ? true : null;
+      });
+      await holder.query('commit');
+      const [aspenAnswer, githubAnswer] = await answers;
+      const first = aspenAnswer.sameAs ? githubAnswer : aspenAnswer;
+      const second = aspenAnswer.sameAs ? aspenAnswer : githubAnswer;
+      expect(first.sameAs).toBeUndefined();
+      expect(second.sameAs).toBe(first.eventId);
+    } finally {
+      holder.release();
     }
   });
 });
