@@ -1,7 +1,6 @@
 import pg from 'pg';
-import semver from 'semver';
 import type { Deployment } from '../events/enrich.js';
-import { rollbackFrom } from '../events/rollback.js';
+import { looseSemver, rollbackFrom } from '../events/rollback.js';
 import type { Queryable } from './db.js';
 
 /** The part of an event to store (event-writer's NewEvent) that placing reads and sets. */
@@ -45,7 +44,7 @@ export async function placeDeployments(
       version: deployment.version,
       removal: deployment.removal,
       source: event.ingestSource,
-      semver: deployment.version !== null && semver.parse(deployment.version, { loose: true }) !== null,
+      semver: deployment.version !== null && looseSemver(deployment.version) !== null,
       told: deployment.rollback,
     };
   });

@@ -1,8 +1,10 @@
+import fc from 'fast-check';
+import semver from 'semver';
 import request from 'supertest';
 import { databaseModule } from '../../modules/database/index.js';
 import { EventBus } from '../../src/bus/bus.js';
 import { enrichDeployment } from '../../src/events/enrich.js';
-import { rollbackFrom } from '../../src/events/rollback.js';
+import { looseSemver, rollbackFrom } from '../../src/events/rollback.js';
 import { PLACE, placementLocks } from '../../src/store/deployment-placement.js';
 import { deploymentSchema } from '../../src/events/schemas.js';
 import { HubStream } from '../../src/stream/hub-stream.js';
@@ -30,6 +32,23 @@ describe('rollbackFrom (the rule)', () => {
   it('otherwise asks whether the cluster ran the version before the current one arrived', () => {
     expect(rollbackFrom('2.0.11_abc123', before('2.0.12_def456', true))).toBe('2.0.12_def456');
     expect(rollbackFrom('2.0.11_abc123', before('2.0.12_def456', false))).toBeNull();
+  });
+
+  it('reads versions as semver’s loose parse does, without asking it about versions that cannot be one', () => {
+    const part = fc.oneof(fc.nat({ max: 20 }).map(String), fc.constantFrom('01', 'x', '', 'rc', '-', '+', '_'));
+    const version = fc.oneof(
+      fc.string(),
+      fc
+        .tuple(fc.constantFrom('', 'v', '=', ' ', 'v ', '=v', '\t'), fc.array(part, { minLength: 1, maxLength: 5 }))
+        .map(([prefix, parts]) => `${prefix}${parts.join('.')}`),
+      fc.tuple(fc.nat(), fc.nat(), fc.nat(), fc.string()).map((parts) => parts.join('.')),
+    );
+    fc.assert(
+      fc.property(version, (text) => {
+        expect(looseSemver(text)?.version ?? null).toBe(semver.parse(text, { loose: true })?.version ?? null);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('is no rollback for a redeploy, a first deployment, an unversioned one, or after a removal', () => {
