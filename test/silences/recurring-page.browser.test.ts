@@ -128,13 +128,22 @@ describe('weekly windows from the silences page, in Chromium', () => {
     const id = (await row.getAttribute('data-silence'))!;
 
     // An End form sent anyway (a page from before the file took the silence over) is refused with the API's words.
+    // A copy of another row's form, outside the live list: the list is redrawn as the hub changes, which would
+    // put the original form back under the click.
     const other = page.locator('tr[data-silence]', { hasText: 'application=patched-app' }).locator('form');
     await other.evaluate(
-      (form: { setAttribute(name: string, value: string): void }, silenceId: string) =>
-        form.setAttribute('action', `/actions/silences/${silenceId}/end`),
+      (
+        form: { cloneNode(deep: boolean): unknown; ownerDocument: { body: { appendChild(node: unknown): void } } },
+        silenceId: string,
+      ) => {
+        const copy = form.cloneNode(true) as { setAttribute(name: string, value: string): void };
+        copy.setAttribute('action', `/actions/silences/${silenceId}/end`);
+        copy.setAttribute('id', 'stale-end');
+        form.ownerDocument.body.appendChild(copy);
+      },
       id,
     );
-    const [answer] = await Promise.all([page.waitForNavigation(), other.locator('button').click()]);
+    const [answer] = await Promise.all([page.waitForNavigation(), page.locator('#stale-end button').click()]);
     expect(answer!.status()).toBe(409);
     const said = `silence ${id} is set by the configuration file ${file}: end it by removing it from the file`;
     expect(await page.locator('main .error').innerText()).toContain(said);
