@@ -11,7 +11,7 @@ import {
   namedAddresses,
   type TargetRouting,
 } from './routing.js';
-import type { NotifyKind } from './silence.js';
+import { transitionKind, type NotifyKind } from './silence.js';
 import type { EventType, HubEvent } from '../events/types.js';
 
 export interface Explanation {
@@ -76,8 +76,11 @@ function sayingOf(
     }
     case 'inspection': {
       const t = p as HubEvent<'inspection'>['payload'];
-      const kind = t.transition === 'alert' ? 'alert' : t.transition === 'recovered' ? 'recovery' : 'escalation';
-      return { kind, fallback: () => addressesForTransition(routing, t), render: () => (r) => r.alert(t) };
+      return {
+        kind: transitionKind(t.transition),
+        fallback: () => addressesForTransition(routing, t),
+        render: () => (r) => r.alert(t),
+      };
     }
     case 'insights.weekly': {
       const w = p as HubEvent<'insights.weekly'>['payload'];

@@ -1,8 +1,8 @@
 import { completeFacts, factsOf, type Carrying } from './choose.js';
 import type { NotifyHooks } from './hooks.js';
 import { evaluateRoutes, type EventFacts } from './routes.js';
-import type { NotifyKind } from './silence.js';
-import type { EventType, HubEvent } from '../events/types.js';
+import { notifyKindOf, type NotifyKind } from './silence.js';
+import type { EventType } from '../events/types.js';
 
 /**
  * Route fallback: a send may name `fallback`, another target that gets the message once when the send's own
@@ -19,21 +19,8 @@ import type { EventType, HubEvent } from '../events/types.js';
 
 /** The kind an event is said as, for the types whose roots routes choose; null for the rest (replies, outcomes). */
 export function kindOf(type: EventType, payload: unknown): NotifyKind | null {
-  switch (type) {
-    case 'deployment':
-      return (payload as HubEvent<'deployment'>['payload']).removal ? 'removal' : 'deployment';
-    case 'error':
-    case 'recommendation':
-      return type;
-    case 'inspection': {
-      const transition = (payload as HubEvent<'inspection'>['payload']).transition;
-      return transition === 'alert' ? 'alert' : transition === 'recovered' ? 'recovery' : 'escalation';
-    }
-    case 'insights.weekly':
-      return 'weekly';
-    default:
-      return null;
-  }
+  const kind = notifyKindOf(type, payload);
+  return kind === 'outcome' || kind === 'maintenance' ? null : kind;
 }
 
 /**

@@ -2,7 +2,7 @@ import { chooseAddresses, factsOf } from './choose.js';
 import type { NotifyHooks } from './hooks.js';
 import type { HubLinks } from './provider.js';
 import type { TargetRouting } from './routing.js';
-import type { NotifyKind } from './silence.js';
+import { transitionKind, type NotifyKind } from './silence.js';
 import type { Deployment } from '../events/enrich.js';
 import type { CheckResult, HubEvent } from '../events/types.js';
 import type { DeliveryContext } from '../module-system/contract.js';
@@ -44,8 +44,7 @@ export function incidentRouting(kinds: readonly NotifyKind[]): TargetRouting {
 }
 
 export function incidentKindOf(transition: Transition): IncidentKind {
-  if (transition.transition === 'alert') return 'alert';
-  return transition.transition === 'recovered' ? 'recovery' : 'escalation';
+  return transitionKind(transition.transition);
 }
 
 /** One incident target's handlers: route, ask the silences, call the provider once per address. */

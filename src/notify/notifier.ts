@@ -16,7 +16,7 @@ import {
   type TargetRouting,
 } from './routing.js';
 import type { NotifyHooks } from './hooks.js';
-import type { NotifyKind } from './silence.js';
+import { transitionKind, type NotifyKind } from './silence.js';
 import { ThreadStore, type PostedRow } from './thread-store.js';
 import { chooseAddresses, chooseWeekly, completeFacts, factsOf, type ChosenRoute } from './choose.js';
 import type { Root, Sendable } from './sender.js';
@@ -146,8 +146,7 @@ export class Notifier<M = unknown> {
   async inspection(event: HubEvent<'inspection'>, delivery: DeliveryContext): Promise<CheckResult> {
     const t = event.payload;
     const { render, capabilities } = this.provider;
-    const kind: NotifyKind =
-      t.transition === 'alert' ? 'alert' : t.transition === 'recovered' ? 'recovery' : 'escalation';
+    const kind: NotifyKind = transitionKind(t.transition);
     const route = await this.choose(event, kind, delivery, () => addressesForTransition(this.options.routing, t));
     const alertEventId = t.transition === 'alert' ? null : await this.store.alertThread(t.key);
     const threads =

@@ -1,4 +1,4 @@
-import type { EventType } from '../events/types.js';
+import type { EventType, TransitionName } from '../events/types.js';
 
 /** The kinds of message the layer sends: what routes, templates and silences speak of. */
 export type NotifyKind =
@@ -14,6 +14,12 @@ export type NotifyKind =
   /** What was still failing when a silence or maintenance window closed (words the provider composes). */
   | 'maintenance';
 
+/** The kind an inspection's transition is said as: an alert opens, a recovery closes, anything else escalates. */
+export function transitionKind(transition: TransitionName): 'alert' | 'escalation' | 'recovery' {
+  if (transition === 'alert') return 'alert';
+  return transition === 'recovered' ? 'recovery' : 'escalation';
+}
+
 /**
  * The kind an event is said as, whichever target tells it: a deployment or removal, an alert, escalation or
  * recovery (an inspection's transition), a check's outcome, the weekly summary, a maintenance summary. Null for an
@@ -28,7 +34,7 @@ export function notifyKindOf(type: EventType, payload: unknown): NotifyKind | nu
     case 'recommendation':
       return type;
     case 'inspection':
-      return fields.transition === 'alert' ? 'alert' : fields.transition === 'recovered' ? 'recovery' : 'escalation';
+      return transitionKind(fields.transition as TransitionName);
     case 'check.finished':
       return 'outcome';
     case 'insights.weekly':
