@@ -4,9 +4,22 @@ import type { DeliverySilences, MutingSilence, NotificationSend } from '../modul
 import type { ModuleRegistry } from '../module-system/registry.js';
 import type { ClaimedDelivery } from '../store/deliveries-repo.js';
 
-type About = { applicationName: string | null; cluster: string | null; team: string | null };
-/** Where a notification goes: a target, the module delivering it, the kind it is said as (unset: the event's). */
-type SendTo = { target: string; module: string; kind?: string | null };
+/** What an event is about: its application, cluster and team (a check's outcome carries its deployment's). */
+export interface About {
+  applicationName: string | null;
+  cluster: string | null;
+  team: string | null;
+}
+
+/**
+ * Where a notification goes: the target and the module delivering it (a whole delivery: the module's name as
+ * both), and the kind the layer says it as (left out: the one the event is said as, `notifyKindOf`).
+ */
+export interface SendTo {
+  target: string;
+  module: string;
+  kind?: string | null;
+}
 
 /**
  * The silences, as the delivery code asks them (it does not know silences; `src/hub-steps.ts` wires them in). One

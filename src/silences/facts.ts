@@ -1,23 +1,7 @@
 import type { EventType } from '../events/types.js';
 import { notifyKindOf } from '../notify/silence.js';
+import type { About, SendTo } from '../delivery/notification-hold.js';
 import type { NotificationFacts } from './matchers.js';
-
-/** What an event is about: its application, cluster and team (a check's outcome carries its deployment's). */
-export interface About {
-  applicationName: string | null;
-  cluster: string | null;
-  team: string | null;
-}
-
-/**
- * Where a notification goes: the target and the module delivering it (a whole delivery: the module's name as
- * both), and the kind the layer says it as (left out: the one the event is said as, `notifyKindOf`).
- */
-export interface SendTo {
-  target: string;
-  module: string;
-  kind?: string | null;
-}
 
 /**
  * What a notification is about, from its event: the application, cluster and team of the event (a check's
