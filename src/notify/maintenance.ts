@@ -1,5 +1,6 @@
 import { allowAddresses, namedAddresses, type TargetRouting } from './routing.js';
 import { durationText } from './templates.js';
+import { firstLine } from '../util/text.js';
 import type { HubEvent, StillErroring, StillFailing } from '../events/types.js';
 
 type Ended = HubEvent<'silence.ended'>['payload'];
@@ -71,11 +72,6 @@ function timeOf(iso: string, closesAt: string): string {
   return `${sameDay ? '' : `${at.slice(0, 10)} `}${at.slice(11, 16)} UTC`;
 }
 
-function shortMessage(message: string): string {
-  const first = message.split('\n', 1)[0]!.trim();
-  return first.length > 120 ? `${first.slice(0, 119)}…` : first;
-}
-
 /**
  * One line per item, the same words for every provider: a check with its status, title and since-when; an
  * application with how many errors the window held, the latest one's message and time, and its event's link.
@@ -88,7 +84,7 @@ export function maintenanceLines(ended: Ended, part: MaintenancePart, markup: Ma
   });
   const errors = part.errors.map((group) => {
     const where = `${strong(e(group.application ?? 'an unnamed application'))}${group.cluster ? ` on ${e(group.cluster)}` : ''}`;
-    const latest = `latest "${e(shortMessage(group.latestMessage))}" at ${timeOf(group.latestAt, ended.window.closesAt)}`;
+    const latest = `latest "${e(firstLine(group.latestMessage, 120))}" at ${timeOf(group.latestAt, ended.window.closesAt)}`;
     return `${where}: ${plural(group.count, 'error')} held, ${latest}, no deployment since (${link(group.link, 'latest error')})`;
   });
   return [...checks, ...errors];

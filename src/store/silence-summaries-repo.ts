@@ -46,7 +46,7 @@ export async function heldStillFailing(
     since: row.since,
     title: row.title,
     link: row.link,
-    slackChannels: Array.isArray(row.channels) ? row.channels.filter((c): c is string => typeof c === 'string') : [],
+    slackChannels: channelsOf(row.channels),
   }));
 }
 
@@ -115,7 +115,7 @@ export async function heldStillErroring(
     latestAt: row.latest_at,
     latestEventId: row.latest_id,
     latestMessage: row.latest_message ?? '',
-    slackChannels: Array.isArray(row.channels) ? row.channels.filter((c): c is string => typeof c === 'string') : [],
+    slackChannels: channelsOf(row.channels),
   }));
 }
 
@@ -136,4 +136,9 @@ export async function claimClosing(client: Queryable, silenceId: string, closedA
     [silenceId, closedAt],
   );
   return (rows.rowCount ?? 0) > 0;
+}
+
+/** A held event's `slackChannels` as stored (JSON): its strings, or none. */
+function channelsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((channel): channel is string => typeof channel === 'string') : [];
 }

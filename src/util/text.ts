@@ -38,6 +38,12 @@ export function cleanDisplayText(value: string): string {
   return toWellFormed(value).replace(/\r\n?/g, '\n').replace(DISPLAY_CONTROL, '');
 }
 
+/** The first line of a text, cut to `max` characters. */
+export function firstLine(value: string, max = 300): string {
+  const line = value.split('\n', 1)[0]!.trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
 const CUT_MARK = '…(truncated)';
 
 /**

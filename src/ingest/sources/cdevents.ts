@@ -5,7 +5,8 @@ import { HubError, type FieldProblem } from '../../errors.js';
 import type { StoredCdEvent } from '../../events/types.js';
 import type { CloudEvent } from './cloudevents-http.js';
 import { cdeventSchema, knownType, TYPE_PATTERN, type CdEvent } from './cdevents-schemas.js';
-import { clusterOf, deploymentExtras, errorExtras, firstLine, type Mapped } from './mapped.js';
+import { clusterOf, deploymentExtras, errorExtras, type Mapped } from './mapped.js';
+import { firstLine } from '../../util/text.js';
 
 const SERVICE = ['service.deployed', 'service.upgraded', 'service.rolledback', 'service.removed'];
 const RUNS = ['pipelinerun.finished', 'taskrun.finished'];

@@ -64,9 +64,3 @@ function pick(extras: unknown, names: string[], at: string): { fields: Record<st
   }
   return { fields, origins };
 }
-
-/** The first line of a text, cut to `max` characters. */
-export function firstLine(value: string, max = 300): string {
-  const line = value.split('\n', 1)[0]!.trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
