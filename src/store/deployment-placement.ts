@@ -96,8 +96,7 @@ export async function inPlacementOrder<E extends PlaceableEvent, T>(
   const later = new Set<number>();
   events.forEach((event, index) => {
     if (!needsPlacement(event)) return;
-    const payload = event.payload as { applicationName?: string; cluster?: string | null };
-    const key = `${payload.applicationName}\n${payload.cluster ?? ''}`;
+    const key = placementKey(event);
     if (seen.has(key)) later.add(index);
     seen.add(key);
   });
@@ -116,17 +115,16 @@ export async function inPlacementOrder<E extends PlaceableEvent, T>(
  * send it with the transaction's BEGIN in one round trip: the keys are quoted as literals.
  */
 export function placementLocks(events: PlaceableEvent[]): string | null {
-  const keys = [
-    ...new Set(
-      events.filter(needsPlacement).map((event) => {
-        const deployment = event.payload as Deployment;
-        return `${deployment.applicationName}\n${deployment.cluster ?? ''}`;
-      }),
-    ),
-  ].sort();
+  const keys = [...new Set(events.filter(needsPlacement).map(placementKey))].sort();
   if (keys.length === 0) return null;
   const locks = keys.map((key) => `pg_advisory_xact_lock(hashtext(${pg.escapeLiteral(`alvares:deployment:${key}`)}))`);
   return `select ${locks.join(', ')}`;
+}
+
+/** What a deployment is placed among (and locked by): its application and cluster. */
+function placementKey(event: PlaceableEvent): string {
+  const deployment = event.payload as Deployment;
+  return `${deployment.applicationName}\n${deployment.cluster ?? ''}`;
 }
 
 /** Ingested deployments (an adapter named their source); derived events are not placed. */
